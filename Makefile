@@ -1,0 +1,27 @@
+# Quick start: `make run` checks the corpus, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test goldens bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/nverify specs/
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+goldens: $(STAMP)
+	$(BIN)/python -m pytest tests/test_golden.py --update-goldens
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,452 @@
+"""Syntax + Symbols -> model.Instrument: norms, clauses, overrides, terms and queries.
+
+The root file's queries are elaborated; imported files contribute their
+declarations, assumptions and clauses. Overrides (lex specialis) are resolved
+here into each overridden norm's condition, so every later stage sees one
+formula per norm and no override logic of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import PurePath
+
+from dsl import formula as F
+from dsl import syntax as S
+from dsl.diagnostics import Code, Diagnostics
+from dsl.expressions import Binding, BracketSite, Elaborator, Scope
+from dsl.model import Clause, Instrument, Modality, Norm, Param, Protection, Query, QueryKind, Reading, Term
+from dsl.source import SourceFile
+from dsl.symbols import Symbols
+
+FINDING_KINDS = ("contradiction", "conflict", "hollow-permission", "pretext", "blockable-guarantee",
+                 "vacuous-guarantee")
+
+
+def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> Instrument:
+    """Build the instrument of specs[-1] (the root) with everything it imports."""
+    root = specs[-1]
+    el = Elaborator(sym, diags)
+    header = next((d for d in root.decls if isinstance(d, S.InstrumentDecl)), None)
+    ranks = _ranks(specs)
+    instrument_names = {spec.source.path: _instrument_name(spec) for spec in specs}
+
+    terms = {name: _term(el, decl) for name, decl in sym.terms.items()}
+    assumptions: list[F.Formula] = []
+    clauses: list[Clause] = []
+    for spec in specs:
+        el.site = BracketSite(PurePath(spec.source.path).stem)
+        for decl in spec.decls:
+            if isinstance(decl, S.AssumeDecl):
+                el.clause = None
+                assumptions.append(el.formula(decl.expr, {}))
+            elif isinstance(decl, S.ClauseDecl) and sym.clauses.get(decl.id.text) is decl:
+                clauses.append(_clause(el, decl, instrument_names[spec.source.path], ranks[spec.source.path],
+                                       spec.source.path))
+        # Definitions are elaborated (and checked) even when nothing uses them.
+        for decl in spec.decls:
+            if isinstance(decl, S.DefineDecl) and sym.defines.get(decl.name.text) is decl:
+                el.define_body(decl)
+    clauses = _apply_overrides(el, clauses, sym)
+    el.site = BracketSite(PurePath(root.source.path).stem + ":query")
+    el.clause = None
+    queries = [q for d in root.decls if (q := _query(el, d, sym, terms)) is not None]
+
+    predicates = dict(sym.predicates)
+    return Instrument(
+        name=header.name.text if header else PurePath(root.source.path).stem,
+        title=header.title if header else PurePath(root.source.path).stem,
+        source=header.source if header else None,
+        path=root.source.path,
+        parties=tuple(sym.parties),
+        groups={name: members for name, (members, _) in sym.groups.items()},
+        enums=dict(sym.enums),
+        predicates=predicates,
+        terms=terms,
+        assumptions=tuple(a for a in assumptions if a != F.TRUE),
+        clauses=tuple(clauses),
+        brackets=dict(el.brackets),
+        queries=tuple(queries),
+        files=tuple([root.source.path, *(s.source.path for s in specs[:-1])]),
+        sources={s.source.path: s.source for s in specs},
+    )
+
+
+def _instrument_name(spec: S.Spec) -> str:
+    header = next((d for d in spec.decls if isinstance(d, S.InstrumentDecl)), None)
+    return header.name.text if header else PurePath(spec.source.path).stem
+
+
+def _ranks(specs: list[S.Spec]) -> dict[str, int]:
+    out = {}
+    for spec in specs:
+        header = next((d for d in spec.decls if isinstance(d, S.InstrumentDecl)), None)
+        out[spec.source.path] = header.rank if header and header.rank is not None else 0
+    return out
+
+
+# ---- terms -------------------------------------------------------------------
+
+def _term(el: Elaborator, decl: S.TermDecl) -> Term:
+    el.site = BracketSite(f"term {decl.name.text}")
+    el.clause = None
+    scope = {p.name.text: Binding(F.Var(p.name.text), p.type.text) for p in decl.params}
+    bodies: dict[str, F.Formula] = {}
+    seen: dict[str, S.Reading] = {}
+    for r in decl.readings:
+        if r.name.text in seen:
+            el.diags.error(Code.DUPLICATE_NAME, r.name.span, f"term `{decl.name.text}` has two readings `{r.name.text}`",
+                           notes=(("first here", seen[r.name.text].name.span),))
+            continue
+        seen[r.name.text] = r
+        if r.body is not None:
+            bodies[r.name.text] = el.formula(r.body, scope)
+    readings = []
+    for r in decl.readings:
+        if seen.get(r.name.text) is not r:
+            continue
+        if r.body is not None:
+            readings.append(Reading(r.name.text, bodies[r.name.text]))
+        else:
+            assert r.alias is not None
+            target = seen.get(r.alias.text)
+            if target is None or target.body is None:
+                el.diags.error(Code.BAD_READING, r.alias.span,
+                               f"`{r.alias.text}` is not a reading of `{decl.name.text}` with its own formula",
+                               help=f"its readings are {', '.join(sorted(bodies)) or 'none'}")
+                continue
+            readings.append(Reading(r.name.text, bodies[r.alias.text], alias_of=r.alias.text))
+    params = tuple(Param(p.name.text, p.type.text) for p in decl.params)
+    return Term(decl.name.text, params, tuple(readings), decl.span)
+
+
+# ---- clauses ----------------------------------------------------------------------
+
+def _clause(el: Elaborator, decl: S.ClauseDecl, instrument: str, rank: int, path: str) -> Clause:
+    el.site = BracketSite(decl.id.text)
+    el.clause = decl.id.text
+    norms: list[Norm] = []
+    _items(el, decl.id.text, decl.items, F.TRUE, norms)
+    norms = [dataclasses.replace(n, index=i) for i, n in enumerate(norms)]
+    return Clause(decl.id.text, decl.label, decl.source, _squash(decl.text), decl.note and _squash(decl.note),
+                  tuple(norms), tuple(o.text for o in decl.overrides), instrument, rank, path, decl.span)
+
+
+def _squash(text: str | None) -> str | None:
+    """Quoted wording spans lines in the source; show it as one paragraph."""
+    return " ".join(text.split()) if text is not None else None
+
+
+def _items(el: Elaborator, clause: str, items: tuple[S.ClauseItem, ...], guard: F.Formula, out: list[Norm]) -> None:
+    for item in items:
+        if isinstance(item, S.NormDecl):
+            norm = _norm(el, clause, item, guard)
+            if norm is not None:
+                out.append(norm)
+        elif isinstance(item, S.LimitDecl):
+            norm = _limit(el, clause, item, guard)
+            if norm is not None:
+                out.append(norm)
+        else:
+            _norm_bracket(el, clause, item, guard, out)
+
+
+def _norm_bracket(el: Elaborator, clause: str, item: S.NormBracket, guard: F.Formula, out: list[Norm]) -> None:
+    labels = []
+    for alt in item.alts:
+        if el.check_label(alt.label):
+            if alt.label.text in labels:
+                el.error(Code.BAD_ALTERNATIVE, alt.label.span, f"`{alt.label.text}` has two alternatives here")
+                continue
+            labels.append(alt.label.text)
+    if "base" not in labels:
+        labels.append("base")  # the agreed text has none of the bracketed norms
+    ident = el.new_bracket(item.span, tuple(labels))
+    for alt in item.alts:
+        if alt.label.text not in labels:
+            continue
+        chosen = F.Choice(ident, tuple((lab, F.BoolConst(lab == alt.label.text)) for lab in labels))
+        _items(el, clause, alt.items, F.conj(guard, chosen), out)
+
+
+def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> Norm | None:
+    modality = Modality(decl.modality)
+    subject = _subject(el, decl.subject)
+    if subject is None:
+        return None
+    subject_var, subjects, subject_scope = subject
+    base_scope: Scope = dict(subject_scope)
+    act_name: str | None = None
+    pattern: tuple[F.Term, ...] = ()
+    pattern_vars: list[tuple[str, tuple[F.Value, ...]]] = []
+    pattern_scope: Scope = dict(base_scope)
+    keep: F.Formula | None = None
+    if isinstance(decl.action, S.ActAction):
+        act = el.sym.predicates.get(decl.action.name.text)
+        if act is None or act.kind != "act":
+            kind = el.sym.kinds.get(decl.action.name.text)
+            if kind is None:
+                el.error(Code.UNKNOWN_NAME, decl.action.name.span, f"unknown act `{decl.action.name.text}`",
+                         help=el.sym.suggest(decl.action.name.text,
+                                             [n for n, p in el.sym.predicates.items() if p.kind == "act"]))
+            elif kind in ("act",):
+                return None  # its declaration already has an error
+            else:
+                el.error(Code.NOT_AN_ACT, decl.action.name.span,
+                         f"`{decl.action.name.text}` is {'an' if kind[0] in 'aeiou' else 'a'} {kind}, not an act: "
+                         f"only conduct can be obliged, forbidden or permitted",
+                         help="declare it with `act`, or use `keep` for a state to maintain")
+            return None
+        act_name = act.name
+        params = tuple((p.name, p.type) for p in act.params[1:])
+        slots = el.match_args("act", decl.action.name, params, decl.action.args, base_scope, decl.action.span)
+        if slots is None:
+            return None
+
+        def missing(i: int, pname: str, ptype: str) -> F.Term:
+            var = el.fresh(pname)
+            pattern_vars.append((var, el.domain(ptype)))
+            return F.Var(var)
+
+        terms = el.arg_terms(slots, params, base_scope, missing)
+        if terms is None:
+            return None
+        pattern = tuple(terms)
+        actor_name = act.params[0].name
+        pattern_scope[actor_name] = Binding(F.Var(subject_var), "party")
+        for (pname, ptype), term in zip(params, pattern):
+            pattern_scope[pname] = Binding(term, ptype)
+    else:
+        keep = el.formula(decl.action.expr, base_scope)
+        if modality is Modality.MUST_NOT:
+            el.error(Code.BAD_NORM, decl.action.span, "`must not keep` is not a norm",
+                     help="write `must keep` with the negated condition")
+            return None
+    # An obligation's trigger may not depend on which act fulfils it.
+    cond_scope = base_scope if modality is Modality.MUST else pattern_scope
+    if modality is Modality.MUST and act_name is not None:
+        cond_scope = dict(base_scope)
+        cond_scope[el.sym.predicates[act_name].params[0].name] = Binding(F.Var(subject_var), "party")
+    where = el.formula(decl.where, pattern_scope) if decl.where is not None else F.TRUE
+    if decl.where is not None and act_name is None:
+        el.error(Code.BAD_NORM, decl.where.span, "`where` filters an act's parameters; a `keep` norm has none")
+    when = _condition(el, decl.when, cond_scope, modality, "when")
+    unless = _condition(el, decl.unless, cond_scope, modality, "unless")
+    protection = None
+    if decl.protects is not None:
+        protection = _protection(el, decl, modality)
+    condition = F.conj(guard, when, F.neg(unless))
+    return Norm(clause, 0, modality, subject_var, subjects, act_name, pattern, tuple(pattern_vars), where, condition,
+                keep, protection, False, decl.span)
+
+
+def _condition(el: Elaborator, expr: S.Expr | None, scope: Scope, modality: Modality, word: str) -> F.Formula:
+    if expr is None:
+        return F.TRUE if word == "when" else F.FALSE
+    return el.formula(expr, scope)
+
+
+def _protection(el: Elaborator, decl: S.NormDecl, modality: Modality) -> Protection | None:
+    assert decl.protects is not None
+    if modality is not Modality.MUST or not isinstance(decl.action, S.ActAction):
+        el.error(Code.BAD_GUARANTEE, decl.protects.span,
+                 "only an obligation to act can be a guarantee (`... must ACT ... protects P against E`)")
+        return None
+    party = decl.protects.party.text
+    if party not in el.sym.parties:
+        el.error(Code.UNKNOWN_NAME, decl.protects.party.span, f"unknown party `{party}`",
+                 help=el.sym.suggest(party, list(el.sym.parties)))
+        return None
+    return Protection(party, el.formula(decl.protects.event, {}))
+
+
+def _subject(el: Elaborator, subject: S.Subject) -> tuple[str, tuple[str, ...], Scope] | None:
+    if isinstance(subject, S.Name):
+        if subject.text not in el.sym.parties:
+            kind = el.sym.kinds.get(subject.text)
+            if kind == "group":
+                el.error(Code.WRONG_KIND, subject.span, f"`{subject.text}` is a group, not a party",
+                         help=f"write `each x in {subject.text} must ...`")
+            else:
+                el.error(Code.UNKNOWN_NAME, subject.span, f"unknown party `{subject.text}`",
+                         help=el.sym.suggest(subject.text, list(el.sym.parties)))
+            return None
+        var = el.fresh("subject")
+        return var, (subject.text,), {}
+    values = el.set_values(subject.set)
+    if values is None:
+        return None
+    members, etype = values
+    if etype != "party":
+        el.error(Code.TYPE_MISMATCH, subject.set.span, f"the subject of a norm is a party, not a value of `{etype}`")
+        return None
+    var = el.fresh(subject.var.text)
+    return var, tuple(str(m) for m in members), {subject.var.text: Binding(F.Var(var), "party")}
+
+
+def _limit(el: Elaborator, clause: str, decl: S.LimitDecl, guard: F.Formula) -> Norm | None:
+    keep = el.formula(decl.expr, {})
+    owners = _quantity_owners(el, keep)
+    if owners is None:
+        return None
+    if len(owners) != 1:
+        if not owners:
+            el.error(Code.BAD_LIMIT, decl.expr.span, "a limit must bound a quantity that a party controls",
+                     help="declare the quantity with `controlled by`, e.g. `quantity personnel(p: party) controlled by p;`")
+        else:
+            el.error(Code.BAD_LIMIT, decl.expr.span,
+                     f"this limit binds several parties ({', '.join(sorted(owners))}); write one limit per party")
+        return None
+    owner = next(iter(owners))
+    when = _condition(el, decl.when, {}, Modality.MUST, "when")
+    unless = _condition(el, decl.unless, {}, Modality.MUST, "unless")
+    var = el.fresh("subject")
+    return Norm(clause, 0, Modality.MUST, var, (owner,), None, (), (), F.TRUE, F.conj(guard, when, F.neg(unless)),
+                keep, None, True, decl.span)
+
+
+def _quantity_owners(el: Elaborator, f: F.Formula) -> set[str] | None:
+    owners: set[str] = set()
+    ok = True
+
+    def visit_int(e: F.IntExpr) -> None:
+        nonlocal ok
+        if isinstance(e, F.Qty):
+            pred = el.sym.predicates[e.name]
+            if pred.control is None:
+                return
+            arg = e.args[pred.control]
+            if isinstance(arg, F.Const):
+                owners.add(str(arg.value))
+            else:
+                ok = False
+        elif isinstance(e, F.Arith):
+            visit_int(e.left)
+            visit_int(e.right)
+        elif isinstance(e, F.IntChoice):
+            for _, o in e.options:
+                visit_int(o)
+
+    def visit(x: F.Formula) -> None:
+        if isinstance(x, F.Cmp):
+            visit_int(x.left)
+            visit_int(x.right)
+        elif isinstance(x, F.Not):
+            visit(x.operand)
+        elif isinstance(x, (F.And, F.Or)):
+            for o in x.operands:
+                visit(o)
+        elif isinstance(x, F.Implies):
+            visit(x.left)
+            visit(x.right)
+        elif isinstance(x, (F.Exists, F.Forall)):
+            visit(x.body)
+        elif isinstance(x, F.Choice):
+            for _, o in x.options:
+                visit(o)
+
+    visit(f)
+    return owners if ok else set()
+
+
+# ---- overrides ------------------------------------------------------------------------
+
+def _apply_overrides(el: Elaborator, clauses: list[Clause], sym: Symbols) -> list[Clause]:
+    by_id = {c.id: c for c in clauses}
+    suspensions: dict[str, list[Clause]] = {}
+    for c in clauses:
+        decl = sym.clauses[c.id]
+        for target in decl.overrides:
+            if target.text == c.id:
+                el.error(Code.BAD_OVERRIDE, target.span, f"clause `{c.id}` cannot override itself")
+            elif target.text not in by_id:
+                el.error(Code.UNKNOWN_NAME, target.span, f"unknown clause `{target.text}`",
+                         help=sym.suggest(target.text, list(by_id)))
+            elif any(o.text == c.id for o in sym.clauses[target.text].overrides):
+                el.error(Code.BAD_OVERRIDE, target.span,
+                         f"clauses `{c.id}` and `{target.text}` override each other; one of them must prevail")
+            else:
+                suspensions.setdefault(target.text, []).append(c)
+    out = []
+    for c in clauses:
+        special = suspensions.get(c.id)
+        if not special:
+            out.append(c)
+            continue
+        norms = tuple(dataclasses.replace(n, condition=F.conj(n.condition, F.neg(_covered(n, special))))
+                      for n in c.norms)
+        out.append(dataclasses.replace(c, norms=norms))
+    return out
+
+
+def _covered(n: Norm, special: list[Clause]) -> F.Formula:
+    """When a norm of an overriding clause covers n's instance (same act, or both `keep`)."""
+    cases: list[F.Formula] = []
+    for c in special:
+        for m in c.norms:
+            if (m.act is None) != (n.act is None) or (m.act is not None and m.act != n.act):
+                continue
+            # m's subject is n's subject, and m's pattern matches n's pattern.
+            env: dict[str, F.Term] = {m.subject_var: F.Var(n.subject_var)}
+            same_subject = F.disj(*(F.mk_eq(F.Var(n.subject_var), F.Const(s)) for s in m.subjects))
+            body = F.conj(same_subject, *(F.mk_eq(a, b) for a, b in zip(m.pattern, n.pattern)),
+                          F.subst(m.condition, env), F.subst(m.where, env))
+            for var, dom in reversed(m.pattern_vars):
+                body = F.Exists(var, dom, body)
+            cases.append(body)
+    return F.disj(*cases)
+
+
+# ---- queries ----------------------------------------------------------------------------
+
+def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term]) -> Query | None:
+    if isinstance(decl, (S.ExpectDecl, S.AssertNoDecl)):
+        p = decl.pattern
+        ok = True
+        for c in p.clauses:
+            if c.text not in sym.clauses:
+                el.error(Code.UNKNOWN_NAME, c.span, f"unknown clause `{c.text}`",
+                         help=sym.suggest(c.text, list(sym.clauses)))
+                ok = False
+        if p.party is not None and p.party.text not in sym.parties:
+            el.error(Code.UNKNOWN_NAME, p.party.span, f"unknown party `{p.party.text}`",
+                     help=sym.suggest(p.party.text, list(sym.parties)))
+            ok = False
+        if p.draft is not None and p.draft.text != "base" and p.draft.text not in sym.parties:
+            el.error(Code.BAD_QUERY, p.draft.span, f"`{p.draft.text}` is not a draft: a draft is `base` or a party",
+                     help=sym.suggest(p.draft.text, [*sym.parties, "base"]))
+            ok = False
+        readings = {r.name for t in terms.values() for r in t.readings}
+        if p.reading is not None and p.reading.text not in readings:
+            el.error(Code.BAD_READING, p.reading.span, f"no term has a reading `{p.reading.text}`",
+                     help=sym.suggest(p.reading.text, sorted(readings)))
+            ok = False
+        if not ok:
+            return None
+        kind = QueryKind.EXPECT if isinstance(decl, S.ExpectDecl) else QueryKind.ASSERT_NO
+        text = el_source_text(decl)
+        return Query(kind, text, p.kind, tuple(c.text for c in p.clauses), p.party and p.party.text,
+                     p.draft and p.draft.text, p.reading and p.reading.text, None, decl.span)
+    if isinstance(decl, (S.AssertDecl, S.ScenarioDecl)):
+        formula = el.formula(decl.expr, {})
+        kind = QueryKind.ASSERT if isinstance(decl, S.AssertDecl) else QueryKind.SCENARIO
+        return Query(kind, decl.name.text, formula=formula, span=decl.span)
+    return None
+
+
+def el_source_text(decl: S.ExpectDecl | S.AssertNoDecl) -> str:
+    """The statement as written (one line), for messages."""
+    p = decl.pattern
+    parts = ["expect" if isinstance(decl, S.ExpectDecl) else "assert no", p.kind]
+    if p.clauses:
+        parts.append("on " + ", ".join(c.text for c in p.clauses))
+    if p.party:
+        parts.append(f"by {p.party.text}")
+    if p.draft:
+        parts.append(f"in draft {p.draft.text}")
+    if p.reading:
+        parts.append(f"under reading {p.reading.text}")
+    return " ".join(parts)
+
+
+__all__ = ["elaborate", "FINDING_KINDS", "SourceFile"]

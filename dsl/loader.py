@@ -1,0 +1,177 @@
+"""Paths -> checked instruments: read, parse, follow imports, collect symbols, elaborate.
+
+Imports resolve relative to the importing file and may not leave the folder
+being checked. Each file is read and parsed once per run. Every file given
+(or found in a folder) is a root; a root without clauses or queries is a
+declarations module and yields no instrument.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dsl import syntax as S
+from dsl.diagnostics import Code, Diagnostics
+from dsl.elaborate import elaborate
+from dsl.model import Instrument
+from dsl.parser import parse
+from dsl.source import SourceFile, Span
+from dsl.symbols import collect
+
+MAX_FILE_BYTES = 1_000_000
+MAX_IMPORT_DEPTH = 32
+
+
+@dataclass
+class LoadResult:
+    instruments: list[Instrument] = field(default_factory=list)
+    modules: list[str] = field(default_factory=list)  # roots with no clauses: declarations only
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+
+
+def display_path(path: Path) -> str:
+    """Paths as the user should see them: relative to the working directory when inside it."""
+    try:
+        return os.path.relpath(path.resolve(), Path.cwd().resolve()) if path.resolve().is_relative_to(
+            Path.cwd().resolve()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def expand(paths: list[Path], diags: Diagnostics) -> list[tuple[Path, Path]]:
+    """(file, confinement folder) for every .nv file named or found under a folder, sorted."""
+    out: list[tuple[Path, Path]] = []
+    for p in paths:
+        if p.is_dir():
+            for f in sorted(p.rglob("*.nv")):
+                if f.is_file():
+                    out.append((f, p.resolve()))
+        elif p.is_file():
+            out.append((p, p.resolve().parent))
+        else:
+            span = Span(str(p), 0, 0, 1, 1, 1, 1)
+            diags.error(Code.IO_ERROR, span, f"no such file or folder: {p}")
+    seen: set[Path] = set()
+    unique = []
+    for f, root in out:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            unique.append((f, root))
+    return unique
+
+
+class Loader:
+    """Reads and parses files once each; resolves imports with cycle detection."""
+
+    def __init__(self, diags: Diagnostics) -> None:
+        self.diags = diags
+        self.parsed: dict[Path, S.Spec | None] = {}
+        self.sources: dict[str, SourceFile] = {}
+
+    def read(self, path: Path, at: Span | None) -> S.Spec | None:
+        key = path.resolve()
+        if key in self.parsed:
+            return self.parsed[key]
+        shown = display_path(path)
+        where = at or Span(shown, 0, 0, 1, 1, 1, 1)
+        spec: S.Spec | None = None
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                self.diags.error(Code.TOO_LARGE, where,
+                                 f"{shown} is {size:,} bytes; a spec may be at most {MAX_FILE_BYTES:,} bytes")
+            else:
+                data = path.read_bytes()
+                text = data.decode("utf-8")
+                source = SourceFile.of(shown, text)
+                self.sources[shown] = source
+                spec = parse(source, self.diags)
+        except UnicodeDecodeError as err:
+            self.diags.error(Code.IO_ERROR, where, f"{shown} is not UTF-8 text (byte {err.start})")
+        except OSError as err:
+            self.diags.error(Code.IO_ERROR, where, f"cannot read {shown}: {err.strerror or err}")
+        self.parsed[key] = spec
+        return spec
+
+    def closure(self, root: Path, folder: Path) -> list[S.Spec] | None:
+        """The root and every file it imports, imports first (post-order), each once."""
+        order: list[S.Spec] = []
+        done: set[Path] = set()
+        ok = True
+
+        def visit(path: Path, stack: list[Path], at: Span | None) -> None:
+            nonlocal ok
+            key = path.resolve()
+            if key in done:
+                return
+            spec = self.read(path, at)
+            if spec is None:
+                ok = False
+                return
+            for decl in spec.decls:
+                if not isinstance(decl, S.ImportDecl):
+                    continue
+                target = self._resolve_import(path, folder, decl)
+                if target is None:
+                    ok = False
+                    continue
+                if target.resolve() in stack:
+                    chain = " -> ".join(display_path(p) for p in [*stack[stack.index(target.resolve()):], target])
+                    self.diags.error(Code.IMPORT_CYCLE, decl.span, f"import cycle: {chain}",
+                                     help="move the shared declarations into a file that both import")
+                    ok = False
+                    continue
+                if len(stack) >= MAX_IMPORT_DEPTH:
+                    self.diags.error(Code.TOO_COMPLEX, decl.span, f"imports nest deeper than {MAX_IMPORT_DEPTH} files")
+                    ok = False
+                    continue
+                visit(target, [*stack, target.resolve()], decl.span)
+            done.add(key)
+            order.append(spec)
+
+        visit(root, [root.resolve()], None)
+        return order if ok else None
+
+    def _resolve_import(self, importer: Path, folder: Path, decl: S.ImportDecl) -> Path | None:
+        raw = decl.path
+        if os.path.isabs(raw) or raw.startswith("~"):
+            self.diags.error(Code.IMPORT_OUTSIDE, decl.span, f"import \"{raw}\" is an absolute path",
+                             help="imports are relative to the importing file")
+            return None
+        target = (importer.parent / raw)
+        resolved = target.resolve()
+        if not resolved.is_relative_to(folder):
+            self.diags.error(Code.IMPORT_OUTSIDE, decl.span,
+                             f"import \"{raw}\" leaves the folder being checked ({display_path(folder)})",
+                             help="a spec may only import files inside the folder it is checked in")
+            return None
+        if not resolved.is_file():
+            self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"cannot find \"{raw}\" (looked for {display_path(target)})")
+            return None
+        return target
+
+
+def load(paths: list[Path]) -> LoadResult:
+    """Load every spec under paths. Any error leaves `instruments` empty-handed for that file."""
+    result = LoadResult()
+    loader = Loader(result.diagnostics)
+    for path, folder in expand(paths, result.diagnostics):
+        specs = loader.closure(path, folder)
+        if specs is None:
+            continue
+        local = Diagnostics()
+        sym = collect(specs, local)
+        # Elaborate even after declaration errors, so unknown names elsewhere are reported too.
+        instrument = elaborate(specs, sym, local)
+        result.diagnostics.extend(local)
+        if instrument is None or local.has_errors():
+            continue
+        if instrument.clauses or instrument.queries:
+            result.instruments.append(instrument)
+        else:
+            result.modules.append(instrument.path)
+    result.sources = dict(loader.sources)
+    return result

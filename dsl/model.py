@@ -1,0 +1,183 @@
+"""IR 2, the checked model: what a spec means, with every name resolved.
+
+Only `dsl.elaborate` builds an Instrument; the verifier accepts nothing else.
+Values are plain strings (party and enum value names), bools and ints;
+formulas are `dsl.formula` trees closed over finite domains.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping
+
+from dsl.formula import Formula, Term, Value
+from dsl.source import SourceFile, Span
+
+
+class Modality(str, Enum):
+    MUST = "must"
+    MUST_NOT = "must not"
+    MAY = "may"
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    type: str  # "party", "bool" or an enum name
+
+
+@dataclass(frozen=True, slots=True)
+class Predicate:
+    """A fact, an act or a quantity."""
+
+    kind: str  # "fact" | "act" | "quantity"
+    name: str
+    params: tuple[Param, ...]
+    control: int | None  # index of the parameter whose party decides it; acts: 0
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    name: str
+    body: Formula  # over the term's parameters (Var(param.name))
+    alias_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Open-textured wording: one reading per party or doctrine, or none (open)."""
+
+    name: str
+    params: tuple[Param, ...]
+    readings: tuple[Reading, ...]
+    span: Span = field(compare=False, repr=False)
+
+    def reading(self, name: str | None) -> Reading | None:
+        return next((r for r in self.readings if r.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """`protects P against E`: what a guarantee exists for."""
+
+    party: str
+    event: Formula  # closed formula
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """One norm of a clause, for every subject in `subjects`.
+
+    Ground meaning, for a subject s and pattern binding b of `pattern_vars`:
+      must not:  condition(s,b) and where(s,b)  ->  not act(s, pattern(b))
+      must:      condition(s)  ->  exists b: where(s,b) and act(s, pattern(b))
+      may:       condition(s,b) and where(s,b) permits act(s, pattern(b))
+      keep (act is None):  condition(s) -> keep(s)   (must)  /  permits keep (may)
+    `condition` already includes the bracket guard, `when`, `not unless` and the
+    suspension by overriding clauses.
+    """
+
+    clause: str
+    index: int
+    modality: Modality
+    subject_var: str  # variable bound to the subject in the formulas below
+    subjects: tuple[str, ...]
+    act: str | None
+    pattern: tuple[Term, ...]  # arguments after the actor
+    pattern_vars: tuple[tuple[str, tuple[Value, ...]], ...]
+    where: Formula
+    condition: Formula
+    keep: Formula | None
+    protects: Protection | None
+    is_limit: bool
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    id: str
+    label: str
+    source: str | None
+    text: str | None
+    note: str | None
+    norms: tuple[Norm, ...]
+    overrides: tuple[str, ...]
+    instrument: str
+    rank: int
+    path: str
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Bracket:
+    """A bracketed revision: its alternatives by label (`base` is the agreed text)."""
+
+    id: str
+    labels: tuple[str, ...]
+    clause: str | None
+    span: Span = field(compare=False, repr=False)
+
+
+class QueryKind(str, Enum):
+    EXPECT = "expect"
+    ASSERT_NO = "assert no"
+    ASSERT = "assert"
+    SCENARIO = "scenario"
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    kind: QueryKind
+    name: str  # the assertion or scenario name; for expectations, the written pattern
+    finding_kind: str | None = None
+    clauses: tuple[str, ...] = ()
+    party: str | None = None
+    draft: str | None = None
+    reading: str | None = None
+    formula: Formula | None = None
+    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    """A checked instrument (or regime): the unit every check runs on."""
+
+    name: str
+    title: str
+    source: str | None
+    path: str
+    parties: tuple[str, ...]
+    groups: Mapping[str, tuple[Value, ...]]
+    enums: Mapping[str, tuple[str, ...]]
+    predicates: Mapping[str, Predicate]  # in declaration order
+    terms: Mapping[str, Term]
+    assumptions: tuple[Formula, ...]
+    clauses: tuple[Clause, ...]
+    brackets: Mapping[str, Bracket]
+    queries: tuple[Query, ...]
+    files: tuple[str, ...]  # the files it was built from, the root first
+    sources: Mapping[str, SourceFile] = field(compare=False, repr=False)
+
+    def domain(self, type_name: str) -> tuple[Value, ...]:
+        if type_name == "party":
+            return self.parties
+        if type_name == "bool":
+            return (False, True)
+        return tuple(self.enums[type_name])
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(c for c in self.clauses if c.id == clause_id)
+
+    @property
+    def norms(self) -> tuple[Norm, ...]:
+        return tuple(n for c in self.clauses for n in c.norms)
+
+    def reading_names(self) -> tuple[str, ...]:
+        names = {r.name for t in self.terms.values() for r in t.readings}
+        return tuple(sorted(names))
+
+    def draft_labels(self) -> tuple[str, ...]:
+        labels = {lab for b in self.brackets.values() for lab in b.labels if lab != "base"}
+        return tuple(sorted(labels))

@@ -1,0 +1,193 @@
+"""Declarations of a file and its imports -> Symbols, the table every later pass reads.
+
+Checks made here: duplicate names (with the first declaration as a note),
+unknown parameter types, `controlled by` naming a party parameter, acts whose
+first parameter (the actor) is a party, groups whose members are known values
+of one type.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from dsl import syntax as S
+from dsl.diagnostics import Code, Diagnostics
+from dsl.model import Param, Predicate
+from dsl.source import Span
+
+BUILTIN_TYPES = ("party", "bool")
+# Words that read as values or types and may not be declared again.
+RESERVED = {"party", "bool", "base", "true", "false"}
+
+
+@dataclass
+class Symbols:
+    """Everything declared in a file and its imports, by name."""
+
+    parties: dict[str, Span] = field(default_factory=dict)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    values: dict[str, str] = field(default_factory=dict)  # value name -> its type ("party" or enum)
+    groups: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)  # members, element type
+    predicates: dict[str, Predicate] = field(default_factory=dict)
+    defines: dict[str, S.DefineDecl] = field(default_factory=dict)
+    terms: dict[str, S.TermDecl] = field(default_factory=dict)
+    clauses: dict[str, S.ClauseDecl] = field(default_factory=dict)
+    clause_files: dict[str, str] = field(default_factory=dict)
+    declared_at: dict[str, Span] = field(default_factory=dict)  # every global name -> first declaration
+    kinds: dict[str, str] = field(default_factory=dict)  # global name -> what it is ("party", "act", ...)
+
+    def all_names(self) -> list[str]:
+        return list(self.declared_at)
+
+    def suggest(self, name: str, among: list[str] | None = None) -> str | None:
+        pool = among if among is not None else self.all_names()
+        close = difflib.get_close_matches(name, pool, n=1, cutoff=0.7)
+        return f"did you mean `{close[0]}`?" if close else None
+
+    def is_type(self, name: str) -> bool:
+        return name in BUILTIN_TYPES or name in self.enums
+
+
+def collect(specs: list[S.Spec], diags: Diagnostics) -> Symbols:
+    """Build the symbol table of specs (imports first, the root last)."""
+    sym = Symbols()
+
+    def declare(name: S.Name, kind: str) -> bool:
+        if name.text in RESERVED:
+            diags.error(Code.DUPLICATE_NAME, name.span, f"`{name.text}` is a reserved word and cannot be declared")
+            return False
+        first = sym.declared_at.get(name.text)
+        if first is not None:
+            diags.error(Code.DUPLICATE_NAME, name.span,
+                        f"`{name.text}` is already declared as {_article(sym.kinds[name.text])}",
+                        notes=(("first declared here", first),))
+            return False
+        sym.declared_at[name.text] = name.span
+        sym.kinds[name.text] = kind
+        return True
+
+    for spec in specs:
+        for decl in spec.decls:
+            if isinstance(decl, S.PartyDecl):
+                for n in decl.names:
+                    if declare(n, "party"):
+                        sym.parties[n.text] = n.span
+                        sym.values[n.text] = "party"
+            elif isinstance(decl, S.EnumDecl):
+                if declare(decl.name, "enum"):
+                    vals = []
+                    for v in decl.values:
+                        if declare(v, f"value of enum {decl.name.text}"):
+                            sym.values[v.text] = decl.name.text
+                            vals.append(v.text)
+                    sym.enums[decl.name.text] = tuple(vals)
+            elif isinstance(decl, S.PredicateDecl):
+                declare(decl.name, decl.kind)
+            elif isinstance(decl, S.GroupDecl):
+                declare(decl.name, "group")
+            elif isinstance(decl, S.DefineDecl):
+                if declare(decl.name, "definition"):
+                    sym.defines[decl.name.text] = decl
+            elif isinstance(decl, S.TermDecl):
+                if declare(decl.name, "term"):
+                    sym.terms[decl.name.text] = decl
+            elif isinstance(decl, S.ClauseDecl):
+                first_clause = sym.clauses.get(decl.id.text)
+                if first_clause is not None:
+                    diags.error(Code.DUPLICATE_NAME, decl.id.span, f"clause `{decl.id.text}` is already declared",
+                                notes=(("first declared here", first_clause.id.span),))
+                else:
+                    sym.clauses[decl.id.text] = decl
+                    sym.clause_files[decl.id.text] = spec.source.path
+
+    # Second pass: things that refer to types and values declared anywhere.
+    for spec in specs:
+        for decl in spec.decls:
+            if isinstance(decl, S.PredicateDecl) and sym.kinds.get(decl.name.text) == decl.kind \
+                    and sym.declared_at.get(decl.name.text) is decl.name.span:
+                pred = _predicate(decl, sym, diags)
+                if pred is not None:
+                    sym.predicates[decl.name.text] = pred
+            elif isinstance(decl, S.GroupDecl) and sym.declared_at.get(decl.name.text) is decl.name.span:
+                _group(decl, sym, diags)
+    for term in sym.terms.values():
+        check_params(term.params, sym, diags)
+    for define in sym.defines.values():
+        check_params(define.params, sym, diags)
+    return sym
+
+
+def _article(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+def check_params(params: tuple[S.Param, ...], sym: Symbols, diags: Diagnostics) -> bool:
+    ok = True
+    seen: dict[str, Span] = {}
+    for p in params:
+        if p.name.text in seen:
+            diags.error(Code.DUPLICATE_NAME, p.name.span, f"parameter `{p.name.text}` appears twice",
+                        notes=(("first here", seen[p.name.text]),))
+            ok = False
+        seen.setdefault(p.name.text, p.name.span)
+        if not sym.is_type(p.type.text):
+            kind = sym.kinds.get(p.type.text)
+            extra = f"; `{p.type.text}` is {_article(kind)}" if kind else ""
+            diags.error(Code.UNKNOWN_TYPE, p.type.span, f"unknown type `{p.type.text}`{extra}",
+                        help=sym.suggest(p.type.text, [*BUILTIN_TYPES, *sym.enums])
+                        or "a parameter's type is `party`, `bool` or the name of an enum")
+            ok = False
+    return ok
+
+
+def _predicate(decl: S.PredicateDecl, sym: Symbols, diags: Diagnostics) -> Predicate | None:
+    ok = check_params(decl.params, sym, diags)
+    params = tuple(Param(p.name.text, p.type.text) for p in decl.params)
+    control: int | None = None
+    if decl.kind == "act":
+        if not params or params[0].type != "party":
+            span = decl.params[0].span if decl.params else decl.name.span
+            diags.error(Code.BAD_ACTOR, span, f"act `{decl.name.text}` must start with its actor, a `party` parameter",
+                        help=f"write `act {decl.name.text}(actor: party, ...)`")
+            ok = False
+        control = 0
+        if decl.control is not None:
+            diags.error(Code.BAD_CONTROL, decl.control.span, "an act is always controlled by its actor",
+                        help="remove `controlled by`; the first parameter is the actor")
+            ok = False
+    elif decl.control is not None:
+        index = next((i for i, p in enumerate(params) if p.name == decl.control.text), None)
+        if index is None:
+            diags.error(Code.BAD_CONTROL, decl.control.span,
+                        f"`controlled by {decl.control.text}` must name a parameter of `{decl.name.text}`",
+                        help=sym.suggest(decl.control.text, [p.name for p in params]))
+            ok = False
+        elif params[index].type != "party":
+            diags.error(Code.BAD_CONTROL, decl.control.span,
+                        f"`{decl.control.text}` has type `{params[index].type}`; only a party can control something")
+            ok = False
+        else:
+            control = index
+    return Predicate(decl.kind, decl.name.text, params, control, decl.span) if ok else None
+
+
+def _group(decl: S.GroupDecl, sym: Symbols, diags: Diagnostics) -> None:
+    members: list[str] = []
+    elem_type: str | None = None
+    for m in decl.members:
+        vtype = sym.values.get(m.text)
+        if vtype is None:
+            diags.error(Code.UNKNOWN_NAME, m.span, f"unknown value `{m.text}` in group `{decl.name.text}`",
+                        help=sym.suggest(m.text, list(sym.values)))
+            continue
+        if elem_type is None:
+            elem_type = vtype
+        elif vtype != elem_type:
+            diags.error(Code.MIXED_GROUP, m.span,
+                        f"group `{decl.name.text}` mixes `{elem_type}` and `{vtype}` values",
+                        help="a group holds parties, or values of one enum")
+            continue
+        if m.text not in members:
+            members.append(m.text)
+    sym.groups[decl.name.text] = (tuple(members), elem_type or "party")

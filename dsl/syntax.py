@@ -1,0 +1,362 @@
+"""IR 1, the syntax tree: what was written, with a span on every node.
+
+Built by `dsl.parser` from Lark's parse tree; consumed by `dsl.resolve` and
+`dsl.elaborate`. Names are still strings here; nothing has been checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from dsl.source import SourceFile, Span
+
+
+def _span() -> Span:
+    return field(compare=False, repr=False)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    text: str
+    span: Span = _span()
+
+
+# ---- expressions -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class NameRef:
+    name: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Wildcard:
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    value: int
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class BoolLit:
+    value: bool
+    span: Span = _span()
+
+
+ArgValue = Union[NameRef, Wildcard, Number, BoolLit]
+
+
+@dataclass(frozen=True, slots=True)
+class Arg:
+    name: Name | None  # None for a positional argument
+    value: ArgValue
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: Name
+    args: tuple[Arg, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # "and" | "or" | "implies"
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    op: str  # == != <= >= < >
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Arith:
+    op: str  # + -
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class SetName:
+    name: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class SetLiteral:
+    items: tuple[Name, ...]
+    span: Span = _span()
+
+
+SetExpr = Union[SetName, SetLiteral]
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    element: Expr
+    set: SetExpr
+    negated: bool
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Binder:
+    var: Name
+    set: SetExpr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Quantified:
+    kind: str  # "exists" | "all"
+    binders: tuple[Binder, ...]
+    body: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ExprAlt:
+    label: Name
+    expr: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ExprBracket:
+    """A bracketed revision inside an expression: `[russia: 85000 | ukraine: 250000]`."""
+
+    alts: tuple[ExprAlt, ...]
+    span: Span = _span()
+
+
+Expr = Union[NameRef, Call, Number, BoolLit, Not, Binary, Compare, Arith, Member, Quantified, ExprBracket]
+
+
+# ---- declarations ------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: Name
+    type: Name
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class InstrumentDecl:
+    name: Name
+    title: str
+    source: str | None
+    rank: int | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDecl:
+    path: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class PartyDecl:
+    names: tuple[Name, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupDecl:
+    name: Name
+    members: tuple[Name, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class EnumDecl:
+    name: Name
+    values: tuple[Name, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class PredicateDecl:
+    """A fact, act or quantity declaration."""
+
+    kind: str  # "fact" | "act" | "quantity"
+    name: Name
+    params: tuple[Param, ...]
+    control: Name | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class DefineDecl:
+    name: Name
+    params: tuple[Param, ...]
+    body: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    name: Name
+    body: Expr | None  # None for an alias
+    alias: Name | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class TermDecl:
+    name: Name
+    params: tuple[Param, ...]
+    readings: tuple[Reading, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AssumeDecl:
+    expr: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class EachSubject:
+    var: Name
+    set: SetExpr
+    span: Span = _span()
+
+
+Subject = Union[Name, EachSubject]
+
+
+@dataclass(frozen=True, slots=True)
+class ActAction:
+    name: Name
+    args: tuple[Arg, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class KeepAction:
+    expr: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class Protects:
+    party: Name
+    event: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class NormDecl:
+    subject: Subject
+    modality: str  # "must" | "must not" | "may"
+    action: ActAction | KeepAction
+    where: Expr | None
+    when: Expr | None
+    unless: Expr | None
+    protects: Protects | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class LimitDecl:
+    expr: Expr
+    when: Expr | None
+    unless: Expr | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class NormAlt:
+    label: Name
+    items: tuple[ClauseItem, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class NormBracket:
+    alts: tuple[NormAlt, ...]
+    span: Span = _span()
+
+
+ClauseItem = Union[NormDecl, LimitDecl, NormBracket]
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseDecl:
+    id: Name
+    label: str
+    source: str | None
+    text: str | None
+    note: str | None
+    overrides: tuple[Name, ...]
+    items: tuple[ClauseItem, ...]
+    span: Span = _span()
+    header: Span = _span()  # `clause id "label"`: where findings point
+
+
+@dataclass(frozen=True, slots=True)
+class FindingPattern:
+    kind: str
+    clauses: tuple[Name, ...]
+    party: Name | None
+    draft: Name | None
+    reading: Name | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ExpectDecl:
+    pattern: FindingPattern
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AssertNoDecl:
+    pattern: FindingPattern
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class AssertDecl:
+    name: Name
+    expr: Expr
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioDecl:
+    name: Name
+    expr: Expr
+    span: Span = _span()
+
+
+Decl = Union[InstrumentDecl, ImportDecl, PartyDecl, GroupDecl, EnumDecl, PredicateDecl, DefineDecl,
+             TermDecl, AssumeDecl, ClauseDecl, ExpectDecl, AssertNoDecl, AssertDecl, ScenarioDecl]
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One parsed file."""
+
+    source: SourceFile = field(compare=False, repr=False)
+    decls: tuple[Decl, ...] = ()
