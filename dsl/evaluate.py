@@ -1,0 +1,189 @@
+"""Concrete semantics: (instrument, world, readings, draft) -> verdicts. Never uses Z3.
+
+This is the independent referee of the verifier: every scenario the solver
+reports is re-checked here, and the brute-force oracle enumerates worlds
+through it. It reads the model's formulas directly and shares no code with
+`verifier.ground` or `verifier.encode`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import product
+
+from dsl import formula as F
+from dsl.model import Instrument, Modality, Norm
+
+AtomKey = tuple[str, tuple[F.Value, ...]]
+
+
+@dataclass(frozen=True)
+class World:
+    """One concrete scenario: the facts and acts that are true, the quantities,
+    the open terms that hold, and the draft (bracket -> chosen label)."""
+
+    atoms: frozenset[AtomKey] = frozenset()
+    quantities: Mapping[AtomKey, int] = field(default_factory=dict)
+    open_terms: frozenset[AtomKey] = frozenset()
+    draft: Mapping[str, str] = field(default_factory=dict)
+
+
+Readings = Mapping[str, str | None]  # term -> reading name, None = open
+
+
+class EvalError(Exception):
+    """The model asked for something a world does not define (an internal error)."""
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    instrument: Instrument
+    world: World
+    readings: Readings
+
+    def term(self, t: F.Term, env: Mapping[str, F.Value]) -> F.Value:
+        if isinstance(t, F.Const):
+            return t.value
+        if t.name not in env:
+            raise EvalError(f"unbound variable {t.name}")
+        return env[t.name]
+
+    def integer(self, e: F.IntExpr, env: Mapping[str, F.Value]) -> int:
+        if isinstance(e, F.Num):
+            return e.value
+        if isinstance(e, F.Qty):
+            key = (e.name, tuple(self.term(a, env) for a in e.args))
+            return self.world.quantities.get(key, 0)
+        if isinstance(e, F.Arith):
+            left, right = self.integer(e.left, env), self.integer(e.right, env)
+            return left + right if e.op == "+" else left - right
+        label = self._chosen(e.bracket)
+        for lab, value in e.options:
+            if lab == label:
+                return self.integer(value, env)
+        raise EvalError(f"draft chooses {label!r} for {e.bracket}, which has no such alternative")
+
+    def _chosen(self, bracket: str) -> str:
+        if bracket not in self.world.draft:
+            raise EvalError(f"draft does not choose an alternative for {bracket}")
+        return self.world.draft[bracket]
+
+    def holds(self, f: F.Formula, env: Mapping[str, F.Value] | None = None) -> bool:
+        env = env or {}
+        if isinstance(f, F.BoolConst):
+            return f.value
+        if isinstance(f, F.Atom):
+            return (f.pred, tuple(self.term(a, env) for a in f.args)) in self.world.atoms
+        if isinstance(f, F.TermApp):
+            args = tuple(self.term(a, env) for a in f.args)
+            term = self.instrument.terms[f.term]
+            reading = term.reading(self.readings.get(f.term))
+            if reading is None:
+                return (f.term, args) in self.world.open_terms
+            return self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
+        if isinstance(f, F.Eq):
+            return self.term(f.left, env) == self.term(f.right, env)
+        if isinstance(f, F.Cmp):
+            a, b = self.integer(f.left, env), self.integer(f.right, env)
+            return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[f.op]
+        if isinstance(f, F.Not):
+            return not self.holds(f.operand, env)
+        if isinstance(f, F.And):
+            return all(self.holds(o, env) for o in f.operands)
+        if isinstance(f, F.Or):
+            return any(self.holds(o, env) for o in f.operands)
+        if isinstance(f, F.Implies):
+            return (not self.holds(f.left, env)) or self.holds(f.right, env)
+        if isinstance(f, F.Exists):
+            return any(self.holds(f.body, {**env, f.var: v}) for v in f.domain)
+        if isinstance(f, F.Forall):
+            return all(self.holds(f.body, {**env, f.var: v}) for v in f.domain)
+        label = self._chosen(f.bracket)
+        for lab, option in f.options:
+            if lab == label:
+                return self.holds(option, env)
+        raise EvalError(f"draft chooses {label!r} for {f.bracket}, which has no such alternative")
+
+
+@dataclass(frozen=True)
+class Breach:
+    """A norm not respected in a world: which subject, and which act instance (if any)."""
+
+    norm: Norm
+    subject: str
+    act_args: tuple[F.Value, ...] | None
+
+
+def bindings(norm: Norm) -> Iterator[dict[str, F.Value]]:
+    """Every assignment of the norm's pattern variables."""
+    names = [v for v, _ in norm.pattern_vars]
+    for values in product(*(dom for _, dom in norm.pattern_vars)):
+        yield dict(zip(names, values))
+
+
+def norm_breaches(ev: Evaluator, norm: Norm, subjects: tuple[str, ...] | None = None) -> list[Breach]:
+    """The breaches of one obligation or prohibition (permissions never breach)."""
+    out: list[Breach] = []
+    for s in norm.subjects:
+        if subjects is not None and s not in subjects:
+            continue
+        env: dict[str, F.Value] = {norm.subject_var: s}
+        if norm.modality is Modality.MAY:
+            continue
+        if norm.act is None:
+            assert norm.keep is not None
+            if ev.holds(norm.condition, env) and not ev.holds(norm.keep, env):
+                out.append(Breach(norm, s, None))
+            continue
+        if norm.modality is Modality.MUST_NOT:
+            for b in bindings(norm):
+                full = {**env, **b}
+                args = (s, *(ev.term(t, full) for t in norm.pattern))
+                if ev.holds(norm.condition, full) and ev.holds(norm.where, full) \
+                        and (norm.act, args) in ev.world.atoms:
+                    out.append(Breach(norm, s, args))
+        else:
+            if not ev.holds(norm.condition, env):
+                continue
+            done = False
+            for b in bindings(norm):
+                full = {**env, **b}
+                args = (s, *(ev.term(t, full) for t in norm.pattern))
+                if ev.holds(norm.where, full) and (norm.act, args) in ev.world.atoms:
+                    done = True
+                    break
+            if not done:
+                out.append(Breach(norm, s, None))
+    return out
+
+
+def breaches(instrument: Instrument, world: World, readings: Readings,
+             party: str | None = None) -> list[Breach]:
+    """Every breach in a world; with `party`, only of the norms addressed to that party."""
+    ev = Evaluator(instrument, world, readings)
+    subjects = None if party is None else (party,)
+    return [b for n in instrument.norms for b in norm_breaches(ev, n, subjects)]
+
+
+def compliant(instrument: Instrument, world: World, readings: Readings, party: str | None = None) -> bool:
+    return not breaches(instrument, world, readings, party)
+
+
+def assumptions_hold(instrument: Instrument, world: World, readings: Readings) -> bool:
+    ev = Evaluator(instrument, world, readings)
+    return all(ev.holds(a) for a in instrument.assumptions)
+
+
+def permitted_instances(instrument: Instrument, norm: Norm, world: World,
+                        readings: Readings) -> list[tuple[F.Value, ...]]:
+    """The act instances a permission grants in this world (its conditions hold)."""
+    assert norm.modality is Modality.MAY and norm.act is not None
+    ev = Evaluator(instrument, world, readings)
+    out = []
+    for s in norm.subjects:
+        for b in bindings(norm):
+            full = {norm.subject_var: s, **b}
+            if ev.holds(norm.condition, full) and ev.holds(norm.where, full):
+                out.append((s, *(ev.term(t, full) for t in norm.pattern)))
+    return out

@@ -1,0 +1,1 @@
+"""nverify back-end: checked model -> Z3 -> findings -> reports."""

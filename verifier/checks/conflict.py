@@ -1,0 +1,161 @@
+"""Conflicts: a situation in which a party breaches some clause whatever it does.
+
+What it finds
+    For a party p, a situation s (everything p does not decide) that can
+    happen, in which every choice of p's own conduct breaches one of its norms:
+    a dilemma, such as an obligation to assist meeting a prohibition to act.
+Why it matters
+    The party is in breach without doing anything wrong; the other side can
+    always claim a violation in that situation.
+Query
+    ∃ s ∉ ctrl(p): A(s) ∧ ∀ x ∈ ctrl(p): ¬(A ∧ Comp_p)(s, x), solved by
+    counterexample-guided search (verifier.qbf). Sat iff a conflict exists.
+    Different minimal clause sets are found by searching again without one
+    member of each set found (a hitting-set tree), up to a limit.
+Evidence
+    The minimal situation, and the minimal set of p's clauses (proved minimal
+    across all situations by deletion) that cannot all be respected in it.
+Example
+    examples/06_conflict.nv
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from verifier.checks.context import CheckContext
+from verifier.explain import clause_list, situation_phrase
+from verifier.findings import Finding, FindingKind, Severity
+from verifier.qbf import exists_forall
+from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.session import minimise_core
+
+MAX_SEARCHES = 40
+
+
+@dataclass
+class Dilemma:
+    clauses: list[str]
+    situation: list[z3.BoolRef]   # literals of the situation that force it
+    minimal: bool
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    out: list[Finding] = []
+    contradictions = {frozenset(c.id for c in f.clauses) for f in ctx.findings
+                      if f.kind is FindingKind.CONTRADICTION}
+    for party in ctx.parties_with_norms():
+        out.extend(_party(ctx, party, contradictions))
+    return out
+
+
+def _party(ctx: CheckContext, party: str, contradictions: set[frozenset[str]]) -> list[Finding]:
+    all_clauses = [c.id for c in ctx.clauses_of(party)]
+    found: list[Dilemma] = []
+    unknown = ""
+    visited: set[frozenset[str]] = set()
+    queue = [frozenset(all_clauses)]
+    searches = 0
+    while queue and len(found) < ctx.max_findings and searches < MAX_SEARCHES:
+        subset = queue.pop(0)
+        if subset in visited or not subset:
+            continue
+        visited.add(subset)
+        searches += 1
+        result = _dilemma(ctx, party, sorted(subset, key=all_clauses.index))
+        if isinstance(result, str):
+            unknown = result
+            break
+        if result is None:
+            continue
+        result = _shrink(ctx, party, result, all_clauses)
+        if isinstance(result, str):
+            unknown = result
+            break
+        if all(set(d.clauses) != set(result.clauses) for d in found):
+            found.append(result)
+        for c in result.clauses:
+            queue.append(subset - {c})
+    findings = []
+    for d in found:
+        if frozenset(d.clauses) in contradictions:
+            continue  # already reported as a contradiction, which is the stronger finding
+        findings.append(_finding(ctx, party, d))
+    if unknown:
+        findings.append(ctx.unknown(f"the conflict check for {party}", unknown,
+                                    [ctx.clause_ref(c) for c in all_clauses]))
+    return findings
+
+
+def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | None | str:
+    """A situation in which party cannot respect `clauses`; None if none; a reason if unknown."""
+    session, enc = ctx.session, ctx.enc
+    comp = z3.And([session.norms_of(c, ctx.readings, party) for c in clauses])
+    world = enc.assumptions(ctx.readings)
+    lits = [session.clause_lit(c, ctx.readings, party) for c in clauses]
+    controlled = set(ctx.vocab.controlled_by(party))
+    outer = [key for key, _ in enc.situation_vars(controlled)]
+    draft = enc.draft_literals(ctx.draft)
+    result = exists_forall(session, guess=[world, *draft], outer_keys=outer,
+                           inner_formula=z3.And(world, comp, *draft),
+                           inner_assumptions=[*ctx.fixed(), *lits])
+    if result.status == "none":
+        return None
+    if result.status == "unknown":
+        return result.reason
+    core, minimal = minimise_core(session, [*ctx.fixed(), *result.outer_lits], result.core, lits)
+    # Which parts of the situation force the dilemma for this minimal clause set.
+    again = session.check([*ctx.fixed(), *core, *result.outer_lits], "conflict: situation core")
+    situation = [l for l in again.core if any(l.eq(o) for o in result.outer_lits)] if again.unsat \
+        else list(result.outer_lits)
+    names = [session.clause_of(l) for l in core]
+    return Dilemma([n for n in names if n is not None], situation, minimal)
+
+
+def _shrink(ctx: CheckContext, party: str, d: Dilemma, order: list[str]) -> Dilemma | str:
+    """Make the clause set minimal over all situations, not just the one found."""
+    current = d
+    changed = True
+    while changed and len(current.clauses) > 1:
+        changed = False
+        for c in list(current.clauses):
+            smaller = _dilemma(ctx, party, [x for x in current.clauses if x != c])
+            if isinstance(smaller, str):
+                return smaller
+            if smaller is not None:
+                current = smaller
+                changed = True
+                break
+    current.clauses = sorted(current.clauses, key=order.index)
+    return current
+
+
+def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
+    session = ctx.session
+    model = minimal_model(session, [*ctx.fixed(), *d.situation])
+    scenario = None
+    if model is not None:
+        world = world_of(session, model, ctx.draft)
+        ctx.recheck_breach(world, party, set(d.clauses))
+        scenario = scenario_of(session, world, _quantities(ctx, d.clauses))
+    names = clause_list(ctx.instrument, d.clauses)
+    if len(d.clauses) == 1:
+        message = f"{party} cannot respect {names} {situation_phrase(scenario)}: whatever {party} does, it is in breach"
+    else:
+        message = (f"{party} cannot respect {names} together {situation_phrase(scenario)}: "
+                   f"whatever {party} does, it breaches one of them")
+    return ctx.finding(FindingKind.CONFLICT, Severity.ERROR, message,
+                       [ctx.clause_ref(c, "conflicting") for c in d.clauses], party=party, scenario=scenario,
+                       minimal=d.minimal)
+
+
+def _quantities(ctx: CheckContext, clauses: list[str]) -> set[str]:
+    names = set()
+    for c in clauses:
+        for n in ctx.instrument.clause(c).norms:
+            if n.keep is not None:
+                names.update(q for q in ctx.instrument.predicates if ctx.instrument.predicates[q].kind == "quantity"
+                             and q in repr(n.keep))
+    return names

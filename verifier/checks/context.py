@@ -1,0 +1,88 @@
+"""CheckContext: what every check needs for one instrument, draft and reading set."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import z3
+
+from dsl.evaluate import World, breaches, permitted_instances
+from dsl.model import Clause, Instrument, Modality, Norm
+from verifier.encode import Encoder, Readings
+from verifier.findings import ClauseRef, Finding, FindingKind, Severity
+from verifier.ground import Vocabulary
+from verifier.session import Session
+
+
+class WitnessError(AssertionError):
+    """A solver witness failed the independent re-check: a bug in nverify, never a finding."""
+
+
+@dataclass
+class CheckContext:
+    instrument: Instrument
+    session: Session
+    readings: Readings          # the baseline reading assignment
+    draft_name: str | None      # None when the instrument has no brackets
+    draft: Mapping[str, str]
+    max_findings: int = 8       # per check and subject: MUSes, conflicts, instances
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def enc(self) -> Encoder:
+        return self.session.enc
+
+    @property
+    def vocab(self) -> Vocabulary:
+        return self.session.enc.vocab
+
+    def fixed(self, readings: Readings | None = None) -> list[z3.BoolRef]:
+        """The world and the draft: assumed in every query of this context."""
+        return [self.session.world_lit(readings or self.readings), *self.enc.draft_literals(self.draft)]
+
+    def clauses_of(self, party: str | None = None, *, constraining: bool = True) -> list[Clause]:
+        """Clauses with norms (obligations or prohibitions when `constraining`) addressed to party."""
+        out = []
+        for c in self.instrument.clauses:
+            for n in c.norms:
+                if constraining and n.modality is Modality.MAY:
+                    continue
+                if party is None or party in n.subjects:
+                    out.append(c)
+                    break
+        return out
+
+    def parties_with_norms(self) -> list[str]:
+        parties = {s for n in self.instrument.norms if n.modality is not Modality.MAY for s in n.subjects}
+        return [p for p in self.instrument.parties if p in parties]
+
+    def clause_ref(self, clause_id: str, role: str | None = None) -> ClauseRef:
+        c = self.instrument.clause(clause_id)
+        return ClauseRef(c.id, c.label, c.path, c.span.line, c.span.column, c.text, c.source, role)
+
+    def readings_shown(self, readings: Readings | None = None) -> tuple[tuple[str, str], ...]:
+        r = readings or self.readings
+        return tuple((t, r.get(t) or "open") for t in sorted(self.instrument.terms))
+
+    def finding(self, kind: FindingKind, severity: Severity, message: str, clauses: list[ClauseRef], **kw: object) -> Finding:
+        return Finding(kind, severity, message, self.instrument.path, tuple(clauses),
+                       readings=kw.pop("readings", self.readings_shown()),  # type: ignore[arg-type]
+                       draft=self.draft_name, **kw)  # type: ignore[arg-type]
+
+    def unknown(self, what: str, reason: str, clauses: list[ClauseRef]) -> Finding:
+        return self.finding(FindingKind.UNKNOWN, Severity.WARNING,
+                            f"the solver gave up on {what} ({reason or 'no reason given'}); nothing is proved either way",
+                            clauses, details=(("reason", reason),))
+
+    # ---- independent re-checks -----------------------------------------------------
+    def recheck_breach(self, world: World, party: str, clause_ids: set[str], readings: Readings | None = None) -> None:
+        """The world must show `party` breaching one of clause_ids (by the plain evaluator)."""
+        found = {b.norm.clause for b in breaches(self.instrument, world, readings or self.readings, party)}
+        if not found & clause_ids:
+            raise WitnessError(f"witness does not breach any of {sorted(clause_ids)} for {party}; breaches {sorted(found)}")
+
+    def recheck_permitted(self, world: World, norm: Norm, act_args: tuple[object, ...]) -> None:
+        granted = permitted_instances(self.instrument, norm, world, self.readings)
+        if tuple(act_args) not in granted:
+            raise WitnessError(f"witness does not put permission {norm.clause} in force for {act_args}")

@@ -1,0 +1,151 @@
+"""Hollow permissions: a `may` that cannot be exercised without breaching another clause.
+
+What it finds
+    A permission of party p, and one act it grants (an instance of its
+    pattern), such that doing that act breaches one of p's clauses: always
+    (error), or in some situation that can happen and in which p could
+    otherwise comply (warning).
+Why it matters
+    The permission reads as a promise that another clause takes back; the
+    party that relies on it is in breach.
+Query
+    Always: A ∧ cond ∧ act ∧ Comp_p is unsat while A ∧ cond is sat; the
+    minimised core names the blocking clauses.
+    In a situation: ∃ s ∉ ctrl(p): (∃ x: A ∧ cond ∧ Comp_p) ∧ ∀ x: ¬(A ∧ cond ∧ act ∧ Comp_p),
+    by counterexample-guided search (verifier.qbf).
+Evidence
+    The permission, the act, the blocking clauses, and a minimal world in
+    which p does the act and breaches them (re-checked by dsl.evaluate).
+Example
+    examples/04_hollow_permission.nv
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import z3
+
+from dsl.evaluate import AtomKey, bindings
+from dsl.model import Modality, Norm
+from verifier.checks.context import CheckContext
+from verifier.explain import act_phrase, clause_list, situation_phrase
+from verifier.findings import Finding, FindingKind, Severity
+from verifier.qbf import exists_forall
+from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.session import minimise_core
+
+MAX_INSTANCES = 64
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    out: list[Finding] = []
+    for clause in ctx.instrument.clauses:
+        for norm in clause.norms:
+            if norm.modality is not Modality.MAY:
+                continue
+            for subject in norm.subjects:
+                finding = _permission(ctx, norm, subject)
+                if finding is not None:
+                    out.append(finding)
+    return out
+
+
+def _instances(ctx: CheckContext, norm: Norm, subject: str) -> Iterator[tuple[AtomKey | None, z3.BoolRef, z3.BoolRef]]:
+    """(act key or None for `keep`, condition, exercise) for each act the permission grants."""
+    enc = ctx.enc
+    env = {norm.subject_var: subject}
+    if norm.act is None:
+        assert norm.keep is not None
+        yield None, enc.formula(norm.condition, ctx.readings, env), enc.formula(norm.keep, ctx.readings, env)
+        return
+    for count, b in enumerate(bindings(norm)):
+        if count >= MAX_INSTANCES:
+            return
+        full = {**env, **b}
+        condition = z3.And(enc.formula(norm.condition, ctx.readings, full), enc.formula(norm.where, ctx.readings, full))
+        if z3.is_false(z3.simplify(condition)):
+            continue
+        key = (norm.act, (subject, *(t.value if hasattr(t, "value") else full[t.name] for t in norm.pattern)))
+        yield key, condition, enc.atom_vars[key]
+
+
+def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
+    session, enc = ctx.session, ctx.enc
+    clauses = [c.id for c in ctx.clauses_of(subject)]
+    lits = [session.clause_lit(c, ctx.readings, subject) for c in clauses]
+    fixed = ctx.fixed()
+    pending: list[tuple[AtomKey | None, z3.BoolRef, z3.BoolRef, z3.BoolRef]] = []
+    for key, condition, exercise in _instances(ctx, norm, subject):
+        tag = (norm.clause, norm.index, subject, repr(key))
+        cond_lit = session.formula_lit(("permission-condition", *tag), f"in force {norm.clause}#{norm.index} {key}", condition)
+        use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
+        # In force in a world where the party can comply at all; otherwise the problem is a
+        # contradiction or conflict (reported by those checks), not this permission.
+        in_force = session.check([*fixed, cond_lit, *lits], "hollow-permission: can the permission apply?")
+        if not in_force.sat:
+            if in_force.status == "unknown":
+                return ctx.unknown(f"the permission in {norm.clause}", in_force.reason, [ctx.clause_ref(norm.clause)])
+            continue
+        always = session.check([*fixed, cond_lit, use_lit, *lits], "hollow-permission: always blocked?")
+        if always.unsat:
+            core, minimal = minimise_core(session, [*fixed, cond_lit, use_lit], always.core, lits)
+            return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, use_lit], clauses, minimal, always=True)
+        if always.status == "unknown":
+            return ctx.unknown(f"the permission in {norm.clause}", always.reason, [ctx.clause_ref(norm.clause)])
+        pending.append((key, condition, exercise, cond_lit))
+    # No act is always blocked: look for a situation that blocks one.
+    if not clauses:
+        return None
+    comp = z3.And([session.norms_of(c, ctx.readings, subject) for c in clauses])
+    world = enc.assumptions(ctx.readings)
+    draft = enc.draft_literals(ctx.draft)
+    controlled = set(ctx.vocab.controlled_by(subject))
+    for key, condition, exercise, cond_lit in pending:
+        tag = (norm.clause, norm.index, subject, repr(key))
+        use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
+        outer = [k for k, _ in enc.situation_vars(controlled)]
+        result = exists_forall(session, guess=[world, *draft, condition, comp], outer_keys=outer,
+                               inner_formula=z3.And(world, *draft, condition, exercise, comp),
+                               inner_assumptions=[*fixed, cond_lit, use_lit, *lits])
+        if result.status == "unknown":
+            return ctx.unknown(f"the permission in {norm.clause}", result.reason, [ctx.clause_ref(norm.clause)])
+        if result.status == "found":
+            base = [*fixed, cond_lit, use_lit, *result.outer_lits]
+            core, minimal = minimise_core(session, base, result.core, lits)
+            again = session.check([*base, *core], "hollow-permission: situation core")
+            situation = [l for l in again.core if any(l.eq(o) for o in result.outer_lits)] if again.unsat \
+                else list(result.outer_lits)
+            return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, use_lit, *situation], clauses, minimal,
+                            always=False)
+    return None
+
+
+def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[z3.BoolRef],
+             hard: list[z3.BoolRef], party_clauses: list[str], minimal: bool, *, always: bool) -> Finding:
+    session = ctx.session
+    blocking = [c for c in (session.clause_of(l) for l in core) if c is not None]
+    others = [session.clause_lit(c, ctx.readings, subject) for c in party_clauses if c not in blocking]
+    # Show the act done while every other clause of the party is respected, if possible.
+    model = minimal_model(session, [*hard, *others]) or minimal_model(session, hard)
+    scenario = None
+    if model is not None:
+        world = world_of(session, model, ctx.draft)
+        if key is not None:
+            ctx.recheck_permitted(world, norm, key[1])
+        ctx.recheck_breach(world, subject, set(blocking))
+        scenario = scenario_of(session, world)
+    permission = ctx.instrument.clause(norm.clause)
+    what = act_phrase(ctx.instrument, key) if key is not None else "maintain what it permits"
+    names = clause_list(ctx.instrument, blocking)
+    if always:
+        message = (f"{permission.label} ({permission.id}) permits {subject} to {what}, "
+                   f"but doing so always breaches {names}")
+    else:
+        message = (f"{permission.label} ({permission.id}) permits {subject} to {what}, "
+                   f"but {situation_phrase(scenario)} doing so breaches {names}")
+    refs = [ctx.clause_ref(norm.clause, "permission")]
+    refs += [ctx.clause_ref(c, "blocking") for c in blocking if c != norm.clause]
+    details = (("act", what), ("always", always))
+    return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.ERROR if always else Severity.WARNING, message, refs,
+                       party=subject, scenario=scenario, details=details, minimal=minimal)

@@ -1,0 +1,117 @@
+"""The spec's own queries: `expect`, `assert no`, `assert` and `scenario`.
+
+`expect` marks the findings it matches as expected and fails when it matches
+none; `assert no` fails when it matches any. `assert NAME: F` asks for a
+compliant world where F is false (a counterexample); `scenario NAME: F` asks
+for a compliant world where F holds (sat with witness, unsat with the core of
+clauses that rule it out). Failures are `expectation-failed` findings.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import z3
+
+from dsl.evaluate import Evaluator, compliant
+from dsl.model import Instrument, Query, QueryKind
+from verifier.checks.context import CheckContext, WitnessError
+from verifier.explain import clause_list
+from verifier.findings import Expectation, Finding, FindingKind, Severity
+from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.session import minimise_core
+
+
+def matches(query: Query, finding: Finding) -> bool:
+    if finding.kind.value != query.finding_kind:
+        return False
+    ids = {c.id for c in finding.clauses}
+    if not set(query.clauses) <= ids:
+        return False
+    if query.party is not None and finding.party != query.party:
+        return False
+    if query.draft is not None and query.draft not in (finding.drafts or ((finding.draft,) if finding.draft else ("base",))):
+        return False
+    if query.reading is not None and dict(finding.details).get("reading") != query.reading \
+            and query.reading not in dict(finding.readings).values():
+        return False
+    return True
+
+
+def apply_expectations(instrument: Instrument, findings: list[Finding]) -> tuple[list[Finding], list[Expectation]]:
+    """Mark expected findings; add a failure for each unmet `expect` and each violated `assert no`."""
+    expectations: list[Expectation] = []
+    failures: list[Finding] = []
+    expected_ids: set[int] = set()
+    for q in instrument.queries:
+        if q.kind not in (QueryKind.EXPECT, QueryKind.ASSERT_NO):
+            continue
+        hits = [i for i, f in enumerate(findings) if matches(q, f)]
+        if q.kind is QueryKind.EXPECT:
+            expected_ids.update(hits)
+            met = bool(hits)
+            detail = f"matched {len(hits)} finding{'s' if len(hits) != 1 else ''}" if met else "no finding matches"
+        else:
+            met = not hits
+            detail = "no finding matches" if met else \
+                f"{len(hits)} finding{'s' if len(hits) != 1 else ''} match: " + "; ".join(findings[i].message for i in hits[:2])
+        expectations.append(Expectation(instrument.path, q.span.line, q.name, met, detail))
+        if not met:
+            failures.append(Finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
+                                    f"`{q.name}` failed: {detail}", instrument.path, (),
+                                    details=(("statement", q.name), ("line", q.span.line))))
+    marked = [dataclasses.replace(f, expected=True) if i in expected_ids else f for i, f in enumerate(findings)]
+    return marked + failures, expectations
+
+
+def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]:
+    """`assert` and `scenario` statements in one draft."""
+    findings: list[Finding] = []
+    expectations: list[Expectation] = []
+    session = ctx.session
+    clauses = [c.id for c in ctx.clauses_of()]
+    lits = [session.clause_lit(c, ctx.readings) for c in clauses]
+    in_draft = f" in draft {ctx.draft_name}" if ctx.draft_name else ""
+    for q in ctx.instrument.queries:
+        if q.kind not in (QueryKind.ASSERT, QueryKind.SCENARIO) or q.formula is None:
+            continue
+        formula = ctx.enc.formula(q.formula, ctx.readings)
+        wanted = formula if q.kind is QueryKind.SCENARIO else z3.Not(formula)
+        lit = session.formula_lit(("query", q.name, q.kind.value), f"{q.kind.value} {q.name}", wanted)
+        outcome = session.check([*ctx.fixed(), *lits, lit], f"{q.kind.value} {q.name}")
+        statement = f"{q.kind.value} {q.name}"
+        if outcome.status == "unknown":
+            findings.append(ctx.unknown(f"`{statement}`", outcome.reason, []))
+            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
+            continue
+        if q.kind is QueryKind.SCENARIO:
+            if outcome.sat:
+                expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
+                                                "a compliant world exists"))
+                continue
+            core, minimal = minimise_core(session, [*ctx.fixed(), lit], outcome.core, lits)
+            ids = [c for c in (session.clause_of(l) for l in core) if c]
+            detail = f"no compliant world: ruled out by {clause_list(ctx.instrument, ids)}" if ids else \
+                "no world of the stated situation has it"
+            findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
+                                        f"`scenario {q.name}` failed{in_draft}: {detail}",
+                                        [ctx.clause_ref(c, "ruling out") for c in ids], minimal=minimal,
+                                        details=(("statement", statement), ("line", q.span.line))))
+            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, detail))
+            continue
+        if outcome.unsat:
+            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
+                                            "holds in every compliant world"))
+            continue
+        model = minimal_model(session, [*ctx.fixed(), *lits, lit]) or outcome.model
+        assert model is not None
+        world = world_of(session, model, ctx.draft)
+        if not compliant(ctx.instrument, world, ctx.readings) or Evaluator(ctx.instrument, world, ctx.readings).holds(q.formula):
+            raise WitnessError(f"counterexample to assert {q.name} fails the re-check")
+        scenario = scenario_of(session, world)
+        findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
+                                    f"`assert {q.name}` failed{in_draft}: a compliant world violates it", [],
+                                    scenario=scenario, details=(("statement", statement), ("line", q.span.line))))
+        expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False,
+                                        "counterexample found"))
+    return findings, expectations

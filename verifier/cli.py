@@ -1,0 +1,111 @@
+"""The command line: `nverify PATH...` (check), with exit codes 0 / 1 / 2. Glue only.
+
+Exit codes: 0 when every finding was expected and every expectation met; 1
+for unexpected findings or failed expectations; 2 for bad input (syntax,
+names, types, unreadable files) and usage errors, with `file:line:col`, the
+line and a caret, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from dsl.render import render_diagnostic
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class DefaultGroup(click.Group):
+    """A group that runs `check` when the first argument is not a subcommand.
+
+    `nverify specs/` and `nverify check specs/` are the same; a file or folder
+    that happens to be named like a subcommand is reached as `./diff`.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nverify")
+def main() -> None:
+    """nverify: find contradictions, hollow permissions, pretexts and blockable
+    guarantees in neutrality and security instruments, before anyone signs.
+
+    Run `nverify PATH...` on spec files or folders of `.nv` files.
+    """
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    # Atomic: a reader never sees half a report.
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--reading", "readings", multiple=True, metavar="[TERM=]NAME",
+              help="Use reading NAME as the baseline (for every term that has it, or for TERM only).")
+@click.option("--draft", "drafts", multiple=True, metavar="NAME|BRACKET=LABEL",
+              help="Check only this draft (base or a party), or pin one bracket's alternative.")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="Seconds per solver query; a timeout is reported as `unknown`.")
+@click.option("--rlimit", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Deterministic Z3 resource limit per query (0: none).")
+@click.option("--max-findings", type=click.IntRange(min=1), default=8, show_default=True,
+              help="At most this many findings per check, party and draft.")
+@click.option("--emit-smt2", "smt2_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Write every solver query to this folder as SMT-LIB.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
+          timeout: float, rlimit: int, max_findings: int, smt2_dir: Path | None, output: Path | None,
+          debug: bool) -> None:
+    """Check spec files and folders (the default command)."""
+    from verifier.pipeline import Options, UsageError, run
+    from verifier.report import FORMATS
+
+    options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
+    try:
+        loaded, report = run(list(paths), options)
+    except UsageError as err:
+        click.echo(f"nverify: error: {err}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        click.echo("nverify: interrupted; no report was written", err=True)
+        sys.exit(130)
+    except Exception as err:  # an internal error: say so plainly, never a bare traceback
+        if debug:
+            traceback.print_exc()
+        click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
+                   "rerun with --debug for the traceback.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if report is None:
+        for diag in loaded.diagnostics.sorted():
+            click.echo(render_diagnostic(diag, loaded.sources), err=True)
+        count = sum(1 for d in loaded.diagnostics.sorted() if d.severity.value == "error")
+        click.echo(f"nverify: {count} error{'s' if count != 1 else ''} in the input; nothing was checked", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    colour = color == "always" or (color == "auto" and output is None and sys.stdout.isatty())
+    kwargs: dict[str, Any] = {"colour": colour}
+    _write(FORMATS[fmt](report, **kwargs), output)
+    sys.exit(report.exit_code)

@@ -1,0 +1,161 @@
+"""Findings and reports: the JSON contract of DESIGN section 7, as typed data.
+
+Field names and kind strings are stable: other tools script against them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class FindingKind(str, Enum):
+    CONTRADICTION = "contradiction"
+    CONFLICT = "conflict"
+    HOLLOW_PERMISSION = "hollow-permission"
+    PRETEXT = "pretext"
+    BLOCKABLE_GUARANTEE = "blockable-guarantee"
+    VACUOUS_GUARANTEE = "vacuous-guarantee"
+    EXPECTATION_FAILED = "expectation-failed"
+    UNKNOWN = "unknown"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class ClauseRef:
+    """A clause as a finding cites it: where it is and what it says."""
+
+    id: str
+    label: str
+    file: str
+    line: int
+    column: int
+    text: str | None
+    source: str | None = None
+    role: str | None = None  # what the clause does in this finding ("permission", "blocking", ...)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "file": self.file, "line": self.line, "column": self.column,
+                "text": self.text, "source": self.source, "role": self.role}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A minimal world: the facts and acts that are true (everything else is false)."""
+
+    facts: tuple[str, ...] = ()
+    acts: tuple[str, ...] = ()
+    quantities: tuple[tuple[str, int], ...] = ()
+    terms: tuple[str, ...] = ()  # open terms that hold
+
+    def to_json(self) -> dict[str, Any]:
+        return {"facts": list(self.facts), "acts": list(self.acts), "quantities": dict(self.quantities),
+                "terms": list(self.terms)}
+
+    @property
+    def size(self) -> int:
+        return len(self.facts) + len(self.acts) + len(self.terms)
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: FindingKind
+    severity: Severity
+    message: str
+    file: str
+    clauses: tuple[ClauseRef, ...] = ()
+    party: str | None = None
+    readings: tuple[tuple[str, str], ...] = ()   # term -> reading in force ("open" when none)
+    draft: str | None = None                     # the draft of the scenario; None without brackets
+    drafts: tuple[str, ...] = ()                 # every draft in which the finding holds
+    scenario: Scenario | None = None
+    details: tuple[tuple[str, Any], ...] = ()    # kind-specific evidence
+    expected: bool = False
+    minimal: bool = True                         # the clause set was proved minimal
+
+    def sort_key(self) -> tuple[Any, ...]:
+        first = self.clauses[0] if self.clauses else None
+        return (self.file, first.line if first else 0, self.kind.value, self.draft or "", self.party or "",
+                self.message)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind.value,
+            "severity": self.severity.value,
+            "expected": self.expected,
+            "party": self.party,
+            "message": self.message,
+            "file": self.file,
+            "clauses": [c.to_json() for c in self.clauses],
+            "readings": dict(self.readings),
+            "draft": self.draft,
+            "drafts": list(self.drafts),
+            "scenario": self.scenario.to_json() if self.scenario else None,
+            "details": _jsonable(dict(self.details)),
+            "minimal": self.minimal,
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The outcome of one `expect`, `assert` or `scenario` statement."""
+
+    file: str
+    line: int
+    statement: str
+    met: bool
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "statement": self.statement, "met": self.met,
+                "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    instrument: str | None
+    title: str | None
+    drafts: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "instrument": self.instrument, "title": self.title, "drafts": list(self.drafts)}
+
+
+@dataclass
+class Report:
+    files: list[FileResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    expectations: list[Expectation] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        by_kind: dict[str, int] = {}
+        for f in self.findings:
+            by_kind[f.kind.value] = by_kind.get(f.kind.value, 0) + 1
+        return {
+            "findings": len(self.findings),
+            "by_kind": dict(sorted(by_kind.items())),
+            "expected": sum(1 for f in self.findings if f.expected),
+            "unexpected": sum(1 for f in self.findings if not f.expected),
+            "expectations_met": sum(1 for e in self.expectations if e.met),
+            "expectations_failed": sum(1 for e in self.expectations if not e.met),
+            "unknown": by_kind.get(FindingKind.UNKNOWN.value, 0),
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(not f.expected for f in self.findings) else 0

@@ -1,0 +1,60 @@
+"""Instrument -> Vocabulary: the finite atoms of a scenario and who controls each.
+
+Every fact and act instance (one per combination of parameter values) is a
+Boolean atom; every quantity instance an integer. Control follows DESIGN
+section 1: an act is decided by its actor, a fact or quantity by the party in
+its `controlled by` parameter; everything else is a circumstance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from dsl.evaluate import AtomKey
+from dsl.model import Instrument
+
+MAX_ATOMS = 200_000
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    atoms: tuple[AtomKey, ...]       # facts and acts, in declaration order
+    quantities: tuple[AtomKey, ...]
+    controller: dict[AtomKey, str | None]  # atom or quantity -> the party that decides it
+    kind: dict[str, str]             # predicate -> "fact" | "act" | "quantity"
+
+    def controlled_by(self, party: str) -> tuple[AtomKey, ...]:
+        return tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)
+
+
+def estimate_atoms(instrument: Instrument) -> int:
+    """How many ground atoms the instrument has, without building them."""
+    total = 0
+    for pred in instrument.predicates.values():
+        n = 1
+        for p in pred.params:
+            n *= len(instrument.domain(p.type))
+        total += n
+    return total
+
+
+def vocabulary(instrument: Instrument) -> Vocabulary:
+    atoms: list[AtomKey] = []
+    quantities: list[AtomKey] = []
+    controller: dict[AtomKey, str | None] = {}
+    kind: dict[str, str] = {}
+    for pred in instrument.predicates.values():
+        kind[pred.name] = pred.kind
+        for args in product(*(instrument.domain(p.type) for p in pred.params)):
+            key = (pred.name, tuple(args))
+            (quantities if pred.kind == "quantity" else atoms).append(key)
+            controller[key] = str(args[pred.control]) if pred.control is not None else None
+    return Vocabulary(tuple(atoms), tuple(quantities), controller, kind)
+
+
+def format_atom(key: AtomKey) -> str:
+    """`armed_attack(russia, ukraine, mainland)`: how an atom is shown to people."""
+    name, args = key
+    shown = ", ".join(("true" if a else "false") if isinstance(a, bool) else str(a) for a in args)
+    return f"{name}({shown})"

@@ -1,0 +1,175 @@
+"""The driver: load -> ground -> encode -> checks per draft -> expectations -> Report.
+
+One Z3 context and one incremental session per instrument; the checks of
+every draft share it and differ only in the assumption literals they pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import z3
+
+from dsl import LoadResult, load
+from dsl.model import Instrument
+from verifier.checks import CHECKS, CheckContext
+from verifier.checks.queries import apply_expectations, run_properties
+from verifier.encode import Encoder
+from verifier.findings import Expectation, FileResult, Finding, Report
+from verifier.ground import MAX_ATOMS, estimate_atoms, vocabulary
+from verifier.session import Limits, Session
+
+
+class UsageError(Exception):
+    """A command-line option that does not fit the specs (exit 2)."""
+
+
+@dataclass
+class Options:
+    readings: list[str] = field(default_factory=list)   # NAME or TERM=NAME
+    drafts: list[str] = field(default_factory=list)     # NAME or BRACKET=LABEL
+    timeout_s: float = 10.0
+    rlimit: int = 0
+    smt2_dir: Path | None = None
+    max_findings: int = 8
+
+
+def baseline_readings(instrument: Instrument, requested: list[str]) -> dict[str, str | None]:
+    """`ordinary` for every term that has it (else open), then the command line's choices."""
+    readings: dict[str, str | None] = {t.name: ("ordinary" if t.reading("ordinary") else None)
+                                       for t in instrument.terms.values()}
+    for item in requested:
+        if "=" in item:
+            term, name = item.split("=", 1)
+            if term not in instrument.terms:
+                continue
+            if instrument.terms[term].reading(name) is None:
+                raise UsageError(f"term `{term}` has no reading `{name}`")
+            readings[term] = name
+        else:
+            for t in instrument.terms.values():
+                if t.reading(item) is not None:
+                    readings[t.name] = item
+    return readings
+
+
+def drafts_of_interest(instrument: Instrument, requested: list[str]) -> list[tuple[str | None, dict[str, str]]]:
+    """The base text and each party's version that can be formed; or what --draft asks for."""
+    brackets = instrument.brackets
+    if not brackets:
+        return [(None, {})]
+
+    def named(name: str) -> dict[str, str] | None:
+        mapping = {}
+        for b in brackets.values():
+            if name in b.labels:
+                mapping[b.id] = name
+            elif "base" in b.labels:
+                mapping[b.id] = "base"
+            else:
+                return None
+        return mapping
+
+    names = [n for n in requested if "=" not in n]
+    pins = dict(p.split("=", 1) for p in requested if "=" in p)
+    for b, label in pins.items():
+        if b in brackets and label not in brackets[b].labels:
+            raise UsageError(f"bracket `{b}` has no alternative `{label}` (it has {', '.join(brackets[b].labels)})")
+    candidates = names or ["base", *instrument.draft_labels()]
+    out: list[tuple[str | None, dict[str, str]]] = []
+    for name in candidates:
+        mapping = named(name)
+        if mapping is None:
+            if name in names:
+                continue  # asked for a draft this instrument cannot form; others may
+            continue
+        pinned = {k: v for k, v in pins.items() if k in brackets}
+        if pinned:
+            mapping = {**mapping, **pinned}
+            name = name + "+" + ",".join(f"{k}={v}" for k, v in sorted(pinned.items()))
+        out.append((name, mapping))
+    if not out:
+        # No named draft is complete: take each bracket's first alternative, and say so.
+        mapping = {b.id: (b.labels[0] if not pins.get(b.id) else pins[b.id]) for b in brackets.values()}
+        out.append(("mixed", mapping))
+    return out
+
+
+def check_instrument(instrument: Instrument, options: Options) -> tuple[list[Finding], list[Expectation], tuple[str, ...]]:
+    estimate = estimate_atoms(instrument)
+    if estimate > MAX_ATOMS:
+        raise UsageError(f"{instrument.path}: the spec grounds to about {estimate:,} atoms; the limit is {MAX_ATOMS:,}. "
+                         "Use fewer parties or smaller enums for the acts with the most parameters.")
+    ctx_z3 = z3.Context()
+    encoder = Encoder(instrument, vocabulary(instrument), ctx_z3)
+    limits = Limits(timeout_ms=int(options.timeout_s * 1000), rlimit=options.rlimit, smt2_dir=options.smt2_dir)
+    session = Session(encoder, limits)
+    readings = baseline_readings(instrument, options.readings)
+    drafts = drafts_of_interest(instrument, options.drafts)
+    findings: list[Finding] = []
+    expectations: list[Expectation] = []
+    for draft_name, draft in drafts:
+        ctx = CheckContext(instrument, session, readings, draft_name, draft, max_findings=options.max_findings)
+        for check in CHECKS:
+            ctx.findings.extend(check(ctx))
+        props, props_expect = run_properties(ctx)
+        findings.extend(_with_draft(ctx.findings + props, draft_name))
+        expectations.extend(props_expect)
+    findings = _merge_drafts(findings)
+    findings = _regime_filter(instrument, findings)
+    findings, expect_results = apply_expectations(instrument, findings)
+    return findings, expect_results + expectations, tuple(d for d, _ in drafts if d is not None)
+
+
+def _with_draft(findings: list[Finding], draft: str | None) -> list[Finding]:
+    return [dataclasses.replace(f, drafts=(draft,) if draft else ()) for f in findings]
+
+
+def _merge_drafts(findings: list[Finding]) -> list[Finding]:
+    """One finding per distinct problem, listing every draft in which it holds."""
+    merged: dict[tuple[object, ...], Finding] = {}
+    for f in findings:
+        key = (f.kind, tuple(c.id for c in f.clauses), f.party, f.message, f.severity)
+        if key in merged:
+            first = merged[key]
+            merged[key] = dataclasses.replace(first, drafts=first.drafts + f.drafts)
+        else:
+            merged[key] = f
+    return list(merged.values())
+
+
+def _regime_filter(instrument: Instrument, findings: list[Finding]) -> list[Finding]:
+    """In a regime, keep what involves its own clauses or crosses files; the rest belongs to one import."""
+    if len(instrument.files) == 1:
+        return findings
+    kept = []
+    for f in findings:
+        files = {c.file for c in f.clauses}
+        if not files or instrument.path in files or len(files) > 1:
+            kept.append(f)
+    return kept
+
+
+def run(paths: list[Path], options: Options) -> tuple[LoadResult, Report | None]:
+    """Load and check; the report is None when the input has errors."""
+    loaded = load(paths)
+    if loaded.diagnostics.has_errors():
+        return loaded, None
+    report = Report()
+    for path in loaded.modules:
+        report.files.append(FileResult(path, None, None))
+    for instrument in loaded.instruments:
+        findings, expectations, drafts = check_instrument(instrument, options)
+        report.files.append(FileResult(instrument.path, instrument.name, instrument.title, drafts))
+        report.findings.extend(findings)
+        report.expectations.extend(expectations)
+    report.files.sort(key=lambda f: f.path)
+    report.findings.sort(key=Finding.sort_key)
+    report.expectations.sort(key=lambda e: (e.file, e.line, e.statement))
+    return loaded, report
+
+
+__all__ = ["run", "Options", "UsageError", "Mapping"]

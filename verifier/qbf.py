@@ -1,0 +1,72 @@
+"""Exists-forall questions over finite atoms, by counterexample-guided search.
+
+"Is there a choice of the outer variables such that no choice of the inner
+ones satisfies F?" A guess solver proposes outer values; the session checks F
+under them (with assumption literals, so the unsat core names clauses); each
+inner witness becomes a lemma that rules out every guess it also answers.
+The search is exact and ends because the atoms are finite; a round limit or a
+solver `unknown` ends it as `unknown`, never as "none".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import z3
+
+from verifier.scenario import fixed_situation
+from verifier.session import Session
+
+MAX_ROUNDS = 400
+
+
+@dataclass(frozen=True)
+class EFResult:
+    status: str  # "found" | "none" | "unknown"
+    guess: z3.ModelRef | None = None
+    outer_lits: tuple[z3.BoolRef, ...] = ()
+    core: tuple[z3.BoolRef, ...] = ()
+    reason: str = ""
+    rounds: int = 0
+
+
+def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[object],
+                  inner_formula: z3.BoolRef, inner_assumptions: Sequence[z3.BoolRef],
+                  max_rounds: int = MAX_ROUNDS) -> EFResult:
+    """Find outer values satisfying `guess` under which `inner_formula` is unsat.
+
+    `inner_assumptions` must make the session's check equivalent to
+    `inner_formula` once the outer variables are fixed.
+    """
+    enc = session.enc
+    outer = list(outer_keys)
+    outer_set = set(map(repr, outer))
+    inner_vars: list[z3.ExprRef] = []
+    for key, var in enc.situation_vars(set()):
+        if repr(key) not in outer_set:
+            inner_vars.append(var)
+    inner_vars.extend(enc.selectors.values())
+    solver = z3.Solver(ctx=session.ctx)
+    solver.set("random_seed", 0)
+    if session.limits.timeout_ms:
+        solver.set("timeout", session.limits.timeout_ms)
+    solver.add(*guess)
+    for rounds in range(1, max_rounds + 1):
+        result = solver.check()
+        if result == z3.unsat:
+            return EFResult("none", rounds=rounds)
+        if result != z3.sat:
+            return EFResult("unknown", reason=solver.reason_unknown(), rounds=rounds)
+        model = solver.model()
+        lits = fixed_situation(session, model, outer)
+        answer = session.check([*inner_assumptions, *lits], "exists-forall: inner check")
+        if answer.unsat:
+            return EFResult("found", model, tuple(lits), answer.core, rounds=rounds)
+        if not answer.sat:
+            return EFResult("unknown", reason=answer.reason, rounds=rounds)
+        assert answer.model is not None
+        pairs = [(v, answer.model.eval(v, model_completion=True)) for v in inner_vars]
+        solver.add(z3.Not(z3.substitute(inner_formula, *pairs)) if pairs else z3.Not(inner_formula))
+    return EFResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
+                    rounds=max_rounds)

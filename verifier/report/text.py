@@ -1,0 +1,77 @@
+"""Report -> text for a terminal: each finding as a located message, its clauses
+with their quoted wording, and the scenario; a summary line last.
+
+Colour only when asked (the CLI turns it on for a tty).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from verifier.findings import Finding, Report, Severity
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+
+
+def _paint(text: str, code: str, colour: bool) -> str:
+    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+
+
+def _finding(f: Finding, colour: bool) -> list[str]:
+    where = f.clauses[0] if f.clauses else None
+    line = dict(f.details).get("line")
+    location = f"{where.file}:{where.line}:{where.column}" if where else f"{f.file}:{line or 1}:1"
+    head = _paint(f"{f.severity.value}[{f.kind.value}]", _COLOURS[f.severity] + ";1", colour)
+    tag = "  (expected)" if f.expected else ""
+    out = [f"{location}: {head}: {f.message}{_paint(tag, '32', colour)}"]
+    meta = []
+    if f.party:
+        meta.append(f"party: {f.party}")
+    if f.drafts:
+        meta.append(f"draft{'s' if len(f.drafts) > 1 else ''}: {', '.join(f.drafts)}")
+    shown = [f"{t}={r}" for t, r in f.readings]
+    if shown:
+        meta.append("readings: " + ", ".join(shown))
+    if not f.minimal:
+        meta.append("clause set not proved minimal")
+    if meta:
+        out.append("  " + "; ".join(meta))
+    for c in f.clauses:
+        role = f" [{c.role}]" if c.role else ""
+        out.append(f"  - {c.label} ({c.id}){role} at {c.file}:{c.line}:{c.column}")
+        if c.text:
+            for wrapped in textwrap.wrap(f"\u201c{c.text}\u201d", width=92):
+                out.append(f"      {wrapped}")
+        if c.source:
+            out.append(f"      source: {c.source}")
+    if f.scenario is not None:
+        s = f.scenario
+        out.append("  scenario (minimal):")
+        out.append("    facts: " + (", ".join(s.facts) or "none"))
+        out.append("    acts: " + (", ".join(s.acts) or "none"))
+        if s.terms:
+            out.append("    open terms that hold: " + ", ".join(s.terms))
+        if s.quantities:
+            out.append("    quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
+    return out
+
+
+def render(report: Report, *, colour: bool = False, **_: Any) -> str:
+    lines: list[str] = []
+    for f in report.findings:
+        lines.extend(_finding(f, colour))
+        lines.append("")
+    failed = [e for e in report.expectations if not e.met]
+    s = report.summary()
+    checked = sum(1 for f in report.files if f.instrument)
+    summary = (f"{checked} instrument{'s' if checked != 1 else ''} checked; "
+               f"{s['findings']} finding{'s' if s['findings'] != 1 else ''} "
+               f"({s['expected']} expected, {s['unexpected']} unexpected); "
+               f"expectations: {s['expectations_met']} met, {s['expectations_failed']} failed")
+    if s["unknown"]:
+        summary += f"; {s['unknown']} unknown"
+    colour_code = "32" if report.exit_code == 0 else "31"
+    lines.append(_paint(summary, colour_code + ";1", colour))
+    del failed
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,183 @@
+"""Session: one incremental Z3 solver per instrument, queried with assumption literals.
+
+Each clause's norms are asserted once, guarded by a literal named after the
+clause (per party and reading set when a check needs that granularity), so an
+unsat core names clauses directly and no query rebuilds the solver. Every
+query is bounded by a deterministic resource limit (rlimit) and a wall-clock
+timeout as the outer guard; hitting either gives `unknown`, never a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import z3
+
+from dsl.model import Instrument
+from verifier.encode import Encoder, Readings, readings_key
+
+SEED = 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # "sat" | "unsat" | "unknown"
+    model: z3.ModelRef | None = None
+    core: tuple[z3.BoolRef, ...] = ()
+    reason: str = ""
+
+    @property
+    def sat(self) -> bool:
+        return self.status == "sat"
+
+    @property
+    def unsat(self) -> bool:
+        return self.status == "unsat"
+
+
+@dataclass
+class Limits:
+    timeout_ms: int = 10_000
+    rlimit: int = 0  # 0: no resource limit
+    smt2_dir: Path | None = None
+
+
+class Session:
+    def __init__(self, encoder: Encoder, limits: Limits) -> None:
+        self.enc = encoder
+        self.ctx = encoder.ctx
+        self.limits = limits
+        self.solver = z3.Solver(ctx=self.ctx)
+        self.solver.set("random_seed", SEED)
+        self.solver.set("core.minimize", True)
+        if limits.timeout_ms:
+            self.solver.set("timeout", limits.timeout_ms)
+        if limits.rlimit:
+            self.solver.set("rlimit", limits.rlimit)
+        self._lits: dict[tuple[object, ...], z3.BoolRef] = {}
+        self._names: dict[str, str] = {}  # literal name -> clause id
+        self.queries = 0
+        self._background_added = False
+
+    @property
+    def instrument(self) -> Instrument:
+        return self.enc.instrument
+
+    # ---- literals ----------------------------------------------------------------
+    def world_lit(self, readings: Readings) -> z3.BoolRef:
+        """Assumptions and domain constraints under a reading set."""
+        key = ("world", readings_key(readings))
+        lit = self._lits.get(key)
+        if lit is None:
+            lit = z3.Bool(f"world{self._suffix(readings)}", self.ctx)
+            self.solver.add(z3.Implies(lit, self.enc.assumptions(readings)))
+            self._lits[key] = lit
+        return lit
+
+    def clause_lit(self, clause_id: str, readings: Readings, party: str | None = None) -> z3.BoolRef:
+        """A literal that switches on a clause's norms (only those addressed to `party`, if given)."""
+        key = ("clause", clause_id, party, readings_key(readings))
+        lit = self._lits.get(key)
+        if lit is None:
+            name = f"clause {clause_id}" + (f" @{party}" if party else "") + self._suffix(readings)
+            lit = z3.Bool(name, self.ctx)
+            self.solver.add(z3.Implies(lit, self.norms_of(clause_id, readings, party)))
+            self._lits[key] = lit
+            self._names[name] = clause_id
+        return lit
+
+    def norms_of(self, clause_id: str, readings: Readings, party: str | None = None) -> z3.BoolRef:
+        clause = self.instrument.clause(clause_id)
+        parts = [self.enc.norm(n, s, readings) for n in clause.norms for s in n.subjects
+                 if party is None or s == party]
+        return z3.And(parts) if parts else z3.BoolVal(True, self.ctx)
+
+    def value_lit(self, var: z3.ExprRef, value: object) -> z3.BoolRef:
+        """A literal fixing a variable's value, usable as an assumption."""
+        if z3.is_bool(var):
+            return var if value else z3.Not(var)  # type: ignore[return-value]
+        key = ("value", str(var), value)
+        lit = self._lits.get(key)
+        if lit is None:
+            lit = z3.Bool(f"{var} = {value}", self.ctx)
+            self.solver.add(z3.Implies(lit, var == value))
+            self._lits[key] = lit
+        return lit
+
+    def formula_lit(self, key: tuple[object, ...], name: str, formula: z3.BoolRef) -> z3.BoolRef:
+        """A named literal equivalent to formula where it is assumed (lit -> formula)."""
+        full = ("formula", *key)
+        lit = self._lits.get(full)
+        if lit is None:
+            lit = z3.Bool(name, self.ctx)
+            self.solver.add(z3.Implies(lit, formula))
+            self._lits[full] = lit
+        return lit
+
+    def clause_of(self, lit: z3.BoolRef) -> str | None:
+        return self._names.get(str(lit))
+
+    def _suffix(self, readings: Readings) -> str:
+        base = {t: r for t, r in readings.items() if r is not None}
+        return (" [" + ", ".join(f"{t}={r}" for t, r in sorted(base.items())) + "]") if base else ""
+
+    # ---- queries --------------------------------------------------------------------
+    def check(self, assumptions: Sequence[z3.BoolRef], purpose: str = "") -> Outcome:
+        self.queries += 1
+        if self.limits.smt2_dir is not None:
+            self._emit(assumptions, purpose)
+        try:
+            result = self.solver.check(*assumptions)
+        except z3.Z3Exception as err:  # resource limits surface as exceptions in some builds
+            return Outcome("unknown", reason=str(err))
+        if result == z3.sat:
+            return Outcome("sat", model=self.solver.model())
+        if result == z3.unsat:
+            return Outcome("unsat", core=tuple(self.solver.unsat_core()))
+        return Outcome("unknown", reason=self.solver.reason_unknown())
+
+    def _emit(self, assumptions: Sequence[z3.BoolRef], purpose: str) -> None:
+        assert self.limits.smt2_dir is not None
+        self.limits.smt2_dir.mkdir(parents=True, exist_ok=True)
+        name = f"{self.instrument.name}-{self.queries:04d}.smt2"
+        text = [f"; nverify query {self.queries} on {self.instrument.name}: {purpose}",
+                f"(set-option :random-seed {SEED})", "(set-option :produce-unsat-cores true)",
+                self.solver.sexpr(),
+                "(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))"]
+        path = self.limits.smt2_dir / name
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text("\n".join(text) + "\n", encoding="utf-8")
+        tmp.replace(path)
+
+
+def minimise_core(session: Session, fixed: Sequence[z3.BoolRef], core: Iterable[z3.BoolRef],
+                  candidates: Iterable[z3.BoolRef]) -> tuple[list[z3.BoolRef], bool]:
+    """Shrink `core ∩ candidates` by deletion until every member is needed.
+
+    Returns the minimal set and whether minimality was proved (an `unknown`
+    answer stops the shrinking and reports the set as not proved minimal).
+    """
+    wanted = {str(c) for c in candidates}
+    current = [c for c in core if str(c) in wanted]
+    i = 0
+    while i < len(current):
+        trial = current[:i] + current[i + 1:]
+        outcome = session.check([*fixed, *trial], "core minimisation")
+        if outcome.unsat:
+            kept = {str(c) for c in outcome.core}
+            current = [c for c in trial if str(c) in kept]
+            continue
+        if outcome.status == "unknown":
+            return current, False
+        i += 1
+    return current, True
+
+
+def model_values(model: z3.ModelRef, variables: Mapping[object, z3.ExprRef]) -> dict[object, object]:
+    out: dict[object, object] = {}
+    for key, var in variables.items():
+        value = model.eval(var, model_completion=True)
+        out[key] = z3.is_true(value) if z3.is_bool(var) else value.as_long()  # type: ignore[union-attr]
+    return out
