@@ -113,8 +113,17 @@ def _expected(accepts: set[str] | frozenset[str]) -> str:
             shown.add(name.lower())
     items = sorted(shown)
     if len(items) > 8:
-        items = items[:8] + ["..."]
-    return ", ".join(items)
+        return ", ".join(items[:8]) + ", ..."
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _previous_token_end(chunk: str, pos: int) -> int | None:
+    """Offset in chunk just after the last token before pos (comments and blanks skipped)."""
+    try:
+        tokens = list(_lark().lex(chunk[:pos]))
+    except UnexpectedInput:
+        return None
+    return tokens[-1].end_pos if tokens else None
 
 
 def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnostics) -> None:
@@ -122,6 +131,13 @@ def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnost
         start = base + err.pos_in_stream
         span = source.span(start, start + 1)
         char = source.text[start] if start < len(source.text) else ""
+        if char == '"':
+            # A quote the STRING terminal cannot match: no closing quote anywhere after it.
+            line_end = source.text.find("\n", start)
+            span = source.span(start, len(source.text) if line_end < 0 else line_end)
+            diags.error(Code.BAD_STRING, span, "unterminated string: this `\"` is never closed",
+                        help="a string ends with a second `\"` (it may span lines)")
+            return
         hint = "strings are written in double quotes" if char == "'" else None
         diags.error(Code.SYNTAX, span, f"unexpected character {char!r}",
                     help=hint or (f"expected {_expected(err.allowed)}" if err.allowed else None))
@@ -146,7 +162,14 @@ def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnost
         message = f"unknown modality {str(token)!r}"
         help_text = "a norm says `must`, `must not` or `may`"
     elif "SEMICOLON" in err.accepts and len(err.accepts) <= 6:
-        message = f"unexpected {str(token)!r}; missing ';'?"
+        previous = _previous_token_end(source.text[base:], token.start_pos or 0)
+        if previous is not None and source.position(base + previous)[0] < span.line:
+            # The statement ended on an earlier line: point where the ';' belongs.
+            span = source.span(base + previous, base + previous)
+            message = "missing ';' at the end of this statement"
+            help_text = f"expected {_expected(err.accepts)}; the next line starts with {str(token)!r}"
+        else:
+            message = f"unexpected {str(token)!r}; missing ';'?"
     diags.error(Code.SYNTAX, span, message, help=help_text)
 
 

@@ -78,7 +78,7 @@ def collect(specs: list[S.Spec], diags: Diagnostics) -> Symbols:
                 if declare(decl.name, "enum"):
                     vals = []
                     for v in decl.values:
-                        if declare(v, f"value of enum {decl.name.text}"):
+                        if declare(v, f"value of enum `{decl.name.text}`"):
                             sym.values[v.text] = decl.name.text
                             vals.append(v.text)
                     sym.enums[decl.name.text] = tuple(vals)

@@ -161,4 +161,6 @@ class Encoder:
         return self.atom_vars[(norm.act, (subject, *(self._value(t, env) for t in norm.pattern)))]
 
     def assumptions(self, readings: Readings) -> z3.BoolRef:
-        return z3.And([self.formula(a, readings) for a in self.instrument.assumptions] + self.background)
+        parts = [self.formula(a, readings) for a in self.instrument.assumptions] + self.background
+        # An empty z3.And would be built in Z3's main context, not this encoder's.
+        return z3.And(parts) if parts else z3.BoolVal(True, self.ctx)

@@ -16,6 +16,8 @@ import z3
 from dsl import LoadResult, load
 from dsl.model import Instrument
 from verifier.checks import CHECKS, CheckContext
+from verifier.checks.pretext import claimants
+from verifier.checks.pretext import run as pretext_run
 from verifier.checks.queries import apply_expectations, run_properties
 from verifier.encode import Encoder
 from verifier.findings import Expectation, FileResult, Finding, Report
@@ -118,10 +120,41 @@ def check_instrument(instrument: Instrument, options: Options) -> tuple[list[Fin
         props, props_expect = run_properties(ctx)
         findings.extend(_with_draft(ctx.findings + props, draft_name))
         expectations.extend(props_expect)
+        # The same checks under each claimant's readings: what the text means if that party's
+        # reading prevails. Only findings the baseline does not already have are kept.
+        seen = {_key(f) for f in ctx.findings}
+        for claimant, claimed in claimant_readings(instrument, readings):
+            alt = CheckContext(instrument, session, claimed, draft_name, draft, max_findings=options.max_findings,
+                               reading_name=claimant)
+            for check in CHECKS:
+                if check is pretext_run:
+                    continue
+                alt.findings.extend(check(alt))
+            extra = [_under(f, claimant) for f in alt.findings if _key(f) not in seen]
+            findings.extend(_with_draft(extra, draft_name))
     findings = _merge_drafts(findings)
     findings = _regime_filter(instrument, findings)
     findings, expect_results = apply_expectations(instrument, findings)
     return findings, expect_results + expectations, tuple(d for d, _ in drafts if d is not None)
+
+
+def claimant_readings(instrument: Instrument, baseline: Mapping[str, str | None]) -> list[tuple[str, dict[str, str | None]]]:
+    """For each party with a reading of some term: the baseline with that party's readings."""
+    out = []
+    for party in claimants(instrument):
+        claimed = {t: (party if instrument.terms[t].reading(party) else r) for t, r in baseline.items()}
+        if claimed != dict(baseline):
+            out.append((party, claimed))
+    return out
+
+
+def _key(f: Finding) -> tuple[object, ...]:
+    return (f.kind, tuple(c.id for c in f.clauses), f.party)
+
+
+def _under(f: Finding, claimant: str) -> Finding:
+    return dataclasses.replace(f, message=f"under {claimant}'s reading, {f.message}",
+                               details=f.details + (("reading", claimant),))
 
 
 def _with_draft(findings: list[Finding], draft: str | None) -> list[Finding]:

@@ -7,8 +7,19 @@ re-checks each witness with `dsl.evaluate` before reporting it.
 from __future__ import annotations
 
 from verifier.checks.context import CheckContext
-from verifier.checks import conflict, contradiction, hollow_permission
+from verifier.checks import (
+    blockable_guarantee,
+    blocked_permission,
+    conflict,
+    contradiction,
+    hollow_permission,
+    pretext,
+    vacuous_guarantee,
+)
 
-CHECKS = (contradiction.run, conflict.run, hollow_permission.run)
+# Order matters where a later check reads earlier findings (conflict skips
+# contradictions; vetoed permissions skip permissions already hollow).
+CHECKS = (contradiction.run, conflict.run, hollow_permission.run, blocked_permission.run, pretext.run,
+          blockable_guarantee.run, vacuous_guarantee.run)
 
 __all__ = ["CHECKS", "CheckContext"]

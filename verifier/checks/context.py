@@ -27,6 +27,7 @@ class CheckContext:
     draft_name: str | None      # None when the instrument has no brackets
     draft: Mapping[str, str]
     max_findings: int = 8       # per check and subject: MUSes, conflicts, instances
+    reading_name: str | None = None  # the claimant whose readings are in force; None: the baseline
     findings: list[Finding] = field(default_factory=list)
 
     @property

@@ -1,0 +1,97 @@
+"""Blockable guarantees: a party can keep a guarantee from triggering while its event happens.
+
+What it finds
+    For a guarantee protecting p against E with trigger T, a party b ≠ p and
+    a choice x of what b controls (its votes, its consent, its own attack)
+    such that E can happen and, whatever everyone else does, T stays false.
+Why it matters
+    A guarantee that the aggressor can switch off deters nobody; the gravest
+    case is a blocker that controls E itself (vetoing the answer to its own
+    attack), which is reported first.
+Query
+    ∃ x ∈ ctrl(b): (∃ y: A ∧ E) ∧ ∀ y: ¬(A ∧ E ∧ T), by counterexample-guided
+    search (verifier.qbf); first with E caused by b's own atoms, then in general.
+Evidence
+    The blocker, its blocking choice (the minimal part of x that forces T
+    false), the guarantee clause, and a minimal world with E and the choice.
+Example
+    examples/21_blockable_guarantee.nv
+"""
+
+from __future__ import annotations
+
+import z3
+
+from verifier.checks.context import CheckContext, WitnessError
+from verifier.checks.guarantees import Guarantee, choice_phrase, guarantees
+from verifier.findings import Finding, FindingKind, Severity
+from verifier.qbf import EFResult, exists_forall
+from verifier.scenario import minimal_model, scenario_of, world_of
+from dsl.evaluate import Evaluator
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    out: list[Finding] = []
+    for g in guarantees(ctx):
+        for b in ctx.instrument.parties:
+            if b == g.protected:
+                continue
+            finding = _blocker(ctx, g, b)
+            if finding is not None:
+                out.append(finding)
+    return out
+
+
+def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], own_event: z3.BoolRef | None) -> EFResult:
+    enc = ctx.enc
+    world = enc.assumptions(ctx.readings)
+    draft = enc.draft_literals(ctx.draft)
+    guess = [world, g.event, *draft] + ([own_event] if own_event is not None else [])
+    return exists_forall(ctx.session, guess=guess, outer_keys=outer_keys,
+                         inner_formula=z3.And(world, g.event, g.trigger, *draft),
+                         inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit])
+
+
+def _blocker(ctx: CheckContext, g: Guarantee, b: str) -> Finding | None:
+    controlled = list(ctx.vocab.controlled_by(b))
+    if not controlled:
+        return None
+    # E caused by b alone: every atom b does not control set false in E.
+    others = [(var, z3.BoolVal(False, ctx.session.ctx)) for key, var in ctx.enc.atom_vars.items()
+              if ctx.vocab.controller.get(key) != b]
+    own_event = z3.substitute(g.event, *others) if others else g.event
+    result = blocking_search(ctx, g, controlled, own_event)
+    own = result.status == "found"
+    if result.status == "none":
+        result = blocking_search(ctx, g, controlled, None)
+    if result.status == "unknown":
+        return ctx.unknown(f"whether {b} can block {g.norm.clause}", result.reason, [ctx.clause_ref(g.norm.clause)])
+    if result.status != "found":
+        return None
+    choice = [l for l in result.core if any(l.eq(o) for o in result.outer_lits)]
+    shown = [*ctx.fixed(), g.event_lit, *choice]
+    if own:
+        # Show the gravest case as found: the blocker's own attack is the event.
+        shown.append(ctx.session.formula_lit(("own-event", g.norm.clause, g.norm.index, b),
+                                             f"event by {b} {g.norm.clause}#{g.norm.index}", own_event))
+    model = minimal_model(ctx.session, shown)
+    scenario = None
+    if model is not None:
+        world = world_of(ctx.session, model, ctx.draft)
+        ev = Evaluator(ctx.instrument, world, ctx.readings)
+        if not ev.holds(g.norm.protects.event):  # type: ignore[union-attr]
+            raise WitnessError("blocking witness does not show the event the guarantee exists for")
+        if any(ev.holds(g.norm.condition, {g.norm.subject_var: s}) for s in g.norm.subjects):
+            raise WitnessError("blocking witness triggers the guarantee it claims to block")
+        scenario = scenario_of(ctx.session, world)
+    clause = ctx.instrument.clause(g.norm.clause)
+    how = choice_phrase(choice)
+    if own:
+        message = (f"{b} can attack {g.protected} itself and still keep {clause.label} ({clause.id}) from triggering, "
+                   f"by {how}")
+    else:
+        message = (f"{b} can keep {clause.label} ({clause.id}) from triggering while {g.protected} is attacked, "
+                   f"by {how}")
+    details = (("choice", how), ("protected", g.protected), ("controls_event", own))
+    return ctx.finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR, message, [ctx.clause_ref(clause.id, "guarantee")],
+                       party=b, scenario=scenario, details=details)

@@ -1,0 +1,56 @@
+"""What the guarantee checks share: the guarantee norms, their trigger and event.
+
+A guarantee is an obligation with `protects P against E`. Its trigger T is
+the condition under which it binds at least one of its subjects; blocking and
+vacuity are asked about worlds where E happens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from dsl.model import Norm
+from verifier.checks.context import CheckContext
+
+
+@dataclass(frozen=True)
+class Guarantee:
+    norm: Norm
+    protected: str
+    trigger: z3.BoolRef
+    event: z3.BoolRef
+    trigger_lit: z3.BoolRef
+    event_lit: z3.BoolRef
+
+
+def guarantees(ctx: CheckContext) -> list[Guarantee]:
+    out = []
+    for clause in ctx.instrument.clauses:
+        for norm in clause.norms:
+            if norm.protects is None:
+                continue
+            enc, session = ctx.enc, ctx.session
+            trigger = z3.Or([enc.formula(norm.condition, ctx.readings, {norm.subject_var: s}) for s in norm.subjects])
+            event = enc.formula(norm.protects.event, ctx.readings)
+            tag = (clause.id, norm.index)
+            out.append(Guarantee(
+                norm, norm.protects.party, trigger, event,
+                session.formula_lit(("trigger", *tag), f"trigger {clause.id}#{norm.index}", trigger),
+                session.formula_lit(("event", *tag), f"event {clause.id}#{norm.index}", event),
+            ))
+    return out
+
+
+def choice_phrase(lits: list[z3.BoolRef]) -> str:
+    """`agrees(russia) = false, armed_attack(russia, ukraine, mainland) = true`."""
+    parts = []
+    for lit in lits:
+        if z3.is_not(lit):
+            parts.append(f"{lit.arg(0)} = false")
+        elif z3.is_const(lit) and str(lit).find(" = ") >= 0:
+            parts.append(str(lit))
+        else:
+            parts.append(f"{lit} = true")
+    return ", ".join(parts)

@@ -1,0 +1,164 @@
+"""Pretexts: conduct lawful under the ordinary reading that a party's reading makes a breach.
+
+What it finds
+    For a vague term t with a reading named after party q, a clause c of
+    party p (q ≠ p) that uses t, and conduct of p that complies with every
+    clause under the baseline readings but breaches c when t is read as q
+    reads it: q can claim a violation (a pretext, lawful or not).
+Why it matters
+    Open-textured wording ("harm the security of other parties", "the status
+    of permanent neutrality") hands the other side a ready-made accusation.
+Query
+    ∃ w: A ∧ Comp_p(ρ₀) ∧ ¬norm_{c,p}(ρ₀[t := q]); sat iff a pretext exists.
+    The conduct is then blocked (its act assumed false) and the query repeated
+    to list the distinct acts q could object to, up to a limit, so one
+    finding per clause and term names every distinct conduct found.
+Evidence
+    The claimant q, the term with both readings, the clause q would invoke,
+    the distinct conduct, and a minimal world (re-checked by dsl.evaluate:
+    compliant under ρ₀, in breach of c under q's reading).
+Example
+    examples/20_pretext.nv
+"""
+
+from __future__ import annotations
+
+import z3
+
+from dsl import formula as F
+from dsl.evaluate import Evaluator, compliant, norm_breaches
+from dsl.model import Clause, Instrument, Modality
+from verifier.checks.context import CheckContext, WitnessError
+from verifier.explain import act_phrase, clause_list
+from verifier.findings import Finding, FindingKind, Severity
+from verifier.scenario import minimal_model, scenario_of, world_of
+
+
+def terms_used(clause: Clause) -> list[str]:
+    """The vague terms a clause's norms mention, in order of appearance."""
+    found: list[str] = []
+
+    def visit(f: object) -> None:
+        if isinstance(f, F.TermApp):
+            if f.term not in found:
+                found.append(f.term)
+        elif isinstance(f, F.Not):
+            visit(f.operand)
+        elif isinstance(f, (F.And, F.Or)):
+            for o in f.operands:
+                visit(o)
+        elif isinstance(f, F.Implies):
+            visit(f.left)
+            visit(f.right)
+        elif isinstance(f, (F.Exists, F.Forall)):
+            visit(f.body)
+        elif isinstance(f, F.Choice):
+            for _, o in f.options:
+                visit(o)
+
+    for n in clause.norms:
+        if n.modality is Modality.MAY:
+            continue
+        for part in (n.condition, n.where, n.keep):
+            if part is not None:
+                visit(part)
+    return found
+
+
+def claimants(instrument: Instrument) -> list[str]:
+    """Parties that have a reading of some term, in declaration order."""
+    names = {r.name for t in instrument.terms.values() for r in t.readings}
+    return [p for p in instrument.parties if p in names]
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    out: list[Finding] = []
+    for q in claimants(ctx.instrument):
+        for clause in ctx.instrument.clauses:
+            for term in terms_used(clause):
+                t = ctx.instrument.terms[term]
+                if t.reading(q) is None or ctx.readings.get(term) == q:
+                    continue
+                claimed = {**ctx.readings, term: q}
+                for p in sorted({s for n in clause.norms if n.modality is not Modality.MAY for s in n.subjects},
+                                key=ctx.instrument.parties.index):
+                    if p == q:
+                        continue
+                    finding = _pretext(ctx, q, p, clause, term, claimed)
+                    if finding is not None:
+                        out.append(finding)
+    return out
+
+
+def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
+             claimed: dict[str, str | None]) -> Finding | None:
+    session = ctx.session
+    lits = [session.clause_lit(c.id, ctx.readings, p) for c in ctx.clauses_of(p)]
+    breach = z3.Not(session.norms_of(clause.id, claimed, p))
+    claim_lit = session.formula_lit(("pretext", clause.id, p, term, q), f"breach of {clause.id} @{p} as {q} reads {term}",
+                                    breach)
+    base = [*ctx.fixed(), *lits, claim_lit]
+    conduct: list[str] = []
+    blocked: list[z3.BoolRef] = []
+    first_world = None
+    while len(conduct) < ctx.max_findings:
+        outcome = session.check([*base, *blocked], f"pretext by {q} via {clause.id} ({term})")
+        if outcome.status == "unknown":
+            return ctx.unknown(f"the pretext check of {clause.id} for {q}", outcome.reason, [ctx.clause_ref(clause.id)])
+        if not outcome.sat:
+            break
+        model = minimal_model(session, [*base, *blocked]) or outcome.model
+        assert model is not None
+        world = world_of(session, model, ctx.draft)
+        _recheck(ctx, world, p, clause.id, claimed)
+        if first_world is None:
+            first_world = world
+        acts = _breached_acts(ctx, world, p, clause, claimed)
+        if not acts:
+            # A breach with no act to block (an obligation or a state): one pretext, no variants.
+            conduct.append("")
+            break
+        for key in acts:
+            conduct.append(act_phrase(ctx.instrument, key))
+            blocked.append(z3.Not(ctx.enc.atom_vars[key]))
+    if first_world is None:
+        return None
+    scenario = scenario_of(session, first_world)
+    shown = [c for c in conduct if c]
+    t = ctx.instrument.terms[term]
+    baseline = ctx.readings.get(term) or "open"
+    if shown:
+        what = shown[0] + (f" (and {len(shown) - 1} other distinct act{'s' if len(shown) > 2 else ''})"
+                           if len(shown) > 1 else "")
+        message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} by {what}: "
+                   f"lawful under the {baseline} reading of `{term}`, a breach under {q}'s reading")
+    else:
+        message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} in a situation "
+                   f"where {p} complies under the {baseline} reading of `{term}`")
+    reading_q = t.reading(q)
+    details = (("term", term), ("reading", q), ("baseline", baseline),
+               ("claimant_reading_alias", reading_q.alias_of if reading_q else None),
+               ("conduct", shown), ("against", p))
+    return ctx.finding(FindingKind.PRETEXT, Severity.WARNING, message, [ctx.clause_ref(clause.id, "invoked")],
+                       party=q, scenario=scenario, details=details)
+
+
+def _recheck(ctx: CheckContext, world: object, p: str, clause: str, claimed: dict[str, str | None]) -> None:
+    if not compliant(ctx.instrument, world, ctx.readings, p):  # type: ignore[arg-type]
+        raise WitnessError(f"pretext witness is not compliant for {p} under the baseline readings")
+    ev = Evaluator(ctx.instrument, world, claimed)  # type: ignore[arg-type]
+    if not any(norm_breaches(ev, n, (p,)) for n in ctx.instrument.clause(clause).norms):
+        raise WitnessError(f"pretext witness does not breach {clause} under the claimant's reading")
+
+
+def _breached_acts(ctx: CheckContext, world: object, p: str, clause: Clause,
+                   claimed: dict[str, str | None]) -> list[tuple[str, tuple[object, ...]]]:
+    ev = Evaluator(ctx.instrument, world, claimed)  # type: ignore[arg-type]
+    keys = []
+    for n in clause.norms:
+        for b in norm_breaches(ev, n, (p,)):
+            if b.act_args is not None and n.act is not None:
+                key = (n.act, b.act_args)
+                if key not in keys:
+                    keys.append(key)
+    return keys

@@ -1,0 +1,72 @@
+"""Vacuous guarantees: a trigger that never holds, or that leaves out the case it exists for.
+
+What it finds
+    For a guarantee protecting p against E with trigger T: either A ∧ T is
+    unsat (it never triggers), or some circumstance nobody controls (the area
+    attacked, the weapon used, an open term) lets E happen while T stays false
+    whatever every party decides.
+Why it matters
+    A guarantee that excludes the attack it was written for (an excluded
+    area, a trigger limited to nuclear attacks) protects against nothing there.
+Query
+    A ∧ T unsat; else ∃ x ∈ free: (∃ y: A ∧ E) ∧ ∀ y: ¬(A ∧ E ∧ T), by
+    counterexample-guided search (verifier.qbf), with `free` as the blocker.
+Evidence
+    The guarantee, the circumstance (the minimal part of x that forces T
+    false), and a minimal world where E happens without the trigger.
+Example
+    examples/22_vacuous_guarantee.nv
+"""
+
+from __future__ import annotations
+
+from verifier.checks.blockable_guarantee import blocking_search
+from verifier.checks.context import CheckContext
+from verifier.checks.guarantees import choice_phrase, guarantees
+from verifier.findings import Finding, FindingKind, Severity
+from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.session import minimise_core
+
+
+def run(ctx: CheckContext) -> list[Finding]:
+    out: list[Finding] = []
+    for g in guarantees(ctx):
+        clause = ctx.instrument.clause(g.norm.clause)
+        ref = [ctx.clause_ref(clause.id, "guarantee")]
+        ever = ctx.session.check([*ctx.fixed(), g.trigger_lit], f"vacuous-guarantee: can {clause.id} trigger?")
+        if ever.status == "unknown":
+            out.append(ctx.unknown(f"whether {clause.id} can trigger", ever.reason, ref))
+            continue
+        if ever.unsat:
+            out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.ERROR,
+                                   f"{clause.label} ({clause.id}) can never trigger in the stated situation: "
+                                   f"it protects {g.protected} in no world", ref,
+                                   details=(("never", True), ("protected", g.protected))))
+            continue
+        free = [key for key, _ in ctx.enc.situation_vars(set()) if _is_free(ctx, key)]
+        if not free:
+            continue
+        result = blocking_search(ctx, g, free, None)
+        if result.status == "unknown":
+            out.append(ctx.unknown(f"whether {clause.id} covers every case of its event", result.reason, ref))
+            continue
+        if result.status != "found":
+            continue
+        circumstance = [l for l in result.core if any(l.eq(o) for o in result.outer_lits)]
+        model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance])
+        scenario = scenario_of(ctx.session, world_of(ctx.session, model, ctx.draft)) if model is not None else None
+        how = choice_phrase(circumstance)
+        message = (f"{clause.label} ({clause.id}) does not trigger when {how}, although {g.protected} is attacked: "
+                   f"the case it exists for is left out, whatever anyone decides")
+        out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.WARNING, message, ref, scenario=scenario,
+                               details=(("never", False), ("circumstance", how), ("protected", g.protected))))
+    return out
+
+
+def _is_free(ctx: CheckContext, key: object) -> bool:
+    if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
+        return True
+    return ctx.vocab.controller.get(key) is None  # type: ignore[arg-type]
+
+
+__all__ = ["run", "minimise_core"]
