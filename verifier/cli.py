@@ -109,3 +109,44 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
     kwargs: dict[str, Any] = {"colour": colour}
     _write(FORMATS[fmt](report, **kwargs), output)
     sys.exit(report.exit_code)
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="Seconds per solver query.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: bool) -> None:
+    """Compare two texts: A and B are files, or drafts of one file as FILE@DRAFT
+    (base, a party's version, or BRACKET=LABEL). Exit 0 when the meaning is the
+    same, 1 when it changed, 2 on bad input."""
+    from verifier.pipeline import UsageError
+
+    try:
+        from verifier.diff import SideSpec, compare
+        from verifier.report.diff_report import render_json, render_text
+
+        result, loads = compare(SideSpec.parse(a), SideSpec.parse(b), timeout_s=timeout)
+    except UsageError as err:
+        click.echo(f"nverify: error: {err}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except KeyboardInterrupt:
+        click.echo("nverify: interrupted; no report was written", err=True)
+        sys.exit(130)
+    except Exception as err:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
+                   "rerun with --debug for the traceback.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if result is None:
+        for loaded in loads:
+            for d in loaded.diagnostics.sorted():  # type: ignore[attr-defined]
+                click.echo(render_diagnostic(d, loaded.sources), err=True)  # type: ignore[attr-defined]
+        sys.exit(EXIT_BAD_INPUT)
+    _write(render_json(result) if fmt == "json" else render_text(result), output)
+    sys.exit(EXIT_FINDINGS if result.changed else EXIT_OK)
+

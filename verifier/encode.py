@@ -36,6 +36,11 @@ class Encoder:
     open_vars: dict[AtomKey, z3.BoolRef] = field(default_factory=dict)
     selectors: dict[tuple[str, str], z3.BoolRef] = field(default_factory=dict)
     background: list[z3.BoolRef] = field(default_factory=list)  # domain constraints, always asserted
+    # Two encoders in one context share atoms (same names) but never selectors: `diff`
+    # compares two drafts of one file, whose brackets have the same ids.
+    selector_prefix: str = ""
+    # In `negotiate`, a bracketed number may range between its alternatives: bracket -> Int.
+    numbers: dict[str, z3.ArithRef] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for key in self.vocab.atoms:
@@ -47,7 +52,7 @@ class Encoder:
         for bracket in self.instrument.brackets.values():
             lits = []
             for label in bracket.labels:
-                lit = z3.Bool(f"draft {bracket.id}={label}", self.ctx)
+                lit = z3.Bool(f"{self.selector_prefix}draft {bracket.id}={label}", self.ctx)
                 self.selectors[(bracket.id, label)] = lit
                 lits.append(lit)
             self.background.append(z3.PbEq([(lit, 1) for lit in lits], 1))
@@ -89,6 +94,8 @@ class Encoder:
         if isinstance(e, F.Arith):
             left, right = self.integer(e.left, env), self.integer(e.right, env)
             return left + right if e.op == "+" else left - right
+        if e.bracket in self.numbers:
+            return self.numbers[e.bracket]
         # A bracketed number: the chosen alternative's value.
         result: z3.ArithRef | None = None
         for label, option in reversed(e.options):
