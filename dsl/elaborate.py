@@ -15,7 +15,7 @@ from dsl import formula as F
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.expressions import Binding, BracketSite, Elaborator, Scope
-from dsl.model import Clause, Instrument, Modality, Norm, Param, Protection, Query, QueryKind, Reading, Term
+from dsl.model import Clause, Goal, Instrument, Modality, Norm, Objective, Param, Protection, Query, QueryKind, Reading, Term
 from dsl.source import SourceFile
 from dsl.symbols import Symbols
 
@@ -51,6 +51,8 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> Instrume
     el.site = BracketSite(PurePath(root.source.path).stem + ":query")
     el.clause = None
     queries = [q for d in root.decls if (q := _query(el, d, sym, terms)) is not None]
+    goals = [g for d in root.decls if isinstance(d, S.GoalDecl) and (g := _goal(el, d, sym, terms, root.source)) is not None]
+    objectives = [o for d in root.decls if isinstance(d, S.ObjectiveDecl) and (o := _objective(el, d, root.source)) is not None]
 
     predicates = dict(sym.predicates)
     return Instrument(
@@ -69,6 +71,8 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> Instrume
         queries=tuple(queries),
         files=tuple([root.source.path, *(s.source.path for s in specs[:-1])]),
         sources={s.source.path: s.source for s in specs},
+        goals=tuple(goals),
+        objectives=tuple(objectives),
     )
 
 
@@ -230,8 +234,14 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
     where = el.formula(decl.where, pattern_scope) if decl.where is not None else F.TRUE
     if decl.where is not None and act_name is None:
         el.error(Code.BAD_NORM, decl.where.span, "`where` filters an act's parameters; a `keep` norm has none")
+    if modality is Modality.MUST and act_name is not None:
+        hidden = [p for p in pattern_scope if p not in cond_scope]
+        el.out_of_scope = {p: (f"`{p}` is a parameter of the act `{act_name}`: an obligation's `when` and `unless` "
+                               "cannot depend on which act fulfils it",
+                               f"filter the act with `where` (`... must {act_name} where ...`)") for p in hidden}
     when = _condition(el, decl.when, cond_scope, modality, "when")
     unless = _condition(el, decl.unless, cond_scope, modality, "unless")
+    el.out_of_scope = {}
     protection = None
     if decl.protects is not None:
         protection = _protection(el, decl, modality)
@@ -432,6 +442,33 @@ def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term]) -
         kind = QueryKind.ASSERT if isinstance(decl, S.AssertDecl) else QueryKind.SCENARIO
         return Query(kind, decl.name.text, formula=formula, span=decl.span)
     return None
+
+
+def _goal(el: Elaborator, decl: S.GoalDecl, sym: Symbols, terms: dict[str, Term], source: SourceFile) -> Goal | None:
+    if decl.party.text not in sym.parties:
+        el.error(Code.UNKNOWN_NAME, decl.party.span, f"unknown party `{decl.party.text}`: a goal belongs to a party",
+                 help=sym.suggest(decl.party.text, list(sym.parties)))
+        return None
+    label = decl.label or _statement(source, decl).split(":", 1)[1].strip()
+    if decl.pattern is not None:
+        pattern = _query(el, S.ExpectDecl(decl.pattern, decl.span), sym, terms)
+        if pattern is None:
+            return None
+        return Goal(decl.party.text, label, decl.kind, pattern=pattern, span=decl.span)
+    assert decl.expr is not None
+    return Goal(decl.party.text, label, decl.kind, formula=el.formula(decl.expr, {}), span=decl.span)
+
+
+def _statement(source: SourceFile, decl: S.GoalDecl | S.ObjectiveDecl) -> str:
+    """The statement as written, on one line, without its `;`."""
+    return " ".join(source.text[decl.span.start:decl.span.end].split()).rstrip(";").strip()
+
+
+def _objective(el: Elaborator, decl: S.ObjectiveDecl, source: SourceFile) -> Objective | None:
+    expr = el.int_expr(decl.expr, {})
+    if expr is None:
+        return None
+    return Objective(decl.direction, expr, _statement(source, decl), decl.span)
 
 
 def el_source_text(decl: S.ExpectDecl | S.AssertNoDecl) -> str:

@@ -50,6 +50,9 @@ class Elaborator:
     _define_stack: list[str] = field(default_factory=list)
     site: BracketSite = field(default_factory=lambda: BracketSite("spec"))
     clause: str | None = None
+    # Names in scope nearby but not here (an act's parameters in an obligation's `when`):
+    # name -> (message, help), reported instead of a misleading "unknown name".
+    out_of_scope: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     # ---- helpers -----------------------------------------------------------
     def fresh(self, name: str) -> str:
@@ -71,6 +74,14 @@ class Elaborator:
         ident = f"{self.site.prefix}#{self.site.count}"
         self.brackets[ident] = Bracket(ident, labels, self.clause, span)
         return ident
+
+    def report_out_of_scope(self, name: S.Name, span: Span) -> bool:
+        """Report a name that is in scope nearby but not here; False if it is not such a name."""
+        hint = self.out_of_scope.get(name.text)
+        if hint is None:
+            return False
+        self.error(Code.BAD_NORM, span, hint[0], help=hint[1])
+        return True
 
     def check_label(self, label: S.Name) -> bool:
         if label.text == "base" or label.text in self.sym.parties:
@@ -127,6 +138,8 @@ class Elaborator:
                 return scope[name]
             if name in self.sym.values:
                 return Binding(F.Const(name), self.sym.values[name])
+            if self.report_out_of_scope(expr.name, expr.span):
+                return None
             kind = self.sym.kinds.get(name)
             if kind is not None:
                 self.error(Code.WRONG_KIND, expr.span, f"`{name}` is {_article(kind)}, not a value",
@@ -241,6 +254,8 @@ class Elaborator:
         return self._not_condition(expr.name, expr.span, scope)
 
     def _not_condition(self, name: S.Name, span: Span, scope: Scope) -> F.Formula:
+        if self.report_out_of_scope(name, span):
+            return F.TRUE
         kind = self.sym.kinds.get(name.text)
         if kind is not None:
             self.error(Code.TYPE_MISMATCH, span, f"`{name.text}` is {_article(kind)}, not a condition")

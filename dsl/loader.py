@@ -85,16 +85,27 @@ class Loader:
                                  f"{shown} is {size:,} bytes; a spec may be at most {MAX_FILE_BYTES:,} bytes")
             else:
                 data = path.read_bytes()
-                text = data.decode("utf-8")
-                source = SourceFile.of(shown, text)
-                self.sources[shown] = source
-                spec = parse(source, self.diags)
-        except UnicodeDecodeError as err:
-            self.diags.error(Code.IO_ERROR, where, f"{shown} is not UTF-8 text (byte {err.start})")
+                try:
+                    text = data.decode("utf-8")
+                except UnicodeDecodeError as err:
+                    self._not_utf8(shown, data, err)
+                else:
+                    source = SourceFile.of(shown, text)
+                    self.sources[shown] = source
+                    spec = parse(source, self.diags)
         except OSError as err:
             self.diags.error(Code.IO_ERROR, where, f"cannot read {shown}: {err.strerror or err}")
         self.parsed[key] = spec
         return spec
+
+    def _not_utf8(self, shown: str, data: bytes, err: UnicodeDecodeError) -> None:
+        """Point at the first byte that is not UTF-8, on its line (shown with a replacement mark)."""
+        source = SourceFile.of(shown, data.decode("utf-8", errors="replace"))
+        self.sources[shown] = source
+        at = len(data[: err.start].decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n"))
+        self.diags.error(Code.IO_ERROR, source.span(at, at + 1),
+                         f"{shown} is not UTF-8 text: byte 0x{data[err.start]:02x} cannot be decoded",
+                         help="save the file as UTF-8")
 
     def closure(self, root: Path, folder: Path) -> list[S.Spec] | None:
         """The root and every file it imports, imports first (post-order), each once."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Mapping
 
-from dsl.formula import Formula, Term, Value
+from dsl.formula import Formula, IntExpr, Term, Value
 from dsl.source import SourceFile, Span
 
 
@@ -141,6 +141,26 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class Goal:
+    """A party's requirement on any acceptable text (used by `nverify negotiate`)."""
+
+    party: str
+    label: str
+    kind: str  # "no" | "some": a finding pattern; "always" | "possible": a formula over compliant worlds
+    pattern: Query | None = None
+    formula: Formula | None = None
+    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class Objective:
+    direction: str  # "maximize" | "minimize"
+    expr: IntExpr
+    text: str
+    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
 class Instrument:
     """A checked instrument (or regime): the unit every check runs on."""
 
@@ -159,6 +179,8 @@ class Instrument:
     queries: tuple[Query, ...]
     files: tuple[str, ...]  # the files it was built from, the root first
     sources: Mapping[str, SourceFile] = field(compare=False, repr=False)
+    goals: tuple[Goal, ...] = ()
+    objectives: tuple[Objective, ...] = ()
 
     def domain(self, type_name: str) -> tuple[Value, ...]:
         if type_name == "party":

@@ -26,7 +26,7 @@ _TERMINAL_TEXT = {
 }
 # Declaration keywords: after an error the parser skips to the next of these.
 _DECL_KEYWORDS = ("instrument", "import", "party", "group", "enum", "fact", "act", "quantity", "define",
-                  "term", "assume", "clause", "expect", "assert", "scenario")
+                  "term", "assume", "clause", "expect", "assert", "scenario", "goal", "maximize", "minimize")
 
 
 @lru_cache(maxsize=1)
@@ -423,6 +423,33 @@ class _Build(Transformer[Any, Any]):
     @v_args(meta=True)
     def scenario_decl(self, meta: Any, c: list[Any]) -> S.ScenarioDecl:
         return S.ScenarioDecl(self._name(c[0]), c[1], self._span(meta))
+
+    @v_args(meta=True)
+    def goal_decl(self, meta: Any, c: list[Any]) -> S.GoalDecl:
+        kind, body = c[2]
+        pattern = body if isinstance(body, S.FindingPattern) else None
+        expr = None if pattern is not None else body
+        return S.GoalDecl(self._name(c[0]), c[1], kind, pattern, expr, self._span(meta))
+
+    def goal_no(self, c: list[Any]) -> tuple[str, Any]:
+        return ("no", c[0])
+
+    def goal_some(self, c: list[Any]) -> tuple[str, Any]:
+        return ("some", c[0])
+
+    def goal_always(self, c: list[Any]) -> tuple[str, Any]:
+        return ("always", c[0])
+
+    def goal_possible(self, c: list[Any]) -> tuple[str, Any]:
+        return ("possible", c[0])
+
+    @v_args(meta=True)
+    def maximize(self, meta: Any, c: list[Any]) -> S.ObjectiveDecl:
+        return S.ObjectiveDecl("maximize", c[0], self._span(meta))
+
+    @v_args(meta=True)
+    def minimize(self, meta: Any, c: list[Any]) -> S.ObjectiveDecl:
+        return S.ObjectiveDecl("minimize", c[0], self._span(meta))
 
     @v_args(meta=True)
     def finding_pattern(self, meta: Any, c: list[Any]) -> S.FindingPattern:

@@ -350,8 +350,28 @@ class ScenarioDecl:
     span: Span = _span()
 
 
+@dataclass(frozen=True, slots=True)
+class GoalDecl:
+    """What a party requires of any acceptable text: `goal ukraine: no blockable-guarantee on art5;`."""
+
+    party: Name
+    label: str | None
+    kind: str  # "no" | "some" | "always" | "possible"
+    pattern: FindingPattern | None
+    expr: Expr | None
+    span: Span = _span()
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveDecl:
+    direction: str  # "maximize" | "minimize"
+    expr: Expr
+    span: Span = _span()
+
+
 Decl = Union[InstrumentDecl, ImportDecl, PartyDecl, GroupDecl, EnumDecl, PredicateDecl, DefineDecl,
-             TermDecl, AssumeDecl, ClauseDecl, ExpectDecl, AssertNoDecl, AssertDecl, ScenarioDecl]
+             TermDecl, AssumeDecl, ClauseDecl, ExpectDecl, AssertNoDecl, AssertDecl, ScenarioDecl, GoalDecl,
+             ObjectiveDecl]
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,8 +59,8 @@ def _write(text: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "markdown", "html"]), default="text",
+              show_default=True, help="Output format (html is one self-contained page).")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("--reading", "readings", multiple=True, metavar="[TERM=]NAME",
               help="Use reading NAME as the baseline (for every term that has it, or for TERM only).")
@@ -76,17 +76,34 @@ def _write(text: str, output: Path | None) -> None:
               help="Write every solver query to this folder as SMT-LIB.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file (atomically) instead of standard output.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Print only the summary line (with -o, the report still goes to the file).")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also print per-instrument timings and query counts to standard error.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
           timeout: float, rlimit: int, max_findings: int, smt2_dir: Path | None, output: Path | None,
-          debug: bool) -> None:
-    """Check spec files and folders (the default command)."""
+          quiet: bool, verbose: bool, debug: bool) -> None:
+    """Check spec files and folders (the default command).
+
+    On a terminal, a progress line shows on standard error while a run lasts
+    longer than a second.
+    """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot be used together")
+    if quiet and fmt != "text" and output is None:
+        raise click.UsageError(f"--quiet prints only the summary line; with --format {fmt}, "
+                               "name a file for the report with -o FILE")
     from verifier.pipeline import Options, UsageError, run
+    from verifier.progress import Activity, watching
     from verifier.report import FORMATS
+    from verifier.report.text import summary
 
     options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
+    activity = Activity()
     try:
-        loaded, report = run(list(paths), options)
+        with watching(activity, show=not quiet):
+            loaded, report = run(list(paths), options)
     except UsageError as err:
         click.echo(f"nverify: error: {err}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -99,6 +116,9 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
                    "rerun with --debug for the traceback.", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if verbose:
+        for line in activity.verbose_lines(report):
+            click.echo(line, err=True)
     if report is None:
         for diag in loaded.diagnostics.sorted():
             click.echo(render_diagnostic(diag, loaded.sources), err=True)
@@ -107,6 +127,12 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         sys.exit(EXIT_BAD_INPUT)
     colour = color == "always" or (color == "auto" and output is None and sys.stdout.isatty())
     kwargs: dict[str, Any] = {"colour": colour}
+    if quiet:
+        if output is not None:
+            _write(FORMATS[fmt](report, colour=False), output)
+        tty = color == "always" or (color == "auto" and sys.stdout.isatty())
+        click.echo(summary(report, colour=tty))
+        sys.exit(report.exit_code)
     _write(FORMATS[fmt](report, **kwargs), output)
     sys.exit(report.exit_code)
 
@@ -149,4 +175,45 @@ def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: b
         sys.exit(EXIT_BAD_INPUT)
     _write(render_json(result) if fmt == "json" else render_text(result), output)
     sys.exit(EXIT_FINDINGS if result.changed else EXIT_OK)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="Seconds per solver query.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: bool) -> None:
+    """Search every draft of a spec (each choice of bracketed alternatives, and
+    every figure between the bracketed numbers) for one meeting every `goal`.
+    Exit 0 when one exists, 1 when the goals clash, 2 on bad input."""
+    from dsl import load
+
+    try:
+        from verifier.negotiate import negotiate as search
+        from verifier.report.negotiation_report import render_json, render_text
+
+        loaded = load([path])
+        if loaded.diagnostics.has_errors():
+            for d in loaded.diagnostics.sorted():
+                click.echo(render_diagnostic(d, loaded.sources), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        if not loaded.instruments or not loaded.instruments[0].goals:
+            click.echo(f"nverify: error: {path} states no `goal`; nothing to negotiate", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        result = search(loaded.instruments[0], timeout_s=timeout)
+    except KeyboardInterrupt:
+        click.echo("nverify: interrupted; no report was written", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as err:
+        if debug:
+            traceback.print_exc()
+        click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
+                   "rerun with --debug for the traceback.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    _write(render_json(result) if fmt == "json" else render_text(result), output)
+    sys.exit({"agreement": EXIT_OK, "no agreement": EXIT_FINDINGS}.get(result.status, EXIT_FINDINGS))
 

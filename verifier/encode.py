@@ -41,12 +41,14 @@ class Encoder:
     selector_prefix: str = ""
     # In `negotiate`, a bracketed number may range between its alternatives: bracket -> Int.
     numbers: dict[str, z3.ArithRef] = field(default_factory=dict)
+    # A second copy of the world in the same context (a witness world per `possible` goal).
+    atom_prefix: str = ""
 
     def __post_init__(self) -> None:
         for key in self.vocab.atoms:
-            self.atom_vars[key] = z3.Bool(format_atom(key), self.ctx)
+            self.atom_vars[key] = z3.Bool(self.atom_prefix + format_atom(key), self.ctx)
         for key in self.vocab.quantities:
-            var = z3.Int(format_atom(key), self.ctx)
+            var = z3.Int(self.atom_prefix + format_atom(key), self.ctx)
             self.qty_vars[key] = var
             self.background.append(var >= 0)
         for bracket in self.instrument.brackets.values():
@@ -62,7 +64,7 @@ class Encoder:
         """An open term's value: a circumstance atom the solver may choose."""
         var = self.open_vars.get(key)
         if var is None:
-            var = z3.Bool("term " + format_atom(key), self.ctx)
+            var = z3.Bool(self.atom_prefix + "term " + format_atom(key), self.ctx)
             self.open_vars[key] = var
         return var
 
@@ -145,11 +147,11 @@ class Encoder:
         env: dict[str, F.Value] = {norm.subject_var: subject}
         if norm.modality is Modality.MAY:
             return z3.BoolVal(True, self.ctx)
-        condition = self.formula(norm.condition, readings, env)
         if norm.act is None:
             assert norm.keep is not None
-            return z3.Implies(condition, self.formula(norm.keep, readings, env))
+            return z3.Implies(self.formula(norm.condition, readings, env), self.formula(norm.keep, readings, env))
         if norm.modality is Modality.MUST_NOT:
+            # A prohibition's condition may use the act's parameters: translate it per binding.
             parts = []
             for b in bindings(norm):
                 full = {**env, **b}
@@ -161,6 +163,7 @@ class Encoder:
         for b in bindings(norm):
             full = {**env, **b}
             options.append(z3.And(self.formula(norm.where, readings, full), self.act_atom(norm, subject, full)))
+        condition = self.formula(norm.condition, readings, env)  # an obligation's never uses the act's parameters
         return z3.Implies(condition, z3.Or(options) if options else z3.BoolVal(False, self.ctx))
 
     def act_atom(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> z3.BoolRef:

@@ -1,0 +1,422 @@
+"""Goals over every draft -> the zone of possible agreement, the best draft, or the goals that clash.
+
+The draft space is every choice of bracketed alternatives, and every number
+between a bracket's alternative figures. A candidate solver over the draft
+selectors (and those numbers) proposes a draft; each goal is checked on it
+with the ordinary checks; a goal that fails teaches the candidate solver a
+lemma over the selectors, guarded by the goal's literal:
+
+* `always F` fails with a compliant world w where F is false: the lemma is
+  "w is not compliant, or F holds in w", a formula over selectors and numbers
+  (exact, like the inner step of counterexample-guided search);
+* `possible F` is built into the candidate solver with a world of its own,
+  so every candidate meets it;
+* `no KIND ...` / `some KIND ...` run the check on the candidate: the lemma
+  forbids the choices made in the brackets the finding depends on (its
+  clauses and the assumptions for checks whose verdict depends on nothing
+  else; the whole draft otherwise).
+
+Lemmas are necessary conditions, so an unsat core over goal literals names
+goals that cannot be met together; it is shrunk by deletion to a minimal set.
+Drafts are never enumerated one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import z3
+
+from dsl import formula as F
+from dsl.model import Goal, Instrument
+from verifier.checks import CHECKS, CheckContext
+from verifier.checks.queries import matches
+from verifier.encode import Encoder, Readings
+from verifier.findings import Finding
+from verifier.ground import vocabulary
+from verifier.pipeline import baseline_readings, claimant_readings
+from verifier.session import Limits, Session
+
+MAX_ROUNDS = 300
+MAX_ZONE = 16
+MAX_CLASHES = 4
+# Checks whose findings depend only on their own clauses and the assumptions.
+LOCAL_KINDS = {"contradiction", "conflict", "blockable-guarantee", "vacuous-guarantee"}
+_CHECK_OF_KIND = {
+    "contradiction": 0, "conflict": 1, "hollow-permission": 3, "pretext": 4, "blockable-guarantee": 5,
+    "vacuous-guarantee": 6,
+}
+
+
+@dataclass(frozen=True)
+class Draft:
+    labels: tuple[tuple[str, str], ...]
+    numbers: tuple[tuple[str, int], ...]
+    objective: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {"choices": dict(self.labels), "numbers": dict(self.numbers), "objective": self.objective}
+
+
+@dataclass
+class NegotiationResult:
+    path: str
+    goals: list[Goal]
+    brackets: dict[str, tuple[str, ...]]
+    ranges: dict[str, tuple[int, int]]
+    status: str = "unknown"          # "agreement" | "no agreement" | "unknown"
+    zone: list[Draft] = field(default_factory=list)
+    zone_complete: bool = True
+    agreed_ranges: dict[str, tuple[int, int]] = field(default_factory=dict)
+    best: Draft | None = None
+    objective: str | None = None
+    clashes: list[list[Goal]] = field(default_factory=list)
+    reason: str = ""
+    rounds: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        def goal(g: Goal) -> dict[str, object]:
+            return {"party": g.party, "goal": g.label, "line": g.span.line if g.span else None}
+
+        return {
+            "version": 1, "file": self.path, "status": self.status, "reason": self.reason,
+            "brackets": {b: list(labels) for b, labels in self.brackets.items()},
+            "number_ranges": {b: list(r) for b, r in self.ranges.items()},
+            "goals": [goal(g) for g in self.goals],
+            "zone": [d.to_json() for d in self.zone], "zone_complete": self.zone_complete,
+            "agreed_ranges": {b: list(r) for b, r in self.agreed_ranges.items()},
+            "objective": self.objective, "best": self.best.to_json() if self.best else None,
+            "clashes": [[goal(g) for g in c] for c in self.clashes],
+        }
+
+
+def numeric_brackets(instrument: Instrument) -> dict[str, tuple[int, int]]:
+    """Brackets that choose between figures: the range their alternatives span."""
+    out: dict[str, tuple[int, int]] = {}
+
+    def visit_int(e: F.IntExpr) -> None:
+        if isinstance(e, F.IntChoice):
+            values = [o.value for _, o in e.options if isinstance(o, F.Num)]
+            if len(values) == len(e.options) and values:
+                out[e.bracket] = (min(values), max(values))
+            for _, o in e.options:
+                visit_int(o)
+        elif isinstance(e, F.Arith):
+            visit_int(e.left)
+            visit_int(e.right)
+
+    def visit(f: object) -> None:
+        if isinstance(f, F.Cmp):
+            visit_int(f.left)
+            visit_int(f.right)
+        elif isinstance(f, F.Not):
+            visit(f.operand)
+        elif isinstance(f, (F.And, F.Or)):
+            for o in f.operands:
+                visit(o)
+        elif isinstance(f, F.Implies):
+            visit(f.left)
+            visit(f.right)
+        elif isinstance(f, (F.Exists, F.Forall)):
+            visit(f.body)
+        elif isinstance(f, F.Choice):
+            for _, o in f.options:
+                visit(o)
+
+    for n in instrument.norms:
+        for part in (n.condition, n.where, n.keep):
+            if part is not None:
+                visit(part)
+    for a in instrument.assumptions:
+        visit(a)
+    return out
+
+
+class Negotiator:
+    def __init__(self, instrument: Instrument, timeout_s: float = 10.0) -> None:
+        self.instrument = instrument
+        self.timeout_ms = int(timeout_s * 1000)
+        self.ctx = z3.Context()
+        self.ranges = numeric_brackets(instrument)
+        self.numbers = {b: z3.Int(f"number {b}", self.ctx) for b in self.ranges}
+        self.vocab = vocabulary(instrument)
+        self.enc = Encoder(instrument, self.vocab, self.ctx, numbers=dict(self.numbers))
+        self.readings = baseline_readings(instrument, [])
+        self.session = Session(self.enc, Limits(timeout_ms=self.timeout_ms))
+        self.goals = list(instrument.goals)
+        self.goal_lits = [z3.Bool(f"goal {i}: {g.label}", self.ctx) for i, g in enumerate(self.goals)]
+        self.solver = z3.Solver(ctx=self.ctx)
+        self.solver.set("random_seed", 0)
+        if self.timeout_ms:
+            self.solver.set("timeout", self.timeout_ms)
+        self.solver.add(*self.enc.background)
+        for b, (lo, hi) in self.ranges.items():
+            self.solver.add(self.numbers[b] >= lo, self.numbers[b] <= hi)
+        self.rounds = 0
+        self._objective_var: z3.ArithRef | None = None
+        for i, g in enumerate(self.goals):
+            if g.kind == "possible":
+                # A world of its own in which the goal's formula holds and every clause is respected.
+                copy = self._world_copy(f"goal{i}:")
+                assert g.formula is not None
+                self.solver.add(z3.Implies(self.goal_lits[i],
+                                           z3.And(self._compliant(copy), copy.formula(g.formula, self.readings))))
+        if instrument.objectives:
+            obj = instrument.objectives[0]
+            copy = self._world_copy("objective:")
+            self._objective_var = copy.integer(obj.expr, {})
+            self._objective_world = self._compliant(copy)
+
+    # ---- encodings ------------------------------------------------------------------
+    def _world_copy(self, prefix: str) -> Encoder:
+        return Encoder(self.instrument, self.vocab, self.ctx, numbers=dict(self.numbers), atom_prefix=prefix)
+
+    def _compliant(self, enc: Encoder) -> z3.BoolRef:
+        parts = [enc.assumptions(self.readings)]
+        parts += [enc.norm(n, s, self.readings) for n in self.instrument.norms for s in n.subjects]
+        return z3.And(parts)
+
+    # ---- candidates ---------------------------------------------------------------------
+    def _candidate(self, model: z3.ModelRef) -> Draft:
+        labels = tuple((b, lab) for (b, lab), sel in sorted(self.enc.selectors.items())
+                       if z3.is_true(model.eval(sel, model_completion=True)))
+        numbers = tuple((b, model.eval(v, model_completion=True).as_long())  # type: ignore[attr-defined]
+                        for b, v in sorted(self.numbers.items()))
+        value = None
+        if self._objective_var is not None:
+            value = model.eval(self._objective_var, model_completion=True).as_long()  # type: ignore[attr-defined]
+        return Draft(labels, numbers, value)
+
+    def _propose(self, goals: list[int], extra: Iterable[z3.BoolRef], optimise: bool) -> tuple[str, Draft | None, list[int]]:
+        """("sat", draft, []) | ("unsat", None, core goal indices) | ("unknown", None, [])."""
+        extra = list(extra)
+        if optimise and self._objective_var is not None:
+            opt = z3.Optimize(ctx=self.ctx)
+            opt.set("timeout", self.timeout_ms)
+            opt.add(self.solver.assertions())
+            opt.add(*extra, *(self.goal_lits[i] for i in goals), self._objective_world)
+            direction = self.instrument.objectives[0].direction
+            (opt.maximize if direction == "maximize" else opt.minimize)(self._objective_var)
+            result = opt.check()
+            if result == z3.sat:
+                return "sat", self._candidate(opt.model()), []
+            if result == z3.unsat:
+                return self._propose(goals, extra, optimise=False)
+            return "unknown", None, []
+        result = self.solver.check(*extra, *(self.goal_lits[i] for i in goals))
+        if result == z3.sat:
+            return "sat", self._candidate(self.solver.model()), []
+        if result == z3.unsat:
+            core = {str(c) for c in self.solver.unsat_core()}
+            return "unsat", None, [i for i in goals if str(self.goal_lits[i]) in core]
+        return "unknown", None, []
+
+    def solve(self, goals: list[int], extra: Iterable[z3.BoolRef] = (), optimise: bool = False) -> tuple[str, Draft | None, list[int]]:
+        """Search for a draft meeting `goals` (and `extra`), learning from each failure."""
+        extra = list(extra)
+        for _ in range(MAX_ROUNDS):
+            self.rounds += 1
+            status, draft, core = self._propose(goals, extra, optimise)
+            if status != "sat":
+                return status, None, core
+            assert draft is not None
+            failed = False
+            for i in goals:
+                lemma = self._check_goal(i, draft)
+                if lemma is None:
+                    continue
+                if isinstance(lemma, str):
+                    return "unknown", None, []
+                self.solver.add(z3.Implies(self.goal_lits[i], lemma))
+                failed = True
+            if not failed:
+                return "sat", draft, []
+        return "unknown", None, []
+
+    # ---- goals ------------------------------------------------------------------------------
+    def _fix(self, draft: Draft) -> list[z3.BoolRef]:
+        lits = [self.enc.selectors[(b, lab)] for b, lab in draft.labels]
+        lits += [self.session.value_lit(self.numbers[b], v) for b, v in draft.numbers]
+        return lits
+
+    def _check_goal(self, i: int, draft: Draft) -> z3.BoolRef | str | None:
+        """None if met; a lemma (over selectors and numbers) if not; a reason if unknown."""
+        g = self.goals[i]
+        if g.kind == "possible":
+            return None
+        if g.kind == "always":
+            return self._always(g, draft)
+        return self._finding_goal(g, draft)
+
+    def _always(self, g: Goal, draft: Draft) -> z3.BoolRef | str | None:
+        assert g.formula is not None
+        s = self.session
+        comp = self._compliant(self.enc)
+        violated = z3.And(comp, z3.Not(self.enc.formula(g.formula, self.readings)))
+        lit = s.formula_lit(("always", g.label), f"violates {g.label}", violated)
+        outcome = s.check([*self._fix(draft), lit], f"goal {g.label}")
+        if outcome.unsat:
+            return None
+        if not outcome.sat:
+            return outcome.reason or "unknown"
+        assert outcome.model is not None
+        world_vars = [*self.enc.atom_vars.values(), *self.enc.qty_vars.values(), *self.enc.open_vars.values()]
+        pairs = [(v, outcome.model.eval(v, model_completion=True)) for v in world_vars]
+        return z3.Not(z3.substitute(violated, *pairs))
+
+    def _finding_goal(self, g: Goal, draft: Draft) -> z3.BoolRef | str | None:
+        assert g.pattern is not None
+        findings = self._findings(g, draft)
+        if isinstance(findings, str):
+            return findings
+        hits = [f for f in findings if matches(g.pattern, f)]
+        if g.kind == "no" and not hits:
+            return None
+        if g.kind == "some" and hits:
+            return None
+        if g.kind == "no" and hits[0].kind.value in LOCAL_KINDS:
+            clauses = {c.id for c in hits[0].clauses}
+        elif g.kind == "some" and g.pattern.clauses and g.pattern.finding_kind in LOCAL_KINDS:
+            clauses = set(g.pattern.clauses)
+        else:
+            clauses = None  # the verdict may depend on any clause: forbid this exact draft
+        relevant = [(b, lab) for b, lab in draft.labels
+                    if clauses is None or self.instrument.brackets[b].clause in clauses
+                    or self.instrument.brackets[b].clause is None]
+        parts = [self.enc.selectors[(b, lab)] for b, lab in relevant if b not in self.numbers]
+        parts += [self.numbers[b] == v for b, v in draft.numbers
+                  if clauses is None or self.instrument.brackets[b].clause in clauses
+                  or self.instrument.brackets[b].clause is None]
+        return z3.Not(z3.And(parts)) if parts else z3.BoolVal(False, self.ctx)
+
+    def _findings(self, g: Goal, draft: Draft) -> list[Finding] | str:
+        """Run the checks the goal's kind needs on one concrete draft, in a session of its own."""
+        ctx = z3.Context()
+        numbers = {b: z3.IntVal(v, ctx) for b, v in draft.numbers}
+        enc = Encoder(self.instrument, self.vocab, ctx, numbers=numbers)
+        session = Session(enc, Limits(timeout_ms=self.timeout_ms))
+        assert g.pattern is not None
+        readings: Readings = self.readings
+        if g.pattern.reading is not None:
+            for name, claimed in claimant_readings(self.instrument, self.readings):
+                if name == g.pattern.reading:
+                    readings = claimed
+        check = CheckContext(self.instrument, session, readings, "candidate", dict(draft.labels))
+        last = _CHECK_OF_KIND[g.pattern.finding_kind or "contradiction"]
+        for run in CHECKS[: last + 1]:
+            check.findings.extend(run(check))
+        if any(f.kind.value == "unknown" for f in check.findings):
+            return "a check on a candidate draft gave up"
+        return [f for f in check.findings]
+
+    # ---- the questions ----------------------------------------------------------------------
+    def clash(self, goals: list[int], core: list[int]) -> list[int] | None:
+        """Shrink an infeasible goal set to a minimal one by deletion."""
+        current = list(core) or list(goals)
+        i = 0
+        while i < len(current):
+            trial = current[:i] + current[i + 1:]
+            status, _, smaller = self.solve(trial)
+            if status == "unsat":
+                current = [g for g in trial if g in smaller] or trial
+                continue
+            if status == "unknown":
+                return None
+            i += 1
+        return current
+
+
+def negotiate(instrument: Instrument, timeout_s: float = 10.0) -> NegotiationResult:
+    n = Negotiator(instrument, timeout_s)
+    result = NegotiationResult(instrument.path, n.goals, {b.id: b.labels for b in instrument.brackets.values()},
+                               dict(n.ranges))
+    if instrument.objectives:
+        result.objective = instrument.objectives[0].text
+    everything = list(range(len(n.goals)))
+    status, draft, core = n.solve(everything, optimise=True)
+    if status == "unknown":
+        result.status, result.reason, result.rounds = "unknown", "the solver gave up", n.rounds
+        return result
+    if status == "unsat":
+        result.status = "no agreement"
+        _clashes(n, everything, core, result)
+        result.rounds = n.rounds
+        return result
+    result.status = "agreement"
+    result.best = draft if instrument.objectives else None
+    # The zone: every combination of alternatives that meets every goal (numbers left free).
+    blocked: list[z3.BoolRef] = []
+    while len(result.zone) < MAX_ZONE:
+        status, found, _ = n.solve(everything, extra=blocked)
+        if status == "unknown":
+            result.zone_complete = False
+            break
+        if status != "sat" or found is None:
+            break
+        result.zone.append(found)
+        choice = [n.enc.selectors[(b, lab)] for b, lab in found.labels if b not in n.numbers]
+        if not choice:
+            break
+        blocked.append(z3.Not(z3.And(choice)))
+    else:
+        result.zone_complete = False
+    for b, var in n.numbers.items():
+        lo = _extreme(n, everything, var, n.ranges[b], lowest=True)
+        hi = _extreme(n, everything, var, n.ranges[b], lowest=False)
+        if lo is not None and hi is not None:
+            result.agreed_ranges[b] = (lo, hi)
+    result.rounds = n.rounds
+    return result
+
+
+def _extreme(n: Negotiator, goals: list[int], var: z3.ArithRef, bounds: tuple[int, int], *, lowest: bool) -> int | None:
+    """The lowest (or highest) figure of a numeric bracket in a draft meeting every goal, by bisection."""
+    lo, hi = bounds
+    best: int | None = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        status, draft, _ = n.solve(goals, extra=[var <= mid] if lowest else [var >= mid])
+        if status == "unknown":
+            return None
+        if status == "sat" and draft is not None:
+            value = dict(draft.numbers)[str(var).removeprefix("number ")]
+            best = value
+            if lowest:
+                hi = value - 1
+            else:
+                lo = value + 1
+        elif lowest:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def _clashes(n: Negotiator, goals: list[int], core: list[int], result: NegotiationResult) -> None:
+    """Minimal sets of goals that cannot be met together, by a hitting-set tree over goal sets."""
+    found: list[list[int]] = []
+    queue = [goals]
+    seen: set[frozenset[int]] = set()
+    first_core: list[int] | None = core
+    while queue and len(found) < MAX_CLASHES:
+        subset = queue.pop(0)
+        if frozenset(subset) in seen:
+            continue
+        seen.add(frozenset(subset))
+        if first_core is not None:
+            status, sub_core = "unsat", first_core
+            first_core = None
+        else:
+            status, _, sub_core = n.solve(subset)
+        if status != "unsat":
+            continue
+        clash = n.clash(subset, sub_core)
+        if clash is None:
+            result.reason = "the solver gave up while shrinking a clash"
+            break
+        if sorted(clash) not in [sorted(c) for c in found]:
+            found.append(clash)
+        for g in clash:
+            queue.append([x for x in subset if x != g])
+    result.clashes = [[n.goals[i] for i in sorted(c)] for c in found]
