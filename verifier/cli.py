@@ -217,3 +217,58 @@ def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: 
     _write(render_json(result) if fmt == "json" else render_text(result), output)
     sys.exit({"agreement": EXIT_OK, "no agreement": EXIT_FINDINGS}.get(result.status, EXIT_FINDINGS))
 
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport).")
+def lsp(stdio: bool) -> None:
+    """Run the language server for editors (diagnostics, go-to-definition, hover) on stdin/stdout."""
+    from verifier.lsp import serve
+
+    serve()
+
+
+@main.command()
+@click.argument("kind", required=False)
+@click.option("--no-run", is_flag=True, help="Show the example spec without checking it.")
+def explain(kind: str | None, no_run: bool) -> None:
+    """Describe a finding KIND (what it finds, why it matters, the query, the
+    evidence) with an example spec and what nverify says about it. Without
+    KIND, list every kind."""
+    from verifier import kinds
+
+    if kind is None:
+        click.echo(kinds.overview(), nl=False)
+        return
+    found = kinds.lookup(kind)
+    if found is None:
+        import difflib
+
+        names = [k.value for k in kinds.FindingKind]
+        close = difflib.get_close_matches(kind.lower(), names, n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else f"; the kinds are {', '.join(names)}"
+        click.echo(f"nverify: error: no finding kind `{kind}`{hint}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    info = kinds.info(found)
+    output = None if no_run else kinds.run_example(info)[1]
+    click.echo(kinds.explanation(info, output), nl=False)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def init(path: Path | None) -> None:
+    """Write a starter spec to PATH (default: instrument.nv; in a folder,
+    FOLDER/instrument.nv). Never overwrites an existing file."""
+    from verifier.starter import target, write_starter
+
+    where = target(path)
+    try:
+        write_starter(where)
+    except FileExistsError:
+        click.echo(f"nverify: error: {where} already exists; `nverify init` never overwrites a file "
+                   "(name another path)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as err:
+        click.echo(f"nverify: error: cannot write {where}: {err.strerror or err}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"Wrote {where}: a starter spec. Check it with `nverify {where}`, then replace its clauses "
+               "with the wording under review.")

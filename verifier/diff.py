@@ -126,7 +126,8 @@ class _Differ:
         self.a, self.b, self.session = a, b, session
         self.ctx = session.ctx
         self.timeout_ms = timeout_ms
-        self.world_b = session.formula_lit(("diff-world-b",), "world B", z3.And(b.encoder.background))
+        self.world_b = session.formula_lit(("diff-world-b",), "world B",
+                                           z3.And([*b.encoder.background, z3.BoolVal(True, self.ctx)]))
 
     def fixed(self, ra: Readings, rb: Readings) -> list[z3.BoolRef]:
         s = self.session

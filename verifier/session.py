@@ -9,7 +9,9 @@ timeout as the outer guard; hitting either gives `unknown`, never a verdict.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +21,28 @@ from dsl.model import Instrument
 from verifier.encode import Encoder, Readings, readings_key
 
 SEED = 0
+
+# Observers see solver activity without taking part in it: the CLI's progress
+# display and its --verbose timings. Events: "session" (a session was made for
+# an instrument) and "query" (a query is about to run). Never called for the
+# answers, so an observer cannot change what a check sees.
+Observer = Callable[[str, "Session"], None]
+_observers: list[Observer] = []
+
+
+@contextmanager
+def observing(observer: Observer) -> Iterator[None]:
+    """Call `observer(event, session)` for every session event inside the block."""
+    _observers.append(observer)
+    try:
+        yield
+    finally:
+        _observers.remove(observer)
+
+
+def _notify(event: str, session: Session) -> None:
+    for observer in tuple(_observers):
+        observer(event, session)
 
 
 @dataclass(frozen=True)
@@ -60,6 +84,7 @@ class Session:
         self._names: dict[str, str] = {}  # literal name -> clause id
         self.queries = 0
         self._background_added = False
+        _notify("session", self)
 
     @property
     def instrument(self) -> Instrument:
@@ -126,8 +151,15 @@ class Session:
     # ---- queries --------------------------------------------------------------------
     def check(self, assumptions: Sequence[z3.BoolRef], purpose: str = "") -> Outcome:
         self.queries += 1
-        if self.limits.smt2_dir is not None:
-            self._emit(assumptions, purpose)
+        _notify("query", self)
+        # The script is taken before the check: the solver's assertions are the query's.
+        script = self._script(assumptions, purpose) if self.limits.smt2_dir is not None else None
+        outcome = self._check(assumptions)
+        if script is not None:
+            self._emit(script, outcome)
+        return outcome
+
+    def _check(self, assumptions: Sequence[z3.BoolRef]) -> Outcome:
         try:
             result = self.solver.check(*assumptions)
         except z3.Z3Exception as err:  # resource limits surface as exceptions in some builds
@@ -138,15 +170,45 @@ class Session:
             return Outcome("unsat", core=tuple(self.solver.unsat_core()))
         return Outcome("unknown", reason=self.solver.reason_unknown())
 
-    def _emit(self, assumptions: Sequence[z3.BoolRef], purpose: str) -> None:
+    def _script(self, assumptions: Sequence[z3.BoolRef], purpose: str) -> list[str]:
+        purpose = " ".join(purpose.split())
+        body = self.solver.sexpr()
+        # sexpr() declares only what the assertions mention; an assumption may be
+        # an atom no assertion uses yet (a value fixed for a situation).
+        declared = set(re.findall(r"^\(declare-fun (\|[^|]*\||\S+) \(\)", body, re.MULTILINE))
+        extra = []
+        for a in assumptions:
+            atom = a.arg(0) if z3.is_not(a) else a
+            if z3.is_const(atom) and atom.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+                declaration = atom.decl().sexpr()
+                name = re.match(r"\(declare-fun (\|[^|]*\||\S+) \(\)", declaration)
+                if name and name.group(1) not in declared:
+                    declared.add(name.group(1))
+                    extra.append(declaration)
+        return [f"; nverify query {self.queries} on {self.instrument.name}: {purpose}",
+                f"(set-option :random-seed {SEED})", "(set-option :produce-unsat-cores true)",
+                *extra, body,
+                "(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))"]
+
+    def _emit(self, script: list[str], outcome: Outcome) -> None:
+        """Write one query as `<instrument>-<NNNN>.smt2` in the --emit-smt2 folder.
+
+        The file, in order: a comment naming the query and its purpose; the
+        comment `; nverify answer: sat|unsat|unknown` (what nverify's solver
+        answered; for unknown, the reason follows); the seed and unsat-core
+        options; the solver's declarations and assertions (`sexpr()`);
+        `(check-sat-assuming (LITERALS))` with the query's assumption literals;
+        and, after an unsat answer, `(get-unsat-core)`. `z3 FILE` replays it
+        and prints the same answer (and the core's literals, which name the
+        clauses) on its first line.
+        """
         assert self.limits.smt2_dir is not None
         self.limits.smt2_dir.mkdir(parents=True, exist_ok=True)
-        name = f"{self.instrument.name}-{self.queries:04d}.smt2"
-        text = [f"; nverify query {self.queries} on {self.instrument.name}: {purpose}",
-                f"(set-option :random-seed {SEED})", "(set-option :produce-unsat-cores true)",
-                self.solver.sexpr(),
-                "(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))"]
-        path = self.limits.smt2_dir / name
+        answer = outcome.status + (f" ({' '.join(outcome.reason.split())})" if outcome.status == "unknown" else "")
+        text = [script[0], f"; nverify answer: {answer}", *script[1:]]
+        if outcome.unsat:
+            text.append("(get-unsat-core)")
+        path = self.limits.smt2_dir / f"{self.instrument.name}-{self.queries:04d}.smt2"
         tmp = path.with_suffix(".tmp")
         tmp.write_text("\n".join(text) + "\n", encoding="utf-8")
         tmp.replace(path)

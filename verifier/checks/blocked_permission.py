@@ -27,7 +27,7 @@ from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase
 from verifier.checks.hollow_permission import _instances
-from verifier.explain import act_phrase
+from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.scenario import minimal_model, scenario_of, world_of
@@ -79,7 +79,8 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str) -> Finding | None
         model = minimal_model(session, [*ctx.fixed(), *choice])
         scenario = scenario_of(session, world_of(session, model, ctx.draft)) if model is not None else None
         permission = ctx.instrument.clause(norm.clause)
-        what = act_phrase(ctx.instrument, key) if key is not None else "maintain what it permits"
+        what = act_phrase(ctx.instrument, key) if key is not None else \
+        "keep " + formula_text(norm.keep, {norm.subject_var: subject})
         how = choice_phrase(choice)
         message = (f"{b} alone can stop {subject} from using {permission.label} ({permission.id}) to {what}, "
                    f"by {how}")

@@ -16,7 +16,7 @@ Evidence
     The minimal situation, and the minimal set of p's clauses (proved minimal
     across all situations by deletion) that cannot all be respected in it.
 Example
-    examples/06_conflict.nv
+    examples/15_conflict.nv
 """
 
 from __future__ import annotations

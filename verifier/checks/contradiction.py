@@ -14,7 +14,7 @@ Evidence
     Each MUS (proved minimal), with the clauses' quoted wording. No scenario:
     none exists.
 Example
-    examples/05_contradiction.nv
+    examples/14_contradiction.nv
 """
 
 from __future__ import annotations

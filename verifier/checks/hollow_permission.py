@@ -17,7 +17,7 @@ Evidence
     The permission, the act, the blocking clauses, and a minimal world in
     which p does the act and breaches them (re-checked by dsl.evaluate).
 Example
-    examples/04_hollow_permission.nv
+    examples/16_hollow_permission.nv
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import z3
 from dsl.evaluate import AtomKey, bindings
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
-from verifier.explain import act_phrase, clause_list, situation_phrase
+from verifier.explain import act_phrase, formula_text, clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.scenario import minimal_model, scenario_of, world_of
@@ -136,7 +136,8 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
         ctx.recheck_breach(world, subject, set(blocking))
         scenario = scenario_of(session, world)
     permission = ctx.instrument.clause(norm.clause)
-    what = act_phrase(ctx.instrument, key) if key is not None else "maintain what it permits"
+    what = act_phrase(ctx.instrument, key) if key is not None else \
+        "keep " + formula_text(norm.keep, {norm.subject_var: subject})
     names = clause_list(ctx.instrument, blocking)
     if always:
         message = (f"{permission.label} ({permission.id}) permits {subject} to {what}, "

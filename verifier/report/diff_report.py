@@ -27,7 +27,7 @@ def _scenario(s: Scenario | None, indent: str) -> list[str]:
 
 def _wording(side: str, refs: tuple[ClauseRef, ...]) -> list[str]:
     if not refs:
-        return [f"    {side}: (no such clause)"]
+        return [f"    {side}: (no clause on this)"]
     out = []
     for r in refs:
         out.append(f"    {side}: {r.label} ({r.id}) at {r.file}:{r.line}")

@@ -10,6 +10,7 @@ import textwrap
 from typing import Any
 
 from verifier.findings import Finding, Report, Severity
+from verifier.report.common import summary_line
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -57,21 +58,16 @@ def _finding(f: Finding, colour: bool) -> list[str]:
     return out
 
 
+def summary(report: Report, *, colour: bool = False) -> str:
+    """The summary line (green when the run passes, red when it fails); all that `--quiet` prints."""
+    colour_code = "32" if report.exit_code == 0 else "31"
+    return _paint(summary_line(report), colour_code + ";1", colour)
+
+
 def render(report: Report, *, colour: bool = False, **_: Any) -> str:
     lines: list[str] = []
     for f in report.findings:
         lines.extend(_finding(f, colour))
         lines.append("")
-    failed = [e for e in report.expectations if not e.met]
-    s = report.summary()
-    checked = sum(1 for f in report.files if f.instrument)
-    summary = (f"{checked} instrument{'s' if checked != 1 else ''} checked; "
-               f"{s['findings']} finding{'s' if s['findings'] != 1 else ''} "
-               f"({s['expected']} expected, {s['unexpected']} unexpected); "
-               f"expectations: {s['expectations_met']} met, {s['expectations_failed']} failed")
-    if s["unknown"]:
-        summary += f"; {s['unknown']} unknown"
-    colour_code = "32" if report.exit_code == 0 else "31"
-    lines.append(_paint(summary, colour_code + ";1", colour))
-    del failed
+    lines.append(summary(report, colour=colour))
     return "\n".join(lines) + "\n"

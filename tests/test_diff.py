@@ -1,0 +1,108 @@
+"""`nverify diff`: known answers on small texts, both directions, and the CLI contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from verifier.cli import main
+from verifier.diff import SideSpec, compare
+
+WORLD = """
+party ukraine, usa;
+enum kind = {alliance, training};
+act conclude(actor: party, partner: party, kind: kind);
+"""
+
+
+def write(tmp: Path, name: str, body: str) -> Path:
+    path = tmp / name
+    path.write_text(WORLD + body, encoding="utf-8")
+    return path
+
+
+def relation(tmp: Path, a: str, b: str) -> tuple[str, list[str]]:
+    pa, pb = write(tmp, "a.nv", a), write(tmp, "b.nv", b)
+    result, _ = compare(SideSpec(pa, None), SideSpec(pb, None))
+    assert result is not None
+    return result.verdicts[0].relation, [d.direction for d in result.differences]
+
+
+def test_same_meaning_different_wording_is_proved_equivalent(tmp_path: Path) -> None:
+    a = 'clause c "Art. 1" { ukraine must not conclude(kind: alliance); }'
+    b = 'clause c "Art. 1" { ukraine must not conclude where kind == alliance; }'
+    rel, diffs = relation(tmp_path, a, b)
+    assert rel == "equivalent"
+    assert diffs == []
+
+
+def test_adding_a_prohibition_makes_b_stricter(tmp_path: Path) -> None:
+    a = 'clause c "Art. 1" { ukraine must not conclude(kind: alliance); }'
+    b = 'clause c "Art. 1" { ukraine must not conclude; }'
+    rel, diffs = relation(tmp_path, a, b)
+    assert rel == "stricter"
+    assert "conduct compliant with A becomes a breach in B" in diffs
+
+
+def test_removing_a_prohibition_makes_b_more_permissive(tmp_path: Path) -> None:
+    a = 'clause c "Art. 1" { ukraine must not conclude; }'
+    b = 'clause c "Art. 1" { ukraine must not conclude(kind: alliance); }'
+    rel, _ = relation(tmp_path, a, b)
+    assert rel == "more permissive"
+
+
+def test_swapping_prohibitions_is_incomparable_with_a_witness_each_way(tmp_path: Path) -> None:
+    a = 'clause c "Art. 1" { ukraine must not conclude(kind: alliance); }'
+    b = 'clause c "Art. 1" { ukraine must not conclude(kind: training); }'
+    pa, pb = write(tmp_path, "a.nv", a), write(tmp_path, "b.nv", b)
+    result, _ = compare(SideSpec(pa, None), SideSpec(pb, None))
+    assert result is not None
+    verdict = result.verdicts[0]
+    assert verdict.relation == "incomparable"
+    assert verdict.a_not_b is not None and verdict.b_not_a is not None
+    assert verdict.a_not_b.acts == ("conclude(ukraine, ukraine, training)",) or \
+        any("training" in a for a in verdict.a_not_b.acts)
+    assert any("alliance" in a for a in verdict.b_not_a.acts)
+
+
+def test_new_permission_is_reported(tmp_path: Path) -> None:
+    a = 'clause c "Art. 1" { ukraine must not conclude(kind: alliance); }'
+    b = 'clause c "Art. 1" { ukraine must not conclude(kind: alliance); ukraine may conclude(kind: training); }'
+    _, diffs = relation(tmp_path, a, b)
+    assert "permitted in B, not in A" in diffs
+
+
+def test_drafts_of_one_file(tmp_path: Path) -> None:
+    spec = write(tmp_path, "d.nv", 'clause c "Art. 1" { ukraine must not conclude where '
+                                   '[base: kind == alliance | usa: true]; }')
+    result, _ = compare(SideSpec.parse(f"{spec}@base"), SideSpec.parse(f"{spec}@usa"))
+    assert result is not None
+    assert result.verdicts[0].relation == "stricter"
+
+
+def test_cli_exit_codes_and_json(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.nv", 'clause c "Art. 1" { ukraine must not conclude(kind: alliance); }')
+    b = write(tmp_path, "b.nv", 'clause c "Art. 1" { ukraine must not conclude where kind == alliance; }')
+    same = CliRunner().invoke(main, ["diff", str(a), str(b)])
+    assert same.exit_code == 0, same.output
+    assert "no change in meaning" in same.stdout
+    c = write(tmp_path, "c.nv", 'clause c "Art. 1" { ukraine must not conclude; }')
+    changed = CliRunner().invoke(main, ["diff", "--format", "json", str(a), str(c)])
+    assert changed.exit_code == 1
+    data = json.loads(changed.stdout)
+    assert data["changed"] is True and data["verdicts"][0]["relation"] == "stricter"
+
+
+def test_cli_bad_input_is_exit_2(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.nv", 'clause c "Art. 1" { ukraine shall conclude; }')
+    result = CliRunner().invoke(main, ["diff", str(a), str(a)])
+    assert result.exit_code == 2
+    assert "a.nv:" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("side", ["examples/diff/earlier.nv", "examples/diff/later.nv"])
+def test_example_sides_load(side: str) -> None:
+    assert Path(side).exists()

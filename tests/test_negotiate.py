@@ -1,0 +1,108 @@
+"""`nverify negotiate`: known answers, clashing goals, objectives, and scale without enumeration."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dsl import load
+from verifier.cli import main
+from verifier.negotiate import negotiate
+
+BASE = """
+instrument n "Negotiation test";
+party ukraine, russia, usa;
+group guarantors = {russia, usa};
+fact armed_attack(by: party, on: party) controlled by by;
+fact agrees(g: party) controlled by g;
+act assist(actor: party, to: party);
+quantity personnel(p: party) controlled by p;
+assume not armed_attack(by: ukraine, on: ukraine);
+clause art5 "Art. 5" {
+  each g in guarantors must assist(to: ukraine)
+    when armed_attack(on: ukraine) and [russia: all h in guarantors: agrees(h)]
+    protects ukraine against armed_attack(on: ukraine);
+}
+clause caps "Annex" { limit personnel(ukraine) <= [russia: 85000 | ukraine: 250000]; }
+"""
+
+
+def run(tmp: Path, goals: str):  # type: ignore[no-untyped-def]
+    path = tmp / "n.nv"
+    path.write_text(BASE + goals, encoding="utf-8")
+    loaded = load([path])
+    assert not loaded.diagnostics.has_errors(), loaded.diagnostics.sorted()
+    return negotiate(loaded.instruments[0])
+
+
+def test_agreement_zone_and_range(tmp_path: Path) -> None:
+    result = run(tmp_path, """
+goal ukraine: no blockable-guarantee on art5;
+goal ukraine: possible personnel(ukraine) >= 150000;
+goal russia: always personnel(ukraine) <= 200000;
+""")
+    assert result.status == "agreement"
+    assert all(dict(d.labels)["art5#1"] == "base" for d in result.zone)
+    assert result.agreed_ranges["caps#1"] == (150000, 200000)
+
+
+def test_objective_finds_the_highest_cap(tmp_path: Path) -> None:
+    result = run(tmp_path, """
+goal ukraine: no blockable-guarantee on art5;
+goal russia: always personnel(ukraine) <= 180000;
+maximize personnel(ukraine);
+""")
+    assert result.best is not None
+    assert result.best.objective == 180000
+    assert dict(result.best.numbers)["caps#1"] >= 180000 or result.best.objective == 180000
+
+
+def test_clashing_goals_are_named_minimally(tmp_path: Path) -> None:
+    result = run(tmp_path, """
+goal ukraine "no veto": no blockable-guarantee on art5;
+goal ukraine "army": possible personnel(ukraine) >= 150000;
+goal russia "small army": always personnel(ukraine) <= 100000;
+goal russia "veto": some blockable-guarantee on art5 by russia;
+""")
+    assert result.status == "no agreement"
+    clashes = sorted(sorted(g.label for g in c) for c in result.clashes)
+    assert clashes == [["army", "small army"], ["no veto", "veto"]]
+
+
+def test_goals_that_agree_trivially(tmp_path: Path) -> None:
+    result = run(tmp_path, "goal ukraine: possible personnel(ukraine) >= 1;\n")
+    assert result.status == "agreement"
+
+
+def test_twenty_brackets_without_enumerating(tmp_path: Path) -> None:
+    # 20 independent bracketed conditions (2^20 drafts); one goal touches one clause.
+    lines = ["instrument big \"Twenty brackets\";", "party ukraine, russia, usa;",
+             "fact f(p: party);", "act a(actor: party, n: party);"]
+    for i in range(20):
+        lines.append(f'clause c{i} "Art. {i}" {{ ukraine must not a(n: usa) when f(usa) and [russia: f(russia)]; }}')
+    lines.append("goal ukraine: no contradiction;")
+    lines.append("goal russia: always not a(ukraine, usa) or not f(usa) or not f(russia);")
+    path = tmp_path / "big.nv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = negotiate(load([path]).instruments[0])
+    assert result.status == "agreement"
+    assert result.rounds < 200  # far fewer candidates than the 1,048,576 drafts
+
+
+def test_cli(tmp_path: Path) -> None:
+    path = tmp_path / "n.nv"
+    path.write_text(BASE + "goal ukraine: no blockable-guarantee on art5;\n", encoding="utf-8")
+    ok = CliRunner().invoke(main, ["negotiate", "--format", "json", str(path)])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["status"] == "agreement"
+    path.write_text(BASE, encoding="utf-8")
+    none = CliRunner().invoke(main, ["negotiate", str(path)])
+    assert none.exit_code == 2 and "no `goal`" in none.stderr
+
+
+def test_example_26() -> None:
+    result = negotiate(load([Path("examples/26_negotiation.nv")]).instruments[0])
+    assert result.status == "agreement"
+    assert result.best is not None and result.best.objective == 200000

@@ -1,0 +1,177 @@
+"""Report -> Markdown (CommonMark with GitHub tables), for pull requests, issues and memos.
+
+A summary (the summary line, findings per kind, an index of findings, the
+files checked), then per finding: the plain sentence, the party, drafts and
+readings in force, each clause with its quoted wording and source, the
+scenario as a table, and the kind-specific evidence; the spec's expectations
+last. Text from the spec (labels, quoted wording, sources) is escaped so it
+reads as written and never as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from verifier.findings import ClauseRef, Finding, Report
+from verifier.report.common import (
+    drafts_of,
+    evidence,
+    kind_rows,
+    message_parts,
+    primary_location,
+    scenario_rows,
+    summary_line,
+    tool_version,
+    z3_version,
+)
+
+_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_LINE_START = re.compile(r"(^|\n)([ \t]*)([#+=>-]|\d+[.)])")
+
+
+def escape(text: str, *, starts_line: bool = False) -> str:
+    """Spec text -> Markdown that shows it literally (inline; newlines kept).
+
+    What would open a heading, list or quote at the start of a line is escaped
+    after each newline, and at the very start when `starts_line`.
+    """
+    text = _INLINE.sub(r"\\\1", text)
+    text = _ENTITY.sub("&amp;", text)
+
+    def guard(m: re.Match[str]) -> str:
+        if m.group(1) == "" and not starts_line:
+            return m.group(0)
+        mark = m.group(3)  # `1.` -> `1\.`; `#` -> `\#`
+        guarded = mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark
+        return m.group(1) + m.group(2) + guarded
+
+    return _LINE_START.sub(guard, text)
+
+
+def cell(text: str) -> str:
+    """Escaped text for a table cell: one line."""
+    return escape(" ".join(text.split()))
+
+
+def code(text: str) -> str:
+    """A code span that holds any text (the fence is longer than any backtick run inside)."""
+    text = " ".join(text.split())
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def sentence(message: str, *, starts_line: bool = False) -> str:
+    """A finding's message: spec syntax in `backticks` as code, the rest escaped."""
+    return "".join(code(t) if is_code else escape(t, starts_line=starts_line and i == 0)
+                   for i, (t, is_code) in enumerate(message_parts(message)))
+
+
+def pipe_safe(cell_text: str) -> str:
+    """A table cell's `|` (code spans included) escaped, so it cannot end the cell."""
+    return re.sub(r"(?<!\\)\|", r"\\|", cell_text)
+
+
+def _table(header: list[str], rows: list[list[str]], align: list[str] | None = None) -> list[str]:
+    align = align or ["---"] * len(header)
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
+    out += ["| " + " | ".join(pipe_safe(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def _clause(i: int, c: ClauseRef) -> list[str]:
+    role = f", {escape(c.role)}" if c.role else ""
+    out = [f"{i}. **{escape(c.label)}** ({code(c.id)}){role}: {code(f'{c.file}:{c.line}:{c.column}')}"]
+    if c.text:
+        quoted = "\u201c" + c.text + "\u201d"
+        out.append("")
+        out += ["   > " + line if line else "   >" for line in escape(quoted).splitlines()]
+    if c.source:
+        out.append("")
+        out.append(f"   Source: {escape(c.source)}")
+    out.append("")
+    return out
+
+
+def _finding(n: int, f: Finding) -> list[str]:
+    where = primary_location(f)
+    status = " (expected)" if f.expected else ""
+    out = [f'<a id="finding-{n}"></a>', "",
+           f"### {n}. {f.severity.value}[{f.kind.value}] at {code(str(where))}{status}", "",
+           sentence(f.message, starts_line=True), ""]
+    facts = []
+    if f.party:
+        facts.append(f"- **Party:** {escape(f.party)}")
+    drafts = drafts_of(f)
+    if drafts:
+        facts.append(f"- **Draft{'s' if len(drafts) > 1 else ''} in force:** " + ", ".join(code(d) for d in drafts))
+    if f.readings:
+        facts.append("- **Readings:** " + ", ".join(f"{code(t)} read as {code(r)}" for t, r in f.readings))
+    if not f.minimal:
+        facts.append("- **Minimality:** the clause set was not proved minimal")
+    if facts:
+        out += [*facts, ""]
+    if f.clauses:
+        out += ["**Clauses**", ""]
+        for i, c in enumerate(f.clauses, start=1):
+            out += _clause(i, c)
+    rows = scenario_rows(f)
+    if f.scenario is not None:
+        out += ["**Scenario** (minimal: every fact and act not listed is false, every quantity not listed is 0)", ""]
+        if rows:
+            out += _table(["", "atom", "value"], [[w, code(a), cell(v)] for w, a, v in rows])
+        else:
+            out.append("Nothing happens at all: every fact and act is false.")
+        out.append("")
+    shown = evidence(f)
+    if shown:
+        out += ["**Evidence**", ""]
+        out += [f"- {escape(k)}: {escape(v)}" for k, v in shown]
+        out.append("")
+    return out
+
+
+def render(report: Report, **_: Any) -> str:
+    out = ["# nverify report", "", f"**{escape(summary_line(report))}**", "",
+           f"nverify {escape(tool_version())}, Z3 {escape(z3_version())}.", ""]
+    rows = kind_rows(report)
+    if rows:
+        total = [sum(r[i] for r in rows) for i in (1, 2, 3)]
+        out += ["## Summary", ""]
+        out += _table(["kind", "findings", "expected", "unexpected"],
+                      [[code(k), str(a), str(b), str(c)] for k, a, b, c in rows]
+                      + [["**total**", *(f"**{t}**" for t in total)]],
+                      ["---", "---:", "---:", "---:"])
+        out += ["", "| # | severity | kind | where | finding |", "|---:|---|---|---|---|"]
+        for n, f in enumerate(report.findings, start=1):
+            status = " (expected)" if f.expected else ""
+            cells = [f"[{n}](#finding-{n})", f.severity.value, code(f.kind.value), code(str(primary_location(f))),
+                     cell_sentence(f.message) + status]
+            out.append("| " + " | ".join(pipe_safe(c) for c in cells) + " |")
+        out.append("")
+    if report.files:
+        out += ["## Files checked", ""]
+        out += _table(["file", "instrument", "title", "drafts"],
+                      [[code(f.path), code(f.instrument) if f.instrument else "(declarations only)",
+                        cell(f.title or ""), ", ".join(code(d) for d in f.drafts)] for f in report.files])
+        out.append("")
+    if report.findings:
+        out += ["## Findings", ""]
+        for n, f in enumerate(report.findings, start=1):
+            out += _finding(n, f)
+    else:
+        out += ["## Findings", "", "No findings.", ""]
+    if report.expectations:
+        out += ["## Expectations", ""]
+        out += _table(["where", "statement", "result", "detail"],
+                      [[code(f"{e.file}:{e.line}"), code(e.statement), "met" if e.met else "**failed**", cell(e.detail)]
+                       for e in report.expectations])
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def cell_sentence(message: str) -> str:
+    return sentence(" ".join(message.split()))
