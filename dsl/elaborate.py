@@ -16,7 +16,7 @@ from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.expressions import Binding, BracketSite, Elaborator, Scope
 from dsl.model import Clause, Goal, Instrument, Modality, Norm, Objective, Param, Protection, Query, QueryKind, Reading, Term
-from dsl.source import SourceFile
+from dsl.source import SourceFile, Span
 from dsl.symbols import Symbols
 
 FINDING_KINDS = ("contradiction", "conflict", "hollow-permission", "pretext", "blockable-guarantee",
@@ -32,14 +32,17 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> Instrume
     instrument_names = {spec.source.path: _instrument_name(spec) for spec in specs}
 
     terms = {name: _term(el, decl) for name, decl in sym.terms.items()}
+    _term_cycles(terms, sym, diags)
     assumptions: list[F.Formula] = []
+    assumption_spans: list[Span] = []
     clauses: list[Clause] = []
     for spec in specs:
-        el.site = BracketSite(PurePath(spec.source.path).stem)
+        file_site = BracketSite(PurePath(spec.source.path).stem)
         for decl in spec.decls:
             if isinstance(decl, S.AssumeDecl):
-                el.clause = None
+                el.site, el.clause = file_site, None  # not the site of the clause elaborated before it
                 assumptions.append(el.formula(decl.expr, {}))
+                assumption_spans.append(decl.span)
             elif isinstance(decl, S.ClauseDecl) and sym.clauses.get(decl.id.text) is decl:
                 clauses.append(_clause(el, decl, instrument_names[spec.source.path], ranks[spec.source.path],
                                        spec.source.path))
@@ -51,9 +54,12 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> Instrume
     el.site = BracketSite(PurePath(root.source.path).stem + ":query")
     el.clause = None
     queries = [q for d in root.decls if (q := _query(el, d, sym, terms)) is not None]
+    _unique_query_names(root, diags)
     goals = [g for d in root.decls if isinstance(d, S.GoalDecl) and (g := _goal(el, d, sym, terms, root.source)) is not None]
     objectives = [o for d in root.decls if isinstance(d, S.ObjectiveDecl) and (o := _objective(el, d, root.source)) is not None]
 
+    if not diags.has_errors():
+        _ground_size_ok(terms, list(zip(assumptions, assumption_spans)), clauses, queries, diags)
     predicates = dict(sym.predicates)
     return Instrument(
         name=header.name.text if header else PurePath(root.source.path).stem,
@@ -122,6 +128,86 @@ def _term(el: Elaborator, decl: S.TermDecl) -> Term:
             readings.append(Reading(r.name.text, bodies[r.alias.text], alias_of=r.alias.text))
     params = tuple(Param(p.name.text, p.type.text) for p in decl.params)
     return Term(decl.name.text, params, tuple(readings), decl.span)
+
+
+def _ground_size_ok(terms: dict[str, Term], assumptions: list[tuple[F.Formula, Span]], clauses: list[Clause],
+                    queries: list[Query], diags: Diagnostics) -> None:
+    """Refuse an instrument whose formulas, once grounded, exceed F.MAX_GROUND_SIZE nodes."""
+    sizes: dict[str, int] = {}
+
+    def term_size(name: str) -> int:
+        if name not in sizes:
+            sizes[name] = 1  # terms cannot be cyclic here (checked before)
+            sizes[name] = 1 + max((F.ground_size(r.body, term_size) for r in terms[name].readings), default=0)
+        return sizes[name]
+
+    parts: list[tuple[int, Span]] = []
+    for a, span in assumptions:
+        parts.append((F.ground_size(a, term_size), span))
+    for c in clauses:
+        for n in c.norms:
+            per = 1 + sum(F.ground_size(x, term_size) for x in (n.condition, n.where, n.keep) if x is not None)
+            if n.protects is not None:
+                per += F.ground_size(n.protects.event, term_size)
+            instances = len(n.subjects)
+            for _, dom in n.pattern_vars:
+                instances *= len(dom)
+            parts.append((per * instances, n.span))
+    for q in queries:
+        if q.formula is not None:
+            parts.append((F.ground_size(q.formula, term_size), q.span))
+    total = sum(size for size, _ in parts)
+    if total <= F.MAX_GROUND_SIZE:
+        return
+    size, span = max(parts, key=lambda p: p[0])
+    diags.error(Code.TOO_COMPLEX, span,
+                f"this instrument grounds to about {total:,} conditions (this part to {size:,}); "
+                f"the limit is {F.MAX_GROUND_SIZE:,}",
+                help="nested quantifiers multiply: `exists a in party: (exists b in party: ...)` over n "
+                     "parties is n*n conditions; use fewer nested quantifiers or smaller sets")
+
+
+def _term_cycles(terms: dict[str, Term], sym: Symbols, diags: Diagnostics) -> None:
+    """A reading may use other terms, but no term may depend on itself: its meaning would never end."""
+    uses = {name: _terms_in(r.body for r in t.readings) for name, t in terms.items()}
+    done: set[str] = set()
+
+    def visit(name: str, stack: list[str]) -> None:
+        if name in stack:
+            cycle = stack[stack.index(name):] + [name]
+            first = sym.terms[cycle[0]]
+            diags.error(Code.DEFINITION_CYCLE, first.name.span,
+                        f"term `{cycle[0]}` refers to itself ({' -> '.join(cycle)})",
+                        help="a reading must say what the term means without using the term")
+            return
+        if name in done:
+            return
+        for used in sorted(uses.get(name, ())):
+            visit(used, [*stack, name])
+        done.add(name)
+
+    for name in terms:
+        visit(name, [])
+
+
+def _terms_in(formulas: object) -> set[str]:
+    found: set[str] = set()
+    todo = list(formulas)  # type: ignore[call-overload]
+    while todo:
+        f = todo.pop()
+        if isinstance(f, F.TermApp):
+            found.add(f.term)
+        elif isinstance(f, F.Not):
+            todo.append(f.operand)
+        elif isinstance(f, (F.And, F.Or)):
+            todo.extend(f.operands)
+        elif isinstance(f, F.Implies):
+            todo.extend((f.left, f.right))
+        elif isinstance(f, (F.Exists, F.Forall)):
+            todo.append(f.body)
+        elif isinstance(f, F.Choice):
+            todo.extend(o for _, o in f.options)
+    return found
 
 
 # ---- clauses ----------------------------------------------------------------------
@@ -203,7 +289,9 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
             return None
         act_name = act.name
         params = tuple((p.name, p.type) for p in act.params[1:])
-        slots = el.match_args("act", decl.action.name, params, decl.action.args, base_scope, decl.action.span)
+        slots = el.match_args("act", decl.action.name, params, decl.action.args, base_scope, decl.action.span,
+                              arity_help=f"the norm's subject is the actor (`{act.params[0].name}`); "
+                                         "give only the other arguments")
         if slots is None:
             return None
 
@@ -383,10 +471,29 @@ def _apply_overrides(el: Elaborator, clauses: list[Clause], sym: Symbols) -> lis
         if not special:
             out.append(c)
             continue
-        norms = tuple(dataclasses.replace(n, condition=F.conj(n.condition, F.neg(_covered(n, special))))
+        norms = tuple(dataclasses.replace(n, condition=F.conj(n.condition, F.neg(_suspended(n, special))))
                       for n in c.norms)
         out.append(dataclasses.replace(c, norms=norms))
     return out
+
+
+def _suspended(n: Norm, special: list[Clause]) -> F.Formula:
+    """When n is suspended by the overriding clauses.
+
+    A prohibition or permission is suspended for each act instance the special
+    clause covers. An obligation's condition may not depend on which act fulfils
+    it (Norm's ground meaning), so an obligation with open act parameters is
+    suspended when the special clause covers every act that would fulfil it.
+    """
+    covered = _covered(n, special)
+    if n.modality is not Modality.MUST or n.act is None or not n.pattern_vars:
+        return covered
+    some = F.conj(n.where, covered)
+    every = F.Implies(n.where, covered)
+    for var, dom in reversed(n.pattern_vars):
+        some = F.Exists(var, dom, some)
+        every = F.Forall(var, dom, every)
+    return F.conj(some, every)
 
 
 def _covered(n: Norm, special: list[Clause]) -> F.Formula:
@@ -399,7 +506,7 @@ def _covered(n: Norm, special: list[Clause]) -> F.Formula:
             # m's subject is n's subject, and m's pattern matches n's pattern.
             env: dict[str, F.Term] = {m.subject_var: F.Var(n.subject_var)}
             same_subject = F.disj(*(F.mk_eq(F.Var(n.subject_var), F.Const(s)) for s in m.subjects))
-            body = F.conj(same_subject, *(F.mk_eq(a, b) for a, b in zip(m.pattern, n.pattern)),
+            body = F.conj(same_subject, *(F.mk_eq(F.subst_term(a, env), b) for a, b in zip(m.pattern, n.pattern)),
                           F.subst(m.condition, env), F.subst(m.where, env))
             for var, dom in reversed(m.pattern_vars):
                 body = F.Exists(var, dom, body)
@@ -469,6 +576,18 @@ def _objective(el: Elaborator, decl: S.ObjectiveDecl, source: SourceFile) -> Obj
     if expr is None:
         return None
     return Objective(decl.direction, expr, _statement(source, decl), decl.span)
+
+
+def _unique_query_names(root: S.Spec, diags: Diagnostics) -> None:
+    """`assert NAME` and `scenario NAME` name a statement in the report: one of each per name."""
+    seen: dict[tuple[str, str], S.Name] = {}
+    for d in root.decls:
+        if isinstance(d, (S.AssertDecl, S.ScenarioDecl)):
+            kind = "assert" if isinstance(d, S.AssertDecl) else "scenario"
+            first = seen.setdefault((kind, d.name.text), d.name)
+            if first is not d.name:
+                diags.error(Code.DUPLICATE_NAME, d.name.span, f"`{kind} {d.name.text}` is already declared",
+                            notes=(("first declared here", first.span),), help="give each statement its own name")
 
 
 def el_source_text(decl: S.ExpectDecl | S.AssertNoDecl) -> str:

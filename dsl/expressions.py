@@ -53,6 +53,10 @@ class Elaborator:
     # Names in scope nearby but not here (an act's parameters in an obligation's `when`):
     # name -> (message, help), reported instead of a misleading "unknown name".
     out_of_scope: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Ground size of every definition use so far: definitions used inside definitions grow
+    # exponentially, so elaboration stops expanding them past F.MAX_GROUND_SIZE.
+    expanded: int = 0
+    _sizes: dict[str, int] = field(default_factory=dict)
 
     # ---- helpers -----------------------------------------------------------
     def fresh(self, name: str) -> str:
@@ -159,7 +163,7 @@ class Elaborator:
 
     # ---- arguments ----------------------------------------------------------------
     def match_args(self, what: str, name: S.Name, params: tuple[tuple[str, str], ...], args: tuple[S.Arg, ...],
-                   scope: Scope, span: Span) -> list[S.ArgValue | None] | None:
+                   scope: Scope, span: Span, arity_help: str | None = None) -> list[S.ArgValue | None] | None:
         """Assign arguments to parameters; None in a slot means "not given"."""
         slots: list[S.ArgValue | None] = [None] * len(params)
         given = [False] * len(params)
@@ -170,7 +174,7 @@ class Elaborator:
                 if position >= len(params):
                     self.error(Code.ARITY, arg.span,
                                f"{what} `{name.text}` takes {len(params)} argument{'s' if len(params) != 1 else ''}"
-                               f" ({', '.join(p for p, _ in params) or 'none'})")
+                               f" ({', '.join(p for p, _ in params) or 'none'})", help=arity_help)
                     return None
                 index = position
                 position += 1
@@ -320,6 +324,17 @@ class Elaborator:
         params = tuple((p.name.text, p.type.text) for p in decl.params)
         body = self.define_body(decl)
         if body is None:
+            return F.TRUE
+        size = self._sizes.get(name)
+        if size is None:
+            size = self._sizes[name] = F.ground_size(body[1])
+        self.expanded += size
+        if self.expanded > F.MAX_GROUND_SIZE:
+            self.error(Code.TOO_COMPLEX, expr.span,
+                       f"definitions used here expand to more than {F.MAX_GROUND_SIZE:,} conditions "
+                       f"(`{name}` alone to {size:,})",
+                       help="definitions that use other definitions several times grow exponentially; "
+                            "simplify them")
             return F.TRUE
         slots = self.match_args("definition", expr.name, params, expr.args, scope, expr.span)
         if slots is None:

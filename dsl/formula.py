@@ -9,6 +9,7 @@ expand it without looking anything up. Bound variables have unique names
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Union
 
 Value = Union[str, bool, int]  # a party or enum value name, a bool, an int
@@ -274,3 +275,72 @@ def _free(f: object, bound: set[str], out: set[str]) -> None:
     elif isinstance(f, (Choice, IntChoice)):
         for _, o in f.options:
             _free(o, bound, out)
+
+
+# ---- size -----------------------------------------------------------------------------
+
+# At most this many formula nodes once quantifiers are expanded, for the whole instrument:
+# the largest real instrument (hague_v) has about 430,000.
+MAX_GROUND_SIZE = 2_000_000
+
+
+def ground_size(f: Formula | IntExpr, term_size: Callable[[str], int] = lambda name: 1) -> int:
+    """How many nodes f has once every quantifier is expanded over its domain.
+
+    This is the work of grounding or evaluating f once. Shared subformulas (a
+    definition used twice) count every time they are used, as every stage that
+    walks the tree visits them again; the count itself is computed in time linear
+    in the number of distinct nodes. `term_size` gives the size of a vague term's
+    longest reading.
+    """
+    memo: dict[int, int] = {}
+
+    def size(x: object) -> int:
+        key = id(x)
+        if key in memo:
+            return memo[key]
+        if isinstance(x, (Exists, Forall)):
+            n = 1 + len(x.domain) * size(x.body)
+        elif isinstance(x, (And, Or)):
+            n = 1 + sum(size(o) for o in x.operands)
+        elif isinstance(x, Not):
+            n = 1 + size(x.operand)
+        elif isinstance(x, (Implies, Cmp, Arith)):
+            n = 1 + size(x.left) + size(x.right)
+        elif isinstance(x, (Choice, IntChoice)):
+            n = 1 + sum(size(o) for _, o in x.options)
+        elif isinstance(x, TermApp):
+            n = term_size(x.term)
+        else:
+            n = 1
+        memo[key] = n
+        return n
+
+    # Iterative pre-pass, deepest first, so deep but legal formulas never hit the recursion limit.
+    order: list[object] = []
+    stack: list[object] = [f]
+    seen: set[int] = set()
+    while stack:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        order.append(x)
+        stack.extend(_children(x))
+    for x in reversed(order):
+        size(x)
+    return size(f)
+
+
+def _children(x: object) -> list[object]:
+    if isinstance(x, (Exists, Forall)):
+        return [x.body]
+    if isinstance(x, (And, Or)):
+        return list(x.operands)
+    if isinstance(x, Not):
+        return [x.operand]
+    if isinstance(x, (Implies, Cmp, Arith)):
+        return [x.left, x.right]
+    if isinstance(x, (Choice, IntChoice)):
+        return [o for _, o in x.options]
+    return []

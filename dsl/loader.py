@@ -4,11 +4,16 @@ Imports resolve relative to the importing file and may not leave the folder
 being checked. Each file is read and parsed once per run. Every file given
 (or found in a folder) is a root; a root without clauses or queries is a
 declarations module and yields no instrument.
+
+An optional overlay maps paths to text that replaces what is on disk (an
+editor's unsaved buffers): an overlaid file is read from the overlay, and
+exists for imports even when it was never saved.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +35,7 @@ class LoadResult:
     modules: list[str] = field(default_factory=list)  # roots with no clauses: declarations only
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     sources: dict[str, SourceFile] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)  # shown path -> the resolved file it was read from
 
 
 def display_path(path: Path) -> str:
@@ -41,15 +47,20 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def expand(paths: list[Path], diags: Diagnostics) -> list[tuple[Path, Path]]:
-    """(file, confinement folder) for every .nv file named or found under a folder, sorted."""
+def expand(paths: list[Path], diags: Diagnostics, overlay: Collection[Path] = ()) -> list[tuple[Path, Path]]:
+    """(file, confinement folder) for every .nv file named or found under a folder, sorted.
+
+    `overlay` holds the resolved paths of files that exist in memory (perhaps not on disk).
+    """
     out: list[tuple[Path, Path]] = []
     for p in paths:
         if p.is_dir():
-            for f in sorted(p.rglob("*.nv")):
-                if f.is_file():
-                    out.append((f, p.resolve()))
-        elif p.is_file():
+            folder = p.resolve()
+            found = {f for f in p.rglob("*.nv") if f.is_file()}
+            found |= {p / o.relative_to(folder) for o in overlay if o.suffix == ".nv" and o.is_relative_to(folder)}
+            for f in sorted(found):
+                out.append((f, folder))
+        elif p.is_file() or p.resolve() in overlay:
             out.append((p, p.resolve().parent))
         else:
             span = Span(str(p), 0, 0, 1, 1, 1, 1)
@@ -66,10 +77,13 @@ def expand(paths: list[Path], diags: Diagnostics) -> list[tuple[Path, Path]]:
 class Loader:
     """Reads and parses files once each; resolves imports with cycle detection."""
 
-    def __init__(self, diags: Diagnostics) -> None:
+    def __init__(self, diags: Diagnostics, overlay: Mapping[Path, str] | None = None) -> None:
         self.diags = diags
         self.parsed: dict[Path, S.Spec | None] = {}
         self.sources: dict[str, SourceFile] = {}
+        self.files: dict[str, Path] = {}  # shown path -> resolved file
+        # Resolved path -> text that replaces the file on disk (or stands for a file never saved).
+        self.overlay: dict[Path, str] = {Path(p).resolve(): text for p, text in (overlay or {}).items()}
 
     def read(self, path: Path, at: Span | None) -> S.Spec | None:
         key = path.resolve()
@@ -79,19 +93,27 @@ class Loader:
         where = at or Span(shown, 0, 0, 1, 1, 1, 1)
         spec: S.Spec | None = None
         try:
-            size = path.stat().st_size
+            overlaid = self.overlay.get(key)
+            size = len(overlaid.encode("utf-8", "surrogatepass")) if overlaid is not None else path.stat().st_size
             if size > MAX_FILE_BYTES:
                 self.diags.error(Code.TOO_LARGE, where,
                                  f"{shown} is {size:,} bytes; a spec may be at most {MAX_FILE_BYTES:,} bytes")
+            elif overlaid is not None:
+                source = SourceFile.of(shown, overlaid)
+                self.sources[shown] = source
+                self.files[shown] = key
+                spec = parse(source, self.diags)
             else:
                 data = path.read_bytes()
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError as err:
+                    self.files[shown] = key
                     self._not_utf8(shown, data, err)
                 else:
                     source = SourceFile.of(shown, text)
                     self.sources[shown] = source
+                    self.files[shown] = key
                     spec = parse(source, self.diags)
         except OSError as err:
             self.diags.error(Code.IO_ERROR, where, f"cannot read {shown}: {err.strerror or err}")
@@ -159,17 +181,20 @@ class Loader:
                              f"import \"{raw}\" leaves the folder being checked ({display_path(folder)})",
                              help="a spec may only import files inside the folder it is checked in")
             return None
-        if not resolved.is_file():
+        if resolved not in self.overlay and not resolved.is_file():
             self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"cannot find \"{raw}\" (looked for {display_path(target)})")
             return None
         return target
 
 
-def load(paths: list[Path]) -> LoadResult:
-    """Load every spec under paths. Any error leaves `instruments` empty-handed for that file."""
+def load(paths: list[Path], overlay: Mapping[Path, str] | None = None) -> LoadResult:
+    """Load every spec under paths. Any error leaves `instruments` empty-handed for that file.
+
+    `overlay` (path -> text) replaces files on disk, or adds files that are not there.
+    """
     result = LoadResult()
-    loader = Loader(result.diagnostics)
-    for path, folder in expand(paths, result.diagnostics):
+    loader = Loader(result.diagnostics, overlay)
+    for path, folder in expand(paths, result.diagnostics, loader.overlay.keys()):
         specs = loader.closure(path, folder)
         if specs is None:
             continue
@@ -185,4 +210,5 @@ def load(paths: list[Path]) -> LoadResult:
         else:
             result.modules.append(instrument.path)
     result.sources = dict(loader.sources)
+    result.files = dict(loader.files)
     return result

@@ -9,6 +9,7 @@ declaration, so independent mistakes in one file are all reported.
 from __future__ import annotations
 
 import ast
+import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -43,9 +44,16 @@ def grammar_parser(strict: bool = False) -> Lark:
     return _lark()
 
 
+# How deeply brackets and expressions may nest. Every later stage walks expressions
+# recursively; real instruments stay below 20 levels, and Python's stack allows about 400.
+MAX_NESTING = 100
+
+
 def parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
     """Parse a file. Returns None (with diagnostics) on any syntax error."""
     text = source.text
+    if not _nesting_ok(source, diags):
+        return None
     decls: list[S.Decl] = []
     ok = True
     offset = 0
@@ -64,11 +72,14 @@ def parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
             offset = next_start
             continue
         if ok:
+            if not _depth_ok(source, offset, tree, diags):
+                return None
             try:
                 spec = _Build(source, offset).transform(tree)
             except VisitError as err:
                 if isinstance(err.orig_exc, _BadLiteral):
-                    diags.error(Code.BAD_STRING, err.orig_exc.span, err.orig_exc.message)
+                    diags.error(Code.BAD_STRING, err.orig_exc.span, err.orig_exc.message,
+                                help="a backslash starts an escape: write `\\\\` for a backslash, `\\\"` for a quote")
                     return None
                 raise
             decls.extend(spec)
@@ -76,6 +87,56 @@ def parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
     if not ok:
         return None
     return S.Spec(source, tuple(decls))
+
+
+def _nesting_ok(source: SourceFile, diags: Diagnostics) -> bool:
+    """Brackets `(` and `[` nest at most MAX_NESTING deep (strings and comments skipped)."""
+    text = source.text
+    depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if ch == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif ch in "([":
+            depth += 1
+            if depth > MAX_NESTING:
+                diags.error(Code.TOO_COMPLEX, source.span(i, i + 1),
+                            f"brackets nest more than {MAX_NESTING} levels deep here",
+                            help="split the condition into named parts with `define`")
+                return False
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        i += 1
+    return True
+
+
+def _depth_ok(source: SourceFile, base: int, tree: Tree[Any], diags: Diagnostics) -> bool:
+    """The syntax tree nests at most MAX_NESTING levels below a declaration (checked without recursion)."""
+    limit = MAX_NESTING + 4  # start, declaration, norm and clause part sit above any expression
+    first: int | None = None  # where the earliest too-deep part starts
+    stack: list[tuple[Tree[Any], int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            start = 0 if node.meta.empty else node.meta.start_pos
+            first = start if first is None else min(first, start)
+            continue
+        for child in node.children:
+            if isinstance(child, Tree):
+                stack.append((child, depth + 1))
+    if first is None:
+        return True
+    diags.error(Code.TOO_COMPLEX, source.span(base + first, base + first + 1),
+                f"this expression nests more than {MAX_NESTING} levels deep",
+                help="split the condition into named parts with `define`")
+    return False
 
 
 def _error_offset(err: UnexpectedInput, chunk: str) -> int:
@@ -112,6 +173,8 @@ def _expected(accepts: set[str] | frozenset[str]) -> str:
         else:
             shown.add(name.lower())
     items = sorted(shown)
+    if not items:
+        return "something else"
     if len(items) > 8:
         return ", ".join(items[:8]) + ", ..."
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
@@ -158,7 +221,10 @@ def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnost
     span = source.span(start, start + max(1, len(str(token))))
     message = f"unexpected {str(token)!r}"
     help_text = f"expected {_expected(err.accepts)}"
-    if token.type == "NAME" and err.accepts and {"MUST", "MAY"} & set(err.accepts):
+    if token.type == "IMPLIES" and "OR" in err.accepts:
+        message = "`implies` cannot be chained"
+        help_text = "add parentheses: `(a implies b) implies c` or `a implies (b implies c)`"
+    elif token.type == "NAME" and err.accepts and {"MUST", "MAY"} & set(err.accepts):
         message = f"unknown modality {str(token)!r}"
         help_text = "a norm says `must`, `must not` or `may`"
     elif "SEMICOLON" in err.accepts and len(err.accepts) <= 6:
@@ -182,8 +248,12 @@ class _BadLiteral(Exception):
 
 def _unquote(token: Token, span: Span) -> str:
     try:
-        value = ast.literal_eval(str(token))
-    except (ValueError, SyntaxError):
+        # Python only warns about an unknown escape such as `\q`; here it is an error. Triple
+        # quotes let the wording span lines, as clause texts do.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            value = ast.literal_eval('"""' + str(token)[1:-1] + '"""')
+    except (ValueError, SyntaxError, Warning):
         raise _BadLiteral(span, "invalid escape in string") from None
     assert isinstance(value, str)
     return value
@@ -584,17 +654,20 @@ class _Build(Transformer[Any, Any]):
         name = self._name(c[0])
         return S.NameRef(name, name.span)
 
-    def arg_wildcard(self, c: list[Any]) -> S.Wildcard:
-        return S.Wildcard(self.source.span(self.base, self.base))
+    @v_args(meta=True)
+    def arg_wildcard(self, meta: Any, c: list[Any]) -> S.Wildcard:
+        return S.Wildcard(self._span(meta))
 
     def arg_number(self, c: list[Token]) -> S.Number:
         return S.Number(int(str(c[0]).replace("_", "")), self._tok(c[0]))
 
-    def arg_true(self, c: list[Any]) -> S.BoolLit:
-        return S.BoolLit(True, self.source.span(self.base, self.base))
+    @v_args(meta=True)
+    def arg_true(self, meta: Any, c: list[Any]) -> S.BoolLit:
+        return S.BoolLit(True, self._span(meta))
 
-    def arg_false(self, c: list[Any]) -> S.BoolLit:
-        return S.BoolLit(False, self.source.span(self.base, self.base))
+    @v_args(meta=True)
+    def arg_false(self, meta: Any, c: list[Any]) -> S.BoolLit:
+        return S.BoolLit(False, self._span(meta))
 
 
 def parse_text(path: str, text: str) -> tuple[S.Spec | None, Diagnostics]:

@@ -6,10 +6,17 @@ an error look alike to the reader.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from dsl.diagnostics import Diagnostic
 from dsl.source import SourceFile, Span
+
+
+def _cells(text: str) -> int:
+    """Terminal columns text takes: wide (CJK) characters two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
 
 
 def snippet(source: SourceFile | None, span: Span, *, marker: str = "^", label: str = "") -> list[str]:
@@ -21,12 +28,12 @@ def snippet(source: SourceFile | None, span: Span, *, marker: str = "^", label: 
     line = raw.expandtabs(4)
     prefix = raw[: max(0, span.column - 1)].expandtabs(4)
     if span.end_line == span.line:
-        width = max(1, len(raw[span.column - 1 : span.end_column - 1].expandtabs(4)))
+        width = max(1, _cells(raw[: max(0, span.end_column - 1)].expandtabs(4)) - _cells(prefix))
     else:
-        width = max(1, len(line) - len(prefix))
+        width = max(1, _cells(line) - _cells(prefix))
     gutter = f"{span.line:>5} | "
     pad = " " * (len(gutter) - 2) + "| "
-    under = pad + " " * len(prefix) + marker * width + (f" {label}" if label else "")
+    under = pad + " " * _cells(prefix) + marker * width + (f" {label}" if label else "")
     return [gutter + line, under]
 
 

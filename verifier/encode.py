@@ -9,7 +9,7 @@ literals (exactly one per bracket), so one solver covers every draft.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import z3
@@ -20,6 +20,24 @@ from dsl.model import Instrument, Modality, Norm
 from verifier.ground import Vocabulary, format_atom
 
 Readings = Mapping[str, str | None]
+
+
+def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
+    """Names of the constants (atoms, quantities, selectors) occurring in exprs."""
+    seen: set[int] = set()
+    names: set[str] = set()
+    stack = list(exprs)
+    while stack:
+        e = stack.pop()
+        ident = e.get_id()
+        if ident in seen:
+            continue
+        seen.add(ident)
+        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            names.add(e.decl().name())
+            continue
+        stack.extend(e.children())
+    return names
 
 
 def readings_key(readings: Readings) -> tuple[tuple[str, str | None], ...]:
@@ -70,6 +88,24 @@ class Encoder:
 
     def draft_literals(self, draft: Mapping[str, str]) -> list[z3.BoolRef]:
         return [self.selectors[(b, lab)] for b, lab in sorted(draft.items())]
+
+    def name_of(self, var: z3.ExprRef) -> str:
+        """A variable's name without the slow pretty-printer (names are cached per variable id)."""
+        cache = self.__dict__.setdefault("_names", {})
+        ident = var.get_id()
+        name = cache.get(ident)
+        if name is None:
+            name = var.decl().name()
+            cache[ident] = name
+        return name
+
+    def var_of(self, key: object) -> z3.ExprRef:
+        """The variable of an atom, quantity or (("term", key)) open term."""
+        if key in self.atom_vars:
+            return self.atom_vars[key]  # type: ignore[index]
+        if key in self.qty_vars:
+            return self.qty_vars[key]  # type: ignore[index]
+        return self.open_vars[key[1]]  # type: ignore[index]
 
     def situation_vars(self, exclude: set[AtomKey]) -> list[tuple[AtomKey | tuple[str, AtomKey], z3.ExprRef]]:
         """All user-visible variables except `exclude`: atoms, quantities, open terms."""

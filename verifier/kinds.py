@@ -155,7 +155,8 @@ clause art5 "Art. 5" text "... on the basis of a decision agreed upon by all Gua
     when armed_attack(on: ukraine) and all g in guarantors: agrees(g)
     protects ukraine against armed_attack(on: ukraine);
 }
-expect blockable-guarantee on art5 by russia;
+expect blockable-guarantee on art5 by russia;   # it can attack and veto the answer to its own attack
+expect blockable-guarantee on art5 by usa;      # the guarantor itself can withhold its vote
 ''', ()),
     FindingKind.VACUOUS_GUARANTEE: ('''\
 instrument example "Vacuous guarantee";

@@ -86,8 +86,9 @@ class Activity:
                 return f"nverify: loading specs \u00b7 {elapsed:.1f} s"
             current = self.stats[-1]
             done = len(self.stats) - 1
-            return (f"nverify: checking {current.name} ({current.path}) \u00b7 {done} instrument"
-                    f"{'s' if done != 1 else ''} done \u00b7 {self.queries:,} queries \u00b7 {elapsed:.1f} s")
+            # What matters first: a narrow terminal cuts the end of the line.
+            return (f"nverify: checking {current.name} \u00b7 {elapsed:.1f} s \u00b7 {self.queries:,} queries \u00b7 "
+                    f"{done} instrument{'s' if done != 1 else ''} done \u00b7 {current.path}")
 
     def verbose_lines(self, report: Report | None) -> list[str]:
         """Per-instrument timings and query counts, then the totals (for --verbose)."""

@@ -10,11 +10,12 @@ solver `unknown` ends it as `unknown`, never as "none".
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import z3
 
+from verifier.encode import mentioned
 from verifier.scenario import fixed_situation
 from verifier.session import Session
 
@@ -32,21 +33,31 @@ class EFResult:
 
 
 def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[object],
-                  inner_formula: z3.BoolRef, inner_assumptions: Sequence[z3.BoolRef],
+                  inner_formula: z3.BoolRef,
+                  inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
                   max_rounds: int = MAX_ROUNDS) -> EFResult:
     """Find outer values satisfying `guess` under which `inner_formula` is unsat.
 
-    `inner_assumptions` must make the session's check equivalent to
-    `inner_formula` once the outer variables are fixed.
+    `inner_assumptions` (or, given the guess's model, what it returns) must make
+    the session's check equivalent to `inner_formula` once the outer variables
+    are fixed. Variables of `guess` that are not atoms of the world (such as a
+    choice among act instances) belong to the outer side.
     """
     enc = session.enc
-    outer = list(outer_keys)
-    outer_set = set(map(repr, outer))
+    # Cone of influence: only the variables the question mentions can matter; the rest
+    # would only slow every round down (thousands of atoms in a real regime).
+    names = mentioned([inner_formula, *guess])
+    outer_set = {repr(k) for k in outer_keys}
+    outer: list[object] = []
     inner_vars: list[z3.ExprRef] = []
     for key, var in enc.situation_vars(set()):
-        if repr(key) not in outer_set:
+        if enc.name_of(var) not in names:
+            continue
+        if repr(key) in outer_set:
+            outer.append(key)
+        else:
             inner_vars.append(var)
-    inner_vars.extend(enc.selectors.values())
+    inner_vars.extend(v for v in enc.selectors.values() if enc.name_of(v) in names)
     solver = z3.Solver(ctx=session.ctx)
     solver.set("random_seed", 0)
     if session.limits.timeout_ms:
@@ -60,7 +71,8 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
             return EFResult("unknown", reason=solver.reason_unknown(), rounds=rounds)
         model = solver.model()
         lits = fixed_situation(session, model, outer)
-        answer = session.check([*inner_assumptions, *lits], "exists-forall: inner check")
+        assumed = inner_assumptions(model) if callable(inner_assumptions) else inner_assumptions
+        answer = session.check([*assumed, *lits], "exists-forall: inner check")
         if answer.unsat:
             return EFResult("found", model, tuple(lits), answer.core, rounds=rounds)
         if not answer.sat:

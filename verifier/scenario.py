@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import z3
 
 from dsl.evaluate import AtomKey, World
+from verifier.encode import mentioned
 from verifier.findings import Scenario
 from verifier.ground import format_atom
 from verifier.session import Session
@@ -30,15 +31,17 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
     opt.set("random_seed", 0)
     if session.limits.timeout_ms:
         opt.set("timeout", session.limits.timeout_ms)
-    opt.add(session.solver.assertions())
-    for a in assumptions:
-        opt.add(a)
-    for lit in keep_fixed:
-        opt.add(lit)
+    # Only what the assumptions switch on constrains the world; every other atom is
+    # false (and every other quantity 0) in the model's completion.
+    active = [*session.active(assumptions), *keep_fixed, *enc.background]
+    names = mentioned(active)
+    opt.add(*active)
     for var in (*enc.atom_vars.values(), *enc.open_vars.values()):
-        opt.add_soft(z3.Not(var), 1, "atoms")
-    if enc.qty_vars:
-        opt.minimize(z3.Sum(list(enc.qty_vars.values())))
+        if enc.name_of(var) in names:
+            opt.add_soft(z3.Not(var), 1, "atoms")
+    quantities = [v for v in enc.qty_vars.values() if enc.name_of(v) in names]
+    if quantities:
+        opt.minimize(z3.Sum(quantities))
     if opt.check() != z3.sat:
         return None
     return opt.model()

@@ -82,6 +82,8 @@ class Session:
             self.solver.set("rlimit", limits.rlimit)
         self._lits: dict[tuple[object, ...], z3.BoolRef] = {}
         self._names: dict[str, str] = {}  # literal name -> clause id
+        self.guarded: dict[str, z3.BoolRef] = {}  # literal name -> the formula it switches on
+        self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self.queries = 0
         self._background_added = False
         _notify("session", self)
@@ -97,7 +99,7 @@ class Session:
         lit = self._lits.get(key)
         if lit is None:
             lit = z3.Bool(f"world{self._suffix(readings)}", self.ctx)
-            self.solver.add(z3.Implies(lit, self.enc.assumptions(readings)))
+            self._guard(lit, self.enc.assumptions(readings))
             self._lits[key] = lit
         return lit
 
@@ -108,7 +110,7 @@ class Session:
         if lit is None:
             name = f"clause {clause_id}" + (f" @{party}" if party else "") + self._suffix(readings)
             lit = z3.Bool(name, self.ctx)
-            self.solver.add(z3.Implies(lit, self.norms_of(clause_id, readings, party)))
+            self._guard(lit, self.norms_of(clause_id, readings, party))
             self._lits[key] = lit
             self._names[name] = clause_id
         return lit
@@ -127,19 +129,40 @@ class Session:
         lit = self._lits.get(key)
         if lit is None:
             lit = z3.Bool(f"{var} = {value}", self.ctx)
-            self.solver.add(z3.Implies(lit, var == value))
+            self._guard(lit, var == value)
             self._lits[key] = lit
         return lit
 
     def formula_lit(self, key: tuple[object, ...], name: str, formula: z3.BoolRef) -> z3.BoolRef:
-        """A named literal equivalent to formula where it is assumed (lit -> formula)."""
-        full = ("formula", *key)
+        """A named literal equivalent to formula where it is assumed (lit -> formula).
+
+        The literal is reused only for the same key *and* the same formula: a caller's
+        key need not say under which readings the formula was built (a permission's
+        condition under a claimant's readings is another formula), and two literals
+        never share a name, since Z3 identifies constants by name.
+        """
+        full = ("formula", *key, formula.get_id())
         lit = self._lits.get(full)
         if lit is None:
-            lit = z3.Bool(name, self.ctx)
-            self.solver.add(z3.Implies(lit, formula))
+            uses = self._formula_names.get(name, 0)
+            self._formula_names[name] = uses + 1
+            lit = z3.Bool(name if uses == 0 else f"{name} ({uses + 1})", self.ctx)
+            self._guard(lit, formula)
             self._lits[full] = lit
         return lit
+
+    def _guard(self, lit: z3.BoolRef, formula: z3.BoolRef) -> None:
+        """Assert `lit -> formula`, remembering the pair for cone-of-influence queries."""
+        self.solver.add(z3.Implies(lit, formula))
+        self.guarded[str(lit)] = formula
+
+    def active(self, assumptions: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+        """The formulas a query with these assumptions switches on (plus the assumptions)."""
+        out: list[z3.BoolRef] = []
+        for a in assumptions:
+            formula = self.guarded.get(str(a))
+            out.append(formula if formula is not None else a)
+        return out
 
     def clause_of(self, lit: z3.BoolRef) -> str | None:
         return self._names.get(str(lit))

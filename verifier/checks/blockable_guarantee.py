@@ -23,6 +23,7 @@ from __future__ import annotations
 import z3
 
 from verifier.checks.context import CheckContext, WitnessError
+from verifier.encode import mentioned
 from verifier.checks.guarantees import Guarantee, choice_phrase, guarantees
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import EFResult, exists_forall
@@ -33,10 +34,12 @@ from dsl.evaluate import Evaluator
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for g in guarantees(ctx):
+        # Only what the trigger, the event or the assumptions mention can block.
+        names = mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
         for b in ctx.instrument.parties:
             if b == g.protected:
                 continue
-            finding = _blocker(ctx, g, b)
+            finding = _blocker(ctx, g, b, names)
             if finding is not None:
                 out.append(finding)
     return out
@@ -52,13 +55,15 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], o
                          inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit])
 
 
-def _blocker(ctx: CheckContext, g: Guarantee, b: str) -> Finding | None:
-    controlled = list(ctx.vocab.controlled_by(b))
+def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Finding | None:
+    controlled = [k for k in ctx.vocab.controlled_by(b) if ctx.enc.name_of(ctx.enc.var_of(k)) in names]
     if not controlled:
         return None
     # E caused by b alone: every atom b does not control set false in E.
-    others = [(var, z3.BoolVal(False, ctx.session.ctx)) for key, var in ctx.enc.atom_vars.items()
-              if ctx.vocab.controller.get(key) != b]
+    event_names = mentioned([g.event])
+    false = z3.BoolVal(False, ctx.session.ctx)
+    others = [(var, false) for key, var in ctx.enc.atom_vars.items()
+              if ctx.vocab.controller.get(key) != b and ctx.enc.name_of(var) in event_names]
     own_event = z3.substitute(g.event, *others) if others else g.event
     result = blocking_search(ctx, g, controlled, own_event)
     own = result.status == "found"

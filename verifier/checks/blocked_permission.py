@@ -2,16 +2,19 @@
 
 What it finds
     A permission of party p and an act it grants, and a party b ≠ p with a
-    choice x of what b controls (a consent, a vote) such that, whatever
-    everyone else does, p cannot do the act with the permission in force
-    while complying with its clauses.
+    choice x of what b controls in the permission's condition (a consent, a
+    vote) such that, whatever everyone else does, p cannot do the act with
+    the permission in force while complying with its clauses.
 Why it matters
     "Exercises only with the consent of all guarantor states" lets any one
     guarantor veto every exercise: the permission is in that party's hands.
 Query
-    ∃ x ∈ ctrl(b): (∃ y: A) ∧ ∀ y: ¬(A ∧ cond ∧ act ∧ Comp_p), by
-    counterexample-guided search (verifier.qbf), only for permissions that
-    can be exercised at all and for parties that control something.
+    ∃ x ∈ ctrl(b) ∩ vars(cond): (∃ y: A) ∧ ∀ y: ¬(A ∧ cond ∧ act ∧ Comp_p),
+    by counterexample-guided search (verifier.qbf) in which the act is part of
+    the guess, only for acts that can be done at all and parties that control
+    something in the condition. (What b controls elsewhere, such as its own
+    attack changing which clauses apply, is the conflict and hollow-permission
+    checks' business.)
 Evidence
     The blocker (the finding's party), its choice, the permission, and a
     minimal world with that choice.
@@ -27,6 +30,7 @@ from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase
 from verifier.checks.hollow_permission import _instances
+from verifier.encode import mentioned
 from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
@@ -43,48 +47,86 @@ def run(ctx: CheckContext) -> list[Finding]:
             for subject in norm.subjects:
                 if (clause.id, subject) in hollow:
                     continue  # already hollow without anyone's veto
+                usable = _usable(ctx, norm, subject)
+                if isinstance(usable, Finding):
+                    out.append(usable)  # the solver gave up: say so, never a silent "no veto"
+                    continue
+                if not usable:
+                    continue
+                # A veto works through the permission's own condition (a consent, a vote).
+                names = mentioned([c for _, c, _, _, _ in usable])
                 for b in ctx.instrument.parties:
-                    if b == subject or not ctx.vocab.controlled_by(b):
+                    if b == subject:
                         continue
-                    finding = _veto(ctx, norm, subject, b)
+                    controlled = [k for k in ctx.vocab.controlled_by(b)
+                                  if ctx.enc.name_of(ctx.enc.var_of(k)) in names]
+                    if not controlled:
+                        continue
+                    finding = _veto(ctx, norm, subject, b, usable, controlled)
                     if finding is not None:
                         out.append(finding)
     return out
 
 
-def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str) -> Finding | None:
-    session, enc = ctx.session, ctx.enc
-    clauses = [c.id for c in ctx.clauses_of(subject)]
-    lits = [session.clause_lit(c, ctx.readings, subject) for c in clauses]
-    comp = z3.And([session.norms_of(c, ctx.readings, subject) for c in clauses]) if clauses else z3.BoolVal(True, ctx.session.ctx)
-    world = enc.assumptions(ctx.readings)
-    draft = enc.draft_literals(ctx.draft)
-    controlled = list(ctx.vocab.controlled_by(b))
+Usable = tuple[object, z3.BoolRef, z3.BoolRef, z3.BoolRef, z3.BoolRef]
+
+
+def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Finding:
+    """The acts the permission grants that can be done at all while the party complies."""
+    session = ctx.session
+    lits = [session.clause_lit(c.id, ctx.readings, subject) for c in ctx.clauses_of(subject)]
+    usable: list[Usable] = []
     for key, condition, exercise in _instances(ctx, norm, subject):
         tag = (norm.clause, norm.index, subject, repr(key))
         cond_lit = session.formula_lit(("permission-condition", *tag), f"in force {norm.clause}#{norm.index} {key}", condition)
         use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
         possible = session.check([*ctx.fixed(), cond_lit, use_lit, *lits], "vetoed permission: exercisable at all?")
-        if not possible.sat:
-            continue
-        result = exists_forall(session, guess=[world, *draft], outer_keys=controlled,
-                               inner_formula=z3.And(world, *draft, condition, exercise, comp),
-                               inner_assumptions=[*ctx.fixed(), cond_lit, use_lit, *lits])
-        if result.status == "unknown":
-            return ctx.unknown(f"whether {b} can veto the permission in {norm.clause}", result.reason,
+        if possible.status == "unknown":
+            return ctx.unknown(f"whether the permission in {norm.clause} can be used", possible.reason,
                                [ctx.clause_ref(norm.clause)])
-        if result.status != "found":
-            continue
-        choice = [l for l in result.core if any(l.eq(o) for o in result.outer_lits)]
-        model = minimal_model(session, [*ctx.fixed(), *choice])
-        scenario = scenario_of(session, world_of(session, model, ctx.draft)) if model is not None else None
-        permission = ctx.instrument.clause(norm.clause)
-        what = act_phrase(ctx.instrument, key) if key is not None else \
+        if possible.sat:
+            usable.append((key, condition, exercise, cond_lit, use_lit))
+    return usable
+
+
+def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usable],
+          controlled: list[object]) -> Finding | None:
+    session, enc = ctx.session, ctx.enc
+    clauses = [c.id for c in ctx.clauses_of(subject)]
+    lits = [session.clause_lit(c, ctx.readings, subject) for c in clauses]
+    comp = z3.And([session.norms_of(c, ctx.readings, subject) for c in clauses]) if clauses \
+        else z3.BoolVal(True, session.ctx)
+    world = enc.assumptions(ctx.readings)
+    draft = enc.draft_literals(ctx.draft)
+    # One search for every act the permission grants: which act is part of the guess.
+    picks = [z3.Bool(f"veto pick {norm.clause}#{norm.index} @{subject} by {b} {k}", session.ctx)
+             for k in range(len(usable))]
+    exercised = z3.Or([z3.And(p, cond, use) for p, (_, cond, use, _, _) in zip(picks, usable)])
+
+    def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
+        k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
+        return [*ctx.fixed(), usable[k][3], usable[k][4], *lits]
+
+    result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1)],
+                           outer_keys=controlled, inner_formula=z3.And(world, *draft, exercised, comp),
+                           inner_assumptions=chosen)
+    if result.status == "unknown":
+        return ctx.unknown(f"whether {b} can veto the permission in {norm.clause}", result.reason,
+                           [ctx.clause_ref(norm.clause)])
+    if result.status != "found":
+        return None
+    assert result.guess is not None
+    k = next(i for i, p in enumerate(picks) if z3.is_true(result.guess.eval(p, model_completion=True)))
+    key = usable[k][0]
+    choice = [l for l in result.core if any(l.eq(o) for o in result.outer_lits)]
+    model = minimal_model(session, [*ctx.fixed(), *choice])
+    scenario = scenario_of(session, world_of(session, model, ctx.draft)) if model is not None else None
+    permission = ctx.instrument.clause(norm.clause)
+    what = act_phrase(ctx.instrument, key) if key is not None else \
         "keep " + formula_text(norm.keep, {norm.subject_var: subject})
-        how = choice_phrase(choice)
-        message = (f"{b} alone can stop {subject} from using {permission.label} ({permission.id}) to {what}, "
-                   f"by {how}")
-        return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.WARNING, message,
-                           [ctx.clause_ref(norm.clause, "permission")], party=b, scenario=scenario,
-                           details=(("act", what), ("holder", subject), ("choice", how), ("veto", True)))
-    return None
+    how = choice_phrase(choice)
+    message = (f"{b} alone can stop {subject} from using {permission.label} ({permission.id}) to {what}, "
+               f"by {how}")
+    return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.WARNING, message,
+                       [ctx.clause_ref(norm.clause, "permission")], party=b, scenario=scenario,
+                       details=(("act", what), ("holder", subject), ("choice", how), ("veto", True)))

@@ -29,14 +29,17 @@ from verifier.session import minimise_core
 
 def run(ctx: CheckContext) -> list[Finding]:
     clauses = [c.id for c in ctx.clauses_of()]
-    if not clauses:
-        return []
-    lits = {c: ctx.session.clause_lit(c, ctx.readings) for c in clauses}
     fixed = ctx.fixed()
+    # Contradictory assumptions leave nothing to check, whether or not any clause constrains.
     situation = ctx.session.check(fixed, "contradiction: the stated situation alone")
     if situation.unsat:
         return [ctx.finding(FindingKind.CONTRADICTION, Severity.ERROR,
                             "the `assume` statements contradict each other: no situation is left to check", [])]
+    if situation.status == "unknown":
+        return [ctx.unknown("whether the `assume` statements can hold together", situation.reason, [])]
+    if not clauses:
+        return []
+    lits = {c: ctx.session.clause_lit(c, ctx.readings) for c in clauses}
     first = ctx.session.check([*fixed, *lits.values()], "contradiction: all clauses")
     if first.sat:
         return []

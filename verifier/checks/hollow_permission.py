@@ -9,10 +9,12 @@ Why it matters
     The permission reads as a promise that another clause takes back; the
     party that relies on it is in breach.
 Query
-    Always: A ∧ cond ∧ act ∧ Comp_p is unsat while A ∧ cond is sat; the
-    minimised core names the blocking clauses.
-    In a situation: ∃ s ∉ ctrl(p): (∃ x: A ∧ cond ∧ Comp_p) ∧ ∀ x: ¬(A ∧ cond ∧ act ∧ Comp_p),
-    by counterexample-guided search (verifier.qbf).
+    Always: A ∧ cond ∧ act ∧ Comp_p is unsat while A ∧ cond ∧ Comp_p and
+    A ∧ cond ∧ act are sat; the minimised core names the blocking clauses.
+    In a situation: ∃ s ∉ ctrl(p): (∃ x: A ∧ cond ∧ Comp_p) ∧ (∃ x: A ∧ cond ∧ act)
+    ∧ ∀ x: ¬(A ∧ cond ∧ act ∧ Comp_p), by counterexample-guided search (verifier.qbf).
+    In both, the act must be possible (A ∧ cond ∧ act sat, in the situation): an act
+    that the situation itself rules out has no blocking clause and is not reported.
 Evidence
     The permission, the act, the blocking clauses, and a minimal world in
     which p does the act and breaches them (re-checked by dsl.evaluate).
@@ -89,36 +91,56 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
             continue
         always = session.check([*fixed, cond_lit, use_lit, *lits], "hollow-permission: always blocked?")
         if always.unsat:
+            # Blocked by the clauses only if the act can be done at all while the permission is in
+            # force; an act the situation itself rules out has no blocking clause to report.
+            possible = session.check([*fixed, cond_lit, use_lit], "hollow-permission: can the act be done?")
+            if possible.status == "unknown":
+                return ctx.unknown(f"the permission in {norm.clause}", possible.reason, [ctx.clause_ref(norm.clause)])
+            if possible.unsat:
+                continue
             core, minimal = minimise_core(session, [*fixed, cond_lit, use_lit], always.core, lits)
             return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, use_lit], clauses, minimal, always=True)
         if always.status == "unknown":
             return ctx.unknown(f"the permission in {norm.clause}", always.reason, [ctx.clause_ref(norm.clause)])
         pending.append((key, condition, exercise, cond_lit))
-    # No act is always blocked: look for a situation that blocks one.
-    if not clauses:
+    # No act is always blocked: look for a situation that blocks one. One search covers
+    # every pending act: which act is part of the guess, like the situation.
+    if not clauses or not pending:
         return None
     comp = z3.And([session.norms_of(c, ctx.readings, subject) for c in clauses])
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
     controlled = set(ctx.vocab.controlled_by(subject))
-    for key, condition, exercise, cond_lit in pending:
+    picks = [z3.Bool(f"pick {norm.clause}#{norm.index} @{subject} {k}", session.ctx) for k in range(len(pending))]
+    uses = []
+    for (key, condition, exercise, cond_lit), pick in zip(pending, picks):
         tag = (norm.clause, norm.index, subject, repr(key))
-        use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
-        outer = [k for k, _ in enc.situation_vars(controlled)]
-        result = exists_forall(session, guess=[world, *draft, condition, comp], outer_keys=outer,
-                               inner_formula=z3.And(world, *draft, condition, exercise, comp),
-                               inner_assumptions=[*fixed, cond_lit, use_lit, *lits])
-        if result.status == "unknown":
-            return ctx.unknown(f"the permission in {norm.clause}", result.reason, [ctx.clause_ref(norm.clause)])
-        if result.status == "found":
-            base = [*fixed, cond_lit, use_lit, *result.outer_lits]
-            core, minimal = minimise_core(session, base, result.core, lits)
-            again = session.check([*base, *core], "hollow-permission: situation core")
-            situation = [l for l in again.core if any(l.eq(o) for o in result.outer_lits)] if again.unsat \
-                else list(result.outer_lits)
-            return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, use_lit, *situation], clauses, minimal,
-                            always=False)
-    return None
+        uses.append(session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise))
+    chosen_condition = z3.And([z3.Implies(p, cond) for p, (_, cond, _, _) in zip(picks, pending)])
+    chosen_exercise = z3.Or([z3.And(p, cond, use) for p, (_, cond, use, _) in zip(picks, pending)])
+    outer = [k for k, _ in enc.situation_vars(controlled)]
+
+    def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
+        k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
+        return [*fixed, pending[k][3], uses[k], *lits]
+
+    result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp],
+                           outer_keys=outer, inner_formula=z3.And(world, *draft, chosen_exercise, comp),
+                           inner_assumptions=chosen)
+    if result.status == "unknown":
+        return ctx.unknown(f"the permission in {norm.clause}", result.reason, [ctx.clause_ref(norm.clause)])
+    if result.status != "found":
+        return None
+    assert result.guess is not None
+    k = next(i for i, p in enumerate(picks) if z3.is_true(result.guess.eval(p, model_completion=True)))
+    key, _, _, cond_lit = pending[k]
+    base = [*fixed, cond_lit, uses[k], *result.outer_lits]
+    core, minimal = minimise_core(session, base, result.core, lits)
+    again = session.check([*base, *core], "hollow-permission: situation core")
+    situation = [l for l in again.core if any(l.eq(o) for o in result.outer_lits)] if again.unsat \
+        else list(result.outer_lits)
+    return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, uses[k], *situation], clauses, minimal,
+                    always=False)
 
 
 def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[z3.BoolRef],

@@ -43,9 +43,9 @@ def run(ctx: CheckContext) -> list[Finding]:
                                    f"it protects {g.protected} in no world", ref,
                                    details=(("never", True), ("protected", g.protected))))
             continue
+        # With no circumstance at all the question still stands, over the empty choice: does
+        # the event ever happen with the trigger? (DESIGN §10: `free` as the blocker.)
         free = [key for key, _ in ctx.enc.situation_vars(set()) if _is_free(ctx, key)]
-        if not free:
-            continue
         result = blocking_search(ctx, g, free, None)
         if result.status == "unknown":
             out.append(ctx.unknown(f"whether {clause.id} covers every case of its event", result.reason, ref))
@@ -56,8 +56,12 @@ def run(ctx: CheckContext) -> list[Finding]:
         model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance])
         scenario = scenario_of(ctx.session, world_of(ctx.session, model, ctx.draft)) if model is not None else None
         how = choice_phrase(circumstance)
-        message = (f"{clause.label} ({clause.id}) does not trigger when {how}, although {g.protected} is attacked: "
-                   f"the case it exists for is left out, whatever anyone decides")
+        if how:
+            message = (f"{clause.label} ({clause.id}) does not trigger when {how}, although {g.protected} is attacked: "
+                       f"the case it exists for is left out, whatever anyone decides")
+        else:
+            message = (f"{clause.label} ({clause.id}) never triggers when the event it protects {g.protected} against "
+                       f"happens: the case it exists for is left out, whatever anyone decides")
         out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.WARNING, message, ref, scenario=scenario,
                                details=(("never", False), ("circumstance", how), ("protected", g.protected))))
     return out

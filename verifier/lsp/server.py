@@ -241,6 +241,14 @@ def create_server() -> NverifyLanguageServer:
     def did_close(ls: NverifyLanguageServer, params: T.DidCloseTextDocumentParams) -> None:
         ls.forget(params.text_document.uri)
 
+    @server.feature(T.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: NverifyLanguageServer, params: T.DidChangeWatchedFilesParams) -> None:
+        # A file changed on disk (saved by another program, checked out): re-check what reads it.
+        changed = {ls.path_of(c.uri) for c in params.changes}
+        for uri, analysis in list(ls.analyses.items()):
+            if changed & analysis.read:
+                ls.check(uri)
+
     @server.feature(T.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: NverifyLanguageServer, params: T.DefinitionParams) -> T.Location | None:
         found = ls.target_at(params.text_document.uri, params.position)

@@ -100,11 +100,13 @@ def scenario_rows(f: Finding) -> list[tuple[str, str, str]]:
 
 
 def evidence(f: Finding) -> list[tuple[str, str]]:
-    """The kind-specific details a reader has not seen elsewhere, as (name, text)."""
-    return [(k, show_value(v)) for k, v in f.details if k not in SHOWN_ELSEWHERE]
+    """The kind-specific details a reader has not seen elsewhere, as (name in words, text)."""
+    return [(k.replace("_", " "), show_value(v)) for k, v in f.details if k not in SHOWN_ELSEWHERE]
 
 
 def show_value(v: Any) -> str:
+    if v is None:
+        return "none"
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, str):

@@ -27,7 +27,7 @@ from verifier.report.common import (
     z3_version,
 )
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 CSS = """
 :root { --fg: #1d2329; --muted: #5b6670; --bg: #ffffff; --panel: #f5f7f9; --line: #d6dce1;
@@ -39,7 +39,7 @@ CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg);
   font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif; }
-header.page, main, footer { max-width: 62rem; margin: 0 auto; padding: 0 1.25rem; }
+header.page, main, footer { max-width: 68rem; margin: 0 auto; padding: 0 1.25rem; }
 header.page { padding-top: 1.5rem; }
 h1 { font-size: 1.7rem; margin: 0 0 .4rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; border-bottom: 1px solid var(--line); padding-bottom: .2rem; }
@@ -84,7 +84,9 @@ blockquote { margin: .4rem 0; padding: .5rem .9rem; background: var(--quote); bo
 .source, .note { color: var(--muted); font-size: .9rem; margin: .2rem 0; }
 table.scenario { width: auto; min-width: 50%; }
 table.kinds { width: auto; min-width: 28rem; }
-table.index td:nth-child(-n+4), table.index code, table.files code { white-space: nowrap; }
+table.index td:nth-child(-n+2), table.index .kind, table.files code { white-space: nowrap; }
+table.index td:nth-child(3) { font-size: .85rem; }
+table.index code.loc { background: none; padding: 0; color: var(--muted); }
 a { color: var(--info); }
 footer { color: var(--muted); font-size: .85rem; padding: 2rem 1.25rem 3rem; }
 @media print {
@@ -101,6 +103,11 @@ def e(text: object) -> str:
 
 def code(text: object) -> str:
     return f"<code>{e(text)}</code>"
+
+
+def _breakable(path: object) -> str:
+    """A path that may wrap after each `/` (and nowhere else)."""
+    return e(path).replace("/", "/<wbr>")
 
 
 def sentence(message: str) -> str:
@@ -206,9 +213,9 @@ def render(report: Report, **_: Any) -> str:
         for n, f in enumerate(report.findings, start=1):
             sev = f.severity.value
             index.append([f'<a href="#finding-{n}">{n}</a>', f'<span class="badge sev-{sev}">{e(sev)}</span>',
-                          code(f.kind.value), code(primary_location(f)),
+                          f'<span class="kind">{e(f.kind.value)}</span><br><code class="loc">{_breakable(primary_location(f))}</code>',
                           sentence(f.message) + (' <span class="badge expected">expected</span>' if f.expected else "")])
-        out += _table(["#", "Severity", "Kind", "Where", "Finding"], index, "index", frozenset({0}))
+        out += _table(["#", "Severity", "Kind and place", "Finding"], index, "index", frozenset({0}))
     else:
         out.append("<p>No findings.</p>")
     out.append("</section>")

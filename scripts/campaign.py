@@ -1,0 +1,89 @@
+"""A long differential campaign: random specs, nverify against the brute-force oracle.
+
+    .venv/bin/python scripts/campaign.py --seed 1 --count 500 [--save DIR] [--stop-after N]
+
+Generates `count` specs from consecutive seeds (seed, seed+1, ...), checks each
+with nverify (verifier.pipeline.check_instrument) and with the oracle
+(tests/oracle), and prints how many specs and checks were compared and how many
+disagreements were found. With --save, every spec that disagrees (or crashes)
+is written to DIR with its disagreements, for reduction into a regression test.
+Exit status: 0 when nothing disagreed, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.oracle.compare import compare_text  # noqa: E402
+from tests.oracle.gen import RandomChooser, generate  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    parser.add_argument("--count", type=int, default=200, help="number of specs (default 200)")
+    parser.add_argument("--save", type=Path, default=None, help="folder for specs that disagree")
+    parser.add_argument("--stop-after", type=int, default=0, help="stop after this many failing specs (0: never)")
+    parser.add_argument("--quiet", action="store_true", help="only the summary")
+    args = parser.parse_args(argv)
+
+    specs = checks = failing = skipped = 0
+    disagreements = 0
+    kinds: Counter[str] = Counter()
+    design = 0
+    start = time.monotonic()
+    for seed in range(args.seed, args.seed + args.count):
+        text = generate(RandomChooser(seed))
+        try:
+            result = compare_text(text)
+            problems = result.disagreements
+            checks += result.checks
+            design += len(result.design)
+            if result.skipped:
+                skipped += 1
+                continue
+        except Exception:  # a crash of nverify (or of the oracle) is a disagreement too
+            problems = ["crash:\n" + traceback.format_exc()]
+        specs += 1
+        if problems:
+            failing += 1
+            disagreements += len(problems)
+            for p in problems:
+                kinds[_kind(p)] += 1
+            if not args.quiet:
+                print(f"seed {seed}: {len(problems)} disagreement(s)", flush=True)
+                for p in problems[:3]:
+                    print("   ", p.splitlines()[0] if not p.startswith("crash") else p.strip().splitlines()[-1])
+            if args.save is not None:
+                args.save.mkdir(parents=True, exist_ok=True)
+                body = "\n".join("# " + line for p in problems for line in p.splitlines())
+                (args.save / f"seed{seed}.nv").write_text(f"# campaign seed {seed}\n{body}\n{text}", encoding="utf-8")
+            if args.stop_after and failing >= args.stop_after:
+                break
+    elapsed = time.monotonic() - start
+    print(f"specs compared: {specs} (skipped {skipped}); checks compared: {checks}; "
+          f"disagreements: {disagreements} in {failing} spec(s); "
+          f"DESIGN-level notes: {design}; {elapsed:.0f} s")
+    for kind, n in kinds.most_common():
+        print(f"  {n:5d}  {kind}")
+    return 1 if failing else 0
+
+
+def _kind(problem: str) -> str:
+    if problem.startswith("crash"):
+        last = problem.strip().splitlines()[-1]
+        return "crash: " + last.split(":")[0]
+    text = problem.split("] ", 1)[-1]
+    return " ".join(text.split()[:2])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,544 @@
+"""Differential comparison: nverify's findings against the oracle's answers, check by check.
+
+`compare_text(text)` loads a spec from text, runs `verifier.pipeline.check_instrument`
+while recording every CheckContext it creates (one per draft and reading set),
+and compares each context's raw findings with `Oracle.answers` for the same
+draft and reading set:
+
+* the same findings present and absent, per check and party/clause;
+* every reported scenario is a world the oracle agrees is a witness;
+* every reported clause set (MUS, dilemma set, blocking core, ruling-out core)
+  is really minimal; every reported choice (a veto, a blocking choice, a
+  circumstance) really forces what the finding says;
+* assert/scenario outcomes and expect/assert-no outcomes of the final report.
+
+The result lists disagreements as plain strings; `checks` counts what was compared.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import Path
+
+from dsl import load
+from dsl.evaluate import World
+from dsl.model import Instrument, Modality, Norm, Query, QueryKind
+from tests.oracle.oracle import Answers, Context, Instance, Oracle, drafts, reading_sets
+from tests.oracle.space import Space, Unsupported
+
+MAX_FINDINGS = 8
+
+
+@dataclass
+class Result:
+    checks: int = 0
+    disagreements: list[str] = field(default_factory=list)
+    design: list[str] = field(default_factory=list)  # deviations from DESIGN §10 beyond the docstrings
+    skipped: str | None = None  # why the spec could not be compared (oracle unsupported, load error)
+
+    def add(self, ok: bool, message: str) -> None:
+        self.checks += 1
+        if not ok:
+            self.disagreements.append(message)
+
+
+# ---- running nverify with the contexts recorded ---------------------------------------------
+
+@contextmanager
+def recording() -> Iterator[list[object]]:
+    import verifier.pipeline as pipeline
+
+    seen: list[object] = []
+    original = pipeline.CheckContext
+
+    class Recorded(original):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            seen.append(self)
+
+    pipeline.CheckContext = Recorded  # type: ignore[misc]
+    try:
+        yield seen
+    finally:
+        pipeline.CheckContext = original  # type: ignore[misc]
+
+
+def load_text(text: str, name: str = "gen.nv") -> tuple[Instrument | None, str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        path.write_text(text, encoding="utf-8")
+        loaded = load([path])
+        if loaded.diagnostics.has_errors():
+            from dsl.render import render_diagnostic
+            return None, "\n".join(render_diagnostic(d, loaded.sources) for d in loaded.diagnostics.sorted())
+        if not loaded.instruments:
+            return None, "no instrument"
+        return loaded.instruments[0], ""
+
+
+def compare_text(text: str, timeout_s: float = 60.0) -> Result:
+    instrument, errors = load_text(text)
+    if instrument is None:
+        return Result(disagreements=[f"generated spec does not load:\n{errors}"])
+    return compare(instrument, timeout_s)
+
+
+def compare(instrument: Instrument, timeout_s: float = 60.0) -> Result:
+    from verifier.pipeline import Options, check_instrument
+
+    result = Result()
+    try:
+        oracle = Oracle(instrument)
+        answers = {(a.draft_name, a.reading_name): a for a in oracle.all_answers()}
+    except Unsupported as err:
+        result.skipped = str(err)
+        return result
+    with recording() as contexts:
+        findings, expectations, _ = check_instrument(instrument, Options(timeout_s=timeout_s,
+                                                                         max_findings=MAX_FINDINGS))
+    got = {(c.draft_name, c.reading_name) for c in contexts}  # type: ignore[attr-defined]
+    result.add(got == set(answers), f"contexts checked {sorted(map(str, got))}, oracle {sorted(map(str, answers))}")
+    for c in contexts:
+        key = (c.draft_name, c.reading_name)  # type: ignore[attr-defined]
+        if key in answers:
+            _Compare(oracle, answers[key], c, result).run()
+    _properties(oracle, answers, findings, expectations, result)
+    _expectations(oracle, answers, contexts, expectations, result)
+    return result
+
+
+# ---- one context ------------------------------------------------------------------------------
+
+CHOICE = re.compile(r"((?:term )?[A-Za-z][A-Za-z0-9_]*\([^()]*\)) = ([A-Za-z0-9_]+)")
+
+
+class _Compare:
+    def __init__(self, oracle: Oracle, ans: Answers, ctx: object, result: Result) -> None:
+        self.oracle = oracle
+        self.inst = oracle.instrument
+        self.sp: Space = oracle.space
+        self.ans = ans
+        self.cx: Context = oracle.context(ans.draft, ans.readings)
+        self.findings = list(ctx.findings)  # type: ignore[attr-defined]
+        self.result = result
+        self.where = f"[draft {ans.draft_name}, reading {ans.reading_name or 'baseline'}]"
+        self.names = _names(self.inst)
+
+    def add(self, ok: bool, message: str) -> None:
+        self.result.add(ok, f"{self.where} {message}")
+
+    def of(self, kind: str) -> list[object]:
+        return [f for f in self.findings if f.kind.value == kind]  # type: ignore[attr-defined]
+
+    def run(self) -> None:
+        self.add(not self.of("unknown"), f"unknown findings: {[f.message for f in self.of('unknown')]}")
+        self.contradiction()
+        self.conflict()
+        self.hollow()
+        self.pretext()
+        self.guarantees()
+
+    # ---- worlds of findings --------------------------------------------------------------
+    def world(self, scenario: object) -> int | None:
+        if scenario is None:
+            return None
+        atoms = frozenset(self.names[s] for s in (*scenario.facts, *scenario.acts))  # type: ignore[attr-defined]
+        qty = {self.names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
+        terms = frozenset(self.names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
+        return self.sp.world_index(World(atoms, qty, terms, dict(self.ans.draft)))
+
+    def choice(self, phrase: str) -> int:
+        """The worlds that agree with a choice phrase (`agrees(ru) = false, q(ua) = 3`)."""
+        s = self.sp.ALL
+        for name, value in CHOICE.findall(phrase):
+            key = self.names.get(name)
+            if key is None:
+                raise AssertionError(f"cannot read {name!r} in choice {phrase!r}")
+            kinds = ("term",) if name.startswith("term ") else ("atom", "quantity")
+            i = next((self.sp.index[(k, key)] for k in kinds if (k, key) in self.sp.index), None)
+            if i is None:
+                continue  # an atom no formula mentions: it cannot matter
+            var = self.sp.vars[i]
+            if var.kind == "quantity":
+                k = max(j for j, rep in enumerate(var.values) if rep <= int(value))  # type: ignore[operator]
+            else:
+                k = 1 if value == "true" else 0
+            s &= self.sp.mask(i, k)
+        return s
+
+    # ---- contradiction ---------------------------------------------------------------------
+    def contradiction(self) -> None:
+        reported = [frozenset(c.id for c in f.clauses) for f in self.of("contradiction")]  # type: ignore[attr-defined]
+        if not self.ans.situation_possible:
+            self.add(reported == [frozenset()], f"assumptions are contradictory; reported {reported}")
+            return
+        muses = self.ans.muses
+        if not self.ans.contradiction:
+            self.add(not reported, f"no contradiction exists; reported {_sets(reported)}")
+            return
+        self.add(set(reported) <= muses, f"contradiction sets {_sets(reported)} are not all MUSes {_sets(muses)}")
+        if len(muses) <= MAX_FINDINGS:
+            self.add(set(reported) == muses, f"contradiction: reported {_sets(reported)}, all MUSes {_sets(muses)}")
+        else:
+            self.add(len(set(reported)) == MAX_FINDINGS, f"contradiction: {len(reported)} of {len(muses)} MUSes")
+        for f in self.of("contradiction"):
+            self.add(f.minimal, f"contradiction {f.message} not marked minimal")  # type: ignore[attr-defined]
+
+    # ---- conflict ------------------------------------------------------------------------------
+    def conflict(self) -> None:
+        contradictions = {frozenset(c.id for c in f.clauses) for f in self.of("contradiction")}  # type: ignore[attr-defined]
+        for p, minimal in self.ans.dilemmas.items():
+            found = [f for f in self.of("conflict") if f.party == p]  # type: ignore[attr-defined]
+            reported = {frozenset(c.id for c in f.clauses) for f in found}  # type: ignore[attr-defined]
+            expected = minimal - contradictions
+            self.add(reported <= minimal, f"conflict for {p}: {_sets(reported)} are not minimal dilemma sets "
+                                          f"{_sets(minimal)}")
+            if len(minimal) <= MAX_FINDINGS:
+                self.add(reported == expected, f"conflict for {p}: reported {_sets(reported)}, "
+                                               f"expected {_sets(expected)}")
+            for f in found:
+                d = frozenset(c.id for c in f.clauses)  # type: ignore[attr-defined]
+                w = self.world(f.scenario)  # type: ignore[attr-defined]
+                if w is None:
+                    continue
+                self.add(self.sp.member(self.cx.dilemma(p, d), w),
+                         f"conflict scenario for {p} on {sorted(d)} is not a dilemma situation: {f.scenario}")
+
+    # ---- permissions ----------------------------------------------------------------------------
+    def _instance(self, clause: str, subject: str, act: str) -> list[Instance]:
+        from verifier.explain import act_phrase
+
+        out = []
+        for n in self.inst.clause(clause).norms:
+            if n.modality is not Modality.MAY or subject not in n.subjects:
+                continue
+            for i in self.cx.instances(n, subject):
+                if i.key is None:  # a `keep` permission: one instance per norm
+                    if act.startswith("keep ") or act == "maintain what it permits":
+                        out.append(i)
+                elif act_phrase(self.inst, i.key) == act:
+                    out.append(i)
+        return out
+
+    def hollow(self) -> None:
+        plain = [f for f in self.of("hollow-permission") if not dict(f.details).get("veto")]  # type: ignore[attr-defined]
+        vetoes = [f for f in self.of("hollow-permission") if dict(f.details).get("veto")]  # type: ignore[attr-defined]
+        hollow_keys = {(f.clauses[0].id, f.party) for f in plain}  # type: ignore[attr-defined]
+        # presence, per (clause, subject): one finding per hollow norm
+        expected: dict[tuple[str, str], list[tuple[bool, bool]]] = {}
+        for (clause, _, s), (always, situation) in self.ans.hollow.items():
+            if situation or always:
+                expected.setdefault((clause, s), []).append((always, situation))
+        keys = {(c, s) for (c, _, s) in self.ans.hollow}
+        for clause, s in sorted(keys):
+            got = [f for f in plain if f.clauses[0].id == clause and f.party == s]  # type: ignore[attr-defined]
+            want = expected.get((clause, s), [])
+            self.add(len(got) == len(want), f"hollow-permission {clause} for {s}: {len(got)} findings, "
+                                            f"oracle {len(want)} hollow norms")
+            self.add(sorted(bool(dict(f.details)["always"]) for f in got)  # type: ignore[attr-defined]
+                     == sorted(a for a, _ in want) or len(got) != len(want),
+                     f"hollow-permission {clause} for {s}: always flags {[dict(f.details)['always'] for f in got]}, "
+                     f"oracle {[a for a, _ in want]}")
+        for f in plain:
+            self._check_hollow(f)
+        for (clause, _, holder, b), vetoed in self.ans.vetoed.items():
+            if (clause, holder) in hollow_keys:
+                continue
+            got = [f for f in vetoes if f.clauses[0].id == clause and f.party == b  # type: ignore[attr-defined]
+                   and dict(f.details)["holder"] == holder]  # type: ignore[attr-defined]
+            want = sum(1 for (c2, _, h2, b2), v in self.ans.vetoed.items() if (c2, h2, b2) == (clause, holder, b) and v)
+            self.add(len(got) == want, f"vetoed permission {clause} of {holder} by {b}: {len(got)} findings, "
+                                       f"oracle {want}")
+        for f in vetoes:
+            self._check_veto(f)
+
+    def _check_hollow(self, f: object) -> None:
+        details = dict(f.details)  # type: ignore[attr-defined]
+        clause, p = f.clauses[0].id, f.party  # type: ignore[attr-defined]
+        instances = self._instance(clause, p, details["act"])
+        self.add(bool(instances), f"hollow-permission {clause}: no instance {details['act']}")
+        if not instances:
+            return
+        blocking = frozenset(c.id for c in f.clauses if c.role == "blocking")  # type: ignore[attr-defined]
+        own = clause in self.oracle.constraining_clauses(p)
+        candidates = [blocking] + ([blocking | {clause}] if own else [])
+        w = self.world(f.scenario)  # type: ignore[attr-defined]
+        ok = False
+        for inst in instances:
+            for b in candidates:
+                if details["always"]:
+                    comp = self.cx.comp(p, b)
+                    unsat = not (self.cx.A & inst.cond & inst.use & comp)
+                    minimal = all(self.cx.A & inst.cond & inst.use & self.cx.comp(p, b - {c}) for c in b)
+                    good = self.cx.hollow_always(inst) and unsat and (minimal or not f.minimal)  # type: ignore[attr-defined]
+                else:
+                    good = bool(self.cx.hollow_situations(inst))
+                    if w is not None:
+                        # The scenario fixes the part of the situation that forces the breach
+                        # (any completion of it blocks the act with these clauses); the rest is
+                        # minimal, so p need not be able to comply in it.
+                        x = self.sp.controlled_by(p)
+                        blocked = self.sp.exists(self.cx.A & inst.cond & inst.use & self.cx.comp(p, b), x)
+                        good = good and not self.sp.member(blocked, w)
+                if w is not None:
+                    good = good and self.sp.member(self.cx.A & inst.cond & inst.use, w)
+                ok = ok or good
+        self.add(ok, f"hollow-permission {clause} for {p} ({details['act']}, always={details['always']}, "
+                     f"blocking {sorted(blocking)}) is not confirmed; scenario {f.scenario}")  # type: ignore[attr-defined]
+
+    def _check_veto(self, f: object) -> None:
+        details = dict(f.details)  # type: ignore[attr-defined]
+        clause, b, holder = f.clauses[0].id, f.party, details["holder"]  # type: ignore[attr-defined]
+        choice = self.choice(details["choice"])
+        ok = False
+        for inst in self._instance(clause, holder, details["act"]):
+            comp = self.cx.comp(holder, self.oracle.constraining_clauses(holder))
+            ok = ok or (bool(choice & self.cx.A) and not (choice & self.cx.A & inst.cond & inst.use & comp)
+                        and self.cx.vetoable(inst, b))
+        self.add(ok, f"veto of {clause} ({holder}) by {b} with {details['choice']!r} is not confirmed")
+
+    # ---- pretext ------------------------------------------------------------------------------------
+    def pretext(self) -> None:
+        found = self.of("pretext")
+        got = {}
+        for f in found:
+            d = dict(f.details)  # type: ignore[attr-defined]
+            key = (f.party, f.clauses[0].id, d["term"], d["against"])  # type: ignore[attr-defined]
+            got[key] = got.get(key, 0) + 1
+            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            if w is not None:
+                q, c, t, p = key
+                self.add(self.sp.member(self.cx.pretext(q, c, t, p), w), f"pretext scenario {key} is not a pretext: "
+                                                                           f"{f.scenario}")  # type: ignore[attr-defined]
+        for key, exists in self.ans.pretext.items():
+            self.add(got.get(key, 0) == (1 if exists else 0), f"pretext {key}: {got.get(key, 0)} findings, "
+                                                              f"oracle {exists}")
+        for key in got:
+            self.add(key in self.ans.pretext, f"pretext {key} reported but not a candidate")
+        for (q, p), exists in self.ans.pretext_any.items():
+            reported = any(k[0] == q and k[3] == p for k in got)
+            if exists and not reported:
+                self.result.design.append(f"{self.where} DESIGN pretext by {q} against {p} exists (all of {q}'s "
+                                          f"readings together) but no per-term pretext was reported")
+
+    # ---- guarantees ------------------------------------------------------------------------------------
+    def _guarantee(self, clause: str) -> list[Norm]:
+        return [n for n in self.inst.clause(clause).norms if n.protects is not None]
+
+    def guarantees(self) -> None:
+        blockable = self.of("blockable-guarantee")
+        for (clause, index, b), (yes, own) in self.ans.blockable.items():
+            got = [f for f in blockable if f.clauses[0].id == clause and f.party == b]  # type: ignore[attr-defined]
+            want = [v for (c, _, b2), v in self.ans.blockable.items() if c == clause and b2 == b and v[0]]
+            if index != min(k[1] for k in self.ans.blockable if k[0] == clause):
+                continue  # counted once per clause
+            self.add(len(got) == len(want), f"blockable-guarantee {clause} by {b}: {len(got)} findings, "
+                                            f"oracle {len(want)}")
+            self.add(sorted(bool(dict(f.details)["controls_event"]) for f in got) == sorted(o for _, o in want)  # type: ignore[attr-defined]
+                     or len(got) != len(want),
+                     f"blockable-guarantee {clause} by {b}: controls_event "
+                     f"{[dict(f.details)['controls_event'] for f in got]}, oracle {[o for _, o in want]}")  # type: ignore[attr-defined]
+        for f in blockable:
+            clause, b = f.clauses[0].id, f.party  # type: ignore[attr-defined]
+            d = dict(f.details)  # type: ignore[attr-defined]
+            choice = self.choice(d["choice"])
+            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            ok = False
+            for n in self._guarantee(clause):
+                e = self.cx.A & self.cx.event(n)
+                good = bool(choice & e) and not (choice & e & self.cx.trigger(n))
+                if w is not None:
+                    good = good and self.sp.member(e & ~self.cx.trigger(n), w)
+                    if d["controls_event"]:
+                        good = good and self.sp.member(self.cx.own_event(n, b), w)
+                ok = ok or good
+            self.add(ok, f"blockable-guarantee {clause} by {b} with {d['choice']!r} is not confirmed; "
+                         f"scenario {f.scenario}")  # type: ignore[attr-defined]
+        vacuous = self.of("vacuous-guarantee")
+        for clause in {k[0] for k in self.ans.vacuous}:
+            got = [f for f in vacuous if f.clauses[0].id == clause]  # type: ignore[attr-defined]
+            want = [v for (c, _), v in self.ans.vacuous.items() if c == clause and (v[0] or v[1])]
+            self.add(len(got) == len(want), f"vacuous-guarantee {clause}: {len(got)} findings, oracle {want}")
+            self.add(sorted(bool(dict(f.details)["never"]) for f in got) == sorted(v[0] for v in want)  # type: ignore[attr-defined]
+                     or len(got) != len(want), f"vacuous-guarantee {clause}: never flags differ")
+        for f in vacuous:
+            d = dict(f.details)  # type: ignore[attr-defined]
+            if d["never"]:
+                continue
+            clause = f.clauses[0].id  # type: ignore[attr-defined]
+            choice = self.choice(d["circumstance"])
+            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            ok = False
+            for n in self._guarantee(clause):
+                e = self.cx.A & self.cx.event(n)
+                good = bool(choice & e) and not (choice & e & self.cx.trigger(n))
+                if w is not None:
+                    good = good and self.sp.member(e & ~self.cx.trigger(n), w)
+                ok = ok or good
+            self.add(ok, f"vacuous-guarantee {clause} circumstance {d['circumstance']!r} is not confirmed")
+
+
+# ---- the spec's own queries --------------------------------------------------------------------------
+
+def _properties(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers], findings: list[object],
+                expectations: list[object], result: Result) -> None:
+    inst = oracle.instrument
+    by_statement = {e.statement: e.met for e in expectations}  # type: ignore[attr-defined]
+    for dn, d in drafts(inst):
+        ans = answers[(dn, None)]
+        cx = oracle.context(d, ans.readings)
+        for q in inst.queries:
+            if q.kind not in (QueryKind.ASSERT, QueryKind.SCENARIO):
+                continue
+            statement = f"{q.kind.value} {q.name}" + (f" in draft {dn}" if dn else "")
+            want = ans.properties[(q.name, q.kind.value)]
+            result.add(by_statement.get(statement) == want,
+                       f"`{statement}`: nverify {'met' if by_statement.get(statement) else 'failed'}, "
+                       f"oracle {'holds' if want else 'does not hold'}")
+    for f in findings:
+        if f.kind.value != "expectation-failed" or not f.clauses:  # type: ignore[attr-defined]
+            continue
+        # a failed scenario: the clauses ruling it out must be a minimal core
+        statement = dict(f.details)["statement"]  # type: ignore[attr-defined]
+        name = statement.split(" ", 1)[1]
+        q = next(q for q in inst.queries if q.name == name and q.kind is QueryKind.SCENARIO)
+        ids = [c.id for c in f.clauses]  # type: ignore[attr-defined]
+        for dn in (f.drafts or (None,)):  # type: ignore[attr-defined]
+            d = dict(drafts(inst))[dn]
+            cx = oracle.context(d, answers[(dn, None)].readings)
+            assert q.formula is not None
+            want = cx.A & cx.ev.holds(q.formula)
+            result.add(not (want & cx.comp(None, ids)) and all(want & cx.comp(None, [c for c in ids if c != x])
+                                                               for x in ids),
+                       f"`{statement}` ruled out by {ids}: not a minimal core")
+
+
+def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers], contexts: list[object],
+                  expectations: list[object], result: Result) -> None:
+    inst = oracle.instrument
+    by_line = {e.line: e.met for e in expectations}  # type: ignore[attr-defined]
+    predicted = _predicted(oracle, answers)
+    for q in inst.queries:
+        if q.kind not in (QueryKind.EXPECT, QueryKind.ASSERT_NO):
+            continue
+        outcomes = {_match(q, p) for p in predicted}
+        if True in outcomes:
+            hit: bool | None = True
+        elif None in outcomes:
+            hit = None
+        else:
+            hit = False
+        if hit is None:
+            continue  # depends on which of several minimal cores the solver reports
+        want = hit if q.kind is QueryKind.EXPECT else not hit
+        got = by_line.get(q.span.line)
+        result.add(got == want, f"`{q.name}` (line {q.span.line}): nverify {'met' if got else 'failed'}, "
+                                f"oracle {'met' if want else 'failed'}")
+
+
+@dataclass(frozen=True)
+class _Predicted:
+    kind: str
+    clauses: frozenset[str]        # exactly these, or at least these when `extra` is not None
+    extra: frozenset[str] | None   # clauses that may or may not be cited besides
+    party: str | None
+    draft: str
+    reading: str | None            # the claimant context, or None
+    reading_values: frozenset[str]
+    details_reading: str | None
+
+
+def _predicted(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers]) -> list[_Predicted]:
+    inst = oracle.instrument
+    out: list[_Predicted] = []
+    for (dn, rn), ans in answers.items():
+        values = frozenset((r or "open") for r in ans.readings.values())
+        draft = dn or "base"
+        here: list[_Predicted] = []
+
+        def add(kind: str, clauses: frozenset[str], party: str | None, extra: frozenset[str] | None = None,
+                details_reading: str | None = None) -> None:
+            here.append(_Predicted(kind, clauses, extra, party, draft, rn, values, details_reading or rn))
+
+        if not ans.situation_possible:
+            add("contradiction", frozenset(), None)
+        for m in ans.muses:
+            add("contradiction", m, None)
+        for p, sets in ans.dilemmas.items():
+            for d in sets:
+                if d not in ans.muses:
+                    add("conflict", d, p)
+        hollow = set()
+        for (c, _, s), (_, situation) in ans.hollow.items():
+            if situation:
+                hollow.add((c, s))
+                add("hollow-permission", frozenset({c}), s, frozenset(oracle.constraining_clauses(s)))
+        for (c, _, h, b), v in ans.vetoed.items():
+            if v and (c, h) not in hollow:
+                add("hollow-permission", frozenset({c}), b)
+        for (q, c, _, _), v in ans.pretext.items():
+            if v:
+                add("pretext", frozenset({c}), q, details_reading=q)
+        for (c, _, b), (v, _) in ans.blockable.items():
+            if v:
+                add("blockable-guarantee", frozenset({c}), b)
+        for (c, _), (never, circ) in ans.vacuous.items():
+            if never or circ:
+                add("vacuous-guarantee", frozenset({c}), None)
+        out.extend(here)
+    # A claimant context's finding is dropped when the baseline of its draft has the same key.
+    base_keys = {(p.draft, p.kind, p.clauses, p.party) for p in out if p.reading is None and p.extra is None}
+    kept = []
+    for p in out:
+        if p.reading is not None and p.extra is None and (p.draft, p.kind, p.clauses, p.party) in base_keys:
+            continue
+        kept.append(p)
+    return kept
+
+
+def _match(q: Query, p: _Predicted) -> bool | None:
+    """Does the predicted finding match the pattern? None: it depends on the core reported."""
+    if p.kind != q.finding_kind:
+        return False
+    if q.party is not None and p.party != q.party:
+        return False
+    if q.draft is not None and q.draft != p.draft:
+        return False
+    if q.reading is not None and p.details_reading != q.reading and q.reading not in p.reading_values:
+        return False
+    wanted = set(q.clauses)
+    if wanted <= p.clauses:
+        if p.extra is not None and p.reading is not None:
+            return None  # may be dropped as a duplicate of a baseline finding with the same core
+        return True
+    if p.extra is not None and wanted <= p.clauses | p.extra:
+        return None
+    return False
+
+
+# ---- helpers ---------------------------------------------------------------------------------------------
+
+def _names(inst: Instrument) -> dict[str, object]:
+    """format_atom strings -> atom keys, for every ground atom, quantity and term application."""
+    out: dict[str, object] = {}
+
+    def fmt(name: str, args: tuple[object, ...]) -> str:
+        shown = ", ".join(("true" if a else "false") if isinstance(a, bool) else str(a) for a in args)
+        return f"{name}({shown})"
+
+    for pred in inst.predicates.values():
+        for args in product(*(inst.domain(p.type) for p in pred.params)):
+            out[fmt(pred.name, tuple(args))] = (pred.name, tuple(args))
+    for term in inst.terms.values():
+        for args in product(*(inst.domain(p.type) for p in term.params)):
+            out["term " + fmt(term.name, tuple(args))] = (term.name, tuple(args))
+    return out
+
+
+def _sets(sets: object) -> list[list[str]]:
+    return sorted(sorted(s) for s in sets)  # type: ignore[attr-defined]

@@ -1,0 +1,448 @@
+"""Random well-typed spec TEXT, small enough for the oracle to enumerate every world.
+
+`generate(chooser)` writes one spec: 2-3 parties, a small enum, 1-3 facts
+(some controlled), 1-3 acts with 0-1 extra parameters, maybe a quantity, a
+definition, a vague term (an ordinary and a party reading, a party reading
+only, or none), assumptions, 1-4 clauses of obligations, prohibitions and
+permissions with where/when/unless, `each`, bracketed alternatives, a
+guarantee with `protects`, numeric limits, overrides, and expect / assert /
+scenario statements. Every choice goes through a `Chooser`, so the same
+generator runs under hypothesis (`hypothesis_chooser`, which shrinks) and under
+a seeded `random.Random` (`RandomChooser`, for long campaigns).
+
+The generator keeps a budget of ground atoms (about 13 yes/no variables plus a
+few quantity values), so the oracle decides each spec in well under a second.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+ATOM_BUDGET = 13
+CALL = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\([^()]*\))?")  # a name or a call: a primary as it stands
+
+
+class Chooser(Protocol):
+    def integer(self, lo: int, hi: int) -> int: ...
+
+
+class RandomChooser:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+
+    def integer(self, lo: int, hi: int) -> int:
+        return self.rng.randint(lo, hi)
+
+
+class DataChooser:
+    """Draws from hypothesis's `data` object, so failing specs shrink to small ones."""
+
+    def __init__(self, draw: Any) -> None:
+        from hypothesis import strategies as st
+
+        self.draw = draw  # `data.draw`, or the `draw` of a composite strategy
+        self.st = st
+
+    def integer(self, lo: int, hi: int) -> int:
+        return int(self.draw(self.st.integers(lo, hi)))
+
+
+def pick(ch: Chooser, seq: Sequence[T]) -> T:
+    return seq[ch.integer(0, len(seq) - 1)]
+
+
+def chance(ch: Chooser, percent: int) -> bool:
+    """True with about this probability; shrinks to False."""
+    return ch.integer(0, 99) >= 100 - percent
+
+
+@dataclass
+class Pred:
+    kind: str                         # fact | act | quantity
+    name: str
+    params: list[tuple[str, str]]     # (name, type); acts start with (actor, party)
+    control: int | None = None
+
+
+@dataclass
+class World:
+    parties: list[str]
+    enum: list[str]
+    groups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # name -> (type, members)
+    preds: list[Pred] = field(default_factory=list)
+    define: tuple[str, str, str] | None = None      # name, param type, text
+    term: tuple[str, str, list[str], str] | None = None  # name, param type, reading names, declaration
+    terms: list[tuple[str, str, list[str], str]] = field(default_factory=list)
+    quantity: Pred | None = None
+    clauses: list[str] = field(default_factory=list)
+    constants: list[int] = field(default_factory=list)
+
+    def domain(self, type_name: str) -> list[str]:
+        if type_name == "party":
+            return self.parties
+        if type_name == "bool":
+            return ["true", "false"]
+        return self.enum
+
+    def size(self, params: list[tuple[str, str]]) -> int:
+        n = 1
+        for _, t in params:
+            n *= len(self.domain(t))
+        return n
+
+
+Scope = list[tuple[str, str]]  # variables in scope: (name, type)
+
+
+class Gen:
+    def __init__(self, ch: Chooser) -> None:
+        self.ch = ch
+        self.fresh = 0
+        self.brackets = 0
+
+    # ---- the world --------------------------------------------------------------------
+    def world(self) -> tuple[World, list[str]]:
+        ch = self.ch
+        n_parties = ch.integer(2, 3)
+        w = World(["pa", "pb", "pc"][:n_parties], ["k1", "k2", "k3"][:ch.integer(2, 3 if n_parties == 2 else 2)])
+        lines = ['instrument gen "Generated" source "tests/oracle/gen.py";',
+                 f"party {', '.join(w.parties)};", f"enum kind = {{{', '.join(w.enum)}}};"]
+        if chance(ch, 50):
+            members = [p for p in w.parties if chance(ch, 60)] or [w.parties[0]]
+            w.groups["grp"] = ("party", members)
+            lines.append(f"group grp = {{{', '.join(members)}}};")
+        if chance(ch, 30):
+            members = [k for k in w.enum if chance(ch, 50)] or [w.enum[-1]]
+            w.groups["kinds"] = ("kind", members)
+            lines.append(f"group kinds = {{{', '.join(members)}}};")
+        budget = ATOM_BUDGET
+        has_quantity = chance(ch, 40)
+        if has_quantity:
+            budget -= 4
+        # 0: ordinary and party readings; 1: ordinary only; 2: party readings only; 3: open; 4: no term
+        term_style = pick(ch, [0, 0, 1, 2, 3, 4])
+        if term_style in (2, 3):
+            budget -= 3
+        for i in range(ch.integer(1, 3)):
+            params: list[tuple[str, str]] = []
+            control = None
+            for j in range(ch.integer(0, 2)):
+                t = pick(ch, ["party", "kind", "party", "bool"])
+                if w.size([*params, (f"a{j}", t)]) > max(1, budget - 4):
+                    break
+                params.append((f"a{j}", t))
+            budget -= w.size(params)
+            if any(t == "party" for _, t in params) and chance(ch, 60):
+                control = next(i for i, (_, t) in enumerate(params) if t == "party")
+            w.preds.append(Pred("fact", f"f{i + 1}", params, control))
+        for i in range(ch.integer(1, 3)):
+            params = [("actor", "party")]
+            if chance(ch, 60):
+                t = pick(ch, ["kind", "party", "bool"])
+                if w.size([*params, ("y", t)]) <= budget - 2:
+                    params.append(("y", t))
+            if w.size(params) > budget and i > 0:
+                break
+            budget -= w.size(params)
+            w.preds.append(Pred("act", f"act{i + 1}", params, 0))
+        for p in w.preds:
+            shown = ", ".join(f"{n}: {t}" for n, t in p.params)
+            control = f" controlled by {p.params[p.control][0]}" if p.kind == "fact" and p.control is not None else ""
+            lines.append(f"{p.kind} {p.name}({shown}){control};")
+        if has_quantity:
+            w.quantity = Pred("quantity", "q", [("p", "party")], 0)
+            lines.append("quantity q(p: party) controlled by p;")
+        if chance(ch, 35):
+            t = pick(ch, ["party", "kind"])
+            text = self.condition(w, [("d", t)], depth=1, allow_qty=False)
+            w.define = ("d1", t, text)
+            lines.append(f"define d1(d: {t}) = {text};")
+        if term_style != 4:
+            w.terms.append(self.term(w, "t1", term_style))
+            lines.append(w.terms[-1][3])
+            if term_style == 0 and chance(ch, 25):
+                # a second vague term with a reading of the same party: pretexts may need both
+                w.terms.append(self.term(w, "t2", 0, party=w.terms[0][2][1]))
+                lines.append(w.terms[-1][3])
+        w.term = w.terms[0] if w.terms else None
+        return w, lines
+
+    def term(self, w: World, name: str, style: int, party: str | None = None) -> tuple[str, str, list[str], str]:
+        ch = self.ch
+        t = pick(ch, ["kind", "party"])
+        readings: list[str] = []
+        body: list[str] = []
+        if style in (0, 1):
+            readings.append("ordinary")
+            body.append(f"reading ordinary: {self.value_condition(w, 'a', t)};")
+        if style in (0, 2):
+            party = party or pick(ch, w.parties)
+            readings.append(party)
+            body.append(f"reading {party}: {self.value_condition(w, 'a', t)};")
+            if chance(ch, 30):
+                other = next(p for p in w.parties if p != party)
+                readings.append(other)
+                body.append(f"reading {other} = {party};" if chance(ch, 50)
+                            else f"reading {other}: {self.value_condition(w, 'a', t)};")
+        text = f"term {name}(a: {t}) {{ {' '.join(body)} }}" if body else f"term {name}(a: {t});"
+        return name, t, readings, text
+
+    # ---- expressions ------------------------------------------------------------------------
+    def value(self, w: World, t: str, scope: Scope) -> str:
+        mine = [n for n, ty in scope if ty == t]
+        if mine and chance(self.ch, 60):
+            return pick(self.ch, mine)
+        return pick(self.ch, w.domain(t))
+
+    def value_condition(self, w: World, var: str, t: str) -> str:
+        """A condition on one value (a term reading): membership or equality."""
+        ch = self.ch
+        form = ch.integer(0, 3)
+        if form == 0:
+            return f"{var} == {pick(ch, w.domain(t))}"
+        if form == 1:
+            return f"{var} != {pick(ch, w.domain(t))}"
+        members = [v for v in w.domain(t) if chance(ch, 50)] or [w.domain(t)[0]]
+        return f"{var} {'in' if form == 2 else 'not in'} {{{', '.join(members)}}}"
+
+    def call(self, w: World, p: Pred, scope: Scope, full: bool = False) -> str:
+        ch = self.ch
+        args = []
+        named = chance(ch, 50)
+        for i, (name, t) in enumerate(p.params):
+            style = 0 if full else ch.integer(0, 3)
+            if style == 3 and named:
+                continue  # missing: "some value"
+            v = "_" if style == 2 else self.value(w, t, scope)
+            args.append(f"{name}: {v}" if named else v)
+            if style == 3:
+                break
+        if not named:
+            # positional arguments cannot skip a parameter; drop a tail instead
+            pass
+        return f"{p.name}({', '.join(args)})" if args or chance(ch, 50) else p.name
+
+    def atom(self, w: World, scope: Scope, allow_qty: bool = True, allow_const: bool = True) -> str:
+        ch = self.ch
+        options = ["pred", "pred", "pred"]
+        if any(ty != "bool" for _, ty in scope):
+            options.append("value")
+        if w.term:
+            options += ["term", "term"] if len(w.term[2]) > 1 else ["term"]
+        if w.define:
+            options.append("define")
+        if w.quantity and allow_qty:
+            options.append("qty")
+        if allow_const:
+            options.append("const")
+        kind = pick(ch, options)
+        if kind == "pred":
+            return self.call(w, pick(ch, w.preds), scope)
+        if kind == "value":
+            name, t = pick(ch, [(n, ty) for n, ty in scope if ty != "bool"])
+            form = ch.integer(0, 2)
+            if form == 2:
+                groups = [g for g, (gt, _) in w.groups.items() if gt == t]
+                if groups:
+                    return f"{name} {'in' if chance(ch, 50) else 'not in'} {pick(ch, groups)}"
+            return self.value_condition(w, name, t)
+        if kind == "term":
+            name, t, _, _ = pick(ch, w.terms)
+            return f"{name}({self.value(w, t, scope)})" if chance(ch, 80) else f"{name}(_)"
+        if kind == "define":
+            assert w.define is not None
+            return f"d1({self.value(w, w.define[1], scope)})"
+        if kind == "qty":
+            return self.comparison(w, scope)
+        return pick(ch, ["true", "false"])
+
+    def number(self, w: World) -> str:
+        n = pick(self.ch, [0, 1, 2, 3, 5])
+        w.constants.append(n)
+        return str(n)
+
+    def comparison(self, w: World, scope: Scope) -> str:
+        ch = self.ch
+        owner = self.value(w, "party", scope)
+        left = f"q({owner})"
+        if chance(ch, 30):
+            left += f" + {self.number(w)}"
+        right = self.number(w)
+        if chance(ch, 20):
+            a, b = pick(ch, w.parties), pick(ch, w.parties)
+            right = f"[{a}: {self.number(w)}" + (f" | {b}: {self.number(w)}]" if b != a else "]")
+            right = f"[base: {self.number(w)} | {right[1:]}" if chance(ch, 50) or b == a else right
+        return f"{left} {pick(ch, ['<=', '>=', '<', '>', '==', '!='])} {right}"
+
+    def condition(self, w: World, scope: Scope, depth: int = 2, allow_qty: bool = True) -> str:
+        ch = self.ch
+        if depth <= 0:
+            return self.atom(w, scope, allow_qty)
+        form = ch.integer(0, 9)
+        if form <= 3:
+            return self.atom(w, scope, allow_qty)
+        if form == 4:
+            return f"not {self.primary(w, scope, depth - 1, allow_qty)}"
+        if form in (5, 6):
+            op = pick(ch, ["and", "or", "implies"])
+            left = self.primary(w, scope, depth - 1, allow_qty)
+            if op in ("and", "or") and chance(ch, 25):
+                right = self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=True)
+            else:
+                right = self.primary(w, scope, depth - 1, allow_qty)
+            return f"{left} {op} {right}"
+        if form == 7:
+            return self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=False)
+        self.fresh += 1
+        var = f"u{self.fresh}"
+        t = pick(ch, ["party", "kind"])
+        sets = ["party" if t == "party" else "kind"] + [g for g, (gt, _) in w.groups.items() if gt == t]
+        if chance(ch, 25):
+            members = [v for v in w.domain(t) if chance(ch, 60)] or [w.domain(t)[0]]
+            sets.append("{" + ", ".join(members) + "}")
+        body = self.primary(w, [*scope, (var, t)], depth - 1, allow_qty)
+        return f"{pick(ch, ['exists', 'all'])} {var} in {pick(ch, sets)}: {body}"
+
+    def primary(self, w: World, scope: Scope, depth: int, allow_qty: bool) -> str:
+        if depth <= 0 or chance(self.ch, 40):
+            atom = self.atom(w, scope, allow_qty)
+            return atom if CALL.fullmatch(atom) else f"({atom})"
+        return f"({self.condition(w, scope, depth, allow_qty)})"
+
+    def bracket(self, w: World, scope: Scope, depth: int, allow_qty: bool, neutral_ok: bool) -> str:
+        ch = self.ch
+        labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]
+        alts = [f"{lab}: {self.condition(w, scope, depth, allow_qty)}" for lab in labels]
+        if not neutral_ok or chance(ch, 40):
+            alts.insert(0, f"base: {self.condition(w, scope, depth, allow_qty)}")
+        return "[" + " | ".join(alts) + "]"
+
+    # ---- clauses --------------------------------------------------------------------------------
+    def norm(self, w: World, clause_index: int, guarantee_made: list[bool]) -> str:
+        ch = self.ch
+        scope: Scope = []
+        if chance(ch, 30):
+            sets = ["party"] + [g for g, (gt, _) in w.groups.items() if gt == "party"]
+            if chance(ch, 30):
+                sets.append("{" + ", ".join(p for p in w.parties if chance(ch, 60) or p == w.parties[0]) + "}")
+            subject = f"each v in {pick(ch, sets)}"
+            scope.append(("v", "party"))
+        else:
+            subject = pick(ch, w.parties)
+        modality = pick(ch, ["must not", "must", "may", "must not", "may"])
+        acts = [p for p in w.preds if p.kind == "act"]
+        keep = w.quantity is not None and modality != "must not" and chance(ch, 15)
+        if keep:
+            owner = "v" if scope and chance(ch, 50) else pick(ch, w.parties)
+            text = f"{subject} {modality} keep q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)}"
+            act_scope: Scope = []
+        else:
+            act = pick(ch, acts)
+            args = []
+            act_scope = [("actor", "party")]
+            for name, t in act.params[1:]:
+                act_scope.append((name, t))
+                style = ch.integer(0, 2)
+                if style == 1:
+                    args.append(f"{name}: {self.value(w, t, scope)}")
+                elif style == 2:
+                    args.append(f"{name}: _")
+            text = f"{subject} {modality} {act.name}" + (f"({', '.join(args)})" if args or chance(ch, 40) else "")
+            term = pick(ch, w.terms) if w.terms else None
+            typed = [n for n, t in act_scope[1:] if term and t == term[1]]
+            if term and typed and modality != "must" and chance(ch, 40):
+                # the README's pattern: a vague term filters the acts a norm is about
+                text += f" where {term[0]}({typed[0]})"
+                if len(w.terms) > 1 and chance(ch, 50):
+                    other = w.terms[1] if term is w.terms[0] else w.terms[0]
+                    text += f" {pick(ch, ['and', 'or'])} {other[0]}({self.value(w, other[1], [*scope, *act_scope])})"
+            elif act_scope[1:] and chance(ch, 50):
+                text += f" where {self.condition(w, [*scope, *act_scope], 1)}"
+        cond_scope = scope + ([("actor", "party")] if modality == "must" and not keep else act_scope)
+        if not keep and chance(ch, 60):
+            text += f" when {self.condition(w, cond_scope, 2)}"
+        if chance(ch, 25):
+            text += f" unless {self.condition(w, cond_scope, 1)}"
+        if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35):
+            guarantee_made[0] = True
+            text += f" protects {pick(ch, w.parties)} against {self.condition(w, [], 1, allow_qty=False)}"
+        return text + ";"
+
+    def clause(self, w: World, index: int, guarantee_made: list[bool]) -> str:
+        ch = self.ch
+        name = f"c{index + 1}"
+        head = f'clause {name} "Art. {index + 1}"'
+        if chance(ch, 50):
+            head += f' text "wording of article {index + 1}"'
+        if index > 0 and chance(ch, 15):
+            head += f" overrides c{ch.integer(1, index)}"
+        items = []
+        for _ in range(ch.integer(1, 2)):
+            form = ch.integer(0, 9)
+            if form == 9 and w.quantity is not None:
+                owner = pick(ch, w.parties)
+                limit = f"  limit q({owner}) {pick(ch, ['<=', '>='])} "
+                if chance(ch, 40):
+                    a, b = w.parties[0], w.parties[1]
+                    limit += f"[{a}: {self.number(w)} | {b}: {self.number(w)}]"
+                else:
+                    limit += self.number(w)
+                if chance(ch, 30):
+                    limit += f" when {self.condition(w, [], 1)}"
+                items.append(limit + ";")
+            elif form == 8:
+                label = pick(ch, w.parties)
+                items.append(f"  [{label}: {self.norm(w, index, guarantee_made)}]")
+            else:
+                items.append("  " + self.norm(w, index, guarantee_made))
+        w.clauses.append(name)
+        return head + " {\n" + "\n".join(items) + "\n}"
+
+    # ---- queries ------------------------------------------------------------------------------------
+    def queries(self, w: World) -> list[str]:
+        ch = self.ch
+        out = []
+        kinds = ["conflict", "hollow-permission", "pretext", "contradiction", "blockable-guarantee",
+                 "vacuous-guarantee"]
+        for _ in range(ch.integer(0, 3)):
+            parts = [pick(ch, kinds)]
+            if chance(ch, 50):
+                parts.append(f"on {pick(ch, w.clauses)}")
+            if chance(ch, 50):
+                parts.append(f"by {pick(ch, w.parties)}")
+            if chance(ch, 20):
+                parts.append(f"in draft {pick(ch, ['base', *w.parties])}")
+            if w.term and w.term[2] and chance(ch, 20):
+                parts.append(f"under reading {pick(ch, w.term[2])}")
+            out.append(("expect " if chance(ch, 60) else "assert no ") + " ".join(parts) + ";")
+        for i in range(ch.integer(0, 2)):
+            kind = pick(ch, ["assert", "scenario"])
+            out.append(f"{kind} {kind[0]}{i + 1}: {self.condition(w, [], 2)};")
+        return out
+
+
+def generate(ch: Chooser) -> str:
+    g = Gen(ch)
+    w, lines = g.world()
+    if chance(ch, 30):
+        lines.append(f"assume {g.atom(w, [], allow_const=False) if chance(ch, 50) else g.condition(w, [], 1)};")
+    guarantee_made = [False]
+    clauses = [g.clause(w, i, guarantee_made) for i in range(ch.integer(1, 4))]
+    return "\n".join([*lines, *clauses, *g.queries(w)]) + "\n"
+
+
+def hypothesis_specs() -> Any:
+    """A hypothesis strategy of spec texts."""
+    from hypothesis import strategies as st
+
+    @st.composite
+    def specs(draw: Any) -> str:
+        return generate(DataChooser(draw))
+
+    return specs()

@@ -1,0 +1,237 @@
+"""The command line contract: exit codes, JSON, usage errors, the default command, -o, and the entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.golden import ROOT, Run, run_cli
+
+PASSING = 'party ukraine, russia;\nact join(actor: party);\nclause c "C" { ukraine must not join; }\n' \
+          "assert never: not join(ukraine);\n"
+FINDING = 'party ukraine;\nact join(actor: party);\nclause a "A" { ukraine must join; }\n' \
+          'clause b "B" { ukraine must not join; }\n'
+EXPECTED = FINDING + "expect contradiction on a, b;\n"
+FAILED_ASSERT = PASSING + "assert joins: join(ukraine);\n"
+BAD = "party ukraine\nact join(actor: party);\n"
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def spec(folder: Path, name: str, text: str) -> str:
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
+
+
+# ---- exit codes ---------------------------------------------------------------------------
+
+def summary(run: Run) -> dict[str, object]:
+    return json.loads(run.stdout)["summary"]  # type: ignore[no-any-return]
+
+
+def test_exit_0_when_everything_is_as_expected(here: Path) -> None:
+    run = run_cli(["--format", "json", spec(here, "ok.nv", PASSING)])
+    assert run.exit_code == 0 and run.stderr == ""
+    assert summary(run)["findings"] == 0 and summary(run)["expectations_met"] == 1
+
+
+def test_exit_0_when_every_finding_is_expected(here: Path) -> None:
+    run = run_cli(["--format", "json", spec(here, "expected.nv", EXPECTED)])
+    assert run.exit_code == 0 and summary(run)["expected"] == 1 and summary(run)["unexpected"] == 0
+
+
+def test_exit_1_for_an_unexpected_finding(here: Path) -> None:
+    run = run_cli(["--format", "json", spec(here, "finding.nv", FINDING)])
+    assert run.exit_code == 1 and summary(run)["by_kind"] == {"contradiction": 1}
+
+
+def test_exit_1_for_a_failed_expectation(here: Path) -> None:
+    run = run_cli(["--format", "json", spec(here, "failed.nv", FAILED_ASSERT)])
+    assert run.exit_code == 1 and summary(run)["expectations_failed"] == 1
+
+
+def test_text_is_the_default_format(here: Path) -> None:
+    name = spec(here, "finding.nv", FINDING)
+    assert run_cli(["--color", "never", name]).stdout == run_cli(["--format", "text", "--color", "never", name]).stdout
+    assert "contradiction" in run_cli(["--color", "never", name]).stdout
+
+
+def test_exit_2_for_bad_input_with_location_and_caret(here: Path) -> None:
+    run = run_cli([spec(here, "bad.nv", BAD)])
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.startswith("bad.nv:1:14: error[syntax]: ")
+    assert "    1 | party ukraine\n" in run.stderr and "^" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_bad_input_anywhere_stops_the_whole_run(here: Path) -> None:
+    spec(here, "a_ok.nv", PASSING)
+    spec(here, "b_bad.nv", BAD)
+    run = run_cli(["."])
+    assert run.exit_code == 2 and run.stdout == ""
+
+
+def test_a_folder_is_checked_recursively(here: Path) -> None:
+    (here / "sub").mkdir()
+    spec(here, "a.nv", PASSING)
+    spec(here / "sub", "b.nv", EXPECTED)
+    run = run_cli(["--format", "json", "."])
+    assert run.exit_code == 0
+    assert [f["path"] for f in json.loads(run.stdout)["files"]] == ["a.nv", "sub/b.nv"]
+
+
+# ---- JSON ------------------------------------------------------------------------------------
+
+def test_json_contract(here: Path) -> None:
+    run = run_cli(["--format", "json", spec(here, "finding.nv", FINDING), spec(here, "ok.nv", PASSING)])
+    assert run.exit_code == 1
+    doc = json.loads(run.stdout)
+    assert {"version", "files", "findings", "summary"} <= set(doc)
+    assert doc["version"] == 1
+    assert [f["path"] for f in doc["files"]] == ["finding.nv", "ok.nv"]
+    (finding,) = doc["findings"]
+    for key in ("kind", "severity", "expected", "party", "message", "clauses", "readings", "draft", "scenario"):
+        assert key in finding
+    assert finding["kind"] == "contradiction" and finding["expected"] is False
+    assert [c["id"] for c in finding["clauses"]] == ["a", "b"]
+    assert {"file", "line", "column", "label", "text"} <= set(finding["clauses"][0])
+    summary = doc["summary"]
+    assert summary["findings"] == 1 and summary["unexpected"] == 1 and summary["expected"] == 0
+    assert summary["by_kind"] == {"contradiction": 1}
+    assert summary["expectations_met"] == 1 and summary["expectations_failed"] == 0
+    assert summary["unknown"] == 0
+
+
+def test_json_is_deterministic(here: Path) -> None:
+    name = spec(here, "finding.nv", FINDING)
+    assert run_cli(["--format", "json", name]).stdout == run_cli(["--format", "json", name]).stdout
+
+
+def test_bad_input_in_json_mode_still_exits_2_on_stderr(here: Path) -> None:
+    run = run_cli(["--format", "json", spec(here, "bad.nv", BAD)])
+    assert run.exit_code == 2 and run.stdout == "" and "error[syntax]" in run.stderr
+
+
+# ---- usage errors ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("args", [
+    [],                                   # no path
+    ["--no-such-option", "x.nv"],
+    ["--format", "yaml", "x.nv"],
+    ["--timeout", "0", "x.nv"],
+    ["--rlimit", "-1", "x.nv"],
+    ["--max-findings", "0", "x.nv"],
+    ["check"],                            # the subcommand without a path
+])
+def test_usage_errors_exit_2(here: Path, args: list[str]) -> None:
+    spec(here, "x.nv", PASSING)
+    run = run_cli(args)
+    assert run.exit_code == 2 and "Traceback" not in run.output
+    assert "Usage:" in run.stderr or "Error" in run.stderr
+
+
+def test_a_reading_the_spec_does_not_have_is_a_usage_error(here: Path) -> None:
+    text = "party a;\nenum k = {x};\nact go(actor: party, kind: k);\n" \
+           "term t(v: k) { reading ordinary: true; }\nclause c \"C\" { a must not go where t(kind); }\n"
+    run = run_cli(["--reading", "t=nonexistent", spec(here, "t.nv", text)])
+    assert run.exit_code == 2 and "no reading `nonexistent`" in run.stderr and "Traceback" not in run.output
+
+
+def test_help_and_version() -> None:
+    assert run_cli(["--help"]).exit_code == 0
+    assert "PATH" in run_cli(["check", "--help"]).stdout
+    version = run_cli(["--version"])
+    assert version.exit_code == 0 and "version" in version.stdout
+
+
+# ---- the default command ------------------------------------------------------------------
+
+def test_check_is_the_default_command(here: Path) -> None:
+    name = spec(here, "finding.nv", FINDING)
+    implicit, explicit = run_cli(["--format", "json", name]), run_cli(["check", "--format", "json", name])
+    assert implicit.exit_code == explicit.exit_code == 1
+    assert implicit.stdout == explicit.stdout
+
+
+def test_a_file_named_like_a_subcommand_is_reached_with_a_path(here: Path) -> None:
+    spec(here, "check", EXPECTED)
+    run = run_cli(["--format", "json", "./check"])
+    assert run.exit_code == 0 and [f["path"] for f in json.loads(run.stdout)["files"]] == ["check"]
+    assert run_cli(["check", "--format", "json", "./check"]).stdout == run.stdout
+
+
+# ---- -o FILE ----------------------------------------------------------------------------
+
+def test_output_file_gets_the_report_and_stdout_stays_empty(here: Path) -> None:
+    name = spec(here, "finding.nv", FINDING)
+    shown = run_cli(["--format", "json", name])
+    written = run_cli(["--format", "json", "-o", "out/report.json", name])
+    assert written.exit_code == shown.exit_code == 1
+    assert written.stdout == ""
+    assert (here / "out" / "report.json").read_text(encoding="utf-8") == shown.stdout
+    assert [p.name for p in (here / "out").iterdir()] == ["report.json"]   # no temporary file left behind
+
+
+def test_output_file_is_replaced_atomically(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The report is written to a temporary file beside the target, then renamed over it in one step."""
+    name = spec(here, "ok.nv", PASSING)
+    target = here / "report.txt"
+    target.write_text("previous report\n", encoding="utf-8")
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        # At the moment of the rename, the target still holds the previous report in full.
+        assert Path(dst).read_text(encoding="utf-8") == "previous report\n"
+        assert Path(src).parent.resolve() == Path(dst).parent.resolve()
+        renames.append((str(src), str(dst)))
+        real_replace(src, dst)
+
+    shown = run_cli(["--color", "never", name])
+    monkeypatch.setattr(os, "replace", replace)
+    run = run_cli(["--color", "never", "-o", str(target), name])
+    assert run.exit_code == 0 and len(renames) == 1
+    assert target.read_text(encoding="utf-8") == shown.stdout
+
+
+def test_no_output_file_on_bad_input(here: Path) -> None:
+    run = run_cli(["-o", "report.txt", spec(here, "bad.nv", BAD)])
+    assert run.exit_code == 2 and not (here / "report.txt").exists()
+
+
+# ---- internal errors and the entry point -------------------------------------------------------
+
+def test_an_internal_error_is_reported_without_a_traceback(here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import verifier.pipeline
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(verifier.pipeline, "run", broken)
+    name = spec(here, "ok.nv", PASSING)
+    run = run_cli([name])
+    assert run.exit_code != 0 and "internal error" in run.stderr and "simulated bug" in run.stderr
+    assert "Traceback" not in run.output
+    assert "Traceback" in run_cli(["--debug", name]).output
+
+
+def test_python_dash_m_verifier_on_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.nv"
+    bad.write_text(BAD + "clause c 'single quotes' { }\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "verifier", str(bad)], capture_output=True, text=True,
+                          timeout=60, cwd=tmp_path, env=env)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "bad.nv:1:14: error[syntax]" in done.stderr and done.stdout == ""
+
+

@@ -1,0 +1,83 @@
+"""verifier.checks.contradiction: every minimal set of clauses that no world of the situation satisfies."""
+
+from __future__ import annotations
+
+from tests.unit.helpers import clause_sets, run_checks
+from verifier.checks import contradiction
+from verifier.findings import FindingKind, Severity
+
+WORLD = """
+party ukraine, russia;
+enum org = {eu, nato};
+fact war(p: party);
+quantity personnel(p: party) controlled by p;
+act join(actor: party, org: org);
+"""
+
+
+def found(text: str) -> list[frozenset[str]]:
+    findings = run_checks(WORLD + text, contradiction.run)
+    assert all(f.kind is FindingKind.CONTRADICTION and f.severity is Severity.ERROR for f in findings)
+    return clause_sets(findings)
+
+
+def test_no_clauses_no_finding() -> None:
+    assert found("assume true;") == []
+
+
+def test_compatible_clauses_no_finding() -> None:
+    assert found('clause a "A" { ukraine must join(org: eu); }\nclause b "B" { ukraine must not join(org: nato); }') == []
+
+
+def test_a_pair() -> None:
+    assert found('clause a "A" { ukraine must join(org: eu); }\nclause b "B" { ukraine must not join; }') == \
+        [frozenset({"a", "b"})]
+
+
+def test_every_minimal_set_is_listed_and_nothing_bigger() -> None:
+    sets = found("""
+        clause a "A" { ukraine must join(org: eu); }
+        clause b "B" { ukraine must not join(org: eu); }
+        clause c "C" { ukraine must not join; }
+        clause d "D" { russia must join; }
+    """)
+    assert sorted(sets, key=sorted) == [frozenset({"a", "b"}), frozenset({"a", "c"})]
+
+
+def test_one_clause_that_contradicts_itself() -> None:
+    findings = run_checks(WORLD + 'clause a "A" { ukraine must join(org: eu); ukraine must not join; }',
+                          contradiction.run)
+    assert clause_sets(findings) == [frozenset({"a"})]
+    assert "can never be respected" in findings[0].message
+
+
+def test_only_in_the_stated_situation() -> None:
+    text = 'clause a "A" { ukraine must join when war(russia); }\nclause b "B" { ukraine must not join; }'
+    assert found(text) == []                              # peace is a world where both hold
+    assert found(text + "\nassume war(russia);") == [frozenset({"a", "b"})]
+
+
+def test_permissions_never_contradict() -> None:
+    assert found('clause a "A" { ukraine may join(org: eu); }\nclause b "B" { ukraine must not join; }') == []
+
+
+def test_a_numeric_limit_against_an_obligation_to_keep() -> None:
+    assert found('clause cap "Annex" { limit personnel(ukraine) <= 100; }\n'
+                 'clause floor "Art. 9" { ukraine must keep personnel(ukraine) >= 200; }') == \
+        [frozenset({"cap", "floor"})]
+    assert found('clause cap "Annex" { limit personnel(ukraine) <= 100; }\n'
+                 'clause floor "Art. 9" { ukraine must keep personnel(ukraine) >= 100; }') == []
+
+
+def test_contradictory_assumptions_are_reported_without_clauses() -> None:
+    findings = run_checks(WORLD + 'assume war(russia);\nassume not war(russia);\nclause a "A" { ukraine must join; }',
+                          contradiction.run)
+    assert len(findings) == 1 and findings[0].clauses == () and "assume" in findings[0].message
+
+
+def test_findings_are_proved_minimal_and_cite_the_clauses() -> None:
+    findings = run_checks(WORLD + 'clause a "Art. 1" text "join" { ukraine must join(org: eu); }\n'
+                                  'clause b "Art. 2" { ukraine must not join; }', contradiction.run)
+    (f,) = findings
+    assert f.minimal and f.scenario is None
+    assert [(c.id, c.label, c.line, c.text) for c in f.clauses] == [("a", "Art. 1", 7, "join"), ("b", "Art. 2", 8, None)]

@@ -1,0 +1,76 @@
+"""Small builders shared by the unit tests: spec text -> checked model, diagnostics, solver contexts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import z3
+
+from dsl.diagnostics import Diagnostic, Diagnostics
+from dsl.elaborate import elaborate
+from dsl.model import Instrument
+from dsl.parser import parse
+from dsl.source import SourceFile
+from dsl.symbols import collect
+from verifier.checks.context import CheckContext
+from verifier.encode import Encoder
+from verifier.findings import Finding
+from verifier.ground import vocabulary
+from verifier.session import Limits, Session
+
+
+def load_text(text: str, path: str = "t.nv") -> tuple[Instrument | None, list[Diagnostic]]:
+    """Parse, collect and elaborate one file held in memory (no imports)."""
+    diags = Diagnostics()
+    spec = parse(SourceFile.of(path, text), diags)
+    if spec is None:
+        return None, diags.sorted()
+    sym = collect([spec], diags)
+    instrument = elaborate([spec], sym, diags)
+    return (None if diags.has_errors() else instrument), diags.sorted()
+
+
+def instrument(text: str) -> Instrument:
+    """The checked model of text, which must have no errors."""
+    result, diags = load_text(text)
+    assert result is not None and not diags, "\n".join(f"{d.span.line}:{d.span.column} {d.message}" for d in diags)
+    return result
+
+
+def diagnostics(text: str) -> list[Diagnostic]:
+    result, diags = load_text(text)
+    assert result is None and diags, "expected errors"
+    return diags
+
+
+def codes(text: str) -> list[str]:
+    return [d.code.value for d in diagnostics(text)]
+
+
+def baseline(inst: Instrument) -> dict[str, str | None]:
+    """`ordinary` for every term that has it, open otherwise (the CLI's default)."""
+    return {t.name: ("ordinary" if t.reading("ordinary") else None) for t in inst.terms.values()}
+
+
+def session(inst: Instrument, **limits: object) -> Session:
+    return Session(Encoder(inst, vocabulary(inst), z3.Context()), Limits(**limits))  # type: ignore[arg-type]
+
+
+def context(inst: Instrument, readings: dict[str, str | None] | None = None,
+            draft: dict[str, str] | None = None, **limits: object) -> CheckContext:
+    draft = draft if draft is not None else {b: "base" for b in inst.brackets}
+    return CheckContext(instrument=inst, session=session(inst, **limits),
+                        readings=readings if readings is not None else baseline(inst),
+                        draft_name="base" if inst.brackets else None, draft=draft)
+
+
+def run_checks(text: str, *checks: Callable[[CheckContext], Iterable[Finding]]) -> list[Finding]:
+    """Run checks in order on one context, as the pipeline does; each sees the findings before it."""
+    ctx = context(instrument(text))
+    for check in checks:
+        ctx.findings.extend(check(ctx))
+    return ctx.findings
+
+
+def clause_sets(findings: Iterable[Finding], kind: str | None = None) -> list[frozenset[str]]:
+    return [frozenset(c.id for c in f.clauses) for f in findings if kind is None or f.kind.value == kind]
