@@ -335,7 +335,7 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
         protection = _protection(el, decl, modality)
     condition = F.conj(guard, when, F.neg(unless))
     return Norm(clause, 0, modality, subject_var, subjects, act_name, pattern, tuple(pattern_vars), where, condition,
-                keep, protection, False, decl.span)
+                keep, protection, False, decl.span, guard)
 
 
 def _condition(el: Elaborator, expr: S.Expr | None, scope: Scope, modality: Modality, word: str) -> F.Formula:
@@ -400,7 +400,7 @@ def _limit(el: Elaborator, clause: str, decl: S.LimitDecl, guard: F.Formula) -> 
     unless = _condition(el, decl.unless, {}, Modality.MUST, "unless")
     var = el.fresh("subject")
     return Norm(clause, 0, Modality.MUST, var, (owner,), None, (), (), F.TRUE, F.conj(guard, when, F.neg(unless)),
-                keep, None, True, decl.span)
+                keep, None, True, decl.span, guard)
 
 
 def _quantity_owners(el: Elaborator, f: F.Formula) -> set[str] | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Mapping
 
-from dsl.formula import Formula, IntExpr, Term, Value
+from dsl.formula import BoolConst, Formula, IntExpr, Term, Value
 from dsl.source import SourceFile, Span
 
 
@@ -93,6 +93,8 @@ class Norm:
     protects: Protection | None
     is_limit: bool
     span: Span = field(compare=False, repr=False)
+    # Where the norm exists at all: the bracketed alternatives that contain it (TRUE outside brackets).
+    guard: Formula = field(default=BoolConst(True))
 
 
 @dataclass(frozen=True, slots=True)

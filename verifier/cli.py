@@ -9,15 +9,31 @@ line and a caret, never a traceback.
 from __future__ import annotations
 
 import os
+import signal
 import sys
-import tempfile
-import traceback
-from pathlib import Path
-from typing import Any
 
-import click
 
-from dsl.render import render_diagnostic
+def _interrupted(signum: int, frame: object) -> None:
+    os.write(2, b"nverify: interrupted; no report was written\n")
+    os._exit(130)
+
+
+# Started as the command (`nverify`, `python -m verifier`)? Then Ctrl-C during start-up (the
+# imports below take a tenth of a second) also ends cleanly; `main` takes over from there.
+if (os.path.basename(sys.argv[0]) == "nverify" or sys.argv[0].endswith(os.path.join("verifier", "__main__.py"))) \
+        and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _interrupted)
+
+import contextlib  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import traceback  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import click  # noqa: E402
+
+from dsl.render import render_diagnostic  # noqa: E402
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -33,6 +49,42 @@ class DefaultGroup(click.Group):
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        # A command-line run (not CliRunner, which passes its arguments) stops cleanly on Ctrl-C.
+        if args is None and threading.current_thread() is threading.main_thread():
+            _exit_on_interrupt()
+        return super().main(args, *rest, **kwargs)
+
+
+_PENDING: set[str] = set()  # temporary report files, removed if the run is interrupted
+
+
+def _exit_on_interrupt() -> None:
+    """Ctrl-C ends the run at once: exit code 130, one line on stderr, never a traceback.
+
+    A KeyboardInterrupt raised in Python lands wherever the interpreter happens to be
+    (inside click, or in a Z3 destructor, where Python swallows it and the run goes on),
+    and a long solver call would not see it before it returns. So the signal only wakes
+    a watcher thread (through the wakeup fd, written even while Z3 runs), which removes
+    temporary files and ends the process. No report is written after an interrupt.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        return  # started with Ctrl-C ignored (a background job): keep it so
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(write_fd, False)
+    signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    signal.signal(signal.SIGINT, lambda signum, frame: None)
+
+    def watch() -> None:
+        while True:
+            if signal.SIGINT in os.read(read_fd, 64):
+                for path in list(_PENDING):
+                    with contextlib.suppress(OSError):
+                        os.unlink(path)
+                _interrupted(signal.SIGINT, None)
+
+    threading.Thread(target=watch, name="nverify-interrupt", daemon=True).start()
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,9 +104,17 @@ def _write(text: str, output: Path | None) -> None:
     # Atomic: a reader never sees half a report.
     output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, output)
+    _PENDING.add(tmp)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    finally:
+        _PENDING.discard(tmp)
 
 
 @main.command()

@@ -61,6 +61,9 @@ class Encoder:
     numbers: dict[str, z3.ArithRef] = field(default_factory=dict)
     # A second copy of the world in the same context (a witness world per `possible` goal).
     atom_prefix: str = ""
+    # A draft fixed once and for all (bracket -> label): brackets are resolved while translating.
+    fixed_draft: Mapping[str, str] | None = None
+    _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for key in self.vocab.atoms:
@@ -143,10 +146,44 @@ class Encoder:
         return result
 
     def formula(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value] | None = None) -> z3.BoolRef:
-        env = env or {}
-        ctx = self.ctx
+        return self._bool(self._f(f, readings, env or {}))
+
+    def _bool(self, x: bool | z3.BoolRef) -> z3.BoolRef:
+        return z3.BoolVal(x, self.ctx) if isinstance(x, bool) else x
+
+    # Constants are folded while translating (an equality of two values, a quantifier whose
+    # body is constant), and And/Or go straight to the C API: building formulas through
+    # z3py's coercions was most of nverify's time on real specs.
+    def _nary(self, parts: list[bool | z3.BoolRef], conj: bool) -> bool | z3.BoolRef:
+        out: list[z3.BoolRef] = []
+        for p in parts:
+            if p is conj:
+                continue
+            if p is (not conj):
+                return not conj
+            out.append(p)  # type: ignore[arg-type]
+        if not out:
+            return conj
+        if len(out) == 1:
+            return out[0]
+        array = (z3.Ast * len(out))(*(p.as_ast() for p in out))
+        make = z3.Z3_mk_and if conj else z3.Z3_mk_or
+        return z3.BoolRef(make(self.ctx.ref(), len(out), array), self.ctx)
+
+    def conj(self, parts: Iterable[bool | z3.BoolRef]) -> z3.BoolRef:
+        return self._bool(self._nary(list(parts), True))
+
+    def disj(self, parts: Iterable[bool | z3.BoolRef]) -> z3.BoolRef:
+        return self._bool(self._nary(list(parts), False))
+
+    def _not(self, x: bool | z3.BoolRef) -> bool | z3.BoolRef:
+        if isinstance(x, bool):
+            return not x
+        return z3.BoolRef(z3.Z3_mk_not(self.ctx.ref(), x.as_ast()), self.ctx)
+
+    def _f(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
         if isinstance(f, F.BoolConst):
-            return z3.BoolVal(f.value, ctx)
+            return f.value
         if isinstance(f, F.Atom):
             return self.atom_vars[(f.pred, tuple(self._value(a, env) for a in f.args))]
         if isinstance(f, F.TermApp):
@@ -155,58 +192,87 @@ class Encoder:
             reading = term.reading(readings.get(f.term))
             if reading is None:
                 return self.open_term((f.term, args))
-            return self.formula(reading.body, readings, {p.name: v for p, v in zip(term.params, args)})
+            return self._f(reading.body, readings, {p.name: v for p, v in zip(term.params, args)})
         if isinstance(f, F.Eq):
-            return z3.BoolVal(self._value(f.left, env) == self._value(f.right, env), ctx)
+            return self._value(f.left, env) == self._value(f.right, env)
         if isinstance(f, F.Cmp):
             a, b = self.integer(f.left, env), self.integer(f.right, env)
             ops = {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}
             return ops[f.op]
         if isinstance(f, F.Not):
-            return z3.Not(self.formula(f.operand, readings, env))
+            return self._not(self._f(f.operand, readings, env))
         if isinstance(f, F.And):
-            return z3.And([self.formula(o, readings, env) for o in f.operands])
+            return self._nary([self._f(o, readings, env) for o in f.operands], True)
         if isinstance(f, F.Or):
-            return z3.Or([self.formula(o, readings, env) for o in f.operands])
+            return self._nary([self._f(o, readings, env) for o in f.operands], False)
         if isinstance(f, F.Implies):
-            return z3.Implies(self.formula(f.left, readings, env), self.formula(f.right, readings, env))
+            return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
         if isinstance(f, F.Exists):
-            return z3.Or([self.formula(f.body, readings, {**env, f.var: v}) for v in f.domain] or [z3.BoolVal(False, ctx)])
+            return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], False)
         if isinstance(f, F.Forall):
-            return z3.And([self.formula(f.body, readings, {**env, f.var: v}) for v in f.domain] or [z3.BoolVal(True, ctx)])
-        return z3.Or([z3.And(self.selectors[(f.bracket, label)], self.formula(option, readings, env))
-                      for label, option in f.options])
+            return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], True)
+        if self.fixed_draft is not None:
+            label = self.fixed_draft[f.bracket]
+            return next(self._f(o, readings, env) for lab, o in f.options if lab == label)
+        return self._nary([self._nary([self.selectors[(f.bracket, label)], self._f(option, readings, env)], True)
+                           for label, option in f.options], False)
 
     # ---- norms ---------------------------------------------------------------------
     def norm(self, norm: Norm, subject: str, readings: Readings) -> z3.BoolRef:
         """The norm, for one subject, as a constraint that compliance requires."""
+        key = (id(norm), subject, readings_key(readings))
+        cached = self._norm_cache.get(key)
+        if cached is not None:
+            return cached[1]
+        result = self._bool(self._norm(norm, subject, readings))
+        self._norm_cache[key] = (norm, result)  # the norm is kept alive so its id stays unique
+        return result
+
+    def _norm(self, norm: Norm, subject: str, readings: Readings) -> bool | z3.BoolRef:
         env: dict[str, F.Value] = {norm.subject_var: subject}
         if norm.modality is Modality.MAY:
-            return z3.BoolVal(True, self.ctx)
+            return True
         if norm.act is None:
             assert norm.keep is not None
-            return z3.Implies(self.formula(norm.condition, readings, env), self.formula(norm.keep, readings, env))
+            return self._nary([self._not(self._f(norm.condition, readings, env)), self._f(norm.keep, readings, env)],
+                              False)
         if norm.modality is Modality.MUST_NOT:
             # A prohibition's condition may use the act's parameters: translate it per binding.
-            parts = []
+            parts: list[bool | z3.BoolRef] = []
             for b in bindings(norm):
                 full = {**env, **b}
                 atom = self.act_atom(norm, subject, full)
-                parts.append(z3.Not(z3.And(self.formula(norm.condition, readings, full),
-                                           self.formula(norm.where, readings, full), atom)))
-            return z3.And(parts) if parts else z3.BoolVal(True, self.ctx)
-        options = []
+                parts.append(self._not(self._nary([self._f(norm.condition, readings, full),
+                                                   self._f(norm.where, readings, full), atom], True)))
+            return self._nary(parts, True)
+        options: list[bool | z3.BoolRef] = []
         for b in bindings(norm):
             full = {**env, **b}
-            options.append(z3.And(self.formula(norm.where, readings, full), self.act_atom(norm, subject, full)))
-        condition = self.formula(norm.condition, readings, env)  # an obligation's never uses the act's parameters
-        return z3.Implies(condition, z3.Or(options) if options else z3.BoolVal(False, self.ctx))
+            options.append(self._nary([self._f(norm.where, readings, full), self.act_atom(norm, subject, full)], True))
+        condition = self._f(norm.condition, readings, env)  # an obligation's never uses the act's parameters
+        return self._nary([self._not(condition), self._nary(options, False)], False)
 
     def act_atom(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> z3.BoolRef:
         assert norm.act is not None
         return self.atom_vars[(norm.act, (subject, *(self._value(t, env) for t in norm.pattern)))]
 
     def assumptions(self, readings: Readings) -> z3.BoolRef:
-        parts = [self.formula(a, readings) for a in self.instrument.assumptions] + self.background
-        # An empty z3.And would be built in Z3's main context, not this encoder's.
-        return z3.And(parts) if parts else z3.BoolVal(True, self.ctx)
+        key = ("assumptions", readings_key(readings))
+        cached = self._norm_cache.get(key)
+        if cached is None:
+            parts = [self._f(a, readings, {}) for a in self.instrument.assumptions] + list(self.background)
+            cached = (None, self.conj(parts))
+            self._norm_cache[key] = cached
+        return cached[1]
+
+    def mentioned(self, exprs: Iterable[z3.ExprRef]) -> set[str]:
+        """`mentioned`, remembered per expression: the same big formulas are asked about often."""
+        out: set[str] = set()
+        for e in exprs:
+            key = ("mentioned", e.get_id())
+            cached = self._norm_cache.get(key)
+            if cached is None:
+                cached = (e, frozenset(mentioned([e])))
+                self._norm_cache[key] = cached
+            out |= cached[1]
+        return out

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import z3
 
-from verifier.encode import mentioned
 from verifier.scenario import fixed_situation
 from verifier.session import Session
 
@@ -46,7 +45,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     enc = session.enc
     # Cone of influence: only the variables the question mentions can matter; the rest
     # would only slow every round down (thousands of atoms in a real regime).
-    names = mentioned([inner_formula, *guess])
+    names = enc.mentioned([inner_formula, *guess])
     outer_set = {repr(k) for k in outer_keys}
     outer: list[object] = []
     inner_vars: list[z3.ExprRef] = []

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Mapping, Sequence
 import z3
 
 from dsl.evaluate import AtomKey, World
-from verifier.encode import mentioned
 from verifier.findings import Scenario
 from verifier.ground import format_atom
 from verifier.session import Session
@@ -34,7 +33,7 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
     # Only what the assumptions switch on constrains the world; every other atom is
     # false (and every other quantity 0) in the model's completion.
     active = [*session.active(assumptions), *keep_fixed, *enc.background]
-    names = mentioned(active)
+    names = enc.mentioned(active)
     opt.add(*active)
     for var in (*enc.atom_vars.values(), *enc.open_vars.values()):
         if enc.name_of(var) in names:

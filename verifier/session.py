@@ -82,7 +82,8 @@ class Session:
             self.solver.set("rlimit", limits.rlimit)
         self._lits: dict[tuple[object, ...], z3.BoolRef] = {}
         self._names: dict[str, str] = {}  # literal name -> clause id
-        self.guarded: dict[str, z3.BoolRef] = {}  # literal name -> the formula it switches on
+        self.guarded: dict[str, z3.BoolRef] = {}
+        self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # literal name -> the formula it switches on
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self.queries = 0
         self._background_added = False
@@ -116,10 +117,14 @@ class Session:
         return lit
 
     def norms_of(self, clause_id: str, readings: Readings, party: str | None = None) -> z3.BoolRef:
-        clause = self.instrument.clause(clause_id)
-        parts = [self.enc.norm(n, s, readings) for n in clause.norms for s in n.subjects
-                 if party is None or s == party]
-        return z3.And(parts) if parts else z3.BoolVal(True, self.ctx)
+        key = ("norms", clause_id, party, readings_key(readings))
+        cached = self._norms.get(key)
+        if cached is None:
+            clause = self.instrument.clause(clause_id)
+            cached = self.enc.conj(self.enc.norm(n, s, readings) for n in clause.norms for s in n.subjects
+                                   if party is None or s == party)
+            self._norms[key] = cached
+        return cached
 
     def value_lit(self, var: z3.ExprRef, value: object) -> z3.BoolRef:
         """A literal fixing a variable's value, usable as an assumption."""

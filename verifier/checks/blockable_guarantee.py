@@ -23,7 +23,6 @@ from __future__ import annotations
 import z3
 
 from verifier.checks.context import CheckContext, WitnessError
-from verifier.encode import mentioned
 from verifier.checks.guarantees import Guarantee, choice_phrase, guarantees
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import EFResult, exists_forall
@@ -35,7 +34,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for g in guarantees(ctx):
         # Only what the trigger, the event or the assumptions mention can block.
-        names = mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
+        names = ctx.enc.mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
         for b in ctx.instrument.parties:
             if b == g.protected:
                 continue
@@ -60,7 +59,7 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
     if not controlled:
         return None
     # E caused by b alone: every atom b does not control set false in E.
-    event_names = mentioned([g.event])
+    event_names = ctx.enc.mentioned([g.event])
     false = z3.BoolVal(False, ctx.session.ctx)
     others = [(var, false) for key, var in ctx.enc.atom_vars.items()
               if ctx.vocab.controller.get(key) != b and ctx.enc.name_of(var) in event_names]

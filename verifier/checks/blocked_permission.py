@@ -30,7 +30,6 @@ from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase
 from verifier.checks.hollow_permission import _instances
-from verifier.encode import mentioned
 from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
@@ -54,7 +53,7 @@ def run(ctx: CheckContext) -> list[Finding]:
                 if not usable:
                     continue
                 # A veto works through the permission's own condition (a consent, a vote).
-                names = mentioned([c for _, c, _, _, _ in usable])
+                names = ctx.enc.mentioned([c for _, c, _, _, _ in usable])
                 for b in ctx.instrument.parties:
                     if b == subject:
                         continue

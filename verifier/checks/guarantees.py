@@ -29,7 +29,7 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
     out = []
     for clause in ctx.instrument.clauses:
         for norm in clause.norms:
-            if norm.protects is None:
+            if norm.protects is None or not present(ctx, norm):
                 continue
             enc, session = ctx.enc, ctx.session
             trigger = z3.Or([enc.formula(norm.condition, ctx.readings, {norm.subject_var: s}) for s in norm.subjects])
@@ -41,6 +41,13 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
                 session.formula_lit(("event", *tag), f"event {clause.id}#{norm.index}", event),
             ))
     return out
+
+
+def present(ctx: CheckContext, norm: Norm) -> bool:
+    """Whether the draft in force contains the norm (a bracketed norm may be left out)."""
+    from dsl.evaluate import Evaluator, World
+
+    return Evaluator(ctx.instrument, World(draft=dict(ctx.draft)), ctx.readings).holds(norm.guard)
 
 
 def choice_phrase(lits: list[z3.BoolRef]) -> str:
