@@ -40,6 +40,9 @@ def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
     return names
 
 
+_CONNECTIVES = {z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES}
+
+
 def readings_key(readings: Readings) -> tuple[tuple[str, str | None], ...]:
     return tuple(sorted(readings.items()))
 
@@ -64,6 +67,7 @@ class Encoder:
     # A draft fixed once and for all (bracket -> label): brackets are resolved while translating.
     fixed_draft: Mapping[str, str] | None = None
     _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
+    by_name: dict[str, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for key in self.vocab.atoms:
@@ -79,15 +83,25 @@ class Encoder:
                 self.selectors[(bracket.id, label)] = lit
                 lits.append(lit)
             self.background.append(z3.PbEq([(lit, 1) for lit in lits], 1))
+        self.index()
 
     # ---- variables -------------------------------------------------------------
     def open_term(self, key: AtomKey) -> z3.BoolRef:
         """An open term's value: a circumstance atom the solver may choose."""
         var = self.open_vars.get(key)
         if var is None:
-            var = z3.Bool(self.atom_prefix + "term " + format_atom(key), self.ctx)
+            name = self.atom_prefix + "term " + format_atom(key)
+            var = z3.Bool(name, self.ctx)
             self.open_vars[key] = var
+            self.by_name[name] = (("term", key), var)
         return var
+
+    def index(self) -> None:
+        """Name -> (key, variable) for atoms and quantities (open terms join as they appear)."""
+        for key, var in self.atom_vars.items():
+            self.by_name[self.atom_prefix + format_atom(key)] = (key, var)
+        for key, qvar in self.qty_vars.items():
+            self.by_name[self.atom_prefix + format_atom(key)] = (key, qvar)
 
     def draft_literals(self, draft: Mapping[str, str]) -> list[z3.BoolRef]:
         return [self.selectors[(b, lab)] for b, lab in sorted(draft.items())]
@@ -269,10 +283,18 @@ class Encoder:
         """`mentioned`, remembered per expression: the same big formulas are asked about often."""
         out: set[str] = set()
         for e in exprs:
-            key = ("mentioned", e.get_id())
-            cached = self._norm_cache.get(key)
-            if cached is None:
-                cached = (e, frozenset(mentioned([e])))
-                self._norm_cache[key] = cached
-            out |= cached[1]
+            out |= self._mentioned_one(e)
         return out
+
+    def _mentioned_one(self, e: z3.ExprRef) -> frozenset[str]:
+        key = ("mentioned", e.get_id())
+        cached = self._norm_cache.get(key)
+        if cached is not None:
+            return cached[1]  # type: ignore[return-value]
+        # A fresh connective over cached parts (checks build many): reuse the parts' answers.
+        if z3.is_app(e) and e.decl().kind() in _CONNECTIVES and e.num_args() <= 64:
+            names: frozenset[str] = frozenset().union(*(self._mentioned_one(c) for c in e.children()))
+        else:
+            names = frozenset(mentioned([e]))
+        self._norm_cache[key] = (e, names)
+        return names

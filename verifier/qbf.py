@@ -49,9 +49,11 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     outer_set = {repr(k) for k in outer_keys}
     outer: list[object] = []
     inner_vars: list[z3.ExprRef] = []
-    for key, var in enc.situation_vars(set()):
-        if enc.name_of(var) not in names:
+    for name in sorted(names):
+        entry = enc.by_name.get(name)
+        if entry is None:
             continue
+        key, var = entry
         if repr(key) in outer_set:
             outer.append(key)
         else:

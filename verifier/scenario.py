@@ -47,11 +47,24 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
 
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
+    # Only the constants the model assigns can be true or non-zero; the rest are false or 0.
     enc = session.enc
-    atoms = frozenset(k for k, v in enc.atom_vars.items() if z3.is_true(model.eval(v, model_completion=True)))
-    quantities = {k: model.eval(v, model_completion=True).as_long() for k, v in enc.qty_vars.items()}  # type: ignore[attr-defined]
-    terms = frozenset(k for k, v in enc.open_vars.items() if z3.is_true(model.eval(v, model_completion=True)))
-    return World(atoms, quantities, terms, dict(draft))
+    atoms, terms = set(), set()
+    quantities: dict[AtomKey, int] = {}
+    for decl in model.decls():
+        entry = enc.by_name.get(decl.name())
+        if entry is None:
+            continue
+        key, var = entry
+        value = model[decl]
+        if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
+            if z3.is_true(value):
+                terms.add(key[1])
+        elif key in enc.qty_vars:
+            quantities[key] = value.as_long()  # type: ignore[attr-defined]
+        elif z3.is_true(value):
+            atoms.add(key)
+    return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
 
 
 def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = ()) -> Scenario:

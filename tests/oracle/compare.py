@@ -299,7 +299,7 @@ class _Compare:
         for inst in self._instance(clause, holder, details["act"]):
             comp = self.cx.comp(holder, self.oracle.constraining_clauses(holder))
             ok = ok or (bool(choice & self.cx.A) and not (choice & self.cx.A & inst.cond & inst.use & comp)
-                        and self.cx.vetoable(inst, b))
+                        and self.cx.usable(inst))
         self.add(ok, f"veto of {clause} ({holder}) by {b} with {details['choice']!r} is not confirmed")
 
     # ---- pretext ------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ class Instance:
     key: tuple[str, tuple[F.Value, ...]] | None   # the act instance; None for `keep`
     cond: int
     use: int
+    cond_vars: set[int] = field(default_factory=set)  # the variables its condition mentions
 
 
 @dataclass
@@ -182,13 +183,15 @@ class Context:
         env: dict[str, F.Value] = {norm.subject_var: subject}
         if norm.act is None:
             assert norm.keep is not None
-            return [Instance(norm, subject, None, self.ev.holds(norm.condition, env), self.ev.holds(norm.keep, env))]
+            return [Instance(norm, subject, None, self.ev.holds(norm.condition, env), self.ev.holds(norm.keep, env),
+                             self.ev.mentioned(norm.condition, env))]
         out = []
         for b in bindings(norm)[:MAX_INSTANCES]:
             full = {**env, **b}
             cond = self.ev.holds(norm.condition, full) & self.ev.holds(norm.where, full)
             args = tuple(t.value if isinstance(t, F.Const) else full[t.name] for t in norm.pattern)
-            out.append(Instance(norm, subject, (norm.act, (subject, *args)), cond, self.ev.act(norm, full)))
+            out.append(Instance(norm, subject, (norm.act, (subject, *args)), cond, self.ev.act(norm, full),
+                                self.ev.mentioned(norm.condition, full) | self.ev.mentioned(norm.where, full)))
         return out
 
     # A hollow permission is one that "cannot be exercised without breaching another clause"
@@ -212,19 +215,27 @@ class Context:
         blocked = self.space.exists(self.A & inst.cond & inst.use & blocking, x)
         return can & doable & ~blocked
 
-    def vetoes(self, inst: Instance, blocker: str) -> int:
-        """Choices x of the blocker with ∃y A and ∀y ¬(A ∧ cond ∧ act ∧ Comp_p) (as world sets)."""
+    # A veto works through the permission's condition (blocked_permission's docstring):
+    # the blocker's choice x ranges over ctrl(b) ∩ vars(cond), cond of the acts that can be done.
+    def usable(self, inst: Instance) -> bool:
+        """The act can be done with the permission in force while p complies."""
+        comp = self.comp(inst.subject, self.oracle.constraining_clauses(inst.subject))
+        return bool(self.A & inst.cond & inst.use & comp)
+
+    def vetoes(self, inst: Instance, blocker: str, cond_vars: set[int]) -> int:
+        """Choices x ∈ ctrl(b) ∩ cond_vars with ∃y A and ∀y ¬(A ∧ cond ∧ act ∧ Comp_p) (as world sets)."""
         p = inst.subject
-        y = self.space.all_but(self.space.controlled_by(blocker))
+        x = [i for i in self.space.controlled_by(blocker) if i in cond_vars]
+        y = self.space.all_but(x)
         comp = self.comp(p, self.oracle.constraining_clauses(p))
         return self.space.exists(self.A, y) & ~self.space.exists(self.A & inst.cond & inst.use & comp, y)
 
-    def vetoable(self, inst: Instance, blocker: str) -> bool:
-        p = inst.subject
-        comp = self.comp(p, self.oracle.constraining_clauses(p))
-        if not (self.A & inst.cond & inst.use & comp):
-            return False  # cannot be exercised at all: a hollow permission, not a veto
-        return bool(self.vetoes(inst, blocker))
+    def vetoable(self, instances: list[Instance], blocker: str) -> bool:
+        usable = [i for i in instances if self.usable(i)]
+        cond_vars = set().union(*(i.cond_vars for i in usable)) if usable else set()
+        if not any(self.space.vars[v].controller == blocker for v in cond_vars):
+            return False  # the blocker decides nothing the condition mentions
+        return any(self.vetoes(i, blocker, cond_vars) for i in usable)
 
     # ---- pretext -----------------------------------------------------------------------------
     def pretext(self, q: str, clause: str, term: str, p: str) -> int:
@@ -324,7 +335,7 @@ class Oracle:
                     for b in inst.parties:
                         if b == s or b not in self.controls_something:
                             continue
-                        ans.vetoed[(clause.id, n.index, s, b)] = any(ctx.vetoable(i, b) for i in instances)
+                        ans.vetoed[(clause.id, n.index, s, b)] = ctx.vetoable(instances, b)
         if reading_name is None:
             for q in claimants(inst):
                 for clause in inst.clauses:
@@ -339,17 +350,19 @@ class Oracle:
                         ans.pretext_any[(q, p)] = ctx.pretext_any(q, p)
         for clause in inst.clauses:
             for n in clause.norms:
-                if n.protects is None:
-                    continue
+                if n.protects is None or not ctx.ev.holds(n.guard):
+                    continue  # not a guarantee, or one this draft leaves out
                 g = n.protects.party
-                never = not (ctx.A & ctx.trigger(n))
+                # "never triggers when E happens" (vacuous_guarantee's docstring): A ∧ E ∧ T unsat.
+                never = not (ctx.A & ctx.event(n) & ctx.trigger(n))
                 circumstance = False if never else bool(ctx.blocking_choices(n, self.space.free()))
                 ans.vacuous[(clause.id, n.index)] = (never, circumstance)
                 for b in inst.parties:
                     if b == g or b not in self.controls_something:
                         continue
+                    # A guarantee that never answers its event is vacuous: nobody needs to block it.
                     x = self.space.controlled_by(b)
-                    blockable = bool(ctx.blocking_choices(n, x))
+                    blockable = not never and bool(ctx.blocking_choices(n, x))
                     own = blockable and bool(ctx.blocking_choices(n, x, ctx.own_event(n, b)))
                     ans.blockable[(clause.id, n.index, b)] = (blockable, own)
         if reading_name is None:

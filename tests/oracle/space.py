@@ -407,6 +407,49 @@ class Evaluator:
         label = self.draft[e.bracket]
         return next(self._int(o, env, values) for lab, o in e.options if lab == label)
 
+    def mentioned(self, f: F.Formula, env: Mapping[str, F.Value] | None = None) -> set[int]:
+        """The variables a formula mentions (vague terms read as the readings say; every
+        alternative of a bracket, as a formula over all drafts would)."""
+        out: set[int] = set()
+        env = env or {}
+
+        def visit(x: object, env: Mapping[str, F.Value]) -> None:
+            if isinstance(x, F.Atom):
+                i = self.space.index.get(("atom", (x.pred, tuple(self._value(a, env) for a in x.args))))
+                if i is not None:
+                    out.add(i)
+            elif isinstance(x, F.TermApp):
+                args = tuple(self._value(a, env) for a in x.args)
+                term = self.instrument.terms[x.term]
+                reading = term.reading(self.readings.get(x.term))
+                if reading is None:
+                    i = self.space.index.get(("term", (x.term, args)))
+                    if i is not None:
+                        out.add(i)
+                else:
+                    visit(reading.body, {p.name: v for p, v in zip(term.params, args)})
+            elif isinstance(x, F.Qty):
+                i = self.space.index.get(("quantity", (x.name, tuple(self._value(a, env) for a in x.args))))
+                if i is not None:
+                    out.add(i)
+            elif isinstance(x, (F.Cmp, F.Arith, F.Implies)):
+                visit(x.left, env)
+                visit(x.right, env)
+            elif isinstance(x, F.Not):
+                visit(x.operand, env)
+            elif isinstance(x, (F.And, F.Or)):
+                for o in x.operands:
+                    visit(o, env)
+            elif isinstance(x, (F.Exists, F.Forall)):
+                for v in x.domain:
+                    visit(x.body, {**env, x.var: v})
+            elif isinstance(x, (F.Choice, F.IntChoice)):
+                for _, o in x.options:
+                    visit(o, env)
+
+        visit(f, env)
+        return out
+
     # ---- norms (the ground meaning stated on dsl.model.Norm) ---------------------------------
     def respected(self, norm: Norm, subject: str) -> int:
         """The worlds where `subject` does not breach `norm` (permissions never breach)."""

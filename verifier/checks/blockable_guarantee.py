@@ -33,6 +33,9 @@ from dsl.evaluate import Evaluator
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for g in guarantees(ctx):
+        answered = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit], "blockable-guarantee: can it answer E?")
+        if not answered.sat:
+            continue  # never triggers with its event: a vacuous guarantee, reported by that check
         # Only what the trigger, the event or the assumptions mention can block.
         names = ctx.enc.mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
         for b in ctx.instrument.parties:
@@ -61,8 +64,11 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
     # E caused by b alone: every atom b does not control set false in E.
     event_names = ctx.enc.mentioned([g.event])
     false = z3.BoolVal(False, ctx.session.ctx)
-    others = [(var, false) for key, var in ctx.enc.atom_vars.items()
-              if ctx.vocab.controller.get(key) != b and ctx.enc.name_of(var) in event_names]
+    others = []
+    for name in sorted(event_names):
+        key, var = ctx.enc.by_name.get(name, (None, None))
+        if key in ctx.enc.atom_vars and ctx.vocab.controller.get(key) != b:  # type: ignore[arg-type]
+            others.append((var, false))
     own_event = z3.substitute(g.event, *others) if others else g.event
     result = blocking_search(ctx, g, controlled, own_event)
     own = result.status == "found"

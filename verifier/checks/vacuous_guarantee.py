@@ -1,15 +1,15 @@
 """Vacuous guarantees: a trigger that never holds, or that leaves out the case it exists for.
 
 What it finds
-    For a guarantee protecting p against E with trigger T: either A ∧ T is
-    unsat (it never triggers), or some circumstance nobody controls (the area
+    For a guarantee protecting p against E with trigger T: either A ∧ E ∧ T
+    is unsat (it never triggers when E happens), or some circumstance nobody controls (the area
     attacked, the weapon used, an open term) lets E happen while T stays false
     whatever every party decides.
 Why it matters
     A guarantee that excludes the attack it was written for (an excluded
     area, a trigger limited to nuclear attacks) protects against nothing there.
 Query
-    A ∧ T unsat; else ∃ x ∈ free: (∃ y: A ∧ E) ∧ ∀ y: ¬(A ∧ E ∧ T), by
+    A ∧ E ∧ T unsat; else ∃ x ∈ free: (∃ y: A ∧ E) ∧ ∀ y: ¬(A ∧ E ∧ T), by
     counterexample-guided search (verifier.qbf), with `free` as the blocker.
 Evidence
     The guarantee, the circumstance (the minimal part of x that forces T
@@ -33,14 +33,15 @@ def run(ctx: CheckContext) -> list[Finding]:
     for g in guarantees(ctx):
         clause = ctx.instrument.clause(g.norm.clause)
         ref = [ctx.clause_ref(clause.id, "guarantee")]
-        ever = ctx.session.check([*ctx.fixed(), g.trigger_lit], f"vacuous-guarantee: can {clause.id} trigger?")
+        ever = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit],
+                                 f"vacuous-guarantee: can {clause.id} trigger when its event happens?")
         if ever.status == "unknown":
             out.append(ctx.unknown(f"whether {clause.id} can trigger", ever.reason, ref))
             continue
         if ever.unsat:
             out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.ERROR,
-                                   f"{clause.label} ({clause.id}) can never trigger in the stated situation: "
-                                   f"it protects {g.protected} in no world", ref,
+                                   f"{clause.label} ({clause.id}) never triggers when {g.protected} is attacked "
+                                   f"in the stated situation: it protects {g.protected} in no world", ref,
                                    details=(("never", True), ("protected", g.protected))))
             continue
         # With no circumstance at all the question still stands, over the empty choice: does
