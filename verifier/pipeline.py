@@ -125,7 +125,7 @@ def check_instrument(instrument: Instrument, options: Options) -> tuple[list[Fin
         seen = {_key(f) for f in ctx.findings}
         for claimant, claimed in claimant_readings(instrument, readings):
             alt = CheckContext(instrument, session, claimed, draft_name, draft, max_findings=options.max_findings,
-                               reading_name=claimant)
+                               reading_name=claimant, baseline=readings)
             for check in CHECKS:
                 if check is pretext_run:
                     continue

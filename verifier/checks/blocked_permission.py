@@ -29,7 +29,7 @@ import z3
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase
-from verifier.checks.hollow_permission import _instances
+from verifier.checks.hollow_permission import _instances, permission_formulas
 from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
@@ -46,6 +46,9 @@ def run(ctx: CheckContext) -> list[Finding]:
             for subject in norm.subjects:
                 if (clause.id, subject) in hollow:
                     continue  # already hollow without anyone's veto
+                if ctx.same_as_baseline(lambda r: [*ctx.comp(subject, r),
+                                                   *permission_formulas(ctx, norm, subject, r)]):
+                    continue
                 usable = _usable(ctx, norm, subject)
                 if isinstance(usable, Finding):
                     out.append(usable)  # the solver gave up: say so, never a silent "no veto"

@@ -47,6 +47,8 @@ def run(ctx: CheckContext) -> list[Finding]:
     contradictions = {frozenset(c.id for c in f.clauses) for f in ctx.findings
                       if f.kind is FindingKind.CONTRADICTION}
     for party in ctx.parties_with_norms():
+        if ctx.same_as_baseline(lambda r: ctx.comp(party, r)):
+            continue
         out.extend(_party(ctx, party, contradictions))
     return out
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import z3
@@ -28,6 +28,7 @@ class CheckContext:
     draft: Mapping[str, str]
     max_findings: int = 8       # per check and subject: MUSes, conflicts, instances
     reading_name: str | None = None  # the claimant whose readings are in force; None: the baseline
+    baseline: Readings | None = None  # under a claimant's readings: the baseline ones, for comparison
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -41,6 +42,18 @@ class CheckContext:
     def fixed(self, readings: Readings | None = None) -> list[z3.BoolRef]:
         """The world and the draft: assumed in every query of this context."""
         return [self.session.world_lit(readings or self.readings), *self.enc.draft_literals(self.draft)]
+
+    def same_as_baseline(self, build: Callable[[Readings], list[z3.BoolRef]]) -> bool:
+        """Under a claimant's readings: whether the formulas a question depends on are the very
+        ones of the baseline (Z3 shares identical terms), so its answer is already known."""
+        if self.baseline is None:
+            return False
+        return all(a.eq(b) for a, b in zip(build(self.readings), build(self.baseline)))
+
+    def comp(self, party: str, readings: Readings) -> list[z3.BoolRef]:
+        """The party's norms, clause by clause, and the assumptions, under readings."""
+        return [self.enc.assumptions(readings),
+                *(self.session.norms_of(c.id, readings, party) for c in self.clauses_of(party))]
 
     def clauses_of(self, party: str | None = None, *, constraining: bool = True) -> list[Clause]:
         """Clauses with norms (obligations or prohibitions when `constraining`) addressed to party."""

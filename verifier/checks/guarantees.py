@@ -43,6 +43,15 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
     return out
 
 
+def guarantee_formulas(ctx: CheckContext, g: Guarantee, readings: object) -> list[z3.BoolRef]:
+    """What a guarantee's verdicts depend on, under readings: trigger, event, assumptions."""
+    enc = ctx.enc
+    n = g.norm
+    assert n.protects is not None
+    trigger = enc.disj(enc.formula(n.condition, readings, {n.subject_var: s}) for s in n.subjects)  # type: ignore[arg-type]
+    return [trigger, enc.formula(n.protects.event, readings), enc.assumptions(readings)]  # type: ignore[arg-type]
+
+
 def present(ctx: CheckContext, norm: Norm) -> bool:
     """Whether the draft in force contains the norm (a bracketed norm may be left out)."""
     from dsl.evaluate import Evaluator, World

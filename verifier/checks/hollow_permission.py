@@ -47,10 +47,23 @@ def run(ctx: CheckContext) -> list[Finding]:
             if norm.modality is not Modality.MAY:
                 continue
             for subject in norm.subjects:
+                if ctx.same_as_baseline(lambda r: [*ctx.comp(subject, r), *permission_formulas(ctx, norm, subject, r)]):
+                    continue
                 finding = _permission(ctx, norm, subject)
                 if finding is not None:
                     out.append(finding)
     return out
+
+
+def permission_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: object) -> list[z3.BoolRef]:
+    """A permission's conditions for one subject, under readings (for comparing reading sets)."""
+    enc = ctx.enc
+    env = {norm.subject_var: subject}
+    parts = [enc.formula(norm.condition, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
+    parts += [enc.formula(norm.where, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
+    if norm.keep is not None:
+        parts.append(enc.formula(norm.keep, readings, env))  # type: ignore[arg-type]
+    return parts
 
 
 def _instances(ctx: CheckContext, norm: Norm, subject: str) -> Iterator[tuple[AtomKey | None, z3.BoolRef, z3.BoolRef]]:
@@ -124,7 +137,15 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
         k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
         return [*fixed, pending[k][3], uses[k], *lits]
 
-    result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp],
+    # The situation must let the party do the chosen act (with one choice of what it controls)
+    # and comply (with another): otherwise no clause is what blocks the act. The second choice
+    # is a copy of the party's variables, used in the guess only.
+    copies = [(var, _copy(var)) for key, var in enc.situation_vars(set()) if key in controlled]
+    doable = z3.And(world, *draft, chosen_exercise)
+    if copies:
+        doable = z3.substitute(doable, *copies)
+    result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp,
+                                           doable],
                            outer_keys=outer, inner_formula=z3.And(world, *draft, chosen_exercise, comp),
                            inner_assumptions=chosen)
     if result.status == "unknown":
@@ -141,6 +162,11 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
         else list(result.outer_lits)
     return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, uses[k], *situation], clauses, minimal,
                     always=False)
+
+
+def _copy(var: z3.ExprRef) -> z3.ExprRef:
+    """A fresh variable of the same sort, for the party's other choice in a guess."""
+    return z3.Const(f"{var} (doing the act)", var.sort())
 
 
 def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[z3.BoolRef],

@@ -107,7 +107,8 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             return ctx.unknown(f"the pretext check of {clause.id} for {q}", outcome.reason, [ctx.clause_ref(clause.id)])
         if not outcome.sat:
             break
-        model = minimal_model(session, [*base, *blocked]) or outcome.model
+        # Only the first witness is shown, so only it is minimised; the others name conduct.
+        model = (minimal_model(session, [*base, *blocked]) if first_world is None else None) or outcome.model
         assert model is not None
         world = world_of(session, model, ctx.draft)
         _recheck(ctx, world, p, clause.id, claimed)
