@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 goldens: $(STAMP)
-	$(BIN)/python -m pytest tests/test_golden.py --update-goldens
+	$(BIN)/python -m pytest tests/test_golden.py tests/test_cases.py --update-goldens
 
 clean:
 	rm -rf $(VENV) build *.egg-info

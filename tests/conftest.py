@@ -1,4 +1,4 @@
-"""Shared pytest set-up: the `--update-goldens` and `--corpus` options, and the repository root as cwd."""
+"""Shared pytest set-up: the `--update-goldens` option, and the repository root as cwd."""
 
 from __future__ import annotations
 
@@ -20,22 +20,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("nverify")
     group.addoption("--update-goldens", action="store_true", default=False,
                     help="Rewrite the golden transcripts (tests/golden, tests/cases/**/*.out) instead of "
-                         "comparing; review the diff afterwards. Implies --corpus.")
-    group.addoption("--corpus", action="store_true", default=False,
-                    help="Also run the golden transcripts of the corpus in specs/ (slow).")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "corpus: golden transcript of a spec in specs/ (slow; run with --corpus)")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--corpus") or config.getoption("--update-goldens"):
-        return
-    skip = pytest.mark.skip(reason="corpus transcripts are slow: run with --corpus (`make goldens` records them)")
-    for item in items:
-        if "corpus" in item.keywords:
-            item.add_marker(skip)
+                         "comparing; review the diff afterwards.")
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 Each spec states its own expectations (`expect`, `assert`, `scenario`), so an
 example that passes exits 0; the transcript pins how the report reads. The
 first line of a spec may carry extra arguments: `# nverify: --reading russia`.
-The specs in specs/ are slow, so their transcripts run only with `--corpus`
-(and `make goldens`, which records everything).
 """
 
 from __future__ import annotations
@@ -21,7 +19,7 @@ from tests.golden import GOLDEN, ROOT, check_golden, directive_args, rel, run_cl
 EXAMPLES = sorted(ROOT.glob("examples/**/*.nv"))
 SPECS = sorted(ROOT.glob("specs/**/*.nv"))
 CASES = [pytest.param(p, id=rel(p)) for p in EXAMPLES] + \
-        [pytest.param(p, id=rel(p), marks=pytest.mark.corpus) for p in SPECS]
+        [pytest.param(p, id=rel(p)) for p in SPECS]
 SUFFIX = {"text": ".txt", "json": ".json"}
 
 
