@@ -237,8 +237,22 @@ def _items(el: Elaborator, clause: str, items: tuple[S.ClauseItem, ...], guard: 
             norm = _limit(el, clause, item, guard)
             if norm is not None:
                 out.append(norm)
+        elif isinstance(item, S.ForItem):
+            _for(el, clause, item, guard, out)
         else:
             _norm_bracket(el, clause, item, guard, out)
+
+
+def _for(el: Elaborator, clause: str, item: S.ForItem, guard: F.Formula, out: list[Norm]) -> None:
+    values = el.set_values(item.set)
+    if values is None:
+        return
+    members, etype = values
+    saved = dict(el.loop)
+    for member in members:
+        el.loop = {**saved, item.var.text: Binding(F.Const(member), etype)}
+        _items(el, clause, (item.item,), guard, out)
+    el.loop = saved
 
 
 def _norm_bracket(el: Elaborator, clause: str, item: S.NormBracket, guard: F.Formula, out: list[Norm]) -> None:
@@ -265,7 +279,7 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
     if subject is None:
         return None
     subject_var, subjects, subject_scope = subject
-    base_scope: Scope = dict(subject_scope)
+    base_scope: Scope = {**el.loop, **subject_scope}
     act_name: str | None = None
     pattern: tuple[F.Term, ...] = ()
     pattern_vars: list[tuple[str, tuple[F.Value, ...]]] = []
@@ -351,15 +365,21 @@ def _protection(el: Elaborator, decl: S.NormDecl, modality: Modality) -> Protect
                  "only an obligation to act can be a guarantee (`... must ACT ... protects P against E`)")
         return None
     party = decl.protects.party.text
-    if party not in el.sym.parties:
+    bound = el.loop.get(party)
+    if bound is not None and bound.type == "party":
+        party = str(bound.term.value)  # type: ignore[union-attr]
+    elif party not in el.sym.parties:
         el.error(Code.UNKNOWN_NAME, decl.protects.party.span, f"unknown party `{party}`",
                  help=el.sym.suggest(party, list(el.sym.parties)))
         return None
-    return Protection(party, el.formula(decl.protects.event, {}))
+    return Protection(party, el.formula(decl.protects.event, dict(el.loop)))
 
 
 def _subject(el: Elaborator, subject: S.Subject) -> tuple[str, tuple[str, ...], Scope] | None:
     if isinstance(subject, S.Name):
+        bound = el.loop.get(subject.text)
+        if bound is not None and bound.type == "party":
+            return el.fresh("subject"), (str(bound.term.value),), {}  # type: ignore[union-attr]
         if subject.text not in el.sym.parties:
             kind = el.sym.kinds.get(subject.text)
             if kind == "group":
@@ -383,7 +403,7 @@ def _subject(el: Elaborator, subject: S.Subject) -> tuple[str, tuple[str, ...], 
 
 
 def _limit(el: Elaborator, clause: str, decl: S.LimitDecl, guard: F.Formula) -> Norm | None:
-    keep = el.formula(decl.expr, {})
+    keep = el.formula(decl.expr, dict(el.loop))
     owners = _quantity_owners(el, keep)
     if owners is None:
         return None
@@ -396,8 +416,8 @@ def _limit(el: Elaborator, clause: str, decl: S.LimitDecl, guard: F.Formula) -> 
                      f"this limit binds several parties ({', '.join(sorted(owners))}); write one limit per party")
         return None
     owner = next(iter(owners))
-    when = _condition(el, decl.when, {}, Modality.MUST, "when")
-    unless = _condition(el, decl.unless, {}, Modality.MUST, "unless")
+    when = _condition(el, decl.when, dict(el.loop), Modality.MUST, "when")
+    unless = _condition(el, decl.unless, dict(el.loop), Modality.MUST, "unless")
     var = el.fresh("subject")
     return Norm(clause, 0, Modality.MUST, var, (owner,), None, (), (), F.TRUE, F.conj(guard, when, F.neg(unless)),
                 keep, None, True, decl.span, guard)

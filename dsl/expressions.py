@@ -53,6 +53,8 @@ class Elaborator:
     # Names in scope nearby but not here (an act's parameters in an obligation's `when`):
     # name -> (message, help), reported instead of a misleading "unknown name".
     out_of_scope: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # The variables of the `for v in G:` prefixes in force, each bound to one member.
+    loop: dict[str, Binding] = field(default_factory=dict)
     # Ground size of every definition use so far: definitions used inside definitions grow
     # exponentially, so elaboration stops expanding them past F.MAX_GROUND_SIZE.
     expanded: int = 0
@@ -74,6 +76,10 @@ class Elaborator:
         return self.sym.enums.get(type_name, ())
 
     def new_bracket(self, span: Span, labels: tuple[str, ...]) -> str:
+        # A bracket inside `for v in G:` is elaborated once per member: it is still one bracket.
+        for ident, bracket in self.brackets.items():
+            if bracket.span == span and bracket.span.start == span.start and bracket.span.path == span.path:
+                return ident
         self.site.count += 1
         ident = f"{self.site.prefix}#{self.site.count}"
         self.brackets[ident] = Bracket(ident, labels, self.clause, span)

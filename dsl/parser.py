@@ -470,6 +470,10 @@ class _Build(Transformer[Any, Any]):
         return S.LimitDecl(c[0], when, unless, self._span(meta))
 
     @v_args(meta=True)
+    def for_item(self, meta: Any, c: list[Any]) -> S.ForItem:
+        return S.ForItem(self._name(c[0]), c[1], c[2], self._span(meta))
+
+    @v_args(meta=True)
     def norm_bracket(self, meta: Any, c: list[Any]) -> S.NormBracket:
         return S.NormBracket(tuple(c), self._span(meta))
 

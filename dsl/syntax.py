@@ -298,7 +298,17 @@ class NormBracket:
     span: Span = _span()
 
 
-ClauseItem = Union[NormDecl, LimitDecl, NormBracket]
+@dataclass(frozen=True, slots=True)
+class ForItem:
+    """`for v in G: NORM`: the norm once for every member of G (say, every victim)."""
+
+    var: Name
+    set: SetExpr
+    item: ClauseItem
+    span: Span = _span()
+
+
+ClauseItem = Union[NormDecl, LimitDecl, NormBracket, ForItem]
 
 
 @dataclass(frozen=True, slots=True)
