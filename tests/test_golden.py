@@ -20,7 +20,52 @@ EXAMPLES = sorted(ROOT.glob("examples/**/*.nv"))
 SPECS = sorted(ROOT.glob("specs/**/*.nv"))
 CASES = [pytest.param(p, id=rel(p)) for p in EXAMPLES] + \
         [pytest.param(p, id=rel(p)) for p in SPECS]
-SUFFIX = {"text": ".txt", "json": ".json"}
+SUFFIX = {"text": ".txt", "json": ".json", "markdown": ".md", "sarif": ".sarif"}
+
+
+def validate_sarif(document: dict[str, Any]) -> None:
+    """Every corpus report validates against the OASIS SARIF 2.1.0 schema (read from shared/)."""
+    import jsonschema
+
+    for candidate in (ROOT.parent / "shared" / "data" / "sarif-schema-2.1.0.json",
+                      Path("/work/shared/data/sarif-schema-2.1.0.json")):
+        if candidate.exists():
+            schema = json.loads(candidate.read_text(encoding="utf-8"))
+            jsonschema.validate(document, schema)
+            return
+    pytest.skip("the SARIF 2.1.0 schema is not beside the repository (../shared/data)")
+
+
+@pytest.mark.parametrize("spec", CASES)
+def test_html_report(spec: Path, in_root: None, shared_reports: None) -> None:
+    """The HTML report of every example and spec is one well-formed, self-contained page."""
+    from html.parser import HTMLParser
+
+    args = [*directive_args(spec), "--format", "html", rel(spec)]
+    run = run_cli(args)
+    assert run.exit_code in (0, 1), run.output
+    page = run.stdout
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert "<script" not in page.lower() and "src=\"http" not in page.lower()
+
+    class Balance(HTMLParser):
+        VOID = {"meta", "link", "br", "hr", "img", "input", "col", "wbr"}
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag not in self.VOID:
+                self.stack.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            assert self.stack and self.stack[-1] == tag, f"</{tag}> closes <{self.stack[-1] if self.stack else None}>"
+            self.stack.pop()
+
+    parser = Balance()
+    parser.feed(page)
+    assert parser.stack == [], f"unclosed: {parser.stack}"
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +94,7 @@ def shared_reports() -> Iterator[None]:
         yield
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif"])
 @pytest.mark.parametrize("spec", CASES)
 def test_transcript(spec: Path, fmt: str, update_goldens: bool, in_root: None, shared_reports: None) -> None:
     args = [*directive_args(spec), "--format", fmt, *(["--color", "never"] if fmt == "text" else []), rel(spec)]
@@ -58,6 +103,8 @@ def test_transcript(spec: Path, fmt: str, update_goldens: bool, in_root: None, s
     if fmt == "json" and run.exit_code in (0, 1):
         document = json.loads(run.stdout)
         assert {"version", "files", "findings", "summary"} <= set(document)
+    if fmt == "sarif" and run.exit_code in (0, 1):
+        validate_sarif(json.loads(run.stdout))
     check_golden(GOLDEN / (rel(spec).removesuffix(".nv") + SUFFIX[fmt]),
                  transcript(args, run.output, run.exit_code), update=update_goldens)
     if spec.is_relative_to(ROOT / "examples"):
