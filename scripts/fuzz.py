@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzz.harness import companions, mutate, random_text, reduce, run_cli, seeds  # noqa: E402
+from tests.fuzz.harness import companions, mutate, random_args, random_text, reduce, run_cli, seeds  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,16 +51,18 @@ def main(argv: list[str] | None = None) -> int:
         else:
             origin, text = rng.choice(pool)
             data = mutate(text, rng, texts)
-        outcome = run_cli(data, files=files, limit_s=args.limit)
+        extra = random_args(rng, data if isinstance(data, str) else "")
+        outcome = run_cli(data, files=files, args=extra, limit_s=args.limit)
         ran += 1
         slowest = max(slowest, outcome.seconds)
         outcomes[f"exit {outcome.exit_code}" if outcome.problem is None else "FAILURE"] += 1
         if outcome.problem is None:
             continue
-        print(f"input {n} (from {origin}): {outcome.problem.splitlines()[0]}", flush=True)
+        print(f"input {n} (from {origin}, options {' '.join(extra) or 'none'}): {outcome.problem.splitlines()[0]}",
+              flush=True)
 
         def still_fails(candidate: str | bytes, kind: str = outcome.problem.splitlines()[0][:40]) -> bool:
-            again = run_cli(candidate, files=files, limit_s=args.limit)
+            again = run_cli(candidate, files=files, args=extra, limit_s=args.limit)
             return again.problem is not None and again.problem.splitlines()[0][:40] == kind
 
         reduced = reduce(data, still_fails, budget_s=60 if not outcome.problem.startswith("hang") else 0)
@@ -68,9 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.save is not None:
             args.save.mkdir(parents=True, exist_ok=True)
             raw = reduced if isinstance(reduced, bytes) else reduced.encode("utf-8", errors="surrogatepass")
-            name = f"crash-{hashlib.sha256(raw).hexdigest()[:12]}.nv"
-            (args.save / name).write_bytes(raw)
-            print(f"    saved {args.save / name} ({len(raw)} bytes)")
+            name = f"crash-{hashlib.sha256(raw).hexdigest()[:12]}"
+            (args.save / f"{name}.nv").write_bytes(raw)
+            if extra:  # the options it needs, one per line, replayed by tests/fuzz/test_fuzz.py
+                (args.save / f"{name}.args").write_text("\n".join(extra) + "\n", encoding="utf-8")
+            print(f"    saved {args.save / name}.nv ({len(raw)} bytes)")
     elapsed = time.monotonic() - start
     print(f"inputs run: {ran} in {elapsed:.0f} s (slowest {slowest:.1f} s); outcomes: "
           + ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())))

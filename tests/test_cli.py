@@ -235,3 +235,15 @@ def test_python_dash_m_verifier_on_bad_input(tmp_path: Path) -> None:
     assert "bad.nv:1:14: error[syntax]" in done.stderr and done.stdout == ""
 
 
+
+
+def test_unknown_reading_or_draft_is_a_usage_error() -> None:
+    from click.testing import CliRunner
+
+    from verifier.cli import main
+
+    for args in (["--reading", "rusia"], ["--reading", "nosuchterm=russia"], ["--draft", "nosuch"],
+                 ["--draft", "art5#9=russia"]):
+        result = CliRunner().invoke(main, [*args, "examples/24_bracketed_drafts.nv"])
+        assert result.exit_code == 2, (args, result.output)
+        assert "nverify: error:" in result.stderr and "Traceback" not in result.output

@@ -186,11 +186,33 @@ def _regime_filter(instrument: Instrument, findings: list[Finding]) -> list[Find
     return kept
 
 
+def validate_options(instruments: list[Instrument], options: Options) -> None:
+    """A reading or draft that no instrument of the run has is a usage error, not a silent no-op."""
+    if not instruments:
+        return
+    for item in options.readings:
+        term, _, name = item.rpartition("=")
+        known = any((t.reading(name) is not None) and (not term or t.name == term)
+                    for i in instruments for t in i.terms.values())
+        if not known:
+            what = f"term `{term}` has no reading `{name}`" if term else f"no term has a reading `{name}`"
+            raise UsageError(f"--reading {item}: {what} in the specs checked")
+    for item in options.drafts:
+        if "=" in item:
+            bracket, label = item.split("=", 1)
+            if not any(bracket in i.brackets for i in instruments):
+                raise UsageError(f"--draft {item}: no bracket `{bracket}` in the specs checked "
+                                 "(brackets are numbered per clause: CLAUSE#N)")
+        elif item != "base" and not any(item in i.draft_labels() for i in instruments):
+            raise UsageError(f"--draft {item}: no bracketed alternative is labelled `{item}` in the specs checked")
+
+
 def run(paths: list[Path], options: Options) -> tuple[LoadResult, Report | None]:
     """Load and check; the report is None when the input has errors."""
     loaded = load(paths)
     if loaded.diagnostics.has_errors():
         return loaded, None
+    validate_options(loaded.instruments, options)
     report = Report()
     for path in loaded.modules:
         report.files.append(FileResult(path, None, None))

@@ -162,7 +162,15 @@ def _edit(text: str, rng: random.Random, others: list[str]) -> str:
     n = len(text)
     i = rng.randrange(n + 1)
     j = min(n, i + rng.choice([1, 2, 5, 20, 100, 1000]))
-    op = rng.randrange(12)
+    op = rng.randrange(15)
+    if op >= 12:     # delete or duplicate a whole line: often still a valid spec
+        lines = text.split("\n")
+        k = rng.randrange(len(lines))
+        if op == 12:
+            del lines[k]
+        else:
+            lines.insert(k, lines[k])
+        return "\n".join(lines)
     if op == 0:      # delete a span
         return text[:i] + text[j:]
     if op == 1:      # duplicate a span
@@ -194,6 +202,21 @@ def _edit(text: str, rng: random.Random, others: list[str]) -> str:
         ch = chr(rng.choice([0, 9, 10, 13, 34, 35, 92, 127, 0xA0, 0x2028, 0xFEFF, rng.randrange(32, 0x3000)]))
         return text[:i] + ch + text[i:]
     return text[:i] + text[j:j + (j - i)] + text[i:j] + text[j + (j - i):]  # swap adjacent spans
+
+
+def random_args(rng: random.Random, text: str) -> tuple[str, ...]:
+    """Command-line options to go with an input: readings, drafts, limits, output formats."""
+    names = NAME.findall(text) or ["x"]
+    pool = [("--format", rng.choice(["text", "json", "sarif", "markdown", "html", "xml"])),
+            ("--reading", rng.choice(names + ["ordinary", "t1=pb", "nope=x"])),
+            ("--draft", rng.choice(names + ["base", "c1#1=pa", "zz#9=pa"])),
+            ("--rlimit", rng.choice(["1", "5000", "200000", "-3"])),
+            ("--max-findings", rng.choice(["1", "2", "0"])),
+            ("--timeout", rng.choice(["0.001", "0.05"]))]
+    out: list[str] = []
+    for _ in range(rng.choice([0, 0, 0, 1, 1, 2])):
+        out.extend(rng.choice(pool))
+    return tuple(out)
 
 
 def random_text(rng: random.Random) -> str:

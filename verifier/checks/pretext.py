@@ -132,16 +132,23 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         what = shown[0] + (f" (and {len(shown) - 1} other distinct act{'s' if len(shown) > 2 else ''})"
                            if len(shown) > 1 else "")
         message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} by {what}: "
-                   f"lawful under the {baseline} reading of `{term}`, a breach under {q}'s reading")
+                   f"lawful under {_baseline_phrase(baseline, term)}, a breach under {q}'s reading")
     else:
         message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} in a situation "
-                   f"where {p} complies under the {baseline} reading of `{term}`")
+                   f"where {p} complies under {_baseline_phrase(baseline, term)}")
     reading_q = t.reading(q)
     details = (("term", term), ("reading", q), ("baseline", baseline),
                ("claimant_reading_alias", reading_q.alias_of if reading_q else None),
                ("conduct", shown), ("against", p))
     return ctx.finding(FindingKind.PRETEXT, Severity.WARNING, message, [ctx.clause_ref(clause.id, "invoked")],
                        party=q, scenario=scenario, details=details)
+
+
+def _baseline_phrase(baseline: str, term: str) -> str:
+    """`the ordinary reading of `t``; for an open term, the reading that leaves it open."""
+    if baseline == "open":
+        return f"another admissible reading of `{term}` (the term has no ordinary reading)"
+    return f"the {baseline} reading of `{term}`"
 
 
 def _recheck(ctx: CheckContext, world: object, p: str, clause: str, claimed: dict[str, str | None]) -> None:
