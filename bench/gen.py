@@ -4,7 +4,7 @@ The shapes are those of the real corpus (specs/): prohibitions with `where`
 filters (some through a vague term), permissions, obligations with `when` and
 `unless`, `each`-quantified norms over a group, numeric limits, a guarantee
 per hundred clauses (at least one) with a consent condition, and terms with
-an ordinary reading and one party's reading. R of the clauses carry a
+an ordinary reading and one party's reading (two claimants). R of the clauses carry a
 bracketed revision: a bracketed condition or a bracketed number, with the
 alternatives of two parties (so three drafts: base and each party's).
 
@@ -74,9 +74,10 @@ def generate(n: int, p: int | None = None, k: int | None = None, r: int | None =
     w("")
     w("assume not (exists x in party: (at_war(x, x) or armed_attack(by: x, on: x)));")
     w("")
-    # Vague terms: an ordinary reading and a wider one, each claimed by a party (round-robin
-    # over the guarantors, so several parties are claimants once K > 1).
-    claimants = guarantors
+    # Vague terms: an ordinary reading and a wider one claimed by one of the two negotiating
+    # sides (the bracket authors), alternately, as in the corpus where one or two parties
+    # advance a tendentious reading.
+    claimants = [author_a, author_b]
     for t in range(k):
         q = claimants[t % len(claimants)]
         narrow = KINDS[t % 2]

@@ -54,17 +54,27 @@ def expand(paths: list[Path], diags: Diagnostics, overlay: Collection[Path] = ()
     """
     out: list[tuple[Path, Path]] = []
     for p in paths:
-        if p.is_dir():
-            folder = p.resolve()
-            found = {f for f in p.rglob("*.nv") if f.is_file()}
-            found |= {p / o.relative_to(folder) for o in overlay if o.suffix == ".nv" and o.is_relative_to(folder)}
-            for f in sorted(found):
-                out.append((f, folder))
-        elif p.is_file() or p.resolve() in overlay:
-            out.append((p, p.resolve().parent))
-        else:
-            span = Span(str(p), 0, 0, 1, 1, 1, 1)
-            diags.error(Code.IO_ERROR, span, f"no such file or folder: {p}")
+        span = Span(str(p), 0, 0, 1, 1, 1, 1)
+        try:
+            if p.is_dir():
+                folder = p.resolve()
+                found = {f for f in p.rglob("*.nv") if f.is_file()}
+                found |= {p / o.relative_to(folder) for o in overlay if o.suffix == ".nv" and o.is_relative_to(folder)}
+                for f in sorted(found):
+                    if f.resolve() not in overlay and not f.resolve().is_relative_to(folder):
+                        # A link to a file elsewhere: not part of the folder being checked.
+                        diags.error(Code.IMPORT_OUTSIDE, Span(str(f), 0, 0, 1, 1, 1, 1),
+                                    f"{f} is a link to a file outside {p}; it was not checked",
+                                    help="name the file itself on the command line to check it")
+                        continue
+                    out.append((f, folder))
+            elif p.is_file() or p.resolve() in overlay:
+                out.append((p, p.resolve().parent))
+            else:
+                diags.error(Code.IO_ERROR, span, f"no such file or folder: {p}")
+        except (OSError, RuntimeError) as err:  # a name too long, a loop of links (RuntimeError
+            # before Python 3.13), a folder that cannot be listed
+            diags.error(Code.IO_ERROR, span, f"cannot read {p}: {getattr(err, 'strerror', None) or err}")
     seen: set[Path] = set()
     unique = []
     for f, root in out:
@@ -72,6 +82,10 @@ def expand(paths: list[Path], diags: Diagnostics, overlay: Collection[Path] = ()
             seen.add(f.resolve())
             unique.append((f, root))
     return unique
+
+
+class _TooLarge(Exception):
+    """A file that grew past MAX_FILE_BYTES between its size check and its reading."""
 
 
 class Loader:
@@ -104,17 +118,29 @@ class Loader:
                 self.files[shown] = key
                 spec = parse(source, self.diags)
             else:
-                data = path.read_bytes()
+                with path.open("rb") as handle:  # bounded, even if the file grew since stat
+                    data = handle.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    raise _TooLarge()
                 try:
                     text = data.decode("utf-8")
                 except UnicodeDecodeError as err:
                     self.files[shown] = key
-                    self._not_utf8(shown, data, err)
+                    if at is not None:
+                        # Imported: say so at the import, without quoting what the file holds.
+                        self.diags.error(Code.IO_ERROR, at, f"{shown} is not UTF-8 text (byte 0x{data[err.start]:02x} "
+                                                            f"at offset {err.start}); its content is not shown",
+                                         help="an import names a spec saved as UTF-8")
+                    else:
+                        self._not_utf8(shown, data, err)
                 else:
                     source = SourceFile.of(shown, text)
                     self.sources[shown] = source
                     self.files[shown] = key
                     spec = parse(source, self.diags)
+        except _TooLarge:
+            self.diags.error(Code.TOO_LARGE, where, f"{shown} is more than {MAX_FILE_BYTES:,} bytes; "
+                                                    f"a spec may be at most {MAX_FILE_BYTES:,} bytes")
         except OSError as err:
             self.diags.error(Code.IO_ERROR, where, f"cannot read {shown}: {err.strerror or err}")
         self.parsed[key] = spec
@@ -174,14 +200,27 @@ class Loader:
             self.diags.error(Code.IMPORT_OUTSIDE, decl.span, f"import \"{raw}\" is an absolute path",
                              help="imports are relative to the importing file")
             return None
-        target = (importer.parent / raw)
-        resolved = target.resolve()
-        if not resolved.is_relative_to(folder):
-            self.diags.error(Code.IMPORT_OUTSIDE, decl.span,
-                             f"import \"{raw}\" leaves the folder being checked ({display_path(folder)})",
-                             help="a spec may only import files inside the folder it is checked in")
+        if not raw.endswith(".nv"):
+            # Only specs are read through an import: a spec cannot make nverify read (and quote
+            # in its errors) some other file of the folder.
+            self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"import \"{raw}\" does not name a spec file",
+                             help="imports name `.nv` files")
             return None
-        if resolved not in self.overlay and not resolved.is_file():
+        target = (importer.parent / raw)
+        try:
+            resolved = target.resolve()
+            if not resolved.is_relative_to(folder):
+                self.diags.error(Code.IMPORT_OUTSIDE, decl.span,
+                                 f"import \"{raw}\" leaves the folder being checked ({display_path(folder)})",
+                                 help="a spec may only import files inside the folder it is checked in")
+                return None
+            found = resolved in self.overlay or resolved.is_file()
+        except (OSError, RuntimeError) as err:  # a name too long, a loop of links (RuntimeError before 3.13)
+            reason = getattr(err, "strerror", None) or ("a loop of symbolic links" if isinstance(err, RuntimeError)
+                                                         else str(err))
+            self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"cannot use import \"{raw}\": {reason}")
+            return None
+        if not found:
             self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"cannot find \"{raw}\" (looked for {display_path(target)})")
             return None
         return target

@@ -2,4 +2,5 @@
 
 from verifier.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process (--jobs, started fresh) imports it
+    main()

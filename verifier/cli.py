@@ -29,7 +29,7 @@ import tempfile  # noqa: E402
 import threading  # noqa: E402
 import traceback  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, NoReturn  # noqa: E402
 
 import click  # noqa: E402
 
@@ -101,20 +101,30 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    # Atomic: a reader never sees half a report.
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    # Atomic: a reader never sees half a report, and a failed write leaves the old one.
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    except OSError as err:
+        _cannot_write(output, err)
     _PENDING.add(tmp)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp, output)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, OSError):
+            _cannot_write(output, err)
         raise
     finally:
         _PENDING.discard(tmp)
+
+
+def _cannot_write(output: Path, err: OSError) -> NoReturn:
+    click.echo(f"nverify: error: cannot write the report to {output}: {err.strerror or err}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 @main.command()
@@ -141,9 +151,12 @@ def _write(text: str, output: Path | None) -> None:
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print per-instrument timings and query counts to standard error.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Check up to N spec files at once, in worker processes (default: the number of cores). "
+                   "The report is the same for every N.")
 def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
           timeout: float, rlimit: int, max_findings: int, smt2_dir: Path | None, output: Path | None,
-          quiet: bool, verbose: bool, debug: bool) -> None:
+          quiet: bool, verbose: bool, debug: bool, jobs: int | None) -> None:
     """Check spec files and folders (the default command).
 
     On a terminal, a progress line shows on standard error while a run lasts
@@ -160,6 +173,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
     from verifier.report.text import summary
 
     options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
+    options.jobs = jobs if jobs is not None else _cores()
     activity = Activity()
     try:
         with watching(activity, show=not quiet):
@@ -195,6 +209,14 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         sys.exit(report.exit_code)
     _write(FORMATS[fmt](report, **kwargs), output)
     sys.exit(report.exit_code)
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 @main.command()

@@ -43,8 +43,82 @@ def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
 _CONNECTIVES = {z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES}
 
 
+# z3py checks and coerces every argument of every call, at two or three calls into Z3 apiece;
+# on a real regime that cost more than solving. The helpers below make the very calls into Z3
+# that the z3py function they replace makes, in the same order, minus the checks. That order
+# matters: Z3 numbers its terms and reuses the numbers of freed ones, its choices depend on the
+# numbering, and the first call that hands out a term releases the previous one it handed out.
+# So each helper first asks Z3 for a sort, as z3py's checks do, before it makes its term.
+
+def substitute(expr: z3.ExprRef, pairs: list[tuple[z3.ExprRef, z3.ExprRef]]) -> z3.ExprRef:
+    """`z3.substitute(expr, *pairs)` (every pair of the same sort)."""
+    ctx = expr.ctx
+    count = len(pairs)
+    if count:
+        z3.Z3_get_sort(ctx.ref(), pairs[0][0].as_ast())
+    sources = (z3.Ast * count)(*(a.as_ast() for a, _ in pairs))
+    targets = (z3.Ast * count)(*(b.as_ast() for _, b in pairs))
+    return z3.z3._to_expr_ref(z3.Z3_substitute(ctx.ref(), expr.as_ast(), count, sources, targets), ctx)
+
+
+def not_(x: z3.BoolRef) -> z3.BoolRef:
+    """`z3.Not(x)`."""
+    ctx = x.ctx
+    z3.Z3_mk_bool_sort(ctx.ref())
+    return z3.BoolRef(z3.Z3_mk_not(ctx.ref(), x.as_ast()), ctx)
+
+
+def _unchecked(function):  # type: ignore[no-untyped-def]
+    """The C function behind a z3core wrapper, without the error check z3py makes after every
+    call (the wrapper itself if this z3 keeps it elsewhere). For calls that cannot fail."""
+    defaults = getattr(function, "__defaults__", None) or ()
+    raw = getattr(defaults[-1], "f", None) if defaults else None
+    return raw if callable(raw) else function
+
+
+_MK_AND = _unchecked(z3.Z3_mk_and)
+_MK_OR = _unchecked(z3.Z3_mk_or)
+_MK_NOT = _unchecked(z3.Z3_mk_not)
+_INC_REF = _unchecked(z3.Z3_inc_ref)
+_DEC_REF = _unchecked(z3.Z3_dec_ref)
+
+
+class Term(z3.BoolRef):
+    """A Boolean term the encoder made: a z3.BoolRef whose reference to the term is taken and
+    released straight in the C library (the same calls z3py makes, without its checks)."""
+
+    def __init__(self, ast: z3.Ast, ctx: z3.Context) -> None:  # noqa: D107
+        self.ast = ast
+        self.ctx = ctx
+        _INC_REF(ctx.ctx, ast)
+
+    def __del__(self) -> None:
+        # As z3.AstRef.__del__: nothing to release once the context (or the interpreter) is gone.
+        if self.ctx.ctx is not None and self.ast is not None and _DEC_REF is not None:
+            _DEC_REF(self.ctx.ctx, self.ast)
+            self.ast = None
+
+
+def const_like(name: str, var: z3.ExprRef) -> z3.ExprRef:
+    """`z3.Const(name, var.sort())`, for a Boolean or integer variable."""
+    ctx = var.ctx
+    sort = z3.Z3_get_sort(ctx.ref(), var.as_ast())
+    made = z3.Z3_mk_const(ctx.ref(), z3.to_symbol(name, ctx), sort)
+    return z3.BoolRef(made, ctx) if isinstance(var, z3.BoolRef) else z3.ArithRef(made, ctx)
+
+
+_READINGS_KEYS: dict[tuple[tuple[str, str | None], ...], tuple[tuple[str, str | None], ...]] = {}
+
+
 def readings_key(readings: Readings) -> tuple[tuple[str, str | None], ...]:
-    return tuple(sorted(readings.items()))
+    # Asked for on every literal and norm lookup: remembered by content (sorting is the cost).
+    items = tuple(readings.items())
+    key = _READINGS_KEYS.get(items)
+    if key is None:
+        if len(_READINGS_KEYS) > 4096:
+            _READINGS_KEYS.clear()
+        key = _READINGS_KEYS[items] = tuple(sorted(items))
+    return key
 
 
 @dataclass
@@ -116,6 +190,19 @@ class Encoder:
             cache[ident] = name
         return name
 
+    def key_name(self, key: object) -> str:
+        """The name of the variable of an atom, quantity or (("term", key)) open term."""
+        names = self.__dict__.get("_key_names")
+        if names is None or names[0] != len(self.by_name):
+            names = self.__dict__["_key_names"] = (len(self.by_name),
+                                                   {k: name for name, (k, _) in self.by_name.items()})
+        return names[1][key]
+
+    def keys_named(self, names: set[str]) -> set[object]:
+        """The keys (atom, quantity, ("term", key)) of the variables with these names."""
+        by_name = self.by_name
+        return {by_name[n][0] for n in names if n in by_name}
+
     def var_of(self, key: object) -> z3.ExprRef:
         """The variable of an atom, quantity or (("term", key)) open term."""
         if key in self.atom_vars:
@@ -180,9 +267,9 @@ class Encoder:
             return conj
         if len(out) == 1:
             return out[0]
-        array = (z3.Ast * len(out))(*(p.as_ast() for p in out))
-        make = z3.Z3_mk_and if conj else z3.Z3_mk_or
-        return z3.BoolRef(make(self.ctx.ref(), len(out), array), self.ctx)
+        array = (z3.Ast * len(out))(*[p.ast for p in out])
+        ctx = self.ctx
+        return Term((_MK_AND if conj else _MK_OR)(ctx.ctx, len(out), array), ctx)
 
     def conj(self, parts: Iterable[bool | z3.BoolRef]) -> z3.BoolRef:
         return self._bool(self._nary(list(parts), True))
@@ -191,40 +278,60 @@ class Encoder:
         return self._bool(self._nary(list(parts), False))
 
     def _not(self, x: bool | z3.BoolRef) -> bool | z3.BoolRef:
-        if isinstance(x, bool):
+        if x is True or x is False:
             return not x
-        return z3.BoolRef(z3.Z3_mk_not(self.ctx.ref(), x.as_ast()), self.ctx)
+        ctx = self.ctx
+        return Term(_MK_NOT(ctx.ctx, x.ast), ctx)
 
+    # One translation per kind of formula, chosen by type (the formula IR has no subclasses).
+    # Each makes the same calls into Z3, in the same order, as the chain of tests it replaced.
     def _f(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        if isinstance(f, F.BoolConst):
-            return f.value
-        if isinstance(f, F.Atom):
-            return self.atom_vars[(f.pred, tuple(self._value(a, env) for a in f.args))]
-        if isinstance(f, F.TermApp):
-            args = tuple(self._value(a, env) for a in f.args)
-            term = self.instrument.terms[f.term]
-            reading = term.reading(readings.get(f.term))
-            if reading is None:
-                return self.open_term((f.term, args))
-            return self._f(reading.body, readings, {p.name: v for p, v in zip(term.params, args)})
-        if isinstance(f, F.Eq):
-            return self._value(f.left, env) == self._value(f.right, env)
-        if isinstance(f, F.Cmp):
-            a, b = self.integer(f.left, env), self.integer(f.right, env)
-            ops = {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}
-            return ops[f.op]
-        if isinstance(f, F.Not):
-            return self._not(self._f(f.operand, readings, env))
-        if isinstance(f, F.And):
-            return self._nary([self._f(o, readings, env) for o in f.operands], True)
-        if isinstance(f, F.Or):
-            return self._nary([self._f(o, readings, env) for o in f.operands], False)
-        if isinstance(f, F.Implies):
-            return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
-        if isinstance(f, F.Exists):
-            return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], False)
-        if isinstance(f, F.Forall):
-            return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], True)
+        return _TRANSLATE[type(f)](self, f, readings, env)
+
+    def _f_const(self, f: F.BoolConst, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return f.value
+
+    def _f_atom(self, f: F.Atom, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]
+                                              for a in f.args]))]
+
+    def _f_term(self, f: F.TermApp, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        args = tuple(self._value(a, env) for a in f.args)
+        term = self.instrument.terms[f.term]
+        reading = term.reading(readings.get(f.term))
+        if reading is None:
+            return self.open_term((f.term, args))
+        return self._f(reading.body, readings, {p.name: v for p, v in zip(term.params, args)})
+
+    def _f_eq(self, f: F.Eq, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self._value(f.left, env) == self._value(f.right, env)
+
+    def _f_cmp(self, f: F.Cmp, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        a, b = self.integer(f.left, env), self.integer(f.right, env)
+        ops = {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}
+        return ops[f.op]
+
+    def _f_not(self, f: F.Not, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self._not(self._f(f.operand, readings, env))
+
+    def _f_and(self, f: F.And, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self._nary([_TRANSLATE[type(o)](self, o, readings, env) for o in f.operands], True)
+
+    def _f_or(self, f: F.Or, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self._nary([_TRANSLATE[type(o)](self, o, readings, env) for o in f.operands], False)
+
+    def _f_implies(self, f: F.Implies, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
+
+    def _f_exists(self, f: F.Exists, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        body, var, translate = f.body, f.var, _TRANSLATE[type(f.body)]
+        return self._nary([translate(self, body, readings, {**env, var: v}) for v in f.domain], False)
+
+    def _f_forall(self, f: F.Forall, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        body, var, translate = f.body, f.var, _TRANSLATE[type(f.body)]
+        return self._nary([translate(self, body, readings, {**env, var: v}) for v in f.domain], True)
+
+    def _f_choice(self, f: F.Choice, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
         if self.fixed_draft is not None:
             label = self.fixed_draft[f.bracket]
             return next(self._f(o, readings, env) for lab, o in f.options if lab == label)
@@ -298,3 +405,11 @@ class Encoder:
             names = frozenset(mentioned([e]))
         self._norm_cache[key] = (e, names)
         return names
+
+
+_TRANSLATE = {
+    F.BoolConst: Encoder._f_const, F.Atom: Encoder._f_atom, F.TermApp: Encoder._f_term, F.Eq: Encoder._f_eq,
+    F.Cmp: Encoder._f_cmp, F.Not: Encoder._f_not, F.And: Encoder._f_and, F.Or: Encoder._f_or,
+    F.Implies: Encoder._f_implies, F.Exists: Encoder._f_exists, F.Forall: Encoder._f_forall,
+    F.Choice: Encoder._f_choice,
+}

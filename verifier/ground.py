@@ -25,7 +25,12 @@ class Vocabulary:
     kind: dict[str, str]             # predicate -> "fact" | "act" | "quantity"
 
     def controlled_by(self, party: str) -> tuple[AtomKey, ...]:
-        return tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)
+        # Asked for per party, guarantee and permission: remembered (the vocabulary never changes).
+        cache = self.__dict__.setdefault("_controlled", {})
+        found = cache.get(party)
+        if found is None:
+            found = cache[party] = tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)
+        return found
 
 
 def estimate_atoms(instrument: Instrument) -> int:

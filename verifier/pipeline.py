@@ -37,6 +37,7 @@ class Options:
     rlimit: int = 0
     smt2_dir: Path | None = None
     max_findings: int = 8
+    jobs: int = 1  # processes that check instruments side by side (1: all in this process)
 
 
 def baseline_readings(instrument: Instrument, requested: list[str]) -> dict[str, str | None]:
@@ -216,8 +217,8 @@ def run(paths: list[Path], options: Options) -> tuple[LoadResult, Report | None]
     report = Report()
     for path in loaded.modules:
         report.files.append(FileResult(path, None, None))
-    for instrument in loaded.instruments:
-        findings, expectations, drafts = check_instrument(instrument, options)
+    for instrument, (findings, expectations, drafts) in zip(loaded.instruments,
+                                                             check_all(loaded.instruments, options)):
         report.files.append(FileResult(instrument.path, instrument.name, instrument.title, drafts))
         report.findings.extend(findings)
         report.expectations.extend(expectations)
@@ -227,4 +228,22 @@ def run(paths: list[Path], options: Options) -> tuple[LoadResult, Report | None]
     return loaded, report
 
 
-__all__ = ["run", "Options", "UsageError", "Mapping"]
+def check_all(instruments: list[Instrument], options: Options) -> list[CheckResult]:
+    """check_instrument for each instrument, in order; with options.jobs > 1, side by side.
+
+    Each instrument is checked with its own Z3 context and session, whichever process
+    does it, so the results are the same as one by one in this process. Instruments are
+    the unit: the checks of one instrument share a session, whose answers depend on every
+    query before them, so they stay together.
+    """
+    jobs = min(options.jobs, len(instruments))
+    if jobs <= 1:
+        return [check_instrument(instrument, options) for instrument in instruments]
+    from verifier import parallel
+
+    return parallel.check_all(instruments, options, jobs)
+
+
+CheckResult = tuple[list[Finding], list[Expectation], tuple[str, ...]]
+
+__all__ = ["run", "Options", "UsageError", "Mapping", "check_all"]

@@ -55,7 +55,9 @@ class Activity:
         with self._lock:
             if event == "session":
                 instrument = session.instrument
-                if self.stats and self.stats[-1].end is None:
+                # One after another, a session's start ends the previous one; a session run
+                # alongside others (`--jobs`, in a worker) ends with its own "done" event.
+                if self.stats and self.stats[-1].end is None and not getattr(session, "concurrent", False):
                     self.stats[-1].end = now
                 stat = InstrumentStat(instrument.name, str(instrument.path), now)
                 self.stats.append(stat)
@@ -64,6 +66,10 @@ class Activity:
                 stat = self._by_session.get(id(session))
                 if stat is not None:
                     stat.queries += 1
+            elif event == "done":
+                stat = self._by_session.get(id(session))
+                if stat is not None and stat.end is None:
+                    stat.end = now
 
     def finish(self) -> None:
         with self._lock:
@@ -84,8 +90,9 @@ class Activity:
             elapsed = self.elapsed()
             if not self.stats:
                 return f"nverify: loading specs \u00b7 {elapsed:.1f} s"
-            current = self.stats[-1]
-            done = len(self.stats) - 1
+            running = [s for s in self.stats if s.end is None]
+            current = running[-1] if running else self.stats[-1]
+            done = len(self.stats) - len(running)
             # What matters first: a narrow terminal cuts the end of the line.
             return (f"nverify: checking {current.name} \u00b7 {elapsed:.1f} s \u00b7 {self.queries:,} queries \u00b7 "
                     f"{done} instrument{'s' if done != 1 else ''} done \u00b7 {current.path}")

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import z3
 
-from verifier.scenario import fixed_situation
+from verifier.encode import substitute
+from verifier.scenario import evaluated, fixed_situation
 from verifier.session import Session
 
 MAX_ROUNDS = 400
@@ -46,7 +47,8 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     # Cone of influence: only the variables the question mentions can matter; the rest
     # would only slow every round down (thousands of atoms in a real regime).
     names = enc.mentioned([inner_formula, *guess])
-    outer_set = {repr(k) for k in outer_keys}
+    # (Keys are typed: no two differ only as True and 1, so they compare as their reprs did.)
+    outer_set = set(outer_keys)
     outer: list[object] = []
     inner_vars: list[z3.ExprRef] = []
     for name in sorted(names):
@@ -54,7 +56,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         if entry is None:
             continue
         key, var = entry
-        if repr(key) in outer_set:
+        if key in outer_set:
             outer.append(key)
         else:
             inner_vars.append(var)
@@ -79,7 +81,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         if not answer.sat:
             return EFResult("unknown", reason=answer.reason, rounds=rounds)
         assert answer.model is not None
-        pairs = [(v, answer.model.eval(v, model_completion=True)) for v in inner_vars]
-        solver.add(z3.Not(z3.substitute(inner_formula, *pairs)) if pairs else z3.Not(inner_formula))
+        pairs = evaluated(answer.model, inner_vars)
+        solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
     return EFResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                     rounds=max_rounds)

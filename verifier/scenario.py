@@ -15,6 +15,7 @@ import z3
 from dsl.evaluate import AtomKey, World
 from verifier.findings import Scenario
 from verifier.ground import format_atom
+from verifier.encode import Encoder
 from verifier.session import Session
 
 
@@ -35,10 +36,11 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
     active = [*session.active(assumptions), *keep_fixed, *enc.background]
     names = enc.mentioned(active)
     opt.add(*active)
-    for var in (*enc.atom_vars.values(), *enc.open_vars.values()):
-        if enc.name_of(var) in names:
+    keys = enc.keys_named(names)
+    for key, var in (*enc.atom_vars.items(), *((("term", k), v) for k, v in enc.open_vars.items())):
+        if key in keys:
             opt.add_soft(z3.Not(var), 1, "atoms")
-    quantities = [v for v in enc.qty_vars.values() if enc.name_of(v) in names]
+    quantities = [v for k, v in enc.qty_vars.items() if k in keys]
     if quantities:
         opt.minimize(z3.Sum(quantities))
     if opt.check() != z3.sat:
@@ -48,23 +50,69 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
     # Only the constants the model assigns can be true or non-zero; the rest are false or 0.
+    # A model of the session's solver assigns every atom and literal, and this runs for every
+    # witness: the model is read through the C library directly, and its constants are told
+    # apart by their declarations, which are the variables' own (one per name and sort).
     enc = session.enc
     atoms, terms = set(), set()
     quantities: dict[AtomKey, int] = {}
-    for decl in model.decls():
-        entry = enc.by_name.get(decl.name())
+    c, m = model.ctx.ref(), model.model
+    decls = _declarations(enc)
+    for i in range(_LIB.Z3_model_get_num_consts(c, m)):
+        decl = _LIB.Z3_model_get_const_decl(c, m, i)
+        entry = decls.get(decl.value)
         if entry is None:
             continue
         key, var = entry
-        value = model[decl]
+        value = _LIB.Z3_model_get_const_interp(c, m, decl)
         if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
-            if z3.is_true(value):
+            if _LIB.Z3_get_bool_value(c, value) == z3.Z3_L_TRUE:
                 terms.add(key[1])
         elif key in enc.qty_vars:
-            quantities[key] = value.as_long()  # type: ignore[attr-defined]
-        elif z3.is_true(value):
+            quantities[key] = int(_LIB.Z3_get_numeral_string(c, value))
+        elif _LIB.Z3_get_bool_value(c, value) == z3.Z3_L_TRUE:
             atoms.add(key)
     return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
+
+
+def _unchecked(function):  # type: ignore[no-untyped-def]
+    """The C function behind a z3core wrapper, without its error check after every call
+    (the wrapper itself if this z3 keeps it elsewhere). Only for reads that cannot fail."""
+    defaults = getattr(function, "__defaults__", None) or ()
+    raw = getattr(defaults[-1], "f", None) if defaults else None
+    return raw if callable(raw) else function
+
+
+class _LIB:  # noqa: N801 - reads of models, straight from the C library
+    Z3_model_get_num_consts = _unchecked(z3.Z3_model_get_num_consts)
+    Z3_model_get_const_decl = _unchecked(z3.Z3_model_get_const_decl)
+    Z3_model_get_const_interp = _unchecked(z3.Z3_model_get_const_interp)
+    Z3_get_bool_value = _unchecked(z3.Z3_get_bool_value)
+    Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
+    Z3_get_app_decl = _unchecked(z3.Z3_get_app_decl)
+    Z3_model_eval = _unchecked(z3.Z3_model_eval)
+
+
+def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:
+    """Declaration (address) -> (key, variable), for every variable of `enc.by_name`.
+
+    The variables live as long as the encoder, so their declarations' addresses are theirs
+    alone; open terms join as they are made. Two constants with one name and sort are one.
+    """
+    cache = enc.__dict__.get("_decls")
+    if cache is None or cache[0] != len(enc.by_name):
+        c = enc.ctx.ref()
+        found = {_LIB.Z3_get_app_decl(c, var.as_ast()).value: (key, var) for key, var in enc.by_name.values()}
+        cache = enc.__dict__["_decls"] = (len(enc.by_name), found)
+    return cache[1]
+
+
+def completed_value(model: z3.ModelRef, var: z3.BoolRef) -> bool:
+    """`z3.is_true(model.eval(var, model_completion=True))`, without z3py's wrappers."""
+    out = (z3.Ast * 1)()
+    if not _LIB.Z3_model_eval(model.ctx.ref(), model.model, var.as_ast(), True, out):
+        raise z3.Z3Exception("failed to evaluate expression in the model")
+    return _LIB.Z3_get_bool_value(model.ctx.ref(), out[0]) == z3.Z3_L_TRUE
 
 
 def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = ()) -> Scenario:
@@ -79,6 +127,23 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
     return Scenario(facts, acts, quantities, terms)
 
 
+def evaluated(model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
+    """`[(v, model.eval(v, model_completion=True)) for v in variables]`, Boolean values made
+    without z3py's checks (the same calls into Z3; the values are Z3's own true and false)."""
+    ctx = model.ctx
+    c, m = ctx.ref(), model.model
+    pairs: list[tuple[z3.ExprRef, z3.ExprRef]] = []
+    for v in variables:
+        if not isinstance(v, z3.BoolRef):
+            pairs.append((v, model.eval(v, model_completion=True)))
+            continue
+        out = (z3.Ast * 1)()  # a fresh cell: the term made below keeps pointing into it
+        if not _LIB.Z3_model_eval(c, m, v.as_ast(), True, out):
+            raise z3.Z3Exception("failed to evaluate expression in the model")
+        pairs.append((v, z3.BoolRef(out[0], ctx)))
+    return pairs
+
+
 def fixed_situation(session: Session, model: z3.ModelRef, keys: Iterable[AtomKey | tuple[str, AtomKey]]) -> list[z3.BoolRef]:
     """Literals fixing the given variables to their values in model (for assumptions)."""
     enc = session.enc
@@ -90,6 +155,13 @@ def fixed_situation(session: Session, model: z3.ModelRef, keys: Iterable[AtomKey
             var = enc.atom_vars[key]  # type: ignore[index]
         else:
             var = enc.qty_vars[key]  # type: ignore[index]
-        value = model.eval(var, model_completion=True)
-        lits.append(session.value_lit(var, z3.is_true(value) if z3.is_bool(var) else value.as_long()))  # type: ignore[attr-defined]
+        if key in enc.qty_vars:
+            # A quantity's value is a numeral Z3 may have to make (and free again): take the
+            # same path as ever, so the solver's terms are made in the same order.
+            value = model.eval(var, model_completion=True)
+            lits.append(session.value_lit(var, value.as_long()))  # type: ignore[attr-defined]
+        else:
+            truth = completed_value(model, var)
+            value = None  # the previous numeral is released here, as before
+            lits.append(session.value_lit(var, truth))
     return lits

@@ -18,14 +18,16 @@ from pathlib import Path
 import z3
 
 from dsl.model import Instrument
-from verifier.encode import Encoder, Readings, readings_key
+from verifier.encode import Encoder, Readings, not_, readings_key
 
 SEED = 0
 
 # Observers see solver activity without taking part in it: the CLI's progress
 # display and its --verbose timings. Events: "session" (a session was made for
-# an instrument) and "query" (a query is about to run). Never called for the
-# answers, so an observer cannot change what a check sees.
+# an instrument) and "query" (a query is about to run); with --jobs, the parent
+# also relays its workers' sessions and queries, and "done" when one ends
+# (verifier.parallel). Never called for the answers, so an observer cannot
+# change what a check sees.
 Observer = Callable[[str, "Session"], None]
 _observers: list[Observer] = []
 
@@ -43,6 +45,14 @@ def observing(observer: Observer) -> Iterator[None]:
 def _notify(event: str, session: Session) -> None:
     for observer in tuple(_observers):
         observer(event, session)
+
+
+_sessions_made = 0
+
+
+def sessions_made() -> int:
+    """How many sessions this process has made (whether Z3 has worked in it)."""
+    return _sessions_made
 
 
 @dataclass(frozen=True)
@@ -82,11 +92,15 @@ class Session:
             self.solver.set("rlimit", limits.rlimit)
         self._lits: dict[tuple[object, ...], z3.BoolRef] = {}
         self._names: dict[str, str] = {}  # literal name -> clause id
+        self._clause_ids: dict[int, str] = {}  # literal (AST id) -> clause id
         self.guarded: dict[str, z3.BoolRef] = {}
+        self._guarded_ids: dict[int, z3.BoolRef] = {}  # literal (AST id) -> the formula it switches on
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # literal name -> the formula it switches on
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self.queries = 0
         self._background_added = False
+        global _sessions_made
+        _sessions_made += 1
         _notify("session", self)
 
     @property
@@ -114,6 +128,7 @@ class Session:
             self._guard(lit, self.norms_of(clause_id, readings, party))
             self._lits[key] = lit
             self._names[name] = clause_id
+            self._clause_ids[lit.get_id()] = clause_id
         return lit
 
     def norms_of(self, clause_id: str, readings: Readings, party: str | None = None) -> z3.BoolRef:
@@ -129,11 +144,12 @@ class Session:
     def value_lit(self, var: z3.ExprRef, value: object) -> z3.BoolRef:
         """A literal fixing a variable's value, usable as an assumption."""
         if z3.is_bool(var):
-            return var if value else z3.Not(var)  # type: ignore[return-value]
-        key = ("value", str(var), value)
+            return var if value else not_(var)  # type: ignore[return-value]
+        name = self.enc.name_of(var)  # a constant's name is how it prints
+        key = ("value", name, value)
         lit = self._lits.get(key)
         if lit is None:
-            lit = z3.Bool(f"{var} = {value}", self.ctx)
+            lit = z3.Bool(f"{name} = {value}", self.ctx)
             self._guard(lit, var == value)
             self._lits[key] = lit
         return lit
@@ -159,18 +175,20 @@ class Session:
     def _guard(self, lit: z3.BoolRef, formula: z3.BoolRef) -> None:
         """Assert `lit -> formula`, remembering the pair for cone-of-influence queries."""
         self.solver.add(z3.Implies(lit, formula))
-        self.guarded[str(lit)] = formula
+        self.guarded[self.enc.name_of(lit)] = formula
+        self._guarded_ids[lit.get_id()] = formula  # lit stays alive in self._lits, so its id is its own
 
     def active(self, assumptions: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
         """The formulas a query with these assumptions switches on (plus the assumptions)."""
+        # Guarded literals are constants, and Z3 shares equal terms: the AST id names one.
         out: list[z3.BoolRef] = []
         for a in assumptions:
-            formula = self.guarded.get(str(a))
+            formula = self._guarded_ids.get(a.get_id())
             out.append(formula if formula is not None else a)
         return out
 
     def clause_of(self, lit: z3.BoolRef) -> str | None:
-        return self._names.get(str(lit))
+        return self._clause_ids.get(lit.get_id())
 
     def _suffix(self, readings: Readings) -> str:
         base = {t: r for t, r in readings.items() if r is not None}
@@ -189,7 +207,7 @@ class Session:
 
     def _check(self, assumptions: Sequence[z3.BoolRef]) -> Outcome:
         try:
-            result = self.solver.check(*assumptions)
+            result = check_assuming(self.solver, assumptions)
         except z3.Z3Exception as err:  # resource limits surface as exceptions in some builds
             return Outcome("unknown", reason=str(err))
         if result == z3.sat:
@@ -242,6 +260,22 @@ class Session:
         tmp.replace(path)
 
 
+def check_assuming(solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> z3.CheckSatResult:
+    """`solver.check(*assumptions)`, without z3py's coercion of every assumption.
+
+    z3py turns each assumption into a Boolean term (two calls into Z3 apiece, which
+    cost more than a query of a small spec); every assumption here is one already.
+    The Boolean sort is still asked for first, as z3py does: that call releases the
+    last term Z3 handed out, and doing it at the same moment keeps Z3's numbering of
+    terms, and so its choices, exactly as they were.
+    """
+    ctx = solver.ctx
+    z3.BoolSort(ctx)
+    count = len(assumptions)
+    array = (z3.Ast * count)(*(a.as_ast() for a in assumptions))
+    return z3.CheckSatResult(z3.Z3_solver_check_assumptions(ctx.ref(), solver.solver, count, array))
+
+
 def minimise_core(session: Session, fixed: Sequence[z3.BoolRef], core: Iterable[z3.BoolRef],
                   candidates: Iterable[z3.BoolRef]) -> tuple[list[z3.BoolRef], bool]:
     """Shrink `core ∩ candidates` by deletion until every member is needed.
@@ -249,20 +283,27 @@ def minimise_core(session: Session, fixed: Sequence[z3.BoolRef], core: Iterable[
     Returns the minimal set and whether minimality was proved (an `unknown`
     answer stops the shrinking and reports the set as not proved minimal).
     """
-    wanted = {str(c) for c in candidates}
-    current = [c for c in core if str(c) in wanted]
+    # Z3 shares equal terms, so a literal's AST id identifies it (as its name did).
+    wanted = {c.get_id() for c in candidates}
+    current = [c for c in core if c.get_id() in wanted]
     i = 0
     while i < len(current):
         trial = current[:i] + current[i + 1:]
         outcome = session.check([*fixed, *trial], "core minimisation")
         if outcome.unsat:
-            kept = {str(c) for c in outcome.core}
-            current = [c for c in trial if str(c) in kept]
+            kept = {c.get_id() for c in outcome.core}
+            current = [c for c in trial if c.get_id() in kept]
             continue
         if outcome.status == "unknown":
             return current, False
         i += 1
     return current, True
+
+
+def among(lits: Iterable[z3.BoolRef], pool: Iterable[z3.BoolRef]) -> list[z3.BoolRef]:
+    """The members of lits that are also in pool (the same terms: Z3 shares equal terms)."""
+    ids = {p.get_id() for p in pool}
+    return [l for l in lits if l.get_id() in ids]
 
 
 def model_values(model: z3.ModelRef, variables: Mapping[object, z3.ExprRef]) -> dict[object, object]:

@@ -13,9 +13,9 @@ of variables is a projection of the world set of φ.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import combinations, product
 
 from dsl import formula as F
 from dsl.model import Clause, Instrument, Modality, Norm, QueryKind
@@ -50,8 +50,15 @@ def drafts(instrument: Instrument) -> list[tuple[str | None, dict[str, str]]]:
     return out
 
 
-def baseline(instrument: Instrument) -> Readings:
-    return {t.name: ("ordinary" if t.reading("ordinary") else None) for t in instrument.terms.values()}
+def baseline(instrument: Instrument, requested: tuple[str, ...] = ()) -> Readings:
+    """`ordinary` where a term has it (else open); `--reading NAME` (or TERM=NAME) replaces it."""
+    out: Readings = {t.name: ("ordinary" if t.reading("ordinary") else None) for t in instrument.terms.values()}
+    for item in requested:
+        term, _, name = item.rpartition("=")
+        for t in instrument.terms.values():
+            if (not term or t.name == term) and t.reading(name) is not None:
+                out[t.name] = name
+    return out
 
 
 def claimants(instrument: Instrument) -> list[str]:
@@ -59,9 +66,9 @@ def claimants(instrument: Instrument) -> list[str]:
     return [p for p in instrument.parties if p in names]
 
 
-def reading_sets(instrument: Instrument) -> list[tuple[str | None, Readings]]:
+def reading_sets(instrument: Instrument, requested: tuple[str, ...] = ()) -> list[tuple[str | None, Readings]]:
     """The baseline (name None), then each claimant's: the baseline with its readings where it has one."""
-    base = baseline(instrument)
+    base = baseline(instrument, requested)
     out: list[tuple[str | None, Readings]] = [(None, base)]
     for q in claimants(instrument):
         claimed = {t: (q if instrument.terms[t].reading(q) else r) for t, r in base.items()}
@@ -281,14 +288,14 @@ class Context:
 
 
 class Oracle:
-    def __init__(self, instrument: Instrument) -> None:
+    def __init__(self, instrument: Instrument, readings: tuple[str, ...] = ()) -> None:
         self.instrument = instrument
-        open_terms = [t for t, r in baseline(instrument).items() if r is None]
+        self.requested = readings  # --reading options
+        open_terms = [t for t, r in baseline(instrument, readings).items() if r is None]
         self.space = Space(instrument, open_terms)
         # Who controls each ground atom of the whole vocabulary (not only the relevant ones).
         self.controller: dict[tuple[str, tuple[F.Value, ...]], str | None] = {}
         self.controls_something: set[str] = set()
-        from itertools import product
         for pred in instrument.predicates.values():
             for args in product(*(instrument.domain(p.type) for p in pred.params)):
                 c = str(args[pred.control]) if pred.control is not None else None
@@ -379,7 +386,7 @@ class Oracle:
 
     def all_answers(self) -> list[Answers]:
         return [self.answers(dn, d, rn, r) for dn, d in drafts(self.instrument)
-                for rn, r in reading_sets(self.instrument)]
+                for rn, r in reading_sets(self.instrument, self.requested)]
 
 
 def terms_used(clause: Clause) -> list[str]:
@@ -416,4 +423,4 @@ def subjects(clause: Clause) -> list[str]:
     return sorted({s for n in clause.norms if n.modality is not Modality.MAY for s in n.subjects})
 
 
-__all__ = ["Oracle", "Answers", "Context", "drafts", "reading_sets", "claimants", "baseline", "Mapping"]
+__all__ = ["Oracle", "Answers", "Context", "drafts", "reading_sets", "claimants", "baseline"]

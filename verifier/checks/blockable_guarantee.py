@@ -27,6 +27,7 @@ from verifier.checks.guarantees import Guarantee, choice_phrase, guarantee_formu
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import EFResult, exists_forall
 from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.session import among
 from dsl.evaluate import Evaluator
 
 
@@ -60,7 +61,8 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], o
 
 
 def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Finding | None:
-    controlled = [k for k in ctx.vocab.controlled_by(b) if ctx.enc.name_of(ctx.enc.var_of(k)) in names]
+    named = ctx.enc.keys_named(names)
+    controlled = [k for k in ctx.vocab.controlled_by(b) if k in named]
     if not controlled:
         return None
     # E caused by b alone: every atom b does not control set false in E.
@@ -80,7 +82,7 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
         return ctx.unknown(f"whether {b} can block {g.norm.clause}", result.reason, [ctx.clause_ref(g.norm.clause)])
     if result.status != "found":
         return None
-    choice = [l for l in result.core if any(l.eq(o) for o in result.outer_lits)]
+    choice = among(result.core, result.outer_lits)
     shown = [*ctx.fixed(), g.event_lit, *choice]
     if own:
         # Show the gravest case as found: the blocker's own attack is the event.

@@ -34,6 +34,7 @@ from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.session import among
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -60,8 +61,8 @@ def run(ctx: CheckContext) -> list[Finding]:
                 for b in ctx.instrument.parties:
                     if b == subject:
                         continue
-                    controlled = [k for k in ctx.vocab.controlled_by(b)
-                                  if ctx.enc.name_of(ctx.enc.var_of(k)) in names]
+                    named = ctx.enc.keys_named(names)
+                    controlled = [k for k in ctx.vocab.controlled_by(b) if k in named]
                     if not controlled:
                         continue
                     finding = _veto(ctx, norm, subject, b, usable, controlled)
@@ -120,7 +121,7 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     assert result.guess is not None
     k = next(i for i, p in enumerate(picks) if z3.is_true(result.guess.eval(p, model_completion=True)))
     key = usable[k][0]
-    choice = [l for l in result.core if any(l.eq(o) for o in result.outer_lits)]
+    choice = among(result.core, result.outer_lits)
     model = minimal_model(session, [*ctx.fixed(), *choice])
     scenario = scenario_of(session, world_of(session, model, ctx.draft)) if model is not None else None
     permission = ctx.instrument.clause(norm.clause)

@@ -30,7 +30,7 @@ from verifier.explain import clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.scenario import minimal_model, scenario_of, world_of
-from verifier.session import minimise_core
+from verifier.session import among, minimise_core
 
 MAX_SEARCHES = 40
 
@@ -110,7 +110,7 @@ def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | Non
     core, minimal = minimise_core(session, [*ctx.fixed(), *result.outer_lits], result.core, lits)
     # Which parts of the situation force the dilemma for this minimal clause set.
     again = session.check([*ctx.fixed(), *core, *result.outer_lits], "conflict: situation core")
-    situation = [l for l in again.core if any(l.eq(o) for o in result.outer_lits)] if again.unsat \
+    situation = among(again.core, result.outer_lits) if again.unsat \
         else list(result.outer_lits)
     names = [session.clause_of(l) for l in core]
     return Dilemma([n for n in names if n is not None], situation, minimal)

@@ -9,7 +9,7 @@ import z3
 
 from dsl.evaluate import World, breaches, permitted_instances
 from dsl.model import Clause, Instrument, Modality, Norm
-from verifier.encode import Encoder, Readings
+from verifier.encode import Encoder, Readings, readings_key
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity
 from verifier.ground import Vocabulary
 from verifier.session import Session
@@ -48,15 +48,30 @@ class CheckContext:
         ones of the baseline (Z3 shares identical terms), so its answer is already known."""
         if self.baseline is None:
             return False
-        return all(a.eq(b) for a, b in zip(build(self.readings), build(self.baseline)))
+        # The same term is the same node: comparing the pointers is what `eq` does, in Python.
+        return all(a.ast.value == b.ast.value for a, b in zip(build(self.readings), build(self.baseline)))
 
     def comp(self, party: str, readings: Readings) -> list[z3.BoolRef]:
         """The party's norms, clause by clause, and the assumptions, under readings."""
-        return [self.enc.assumptions(readings),
-                *(self.session.norms_of(c.id, readings, party) for c in self.clauses_of(party))]
+        # Asked for per permission: remembered once made (the session keeps every formula).
+        cache = self.__dict__.setdefault("_comp_cache", {})
+        key = (party, readings_key(readings))
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = [self.enc.assumptions(readings),
+                                  *(self.session.norms_of(c.id, readings, party) for c in self.clauses_of(party))]
+        return list(found)
 
     def clauses_of(self, party: str | None = None, *, constraining: bool = True) -> list[Clause]:
         """Clauses with norms (obligations or prohibitions when `constraining`) addressed to party."""
+        # Asked for per permission, pretext and party: remembered for this context.
+        cache = self.__dict__.setdefault("_clauses_cache", {})
+        found = cache.get((party, constraining))
+        if found is None:
+            found = cache[(party, constraining)] = self._clauses_of(party, constraining)
+        return list(found)
+
+    def _clauses_of(self, party: str | None, constraining: bool) -> list[Clause]:
         out = []
         for c in self.instrument.clauses:
             for n in c.norms:

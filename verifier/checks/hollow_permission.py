@@ -31,11 +31,12 @@ import z3
 from dsl.evaluate import AtomKey, bindings
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
+from verifier.encode import Encoder, const_like, substitute
 from verifier.explain import act_phrase, formula_text, clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.scenario import minimal_model, scenario_of, world_of
-from verifier.session import minimise_core
+from verifier.session import among, minimise_core
 
 MAX_INSTANCES = 64
 
@@ -140,10 +141,11 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     # The situation must let the party do the chosen act (with one choice of what it controls)
     # and comply (with another): otherwise no clause is what blocks the act. The second choice
     # is a copy of the party's variables, used in the guess only.
-    copies = [(var, _copy(var)) for key, var in enc.situation_vars(set()) if key in controlled]
+    copies = [(var, _copy(enc, var)) for key, var in enc.situation_vars(set())
+              if key in controlled]
     doable = z3.And(world, *draft, chosen_exercise)
     if copies:
-        doable = z3.substitute(doable, *copies)
+        doable = substitute(doable, copies)
     result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp,
                                            doable],
                            outer_keys=outer, inner_formula=z3.And(world, *draft, chosen_exercise, comp),
@@ -158,15 +160,15 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     base = [*fixed, cond_lit, uses[k], *result.outer_lits]
     core, minimal = minimise_core(session, base, result.core, lits)
     again = session.check([*base, *core], "hollow-permission: situation core")
-    situation = [l for l in again.core if any(l.eq(o) for o in result.outer_lits)] if again.unsat \
+    situation = among(again.core, result.outer_lits) if again.unsat \
         else list(result.outer_lits)
     return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, uses[k], *situation], clauses, minimal,
                     always=False)
 
 
-def _copy(var: z3.ExprRef) -> z3.ExprRef:
+def _copy(enc: Encoder, var: z3.ExprRef) -> z3.ExprRef:
     """A fresh variable of the same sort, for the party's other choice in a guess."""
-    return z3.Const(f"{var} (doing the act)", var.sort())
+    return const_like(f"{enc.name_of(var)} (doing the act)", var)
 
 
 def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[z3.BoolRef],

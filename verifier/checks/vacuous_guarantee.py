@@ -25,7 +25,7 @@ from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase, guarantee_formulas, guarantees
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.scenario import minimal_model, scenario_of, world_of
-from verifier.session import minimise_core
+from verifier.session import among, minimise_core
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -55,7 +55,7 @@ def run(ctx: CheckContext) -> list[Finding]:
             continue
         if result.status != "found":
             continue
-        circumstance = [l for l in result.core if any(l.eq(o) for o in result.outer_lits)]
+        circumstance = among(result.core, result.outer_lits)
         model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance])
         scenario = scenario_of(ctx.session, world_of(ctx.session, model, ctx.draft)) if model is not None else None
         how = choice_phrase(circumstance)

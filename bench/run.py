@@ -1,0 +1,441 @@
+"""nverify's benchmark: parse throughput, time per check, growth with clause count, overhead.
+
+    .venv/bin/python bench/run.py                 # the default sizes, writes bench/RESULTS.md
+    .venv/bin/python bench/run.py --sizes 10,100  # a quick look (RESULTS.md is written too)
+    .venv/bin/python bench/run.py --no-write      # print only
+
+Not part of the test suite: timings depend on the machine. For each size N
+the synthetic instrument of bench/gen.py (N clauses, 6 parties, N/25 vague
+terms, N/20 brackets) is generated and
+
+* parsed on its own (best of several runs): lines per second;
+* loaded and checked in this process, with timers around the encoder, every
+  solver query (`Session.check`, which is what `--emit-smt2` writes), every
+  other solver call (witness minimisation, the guess solver of exists-forall
+  searches, the map solver of contradictions) and each check;
+* replayed by the `z3` binary: every `Session.check` query, in order, in one
+  incremental SMT-LIB script (the session's assertions as they are added, and
+  `(check-sat-assuming ...)` for each query, with the session's options); the
+  ratio of nverify's total time to the binary's is nverify's overhead on the
+  solver work it asks for. For the smaller sizes the per-query files that
+  `nverify --emit-smt2` writes are also replayed one `z3` process each (each
+  file restates every assertion, which is why that does not scale).
+
+Growth is the exponent b of a least-squares fit time ~ a * N^b over the sizes
+from 100 clauses up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import z3  # noqa: E402
+
+from bench.gen import defaults, generate  # noqa: E402
+
+DEFAULT_SIZES = (10, 20, 50, 100, 200, 500, 1000, 2000)
+EMIT_MAX = 100  # per-query --emit-smt2 files are replayed up to this size (each restates everything)
+Z3_BIN = ROOT / ".venv" / "bin" / "z3"
+
+
+# ---- timers -------------------------------------------------------------------------
+
+@dataclass
+class Timers:
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    depth: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def wrap(self, name: str, fn: Callable) -> Callable:  # type: ignore[type-arg]
+        """fn, timed under name (outermost calls only, so recursion is not counted twice)."""
+        def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.depth[name]:
+                return fn(*args, **kwargs)
+            self.depth[name] += 1
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - start
+                self.counts[name] += 1
+                self.depth[name] -= 1
+        timed.__wrapped__ = fn  # type: ignore[attr-defined]
+        return timed
+
+
+@contextmanager
+def patched(obj: object, attr: str, value: object) -> Iterator[None]:
+    old = getattr(obj, attr)
+    setattr(obj, attr, value)
+    try:
+        yield
+    finally:
+        setattr(obj, attr, old)
+
+
+class Replay:
+    """Records the session's queries; `script` then lays out one incremental SMT-LIB script.
+
+    Every assertion of the session (in order), with each query's
+    `(check-sat-assuming ...)` placed after the assertions made before it.
+    """
+
+    def __init__(self) -> None:
+        self.asserted = 0
+        self.queries: list[tuple[int, str, str]] = []  # (assertions so far, assumptions, answer)
+        self.solver: z3.Solver | None = None
+
+    def guard(self) -> None:
+        self.asserted += 1
+
+    def query(self, solver: z3.Solver, assumptions: list[z3.BoolRef], answer: str) -> None:
+        self.solver = solver
+        ctx = solver.ctx.ref()
+        text = " ".join(z3.Z3_ast_to_string(ctx, a.as_ast()) for a in assumptions)
+        self.queries.append((self.asserted, text, answer))
+
+    def script(self) -> str:
+        assert self.solver is not None
+        forms = top_level_forms(self.solver.sexpr())
+        decls = [f for f in forms if not f.startswith("(assert")]
+        asserts = [f for f in forms if f.startswith("(assert")]
+        assert len(asserts) == self.asserted, (len(asserts), self.asserted)
+        lines = ["(set-option :random-seed 0)", "(set-option :produce-unsat-cores true)",
+                 "(set-option :smt.core.minimize true)", *decls]
+        done = 0
+        for count, assumptions, answer in self.queries:
+            lines.extend(asserts[done:count])
+            done = count
+            lines.append(f"(check-sat-assuming ({assumptions}))")
+            if answer == "unsat":
+                lines.append("(get-unsat-core)")
+        return "\n".join(lines) + "\n"
+
+    @property
+    def answers(self) -> list[str]:
+        return [a for _, _, a in self.queries]
+
+
+def top_level_forms(text: str) -> list[str]:
+    """The top-level s-expressions of an SMT-LIB text (|quoted| symbols and strings respected)."""
+    forms: list[str] = []
+    depth, start, i, n = 0, 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "|":
+            i = text.index("|", i + 1)
+        elif ch == '"':
+            i += 1
+            while True:
+                i = text.index('"', i)
+                if i + 1 < n and text[i + 1] == '"':
+                    i += 2
+                    continue
+                break
+        elif ch == ";":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif ch == "(":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                forms.append(text[start:i + 1])
+        i += 1
+    return forms
+
+
+# ---- one size -----------------------------------------------------------------------
+
+@dataclass
+class Row:
+    n: int
+    parties: int
+    terms: int
+    brackets: int
+    lines: int
+    parse_s: float
+    load_s: float
+    check_s: float
+    total_s: float
+    queries: int
+    query_s: float
+    other_solver_s: float
+    encode_s: float
+    checks: dict[str, float]
+    findings: int
+    cli_s: float | None = None
+    z3_replay_s: float | None = None
+    z3_files_s: float | None = None
+    z3_files: int | None = None
+    replay_agrees: bool | None = None
+
+
+CHECK_NAMES = ("contradiction", "conflict", "hollow_permission", "blocked_permission", "pretext",
+               "blockable_guarantee", "vacuous_guarantee", "properties")
+
+
+def parse_time(text: str, path: str) -> float:
+    from dsl.diagnostics import Diagnostics
+    from dsl.parser import parse
+    from dsl.source import SourceFile
+
+    source = SourceFile.of(path, text)
+    parse(source, Diagnostics())  # warm: grammar built, caches filled
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        spec = parse(source, Diagnostics())
+        best = min(best, time.perf_counter() - start)
+        assert spec is not None
+    return best
+
+
+def measure(n: int, folder: Path, replay: bool) -> Row:
+    import verifier.checks as checks_pkg
+    import verifier.pipeline as pipeline
+    from dsl import load
+    from verifier.encode import Encoder
+
+    p, k, r = defaults(n)
+    text = generate(n)
+    path = folder / f"synthetic_{n}.nv"
+    path.write_text(text, encoding="utf-8")
+    lines = text.count("\n")
+    parse_s = parse_time(text, str(path))
+
+    timers = Timers()
+    start = time.perf_counter()
+    loaded = load([path])
+    load_s = time.perf_counter() - start
+    assert not loaded.diagnostics.has_errors(), [d.message for d in loaded.diagnostics.sorted()]
+    instrument = loaded.instruments[0]
+
+    from verifier.session import Session
+
+    # Solver calls outside the session: z3.Solver.check (guess and map solvers) and Optimize.check.
+    # Session.check's own z3.Solver.check is counted under "query" and taken out of "solver".
+    wrapped_checks = tuple(timers.wrap(name, fn) for name, fn in zip(CHECK_NAMES, checks_pkg.CHECKS))
+    with patched(Session, "_check", timers.wrap("query", Session._check)), \
+            patched(z3.Solver, "check", timers.wrap("solver", z3.Solver.check)), \
+            patched(z3.Optimize, "check", timers.wrap("optimize", z3.Optimize.check)), \
+            patched(Encoder, "norm", timers.wrap("encode", Encoder.norm)), \
+            patched(Encoder, "formula", timers.wrap("encode", Encoder.formula)), \
+            patched(Encoder, "assumptions", timers.wrap("encode", Encoder.assumptions)), \
+            patched(pipeline, "CHECKS", wrapped_checks), \
+            patched(pipeline, "pretext_run", wrapped_checks[CHECK_NAMES.index("pretext")]), \
+            patched(pipeline, "run_properties", timers.wrap("properties", pipeline.run_properties)):
+        start = time.perf_counter()
+        findings, _, _ = pipeline.check_instrument(instrument, pipeline.Options())
+        check_s = time.perf_counter() - start
+    query_s = timers.seconds["query"]
+    other = timers.seconds["solver"] - query_s + timers.seconds["optimize"]
+    row = Row(n, p, k, r, lines, parse_s, load_s, check_s, load_s + check_s, timers.counts["query"], query_s,
+              other, timers.seconds["encode"], {c: timers.seconds[c] for c in CHECK_NAMES}, len(findings))
+    if replay:
+        script = folder / f"synthetic_{n}.replay.smt2"
+        rec = record(instrument)
+        script.write_text(rec.script(), encoding="utf-8")
+        row.cli_s = cli_time(path)
+        row.z3_replay_s, answers = z3_time([script])
+        got = [a for a in answers if a in ("sat", "unsat", "unknown")]
+        row.replay_agrees = got == rec.answers and len(rec.answers) == row.queries
+        if n <= EMIT_MAX:
+            row.z3_files_s, row.z3_files = emitted_time(path, folder / f"smt2_{n}")
+    return row
+
+
+def record(instrument: object) -> Replay:
+    """Check the instrument again (untimed), recording every session query for the z3 replay."""
+    import verifier.pipeline as pipeline
+    from verifier.session import Session
+
+    rec = Replay()
+    original_check, original_guard = Session._check, Session._guard
+
+    def check(self, assumptions):  # type: ignore[no-untyped-def]
+        outcome = original_check(self, assumptions)
+        rec.query(self.solver, list(assumptions), outcome.status)
+        return outcome
+
+    def guard(self, lit, formula):  # type: ignore[no-untyped-def]
+        rec.guard()
+        return original_guard(self, lit, formula)
+
+    with patched(Session, "_check", check), patched(Session, "_guard", guard):
+        pipeline.check_instrument(instrument, pipeline.Options())  # type: ignore[arg-type]
+    return rec
+
+
+def cli_time(path: Path) -> float:
+    """nverify on the file, as a user runs it (a fresh process, one job)."""
+    start = time.perf_counter()
+    subprocess.run([str(ROOT / ".venv" / "bin" / "nverify"), "--jobs", "1", "-q", str(path)],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def z3_time(scripts: list[Path]) -> tuple[float, list[str]]:
+    total = 0.0
+    out: list[str] = []
+    for script in scripts:
+        start = time.perf_counter()
+        done = subprocess.run([str(Z3_BIN), str(script)], capture_output=True, text=True, check=False)
+        total += time.perf_counter() - start
+        out.extend(line.strip() for line in done.stdout.splitlines())
+    return total, out
+
+
+def emitted_time(path: Path, folder: Path) -> tuple[float, int]:
+    """`nverify --emit-smt2`, then `z3` on each file written (one process per query)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    subprocess.run([str(ROOT / ".venv" / "bin" / "nverify"), "--jobs", "1", "-q", "--emit-smt2", str(folder),
+                    str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    files = sorted(folder.glob("*.smt2"))
+    seconds, _ = z3_time(files)
+    return seconds, len(files)
+
+
+# ---- report -------------------------------------------------------------------------
+
+def fit(points: list[tuple[int, float]]) -> float | None:
+    """Exponent b of time ~ a * N^b (least squares on logs)."""
+    pts = [(math.log(n), math.log(t)) for n, t in points if t > 0]
+    if len(pts) < 2:
+        return None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    if sxx == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in pts) / sxx
+
+
+def fmt(x: float | None, digits: int = 2) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def report(rows: list[Row]) -> str:
+    out: list[str] = []
+    w = out.append
+    w("| N | lines | parse ms | lines/s | load s | encode s | queries | query s | other solver s | check s "
+      "| total s | ms/clause | findings |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        w(f"| {r.n} | {r.lines} | {r.parse_s * 1000:.1f} | {r.lines / r.parse_s:,.0f} | {r.load_s:.2f} "
+          f"| {r.encode_s:.2f} | {r.queries} | {r.query_s:.2f} | {r.other_solver_s:.2f} | {r.check_s:.2f} "
+          f"| {r.total_s:.2f} | {r.total_s / r.n * 1000:.1f} | {r.findings} |")
+    w("")
+    w("Time per check (seconds, all drafts and reading sets; `properties` is assert/scenario):")
+    w("")
+    w("| N | " + " | ".join(CHECK_NAMES) + " |")
+    w("|---:|" + "---:|" * len(CHECK_NAMES))
+    for r in rows:
+        w(f"| {r.n} | " + " | ".join(f"{r.checks[c]:.2f}" for c in CHECK_NAMES) + " |")
+    w("")
+    big = [r for r in rows if r.n >= 100] or rows
+    w("Growth, time ~ N^b over N >= 100:")
+    w("")
+    series = {
+        "total": [(r.n, r.total_s) for r in big],
+        "parse": [(r.n, r.parse_s) for r in big],
+        "encode": [(r.n, r.encode_s) for r in big],
+        "solver queries (Session.check)": [(r.n, r.query_s) for r in big],
+        "consistency (contradiction + conflict)": [(r.n, r.checks["contradiction"] + r.checks["conflict"])
+                                                   for r in big],
+        "pretext": [(r.n, r.checks["pretext"]) for r in big],
+        "hollow permission": [(r.n, r.checks["hollow_permission"]) for r in big],
+    }
+    w("| series | b |")
+    w("|---|---:|")
+    for name, pts in series.items():
+        w(f"| {name} | {fmt(fit(pts))} |")
+    w("")
+    replayed = [r for r in rows if r.z3_replay_s is not None]
+    if replayed:
+        w("Overhead against the solver: nverify's wall time for the file (`nverify --jobs 1 -q FILE`, a fresh "
+          "process) against the `z3` binary replaying the same `Session.check` queries in one incremental "
+          "script (and, up to N = %d, against `z3` run once per file that `--emit-smt2` writes):" % EMIT_MAX)
+        w("")
+        w("| N | queries | nverify s | z3 replay s | ratio | replay answers agree | --emit-smt2 files "
+          "| z3 per file s | ratio |")
+        w("|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+        for r in replayed:
+            ratio = r.cli_s / r.z3_replay_s if r.cli_s and r.z3_replay_s else None
+            ratio2 = r.cli_s / r.z3_files_s if r.cli_s and r.z3_files_s else None
+            w(f"| {r.n} | {r.queries} | {fmt(r.cli_s)} | {fmt(r.z3_replay_s)} | {fmt(ratio)} "
+              f"| {'yes' if r.replay_agrees else 'no'} | {r.z3_files if r.z3_files is not None else '–'} "
+              f"| {fmt(r.z3_files_s)} | {fmt(ratio2)} |")
+        w("")
+    return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{cpu}, {os.cpu_count()} cores; Python {platform.python_version()}; "
+            f"z3 {z3.get_version_string()}; {time.strftime('%Y-%m-%d')}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
+                        help="clause counts, comma-separated (default: %(default)s)")
+    parser.add_argument("--replay-max", type=int, default=2000,
+                        help="replay with the z3 binary up to this size (default: %(default)s)")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument("--keep", type=Path, default=None, help="keep the generated files in this folder")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="nverify-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    try:
+        for n in sizes:
+            row = measure(n, folder, replay=n <= args.replay_max)
+            rows.append(row)
+            print(f"N={n}: {row.total_s:.2f} s total, {row.queries} queries, parse {row.lines / row.parse_s:,.0f} "
+                  f"lines/s" + (f", nverify {row.cli_s:.2f} s vs z3 {row.z3_replay_s:.2f} s"
+                                if row.z3_replay_s is not None else ""), file=sys.stderr, flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    text = report(rows)
+    print(text)
+    if not args.no_write:
+        (ROOT / "bench" / "RESULTS.md").write_text(results_page(text, sizes), encoding="utf-8")
+
+
+def results_page(table: str, sizes: list[int]) -> str:
+    return (f"# Benchmark results\n\nMeasured by `make bench` (`.venv/bin/python bench/run.py --sizes "
+            f"{','.join(map(str, sizes))}`) on {machine()}.\n\n{table}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""`--jobs N`: instruments checked in worker processes give the very report of one process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.golden import ROOT, normalise, run_cli
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m verifier ARGS` in a fresh process (workers are forked there, as on the command line)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "verifier", *args], capture_output=True, text=True,
+                          cwd=ROOT, env=env, timeout=600)
+
+
+@pytest.mark.parametrize("folder", ["examples", "specs"])
+def test_jobs_2_gives_the_report_of_jobs_1(folder: str, in_root: None) -> None:
+    one = run_cli(["--jobs", "1", "--format", "json", folder])
+    two = cli("--jobs", "2", "--format", "json", folder)
+    assert one.exit_code in (0, 1), one.output
+    assert (two.returncode, normalise(two.stdout)) == (one.exit_code, one.stdout)
+
+
+def test_workers_started_fresh_give_the_same_report(in_root: None) -> None:
+    # This process has run the solver already (other tests): workers are spawned, not forked.
+    run_cli(["--jobs", "1", "-q", "examples/01_parties_and_acts.nv"])
+    one = run_cli(["--jobs", "1", "--format", "json", "examples"])
+    three = run_cli(["--jobs", "3", "--format", "json", "examples"])
+    assert (three.exit_code, three.stdout) == (one.exit_code, one.stdout)
+
+
+def test_an_error_in_a_worker_is_reported_as_in_one_process(tmp_path: Path, in_root: None) -> None:
+    fine = 'party a;\nact go(actor: party);\nclause c "C" { a must not go; }\n'
+    values = ", ".join(f"v{i}" for i in range(60))
+    huge = f"party a;\nenum e = {{{values}}};\nact go(actor: party, x: e, y: e, z: e);\n" \
+           'clause c "C" { a must not go; }\n'
+    (tmp_path / "a.nv").write_text(fine, encoding="utf-8")
+    (tmp_path / "b.nv").write_text(huge, encoding="utf-8")  # too many atoms: a usage error, exit 2
+    (tmp_path / "c.nv").write_text(fine, encoding="utf-8")
+    one = run_cli(["--jobs", "1", str(tmp_path)])
+    two = cli("--jobs", "2", str(tmp_path))
+    assert one.exit_code == 2 and "grounds to about" in one.stderr
+    assert (two.returncode, normalise(two.stdout), normalise(two.stderr)) == (one.exit_code, one.stdout, one.stderr)

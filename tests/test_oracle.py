@@ -1,0 +1,181 @@
+"""The oracle itself: its world sets agree with dsl.evaluate, and it answers known cases right.
+
+The oracle (tests/oracle) is only worth trusting if it is right on its own:
+its bit-set evaluation is compared world by world with the plain evaluator,
+and each check is tried on a small spec whose answer is known by hand.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dsl.evaluate import Evaluator as PlainEvaluator
+from dsl.evaluate import breaches
+from tests.oracle.compare import load_text
+from tests.oracle.gen import RandomChooser, generate
+from tests.oracle.oracle import Oracle, drafts, reading_sets
+from tests.oracle.space import Unsupported
+
+
+def _oracle(text: str) -> Oracle:
+    instrument, errors = load_text(text)
+    assert instrument is not None, errors
+    return Oracle(instrument)
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_world_sets_agree_with_the_plain_evaluator(seed: int) -> None:
+    """For random worlds: assumptions and every party's compliance with every clause."""
+    oracle = _oracle(generate(RandomChooser(seed)))
+    inst, sp = oracle.instrument, oracle.space
+    rng = random.Random(seed)
+    for _, draft in drafts(inst):
+        for _, readings in reading_sets(inst):
+            cx = oracle.context(draft, readings)
+            for w in (rng.randrange(sp.size) for _ in range(12)):
+                world = sp.world(w, draft)
+                plain = PlainEvaluator(inst, world, readings)
+                assert sp.member(cx.A, w) == all(plain.holds(a) for a in inst.assumptions)
+                for c in inst.clauses:
+                    for p in inst.parties:
+                        broken = {b.norm.clause for b in breaches(inst, world, readings, p)}
+                        assert sp.member(cx.norm_of(c.id, p), w) == (c.id not in broken), (c.id, p, world)
+
+
+def test_quantity_representatives_cover_every_region() -> None:
+    oracle = _oracle('instrument r "R"; party pa; quantity q(p: party) controlled by p; act a(actor: party);\n'
+                     'clause c "C" { limit q(pa) <= 5; pa must not a when q(pa) + 2 > 3; }\n')
+    (var,) = [v for v in oracle.space.vars if v.kind == "quantity"]
+    values = set(var.values)  # type: ignore[arg-type]
+    assert {0, 1, 2, 5, 6} <= values  # both sides of q <= 5 and of q > 1
+
+
+KNOWN = {
+    "contradiction": """
+        instrument k "K"; party pa; act a(actor: party); act b(actor: party);
+        clause c1 "1" { pa must a; }
+        clause c2 "2" { pa must not a; }
+        clause c3 "3" { pa must b; }
+        clause c4 "4" { pa must not b; }
+    """,
+    "conflict": """
+        instrument k "K"; party pa, pb; fact war(); act a(actor: party);
+        clause c1 "1" { pa must a when war; }
+        clause c2 "2" { pa must not a when war; }
+    """,
+    "hollow": """
+        instrument k "K"; party pa, pb; fact war(); act a(actor: party); act b(actor: party);
+        clause c1 "1" { pa may a; pa may b; }
+        clause c2 "2" { pa must not a; pa must not b when war; }
+    """,
+    "veto": """
+        instrument k "K"; party pa, pb; fact consents(g: party) controlled by g; act a(actor: party);
+        clause c1 "1" { pa may a when consents(pb); }
+        clause c2 "2" { pa must not a unless consents(pb); }
+    """,
+    "pretext": """
+        instrument k "K"; party ua, ru; enum kind = {alliance, training}; act conclude(actor: party, k: kind);
+        term harms(k: kind) { reading ordinary: k == alliance; reading ru: k in {alliance, training}; }
+        clause c1 "1" { ua must not conclude where harms(k); }
+    """,
+    "guarantee": """
+        instrument k "K"; party ua, ru, us; enum area = {main, crimea};
+        fact attack(by: party, area: area) controlled by by; fact agrees(g: party) controlled by g;
+        act assist(actor: party, to: party);
+        clause g1 "5" { us must assist(to: ua) when exists a in area: (attack(by: ru, area: a) and a != crimea)
+                        and agrees(ru) protects ua against attack(by: ru); }
+    """,
+}
+
+
+def _answers(name: str):  # type: ignore[no-untyped-def]
+    return _answers_of(KNOWN[name])
+
+
+def test_known_contradiction() -> None:
+    ans = _answers("contradiction")
+    assert ans.contradiction and ans.muses == {frozenset({"c1", "c2"}), frozenset({"c3", "c4"})}
+
+
+def test_known_conflict() -> None:
+    ans = _answers("conflict")
+    assert not ans.contradiction
+    assert ans.dilemmas == {"pa": {frozenset({"c1", "c2"})}}
+
+
+def test_known_hollow_permissions() -> None:
+    ans = _answers("hollow")
+    assert ans.hollow[("c1", 0, "pa")] == (True, True)    # `a` is always forbidden
+    assert ans.hollow[("c1", 1, "pa")] == (False, True)   # `b` only in war
+
+
+def test_known_veto() -> None:
+    ans = _answers("veto")
+    assert ans.vetoed[("c1", 0, "pa", "pb")] is True
+    assert ans.hollow[("c1", 0, "pa")] == (False, False)  # pa itself decides nothing that blocks it
+
+
+def test_known_pretext() -> None:
+    ans = _answers("pretext")
+    assert ans.pretext == {("ru", "c1", "harms", "ua"): True}
+    assert ans.pretext_any == {("ru", "ua"): True}
+
+
+def test_known_guarantee() -> None:
+    ans = _answers("guarantee")
+    assert ans.blockable[("g1", 0, "ru")] == (True, True)    # ru attacks and withholds its agreement
+    assert ans.blockable[("g1", 0, "us")] == (False, False)
+    assert ans.vacuous[("g1", 0)] == (False, False)            # the area is ru's choice, not a circumstance
+
+
+def test_permissions_only_when_the_act_can_be_done() -> None:
+    """A permission whose act the situation rules out is not hollow: no clause blocks it."""
+    ans = _answers_of("""
+        instrument k "K"; party pa, pb; fact f(); act a(actor: party);
+        assume not a(pa);
+        clause c1 "1" { pa may a; }
+        clause c2 "2" { pa must not a when f; }
+    """)
+    assert ans.hollow[("c1", 0, "pa")] == (False, False)
+
+
+def _answers_of(text: str):  # type: ignore[no-untyped-def]
+    """The baseline answers (the only draft: these specs have no brackets)."""
+    (ans,) = [a for a in _oracle(text).all_answers() if a.reading_name is None]
+    return ans
+
+
+def test_the_oracle_refuses_what_it_cannot_decide() -> None:
+    instrument, _ = load_text('instrument r "R"; party pa, pb; quantity q(p: party) controlled by p;\n'
+                              'act a(actor: party); clause c "C" { pa must not a when q(pa) <= q(pb); }\n')
+    assert instrument is not None
+    with pytest.raises(Unsupported):
+        Oracle(instrument)
+
+
+def test_the_generator_writes_specs_that_load() -> None:
+    for seed in range(60):
+        text = generate(RandomChooser(seed))
+        instrument, errors = load_text(text)
+        assert instrument is not None, f"seed {seed}:\n{text}\n{errors}"
+        assert instrument.clauses
+
+
+def test_the_oracle_shares_no_code_with_the_verifier() -> None:
+    """tests/oracle/{space,oracle,gen}.py import neither z3 nor verifier (compare.py runs nverify)."""
+    import ast
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "oracle"
+    for name in ("space.py", "oracle.py", "gen.py"):
+        tree = ast.parse((folder / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            assert not any(m.split(".")[0] in ("z3", "verifier") for m in modules), f"{name}:{node.lineno}"

@@ -1,0 +1,203 @@
+"""Checking instruments side by side in worker processes (`nverify --jobs N`).
+
+Z3 objects do not cross processes, so a worker receives an instrument (the
+checked model: plain Python) and builds its own context and session, exactly
+as `pipeline.check_instrument` does in one process: the findings are the same,
+and `pipeline.run` puts them in the same order. What comes back is plain data
+(findings, expectations, the drafts checked).
+
+Workers are forked when this process has not run the solver yet (the command
+line: nothing to copy but the loaded specs); otherwise they are started fresh
+(`spawn`), since a forked copy of a process in which Z3 has worked can hang on
+Z3's timer threads, which do not survive a fork. Observers of the sessions
+(the progress line, --verbose timings) hear of the workers' sessions and
+queries through stand-ins: see `RemoteSession`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any
+
+from dsl.model import Instrument
+from verifier import session as session_module
+from verifier.ground import estimate_atoms
+
+POLL_S = 0.2         # how often the parent looks at its workers while it waits
+QUERY_REPORT_S = 0.25  # how often a worker reports its query count (for the progress line)
+
+# Instruments of the parent, for forked workers (they inherit them; nothing is pickled).
+_SHARED: list[Instrument] = []
+
+
+@dataclass(eq=False)
+class RemoteSession:
+    """Stands for a session that runs in a worker: what observers read of a Session."""
+
+    instrument: Instrument
+    concurrent: bool = True  # runs alongside others: its start does not end the previous one
+
+
+def start_method() -> str:
+    if "fork" in multiprocessing.get_all_start_methods() and not session_module.sessions_made():
+        return "fork"
+    return "spawn"
+
+
+def cost(instrument: Instrument) -> int:
+    """A rough size, to start the biggest instruments first (the last to finish sets the time):
+    the grounded size of the norms, times the drafts and reading sets they are checked in."""
+    from dsl.formula import ground_size
+    from verifier.checks.pretext import claimants
+    from verifier.pipeline import drafts_of_interest
+
+    size = estimate_atoms(instrument)
+    for norm in instrument.norms:
+        instances = len(norm.subjects)
+        for _, domain in norm.pattern_vars:
+            instances *= len(domain)
+        parts = (norm.condition, norm.where, *((norm.keep,) if norm.keep is not None else ()))
+        size += instances * (1 + sum(ground_size(p) for p in parts))
+    return size * len(drafts_of_interest(instrument, [])) * (1 + len(claimants(instrument)))
+
+
+def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[Any]:
+    """pipeline.check_instrument for every instrument, in `jobs` worker processes; results in order.
+
+    An error is raised as `check_instrument` would raise it one instrument after another:
+    the error of the first instrument (in order) that fails, once every instrument before
+    it is done.
+    """
+    method = start_method()
+    ctx = multiprocessing.get_context(method)
+    tasks: Any = ctx.Queue()
+    results: Any = ctx.Queue()
+    forked = method == "fork"
+    global _SHARED
+    _SHARED = list(instruments) if forked else []
+    for index in sorted(range(len(instruments)), key=lambda i: (-cost(instruments[i]), i)):
+        tasks.put((index, None if forked else instruments[index]))
+    for _ in range(jobs):
+        tasks.put(None)
+    workers = [ctx.Process(target=_work, args=(tasks, results, options), name=f"nverify-worker-{n}", daemon=True)
+               for n in range(jobs)]
+    for w in workers:
+        w.start()
+    _SHARED = []
+    stand_ins = [RemoteSession(i) for i in instruments]
+    done: dict[int, Any] = {}
+    failed: dict[int, BaseException] = {}
+    try:
+        while True:
+            first_failure = min(failed, default=None)
+            if first_failure is not None and all(i in done or i in failed for i in range(first_failure)):
+                raise failed[first_failure]
+            if len(done) == len(instruments):
+                return [done[i] for i in range(len(instruments))]
+            try:
+                message = results.get(timeout=POLL_S)
+            except queue.Empty:
+                if not any(w.is_alive() for w in workers) or any(w.exitcode not in (None, 0) for w in workers):
+                    dead = next((w for w in workers if w.exitcode not in (None, 0)), workers[0])
+                    raise RuntimeError(f"a worker process ended unexpectedly (exit code {dead.exitcode}) "
+                                       "before every instrument was checked")
+                continue
+            kind, index = message[0], message[1]
+            if kind == "start":
+                session_module._notify("session", stand_ins[index])
+            elif kind == "queries":
+                for _ in range(message[2]):
+                    session_module._notify("query", stand_ins[index])
+            elif kind == "done":
+                done[index] = message[2]
+                session_module._notify("done", stand_ins[index])
+            else:
+                error, trace = _rebuilt(*message[2]), message[3]
+                if trace:
+                    error.add_note("in a worker process:\n" + trace.rstrip())
+                failed[index] = error
+                session_module._notify("done", stand_ins[index])
+    finally:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+        for w in workers:
+            w.join()
+        tasks.close()
+        results.close()
+
+
+def _work(tasks: Any, results: Any, options: Any) -> None:
+    """A worker: check the instruments it is given until told to stop."""
+    # Ctrl-C at the terminal reaches the workers too: they end quietly, the parent reports.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    try:
+        signal.set_wakeup_fd(-1)
+    except ValueError:
+        pass
+    # Observers came along with a fork; they belong to the parent (and may hold its locks).
+    session_module._observers.clear()
+    from verifier.pipeline import check_instrument
+
+    shared = _SHARED
+    parent = os.getppid()
+    while True:
+        task = tasks.get()
+        if task is None or os.getppid() != parent:  # stop, or the parent is gone
+            return
+        index, instrument = task
+        if instrument is None:
+            instrument = shared[index]
+        counted = [0, time.monotonic()]  # queries not yet reported, when last reported
+
+        def observer(event: str, session: object) -> None:
+            if event == "query":
+                counted[0] += 1
+                now = time.monotonic()
+                if now - counted[1] >= QUERY_REPORT_S:
+                    if os.getppid() != parent:
+                        os._exit(1)  # the parent is gone (interrupted): nobody waits for this
+                    results.put(("queries", index, counted[0]))
+                    counted[0], counted[1] = 0, now
+
+        results.put(("start", index))
+        try:
+            with session_module.observing(observer):
+                outcome = check_instrument(instrument, options)
+        except BaseException as err:  # noqa: BLE001 - every error goes back to the parent, in order
+            results.put(("queries", index, counted[0]))
+            results.put(("error", index, _portable(err), traceback.format_exc()))
+            continue
+        results.put(("queries", index, counted[0]))
+        results.put(("done", index, outcome))
+
+
+def _portable(err: BaseException) -> tuple[str, str, tuple[object, ...], str]:
+    """What the parent needs to raise the error again: its class (module, name), arguments
+    (plain values only) and message."""
+    plain = all(isinstance(a, (str, int, float, bool, type(None))) for a in err.args)
+    return type(err).__module__, type(err).__qualname__, tuple(err.args) if plain else (str(err),), str(err)
+
+
+def _rebuilt(module: str, name: str, args: tuple[object, ...], message: str) -> BaseException:
+    """The worker's error as this process raises it: the same class and message (a stand-in
+    of the same name when the class cannot be made again from its arguments)."""
+    import importlib
+
+    try:
+        cls: Any = importlib.import_module(module)
+        for part in name.split("."):
+            cls = getattr(cls, part)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            error = cls(*args)
+            if str(error) == message:
+                return error
+    except Exception:  # noqa: BLE001 - any failure: fall back to a stand-in
+        pass
+    return type(name.rpartition(".")[2], (RuntimeError,), {"__module__": module})(message)
