@@ -9,6 +9,7 @@ declaration, so independent mistakes in one file are all reported.
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from functools import lru_cache
 from typing import Any
@@ -246,7 +247,16 @@ class _BadLiteral(Exception):
         self.message = message
 
 
+# A string body without escapes (and without what Python's reading of a literal rejects:
+# NUL, lone surrogates; carriage returns are gone already) is its own value: checked
+# against ast.literal_eval for every code point.
+_PLAIN = re.compile(r'[^\\\x00\r\ud800-\udfff]*\Z')
+
+
 def _unquote(token: Token, span: Span) -> str:
+    body = str(token)[1:-1]
+    if _PLAIN.match(body):
+        return body
     try:
         # Python only warns about an unknown escape such as `\q`; here it is an error. Triple
         # quotes let the wording span lines, as clause texts do.
@@ -266,6 +276,10 @@ class _Build(Transformer[Any, Any]):
         super().__init__()
         self.source = source
         self.base = base
+        # Lark makes a fresh wrapper of a `v_args` method each time the method is looked up
+        # (once per tree node); look each up once, for this transformer.
+        for name in _META_METHODS:
+            self.__dict__[name] = getattr(self, name)
 
     # -- spans
     def _span(self, meta: Any) -> Span:
@@ -681,3 +695,7 @@ def parse_text(path: str, text: str) -> tuple[S.Spec | None, Diagnostics]:
 
 
 __all__ = ["parse", "parse_text", "grammar_parser", "Tree"]
+
+
+# The rules whose methods take the node's position (`v_args(meta=True)`).
+_META_METHODS = tuple(name for name, value in vars(_Build).items() if hasattr(value, "visit_wrapper"))

@@ -41,9 +41,10 @@ class SourceFile:
         # Normalise line endings once so columns and carets agree on every platform.
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                starts.append(i + 1)
+        at = text.find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = text.find("\n", at + 1)
         return SourceFile(path, text, tuple(starts))
 
     def line_text(self, line: int) -> str:

@@ -24,6 +24,7 @@ Drafts are never enumerated one by one.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass, field
 
 import z3
@@ -36,6 +37,7 @@ from verifier.encode import Encoder, Readings
 from verifier.findings import Finding
 from verifier.ground import vocabulary
 from verifier.pipeline import baseline_readings, claimant_readings
+from verifier.scenario import minimal_model
 from verifier.session import Limits, Session
 
 MAX_ROUNDS = 300
@@ -260,7 +262,11 @@ class Negotiator:
             return None
         if not outcome.sat:
             return outcome.reason or "unknown"
-        assert outcome.model is not None
+        # The smallest counterexample (fewest atoms, then the lowest figures) makes the lemma
+        # as general as it can be: a cap is cut to just below it, not one figure at a time.
+        model = minimal_model(s, [*self._fix(draft), lit]) or outcome.model
+        assert model is not None
+        outcome = dataclasses.replace(outcome, model=model)
         world_vars = [*self.enc.atom_vars.values(), *self.enc.qty_vars.values(), *self.enc.open_vars.values()]
         pairs = [(v, outcome.model.eval(v, model_completion=True)) for v in world_vars]
         return z3.Not(z3.substitute(violated, *pairs))

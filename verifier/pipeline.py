@@ -169,7 +169,8 @@ def _merge_drafts(findings: list[Finding]) -> list[Finding]:
         key = (f.kind, tuple(c.id for c in f.clauses), f.party, f.message, f.severity)
         if key in merged:
             first = merged[key]
-            merged[key] = dataclasses.replace(first, drafts=first.drafts + f.drafts)
+            drafts = first.drafts + tuple(d for d in f.drafts if d not in first.drafts)
+            merged[key] = dataclasses.replace(first, drafts=drafts)
         else:
             merged[key] = f
     return list(merged.values())
