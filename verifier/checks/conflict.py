@@ -148,6 +148,7 @@ def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
     else:
         message = (f"{party} cannot respect {names} together {situation_phrase(scenario)}: "
                    f"whatever {party} does, it breaches one of them")
+    message += ctx.precedence(d.clauses)
     return ctx.finding(FindingKind.CONFLICT, Severity.ERROR, message,
                        [ctx.clause_ref(c, "conflicting") for c in d.clauses], party=party, scenario=scenario,
                        minimal=d.minimal)

@@ -86,6 +86,18 @@ class CheckContext:
         parties = {s for n in self.instrument.norms if n.modality is not Modality.MAY for s in n.subjects}
         return [p for p in self.instrument.parties if p in parties]
 
+    def precedence(self, clause_ids: list[str]) -> str:
+        """`; Art. 102 (constitution) prevails, its instrument ranking higher`, when ranks differ."""
+        clauses = [self.instrument.clause(c) for c in clause_ids]
+        ranks = {c.rank for c in clauses}
+        if len(ranks) < 2:
+            return ""
+        top = max(ranks)
+        winners = [c for c in clauses if c.rank == top]
+        names = ", ".join(f"{c.label} ({c.id})" for c in winners)
+        return (f"; {names} {'prevails' if len(winners) == 1 else 'prevail'} where the instruments are ranked "
+                f"({winners[0].instrument} has rank {top}), so the other text must give way")
+
     def clause_ref(self, clause_id: str, role: str | None = None) -> ClauseRef:
         c = self.instrument.clause(clause_id)
         return ClauseRef(c.id, c.label, c.path, c.span.line, c.span.column, c.text, c.source, role)

@@ -56,6 +56,7 @@ def run(ctx: CheckContext) -> list[Finding]:
             message = f"{clause_list(ctx.instrument, ids)} can never be respected in the stated situation"
         else:
             message = f"{clause_list(ctx.instrument, ids)} cannot all be respected: no world complies with them together"
+        message += ctx.precedence(ids)
         out.append(ctx.finding(FindingKind.CONTRADICTION, Severity.ERROR, message,
                                [ctx.clause_ref(c, "conflicting") for c in ids], minimal=minimal))
     return out
