@@ -23,5 +23,8 @@ test: $(STAMP)
 goldens: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py tests/test_cases.py --update-goldens
 
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -31,7 +31,7 @@ import argparse
 import math
 import os
 import platform
-import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -51,7 +51,7 @@ import z3  # noqa: E402
 from bench.gen import defaults, generate  # noqa: E402
 
 DEFAULT_SIZES = (10, 20, 50, 100, 200, 500, 1000, 2000)
-EMIT_MAX = 100  # per-query --emit-smt2 files are replayed up to this size (each restates everything)
+EMIT_MAX = 50  # per-query --emit-smt2 files are replayed up to this size (each restates everything)
 Z3_BIN = ROOT / ".venv" / "bin" / "z3"
 
 
@@ -63,10 +63,11 @@ class Timers:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     depth: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
-    def wrap(self, name: str, fn: Callable) -> Callable:  # type: ignore[type-arg]
-        """fn, timed under name (outermost calls only, so recursion is not counted twice)."""
+    def wrap(self, name: str, fn: Callable, inside: str | None = None) -> Callable:  # type: ignore[type-arg]
+        """fn, timed under name (outermost calls only, so recursion is not counted twice; and
+        not while `inside` is being timed, whose time includes it)."""
         def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
-            if self.depth[name]:
+            if self.depth[name] or (inside is not None and self.depth[inside]):
                 return fn(*args, **kwargs)
             self.depth[name] += 1
             start = time.perf_counter()
@@ -177,6 +178,7 @@ class Row:
     load_s: float
     check_s: float
     total_s: float
+    total_cpu_s: float
     queries: int
     query_s: float
     other_solver_s: float
@@ -184,7 +186,9 @@ class Row:
     checks: dict[str, float]
     findings: int
     cli_s: float | None = None
+    cli_cpu_s: float | None = None
     z3_replay_s: float | None = None
+    z3_replay_cpu_s: float | None = None
     z3_files_s: float | None = None
     z3_files: int | None = None
     replay_agrees: bool | None = None
@@ -224,6 +228,7 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
     parse_s = parse_time(text, str(path))
 
     timers = Timers()
+    cpu = time.process_time()
     start = time.perf_counter()
     loaded = load([path])
     load_s = time.perf_counter() - start
@@ -232,11 +237,11 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
 
     from verifier.session import Session
 
-    # Solver calls outside the session: z3.Solver.check (guess and map solvers) and Optimize.check.
-    # Session.check's own z3.Solver.check is counted under "query" and taken out of "solver".
+    # Solver calls outside the session: z3.Solver.check (guess and map solvers) and Optimize.check
+    # (a z3.Solver.check made by a session query is counted under "query" only).
     wrapped_checks = tuple(timers.wrap(name, fn) for name, fn in zip(CHECK_NAMES, checks_pkg.CHECKS))
     with patched(Session, "_check", timers.wrap("query", Session._check)), \
-            patched(z3.Solver, "check", timers.wrap("solver", z3.Solver.check)), \
+            patched(z3.Solver, "check", timers.wrap("solver", z3.Solver.check, inside="query")), \
             patched(z3.Optimize, "check", timers.wrap("optimize", z3.Optimize.check)), \
             patched(Encoder, "norm", timers.wrap("encode", Encoder.norm)), \
             patched(Encoder, "formula", timers.wrap("encode", Encoder.formula)), \
@@ -247,16 +252,17 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
         start = time.perf_counter()
         findings, _, _ = pipeline.check_instrument(instrument, pipeline.Options())
         check_s = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     query_s = timers.seconds["query"]
-    other = timers.seconds["solver"] - query_s + timers.seconds["optimize"]
-    row = Row(n, p, k, r, lines, parse_s, load_s, check_s, load_s + check_s, timers.counts["query"], query_s,
+    other = timers.seconds["solver"] + timers.seconds["optimize"]
+    row = Row(n, p, k, r, lines, parse_s, load_s, check_s, load_s + check_s, cpu, timers.counts["query"], query_s,
               other, timers.seconds["encode"], {c: timers.seconds[c] for c in CHECK_NAMES}, len(findings))
     if replay:
         script = folder / f"synthetic_{n}.replay.smt2"
         rec = record(instrument)
         script.write_text(rec.script(), encoding="utf-8")
-        row.cli_s = cli_time(path)
-        row.z3_replay_s, answers = z3_time([script])
+        row.cli_s, row.cli_cpu_s = cli_time(path)
+        row.z3_replay_s, row.z3_replay_cpu_s, answers = z3_time([script])
         got = [a for a in answers if a in ("sat", "unsat", "unknown")]
         row.replay_agrees = got == rec.answers and len(rec.answers) == row.queries
         if n <= EMIT_MAX:
@@ -286,23 +292,27 @@ def record(instrument: object) -> Replay:
     return rec
 
 
-def cli_time(path: Path) -> float:
-    """nverify on the file, as a user runs it (a fresh process, one job)."""
-    start = time.perf_counter()
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli_time(path: Path) -> tuple[float, float]:
+    """nverify on the file, as a user runs it (a fresh process, one job): wall and CPU seconds."""
+    start, cpu = time.perf_counter(), children_cpu()
     subprocess.run([str(ROOT / ".venv" / "bin" / "nverify"), "--jobs", "1", "-q", str(path)],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, children_cpu() - cpu
 
 
-def z3_time(scripts: list[Path]) -> tuple[float, list[str]]:
-    total = 0.0
+def z3_time(scripts: list[Path]) -> tuple[float, float, list[str]]:
+    """The z3 binary on each script: wall and CPU seconds, and what it printed."""
+    start, cpu = time.perf_counter(), children_cpu()
     out: list[str] = []
     for script in scripts:
-        start = time.perf_counter()
         done = subprocess.run([str(Z3_BIN), str(script)], capture_output=True, text=True, check=False)
-        total += time.perf_counter() - start
         out.extend(line.strip() for line in done.stdout.splitlines())
-    return total, out
+    return time.perf_counter() - start, children_cpu() - cpu, out
 
 
 def emitted_time(path: Path, folder: Path) -> tuple[float, int]:
@@ -312,7 +322,8 @@ def emitted_time(path: Path, folder: Path) -> tuple[float, int]:
     subprocess.run([str(ROOT / ".venv" / "bin" / "nverify"), "--jobs", "1", "-q", "--emit-smt2", str(folder),
                     str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     files = sorted(folder.glob("*.smt2"))
-    seconds, _ = z3_time(files)
+    seconds, _, _ = z3_time(files)
+    shutil.rmtree(folder, ignore_errors=True)
     return seconds, len(files)
 
 
@@ -339,12 +350,12 @@ def report(rows: list[Row]) -> str:
     out: list[str] = []
     w = out.append
     w("| N | lines | parse ms | lines/s | load s | encode s | queries | query s | other solver s | check s "
-      "| total s | ms/clause | findings |")
-    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| total s | total CPU s | ms/clause | findings |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         w(f"| {r.n} | {r.lines} | {r.parse_s * 1000:.1f} | {r.lines / r.parse_s:,.0f} | {r.load_s:.2f} "
           f"| {r.encode_s:.2f} | {r.queries} | {r.query_s:.2f} | {r.other_solver_s:.2f} | {r.check_s:.2f} "
-          f"| {r.total_s:.2f} | {r.total_s / r.n * 1000:.1f} | {r.findings} |")
+          f"| {r.total_s:.2f} | {r.total_cpu_s:.2f} | {r.total_s / r.n * 1000:.1f} | {r.findings} |")
     w("")
     w("Time per check (seconds, all drafts and reading sets; `properties` is assert/scenario):")
     w("")
@@ -377,13 +388,15 @@ def report(rows: list[Row]) -> str:
           "process) against the `z3` binary replaying the same `Session.check` queries in one incremental "
           "script (and, up to N = %d, against `z3` run once per file that `--emit-smt2` writes):" % EMIT_MAX)
         w("")
-        w("| N | queries | nverify s | z3 replay s | ratio | replay answers agree | --emit-smt2 files "
-          "| z3 per file s | ratio |")
-        w("|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+        w("| N | queries | nverify s (CPU) | z3 replay s (CPU) | ratio wall (CPU) | Session.check in nverify s "
+          "| replay answers agree | --emit-smt2 files | z3 per file s | ratio |")
+        w("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
         for r in replayed:
             ratio = r.cli_s / r.z3_replay_s if r.cli_s and r.z3_replay_s else None
+            ratio_cpu = r.cli_cpu_s / r.z3_replay_cpu_s if r.cli_cpu_s and r.z3_replay_cpu_s else None
             ratio2 = r.cli_s / r.z3_files_s if r.cli_s and r.z3_files_s else None
-            w(f"| {r.n} | {r.queries} | {fmt(r.cli_s)} | {fmt(r.z3_replay_s)} | {fmt(ratio)} "
+            w(f"| {r.n} | {r.queries} | {fmt(r.cli_s)} ({fmt(r.cli_cpu_s)}) | {fmt(r.z3_replay_s)} "
+              f"({fmt(r.z3_replay_cpu_s)}) | {fmt(ratio)} ({fmt(ratio_cpu)}) | {fmt(r.query_s)} "
               f"| {'yes' if r.replay_agrees else 'no'} | {r.z3_files if r.z3_files is not None else '–'} "
               f"| {fmt(r.z3_files_s)} | {fmt(ratio2)} |")
         w("")

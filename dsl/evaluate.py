@@ -70,40 +70,65 @@ class Evaluator:
         return self.world.draft[bracket]
 
     def holds(self, f: F.Formula, env: Mapping[str, F.Value] | None = None) -> bool:
-        env = env or {}
-        if isinstance(f, F.BoolConst):
-            return f.value
-        if isinstance(f, F.Atom):
-            return (f.pred, tuple(self.term(a, env) for a in f.args)) in self.world.atoms
-        if isinstance(f, F.TermApp):
-            args = tuple(self.term(a, env) for a in f.args)
-            term = self.instrument.terms[f.term]
-            reading = term.reading(self.readings.get(f.term))
-            if reading is None:
-                return (f.term, args) in self.world.open_terms
-            return self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
-        if isinstance(f, F.Eq):
-            return self.term(f.left, env) == self.term(f.right, env)
-        if isinstance(f, F.Cmp):
-            a, b = self.integer(f.left, env), self.integer(f.right, env)
-            return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[f.op]
-        if isinstance(f, F.Not):
-            return not self.holds(f.operand, env)
-        if isinstance(f, F.And):
-            return all(self.holds(o, env) for o in f.operands)
-        if isinstance(f, F.Or):
-            return any(self.holds(o, env) for o in f.operands)
-        if isinstance(f, F.Implies):
-            return (not self.holds(f.left, env)) or self.holds(f.right, env)
-        if isinstance(f, F.Exists):
-            return any(self.holds(f.body, {**env, f.var: v}) for v in f.domain)
-        if isinstance(f, F.Forall):
-            return all(self.holds(f.body, {**env, f.var: v}) for v in f.domain)
+        return _HOLDS[type(f)](self, f, env or {})
+
+    # One rule per kind of formula, chosen by type (the formula IR has no subclasses); the
+    # witness re-checks evaluate every norm of a party, so this is a hot path.
+    def _const(self, f: F.BoolConst, env: Mapping[str, F.Value]) -> bool:
+        return f.value
+
+    def _atom(self, f: F.Atom, env: Mapping[str, F.Value]) -> bool:
+        return (f.pred, tuple([self.term(a, env) for a in f.args])) in self.world.atoms
+
+    def _term_app(self, f: F.TermApp, env: Mapping[str, F.Value]) -> bool:
+        args = tuple(self.term(a, env) for a in f.args)
+        term = self.instrument.terms[f.term]
+        reading = term.reading(self.readings.get(f.term))
+        if reading is None:
+            return (f.term, args) in self.world.open_terms
+        return self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
+
+    def _eq(self, f: F.Eq, env: Mapping[str, F.Value]) -> bool:
+        return self.term(f.left, env) == self.term(f.right, env)
+
+    def _cmp(self, f: F.Cmp, env: Mapping[str, F.Value]) -> bool:
+        a, b = self.integer(f.left, env), self.integer(f.right, env)
+        return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[f.op]
+
+    def _not(self, f: F.Not, env: Mapping[str, F.Value]) -> bool:
+        return not _HOLDS[type(f.operand)](self, f.operand, env)
+
+    def _and(self, f: F.And, env: Mapping[str, F.Value]) -> bool:
+        return all(_HOLDS[type(o)](self, o, env) for o in f.operands)
+
+    def _or(self, f: F.Or, env: Mapping[str, F.Value]) -> bool:
+        return any(_HOLDS[type(o)](self, o, env) for o in f.operands)
+
+    def _implies(self, f: F.Implies, env: Mapping[str, F.Value]) -> bool:
+        return (not self.holds(f.left, env)) or self.holds(f.right, env)
+
+    def _exists(self, f: F.Exists, env: Mapping[str, F.Value]) -> bool:
+        body, var, rule = f.body, f.var, _HOLDS[type(f.body)]
+        return any(rule(self, body, {**env, var: v}) for v in f.domain)
+
+    def _forall(self, f: F.Forall, env: Mapping[str, F.Value]) -> bool:
+        body, var, rule = f.body, f.var, _HOLDS[type(f.body)]
+        return all(rule(self, body, {**env, var: v}) for v in f.domain)
+
+    def _choice(self, f: F.Choice, env: Mapping[str, F.Value]) -> bool:
         label = self._chosen(f.bracket)
         for lab, option in f.options:
             if lab == label:
                 return self.holds(option, env)
         raise EvalError(f"draft chooses {label!r} for {f.bracket}, which has no such alternative")
+
+
+_HOLDS = {
+    F.BoolConst: Evaluator._const, F.Atom: Evaluator._atom, F.TermApp: Evaluator._term_app, F.Eq: Evaluator._eq,
+    F.Cmp: Evaluator._cmp, F.Not: Evaluator._not, F.And: Evaluator._and, F.Or: Evaluator._or,
+    F.Implies: Evaluator._implies, F.Exists: Evaluator._exists, F.Forall: Evaluator._forall,
+    F.Choice: Evaluator._choice,
+}
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,44 @@ def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
         if ident in seen:
             continue
         seen.add(ident)
-        if z3.is_const(e) and e.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-            names.add(e.decl().name())
+        if z3.is_app(e):
+            # Below an application, read the terms in the C library: z3py would make a Python
+            # object (three calls into Z3) for every subterm of what are large formulas.
+            stack.extend(_walk(e.ctx, e.as_ast(), seen, names))
             continue
         stack.extend(e.children())
     return names
+
+
+def _walk(ctx: z3.Context, root: z3.Ast, seen: set[int], names: set[str]) -> list[z3.ExprRef]:
+    """`mentioned` for the application terms under `root` (marked seen already); returns the
+    other terms met (none in the formulas nverify makes), as z3py objects, for the caller."""
+    c = ctx.ref()
+    others: list[z3.ExprRef] = []
+    stack = [root]
+    while stack:
+        a = stack.pop()
+        if _AST_KIND(c, a) == z3.Z3_NUMERAL_AST:
+            continue
+        count = _NUM_ARGS(c, a)
+        if count == 0:
+            decl = _APP_DECL(c, a)
+            if _DECL_KIND(c, decl) == z3.Z3_OP_UNINTERPRETED:
+                symbol = _DECL_NAME(c, decl)
+                names.add(z3.Z3_get_symbol_string(c, symbol) if _SYMBOL_KIND(c, symbol) == z3.Z3_STRING_SYMBOL
+                          else z3.Z3_get_symbol_int(c, symbol))
+            continue
+        for i in range(count):
+            child = _APP_ARG(c, a, i)
+            kind = _AST_KIND(c, child)
+            if kind in (z3.Z3_APP_AST, z3.Z3_NUMERAL_AST):
+                ident = _AST_ID(c, child)
+                if ident not in seen:
+                    seen.add(ident)
+                    stack.append(child)
+            else:
+                others.append(z3.z3._to_expr_ref(child, ctx))
+    return others
 
 
 _CONNECTIVES = {z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES}
@@ -50,15 +83,36 @@ _CONNECTIVES = {z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES}
 # numbering, and the first call that hands out a term releases the previous one it handed out.
 # So each helper first asks Z3 for a sort, as z3py's checks do, before it makes its term.
 
-def substitute(expr: z3.ExprRef, pairs: list[tuple[z3.ExprRef, z3.ExprRef]]) -> z3.ExprRef:
-    """`z3.substitute(expr, *pairs)` (every pair of the same sort)."""
+def substitute(expr: z3.ExprRef, pairs: list[tuple[z3.ExprRef, z3.ExprRef | int]]) -> z3.ExprRef:
+    """`z3.substitute(expr, *pairs)` (every pair of the same sort; a replacement may be given
+    as the address of a term that outlives the call, such as `true`)."""
     ctx = expr.ctx
     count = len(pairs)
     if count:
         z3.Z3_get_sort(ctx.ref(), pairs[0][0].as_ast())
     sources = (z3.Ast * count)(*(a.as_ast() for a, _ in pairs))
-    targets = (z3.Ast * count)(*(b.as_ast() for _, b in pairs))
+    targets = (z3.Ast * count)(*(b if isinstance(b, int) else b.as_ast() for _, b in pairs))
     return z3.z3._to_expr_ref(z3.Z3_substitute(ctx.ref(), expr.as_ast(), count, sources, targets), ctx)
+
+
+def _connective(args: tuple[object, ...], make: object, fallback: object) -> z3.BoolRef:
+    parts = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
+    if not parts or not all(isinstance(p, z3.BoolRef) for p in parts):
+        return fallback(*args)  # type: ignore[operator]  # constants, no argument: z3py's own way
+    ctx = parts[0].ctx
+    z3.Z3_get_sort(ctx.ref(), parts[0].as_ast())
+    array = (z3.Ast * len(parts))(*[p.as_ast() for p in parts])
+    return z3.BoolRef(make(ctx.ref(), len(parts), array), ctx)  # type: ignore[operator]
+
+
+def and_(*args: object) -> z3.BoolRef:
+    """`z3.And(*args)`: of Boolean terms (a list of them, or several)."""
+    return _connective(args, _MK_AND, z3.And)
+
+
+def or_(*args: object) -> z3.BoolRef:
+    """`z3.Or(*args)`: of Boolean terms (a list of them, or several)."""
+    return _connective(args, _MK_OR, z3.Or)
 
 
 def not_(x: z3.BoolRef) -> z3.BoolRef:
@@ -76,6 +130,14 @@ def _unchecked(function):  # type: ignore[no-untyped-def]
     return raw if callable(raw) else function
 
 
+_AST_KIND = _unchecked(z3.Z3_get_ast_kind)
+_AST_ID = _unchecked(z3.Z3_get_ast_id)
+_NUM_ARGS = _unchecked(z3.Z3_get_app_num_args)
+_APP_ARG = _unchecked(z3.Z3_get_app_arg)
+_APP_DECL = _unchecked(z3.Z3_get_app_decl)
+_DECL_KIND = _unchecked(z3.Z3_get_decl_kind)
+_DECL_NAME = _unchecked(z3.Z3_get_decl_name)
+_SYMBOL_KIND = _unchecked(z3.Z3_get_symbol_kind)
 _MK_AND = _unchecked(z3.Z3_mk_and)
 _MK_OR = _unchecked(z3.Z3_mk_or)
 _MK_NOT = _unchecked(z3.Z3_mk_not)
@@ -399,8 +461,16 @@ class Encoder:
         if cached is not None:
             return cached[1]  # type: ignore[return-value]
         # A fresh connective over cached parts (checks build many): reuse the parts' answers.
-        if z3.is_app(e) and e.decl().kind() in _CONNECTIVES and e.num_args() <= 64:
-            names: frozenset[str] = frozenset().union(*(self._mentioned_one(c) for c in e.children()))
+        c, a = self.ctx.ref(), e.as_ast()
+        if _AST_KIND(c, a) == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) in _CONNECTIVES \
+                and _NUM_ARGS(c, a) <= 64:
+            parts = []
+            for i in range(_NUM_ARGS(c, a)):
+                child = _APP_ARG(c, a, i)  # held by e
+                known = self._norm_cache.get(("mentioned", _AST_ID(c, child)))
+                parts.append(known[1] if known is not None
+                             else self._mentioned_one(z3.z3._to_expr_ref(child, self.ctx)))
+            names: frozenset[str] = frozenset().union(*parts)
         else:
             names = frozenset(mentioned([e]))
         self._norm_cache[key] = (e, names)

@@ -127,20 +127,22 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
     return Scenario(facts, acts, quantities, terms)
 
 
-def evaluated(model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
-    """`[(v, model.eval(v, model_completion=True)) for v in variables]`, Boolean values made
-    without z3py's checks (the same calls into Z3; the values are Z3's own true and false)."""
-    ctx = model.ctx
-    c, m = ctx.ref(), model.model
-    pairs: list[tuple[z3.ExprRef, z3.ExprRef]] = []
+def evaluated(model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
+    """`[(v, model.eval(v, model_completion=True)) for v in variables]` for `encode.substitute`.
+
+    A Boolean's value is Z3's own `true` or `false`, which live as long as the context: it is
+    given as the term's address, without a z3py object. Other values (numerals, which Z3 may
+    make for the occasion) are z3py objects, held as long as the list, as before."""
+    c, m = model.ctx.ref(), model.model
+    pairs: list[tuple[z3.ExprRef, z3.ExprRef | int]] = []
+    out = (z3.Ast * 1)()
     for v in variables:
         if not isinstance(v, z3.BoolRef):
             pairs.append((v, model.eval(v, model_completion=True)))
             continue
-        out = (z3.Ast * 1)()  # a fresh cell: the term made below keeps pointing into it
         if not _LIB.Z3_model_eval(c, m, v.as_ast(), True, out):
             raise z3.Z3Exception("failed to evaluate expression in the model")
-        pairs.append((v, z3.BoolRef(out[0], ctx)))
+        pairs.append((v, out[0].value))
     return pairs
 
 

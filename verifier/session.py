@@ -10,6 +10,7 @@ timeout as the outer guard; hitting either gives `unknown`, never a verdict.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,6 +98,7 @@ class Session:
         self._guarded_ids: dict[int, z3.BoolRef] = {}  # literal (AST id) -> the formula it switches on
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # literal name -> the formula it switches on
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
+        self._negations: dict[int, weakref.ref[z3.BoolRef]] = {}  # term address -> `not term`, while held
         self.queries = 0
         self._background_added = False
         global _sessions_made
@@ -144,7 +146,18 @@ class Session:
     def value_lit(self, var: z3.ExprRef, value: object) -> z3.BoolRef:
         """A literal fixing a variable's value, usable as an assumption."""
         if z3.is_bool(var):
-            return var if value else not_(var)  # type: ignore[return-value]
+            if value:
+                return var  # type: ignore[return-value]
+            # `not var`: the negation made for the previous situation is still held (by the
+            # previous round's literals) when the next is fixed; hand out that same term while
+            # anything holds it (a weak reference), which is all Z3 would do, asked again.
+            key = var.ast.value
+            made = self._negations.get(key)
+            negation = made() if made is not None else None
+            if negation is None:
+                negation = not_(var)  # type: ignore[arg-type]
+                self._negations[key] = weakref.ref(negation)
+            return negation
         name = self.enc.name_of(var)  # a constant's name is how it prints
         key = ("value", name, value)
         lit = self._lits.get(key)

@@ -24,6 +24,7 @@ import z3
 
 from verifier.checks.context import CheckContext, WitnessError
 from verifier.checks.guarantees import Guarantee, choice_phrase, guarantee_formulas, guarantees
+from verifier.encode import and_
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import EFResult, exists_forall
 from verifier.scenario import minimal_model, scenario_of, world_of
@@ -56,7 +57,7 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], o
     draft = enc.draft_literals(ctx.draft)
     guess = [world, g.event, *draft] + ([own_event] if own_event is not None else [])
     return exists_forall(ctx.session, guess=guess, outer_keys=outer_keys,
-                         inner_formula=z3.And(world, g.event, g.trigger, *draft),
+                         inner_formula=and_(world, g.event, g.trigger, *draft),
                          inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit])
 
 

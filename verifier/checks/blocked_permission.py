@@ -30,6 +30,7 @@ from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase
 from verifier.checks.hollow_permission import _instances, permission_formulas
+from verifier.encode import and_, or_
 from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
@@ -97,21 +98,21 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     session, enc = ctx.session, ctx.enc
     clauses = [c.id for c in ctx.clauses_of(subject)]
     lits = [session.clause_lit(c, ctx.readings, subject) for c in clauses]
-    comp = z3.And([session.norms_of(c, ctx.readings, subject) for c in clauses]) if clauses \
+    comp = and_([session.norms_of(c, ctx.readings, subject) for c in clauses]) if clauses \
         else z3.BoolVal(True, session.ctx)
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
     # One search for every act the permission grants: which act is part of the guess.
     picks = [z3.Bool(f"veto pick {norm.clause}#{norm.index} @{subject} by {b} {k}", session.ctx)
              for k in range(len(usable))]
-    exercised = z3.Or([z3.And(p, cond, use) for p, (_, cond, use, _, _) in zip(picks, usable)])
+    exercised = or_([and_(p, cond, use) for p, (_, cond, use, _, _) in zip(picks, usable)])
 
     def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
         k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
         return [*ctx.fixed(), usable[k][3], usable[k][4], *lits]
 
     result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1)],
-                           outer_keys=controlled, inner_formula=z3.And(world, *draft, exercised, comp),
+                           outer_keys=controlled, inner_formula=and_(world, *draft, exercised, comp),
                            inner_assumptions=chosen)
     if result.status == "unknown":
         return ctx.unknown(f"whether {b} can veto the permission in {norm.clause}", result.reason,

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import z3
 
 from verifier.checks.context import CheckContext
+from verifier.encode import and_
 from verifier.explain import clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
@@ -94,14 +95,14 @@ def _party(ctx: CheckContext, party: str, contradictions: set[frozenset[str]]) -
 def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | None | str:
     """A situation in which party cannot respect `clauses`; None if none; a reason if unknown."""
     session, enc = ctx.session, ctx.enc
-    comp = z3.And([session.norms_of(c, ctx.readings, party) for c in clauses])
+    comp = and_([session.norms_of(c, ctx.readings, party) for c in clauses])
     world = enc.assumptions(ctx.readings)
     lits = [session.clause_lit(c, ctx.readings, party) for c in clauses]
     controlled = set(ctx.vocab.controlled_by(party))
     outer = [key for key, _ in enc.situation_vars(controlled)]
     draft = enc.draft_literals(ctx.draft)
     result = exists_forall(session, guess=[world, *draft], outer_keys=outer,
-                           inner_formula=z3.And(world, comp, *draft),
+                           inner_formula=and_(world, comp, *draft),
                            inner_assumptions=[*ctx.fixed(), *lits])
     if result.status == "none":
         return None

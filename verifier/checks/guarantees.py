@@ -13,6 +13,7 @@ import z3
 
 from dsl.model import Norm
 from verifier.checks.context import CheckContext
+from verifier.encode import or_
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
             if norm.protects is None or not present(ctx, norm):
                 continue
             enc, session = ctx.enc, ctx.session
-            trigger = z3.Or([enc.formula(norm.condition, ctx.readings, {norm.subject_var: s}) for s in norm.subjects])
+            trigger = or_([enc.formula(norm.condition, ctx.readings, {norm.subject_var: s}) for s in norm.subjects])
             event = enc.formula(norm.protects.event, ctx.readings)
             tag = (clause.id, norm.index)
             out.append(Guarantee(

@@ -31,7 +31,7 @@ import z3
 from dsl.evaluate import AtomKey, bindings
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
-from verifier.encode import Encoder, const_like, substitute
+from verifier.encode import Encoder, and_, const_like, or_, substitute
 from verifier.explain import act_phrase, formula_text, clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
@@ -79,7 +79,7 @@ def _instances(ctx: CheckContext, norm: Norm, subject: str) -> Iterator[tuple[At
         if count >= MAX_INSTANCES:
             return
         full = {**env, **b}
-        condition = z3.And(enc.formula(norm.condition, ctx.readings, full), enc.formula(norm.where, ctx.readings, full))
+        condition = and_(enc.formula(norm.condition, ctx.readings, full), enc.formula(norm.where, ctx.readings, full))
         if z3.is_false(z3.simplify(condition)):
             continue
         key = (norm.act, (subject, *(t.value if hasattr(t, "value") else full[t.name] for t in norm.pattern)))
@@ -121,7 +121,7 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     # every pending act: which act is part of the guess, like the situation.
     if not clauses or not pending:
         return None
-    comp = z3.And([session.norms_of(c, ctx.readings, subject) for c in clauses])
+    comp = and_([session.norms_of(c, ctx.readings, subject) for c in clauses])
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
     controlled = set(ctx.vocab.controlled_by(subject))
@@ -130,8 +130,8 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     for (key, condition, exercise, cond_lit), pick in zip(pending, picks):
         tag = (norm.clause, norm.index, subject, repr(key))
         uses.append(session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise))
-    chosen_condition = z3.And([z3.Implies(p, cond) for p, (_, cond, _, _) in zip(picks, pending)])
-    chosen_exercise = z3.Or([z3.And(p, cond, use) for p, (_, cond, use, _) in zip(picks, pending)])
+    chosen_condition = and_([z3.Implies(p, cond) for p, (_, cond, _, _) in zip(picks, pending)])
+    chosen_exercise = or_([and_(p, cond, use) for p, (_, cond, use, _) in zip(picks, pending)])
     outer = [k for k, _ in enc.situation_vars(controlled)]
 
     def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
@@ -143,12 +143,12 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     # is a copy of the party's variables, used in the guess only.
     copies = [(var, _copy(enc, var)) for key, var in enc.situation_vars(set())
               if key in controlled]
-    doable = z3.And(world, *draft, chosen_exercise)
+    doable = and_(world, *draft, chosen_exercise)
     if copies:
         doable = substitute(doable, copies)
     result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp,
                                            doable],
-                           outer_keys=outer, inner_formula=z3.And(world, *draft, chosen_exercise, comp),
+                           outer_keys=outer, inner_formula=and_(world, *draft, chosen_exercise, comp),
                            inner_assumptions=chosen)
     if result.status == "unknown":
         return ctx.unknown(f"the permission in {norm.clause}", result.reason, [ctx.clause_ref(norm.clause)])
