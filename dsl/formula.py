@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from collections.abc import Callable
+from collections.abc import Iterator
 from typing import Union
 
 Value = Union[str, bool, int]  # a party or enum value name, a bool, an int
@@ -344,3 +345,21 @@ def _children(x: object) -> list[object]:
     if isinstance(x, (Choice, IntChoice)):
         return [o for _, o in x.options]
     return []
+
+
+def walk(f: Formula | IntExpr) -> Iterator[Formula | IntExpr]:
+    """Every node of a formula or integer expression, the root first (bracket options included)."""
+    stack: list[object] = [f]
+    while stack:
+        node = stack.pop()
+        yield node  # type: ignore[misc]
+        if isinstance(node, (Cmp, Arith, Implies)):
+            stack.extend((node.right, node.left))
+        elif isinstance(node, Not):
+            stack.append(node.operand)
+        elif isinstance(node, (And, Or)):
+            stack.extend(reversed(node.operands))
+        elif isinstance(node, (Exists, Forall)):
+            stack.append(node.body)
+        elif isinstance(node, (Choice, IntChoice)):
+            stack.extend(o for _, o in reversed(node.options))

@@ -37,31 +37,15 @@ from verifier.scenario import minimal_model, scenario_of, world_of
 def terms_used(clause: Clause) -> list[str]:
     """The vague terms a clause's norms mention, in order of appearance."""
     found: list[str] = []
-
-    def visit(f: object) -> None:
-        if isinstance(f, F.TermApp):
-            if f.term not in found:
-                found.append(f.term)
-        elif isinstance(f, F.Not):
-            visit(f.operand)
-        elif isinstance(f, (F.And, F.Or)):
-            for o in f.operands:
-                visit(o)
-        elif isinstance(f, F.Implies):
-            visit(f.left)
-            visit(f.right)
-        elif isinstance(f, (F.Exists, F.Forall)):
-            visit(f.body)
-        elif isinstance(f, F.Choice):
-            for _, o in f.options:
-                visit(o)
-
     for n in clause.norms:
         if n.modality is Modality.MAY:
             continue
         for part in (n.condition, n.where, n.keep):
-            if part is not None:
-                visit(part)
+            if part is None:
+                continue
+            for node in F.walk(part):
+                if isinstance(node, F.TermApp) and node.term not in found:
+                    found.append(node.term)
     return found
 
 
