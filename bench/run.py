@@ -92,16 +92,19 @@ def patched(obj: object, attr: str, value: object) -> Iterator[None]:
 
 
 class Replay:
-    """Records the session's queries; `script` then lays out one incremental SMT-LIB script.
+    """Records the session's queries; `write` then lays out one incremental SMT-LIB script.
 
     Every assertion of the session (in order), with each query's
-    `(check-sat-assuming ...)` placed after the assertions made before it.
+    `(check-sat-assuming ...)` placed after the assertions made before it. The queries go
+    to a file as they come (a large instrument makes hundreds of megabytes of them).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path) -> None:
         self.asserted = 0
-        self.queries: list[tuple[int, str, str]] = []  # (assertions so far, assumptions, answer)
+        self.answers: list[str] = []
         self.solver: z3.Solver | None = None
+        self.path = folder / "queries.tmp"
+        self.log = self.path.open("w", encoding="utf-8")
 
     def guard(self) -> None:
         self.asserted += 1
@@ -110,28 +113,31 @@ class Replay:
         self.solver = solver
         ctx = solver.ctx.ref()
         text = " ".join(z3.Z3_ast_to_string(ctx, a.as_ast()) for a in assumptions)
-        self.queries.append((self.asserted, text, answer))
+        self.log.write(f"{self.asserted}\t{answer}\t{' '.join(text.split())}\n")
+        self.answers.append(answer)
 
-    def script(self) -> str:
+    def write(self, script: Path) -> None:
         assert self.solver is not None
+        self.log.close()
         forms = top_level_forms(self.solver.sexpr())
-        decls = [f for f in forms if not f.startswith("(assert")]
         asserts = [f for f in forms if f.startswith("(assert")]
         assert len(asserts) == self.asserted, (len(asserts), self.asserted)
-        lines = ["(set-option :random-seed 0)", "(set-option :produce-unsat-cores true)",
-                 "(set-option :smt.core.minimize true)", *decls]
-        done = 0
-        for count, assumptions, answer in self.queries:
-            lines.extend(asserts[done:count])
-            done = count
-            lines.append(f"(check-sat-assuming ({assumptions}))")
-            if answer == "unsat":
-                lines.append("(get-unsat-core)")
-        return "\n".join(lines) + "\n"
-
-    @property
-    def answers(self) -> list[str]:
-        return [a for _, _, a in self.queries]
+        with script.open("w", encoding="utf-8") as out, self.path.open(encoding="utf-8") as log:
+            out.write("(set-option :random-seed 0)\n(set-option :produce-unsat-cores true)\n"
+                      "(set-option :smt.core.minimize true)\n")
+            for f in forms:
+                if not f.startswith("(assert"):
+                    out.write(f + "\n")
+            done = 0
+            for line in log:
+                count, answer, assumptions = line.rstrip("\n").split("\t", 2)
+                for f in asserts[done:int(count)]:
+                    out.write(f + "\n")
+                done = int(count)
+                out.write(f"(check-sat-assuming ({assumptions}))\n")
+                if answer == "unsat":
+                    out.write("(get-unsat-core)\n")
+        self.path.unlink()
 
 
 def top_level_forms(text: str) -> list[str]:
@@ -259,10 +265,11 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
               other, timers.seconds["encode"], {c: timers.seconds[c] for c in CHECK_NAMES}, len(findings))
     if replay:
         script = folder / f"synthetic_{n}.replay.smt2"
-        rec = record(instrument)
-        script.write_text(rec.script(), encoding="utf-8")
+        rec = record(instrument, folder)
+        rec.write(script)
         row.cli_s, row.cli_cpu_s = cli_time(path)
         row.z3_replay_s, row.z3_replay_cpu_s, answers = z3_time([script])
+        script.unlink()
         got = [a for a in answers if a in ("sat", "unsat", "unknown")]
         row.replay_agrees = got == rec.answers and len(rec.answers) == row.queries
         if n <= EMIT_MAX:
@@ -270,12 +277,12 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
     return row
 
 
-def record(instrument: object) -> Replay:
+def record(instrument: object, folder: Path) -> Replay:
     """Check the instrument again (untimed), recording every session query for the z3 replay."""
     import verifier.pipeline as pipeline
     from verifier.session import Session
 
-    rec = Replay()
+    rec = Replay(folder)
     original_check, original_guard = Session._check, Session._guard
 
     def check(self, assumptions):  # type: ignore[no-untyped-def]
@@ -311,7 +318,7 @@ def z3_time(scripts: list[Path]) -> tuple[float, float, list[str]]:
     out: list[str] = []
     for script in scripts:
         done = subprocess.run([str(Z3_BIN), str(script)], capture_output=True, text=True, check=False)
-        out.extend(line.strip() for line in done.stdout.splitlines())
+        out.extend(line.strip() for line in done.stdout.splitlines() if not line.startswith("("))
     return time.perf_counter() - start, children_cpu() - cpu, out
 
 
@@ -420,7 +427,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=",".join(map(str, DEFAULT_SIZES)),
                         help="clause counts, comma-separated (default: %(default)s)")
-    parser.add_argument("--replay-max", type=int, default=2000,
+    parser.add_argument("--replay-max", type=int, default=1000,
                         help="replay with the z3 binary up to this size (default: %(default)s)")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated files in this folder")
@@ -436,13 +443,13 @@ def main() -> None:
             print(f"N={n}: {row.total_s:.2f} s total, {row.queries} queries, parse {row.lines / row.parse_s:,.0f} "
                   f"lines/s" + (f", nverify {row.cli_s:.2f} s vs z3 {row.z3_replay_s:.2f} s"
                                 if row.z3_replay_s is not None else ""), file=sys.stderr, flush=True)
+            if not args.no_write:  # after every size, so a long run that is cut short still reports
+                (ROOT / "bench" / "RESULTS.md").write_text(results_page(report(rows), sizes[:len(rows)]),
+                                                           encoding="utf-8")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
-    text = report(rows)
-    print(text)
-    if not args.no_write:
-        (ROOT / "bench" / "RESULTS.md").write_text(results_page(text, sizes), encoding="utf-8")
+    print(report(rows))
 
 
 def results_page(table: str, sizes: list[int]) -> str:

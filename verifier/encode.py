@@ -130,6 +130,8 @@ def _unchecked(function):  # type: ignore[no-untyped-def]
     return raw if callable(raw) else function
 
 
+unchecked = _unchecked  # for the other readers of models and terms (verifier.scenario)
+
 _AST_KIND = _unchecked(z3.Z3_get_ast_kind)
 _AST_ID = _unchecked(z3.Z3_get_ast_id)
 _NUM_ARGS = _unchecked(z3.Z3_get_app_num_args)

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import z3
 
 from dsl.evaluate import AtomKey, World
+from verifier.encode import Encoder, unchecked
 from verifier.findings import Scenario
 from verifier.ground import format_atom
-from verifier.encode import Encoder
 from verifier.session import Session
 
 
@@ -75,22 +75,14 @@ def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> 
     return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
 
 
-def _unchecked(function):  # type: ignore[no-untyped-def]
-    """The C function behind a z3core wrapper, without its error check after every call
-    (the wrapper itself if this z3 keeps it elsewhere). Only for reads that cannot fail."""
-    defaults = getattr(function, "__defaults__", None) or ()
-    raw = getattr(defaults[-1], "f", None) if defaults else None
-    return raw if callable(raw) else function
-
-
-class _LIB:  # noqa: N801 - reads of models, straight from the C library
-    Z3_model_get_num_consts = _unchecked(z3.Z3_model_get_num_consts)
-    Z3_model_get_const_decl = _unchecked(z3.Z3_model_get_const_decl)
-    Z3_model_get_const_interp = _unchecked(z3.Z3_model_get_const_interp)
-    Z3_get_bool_value = _unchecked(z3.Z3_get_bool_value)
+class _LIB:  # noqa: N801 - reads of models, straight from the C library (see encode.unchecked)
+    Z3_model_get_num_consts = unchecked(z3.Z3_model_get_num_consts)
+    Z3_model_get_const_decl = unchecked(z3.Z3_model_get_const_decl)
+    Z3_model_get_const_interp = unchecked(z3.Z3_model_get_const_interp)
+    Z3_get_bool_value = unchecked(z3.Z3_get_bool_value)
     Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
-    Z3_get_app_decl = _unchecked(z3.Z3_get_app_decl)
-    Z3_model_eval = _unchecked(z3.Z3_model_eval)
+    Z3_get_app_decl = unchecked(z3.Z3_get_app_decl)
+    Z3_model_eval = unchecked(z3.Z3_model_eval)
 
 
 def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:

@@ -13,7 +13,7 @@ import re
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import z3
@@ -58,10 +58,22 @@ def sessions_made() -> int:
 
 @dataclass(frozen=True)
 class Outcome:
+    """A query's answer: "sat" (with a model), "unsat" (with a core) or "unknown" (with a reason).
+
+    A sat answer's model is taken from the solver when it is first asked for: most queries
+    only ask whether, and building a model of every atom was a quarter of the solver's time.
+    It must be asked for before the session's next query (after it, the solver has another
+    model); asking later is an error, never a wrong model.
+    """
+
     status: str  # "sat" | "unsat" | "unknown"
-    model: z3.ModelRef | None = None
+    model: z3.ModelRef | None = field(default=None, repr=False, compare=False)  # a property: see _model below
     core: tuple[z3.BoolRef, ...] = ()
     reason: str = ""
+    session: Session | None = field(default=None, repr=False, compare=False)  # the model's, while not taken
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_query", self.session.queries if self.session is not None else 0)
 
     @property
     def sat(self) -> bool:
@@ -70,6 +82,24 @@ class Outcome:
     @property
     def unsat(self) -> bool:
         return self.status == "unsat"
+
+
+def _model(self: Outcome) -> z3.ModelRef | None:
+    found = self.__dict__.get("_model")
+    if found is None and self.session is not None:
+        if self.session.queries != self.__dict__["_query"]:
+            raise RuntimeError("the model of an earlier query was asked for after the next query")
+        found = self.session.solver.model()
+        object.__setattr__(self, "_model", found)
+        object.__setattr__(self, "session", None)
+    return found
+
+
+def _set_model(self: Outcome, value: z3.ModelRef | None) -> None:
+    self.__dict__["_model"] = value
+
+
+Outcome.model = property(_model, _set_model)  # type: ignore[assignment, method-assign]
 
 
 @dataclass
@@ -224,7 +254,7 @@ class Session:
         except z3.Z3Exception as err:  # resource limits surface as exceptions in some builds
             return Outcome("unknown", reason=str(err))
         if result == z3.sat:
-            return Outcome("sat", model=self.solver.model())
+            return Outcome("sat", session=self)
         if result == z3.unsat:
             return Outcome("unsat", core=tuple(self.solver.unsat_core()))
         return Outcome("unknown", reason=self.solver.reason_unknown())
