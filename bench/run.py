@@ -10,16 +10,19 @@ terms, N/20 brackets) is generated and
 
 * parsed on its own (best of several runs): lines per second;
 * loaded and checked in this process, with timers around the encoder, every
-  solver query (`Session.check`, which is what `--emit-smt2` writes), every
-  other solver call (witness minimisation, the guess solver of exists-forall
-  searches, the map solver of contradictions) and each check;
+  session query (`Session.check`), every other solver call (witness
+  minimisation, the guess solver of exists-forall searches, the map solver of
+  contradictions, taking models) and each check;
 * replayed by the `z3` binary: every `Session.check` query, in order, in one
   incremental SMT-LIB script (the session's assertions as they are added, and
-  `(check-sat-assuming ...)` for each query, with the session's options); the
-  ratio of nverify's total time to the binary's is nverify's overhead on the
-  solver work it asks for. For the smaller sizes the per-query files that
-  `nverify --emit-smt2` writes are also replayed one `z3` process each (each
-  file restates every assertion, which is why that does not scale).
+  `(check-sat-assuming ...)` for each query, with the session's options), and
+  every call of the searches' own solvers (`Session.side_check`: exists-forall
+  guesses, the MUS map, Optimize for minimal witnesses) as `--emit-smt2`
+  writes it, in a second script with `(reset)` between calls; the ratio of
+  nverify's total time to the binary's is nverify's overhead on the solver
+  work it asks for. For the smaller sizes the files that `nverify --emit-smt2`
+  writes are also replayed one `z3` process each (each file restates every
+  assertion, which is why that does not scale).
 
 Growth is the exponent b of a least-squares fit time ~ a * N^b over the sizes
 from 100 clauses up.
@@ -195,6 +198,9 @@ class Row:
     cli_cpu_s: float | None = None
     z3_replay_s: float | None = None
     z3_replay_cpu_s: float | None = None
+    z3_side_s: float | None = None
+    z3_side_cpu_s: float | None = None
+    side_queries: int | None = None
     z3_files_s: float | None = None
     z3_files: int | None = None
     replay_agrees: bool | None = None
@@ -243,12 +249,14 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
 
     from verifier.session import Session
 
-    # Solver calls outside the session: z3.Solver.check (guess and map solvers) and Optimize.check
-    # (a z3.Solver.check made by a session query is counted under "query" only).
+    # Solver calls outside the session's queries: z3.Solver.check (guess and map solvers),
+    # Optimize.check, and taking models (a z3.Solver.check made by a session query is
+    # counted under "query" only).
     wrapped_checks = tuple(timers.wrap(name, fn) for name, fn in zip(CHECK_NAMES, checks_pkg.CHECKS))
     with patched(Session, "_check", timers.wrap("query", Session._check)), \
             patched(z3.Solver, "check", timers.wrap("solver", z3.Solver.check, inside="query")), \
             patched(z3.Optimize, "check", timers.wrap("optimize", z3.Optimize.check)), \
+            patched(z3.Solver, "model", timers.wrap("model", z3.Solver.model)), \
             patched(Encoder, "norm", timers.wrap("encode", Encoder.norm)), \
             patched(Encoder, "formula", timers.wrap("encode", Encoder.formula)), \
             patched(Encoder, "assumptions", timers.wrap("encode", Encoder.assumptions)), \
@@ -260,30 +268,65 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
         check_s = time.perf_counter() - start
     cpu = time.process_time() - cpu
     query_s = timers.seconds["query"]
-    other = timers.seconds["solver"] + timers.seconds["optimize"]
+    other = timers.seconds["solver"] + timers.seconds["optimize"] + timers.seconds["model"]
     row = Row(n, p, k, r, lines, parse_s, load_s, check_s, load_s + check_s, cpu, timers.counts["query"], query_s,
               other, timers.seconds["encode"], {c: timers.seconds[c] for c in CHECK_NAMES}, len(findings))
     if replay:
         script = folder / f"synthetic_{n}.replay.smt2"
-        rec = record(instrument, folder)
+        rec, side = record(instrument, folder)
         rec.write(script)
         row.cli_s, row.cli_cpu_s = cli_time(path)
         row.z3_replay_s, row.z3_replay_cpu_s, answers = z3_time([script])
+        row.z3_side_s, row.z3_side_cpu_s, side_answers = z3_time([side.path])
+        row.side_queries = len(side.answers)
         script.unlink()
+        side.path.unlink()
         got = [a for a in answers if a in ("sat", "unsat", "unknown")]
-        row.replay_agrees = got == rec.answers and len(rec.answers) == row.queries
+        got_side = [a for a in side_answers if a in ("sat", "unsat", "unknown")]
+        # (The recorded run is a second one in this process: Z3's symbols, shared by all contexts,
+        # are numbered by then, which can change its choices and the number of queries a little.)
+        row.replay_agrees = got == rec.answers and got_side == side.answers
         if n <= EMIT_MAX:
             row.z3_files_s, row.z3_files = emitted_time(path, folder / f"smt2_{n}")
     return row
 
 
-def record(instrument: object, folder: Path) -> Replay:
-    """Check the instrument again (untimed), recording every session query for the z3 replay."""
+class SideReplay:
+    """Records the searches' own solver calls (`Session.side_check`: exists-forall guesses,
+    the MUS map, Optimize for witnesses) as one script: each call is what `--emit-smt2`
+    writes for it (the solver's declarations and assertions, then `(check-sat)`), followed
+    by `(reset)`, so every call starts from a fresh solver, as a new Optimize does."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "side.smt2"
+        self.out = self.path.open("w", encoding="utf-8")
+        self.answers: list[str] = []
+
+    def query(self, solver: object, answer: str) -> None:
+        from verifier.session import SEED, _side_script
+
+        self.out.write(f"(set-option :random-seed {SEED})\n{_side_script(solver)}\n")  # type: ignore[arg-type]
+        if not isinstance(solver, z3.Optimize):
+            self.out.write("(check-sat)\n")
+        self.out.write("(reset)\n")
+        self.answers.append(answer)
+
+    def close(self) -> None:
+        self.out.close()
+
+
+def record(instrument: object, folder: Path) -> tuple[Replay, SideReplay]:
+    """Check the instrument again (untimed), recording every solver call for the z3 replay."""
     import verifier.pipeline as pipeline
     from verifier.session import Session
 
-    rec = Replay(folder)
-    original_check, original_guard = Session._check, Session._guard
+    rec, side = Replay(folder), SideReplay(folder)
+    original_check, original_guard, original_side = Session._check, Session._guard, Session.side_check
+
+    def side_check(self, solver, purpose):  # type: ignore[no-untyped-def]
+        result = original_side(self, solver, purpose)
+        side.query(solver, str(result))
+        return result
 
     def check(self, assumptions):  # type: ignore[no-untyped-def]
         outcome = original_check(self, assumptions)
@@ -294,9 +337,11 @@ def record(instrument: object, folder: Path) -> Replay:
         rec.guard()
         return original_guard(self, lit, formula)
 
-    with patched(Session, "_check", check), patched(Session, "_guard", guard):
+    with patched(Session, "_check", check), patched(Session, "_guard", guard), \
+            patched(Session, "side_check", side_check):
         pipeline.check_instrument(instrument, pipeline.Options())  # type: ignore[arg-type]
-    return rec
+    side.close()
+    return rec, side
 
 
 def children_cpu() -> float:
@@ -318,7 +363,7 @@ def z3_time(scripts: list[Path]) -> tuple[float, float, list[str]]:
     out: list[str] = []
     for script in scripts:
         done = subprocess.run([str(Z3_BIN), str(script)], capture_output=True, text=True, check=False)
-        out.extend(line.strip() for line in done.stdout.splitlines() if not line.startswith("("))
+        out.extend(line.strip() for line in done.stdout.splitlines() if not line.startswith(("(", ";")))
     return time.perf_counter() - start, children_cpu() - cpu, out
 
 
@@ -392,18 +437,29 @@ def report(rows: list[Row]) -> str:
     replayed = [r for r in rows if r.z3_replay_s is not None]
     if replayed:
         w("Overhead against the solver: nverify's wall time for the file (`nverify --jobs 1 -q FILE`, a fresh "
-          "process) against the `z3` binary replaying the same `Session.check` queries in one incremental "
-          "script (and, up to N = %d, against `z3` run once per file that `--emit-smt2` writes):" % EMIT_MAX)
+          "process) against the `z3` binary doing the same solver work from SMT-LIB: the session's queries "
+          "(`Session.check`) replayed in one incremental script, plus every call of the searches' own solvers "
+          "(`Session.side_check`: exists-forall guesses, the MUS map, Optimize for minimal witnesses), each as "
+          "`--emit-smt2` writes it, in a second script with `(reset)` between calls. Up to N = %d, also "
+          "against `z3` run once per file that `--emit-smt2` writes (each file restates every assertion). "
+          "The binary parses the text of every side call, which nverify does not: `in-process solver s` is the "
+          "time nverify spent inside solver calls (check, Optimize), and `outside s` the rest of its "
+          "in-process time, the overhead measured directly:"
+          % EMIT_MAX)
         w("")
-        w("| N | queries | nverify s (CPU) | z3 replay s (CPU) | ratio wall (CPU) | Session.check in nverify s "
-          "| replay answers agree | --emit-smt2 files | z3 per file s | ratio |")
-        w("|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
+        w("| N | session queries | side queries | nverify s (CPU) | z3 session s | z3 side s | z3 total s (CPU) "
+          "| ratio wall (CPU) | in-process solver s | outside s | answers agree | --emit-smt2 files "
+          "| z3 per file s | ratio |")
+        w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
         for r in replayed:
-            ratio = r.cli_s / r.z3_replay_s if r.cli_s and r.z3_replay_s else None
-            ratio_cpu = r.cli_cpu_s / r.z3_replay_cpu_s if r.cli_cpu_s and r.z3_replay_cpu_s else None
+            z3_total = (r.z3_replay_s or 0) + (r.z3_side_s or 0)
+            z3_cpu = (r.z3_replay_cpu_s or 0) + (r.z3_side_cpu_s or 0)
+            ratio = r.cli_s / z3_total if r.cli_s and z3_total else None
+            ratio_cpu = r.cli_cpu_s / z3_cpu if r.cli_cpu_s and z3_cpu else None
             ratio2 = r.cli_s / r.z3_files_s if r.cli_s and r.z3_files_s else None
-            w(f"| {r.n} | {r.queries} | {fmt(r.cli_s)} ({fmt(r.cli_cpu_s)}) | {fmt(r.z3_replay_s)} "
-              f"({fmt(r.z3_replay_cpu_s)}) | {fmt(ratio)} ({fmt(ratio_cpu)}) | {fmt(r.query_s)} "
+            w(f"| {r.n} | {r.queries} | {r.side_queries} | {fmt(r.cli_s)} ({fmt(r.cli_cpu_s)}) | {fmt(r.z3_replay_s)} "
+              f"| {fmt(r.z3_side_s)} | {fmt(z3_total)} ({fmt(z3_cpu)}) | {fmt(ratio)} ({fmt(ratio_cpu)}) "
+              f"| {fmt(r.query_s + r.other_solver_s)} | {fmt(r.total_s - r.query_s - r.other_solver_s)} "
               f"| {'yes' if r.replay_agrees else 'no'} | {r.z3_files if r.z3_files is not None else '–'} "
               f"| {fmt(r.z3_files_s)} | {fmt(ratio2)} |")
         w("")
@@ -441,7 +497,7 @@ def main() -> None:
             row = measure(n, folder, replay=n <= args.replay_max)
             rows.append(row)
             print(f"N={n}: {row.total_s:.2f} s total, {row.queries} queries, parse {row.lines / row.parse_s:,.0f} "
-                  f"lines/s" + (f", nverify {row.cli_s:.2f} s vs z3 {row.z3_replay_s:.2f} s"
+                  f"lines/s" + (f", nverify {row.cli_s:.2f} s vs z3 {row.z3_replay_s:.2f} + {row.z3_side_s:.2f} s"
                                 if row.z3_replay_s is not None else ""), file=sys.stderr, flush=True)
             if not args.no_write:  # after every size, so a long run that is cut short still reports
                 (ROOT / "bench" / "RESULTS.md").write_text(results_page(report(rows), sizes[:len(rows)]),

@@ -1,9 +1,15 @@
 """Text -> IR 1: parse one SourceFile into a `syntax.Spec`, or into diagnostics.
 
-Only this module knows Lark. Syntax errors become diagnostics with the
-expected tokens spelled as the user would type them, never Lark's internal
-terminal names. After a syntax error the parser resumes at the next
-declaration, so independent mistakes in one file are all reported.
+Only this module knows Lark. Lark analyses the grammar (its LALR table, and
+which terminals each parser state accepts); `_run` drives that table itself
+and builds the syntax nodes as rules reduce, without Lark's per-token and
+per-node bookkeeping (line counting, parse trees, a transformer pass).
+
+A file `_run` rejects is parsed again by Lark proper, for its errors: they
+become diagnostics with the expected tokens spelled as the user would type
+them, never Lark's internal terminal names. After a syntax error the parser
+resumes at the next declaration, so independent mistakes in one file are all
+reported.
 """
 
 from __future__ import annotations
@@ -12,11 +18,16 @@ import ast
 import gc
 import re
 import warnings
+from bisect import bisect_right
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
-from lark import Lark, Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.grammar import Rule
+from lark.lexer import BasicLexer, UnlessCallback
+from lark.parsers.lalr_analysis import Shift
 
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
@@ -49,6 +60,8 @@ def grammar_parser(strict: bool = False) -> Lark:
 # How deeply brackets and expressions may nest. Every later stage walks expressions
 # recursively; real instruments stay below 20 levels, and Python's stack allows about 400.
 MAX_NESTING = 100
+# Levels of the syntax tree: start, declaration, norm and clause part sit above any expression.
+_DEPTH_LIMIT = MAX_NESTING + 4
 
 
 def parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
@@ -66,92 +79,84 @@ def parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
 
 
 def _parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
-    text = source.text
     if not _nesting_ok(source, diags):
         return None
-    decls: list[S.Decl] = []
-    ok = True
+    build = _Build(source)
+    try:
+        decls, height = _run(build, source.text)
+    except _Rejected:
+        _report_syntax_errors(source, diags)
+        return None
+    if height > _DEPTH_LIMIT:  # rare: Lark's tree says where
+        _report_depth(source, _lark().parse(source.text), diags)
+        return None
+    if build.bad_literal is not None:
+        diags.error(Code.BAD_STRING, build.bad_literal.span, build.bad_literal.message,
+                    help="a backslash starts an escape: write `\\\\` for a backslash, `\\\"` for a quote")
+        return None
+    return S.Spec(source, tuple(decls))
+
+
+def _report_syntax_errors(source: SourceFile, diags: Diagnostics) -> None:
+    """Report each syntax error Lark's parser finds: after one, it resumes at the next line that
+    starts with a declaration keyword."""
+    text = source.text
     offset = 0
-    # Parse declaration by declaration region: on an error, report it and resume at the
-    # next line that starts with a declaration keyword.
     while offset <= len(text):
         chunk = text[offset:]
         try:
-            tree = _lark().parse(chunk)
+            _lark().parse(chunk)
         except UnexpectedInput as err:
-            ok = False
             _report(source, offset, err, diags)
             next_start = _next_declaration(text, offset + _error_offset(err, chunk))
             if next_start is None:
                 break
             offset = next_start
             continue
-        if ok:
-            if not _depth_ok(source, offset, tree, diags):
-                return None
-            try:
-                spec = _Build(source, offset).transform(tree)
-            except VisitError as err:
-                if isinstance(err.orig_exc, _BadLiteral):
-                    diags.error(Code.BAD_STRING, err.orig_exc.span, err.orig_exc.message,
-                                help="a backslash starts an escape: write `\\\\` for a backslash, `\\\"` for a quote")
-                    return None
-                raise
-            decls.extend(spec)
+        assert offset > 0, "Lark parses a file that _run rejects"
         break
-    if not ok:
-        return None
-    return S.Spec(source, tuple(decls))
+
+
+# What the bracket count skips: comments, and strings up to their closing quote (or the end of
+# the text). Each bracket is a match of its own.
+_BRACKET_SCAN = re.compile(r'#[^\n]*|"(?:[^"\\]|\\[\s\S]?)*"?|[()\[\]]')
 
 
 def _nesting_ok(source: SourceFile, diags: Diagnostics) -> bool:
     """Brackets `(` and `[` nest at most MAX_NESTING deep (strings and comments skipped)."""
-    text = source.text
     depth = 0
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if ch == '"':
-            i += 1
-            while i < n and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif ch in "([":
+    for match in _BRACKET_SCAN.finditer(source.text):
+        found = match.group()
+        if found == "(" or found == "[":
             depth += 1
             if depth > MAX_NESTING:
-                diags.error(Code.TOO_COMPLEX, source.span(i, i + 1),
+                start = match.start()
+                diags.error(Code.TOO_COMPLEX, source.span(start, start + 1),
                             f"brackets nest more than {MAX_NESTING} levels deep here",
                             help="split the condition into named parts with `define`")
                 return False
-        elif ch in ")]":
+        elif found == ")" or found == "]":
             depth = max(0, depth - 1)
-        i += 1
     return True
 
 
-def _depth_ok(source: SourceFile, base: int, tree: Tree[Any], diags: Diagnostics) -> bool:
-    """The syntax tree nests at most MAX_NESTING levels below a declaration (checked without recursion)."""
-    limit = MAX_NESTING + 4  # start, declaration, norm and clause part sit above any expression
+def _report_depth(source: SourceFile, tree: Tree[Any], diags: Diagnostics) -> None:
+    """Report where Lark's tree of a file first nests more than _DEPTH_LIMIT levels (found without recursion)."""
     first: int | None = None  # where the earliest too-deep part starts
     stack: list[tuple[Tree[Any], int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > limit:
+        if depth > _DEPTH_LIMIT:
             start = 0 if node.meta.empty else node.meta.start_pos
             first = start if first is None else min(first, start)
             continue
         for child in node.children:
             if isinstance(child, Tree):
                 stack.append((child, depth + 1))
-    if first is None:
-        return True
-    diags.error(Code.TOO_COMPLEX, source.span(base + first, base + first + 1),
+    assert first is not None, "Lark's tree is not as deep as _run found"
+    diags.error(Code.TOO_COMPLEX, source.span(first, first + 1),
                 f"this expression nests more than {MAX_NESTING} levels deep",
                 help="split the condition into named parts with `define`")
-    return False
 
 
 def _error_offset(err: UnexpectedInput, chunk: str) -> int:
@@ -267,8 +272,8 @@ class _BadLiteral(Exception):
 _PLAIN = re.compile(r'[^\\\x00\r\ud800-\udfff]*\Z')
 
 
-def _unquote(token: Token, span: Span) -> str:
-    body = str(token)[1:-1]
+def _unquote(token: str, span: Span) -> str:
+    body = token[1:-1]
     if _PLAIN.match(body):
         return body
     try:
@@ -276,124 +281,302 @@ def _unquote(token: Token, span: Span) -> str:
         # quotes let the wording span lines, as clause texts do.
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            value = ast.literal_eval('"""' + str(token)[1:-1] + '"""')
+            value = ast.literal_eval('"""' + body + '"""')
     except (ValueError, SyntaxError, Warning):
         raise _BadLiteral(span, "invalid escape in string") from None
     assert isinstance(value, str)
     return value
 
 
-class _Build(Transformer[Any, Any]):
-    """Lark tree -> syntax nodes. Every node gets a span in the whole file."""
 
-    def __init__(self, source: SourceFile, base: int) -> None:
-        super().__init__()
+# ---- the parser ---------------------------------------------------------------------------------
+#
+# `_run` is Lark's LALR parser with its contextual lexer, minus what only error messages and
+# parse trees need. It reads Lark's analysis of the grammar (internals of the pinned Lark 1.3.1)
+# and keeps its rules for shaping nodes: anonymous tokens (keywords, punctuation) are dropped,
+# `[x]` leaves None when absent, a `?rule` with one child is that child, and a `_rule` (Lark's
+# helper for `*` and `+`) hands its children to its parent.
+
+class _Rejected(Exception):
+    """The text does not parse (Lark's own parser then says why)."""
+
+
+# A token on the parser's stack: its text and where it starts.
+_Token = tuple[str, int]
+
+# What a reduction pushes: a syntax node from the `_Build` method named after the rule, the one
+# child of a `?rule`, or the children of a `_rule`.
+_NODE, _INLINE, _SPLICE = range(3)
+
+
+class _Reduction(NamedTuple):
+    """How `_run` reduces by one grammar rule."""
+
+    size: int  # stack entries popped
+    origin: str  # the rule's name, for the state to go to
+    how: int  # _NODE, _INLINE or _SPLICE
+    # Which popped values are the children, as (index, splice it) or (None, False) for an absent
+    # `[x]`; None when they all are, as they are.
+    steps: tuple[tuple[int | None, bool], ...] | None
+    method: Callable[..., Any] | None  # for a _NODE
+    spanned: bool  # the method takes the node's span
+
+
+def _spanned(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a `_Build` method that takes the node's span after its children."""
+    method.spanned = True  # type: ignore[attr-defined]
+    return method
+
+
+def _reduction(rule: Rule) -> _Reduction:
+    expansion = rule.expansion
+    options = rule.options
+    # Positions of an empty rule would be Lark's "empty" ones; only an empty file is one.
+    assert expansion or rule.origin.name == "start", f"{rule}: only `start` may match nothing"
+    steps: list[tuple[int | None, bool]] = []
+    symbols = iter(enumerate(expansion))
+    for absent in options.empty_indices or (False,) * len(expansion):
+        if absent:
+            steps.append((None, False))
+            continue
+        index, symbol = next(symbols)
+        if options.keep_all_tokens or not (symbol.is_term and symbol.filter_out):
+            steps.append((index, not symbol.is_term and symbol.name.startswith("_")))
+    method = None
+    if rule.origin.name.startswith("_"):
+        how = _SPLICE
+    elif options.expand1 and not rule.alias and len(steps) == 1 and not steps[0][1]:
+        how = _INLINE
+    else:
+        how = _NODE
+        method = getattr(_Build, rule.alias or rule.origin.name)
+    kept = None if steps == [(i, False) for i in range(len(expansion))] else tuple(steps)
+    # A plain string: Lark names rules with its Token, whose __eq__ would slow every table lookup.
+    return _Reduction(len(expansion), str(rule.origin.name), how, kept, method, getattr(method, "spanned", False))
+
+
+def _scanner(lexer: BasicLexer) -> tuple[Callable[..., Any], dict[str, dict[str, str]]]:
+    """One parser state's lexer: its pattern's match, and for a terminal such as NAME the
+    keywords (of this state) that it would also match, by text."""
+    (pattern,) = lexer.scanner._mres  # the property builds lexer.callback too
+    keywords = {}
+    for kind, callback in lexer.callback.items():
+        assert isinstance(callback, UnlessCallback)
+        assert not any(t.pattern.flags for t in callback.scanner.terminals)
+        keywords[kind] = {t.pattern.value: t.name for t in callback.scanner.terminals}
+    return pattern.match, keywords
+
+
+class _Machine:
+    """Lark's analysis of the grammar, laid out for `_run`."""
+
+    def __init__(self, lark: Lark) -> None:
+        table = lark.parser.parser._parse_table
+        self.start_state = table.start_states["start"]
+        self.end_state = table.end_states["start"]
+        reductions = {rule: _reduction(rule) for rule in lark.rules}
+        # state -> symbol -> (Shift, next state) or (Reduce, `_reduction` of the rule)
+        self.states = {state: {symbol: (action, arg if action is Shift else reductions[arg])
+                               for symbol, (action, arg) in actions.items()}
+                       for state, actions in table.states.items()}
+        self.scanners = {state: _scanner(lexer) for state, lexer in lark.parser.lexer.lexers.items()}
+        self.ignore = frozenset(lark.lexer_conf.ignore)
+
+
+@lru_cache(maxsize=1)
+def _machine() -> _Machine:
+    return _Machine(_lark())
+
+
+def _run(build: _Build, text: str) -> tuple[Any, int]:
+    """Parse text into the value of `start` and the height of Lark's tree of it; raise _Rejected
+    where Lark would raise a syntax error."""
+    machine = _machine()
+    states, scanners, ignore, end_state = machine.states, machine.scanners, machine.ignore, machine.end_state
+    span = build.span
+    state_stack = [machine.start_state]
+    # For each entry of the parser's stack: its value, where its text starts and ends, and the
+    # height of its subtree in Lark's tree (-1 for a token, which is no tree).
+    values: list[Any] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    heights: list[int] = []
+    pos, end = 0, len(text)
+    while True:
+        # The next token, with the terminals the current state accepts (Lark's contextual lexer).
+        match, keywords = scanners[state_stack[-1]]
+        kind, token, start = "$END", "", end
+        while pos < end:
+            found = match(text, pos)
+            if found is None:
+                raise _Rejected
+            if found.lastgroup in ignore:
+                pos = found.end()
+                continue
+            kind, token, start, pos = found.lastgroup, found.group(), pos, found.end()
+            if kind in keywords:
+                kind = keywords[kind].get(token, kind)
+            break
+        # Reduce as the token says, then shift it.
+        while True:
+            try:
+                action, arg = states[state_stack[-1]][kind]
+            except KeyError:
+                raise _Rejected from None
+            if action is Shift:
+                state_stack.append(arg)
+                values.append((token, start))
+                starts.append(start)
+                ends.append(pos)
+                heights.append(-1)
+                break
+            size, origin, how, steps, method, spanned = arg
+            if size == 1 and how == _INLINE:  # the entry stays as it is, in the rule's state
+                state_stack[-1] = states[state_stack[-2]][origin][1]
+                continue
+            if size:
+                popped = values[-size:]
+                first, last, height = starts[-size], ends[-1], max(heights[-size:])
+                del values[-size:], state_stack[-size:], starts[-size:], ends[-size:], heights[-size:]
+            else:
+                popped, first, last, height = [], start, start, -1
+            if steps is None:
+                children = popped
+            else:
+                children = []
+                for index, splice in steps:
+                    if index is None:
+                        children.append(None)
+                    elif not splice:
+                        children.append(popped[index])
+                    elif children:
+                        children += popped[index]
+                    else:
+                        children = popped[index]  # the helper's own list: `x*` grows left-recursively
+            if how == _NODE:
+                value = method(build, children, span(first, last)) if spanned else method(build, children)
+                height += 1
+            elif how == _INLINE:
+                value = children[0]
+            else:
+                value = children
+            goto = states[state_stack[-1]][origin][1]
+            if goto == end_state:
+                return value, height
+            state_stack.append(goto)
+            values.append(value)
+            starts.append(first)
+            ends.append(last)
+            heights.append(height)
+
+
+class _Build:
+    """Syntax nodes from the children of a grammar rule. Every node gets a span in the file."""
+
+    def __init__(self, source: SourceFile) -> None:
         self.source = source
-        self.base = base
-        # Lark makes a fresh wrapper of a `v_args` method each time the method is looked up
-        # (once per tree node); look each up once, for this transformer.
-        for name in _META_METHODS:
-            self.__dict__[name] = getattr(self, name)
+        self.bad_literal: _BadLiteral | None = None  # the first string with a bad escape
 
-    # -- spans
-    def _span(self, meta: Any) -> Span:
-        if getattr(meta, "empty", True):
-            return self.source.span(self.base, self.base)
-        return self.source.span(self.base + meta.start_pos, self.base + meta.end_pos)
+    def span(self, start: int, end: int) -> Span:
+        """`source.span(start, end)` for offsets in the text, in one call: the parser makes one per node."""
+        lines = self.source.line_starts
+        line = bisect_right(lines, start)
+        end_line = bisect_right(lines, end, line - 1)
+        return Span(self.source.path, start, end, line, start - lines[line - 1] + 1,
+                    end_line, end - lines[end_line - 1] + 1)
 
-    def _tok(self, token: Token) -> Span:
-        start = self.base + (token.start_pos or 0)
-        return self.source.span(start, start + len(str(token)))
+    def _tok(self, token: _Token) -> Span:
+        text, start = token
+        return self.span(start, start + len(text))
 
-    def _name(self, token: Token) -> S.Name:
-        return S.Name(str(token), self._tok(token))
+    def _name(self, token: _Token) -> S.Name:
+        return S.Name(token[0], self._tok(token))
 
     # -- top level
     def start(self, items: list[Any]) -> list[Any]:
         return [i for i in items if i is not None]
 
-    @v_args(meta=True)
-    def string(self, meta: Any, tokens: list[Token]) -> str:
-        span = self._span(meta)
-        return "".join(_unquote(t, span) for t in tokens)
+    @_spanned
+    def string(self, tokens: list[_Token], span: Span) -> str:
+        try:
+            return "".join(_unquote(text, span) for text, _ in tokens)
+        except _BadLiteral as err:
+            # Reported once the whole file has parsed: a syntax error anywhere comes first.
+            self.bad_literal = self.bad_literal or err
+            return ""
 
-    @v_args(meta=True)
-    def meta_source(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+    def meta_source(self, c: list[Any]) -> tuple[str, Any]:
         return ("source", c[0])
 
-    @v_args(meta=True)
-    def meta_rank(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("rank", int(str(c[0]).replace("_", "")))
+    def meta_rank(self, c: list[Any]) -> tuple[str, Any]:
+        return ("rank", int(c[0][0].replace("_", "")))
 
-    @v_args(meta=True)
-    def meta_text(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+    def meta_text(self, c: list[Any]) -> tuple[str, Any]:
         return ("text", c[0])
 
-    @v_args(meta=True)
-    def meta_note(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+    def meta_note(self, c: list[Any]) -> tuple[str, Any]:
         return ("note", c[0])
 
-    @v_args(meta=True)
-    def meta_overrides(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+    def meta_overrides(self, c: list[Any]) -> tuple[str, Any]:
         return ("overrides", tuple(self._name(t) for t in c))
 
-    @v_args(meta=True)
-    def instrument_decl(self, meta: Any, c: list[Any]) -> S.InstrumentDecl:
+    @_spanned
+    def instrument_decl(self, c: list[Any], span: Span) -> S.InstrumentDecl:
         fields = dict(c[2:])
-        return S.InstrumentDecl(self._name(c[0]), c[1], fields.get("source"), fields.get("rank"), self._span(meta))
+        return S.InstrumentDecl(self._name(c[0]), c[1], fields.get("source"), fields.get("rank"), span)
 
-    @v_args(meta=True)
-    def import_decl(self, meta: Any, c: list[Any]) -> S.ImportDecl:
-        return S.ImportDecl(c[0], self._span(meta))
+    @_spanned
+    def import_decl(self, c: list[Any], span: Span) -> S.ImportDecl:
+        return S.ImportDecl(c[0], span)
 
-    @v_args(meta=True)
-    def party_decl(self, meta: Any, c: list[Token]) -> S.PartyDecl:
-        return S.PartyDecl(tuple(self._name(t) for t in c), self._span(meta))
+    @_spanned
+    def party_decl(self, c: list[_Token], span: Span) -> S.PartyDecl:
+        return S.PartyDecl(tuple(self._name(t) for t in c), span)
 
-    @v_args(meta=True)
-    def group_decl(self, meta: Any, c: list[Any]) -> S.GroupDecl:
-        return S.GroupDecl(self._name(c[0]), c[1].items, self._span(meta))
+    @_spanned
+    def group_decl(self, c: list[Any], span: Span) -> S.GroupDecl:
+        return S.GroupDecl(self._name(c[0]), c[1].items, span)
 
-    @v_args(meta=True)
-    def enum_decl(self, meta: Any, c: list[Token]) -> S.EnumDecl:
-        return S.EnumDecl(self._name(c[0]), tuple(self._name(t) for t in c[1:]), self._span(meta))
+    @_spanned
+    def enum_decl(self, c: list[_Token], span: Span) -> S.EnumDecl:
+        return S.EnumDecl(self._name(c[0]), tuple(self._name(t) for t in c[1:]), span)
 
-    def _predicate(self, kind: str, meta: Any, c: list[Any]) -> S.PredicateDecl:
+    def _predicate(self, kind: str, c: list[Any], span: Span) -> S.PredicateDecl:
         control = c[2] if len(c) > 2 else None
         control = control if isinstance(control, S.Name) else None
-        return S.PredicateDecl(kind, self._name(c[0]), c[1], control, self._span(meta))
+        return S.PredicateDecl(kind, self._name(c[0]), c[1], control, span)
 
-    @v_args(meta=True)
-    def fact_decl(self, meta: Any, c: list[Any]) -> S.PredicateDecl:
-        return self._predicate("fact", meta, c)
+    @_spanned
+    def fact_decl(self, c: list[Any], span: Span) -> S.PredicateDecl:
+        return self._predicate("fact", c, span)
 
-    @v_args(meta=True)
-    def act_decl(self, meta: Any, c: list[Any]) -> S.PredicateDecl:
-        return self._predicate("act", meta, c)
+    @_spanned
+    def act_decl(self, c: list[Any], span: Span) -> S.PredicateDecl:
+        return self._predicate("act", c, span)
 
-    @v_args(meta=True)
-    def quantity_decl(self, meta: Any, c: list[Any]) -> S.PredicateDecl:
-        return self._predicate("quantity", meta, c)
+    @_spanned
+    def quantity_decl(self, c: list[Any], span: Span) -> S.PredicateDecl:
+        return self._predicate("quantity", c, span)
 
     def params(self, c: list[Any]) -> tuple[S.Param, ...]:
         return tuple(p for p in c if p is not None)
 
-    @v_args(meta=True)
-    def param(self, meta: Any, c: list[Token]) -> S.Param:
-        return S.Param(self._name(c[0]), self._name(c[1]), self._span(meta))
+    @_spanned
+    def param(self, c: list[_Token], span: Span) -> S.Param:
+        return S.Param(self._name(c[0]), self._name(c[1]), span)
 
-    def control(self, c: list[Token]) -> S.Name:
+    def control(self, c: list[_Token]) -> S.Name:
         return self._name(c[0])
 
-    @v_args(meta=True)
-    def define_decl(self, meta: Any, c: list[Any]) -> S.DefineDecl:
+    @_spanned
+    def define_decl(self, c: list[Any], span: Span) -> S.DefineDecl:
         params = c[1] if c[1] is not None else ()
-        return S.DefineDecl(self._name(c[0]), params, c[2], self._span(meta))
+        return S.DefineDecl(self._name(c[0]), params, c[2], span)
 
-    @v_args(meta=True)
-    def term_decl(self, meta: Any, c: list[Any]) -> S.TermDecl:
+    @_spanned
+    def term_decl(self, c: list[Any], span: Span) -> S.TermDecl:
         params = c[1] if c[1] is not None else ()
-        return S.TermDecl(self._name(c[0]), params, tuple(c[2]), self._span(meta))
+        return S.TermDecl(self._name(c[0]), params, tuple(c[2]), span)
 
     def readings(self, c: list[Any]) -> list[S.Reading]:
         return list(c)
@@ -401,21 +584,21 @@ class _Build(Transformer[Any, Any]):
     def no_readings(self, c: list[Any]) -> list[S.Reading]:
         return []
 
-    @v_args(meta=True)
-    def reading_formula(self, meta: Any, c: list[Any]) -> S.Reading:
-        return S.Reading(self._name(c[0]), c[1], None, self._span(meta))
+    @_spanned
+    def reading_formula(self, c: list[Any], span: Span) -> S.Reading:
+        return S.Reading(self._name(c[0]), c[1], None, span)
 
-    @v_args(meta=True)
-    def reading_alias(self, meta: Any, c: list[Any]) -> S.Reading:
-        return S.Reading(self._name(c[0]), None, self._name(c[1]), self._span(meta))
+    @_spanned
+    def reading_alias(self, c: list[Any], span: Span) -> S.Reading:
+        return S.Reading(self._name(c[0]), None, self._name(c[1]), span)
 
-    @v_args(meta=True)
-    def assume_decl(self, meta: Any, c: list[Any]) -> S.AssumeDecl:
-        return S.AssumeDecl(c[0], self._span(meta))
+    @_spanned
+    def assume_decl(self, c: list[Any], span: Span) -> S.AssumeDecl:
+        return S.AssumeDecl(c[0], span)
 
     # -- clauses
-    @v_args(meta=True)
-    def clause_decl(self, meta: Any, c: list[Any]) -> S.ClauseDecl:
+    @_spanned
+    def clause_decl(self, c: list[Any], span: Span) -> S.ClauseDecl:
         ident = self._name(c[0])
         label = c[1]
         fields: dict[str, Any] = {}
@@ -425,13 +608,13 @@ class _Build(Transformer[Any, Any]):
                 fields[child[0]] = child[1]
             else:
                 items.append(child)
-        span = self._span(meta)
+        span = span
         header = ident.span.to(ident.span)
         return S.ClauseDecl(ident, label, fields.get("source"), fields.get("text"), fields.get("note"),
                             fields.get("overrides", ()), tuple(items), span, header)
 
-    @v_args(meta=True)
-    def norm(self, meta: Any, c: list[Any]) -> S.NormDecl:
+    @_spanned
+    def norm(self, c: list[Any], span: Span) -> S.NormDecl:
         subject, modality, action = c[0], c[1], c[2]
         where = when = unless = protects = None
         for part in c[3:]:
@@ -446,14 +629,14 @@ class _Build(Transformer[Any, Any]):
                 unless = value
             else:
                 protects = value
-        return S.NormDecl(subject, modality, action, where, when, unless, protects, self._span(meta))
+        return S.NormDecl(subject, modality, action, where, when, unless, protects, span)
 
-    def subject_party(self, c: list[Token]) -> S.Name:
+    def subject_party(self, c: list[_Token]) -> S.Name:
         return self._name(c[0])
 
-    @v_args(meta=True)
-    def subject_each(self, meta: Any, c: list[Any]) -> S.EachSubject:
-        return S.EachSubject(self._name(c[0]), c[1], self._span(meta))
+    @_spanned
+    def subject_each(self, c: list[Any], span: Span) -> S.EachSubject:
+        return S.EachSubject(self._name(c[0]), c[1], span)
 
     def must(self, c: list[Any]) -> str:
         return "must"
@@ -464,13 +647,13 @@ class _Build(Transformer[Any, Any]):
     def may(self, c: list[Any]) -> str:
         return "may"
 
-    @v_args(meta=True)
-    def act_action(self, meta: Any, c: list[Any]) -> S.ActAction:
-        return S.ActAction(self._name(c[0]), c[1] if c[1] is not None else (), self._span(meta))
+    @_spanned
+    def act_action(self, c: list[Any], span: Span) -> S.ActAction:
+        return S.ActAction(self._name(c[0]), c[1] if c[1] is not None else (), span)
 
-    @v_args(meta=True)
-    def keep_action(self, meta: Any, c: list[Any]) -> S.KeepAction:
-        return S.KeepAction(c[0], self._span(meta))
+    @_spanned
+    def keep_action(self, c: list[Any], span: Span) -> S.KeepAction:
+        return S.KeepAction(c[0], span)
 
     def where(self, c: list[Any]) -> tuple[str, Any]:
         return ("where", c[0])
@@ -481,12 +664,12 @@ class _Build(Transformer[Any, Any]):
     def unless(self, c: list[Any]) -> tuple[str, Any]:
         return ("unless", c[0])
 
-    @v_args(meta=True)
-    def protects(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("protects", S.Protects(self._name(c[0]), c[1], self._span(meta)))
+    @_spanned
+    def protects(self, c: list[Any], span: Span) -> tuple[str, Any]:
+        return ("protects", S.Protects(self._name(c[0]), c[1], span))
 
-    @v_args(meta=True)
-    def limit(self, meta: Any, c: list[Any]) -> S.LimitDecl:
+    @_spanned
+    def limit(self, c: list[Any], span: Span) -> S.LimitDecl:
         when = unless = None
         for part in c[1:]:
             if part is None:
@@ -495,43 +678,43 @@ class _Build(Transformer[Any, Any]):
                 when = part[1]
             else:
                 unless = part[1]
-        return S.LimitDecl(c[0], when, unless, self._span(meta))
+        return S.LimitDecl(c[0], when, unless, span)
 
-    @v_args(meta=True)
-    def for_item(self, meta: Any, c: list[Any]) -> S.ForItem:
-        return S.ForItem(self._name(c[0]), c[1], c[2], self._span(meta))
+    @_spanned
+    def for_item(self, c: list[Any], span: Span) -> S.ForItem:
+        return S.ForItem(self._name(c[0]), c[1], c[2], span)
 
-    @v_args(meta=True)
-    def norm_bracket(self, meta: Any, c: list[Any]) -> S.NormBracket:
-        return S.NormBracket(tuple(c), self._span(meta))
+    @_spanned
+    def norm_bracket(self, c: list[Any], span: Span) -> S.NormBracket:
+        return S.NormBracket(tuple(c), span)
 
-    @v_args(meta=True)
-    def norm_alt(self, meta: Any, c: list[Any]) -> S.NormAlt:
-        return S.NormAlt(self._name(c[0]), tuple(c[1:]), self._span(meta))
+    @_spanned
+    def norm_alt(self, c: list[Any], span: Span) -> S.NormAlt:
+        return S.NormAlt(self._name(c[0]), tuple(c[1:]), span)
 
     # -- queries
-    @v_args(meta=True)
-    def expect_decl(self, meta: Any, c: list[Any]) -> S.ExpectDecl:
-        return S.ExpectDecl(c[0], self._span(meta))
+    @_spanned
+    def expect_decl(self, c: list[Any], span: Span) -> S.ExpectDecl:
+        return S.ExpectDecl(c[0], span)
 
-    @v_args(meta=True)
-    def assert_no_decl(self, meta: Any, c: list[Any]) -> S.AssertNoDecl:
-        return S.AssertNoDecl(c[0], self._span(meta))
+    @_spanned
+    def assert_no_decl(self, c: list[Any], span: Span) -> S.AssertNoDecl:
+        return S.AssertNoDecl(c[0], span)
 
-    @v_args(meta=True)
-    def assert_decl(self, meta: Any, c: list[Any]) -> S.AssertDecl:
-        return S.AssertDecl(self._name(c[0]), c[1], self._span(meta))
+    @_spanned
+    def assert_decl(self, c: list[Any], span: Span) -> S.AssertDecl:
+        return S.AssertDecl(self._name(c[0]), c[1], span)
 
-    @v_args(meta=True)
-    def scenario_decl(self, meta: Any, c: list[Any]) -> S.ScenarioDecl:
-        return S.ScenarioDecl(self._name(c[0]), c[1], self._span(meta))
+    @_spanned
+    def scenario_decl(self, c: list[Any], span: Span) -> S.ScenarioDecl:
+        return S.ScenarioDecl(self._name(c[0]), c[1], span)
 
-    @v_args(meta=True)
-    def goal_decl(self, meta: Any, c: list[Any]) -> S.GoalDecl:
+    @_spanned
+    def goal_decl(self, c: list[Any], span: Span) -> S.GoalDecl:
         kind, body = c[2]
         pattern = body if isinstance(body, S.FindingPattern) else None
         expr = None if pattern is not None else body
-        return S.GoalDecl(self._name(c[0]), c[1], kind, pattern, expr, self._span(meta))
+        return S.GoalDecl(self._name(c[0]), c[1], kind, pattern, expr, span)
 
     def goal_no(self, c: list[Any]) -> tuple[str, Any]:
         return ("no", c[0])
@@ -545,16 +728,16 @@ class _Build(Transformer[Any, Any]):
     def goal_possible(self, c: list[Any]) -> tuple[str, Any]:
         return ("possible", c[0])
 
-    @v_args(meta=True)
-    def maximize(self, meta: Any, c: list[Any]) -> S.ObjectiveDecl:
-        return S.ObjectiveDecl("maximize", c[0], self._span(meta))
+    @_spanned
+    def maximize(self, c: list[Any], span: Span) -> S.ObjectiveDecl:
+        return S.ObjectiveDecl("maximize", c[0], span)
 
-    @v_args(meta=True)
-    def minimize(self, meta: Any, c: list[Any]) -> S.ObjectiveDecl:
-        return S.ObjectiveDecl("minimize", c[0], self._span(meta))
+    @_spanned
+    def minimize(self, c: list[Any], span: Span) -> S.ObjectiveDecl:
+        return S.ObjectiveDecl("minimize", c[0], span)
 
-    @v_args(meta=True)
-    def finding_pattern(self, meta: Any, c: list[Any]) -> S.FindingPattern:
+    @_spanned
+    def finding_pattern(self, c: list[Any], span: Span) -> S.FindingPattern:
         kind = c[0]
         clauses: tuple[S.Name, ...] = ()
         party = draft = reading = None
@@ -567,139 +750,141 @@ class _Build(Transformer[Any, Any]):
                 draft = value
             else:
                 reading = value
-        return S.FindingPattern(kind, clauses, party, draft, reading, self._span(meta))
+        return S.FindingPattern(kind, clauses, party, draft, reading, span)
 
-    def finding_kind(self, c: list[Token]) -> str:
-        return str(c[0])
+    def finding_kind(self, c: list[_Token]) -> str:
+        return c[0][0]
 
-    def on_clauses(self, c: list[Token]) -> tuple[str, Any]:
+    def on_clauses(self, c: list[_Token]) -> tuple[str, Any]:
         return ("on", tuple(self._name(t) for t in c))
 
-    def by_party(self, c: list[Token]) -> tuple[str, Any]:
+    def by_party(self, c: list[_Token]) -> tuple[str, Any]:
         return ("by", self._name(c[0]))
 
-    def in_draft(self, c: list[Token]) -> tuple[str, Any]:
+    def in_draft(self, c: list[_Token]) -> tuple[str, Any]:
         return ("draft", self._name(c[0]))
 
-    def under_reading(self, c: list[Token]) -> tuple[str, Any]:
+    def under_reading(self, c: list[_Token]) -> tuple[str, Any]:
         return ("reading", self._name(c[0]))
 
     # -- expressions
-    @v_args(meta=True)
-    def implies(self, meta: Any, c: list[Any]) -> S.Binary:
-        return S.Binary("implies", c[0], c[1], self._span(meta))
+    @_spanned
+    def implies(self, c: list[Any], span: Span) -> S.Binary:
+        return S.Binary("implies", c[0], c[1], span)
 
-    @v_args(meta=True)
-    def or_(self, meta: Any, c: list[Any]) -> S.Binary:
-        return S.Binary("or", c[0], c[1], self._span(meta))
+    @_spanned
+    def or_(self, c: list[Any], span: Span) -> S.Binary:
+        return S.Binary("or", c[0], c[1], span)
 
-    @v_args(meta=True)
-    def and_(self, meta: Any, c: list[Any]) -> S.Binary:
-        return S.Binary("and", c[0], c[1], self._span(meta))
+    @_spanned
+    def and_(self, c: list[Any], span: Span) -> S.Binary:
+        return S.Binary("and", c[0], c[1], span)
 
-    @v_args(meta=True)
-    def not_(self, meta: Any, c: list[Any]) -> S.Not:
-        return S.Not(c[0], self._span(meta))
+    @_spanned
+    def not_(self, c: list[Any], span: Span) -> S.Not:
+        return S.Not(c[0], span)
 
-    @v_args(meta=True)
-    def compare(self, meta: Any, c: list[Any]) -> S.Compare:
-        return S.Compare(str(c[1]), c[0], c[2], self._span(meta))
+    @_spanned
+    def compare(self, c: list[Any], span: Span) -> S.Compare:
+        return S.Compare(c[1][0], c[0], c[2], span)
 
-    @v_args(meta=True)
-    def member(self, meta: Any, c: list[Any]) -> S.Member:
-        return S.Member(c[0], c[1], False, self._span(meta))
+    @_spanned
+    def member(self, c: list[Any], span: Span) -> S.Member:
+        return S.Member(c[0], c[1], False, span)
 
-    @v_args(meta=True)
-    def not_member(self, meta: Any, c: list[Any]) -> S.Member:
-        return S.Member(c[0], c[1], True, self._span(meta))
+    @_spanned
+    def not_member(self, c: list[Any], span: Span) -> S.Member:
+        return S.Member(c[0], c[1], True, span)
 
-    @v_args(meta=True)
-    def arith(self, meta: Any, c: list[Any]) -> S.Arith:
-        return S.Arith(str(c[1]), c[0], c[2], self._span(meta))
+    @_spanned
+    def arith(self, c: list[Any], span: Span) -> S.Arith:
+        return S.Arith(c[1][0], c[0], c[2], span)
 
-    @v_args(meta=True)
-    def name_ref(self, meta: Any, c: list[Token]) -> S.NameRef:
-        return S.NameRef(self._name(c[0]), self._span(meta))
+    @_spanned
+    def name_ref(self, c: list[_Token], span: Span) -> S.NameRef:
+        return S.NameRef(self._name(c[0]), span)
 
-    @v_args(meta=True)
-    def call(self, meta: Any, c: list[Any]) -> S.Call:
-        return S.Call(self._name(c[0]), c[1], self._span(meta))
+    @_spanned
+    def call(self, c: list[Any], span: Span) -> S.Call:
+        return S.Call(self._name(c[0]), c[1], span)
 
-    @v_args(meta=True)
-    def number(self, meta: Any, c: list[Token]) -> S.Number:
-        return S.Number(int(str(c[0]).replace("_", "")), self._span(meta))
+    @_spanned
+    def number(self, c: list[_Token], span: Span) -> S.Number:
+        return S.Number(int(c[0][0].replace("_", "")), span)
 
-    @v_args(meta=True)
-    def true(self, meta: Any, c: list[Any]) -> S.BoolLit:
-        return S.BoolLit(True, self._span(meta))
+    @_spanned
+    def true(self, c: list[Any], span: Span) -> S.BoolLit:
+        return S.BoolLit(True, span)
 
-    @v_args(meta=True)
-    def false(self, meta: Any, c: list[Any]) -> S.BoolLit:
-        return S.BoolLit(False, self._span(meta))
+    @_spanned
+    def false(self, c: list[Any], span: Span) -> S.BoolLit:
+        return S.BoolLit(False, span)
 
-    def _quantified(self, kind: str, meta: Any, c: list[Any]) -> S.Quantified:
-        return S.Quantified(kind, tuple(c[:-1]), c[-1], self._span(meta))
+    def _quantified(self, kind: str, c: list[Any], span: Span) -> S.Quantified:
+        return S.Quantified(kind, tuple(c[:-1]), c[-1], span)
 
-    @v_args(meta=True)
-    def exists_(self, meta: Any, c: list[Any]) -> S.Quantified:
-        return self._quantified("exists", meta, c)
+    @_spanned
+    def exists_(self, c: list[Any], span: Span) -> S.Quantified:
+        return self._quantified("exists", c, span)
 
-    @v_args(meta=True)
-    def forall_(self, meta: Any, c: list[Any]) -> S.Quantified:
-        return self._quantified("all", meta, c)
+    @_spanned
+    def forall_(self, c: list[Any], span: Span) -> S.Quantified:
+        return self._quantified("all", c, span)
 
-    @v_args(meta=True)
-    def expr_bracket(self, meta: Any, c: list[Any]) -> S.ExprBracket:
-        return S.ExprBracket(tuple(c), self._span(meta))
+    @_spanned
+    def expr_bracket(self, c: list[Any], span: Span) -> S.ExprBracket:
+        return S.ExprBracket(tuple(c), span)
 
-    @v_args(meta=True)
-    def expr_alt(self, meta: Any, c: list[Any]) -> S.ExprAlt:
-        return S.ExprAlt(self._name(c[0]), c[1], self._span(meta))
+    @_spanned
+    def expr_alt(self, c: list[Any], span: Span) -> S.ExprAlt:
+        return S.ExprAlt(self._name(c[0]), c[1], span)
 
-    @v_args(meta=True)
-    def binder(self, meta: Any, c: list[Any]) -> S.Binder:
-        return S.Binder(self._name(c[0]), c[1], self._span(meta))
+    @_spanned
+    def binder(self, c: list[Any], span: Span) -> S.Binder:
+        return S.Binder(self._name(c[0]), c[1], span)
 
-    @v_args(meta=True)
-    def set_name(self, meta: Any, c: list[Token]) -> S.SetName:
-        return S.SetName(self._name(c[0]), self._span(meta))
+    @_spanned
+    def set_name(self, c: list[_Token], span: Span) -> S.SetName:
+        return S.SetName(self._name(c[0]), span)
 
-    @v_args(meta=True)
-    def set_literal(self, meta: Any, c: list[Any]) -> S.SetLiteral:
-        return S.SetLiteral(tuple(i for i in c if i is not None), self._span(meta))
+    @_spanned
+    def set_literal(self, c: list[Any], span: Span) -> S.SetLiteral:
+        return S.SetLiteral(tuple(i for i in c if i is not None), span)
 
-    def set_item(self, c: list[Token]) -> S.Name:
+    def set_item(self, c: list[_Token]) -> S.Name:
         return self._name(c[0])
 
     def args(self, c: list[Any]) -> tuple[S.Arg, ...]:
         return tuple(a for a in c if a is not None)
 
-    @v_args(meta=True)
-    def positional_arg(self, meta: Any, c: list[Any]) -> S.Arg:
-        return S.Arg(None, c[0], self._span(meta))
+    @_spanned
+    def positional_arg(self, c: list[Any], span: Span) -> S.Arg:
+        return S.Arg(None, c[0], span)
 
-    @v_args(meta=True)
-    def named_arg(self, meta: Any, c: list[Any]) -> S.Arg:
-        return S.Arg(self._name(c[0]), c[1], self._span(meta))
+    @_spanned
+    def named_arg(self, c: list[Any], span: Span) -> S.Arg:
+        return S.Arg(self._name(c[0]), c[1], span)
 
-    def arg_name(self, c: list[Token]) -> S.NameRef:
+    def arg_name(self, c: list[_Token]) -> S.NameRef:
         name = self._name(c[0])
         return S.NameRef(name, name.span)
 
-    @v_args(meta=True)
-    def arg_wildcard(self, meta: Any, c: list[Any]) -> S.Wildcard:
-        return S.Wildcard(self._span(meta))
+    @_spanned
+    def arg_wildcard(self, c: list[Any], span: Span) -> S.Wildcard:
+        return S.Wildcard(span)
 
-    def arg_number(self, c: list[Token]) -> S.Number:
-        return S.Number(int(str(c[0]).replace("_", "")), self._tok(c[0]))
+    def arg_number(self, c: list[_Token]) -> S.Number:
+        return S.Number(int(c[0][0].replace("_", "")), self._tok(c[0]))
 
-    @v_args(meta=True)
-    def arg_true(self, meta: Any, c: list[Any]) -> S.BoolLit:
-        return S.BoolLit(True, self._span(meta))
+    @_spanned
+    def arg_true(self, c: list[Any], span: Span) -> S.BoolLit:
+        return S.BoolLit(True, span)
 
-    @v_args(meta=True)
-    def arg_false(self, meta: Any, c: list[Any]) -> S.BoolLit:
-        return S.BoolLit(False, self._span(meta))
+    @_spanned
+    def arg_false(self, c: list[Any], span: Span) -> S.BoolLit:
+        return S.BoolLit(False, span)
+
+
 
 
 def parse_text(path: str, text: str) -> tuple[S.Spec | None, Diagnostics]:
@@ -709,7 +894,3 @@ def parse_text(path: str, text: str) -> tuple[S.Spec | None, Diagnostics]:
 
 
 __all__ = ["parse", "parse_text", "grammar_parser", "Tree"]
-
-
-# The rules whose methods take the node's position (`v_args(meta=True)`).
-_META_METHODS = tuple(name for name, value in vars(_Build).items() if hasattr(value, "visit_wrapper"))

@@ -144,6 +144,9 @@ _MK_AND = _unchecked(z3.Z3_mk_and)
 _MK_OR = _unchecked(z3.Z3_mk_or)
 _MK_NOT = _unchecked(z3.Z3_mk_not)
 _INC_REF = _unchecked(z3.Z3_inc_ref)
+_MK_CONST = _unchecked(z3.Z3_mk_const)
+_MK_SYMBOL = _unchecked(z3.Z3_mk_string_symbol)
+_MK_BOOL_SORT = _unchecked(z3.Z3_mk_bool_sort)
 _DEC_REF = _unchecked(z3.Z3_dec_ref)
 
 
@@ -161,6 +164,12 @@ class Term(z3.BoolRef):
         if self.ctx.ctx is not None and self.ast is not None and _DEC_REF is not None:
             _DEC_REF(self.ctx.ctx, self.ast)
             self.ast = None
+
+
+def bool_const(name: str, ctx: z3.Context) -> z3.BoolRef:
+    """`z3.Bool(name, ctx)`, without z3py's checks and conversions."""
+    c = ctx.ref()
+    return Term(_MK_CONST(c, _MK_SYMBOL(c, name.encode("utf-8")), _MK_BOOL_SORT(c)), ctx)
 
 
 def const_like(name: str, var: z3.ExprRef) -> z3.ExprRef:
@@ -205,11 +214,14 @@ class Encoder:
     # A draft fixed once and for all (bracket -> label): brackets are resolved while translating.
     fixed_draft: Mapping[str, str] | None = None
     _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
+    _memo: dict[object, tuple[object, bool | z3.BoolRef]] = field(default_factory=dict, repr=False)
+    _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     by_name: dict[str, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        # Tens of thousands of atoms in a regime: made straight through the C library.
         for key in self.vocab.atoms:
-            self.atom_vars[key] = z3.Bool(self.atom_prefix + format_atom(key), self.ctx)
+            self.atom_vars[key] = bool_const(self.atom_prefix + format_atom(key), self.ctx)
         for key in self.vocab.quantities:
             var = z3.Int(self.atom_prefix + format_atom(key), self.ctx)
             self.qty_vars[key] = var
@@ -277,15 +289,10 @@ class Encoder:
 
     def situation_vars(self, exclude: set[AtomKey]) -> list[tuple[AtomKey | tuple[str, AtomKey], z3.ExprRef]]:
         """All user-visible variables except `exclude`: atoms, quantities, open terms."""
-        out: list[tuple[AtomKey | tuple[str, AtomKey], z3.ExprRef]] = []
-        for key, var in self.atom_vars.items():
-            if key not in exclude:
-                out.append((key, var))
-        for key, qvar in self.qty_vars.items():
-            if key not in exclude:
-                out.append((key, qvar))
-        for key, ovar in self.open_vars.items():
-            out.append((("term", key), ovar))
+        out: list[tuple[AtomKey | tuple[str, AtomKey], z3.ExprRef]]
+        out = [item for item in self.atom_vars.items() if item[0] not in exclude]
+        out += [item for item in self.qty_vars.items() if item[0] not in exclude]
+        out += [(("term", key), ovar) for key, ovar in self.open_vars.items()]
         return out
 
     # ---- translation -------------------------------------------------------------
@@ -402,6 +409,39 @@ class Encoder:
         return self._nary([self._nary([self.selectors[(f.bracket, label)], self._f(option, readings, env)], True)
                            for label, option in f.options], False)
 
+    # A compound formula is translated once per reading set and values of its free variables:
+    # a quantifier's body repeats, for every value, whatever does not mention the variable
+    # (hague_v's prohibitions translated the same conditions tens of thousands of times).
+    def _memoized(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        free = self._free_of(f)
+        key = (id(f), readings_key(readings), tuple([env[v] for v in free]))
+        memo = self._memo
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = (f, _COMPOUND[type(f)](self, f, readings, env))  # f kept alive: its id stays its own
+        return found[1]
+
+    def _free_of(self, f: F.Formula) -> tuple[str, ...]:
+        """f's free variables, remembered per node and built from its parts' (not walked again)."""
+        found = self._free.get(id(f))
+        if found is not None:
+            return found[1]
+        kind = type(f)
+        names: set[str]
+        if kind is F.And or kind is F.Or:
+            names = set().union(*(self._free_of(o) for o in f.operands))  # type: ignore[union-attr]
+        elif kind is F.Not:
+            names = set(self._free_of(f.operand))  # type: ignore[union-attr]
+        elif kind is F.Implies:
+            names = {*self._free_of(f.left), *self._free_of(f.right)}  # type: ignore[union-attr]
+        elif kind is F.Exists or kind is F.Forall:
+            names = set(self._free_of(f.body)) - {f.var}  # type: ignore[union-attr]
+        else:
+            names = set(F.free_vars(f))
+        free = tuple(sorted(names))
+        self._free[id(f)] = (f, free)
+        return free
+
     # ---- norms ---------------------------------------------------------------------
     def norm(self, norm: Norm, subject: str, readings: Readings) -> z3.BoolRef:
         """The norm, for one subject, as a constraint that compliance requires."""
@@ -479,9 +519,12 @@ class Encoder:
         return names
 
 
-_TRANSLATE = {
-    F.BoolConst: Encoder._f_const, F.Atom: Encoder._f_atom, F.TermApp: Encoder._f_term, F.Eq: Encoder._f_eq,
-    F.Cmp: Encoder._f_cmp, F.Not: Encoder._f_not, F.And: Encoder._f_and, F.Or: Encoder._f_or,
+_COMPOUND = {
+    F.TermApp: Encoder._f_term, F.Not: Encoder._f_not, F.And: Encoder._f_and, F.Or: Encoder._f_or,
     F.Implies: Encoder._f_implies, F.Exists: Encoder._f_exists, F.Forall: Encoder._f_forall,
     F.Choice: Encoder._f_choice,
+}
+_TRANSLATE = {
+    F.BoolConst: Encoder._f_const, F.Atom: Encoder._f_atom, F.Eq: Encoder._f_eq, F.Cmp: Encoder._f_cmp,
+    **{kind: Encoder._memoized for kind in _COMPOUND},
 }

@@ -10,7 +10,7 @@ solver `unknown` ends it as `unknown`, never as "none".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import z3
@@ -32,8 +32,8 @@ class EFResult:
     rounds: int = 0
 
 
-def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[object],
-                  inner_formula: z3.BoolRef,
+def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[object] = (),
+                  inner_keys: Collection[object] | None = None, inner_formula: z3.BoolRef,
                   inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
                   max_rounds: int = MAX_ROUNDS) -> EFResult:
     """Find outer values satisfying `guess` under which `inner_formula` is unsat.
@@ -41,7 +41,9 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     `inner_assumptions` (or, given the guess's model, what it returns) must make
     the session's check equivalent to `inner_formula` once the outer variables
     are fixed. Variables of `guess` that are not atoms of the world (such as a
-    choice among act instances) belong to the outer side.
+    choice among act instances) belong to the outer side. The outer atoms,
+    quantities and open terms are `outer_keys`, or, given `inner_keys`, all
+    but those (a party's choices against the whole situation).
     """
     enc = session.enc
     # Cone of influence: only the variables the question mentions can matter; the rest
@@ -56,18 +58,15 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         if entry is None:
             continue
         key, var = entry
-        if key in outer_set:
+        if (key not in inner_keys) if inner_keys is not None else (key in outer_set):
             outer.append(key)
         else:
             inner_vars.append(var)
     inner_vars.extend(v for v in enc.selectors.values() if enc.name_of(v) in names)
-    solver = z3.Solver(ctx=session.ctx)
-    solver.set("random_seed", 0)
-    if session.limits.timeout_ms:
-        solver.set("timeout", session.limits.timeout_ms)
+    solver = session.side_solver()
     solver.add(*guess)
     for rounds in range(1, max_rounds + 1):
-        result = solver.check()
+        result = session.side_check(solver, "exists-forall: guess")
         if result == z3.unsat:
             return EFResult("none", rounds=rounds)
         if result != z3.sat:

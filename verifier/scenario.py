@@ -37,42 +37,79 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
     names = enc.mentioned(active)
     opt.add(*active)
     keys = enc.keys_named(names)
+    # One soft `not atom` each (the session's own negations, straight through the C library:
+    # thousands per witness in a regime).
+    c, o = opt.ctx.ref(), opt.optimize
+    group = z3.to_symbol("atoms", opt.ctx)
     for key, var in (*enc.atom_vars.items(), *((("term", k), v) for k, v in enc.open_vars.items())):
         if key in keys:
-            opt.add_soft(z3.Not(var), 1, "atoms")
+            _LIB.Z3_optimize_assert_soft(c, o, session.value_lit(var, False).as_ast(), b"1", group)
     quantities = [v for k, v in enc.qty_vars.items() if k in keys]
     if quantities:
         opt.minimize(z3.Sum(quantities))
-    if opt.check() != z3.sat:
+    if session.side_check(opt, "minimal witness") != z3.sat:
         return None
     return opt.model()
 
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
-    # Only the constants the model assigns can be true or non-zero; the rest are false or 0.
-    # A model of the session's solver assigns every atom and literal, and this runs for every
-    # witness: the model is read through the C library directly, and its constants are told
-    # apart by their declarations, which are the variables' own (one per name and sort).
+    atoms, terms = set(), set()
+    quantities: dict[AtomKey, int] = {}
+    for key, value in _assignment(session.enc, model).items():
+        if value is False:
+            continue
+        if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
+            terms.add(key[1])
+        elif value is True:
+            atoms.add(key)
+        else:
+            quantities[key] = value  # type: ignore[assignment]
+    return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
+
+
+def world_over(session: Session, model: z3.ModelRef, keys: Iterable[object], draft: Mapping[str, str]) -> World:
+    """The part of the model's world on the given keys (everything else false or 0): for
+    questions about formulas that mention only these keys, the same verdicts as world_of,
+    without reading every constant of a large model."""
     enc = session.enc
     atoms, terms = set(), set()
     quantities: dict[AtomKey, int] = {}
+    for key in keys:
+        if key in enc.qty_vars:
+            value = model.eval(enc.qty_vars[key], model_completion=True).as_long()  # type: ignore[index, attr-defined]
+            if value:
+                quantities[key] = value  # type: ignore[index]
+        elif completed_value(model, enc.var_of(key)):  # type: ignore[arg-type]
+            if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
+                terms.add(key[1])
+            else:
+                atoms.add(key)
+    return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
+
+
+def _assignment(enc: Encoder, model: z3.ModelRef) -> dict[object, bool | int]:
+    """What the model assigns to the encoder's atoms, quantities and open terms (by key).
+
+    Only the constants the model assigns can be true or non-zero; the rest are false or 0.
+    A model of the session's solver assigns every atom and literal, and this runs for every
+    witness: the model is read through the C library directly, and its constants are told
+    apart by their declarations, which are the variables' own (one per name and sort)."""
+    out: dict[object, bool | int] = {}
     c, m = model.ctx.ref(), model.model
     decls = _declarations(enc)
+    qty_vars = enc.qty_vars
     for i in range(_LIB.Z3_model_get_num_consts(c, m)):
         decl = _LIB.Z3_model_get_const_decl(c, m, i)
         entry = decls.get(decl.value)
         if entry is None:
             continue
-        key, var = entry
+        key = entry[0]
         value = _LIB.Z3_model_get_const_interp(c, m, decl)
-        if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
-            if _LIB.Z3_get_bool_value(c, value) == z3.Z3_L_TRUE:
-                terms.add(key[1])
-        elif key in enc.qty_vars:
-            quantities[key] = int(_LIB.Z3_get_numeral_string(c, value))
-        elif _LIB.Z3_get_bool_value(c, value) == z3.Z3_L_TRUE:
-            atoms.add(key)
-    return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
+        if key in qty_vars:
+            out[key] = int(_LIB.Z3_get_numeral_string(c, value))
+        else:
+            out[key] = _LIB.Z3_get_bool_value(c, value) == z3.Z3_L_TRUE
+    return out
 
 
 class _LIB:  # noqa: N801 - reads of models, straight from the C library (see encode.unchecked)
@@ -83,6 +120,7 @@ class _LIB:  # noqa: N801 - reads of models, straight from the C library (see en
     Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
     Z3_get_app_decl = unchecked(z3.Z3_get_app_decl)
     Z3_model_eval = unchecked(z3.Z3_model_eval)
+    Z3_optimize_assert_soft = unchecked(z3.Z3_optimize_assert_soft)
 
 
 def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:
@@ -141,7 +179,20 @@ def evaluated(model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[tuple
 def fixed_situation(session: Session, model: z3.ModelRef, keys: Iterable[AtomKey | tuple[str, AtomKey]]) -> list[z3.BoolRef]:
     """Literals fixing the given variables to their values in model (for assumptions)."""
     enc = session.enc
-    lits: list[z3.BoolRef] = []
+    keys = list(keys)
+    c, m = model.ctx.ref(), model.model
+    if len(keys) > 64 and len(keys) * 4 > _LIB.Z3_model_get_num_consts(c, m):
+        # Many keys against a small model: read the model's assignment once (a constant it
+        # leaves out is false, or 0, in its completion), instead of evaluating key by key.
+        assigned = _assignment(session.enc, model)
+        lits = []
+        for key in keys:
+            if key in enc.qty_vars:
+                lits.append(session.value_lit(enc.qty_vars[key], assigned.get(key, 0)))  # type: ignore[index]
+            else:
+                lits.append(session.value_lit(enc.var_of(key), assigned.get(key, False)))
+        return lits
+    lits = []
     for key in keys:
         if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
             var: z3.ExprRef = enc.open_vars[key[1]]  # type: ignore[index]

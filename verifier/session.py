@@ -10,7 +10,6 @@ timeout as the outer guard; hitting either gives `unknown`, never a verdict.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -128,8 +127,9 @@ class Session:
         self._guarded_ids: dict[int, z3.BoolRef] = {}  # literal (AST id) -> the formula it switches on
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # literal name -> the formula it switches on
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
-        self._negations: dict[int, weakref.ref[z3.BoolRef]] = {}  # term address -> `not term`, while held
+        self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
         self.queries = 0
+        self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
         self._background_added = False
         global _sessions_made
         _sessions_made += 1
@@ -178,15 +178,11 @@ class Session:
         if z3.is_bool(var):
             if value:
                 return var  # type: ignore[return-value]
-            # `not var`: the negation made for the previous situation is still held (by the
-            # previous round's literals) when the next is fixed; hand out that same term while
-            # anything holds it (a weak reference), which is all Z3 would do, asked again.
+            # `not var`, made once per variable: situations are fixed thousands of times.
             key = var.ast.value
-            made = self._negations.get(key)
-            negation = made() if made is not None else None
+            negation = self._negations.get(key)
             if negation is None:
-                negation = not_(var)  # type: ignore[arg-type]
-                self._negations[key] = weakref.ref(negation)
+                negation = self._negations[key] = not_(var)  # type: ignore[arg-type]
             return negation
         name = self.enc.name_of(var)  # a constant's name is how it prints
         key = ("value", name, value)
@@ -259,6 +255,36 @@ class Session:
             return Outcome("unsat", core=tuple(self.solver.unsat_core()))
         return Outcome("unknown", reason=self.solver.reason_unknown())
 
+    # ---- the searches' own solvers ---------------------------------------------------
+    def side_solver(self, limited: bool = True) -> z3.Solver:
+        """A fresh solver in the session's context, for a search's own questions (the guesses
+        of an exists-forall search, the map of a MUS enumeration): the session's seed and,
+        if `limited`, its timeout."""
+        solver = z3.Solver(ctx=self.ctx)
+        solver.set("random_seed", SEED)
+        if limited and self.limits.timeout_ms:
+            solver.set("timeout", self.limits.timeout_ms)
+        return solver
+
+    def side_check(self, solver: z3.Solver | z3.Optimize, purpose: str) -> z3.CheckSatResult:
+        """`solver.check()` for a side solver or an Optimize; with --emit-smt2 written out too,
+        as `<instrument>-<NNNN>-side<K>.smt2`: the K-th side query after session query NNNN."""
+        if self.limits.smt2_dir is None:
+            return solver.check()
+        script = _side_script(solver)
+        result = solver.check()
+        after, count = self._side_queries
+        self._side_queries = (self.queries, count + 1 if after == self.queries else 1)
+        answer = str(result) + (f" ({' '.join(solver.reason_unknown().split())})" if result == z3.unknown else "")
+        kind = "optimize" if isinstance(solver, z3.Optimize) else "solver"
+        lines = [f"; nverify side query {self._side_queries[1]} after query {self.queries} on {self.instrument.name} "
+                 f"({kind}): {' '.join(purpose.split())}", f"; nverify answer: {answer}",
+                 f"(set-option :random-seed {SEED})", script.rstrip()]
+        if not lines[-1].endswith("(check-sat)"):  # an Optimize's text already ends with its check
+            lines.append("(check-sat)")
+        self._write(f"{self.instrument.name}-{self.queries:04d}-side{self._side_queries[1]}.smt2", lines)
+        return result
+
     def _script(self, assumptions: Sequence[z3.BoolRef], purpose: str) -> list[str]:
         purpose = " ".join(purpose.split())
         body = self.solver.sexpr()
@@ -291,16 +317,31 @@ class Session:
         and prints the same answer (and the core's literals, which name the
         clauses) on its first line.
         """
-        assert self.limits.smt2_dir is not None
-        self.limits.smt2_dir.mkdir(parents=True, exist_ok=True)
         answer = outcome.status + (f" ({' '.join(outcome.reason.split())})" if outcome.status == "unknown" else "")
         text = [script[0], f"; nverify answer: {answer}", *script[1:]]
         if outcome.unsat:
             text.append("(get-unsat-core)")
-        path = self.limits.smt2_dir / f"{self.instrument.name}-{self.queries:04d}.smt2"
+        self._write(f"{self.instrument.name}-{self.queries:04d}.smt2", text)
+
+    def _write(self, name: str, lines: list[str]) -> None:
+        assert self.limits.smt2_dir is not None
+        self.limits.smt2_dir.mkdir(parents=True, exist_ok=True)
+        path = self.limits.smt2_dir / name
         tmp = path.with_suffix(".tmp")
-        tmp.write_text("\n".join(text) + "\n", encoding="utf-8")
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         tmp.replace(path)
+
+
+def _side_script(solver: z3.Solver | z3.Optimize) -> str:
+    """A side solver's declarations and assertions (an Optimize's soft constraints and
+    objectives too) as SMT-LIB the z3 binary reads: not its text after an earlier check
+    (which carries model-converter commands), nor an Optimize's own parameter settings."""
+    if isinstance(solver, z3.Optimize):
+        return "\n".join(line for line in solver.sexpr().splitlines()
+                         if not line.startswith(("(set-option :opt.random_seed", "(set-option :opt.timeout", ";")))
+    fresh = z3.Solver(ctx=solver.ctx)
+    fresh.add(solver.assertions())
+    return fresh.sexpr()
 
 
 def check_assuming(solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> z3.CheckSatResult:

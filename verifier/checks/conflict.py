@@ -99,9 +99,8 @@ def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | Non
     world = enc.assumptions(ctx.readings)
     lits = [session.clause_lit(c, ctx.readings, party) for c in clauses]
     controlled = set(ctx.vocab.controlled_by(party))
-    outer = [key for key, _ in enc.situation_vars(controlled)]
     draft = enc.draft_literals(ctx.draft)
-    result = exists_forall(session, guess=[world, *draft], outer_keys=outer,
+    result = exists_forall(session, guess=[world, *draft], inner_keys=controlled,
                            inner_formula=and_(world, comp, *draft),
                            inner_assumptions=[*ctx.fixed(), *lits])
     if result.status == "none":

@@ -66,11 +66,11 @@ def marco(ctx: CheckContext, fixed: list[z3.BoolRef], lits: dict[str, z3.BoolRef
     """Yield (MUS clause ids, proved minimal, unknown reason) up to ctx.max_findings."""
     names = list(lits)
     mapvars = {c: z3.Bool(f"map {c}", ctx.session.ctx) for c in names}
-    map_solver = z3.Solver(ctx=ctx.session.ctx)
+    map_solver = ctx.session.side_solver(limited=False)  # a small Boolean map: no limit needed
     found = 0
     by_lit = {str(v): c for c, v in lits.items()}
     while found < ctx.max_findings:
-        if map_solver.check() != z3.sat:
+        if ctx.session.side_check(map_solver, "contradiction: MARCO map") != z3.sat:
             return
         model = map_solver.model()
         seed = [c for c in names if z3.is_true(model.eval(mapvars[c], model_completion=True))]

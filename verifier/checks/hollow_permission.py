@@ -132,7 +132,6 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
         uses.append(session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise))
     chosen_condition = and_([z3.Implies(p, cond) for p, (_, cond, _, _) in zip(picks, pending)])
     chosen_exercise = or_([and_(p, cond, use) for p, (_, cond, use, _) in zip(picks, pending)])
-    outer = [k for k, _ in enc.situation_vars(controlled)]
 
     def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
         k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
@@ -141,14 +140,15 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     # The situation must let the party do the chosen act (with one choice of what it controls)
     # and comply (with another): otherwise no clause is what blocks the act. The second choice
     # is a copy of the party's variables, used in the guess only.
-    copies = [(var, _copy(enc, var)) for key, var in enc.situation_vars(set())
-              if key in controlled]
     doable = and_(world, *draft, chosen_exercise)
+    in_doable = enc.keys_named(enc.mentioned([doable]))
+    copies = [(enc.var_of(key), _copy(enc, enc.var_of(key))) for key in ctx.vocab.controlled_by(subject)
+              if key in in_doable]
     if copies:
         doable = substitute(doable, copies)
     result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp,
                                            doable],
-                           outer_keys=outer, inner_formula=and_(world, *draft, chosen_exercise, comp),
+                           inner_keys=controlled, inner_formula=and_(world, *draft, chosen_exercise, comp),
                            inner_assumptions=chosen)
     if result.status == "unknown":
         return ctx.unknown(f"the permission in {norm.clause}", result.reason, [ctx.clause_ref(norm.clause)])
@@ -167,8 +167,13 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
 
 
 def _copy(enc: Encoder, var: z3.ExprRef) -> z3.ExprRef:
-    """A fresh variable of the same sort, for the party's other choice in a guess."""
-    return const_like(f"{enc.name_of(var)} (doing the act)", var)
+    """A fresh variable of the same sort, for the party's other choice in a guess (one per
+    variable: Z3 knows a constant by its name)."""
+    copies = enc.__dict__.setdefault("_doing_copies", {})
+    copy = copies.get(var.get_id())
+    if copy is None:
+        copy = copies[var.get_id()] = const_like(f"{enc.name_of(var)} (doing the act)", var)
+    return copy
 
 
 def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[z3.BoolRef],

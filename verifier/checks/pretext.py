@@ -31,7 +31,7 @@ from dsl.model import Clause, Instrument, Modality
 from verifier.checks.context import CheckContext, WitnessError
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.scenario import minimal_model, scenario_of, world_of, world_over
 
 
 def terms_used(clause: Clause) -> list[str]:
@@ -91,13 +91,20 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             return ctx.unknown(f"the pretext check of {clause.id} for {q}", outcome.reason, [ctx.clause_ref(clause.id)])
         if not outcome.sat:
             break
-        # Only the first witness is shown, so only it is minimised; the others name conduct.
-        model = (minimal_model(session, [*base, *blocked]) if first_world is None else None) or outcome.model
-        assert model is not None
-        world = world_of(session, model, ctx.draft)
-        _recheck(ctx, world, p, clause.id, claimed)
+        # Only the first witness is shown, so only it is minimised and re-checked whole; the
+        # others name conduct: they are read and re-checked on what the claimed breach mentions
+        # (re-checking every clause for every variant made the check quadratic in clauses).
         if first_world is None:
-            first_world = world
+            model = minimal_model(session, [*base, *blocked]) or outcome.model
+            assert model is not None
+            world = first_world = world_of(session, model, ctx.draft)
+            _recheck(ctx, world, p, clause.id, claimed)
+        else:
+            assert outcome.model is not None
+            by_name = ctx.enc.by_name  # (in the order of names: reading a model makes terms, and their order counts)
+            keys = [by_name[n][0] for n in sorted(ctx.enc.mentioned([breach])) if n in by_name]
+            world = world_over(session, outcome.model, keys, ctx.draft)
+            _recheck_breach(ctx, world, p, clause.id, claimed)
         acts = _breached_acts(ctx, world, p, clause, claimed)
         if not acts:
             # A breach with no act to block (an obligation or a state): one pretext, no variants.
@@ -138,6 +145,10 @@ def _baseline_phrase(baseline: str, term: str) -> str:
 def _recheck(ctx: CheckContext, world: object, p: str, clause: str, claimed: dict[str, str | None]) -> None:
     if not compliant(ctx.instrument, world, ctx.readings, p):  # type: ignore[arg-type]
         raise WitnessError(f"pretext witness is not compliant for {p} under the baseline readings")
+    _recheck_breach(ctx, world, p, clause, claimed)
+
+
+def _recheck_breach(ctx: CheckContext, world: object, p: str, clause: str, claimed: dict[str, str | None]) -> None:
     ev = Evaluator(ctx.instrument, world, claimed)  # type: ignore[arg-type]
     if not any(norm_breaches(ev, n, (p,)) for n in ctx.instrument.clause(clause).norms):
         raise WitnessError(f"pretext witness does not breach {clause} under the claimant's reading")
