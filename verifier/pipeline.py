@@ -162,18 +162,38 @@ def _with_draft(findings: list[Finding], draft: str | None) -> list[Finding]:
     return [dataclasses.replace(f, drafts=(draft,) if draft else ()) for f in findings]
 
 
+# Details that describe a finding's example (which conduct or act instance the search came
+# upon) rather than the problem itself. How a guarantee is blocked (`choice`, `circumstance`)
+# is the problem: a veto in one draft and an excluded area in another are two findings.
+_EXAMPLE_DETAILS = frozenset({"conduct", "act", "reason"})
+
+
 def _merge_drafts(findings: list[Finding]) -> list[Finding]:
-    """One finding per distinct problem, listing every draft in which it holds."""
-    merged: dict[tuple[object, ...], Finding] = {}
+    """One finding per distinct problem, listing every draft in which it holds.
+
+    Findings with the same text are one. So are the same problem in different drafts: the
+    same kind, clauses, party, severity and details other than the example, even when the
+    searches came upon different examples (the one shown is that of the first draft listed).
+    """
+    same_text: dict[tuple[object, ...], Finding] = {}
     for f in findings:
         key = (f.kind, tuple(c.id for c in f.clauses), f.party, f.message, f.severity)
-        if key in merged:
-            first = merged[key]
-            drafts = first.drafts + tuple(d for d in f.drafts if d not in first.drafts)
-            merged[key] = dataclasses.replace(first, drafts=drafts)
+        first = same_text.get(key)
+        same_text[key] = f if first is None else dataclasses.replace(
+            first, drafts=first.drafts + tuple(d for d in f.drafts if d not in first.drafts))
+    merged: list[Finding] = []
+    index: dict[tuple[object, ...], list[int]] = {}
+    for f in same_text.values():
+        key = (f.kind, tuple(c.id for c in f.clauses), f.party, f.severity,
+               tuple((k, repr(v)) for k, v in f.details if k not in _EXAMPLE_DETAILS))
+        for i in index.get(key, ()) if f.drafts else ():
+            if not set(f.drafts) & set(merged[i].drafts):
+                merged[i] = dataclasses.replace(merged[i], drafts=merged[i].drafts + f.drafts)
+                break
         else:
-            merged[key] = f
-    return list(merged.values())
+            index.setdefault(key, []).append(len(merged))
+            merged.append(f)
+    return merged
 
 
 def _regime_filter(instrument: Instrument, findings: list[Finding]) -> list[Finding]:

@@ -80,7 +80,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         if not answer.sat:
             return EFResult("unknown", reason=answer.reason, rounds=rounds)
         assert answer.model is not None
-        pairs = evaluated(answer.model, inner_vars)
+        pairs = evaluated(session, answer.model, inner_vars)
         solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
     return EFResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                     rounds=max_rounds)

@@ -79,7 +79,7 @@ def world_over(session: Session, model: z3.ModelRef, keys: Iterable[object], dra
             value = model.eval(enc.qty_vars[key], model_completion=True).as_long()  # type: ignore[index, attr-defined]
             if value:
                 quantities[key] = value  # type: ignore[index]
-        elif completed_value(model, enc.var_of(key)):  # type: ignore[arg-type]
+        elif truth_of(session, _bool_values(session, model, [enc.var_of(key)])[0]):
             if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
                 terms.add(key[1])
             else:
@@ -119,7 +119,6 @@ class _LIB:  # noqa: N801 - reads of models, straight from the C library (see en
     Z3_get_bool_value = unchecked(z3.Z3_get_bool_value)
     Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
     Z3_get_app_decl = unchecked(z3.Z3_get_app_decl)
-    Z3_model_eval = unchecked(z3.Z3_model_eval)
     Z3_optimize_assert_soft = unchecked(z3.Z3_optimize_assert_soft)
 
 
@@ -137,14 +136,6 @@ def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:
     return cache[1]
 
 
-def completed_value(model: z3.ModelRef, var: z3.BoolRef) -> bool:
-    """`z3.is_true(model.eval(var, model_completion=True))`, without z3py's wrappers."""
-    out = (z3.Ast * 1)()
-    if not _LIB.Z3_model_eval(model.ctx.ref(), model.model, var.as_ast(), True, out):
-        raise z3.Z3Exception("failed to evaluate expression in the model")
-    return _LIB.Z3_get_bool_value(model.ctx.ref(), out[0]) == z3.Z3_L_TRUE
-
-
 def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = ()) -> Scenario:
     """The world as people read it: atoms in declaration order, relevant quantities."""
     vocab = session.enc.vocab
@@ -157,56 +148,68 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
     return Scenario(facts, acts, quantities, terms)
 
 
-def evaluated(model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
+def evaluated(session: Session, model: z3.ModelRef,
+              variables: Sequence[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
     """`[(v, model.eval(v, model_completion=True)) for v in variables]` for `encode.substitute`.
 
     A Boolean's value is Z3's own `true` or `false`, which live as long as the context: it is
     given as the term's address, without a z3py object. Other values (numerals, which Z3 may
-    make for the occasion) are z3py objects, held as long as the list, as before."""
+    make for the occasion) are z3py objects, held as long as the list."""
+    bools = [v for v in variables if isinstance(v, z3.BoolRef)]
+    values = iter(_bool_values(session, model, bools))
+    return [(v, next(values)) if isinstance(v, z3.BoolRef) else (v, model.eval(v, model_completion=True))
+            for v in variables]
+
+
+def _bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[int]:
+    """The values of Boolean constants in the model's completion, as the addresses of Z3's
+    `true` and `false` (see `truth_of`): read from the model's table of constants (a constant
+    it leaves out is false), much cheaper than evaluating; done hundreds of times per round
+    of an exists-forall search."""
     c, m = model.ctx.ref(), model.model
-    pairs: list[tuple[z3.ExprRef, z3.ExprRef | int]] = []
-    out = (z3.Ast * 1)()
+    decls, false = _model_reading(session)
+    get_decl, get_interp = _LIB.Z3_get_app_decl, _LIB.Z3_model_get_const_interp
+    out = []
     for v in variables:
-        if not isinstance(v, z3.BoolRef):
-            pairs.append((v, model.eval(v, model_completion=True)))
-            continue
-        if not _LIB.Z3_model_eval(c, m, v.as_ast(), True, out):
-            raise z3.Z3Exception("failed to evaluate expression in the model")
-        pairs.append((v, out[0].value))
-    return pairs
+        ast = v.ast
+        decl = decls.get(ast.value)
+        if decl is None:
+            decl = decls[ast.value] = get_decl(c, ast)  # the variable holds its declaration
+        value = get_interp(c, m, decl)
+        out.append(value.value if value else false)
+    return out
+
+
+def _model_reading(session: Session) -> tuple[dict[int, object], int]:
+    """Per session: variable (address) -> declaration, and the address of `false`."""
+    found = session.__dict__.get("_model_reading")
+    if found is None:
+        false = z3.BoolVal(False, session.ctx)
+        found = session.__dict__["_model_reading"] = ({}, false.as_ast().value, false)  # false held here
+    return found[0], found[1]
+
+
+def truth_of(session: Session, address: int) -> bool:
+    """Whether a value of `_bool_values` is `true`."""
+    return address != _model_reading(session)[1]
 
 
 def fixed_situation(session: Session, model: z3.ModelRef, keys: Iterable[AtomKey | tuple[str, AtomKey]]) -> list[z3.BoolRef]:
     """Literals fixing the given variables to their values in model (for assumptions)."""
     enc = session.enc
-    keys = list(keys)
-    c, m = model.ctx.ref(), model.model
-    if len(keys) > 64 and len(keys) * 4 > _LIB.Z3_model_get_num_consts(c, m):
-        # Many keys against a small model: read the model's assignment once (a constant it
-        # leaves out is false, or 0, in its completion), instead of evaluating key by key.
-        assigned = _assignment(session.enc, model)
-        lits = []
-        for key in keys:
-            if key in enc.qty_vars:
-                lits.append(session.value_lit(enc.qty_vars[key], assigned.get(key, 0)))  # type: ignore[index]
-            else:
-                lits.append(session.value_lit(enc.var_of(key), assigned.get(key, False)))
-        return lits
-    lits = []
+    variables: list[z3.ExprRef] = []
     for key in keys:
         if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
-            var: z3.ExprRef = enc.open_vars[key[1]]  # type: ignore[index]
+            variables.append(enc.open_vars[key[1]])  # type: ignore[index]
         elif key in enc.atom_vars:
-            var = enc.atom_vars[key]  # type: ignore[index]
+            variables.append(enc.atom_vars[key])  # type: ignore[index]
         else:
-            var = enc.qty_vars[key]  # type: ignore[index]
-        if key in enc.qty_vars:
-            # A quantity's value is a numeral Z3 may have to make (and free again): take the
-            # same path as ever, so the solver's terms are made in the same order.
-            value = model.eval(var, model_completion=True)
-            lits.append(session.value_lit(var, value.as_long()))  # type: ignore[attr-defined]
+            variables.append(enc.qty_vars[key])  # type: ignore[index]
+    bools = iter(_bool_values(session, model, [v for v in variables if isinstance(v, z3.BoolRef)]))
+    lits = []
+    for var in variables:
+        if isinstance(var, z3.BoolRef):
+            lits.append(session.value_lit(var, truth_of(session, next(bools))))
         else:
-            truth = completed_value(model, var)
-            value = None  # the previous numeral is released here, as before
-            lits.append(session.value_lit(var, truth))
+            lits.append(session.value_lit(var, model.eval(var, model_completion=True).as_long()))  # type: ignore[attr-defined]
     return lits

@@ -260,7 +260,7 @@ class Session:
         """A fresh solver in the session's context, for a search's own questions (the guesses
         of an exists-forall search, the map of a MUS enumeration): the session's seed and,
         if `limited`, its timeout."""
-        solver = z3.Solver(ctx=self.ctx)
+        solver = z3.SimpleSolver(ctx=self.ctx)
         solver.set("random_seed", SEED)
         if limited and self.limits.timeout_ms:
             solver.set("timeout", self.limits.timeout_ms)

@@ -10,7 +10,7 @@ Why it matters
     attack), which is reported first.
 Query
     ∃ x ∈ ctrl(b): (∃ y: A ∧ E) ∧ ∀ y: ¬(A ∧ E ∧ T), by counterexample-guided
-    search (verifier.qbf); first with E caused by b's own atoms, then in general.
+    search (verifier.qbf); where one is found, again with E caused by b's own atoms.
 Evidence
     The blocker, its blocking choice (the minimal part of x that forces T
     false), the guarantee clause, and a minimal world with E and the choice.
@@ -66,7 +66,13 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
     controlled = [k for k in ctx.vocab.controlled_by(b) if k in named]
     if not controlled:
         return None
-    # E caused by b alone: every atom b does not control set false in E.
+    result = blocking_search(ctx, g, controlled, None)
+    if result.status == "unknown":
+        return ctx.unknown(f"whether {b} can block {g.norm.clause}", result.reason, [ctx.clause_ref(g.norm.clause)])
+    if result.status != "found":
+        return None  # (most parties: one search, since no blocking means none with b's own attack either)
+    # b can block: can it also when the event is its own attack (the gravest case)? E caused by
+    # b alone: every atom b does not control set false in E.
     event_names = ctx.enc.mentioned([g.event])
     false = z3.BoolVal(False, ctx.session.ctx)
     others = []
@@ -75,14 +81,10 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
         if key in ctx.enc.atom_vars and ctx.vocab.controller.get(key) != b:  # type: ignore[arg-type]
             others.append((var, false))
     own_event = z3.substitute(g.event, *others) if others else g.event
-    result = blocking_search(ctx, g, controlled, own_event)
-    own = result.status == "found"
-    if result.status == "none":
-        result = blocking_search(ctx, g, controlled, None)
-    if result.status == "unknown":
-        return ctx.unknown(f"whether {b} can block {g.norm.clause}", result.reason, [ctx.clause_ref(g.norm.clause)])
-    if result.status != "found":
-        return None
+    own_result = blocking_search(ctx, g, controlled, own_event)
+    own = own_result.status == "found"  # (if unknown, the general case found stands on its own)
+    if own:
+        result = own_result
     choice = among(result.core, result.outer_lits)
     shown = [*ctx.fixed(), g.event_lit, *choice]
     if own:
