@@ -14,8 +14,9 @@ terms, N/20 brackets) is generated and
   minimisation, the guess solver of exists-forall searches, the map solver of
   contradictions, taking models) and each check;
 * replayed by the `z3` binary: every `Session.check` query, in order, in one
-  incremental SMT-LIB script (the session's assertions as they are added, and
-  `(check-sat-assuming ...)` for each query, with the session's options), and
+  incremental SMT-LIB script per session solver (its assertions as they are
+  added, and `(check-sat-assuming ...)` for each query, with the session's
+  options), and
   every call of the searches' own solvers (`Session.side_check`: exists-forall
   guesses, the MUS map, Optimize for minimal witnesses) as `--emit-smt2`
   writes it, in a second script with `(reset)` between calls; the ratio of
@@ -95,42 +96,67 @@ def patched(obj: object, attr: str, value: object) -> Iterator[None]:
 
 
 class Replay:
-    """Records the session's queries; `write` then lays out one incremental SMT-LIB script.
+    """Records the session's queries; `write` then lays out one incremental SMT-LIB script per
+    session solver (a session answers each query with the solver of its scope).
 
-    Every assertion of the session (in order), with each query's
-    `(check-sat-assuming ...)` placed after the assertions made before it. The queries go
-    to a file as they come (a large instrument makes hundreds of megabytes of them).
+    Every assertion of the solver (in order), with each query's `(check-sat-assuming ...)`
+    placed after the assertions made before it. The queries go to files as they come (a
+    large instrument makes hundreds of megabytes of them).
     """
 
     def __init__(self, folder: Path) -> None:
-        self.asserted = 0
-        self.answers: list[str] = []
-        self.solver: z3.Solver | None = None
-        self.path = folder / "queries.tmp"
-        self.log = self.path.open("w", encoding="utf-8")
+        self.folder = folder
+        self.logs: dict[int, _SolverLog] = {}
 
-    def guard(self) -> None:
-        self.asserted += 1
+    def _log(self, solver: z3.Solver) -> _SolverLog:
+        log = self.logs.get(id(solver))
+        if log is None:
+            log = self.logs[id(solver)] = _SolverLog(solver, self.folder / f"queries-{len(self.logs)}.tmp")
+        return log
+
+    def assertion(self, solver: z3.Solver) -> None:
+        self._log(solver).asserted += 1
 
     def query(self, solver: z3.Solver, assumptions: list[z3.BoolRef], answer: str) -> None:
-        self.solver = solver
+        log = self._log(solver)
         ctx = solver.ctx.ref()
         text = " ".join(z3.Z3_ast_to_string(ctx, a.as_ast()) for a in assumptions)
-        self.log.write(f"{self.asserted}\t{answer}\t{' '.join(text.split())}\n")
-        self.answers.append(answer)
+        log.out.write(f"{log.asserted}\t{answer}\t{' '.join(text.split())}\n")
+        log.answers.append(answer)
+        for a in assumptions:  # an assumption may name a constant no assertion of the solver has
+            atom = a.arg(0) if z3.is_not(a) else a
+            if z3.is_const(atom) and atom.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+                log.declarations.setdefault(atom.decl().sexpr(), None)
 
-    def write(self, script: Path) -> None:
-        assert self.solver is not None
-        self.log.close()
+    @property
+    def queries(self) -> int:
+        return sum(len(log.answers) for log in self.logs.values())
+
+    def write(self) -> list[tuple[Path, list[str]]]:
+        """The scripts, with the answers nverify's solver gave to each one's queries."""
+        return [(log.write(self.folder / f"replay-{n}.smt2"), log.answers) for n, log in enumerate(self.logs.values())]
+
+
+class _SolverLog:
+    def __init__(self, solver: z3.Solver, path: Path) -> None:
+        self.solver = solver
+        self.path = path
+        self.out = path.open("w", encoding="utf-8")
+        self.asserted = 0
+        self.answers: list[str] = []
+        self.declarations: dict[str, None] = {}
+
+    def write(self, script: Path) -> Path:
+        self.out.close()
         forms = top_level_forms(self.solver.sexpr())
         asserts = [f for f in forms if f.startswith("(assert")]
         assert len(asserts) == self.asserted, (len(asserts), self.asserted)
+        declared = [f for f in forms if not f.startswith("(assert")]
         with script.open("w", encoding="utf-8") as out, self.path.open(encoding="utf-8") as log:
             out.write("(set-option :random-seed 0)\n(set-option :produce-unsat-cores true)\n"
                       "(set-option :smt.core.minimize true)\n")
-            for f in forms:
-                if not f.startswith("(assert"):
-                    out.write(f + "\n")
+            for f in [*declared, *(d for d in self.declarations if d not in set(declared))]:
+                out.write(f + "\n")
             done = 0
             for line in log:
                 count, answer, assumptions = line.rstrip("\n").split("\t", 2)
@@ -141,6 +167,7 @@ class Replay:
                 if answer == "unsat":
                     out.write("(get-unsat-core)\n")
         self.path.unlink()
+        return script
 
 
 def top_level_forms(text: str) -> list[str]:
@@ -272,20 +299,20 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
     row = Row(n, p, k, r, lines, parse_s, load_s, check_s, load_s + check_s, cpu, timers.counts["query"], query_s,
               other, timers.seconds["encode"], {c: timers.seconds[c] for c in CHECK_NAMES}, len(findings))
     if replay:
-        script = folder / f"synthetic_{n}.replay.smt2"
         rec, side = record(instrument, folder)
-        rec.write(script)
+        scripts = rec.write()
         row.cli_s, row.cli_cpu_s = cli_time(path)
-        row.z3_replay_s, row.z3_replay_cpu_s, answers = z3_time([script])
+        row.z3_replay_s, row.z3_replay_cpu_s, answers = z3_time([script for script, _ in scripts])
         row.z3_side_s, row.z3_side_cpu_s, side_answers = z3_time([side.path])
         row.side_queries = len(side.answers)
-        script.unlink()
+        for script, _ in scripts:
+            script.unlink()
         side.path.unlink()
         got = [a for a in answers if a in ("sat", "unsat", "unknown")]
         got_side = [a for a in side_answers if a in ("sat", "unsat", "unknown")]
         # (The recorded run is a second one in this process: Z3's symbols, shared by all contexts,
         # are numbered by then, which can change its choices and the number of queries a little.)
-        row.replay_agrees = got == rec.answers and got_side == side.answers
+        row.replay_agrees = got == [a for _, recorded in scripts for a in recorded] and got_side == side.answers
         if n <= EMIT_MAX:
             row.z3_files_s, row.z3_files = emitted_time(path, folder / f"smt2_{n}")
     return row
@@ -321,23 +348,23 @@ def record(instrument: object, folder: Path) -> tuple[Replay, SideReplay]:
     from verifier.session import Session
 
     rec, side = Replay(folder), SideReplay(folder)
-    original_check, original_guard, original_side = Session._check, Session._guard, Session.side_check
+    original_check, original_assert, original_side = Session._check, Session._assert_guard, Session.side_check
 
     def side_check(self, solver, purpose):  # type: ignore[no-untyped-def]
         result = original_side(self, solver, purpose)
         side.query(solver, str(result))
         return result
 
-    def check(self, assumptions):  # type: ignore[no-untyped-def]
-        outcome = original_check(self, assumptions)
-        rec.query(self.solver, list(assumptions), outcome.status)
+    def check(self, solver, assumptions):  # type: ignore[no-untyped-def]
+        outcome = original_check(self, solver, assumptions)
+        rec.query(solver, list(assumptions), outcome.status)
         return outcome
 
-    def guard(self, lit, formula):  # type: ignore[no-untyped-def]
-        rec.guard()
-        return original_guard(self, lit, formula)
+    def assert_guard(self, solver, lit, formula):  # type: ignore[no-untyped-def]
+        rec.assertion(solver)
+        return original_assert(self, solver, lit, formula)
 
-    with patched(Session, "_check", check), patched(Session, "_guard", guard), \
+    with patched(Session, "_check", check), patched(Session, "_assert_guard", assert_guard), \
             patched(Session, "side_check", side_check):
         pipeline.check_instrument(instrument, pipeline.Options())  # type: ignore[arg-type]
     side.close()
@@ -438,7 +465,7 @@ def report(rows: list[Row]) -> str:
     if replayed:
         w("Overhead against the solver: nverify's wall time for the file (`nverify --jobs 1 -q FILE`, a fresh "
           "process) against the `z3` binary doing the same solver work from SMT-LIB: the session's queries "
-          "(`Session.check`) replayed in one incremental script, plus every call of the searches' own solvers "
+          "(`Session.check`) replayed in one incremental script per session solver, plus every call of the searches' own solvers "
           "(`Session.side_check`: exists-forall guesses, the MUS map, Optimize for minimal witnesses), each as "
           "`--emit-smt2` writes it, in a second script with `(reset)` between calls. Up to N = %d, also "
           "against `z3` run once per file that `--emit-smt2` writes (each file restates every assertion). "

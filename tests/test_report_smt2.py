@@ -78,6 +78,6 @@ def test_emitted_file_names_and_header(tmp_path: Path) -> None:
     first = folder / "drafts-0001.smt2"
     assert first.is_file()
     head = first.read_text(encoding="utf-8").splitlines()[:4]
-    assert head[0].startswith("; nverify query 1 on drafts: ")
+    assert re.match(r"; nverify query 1 on drafts \(solver of .+\): \S", head[0]), head[0]
     assert ANSWER.match(head[1])
     assert head[2] == "(set-option :random-seed 0)"

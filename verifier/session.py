@@ -70,6 +70,7 @@ class Outcome:
     core: tuple[z3.BoolRef, ...] = ()
     reason: str = ""
     session: Session | None = field(default=None, repr=False, compare=False)  # the model's, while not taken
+    solver: z3.Solver | None = field(default=None, repr=False, compare=False)  # the solver that answered
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_query", self.session.queries if self.session is not None else 0)
@@ -88,7 +89,8 @@ def _model(self: Outcome) -> z3.ModelRef | None:
     if found is None and self.session is not None:
         if self.session.queries != self.__dict__["_query"]:
             raise RuntimeError("the model of an earlier query was asked for after the next query")
-        found = self.session.solver.model()
+        assert self.solver is not None
+        found = self.solver.model()
         object.__setattr__(self, "_model", found)
         object.__setattr__(self, "session", None)
     return found
@@ -108,18 +110,31 @@ class Limits:
     smt2_dir: Path | None = None
 
 
+# The scope of a query that switches on clauses of several parties, or every party's (the
+# consistency of the whole text), and of one that switches on no clause at all.
+ALL_PARTIES = "(all parties)"
+NO_CLAUSE = "(no clause)"
+
+
 class Session:
+    """The questions of all checks of one instrument, as assumption literals over guarded formulas.
+
+    Each literal switches on its formula (`lit -> formula`). A query is answered by the solver
+    of its scope: the party whose clauses it switches on, all parties, or none. A solver holds
+    only the guarded formulas its queries have switched on so far: every formula in a solver
+    costs every one of its queries a decision, and most queries are about one party's clauses,
+    so one solver for all (which held them all) made the checks grow with the square of the
+    clause count.
+    """
+
     def __init__(self, encoder: Encoder, limits: Limits) -> None:
         self.enc = encoder
         self.ctx = encoder.ctx
         self.limits = limits
-        self.solver = z3.Solver(ctx=self.ctx)
-        self.solver.set("random_seed", SEED)
-        self.solver.set("core.minimize", True)
-        if limits.timeout_ms:
-            self.solver.set("timeout", limits.timeout_ms)
-        if limits.rlimit:
-            self.solver.set("rlimit", limits.rlimit)
+        self._solvers: dict[str, z3.Solver] = {}
+        self._activated: dict[str, set[int]] = {}  # scope -> literals (AST ids) whose formula it holds
+        self._scopes: dict[int, str] = {}  # clause literal (AST id) -> its party, or ALL_PARTIES
+        self.solver = self.solver_of(ALL_PARTIES)
         self._lits: dict[tuple[object, ...], z3.BoolRef] = {}
         self._names: dict[str, str] = {}  # literal name -> clause id
         self._clause_ids: dict[int, str] = {}  # literal (AST id) -> clause id
@@ -161,6 +176,7 @@ class Session:
             self._lits[key] = lit
             self._names[name] = clause_id
             self._clause_ids[lit.get_id()] = clause_id
+            self._scopes[lit.get_id()] = party if party is not None else ALL_PARTIES
         return lit
 
     def norms_of(self, clause_id: str, readings: Readings, party: str | None = None) -> z3.BoolRef:
@@ -212,10 +228,50 @@ class Session:
         return lit
 
     def _guard(self, lit: z3.BoolRef, formula: z3.BoolRef) -> None:
-        """Assert `lit -> formula`, remembering the pair for cone-of-influence queries."""
-        self.solver.add(z3.Implies(lit, formula))
+        """Remember `lit -> formula` (asserted in a solver when a query there first assumes lit)."""
         self.guarded[self.enc.name_of(lit)] = formula
         self._guarded_ids[lit.get_id()] = formula  # lit stays alive in self._lits, so its id is its own
+
+    # ---- solvers ------------------------------------------------------------------------
+    def solver_of(self, scope: str) -> z3.Solver:
+        solver = self._solvers.get(scope)
+        if solver is None:
+            solver = self._solvers[scope] = z3.Solver(ctx=self.ctx)
+            solver.set("random_seed", SEED)
+            solver.set("core.minimize", True)
+            if self.limits.timeout_ms:
+                solver.set("timeout", self.limits.timeout_ms)
+            if self.limits.rlimit:
+                solver.set("rlimit", self.limits.rlimit)
+            self._activated[scope] = set()
+        return solver
+
+    def scope_of(self, assumptions: Sequence[z3.BoolRef]) -> str:
+        found: str | None = None
+        scopes = self._scopes
+        for a in assumptions:
+            scope = scopes.get(a.get_id())
+            if scope is None or scope == found:
+                continue
+            if found is not None or scope == ALL_PARTIES:
+                return ALL_PARTIES
+            found = scope
+        return found if found is not None else NO_CLAUSE
+
+    def _activate(self, scope: str, solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> None:
+        """Assert in the solver the guarded formulas of the assumptions it does not hold yet."""
+        done, guarded = self._activated[scope], self._guarded_ids
+        for a in assumptions:
+            ident = a.get_id()
+            if ident in done:
+                continue
+            formula = guarded.get(ident)
+            if formula is not None:
+                self._assert_guard(solver, a, formula)
+                done.add(ident)
+
+    def _assert_guard(self, solver: z3.Solver, lit: z3.BoolRef, formula: z3.BoolRef) -> None:
+        solver.add(z3.Implies(lit, formula))
 
     def active(self, assumptions: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
         """The formulas a query with these assumptions switches on (plus the assumptions)."""
@@ -237,23 +293,26 @@ class Session:
     def check(self, assumptions: Sequence[z3.BoolRef], purpose: str = "") -> Outcome:
         self.queries += 1
         _notify("query", self)
+        scope = self.scope_of(assumptions)
+        solver = self.solver_of(scope)
+        self._activate(scope, solver, assumptions)
         # The script is taken before the check: the solver's assertions are the query's.
-        script = self._script(assumptions, purpose) if self.limits.smt2_dir is not None else None
-        outcome = self._check(assumptions)
+        script = self._script(solver, scope, assumptions, purpose) if self.limits.smt2_dir is not None else None
+        outcome = self._check(solver, assumptions)
         if script is not None:
             self._emit(script, outcome)
         return outcome
 
-    def _check(self, assumptions: Sequence[z3.BoolRef]) -> Outcome:
+    def _check(self, solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> Outcome:
         try:
-            result = check_assuming(self.solver, assumptions)
+            result = check_assuming(solver, assumptions)
         except z3.Z3Exception as err:  # resource limits surface as exceptions in some builds
             return Outcome("unknown", reason=str(err))
         if result == z3.sat:
-            return Outcome("sat", session=self)
+            return Outcome("sat", session=self, solver=solver)
         if result == z3.unsat:
-            return Outcome("unsat", core=tuple(self.solver.unsat_core()))
-        return Outcome("unknown", reason=self.solver.reason_unknown())
+            return Outcome("unsat", core=tuple(solver.unsat_core()))
+        return Outcome("unknown", reason=solver.reason_unknown())
 
     # ---- the searches' own solvers ---------------------------------------------------
     def side_solver(self, limited: bool = True) -> z3.Solver:
@@ -285,9 +344,9 @@ class Session:
         self._write(f"{self.instrument.name}-{self.queries:04d}-side{self._side_queries[1]}.smt2", lines)
         return result
 
-    def _script(self, assumptions: Sequence[z3.BoolRef], purpose: str) -> list[str]:
+    def _script(self, solver: z3.Solver, scope: str, assumptions: Sequence[z3.BoolRef], purpose: str) -> list[str]:
         purpose = " ".join(purpose.split())
-        body = self.solver.sexpr()
+        body = solver.sexpr()
         # sexpr() declares only what the assertions mention; an assumption may be
         # an atom no assertion uses yet (a value fixed for a situation).
         declared = set(re.findall(r"^\(declare-fun (\|[^|]*\||\S+) \(\)", body, re.MULTILINE))
@@ -300,7 +359,7 @@ class Session:
                 if name and name.group(1) not in declared:
                     declared.add(name.group(1))
                     extra.append(declaration)
-        return [f"; nverify query {self.queries} on {self.instrument.name}: {purpose}",
+        return [f"; nverify query {self.queries} on {self.instrument.name} (solver of {scope}): {purpose}",
                 f"(set-option :random-seed {SEED})", "(set-option :produce-unsat-cores true)",
                 *extra, body,
                 "(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))"]
@@ -308,7 +367,8 @@ class Session:
     def _emit(self, script: list[str], outcome: Outcome) -> None:
         """Write one query as `<instrument>-<NNNN>.smt2` in the --emit-smt2 folder.
 
-        The file, in order: a comment naming the query and its purpose; the
+        The file, in order: a comment naming the query, the solver that answers it
+        (the party whose clauses it is about, all parties, or no clause) and its purpose; the
         comment `; nverify answer: sat|unsat|unknown` (what nverify's solver
         answered; for unknown, the reason follows); the seed and unsat-core
         options; the solver's declarations and assertions (`sexpr()`);
