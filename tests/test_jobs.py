@@ -47,3 +47,21 @@ def test_an_error_in_a_worker_is_reported_as_in_one_process(tmp_path: Path, in_r
     two = cli("--jobs", "2", str(tmp_path))
     assert one.exit_code == 2 and "grounds to about" in one.stderr
     assert (two.returncode, normalise(two.stdout), normalise(two.stderr)) == (one.exit_code, one.stdout, one.stderr)
+
+
+def test_a_large_instrument_is_checked_in_parts_side_by_side(in_root: None) -> None:
+    from dsl import load
+    from verifier.checks import CHECKS, GROUPS
+    from verifier.pipeline import parts_of
+
+    # The groups are CHECKS in order, each check in one group.
+    assert [i for group in GROUPS for i in group] == list(range(len(CHECKS)))
+    hague = load([ROOT / "specs" / "hague_v.nv"]).instruments[0]
+    small = load([ROOT / "specs" / "malta.nv"]).instruments[0]
+    assert parts_of(hague) == GROUPS
+    assert parts_of(small) == (tuple(range(len(CHECKS))),)
+    # One instrument alone still goes to the workers, part by part, with the same report.
+    one = run_cli(["--jobs", "1", "--format", "json", "specs/hague_v.nv"])
+    two = cli("--jobs", "2", "--format", "json", "specs/hague_v.nv")
+    assert one.exit_code in (0, 1), one.output
+    assert (two.returncode, normalise(two.stdout)) == (one.exit_code, one.stdout)

@@ -1,5 +1,8 @@
 """Checking instruments side by side in worker processes (`nverify --jobs N`).
 
+The tasks are instruments, and the parts of a large one (`pipeline.parts_of`); the parent
+puts an instrument's parts together (`pipeline.assemble`) as the one process would.
+
 Z3 objects do not cross processes, so a worker receives an instrument (the
 checked model: plain Python) and builds its own context and session, exactly
 as `pipeline.check_instrument` does in one process: the findings are the same,
@@ -81,8 +84,15 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
     forked = method == "fork"
     global _SHARED
     _SHARED = list(instruments) if forked else []
-    for index in sorted(range(len(instruments)), key=lambda i: (-cost(instruments[i]), i)):
-        tasks.put((index, None if forked else instruments[index]))
+    from verifier.pipeline import assemble, parts_of
+
+    # A large instrument comes in parts (pipeline.parts_of), each a task; the largest go first.
+    parts = [parts_of(i) for i in instruments]
+    costs = [cost(i) / len(p) for i, p in zip(instruments, parts)]
+    order = sorted(((index, k) for index in range(len(instruments)) for k in range(len(parts[index]))),
+                   key=lambda t: (-costs[t[0]], t))
+    for index, k in order:
+        tasks.put((index, k, None if forked else instruments[index]))
     for _ in range(jobs):
         tasks.put(None)
     workers = [ctx.Process(target=_work, args=(tasks, results, options), name=f"nverify-worker-{n}", daemon=True)
@@ -93,6 +103,8 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
     stand_ins = [RemoteSession(i) for i in instruments]
     done: dict[int, Any] = {}
     failed: dict[int, BaseException] = {}
+    pieces: dict[int, dict[int, Any]] = {}  # instrument -> part -> what the part found
+    started: set[int] = set()
     try:
         while True:
             first_failure = min(failed, default=None)
@@ -110,15 +122,20 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
                 continue
             kind, index = message[0], message[1]
             if kind == "start":
-                session_module._notify("session", stand_ins[index])
+                if index not in started:
+                    started.add(index)
+                    session_module._notify("session", stand_ins[index])
             elif kind == "queries":
                 for _ in range(message[2]):
                     session_module._notify("query", stand_ins[index])
             elif kind == "done":
-                done[index] = message[2]
-                session_module._notify("done", stand_ins[index])
-            else:
-                error, trace = _rebuilt(*message[2]), message[3]
+                found = pieces.setdefault(index, {})
+                found[message[2]] = message[3]
+                if len(found) == len(parts[index]) and index not in failed:
+                    done[index] = assemble(instruments[index], options, [found[k] for k in range(len(parts[index]))])
+                    session_module._notify("done", stand_ins[index])
+            elif index not in failed:  # (the first error of an instrument's parts is its error)
+                error, trace = _rebuilt(*message[3]), message[4]
                 if trace:
                     error.add_note("in a worker process:\n" + trace.rstrip())
                 failed[index] = error
@@ -143,7 +160,7 @@ def _work(tasks: Any, results: Any, options: Any) -> None:
         pass
     # Observers came along with a fork; they belong to the parent (and may hold its locks).
     session_module._observers.clear()
-    from verifier.pipeline import check_instrument
+    from verifier.pipeline import check_part, parts_of
 
     shared = _SHARED
     parent = os.getppid()
@@ -151,9 +168,10 @@ def _work(tasks: Any, results: Any, options: Any) -> None:
         task = tasks.get()
         if task is None or os.getppid() != parent:  # stop, or the parent is gone
             return
-        index, instrument = task
+        index, k, instrument = task
         if instrument is None:
             instrument = shared[index]
+        parts = parts_of(instrument)
         counted = [0, time.monotonic()]  # queries not yet reported, when last reported
 
         def observer(event: str, session: object) -> None:
@@ -169,13 +187,13 @@ def _work(tasks: Any, results: Any, options: Any) -> None:
         results.put(("start", index))
         try:
             with session_module.observing(observer):
-                outcome = check_instrument(instrument, options)
+                outcome = check_part(instrument, options, parts[k], len(parts))
         except BaseException as err:  # noqa: BLE001 - every error goes back to the parent, in order
             results.put(("queries", index, counted[0]))
-            results.put(("error", index, _portable(err), traceback.format_exc()))
+            results.put(("error", index, k, _portable(err), traceback.format_exc()))
             continue
         results.put(("queries", index, counted[0]))
-        results.put(("done", index, outcome))
+        results.put(("done", index, k, outcome))
 
 
 def _portable(err: BaseException) -> tuple[str, str, tuple[object, ...], str]:

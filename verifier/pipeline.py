@@ -15,7 +15,7 @@ import z3
 
 from dsl import LoadResult, load
 from dsl.model import Instrument
-from verifier.checks import CHECKS, CheckContext
+from verifier.checks import CHECKS, GROUPS, CheckContext
 from verifier.checks.pretext import claimants
 from verifier.checks.pretext import run as pretext_run
 from verifier.checks.queries import apply_expectations, run_properties
@@ -101,7 +101,38 @@ def drafts_of_interest(instrument: Instrument, requested: list[str]) -> list[tup
     return out
 
 
-def check_instrument(instrument: Instrument, options: Options) -> tuple[list[Finding], list[Expectation], tuple[str, ...]]:
+def check_instrument(instrument: Instrument, options: Options) -> CheckResult:
+    """Every check of the instrument, part after part (see `parts_of`)."""
+    parts = parts_of(instrument)
+    return assemble(instrument, options, [check_part(instrument, options, part, len(parts)) for part in parts])
+
+
+# A large instrument is checked in parts, each with a session of its own, which worker
+# processes (--jobs) can take side by side. Whether an instrument is split depends on its
+# size only, never on --jobs, so the findings are the same however many processes there are.
+SPLIT_COST = 200_000
+
+
+def parts_of(instrument: Instrument) -> tuple[tuple[int, ...], ...]:
+    """The groups of CHECKS (indices) checked together in one session: the whole list, or for a
+    large instrument its independent groups (verifier.checks.GROUPS)."""
+    from verifier.parallel import cost
+
+    return GROUPS if cost(instrument) >= SPLIT_COST else (tuple(range(len(CHECKS))),)
+
+
+@dataclass
+class DraftPart:
+    """What one part of the checks found in one draft."""
+
+    baseline: list[Finding] = field(default_factory=list)
+    properties: list[Finding] = field(default_factory=list)
+    expectations: list[Expectation] = field(default_factory=list)
+    claimed: list[list[Finding]] = field(default_factory=list)  # per claimant, in claimant_readings order
+
+
+def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], parts: int = 1) -> list[DraftPart]:
+    """The checks of one part (indices into CHECKS), in every draft of interest, in a session of their own."""
     estimate = estimate_atoms(instrument)
     if estimate > MAX_ATOMS:
         raise UsageError(f"{instrument.path}: the spec grounds to about {estimate:,} atoms; the limit is {MAX_ATOMS:,}. "
@@ -109,29 +140,48 @@ def check_instrument(instrument: Instrument, options: Options) -> tuple[list[Fin
     ctx_z3 = z3.Context()
     encoder = Encoder(instrument, vocabulary(instrument), ctx_z3)
     limits = Limits(timeout_ms=int(options.timeout_s * 1000), rlimit=options.rlimit, smt2_dir=options.smt2_dir)
-    session = Session(encoder, limits)
+    label = instrument.name if parts == 1 else f"{instrument.name}-part{min(part) + 1}"
+    session = Session(encoder, limits, label=label)
+    checks = [CHECKS[i] for i in part]
+    with_properties = len(CHECKS) - 1 in part  # assert/scenario come after the last check
     readings = baseline_readings(instrument, options.readings)
-    drafts = drafts_of_interest(instrument, options.drafts)
-    findings: list[Finding] = []
-    expectations: list[Expectation] = []
-    for draft_name, draft in drafts:
+    out: list[DraftPart] = []
+    for draft_name, draft in drafts_of_interest(instrument, options.drafts):
+        found = DraftPart()
         ctx = CheckContext(instrument, session, readings, draft_name, draft, max_findings=options.max_findings)
-        for check in CHECKS:
+        for check in checks:
             ctx.findings.extend(check(ctx))
-        props, props_expect = run_properties(ctx)
-        findings.extend(_with_draft(ctx.findings + props, draft_name))
-        expectations.extend(props_expect)
+        found.baseline = ctx.findings
+        if with_properties:
+            found.properties, found.expectations = run_properties(ctx)
         # The same checks under each claimant's readings: what the text means if that party's
-        # reading prevails. Only findings the baseline does not already have are kept.
-        seen = {_key(f) for f in ctx.findings}
+        # reading prevails (kept where the baseline does not have them: see `assemble`).
         for claimant, claimed in claimant_readings(instrument, readings):
             alt = CheckContext(instrument, session, claimed, draft_name, draft, max_findings=options.max_findings,
                                reading_name=claimant, baseline=readings)
-            for check in CHECKS:
+            for check in checks:
                 if check is pretext_run:
                     continue
                 alt.findings.extend(check(alt))
-            extra = [_under(f, claimant) for f in alt.findings if _key(f) not in seen]
+            found.claimed.append(alt.findings)
+        out.append(found)
+    return out
+
+
+def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPart]]) -> CheckResult:
+    """The instrument's findings and expectations from those of its parts (in CHECKS order)."""
+    drafts = drafts_of_interest(instrument, options.drafts)
+    claimants_ = [c for c, _ in claimant_readings(instrument, baseline_readings(instrument, options.readings))]
+    findings: list[Finding] = []
+    expectations: list[Expectation] = []
+    for d, (draft_name, _) in enumerate(drafts):
+        baseline = [f for part in parts for f in part[d].baseline]
+        properties = [f for part in parts for f in part[d].properties]
+        findings.extend(_with_draft(baseline + properties, draft_name))
+        expectations.extend(e for part in parts for e in part[d].expectations)
+        seen = {_key(f) for f in baseline}
+        for c, claimant in enumerate(claimants_):
+            extra = [_under(f, claimant) for part in parts for f in part[d].claimed[c] if _key(f) not in seen]
             findings.extend(_with_draft(extra, draft_name))
     findings = _merge_drafts(findings)
     findings = _regime_filter(instrument, findings)
@@ -252,12 +302,15 @@ def run(paths: list[Path], options: Options) -> tuple[LoadResult, Report | None]
 def check_all(instruments: list[Instrument], options: Options) -> list[CheckResult]:
     """check_instrument for each instrument, in order; with options.jobs > 1, side by side.
 
-    Each instrument is checked with its own Z3 context and session, whichever process
-    does it, so the results are the same as one by one in this process. Instruments are
-    the unit: the checks of one instrument share a session, whose answers depend on every
+    Each instrument, or part of a large one (`parts_of`), is checked with its own Z3 context
+    and session, whichever process does it, so the results are the same as one by one in
+    this process. The checks of a part share a session, whose answers depend on every
     query before them, so they stay together.
     """
-    jobs = min(options.jobs, len(instruments))
+    if not instruments:
+        return []
+    tasks = len(instruments) if len(instruments) > 1 else len(parts_of(instruments[0]))
+    jobs = min(options.jobs, tasks)
     if jobs <= 1:
         return [check_instrument(instrument, options) for instrument in instruments]
     from verifier import parallel

@@ -127,8 +127,9 @@ class Session:
     clause count.
     """
 
-    def __init__(self, encoder: Encoder, limits: Limits) -> None:
+    def __init__(self, encoder: Encoder, limits: Limits, label: str | None = None) -> None:
         self.enc = encoder
+        self.label = label or encoder.instrument.name  # names its --emit-smt2 files
         self.ctx = encoder.ctx
         self.limits = limits
         self._solvers: dict[str, z3.Solver] = {}
@@ -336,12 +337,12 @@ class Session:
         self._side_queries = (self.queries, count + 1 if after == self.queries else 1)
         answer = str(result) + (f" ({' '.join(solver.reason_unknown().split())})" if result == z3.unknown else "")
         kind = "optimize" if isinstance(solver, z3.Optimize) else "solver"
-        lines = [f"; nverify side query {self._side_queries[1]} after query {self.queries} on {self.instrument.name} "
+        lines = [f"; nverify side query {self._side_queries[1]} after query {self.queries} on {self.label} "
                  f"({kind}): {' '.join(purpose.split())}", f"; nverify answer: {answer}",
                  f"(set-option :random-seed {SEED})", script.rstrip()]
         if not lines[-1].endswith("(check-sat)"):  # an Optimize's text already ends with its check
             lines.append("(check-sat)")
-        self._write(f"{self.instrument.name}-{self.queries:04d}-side{self._side_queries[1]}.smt2", lines)
+        self._write(f"{self.label}-{self.queries:04d}-side{self._side_queries[1]}.smt2", lines)
         return result
 
     def _script(self, solver: z3.Solver, scope: str, assumptions: Sequence[z3.BoolRef], purpose: str) -> list[str]:
@@ -359,7 +360,7 @@ class Session:
                 if name and name.group(1) not in declared:
                     declared.add(name.group(1))
                     extra.append(declaration)
-        return [f"; nverify query {self.queries} on {self.instrument.name} (solver of {scope}): {purpose}",
+        return [f"; nverify query {self.queries} on {self.label} (solver of {scope}): {purpose}",
                 f"(set-option :random-seed {SEED})", "(set-option :produce-unsat-cores true)",
                 *extra, body,
                 "(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))"]
@@ -381,7 +382,7 @@ class Session:
         text = [script[0], f"; nverify answer: {answer}", *script[1:]]
         if outcome.unsat:
             text.append("(get-unsat-core)")
-        self._write(f"{self.instrument.name}-{self.queries:04d}.smt2", text)
+        self._write(f"{self.label}-{self.queries:04d}.smt2", text)
 
     def _write(self, name: str, lines: list[str]) -> None:
         assert self.limits.smt2_dir is not None
