@@ -133,14 +133,14 @@ class Session:
         self.ctx = encoder.ctx
         self.limits = limits
         self._solvers: dict[str, z3.Solver] = {}
-        self._activated: dict[str, set[int]] = {}  # scope -> literals (AST ids) whose formula it holds
-        self._scopes: dict[int, str] = {}  # clause literal (AST id) -> its party, or ALL_PARTIES
+        self._activated: dict[str, set[int]] = {}  # scope -> literals (term addresses) whose formula it holds
+        self._scopes: dict[int, str] = {}  # clause literal (term address) -> its party, or ALL_PARTIES
         self.solver = self.solver_of(ALL_PARTIES)
         self._lits: dict[tuple[object, ...], z3.BoolRef] = {}
         self._names: dict[str, str] = {}  # literal name -> clause id
-        self._clause_ids: dict[int, str] = {}  # literal (AST id) -> clause id
+        self._clause_ids: dict[int, str] = {}  # literal (term address) -> clause id
         self.guarded: dict[str, z3.BoolRef] = {}
-        self._guarded_ids: dict[int, z3.BoolRef] = {}  # literal (AST id) -> the formula it switches on
+        self._guarded_ids: dict[int, z3.BoolRef] = {}  # literal (term address) -> the formula it switches on
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # literal name -> the formula it switches on
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
@@ -176,8 +176,8 @@ class Session:
             self._guard(lit, self.norms_of(clause_id, readings, party))
             self._lits[key] = lit
             self._names[name] = clause_id
-            self._clause_ids[lit.get_id()] = clause_id
-            self._scopes[lit.get_id()] = party if party is not None else ALL_PARTIES
+            self._clause_ids[lit.ast.value] = clause_id
+            self._scopes[lit.ast.value] = party if party is not None else ALL_PARTIES
         return lit
 
     def norms_of(self, clause_id: str, readings: Readings, party: str | None = None) -> z3.BoolRef:
@@ -231,7 +231,7 @@ class Session:
     def _guard(self, lit: z3.BoolRef, formula: z3.BoolRef) -> None:
         """Remember `lit -> formula` (asserted in a solver when a query there first assumes lit)."""
         self.guarded[self.enc.name_of(lit)] = formula
-        self._guarded_ids[lit.get_id()] = formula  # lit stays alive in self._lits, so its id is its own
+        self._guarded_ids[lit.ast.value] = formula  # lit stays alive in self._lits: the address is its own
 
     # ---- solvers ------------------------------------------------------------------------
     def solver_of(self, scope: str) -> z3.Solver:
@@ -251,7 +251,7 @@ class Session:
         found: str | None = None
         scopes = self._scopes
         for a in assumptions:
-            scope = scopes.get(a.get_id())
+            scope = scopes.get(a.ast.value)
             if scope is None or scope == found:
                 continue
             if found is not None or scope == ALL_PARTIES:
@@ -263,7 +263,7 @@ class Session:
         """Assert in the solver the guarded formulas of the assumptions it does not hold yet."""
         done, guarded = self._activated[scope], self._guarded_ids
         for a in assumptions:
-            ident = a.get_id()
+            ident = a.ast.value
             if ident in done:
                 continue
             formula = guarded.get(ident)
@@ -279,12 +279,12 @@ class Session:
         # Guarded literals are constants, and Z3 shares equal terms: the AST id names one.
         out: list[z3.BoolRef] = []
         for a in assumptions:
-            formula = self._guarded_ids.get(a.get_id())
+            formula = self._guarded_ids.get(a.ast.value)
             out.append(formula if formula is not None else a)
         return out
 
     def clause_of(self, lit: z3.BoolRef) -> str | None:
-        return self._clause_ids.get(lit.get_id())
+        return self._clause_ids.get(lit.ast.value)
 
     def _suffix(self, readings: Readings) -> str:
         base = {t: r for t, r in readings.items() if r is not None}

@@ -78,7 +78,7 @@ Usable = tuple[object, z3.BoolRef, z3.BoolRef, z3.BoolRef, z3.BoolRef]
 def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Finding:
     """The acts the permission grants that can be done at all while the party complies."""
     session = ctx.session
-    lits = [session.clause_lit(c.id, ctx.readings, subject) for c in ctx.clauses_of(subject)]
+    lits = ctx.party_lits(subject)
     usable: list[Usable] = []
     for key, condition, exercise in _instances(ctx, norm, subject):
         tag = (norm.clause, norm.index, subject, repr(key))
@@ -96,10 +96,8 @@ def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Findi
 def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usable],
           controlled: list[object]) -> Finding | None:
     session, enc = ctx.session, ctx.enc
-    clauses = [c.id for c in ctx.clauses_of(subject)]
-    lits = [session.clause_lit(c, ctx.readings, subject) for c in clauses]
-    comp = and_([session.norms_of(c, ctx.readings, subject) for c in clauses]) if clauses \
-        else z3.BoolVal(True, session.ctx)
+    lits = ctx.party_lits(subject)
+    comp = ctx.party_compliance(subject)
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
     # One search for every act the permission grants: which act is part of the guess.

@@ -62,6 +62,25 @@ class CheckContext:
                                   *(self.session.norms_of(c.id, readings, party) for c in self.clauses_of(party))]
         return list(found)
 
+    def party_lits(self, party: str) -> list[z3.BoolRef]:
+        """The literals of the clauses that constrain party, under this context's readings (in
+        the order of clauses_of): asked for per permission and pretext, remembered."""
+        cache = self.__dict__.setdefault("_party_lits", {})
+        found = cache.get(party)
+        if found is None:
+            found = cache[party] = [self.session.clause_lit(c.id, self.readings, party) for c in self.clauses_of(party)]
+        return list(found)
+
+    def party_compliance(self, party: str) -> z3.BoolRef:
+        """The conjunction of the norms of party's clauses (clauses_of) under this context's
+        readings, remembered (one term, which Z3 then knows by its id in every question)."""
+        cache = self.__dict__.setdefault("_party_compliance", {})
+        found = cache.get(party)
+        if found is None:
+            found = cache[party] = self.enc.conj(self.session.norms_of(c.id, self.readings, party)
+                                                 for c in self.clauses_of(party))
+        return found
+
     def clauses_of(self, party: str | None = None, *, constraining: bool = True) -> list[Clause]:
         """Clauses with norms (obligations or prohibitions when `constraining`) addressed to party."""
         # Asked for per permission, pretext and party: remembered for this context.

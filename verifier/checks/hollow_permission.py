@@ -89,7 +89,7 @@ def _instances(ctx: CheckContext, norm: Norm, subject: str) -> Iterator[tuple[At
 def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     session, enc = ctx.session, ctx.enc
     clauses = [c.id for c in ctx.clauses_of(subject)]
-    lits = [session.clause_lit(c, ctx.readings, subject) for c in clauses]
+    lits = ctx.party_lits(subject)
     fixed = ctx.fixed()
     pending: list[tuple[AtomKey | None, z3.BoolRef, z3.BoolRef, z3.BoolRef]] = []
     for key, condition, exercise in _instances(ctx, norm, subject):
@@ -121,7 +121,7 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     # every pending act: which act is part of the guess, like the situation.
     if not clauses or not pending:
         return None
-    comp = and_([session.norms_of(c, ctx.readings, subject) for c in clauses])
+    comp = ctx.party_compliance(subject)
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
     controlled = set(ctx.vocab.controlled_by(subject))

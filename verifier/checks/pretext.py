@@ -77,7 +77,7 @@ def run(ctx: CheckContext) -> list[Finding]:
 def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
              claimed: dict[str, str | None]) -> Finding | None:
     session = ctx.session
-    lits = [session.clause_lit(c.id, ctx.readings, p) for c in ctx.clauses_of(p)]
+    lits = ctx.party_lits(p)
     breach = z3.Not(session.norms_of(clause.id, claimed, p))
     claim_lit = session.formula_lit(("pretext", clause.id, p, term, q), f"breach of {clause.id} @{p} as {q} reads {term}",
                                     breach)
