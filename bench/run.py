@@ -231,6 +231,7 @@ class Row:
     z3_files_s: float | None = None
     z3_files: int | None = None
     replay_agrees: bool | None = None
+    cli_jobs_s: float | None = None  # nverify FILE with the default --jobs (one per core)
 
 
 CHECK_NAMES = ("contradiction", "conflict", "hollow_permission", "blocked_permission", "pretext",
@@ -298,6 +299,7 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
     other = timers.seconds["solver"] + timers.seconds["optimize"] + timers.seconds["model"]
     row = Row(n, p, k, r, lines, parse_s, load_s, check_s, load_s + check_s, cpu, timers.counts["query"], query_s,
               other, timers.seconds["encode"], {c: timers.seconds[c] for c in CHECK_NAMES}, len(findings))
+    row.cli_jobs_s, _ = cli_time(path, jobs=None)
     if replay:
         rec, side = record(instrument, folder)
         scripts = rec.write()
@@ -376,10 +378,11 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def cli_time(path: Path) -> tuple[float, float]:
-    """nverify on the file, as a user runs it (a fresh process, one job): wall and CPU seconds."""
+def cli_time(path: Path, jobs: int | None = 1) -> tuple[float, float]:
+    """nverify on the file, as a user runs it (a fresh process; one job, or by default one per
+    core): wall and CPU seconds."""
     start, cpu = time.perf_counter(), children_cpu()
-    subprocess.run([str(ROOT / ".venv" / "bin" / "nverify"), "--jobs", "1", "-q", str(path)],
+    subprocess.run([str(ROOT / ".venv" / "bin" / "nverify"), *(["--jobs", str(jobs)] if jobs else []), "-q", str(path)],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start, children_cpu() - cpu
 
@@ -392,6 +395,20 @@ def z3_time(scripts: list[Path]) -> tuple[float, float, list[str]]:
         done = subprocess.run([str(Z3_BIN), str(script)], capture_output=True, text=True, check=False)
         out.extend(line.strip() for line in done.stdout.splitlines() if not line.startswith(("(", ";")))
     return time.perf_counter() - start, children_cpu() - cpu, out
+
+
+def corpus_times(runs: int = 3) -> list[tuple[str, float, float]]:
+    """`nverify -q specs/` (the corpus), with the default --jobs and with one: best wall of `runs`, its CPU."""
+    out = []
+    for jobs in (None, 1):
+        best = (math.inf, 0.0)
+        for _ in range(runs):
+            start, cpu = time.perf_counter(), children_cpu()
+            subprocess.run([str(ROOT / ".venv" / "bin" / "nverify"), *(["--jobs", str(jobs)] if jobs else []), "-q",
+                            str(ROOT / "specs")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+            best = min(best, (time.perf_counter() - start, children_cpu() - cpu))
+        out.append((f"--jobs {jobs}" if jobs else f"default --jobs ({os.cpu_count()})", *best))
+    return out
 
 
 def emitted_time(path: Path, folder: Path) -> tuple[float, int]:
@@ -428,13 +445,18 @@ def fmt(x: float | None, digits: int = 2) -> str:
 def report(rows: list[Row]) -> str:
     out: list[str] = []
     w = out.append
+    w(f"In this process (one job): parse, load, encode, solver and check times; then `nverify -q FILE` "
+      f"as a user runs it, with the default `--jobs` ({os.cpu_count()} here: a large instrument's check "
+      f"groups run side by side).")
+    w("")
     w("| N | lines | parse ms | lines/s | load s | encode s | queries | query s | other solver s | check s "
-      "| total s | total CPU s | ms/clause | findings |")
-    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "| total s | total CPU s | ms/clause | findings | nverify FILE s |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         w(f"| {r.n} | {r.lines} | {r.parse_s * 1000:.1f} | {r.lines / r.parse_s:,.0f} | {r.load_s:.2f} "
           f"| {r.encode_s:.2f} | {r.queries} | {r.query_s:.2f} | {r.other_solver_s:.2f} | {r.check_s:.2f} "
-          f"| {r.total_s:.2f} | {r.total_cpu_s:.2f} | {r.total_s / r.n * 1000:.1f} | {r.findings} |")
+          f"| {r.total_s:.2f} | {r.total_cpu_s:.2f} | {r.total_s / r.n * 1000:.1f} | {r.findings} "
+          f"| {fmt(r.cli_jobs_s)} |")
     w("")
     w("Time per check (seconds, all drafts and reading sets; `properties` is assert/scenario):")
     w("")
@@ -448,6 +470,7 @@ def report(rows: list[Row]) -> str:
     w("")
     series = {
         "total": [(r.n, r.total_s) for r in big],
+        "nverify FILE (default --jobs)": [(r.n, r.cli_jobs_s or 0) for r in big],
         "parse": [(r.n, r.parse_s) for r in big],
         "encode": [(r.n, r.encode_s) for r in big],
         "solver queries (Session.check)": [(r.n, r.query_s) for r in big],
@@ -514,10 +537,14 @@ def main() -> None:
                         help="replay with the z3 binary up to this size (default: %(default)s)")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated files in this folder")
+    parser.add_argument("--no-corpus", action="store_true", help="do not time the corpus (specs/)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     folder = args.keep or Path(tempfile.mkdtemp(prefix="nverify-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
+    corpus = [] if args.no_corpus else corpus_times()
+    for how, wall, cpu in corpus:
+        print(f"corpus (specs/), {how}: {wall:.2f} s ({cpu:.2f} s CPU)", file=sys.stderr, flush=True)
     rows = []
     try:
         for n in sizes:
@@ -527,7 +554,7 @@ def main() -> None:
                   f"lines/s" + (f", nverify {row.cli_s:.2f} s vs z3 {row.z3_replay_s:.2f} + {row.z3_side_s:.2f} s"
                                 if row.z3_replay_s is not None else ""), file=sys.stderr, flush=True)
             if not args.no_write:  # after every size, so a long run that is cut short still reports
-                (ROOT / "bench" / "RESULTS.md").write_text(results_page(report(rows), sizes[:len(rows)]),
+                (ROOT / "bench" / "RESULTS.md").write_text(results_page(report(rows), sizes[:len(rows)], corpus),
                                                            encoding="utf-8")
     finally:
         if args.keep is None:
@@ -535,9 +562,13 @@ def main() -> None:
     print(report(rows))
 
 
-def results_page(table: str, sizes: list[int]) -> str:
+def results_page(table: str, sizes: list[int], corpus: list[tuple[str, float, float]]) -> str:
+    lines = "".join(f"| {how} | {wall:.2f} | {cpu:.2f} |\n" for how, wall, cpu in corpus)
+    corpus_table = (f"The corpus, `nverify -q specs/` (best of 3):\n\n| run | wall s | CPU s |\n|---|---:|---:|\n{lines}\n"
+                    if corpus else "")
     return (f"# Benchmark results\n\nMeasured by `make bench` (`.venv/bin/python bench/run.py --sizes "
-            f"{','.join(map(str, sizes))}`) on {machine()}.\n\n{table}\n")
+            f"{','.join(map(str, sizes))}`) on {machine()}.\n\n{corpus_table}Synthetic instruments "
+            f"(bench/gen.py):\n\n{table}\n")
 
 
 if __name__ == "__main__":
