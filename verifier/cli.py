@@ -152,8 +152,8 @@ def _cannot_write(output: Path, err: OSError) -> NoReturn:
               help="Also print per-instrument timings and query counts to standard error.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Check up to N spec files at once, in worker processes (default: the number of cores). "
-                   "The report is the same for every N.")
+              help="Check up to N spec files (or parts of a large one) at once, in worker processes "
+                   "(default: the number of cores). The report is the same for every N.")
 def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
           timeout: float, rlimit: int, max_findings: int, smt2_dir: Path | None, output: Path | None,
           quiet: bool, verbose: bool, debug: bool, jobs: int | None) -> None:
