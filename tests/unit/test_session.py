@@ -138,3 +138,36 @@ def test_emitted_smt2_replays_with_the_same_answer(tmp_path: Path) -> None:
     answers = [subprocess.run([z3_binary, str(f)], capture_output=True, text=True, timeout=30).stdout.split()[0]
                for f in files]
     assert answers == ["sat", "unsat"]
+
+
+TWO_PARTIES = """
+party ukraine, russia;
+act join(actor: party);
+act attack(actor: party);
+clause a "A" { ukraine must not join; }
+clause b "B" { ukraine must join; }
+clause c "C" { russia must not attack; }
+"""
+
+
+def test_queries_are_answered_by_the_solver_of_their_scope() -> None:
+    from verifier.session import ALL_PARTIES, NO_CLAUSE
+
+    s = session(instrument(TWO_PARTIES))
+    readings = baseline(s.instrument)
+    ua = [s.clause_lit(c, readings, "ukraine") for c in ("a", "b")]
+    ru = s.clause_lit("c", readings, "russia")
+    world = s.world_lit(readings)
+    assert s.scope_of([world, *ua]) == "ukraine"
+    assert s.scope_of([world, ru]) == "russia"
+    assert s.scope_of([*ua, ru]) == ALL_PARTIES
+    assert s.scope_of([world, s.clause_lit("a", readings)]) == ALL_PARTIES  # a clause for every party
+    assert s.scope_of([world]) == NO_CLAUSE
+    # Ukraine's two clauses contradict, in Ukraine's solver, and the core names both.
+    out = s.check([world, *ua])
+    assert out.unsat and {s.clause_of(l) for l in out.core} == {"a", "b"}
+    assert s.check([world, ru]).sat
+    # Each solver holds the guarded formulas its queries switched on, and no other.
+    assert len(s.solver_of("ukraine").assertions()) == 3  # world, a, b
+    assert len(s.solver_of("russia").assertions()) == 2   # world, c
+    assert s.check([world, ua[0]]).sat and len(s.solver_of("ukraine").assertions()) == 3
