@@ -184,6 +184,23 @@ clause c1 "Art. 1" { pa must not act1 where t(y); }
     assert "error[definition-cycle]: term `t` refers to itself (t -> t2 -> t)" in errors
 
 
+def test_a_veto_through_a_condition_the_readings_make_constant() -> None:
+    """The condition mentions q(pa), which pa controls, though under the ordinary reading it is
+    always true: vars(cond) are what it mentions as written (nverify read them off the folded
+    formula, found no veto, and the oracle found one; campaign seed 7372)."""
+    _agrees("""instrument gen "Generated";
+party pa, pb, pc;
+enum kind = {k1, k2};
+act act1(actor: party);
+quantity q(p: party) controlled by p;
+term t1(a: kind) { reading ordinary: a != k1; }
+clause c1 "Art. 1" {
+  pb must not act1();
+  [pb: pb may keep q(pa) <= 1 unless (q(pa) < [base: 5 | pb: 2]) and t1(k1);]
+}
+""")
+
+
 # Seeds of the random generator whose specs have the rarer findings (hypothesis's examples
 # seldom reach some of them): a pretext (0), a veto (6), a hollow permission in a situation
 # (8), contradictory assumptions (9), a never-triggering guarantee (12), a circumstance

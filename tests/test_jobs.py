@@ -65,3 +65,22 @@ def test_a_large_instrument_is_checked_in_parts_side_by_side(in_root: None) -> N
     two = cli("--jobs", "2", "--format", "json", "specs/hague_v.nv")
     assert one.exit_code in (0, 1), one.output
     assert (two.returncode, normalise(two.stdout)) == (one.exit_code, one.stdout)
+
+
+def test_checking_in_parts_finds_the_same_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split into its check groups (each with a fresh session), every example has the same findings
+    (kind, clauses, party, drafts) and expectations as in one session; only examples may differ."""
+    from dsl import load
+    from verifier import pipeline
+
+    def problems(result: pipeline.CheckResult) -> tuple[object, ...]:
+        findings, expectations, drafts = result
+        return (sorted((f.kind.value, tuple(c.id for c in f.clauses), f.party or "", f.drafts) for f in findings),
+                sorted((e.line, e.met) for e in expectations), drafts)
+
+    loaded = load([ROOT / "examples"])
+    whole = [problems(pipeline.check_instrument(i, pipeline.Options())) for i in loaded.instruments]
+    monkeypatch.setattr(pipeline, "SPLIT_COST", 0)
+    assert all(len(pipeline.parts_of(i)) > 1 for i in loaded.instruments)
+    parts = [problems(pipeline.check_instrument(i, pipeline.Options())) for i in loaded.instruments]
+    assert parts == whole

@@ -442,6 +442,43 @@ class Encoder:
         self._free[id(f)] = (f, free)
         return free
 
+    def keys_mentioned(self, f: F.Formula | F.IntExpr, readings: Readings, env: Mapping[str, F.Value]) -> set[object]:
+        """The atoms, quantities and (("term", key)) open terms the formula mentions as written,
+        before any folding of constants (terms read as the readings say; every alternative of a
+        bracket): what `vars(cond)` means where a check asks what a party controls in a condition."""
+        out: set[object] = set()
+
+        def visit(x: object, env: Mapping[str, F.Value]) -> None:
+            if isinstance(x, F.Atom):
+                out.add((x.pred, tuple(self._value(a, env) for a in x.args)))
+            elif isinstance(x, F.Qty):
+                out.add((x.name, tuple(self._value(a, env) for a in x.args)))
+            elif isinstance(x, F.TermApp):
+                args = tuple(self._value(a, env) for a in x.args)
+                term = self.instrument.terms[x.term]
+                reading = term.reading(readings.get(x.term))
+                if reading is None:
+                    out.add(("term", (x.term, args)))
+                else:
+                    visit(reading.body, {p.name: v for p, v in zip(term.params, args)})
+            elif isinstance(x, (F.Cmp, F.Arith, F.Implies)):
+                visit(x.left, env)
+                visit(x.right, env)
+            elif isinstance(x, F.Not):
+                visit(x.operand, env)
+            elif isinstance(x, (F.And, F.Or)):
+                for o in x.operands:
+                    visit(o, env)
+            elif isinstance(x, (F.Exists, F.Forall)):
+                for v in x.domain:
+                    visit(x.body, {**env, x.var: v})
+            elif isinstance(x, (F.Choice, F.IntChoice)):
+                for _, o in x.options:
+                    visit(o, env)
+
+        visit(f, env)
+        return out
+
     # ---- norms ---------------------------------------------------------------------
     def norm(self, norm: Norm, subject: str, readings: Readings) -> z3.BoolRef:
         """The norm, for one subject, as a constraint that compliance requires."""

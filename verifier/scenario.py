@@ -184,14 +184,17 @@ def _model_reading(session: Session) -> tuple[dict[int, object], int]:
     """Per session: variable (address) -> declaration, and the address of `false`."""
     found = session.__dict__.get("_model_reading")
     if found is None:
-        false = z3.BoolVal(False, session.ctx)
-        found = session.__dict__["_model_reading"] = ({}, false.as_ast().value, false)  # false held here
+        false, true = z3.BoolVal(False, session.ctx), z3.BoolVal(True, session.ctx)  # held here
+        found = session.__dict__["_model_reading"] = ({}, false.as_ast().value, true.as_ast().value, false, true)
     return found[0], found[1]
 
 
 def truth_of(session: Session, address: int) -> bool:
-    """Whether a value of `_bool_values` is `true`."""
-    return address != _model_reading(session)[1]
+    """Whether a value of `_bool_values` is `true` (Z3's own `true`; anything else is asked of Z3)."""
+    found = session.__dict__["_model_reading"]
+    if address == found[2] or address == found[1]:
+        return address == found[2]
+    return _LIB.Z3_get_bool_value(session.ctx.ref(), z3.Ast(address)) == z3.Z3_L_TRUE
 
 
 def fixed_situation(session: Session, model: z3.ModelRef, keys: Iterable[AtomKey | tuple[str, AtomKey]]) -> list[z3.BoolRef]:

@@ -11,7 +11,8 @@ from lark import Tree
 from lark.exceptions import UnexpectedInput
 
 from dsl import syntax as S
-from dsl.parser import _Build, _lark, _Rejected, _run, parse_text
+from dsl.lalr import Rejected as _Rejected
+from dsl.parser import _Build, _lark, _run, parse_text
 from dsl.source import SourceFile
 from tests.fuzz.harness import mutate, seeds
 

@@ -9,7 +9,8 @@ Why it matters
     "Exercises only with the consent of all guarantor states" lets any one
     guarantor veto every exercise: the permission is in that party's hands.
 Query
-    ∃ x ∈ ctrl(b) ∩ vars(cond): (∃ y: A) ∧ ∀ y: ¬(A ∧ cond ∧ act ∧ Comp_p),
+    ∃ x ∈ ctrl(b) ∩ vars(cond): (∃ y: A) ∧ ∀ y: ¬(A ∧ cond ∧ act ∧ Comp_p), where
+    vars(cond) is what the condition mentions as written (even where a reading makes it constant),
     by counterexample-guided search (verifier.qbf) in which the act is part of
     the guess, only for acts that can be done at all and parties that control
     something in the condition. (What b controls elsewhere, such as its own
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import z3
 
+from dsl.evaluate import bindings
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase
@@ -57,12 +59,12 @@ def run(ctx: CheckContext) -> list[Finding]:
                     continue
                 if not usable:
                     continue
-                # A veto works through the permission's own condition (a consent, a vote).
-                names = ctx.enc.mentioned([c for _, c, _, _, _ in usable])
+                # A veto works through the permission's own condition (a consent, a vote): what
+                # the condition mentions as written, even where the readings make it constant.
+                named = _condition_keys(ctx, norm, subject, {key for key, _, _, _, _ in usable})
                 for b in ctx.instrument.parties:
                     if b == subject:
                         continue
-                    named = ctx.enc.keys_named(names)
                     controlled = [k for k in ctx.vocab.controlled_by(b) if k in named]
                     if not controlled:
                         continue
@@ -73,6 +75,20 @@ def run(ctx: CheckContext) -> list[Finding]:
 
 
 Usable = tuple[object, z3.BoolRef, z3.BoolRef, z3.BoolRef, z3.BoolRef]
+
+
+def _condition_keys(ctx: CheckContext, norm: Norm, subject: str, usable: set[object]) -> set[object]:
+    """What the conditions of the usable acts (their keys; None for `keep`) mention as written."""
+    enc, env = ctx.enc, {norm.subject_var: subject}
+    if norm.act is None:
+        return enc.keys_mentioned(norm.condition, ctx.readings, env)
+    out: set[object] = set()
+    for b in bindings(norm):
+        full = {**env, **b}
+        if (norm.act, (subject, *(t.value if hasattr(t, "value") else full[t.name] for t in norm.pattern))) in usable:
+            out |= enc.keys_mentioned(norm.condition, ctx.readings, full)
+            out |= enc.keys_mentioned(norm.where, ctx.readings, full)
+    return out
 
 
 def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Finding:
