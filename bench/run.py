@@ -567,8 +567,12 @@ def results_page(table: str, sizes: list[int], corpus: list[tuple[str, float, fl
     corpus_table = (f"The corpus, `nverify -q specs/` (best of 3):\n\n| run | wall s | CPU s |\n|---|---:|---:|\n{lines}\n"
                     if corpus else "")
     return (f"# Benchmark results\n\nMeasured by `make bench` (`.venv/bin/python bench/run.py --sizes "
-            f"{','.join(map(str, sizes))}`) on {machine()}.\n\n{corpus_table}Synthetic instruments "
+            f"{','.join(map(str, sizes))}`) on {machine()}. {VARIANCE}\n\n{corpus_table}Synthetic instruments "
             f"(bench/gen.py):\n\n{table}\n")
+
+
+VARIANCE = ("On this machine (a virtual machine on shared hardware) the same run takes up to a quarter "
+            "more or less time from one hour to the next: compare figures from one run, not across runs.")
 
 
 if __name__ == "__main__":
