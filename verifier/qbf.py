@@ -35,8 +35,13 @@ class EFResult:
 def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[object] = (),
                   inner_keys: Collection[object] | None = None, inner_formula: z3.BoolRef,
                   inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
-                  max_rounds: int = MAX_ROUNDS) -> EFResult:
+                  max_rounds: int = MAX_ROUNDS, base: z3.Solver | None = None) -> EFResult:
     """Find outer values satisfying `guess` under which `inner_formula` is unsat.
+
+    `base`, if given, is a side solver holding a part of the guess that many searches share
+    (a party's compliance): the search works in a scope of it (push/pop), so that part is
+    taken in once, not once per search. `guess` must then include it all the same, for the
+    cone of influence.
 
     `inner_assumptions` (or, given the guess's model, what it returns) must make
     the session's check equivalent to `inner_formula` once the outer variables
@@ -63,8 +68,23 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         else:
             inner_vars.append(var)
     inner_vars.extend(v for v in enc.selectors.values() if enc.name_of(v) in names)
-    solver = session.side_solver()
-    solver.add(*guess)
+    if base is None:
+        solver = session.side_solver()
+        solver.add(*guess)
+        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds)
+    held = {a.ast.value for a in base.assertions()}
+    base.push()
+    try:
+        base.add(*(g for g in guess if g.ast.value not in held))
+        return _search(session, base, outer, inner_vars, inner_formula, inner_assumptions, max_rounds)
+    finally:
+        base.pop()
+
+
+def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars: list[z3.ExprRef],
+            inner_formula: z3.BoolRef,
+            inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
+            max_rounds: int) -> EFResult:
     for rounds in range(1, max_rounds + 1):
         result = session.side_check(solver, "exists-forall: guess")
         if result == z3.unsat:

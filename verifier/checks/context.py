@@ -81,6 +81,16 @@ class CheckContext:
                                                  for c in self.clauses_of(party))
         return found
 
+    def guess_base(self, key: object, formulas: list[z3.BoolRef]) -> z3.Solver:
+        """A side solver holding formulas that many exists-forall searches of this context
+        share (see verifier.qbf `base`), made once per key."""
+        cache = self.__dict__.setdefault("_guess_bases", {})
+        solver = cache.get(key)
+        if solver is None:
+            solver = cache[key] = self.session.side_solver()
+            solver.add(*formulas)
+        return solver
+
     def clauses_of(self, party: str | None = None, *, constraining: bool = True) -> list[Clause]:
         """Clauses with norms (obligations or prohibitions when `constraining`) addressed to party."""
         # Asked for per permission, pretext and party: remembered for this context.

@@ -149,7 +149,8 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp,
                                            doable],
                            inner_keys=controlled, inner_formula=and_(world, *draft, chosen_exercise, comp),
-                           inner_assumptions=chosen)
+                           inner_assumptions=chosen,
+                           base=ctx.guess_base(("hollow-permission", subject), [world, *draft, comp]))
     if result.status == "unknown":
         return ctx.unknown(f"the permission in {norm.clause}", result.reason, [ctx.clause_ref(norm.clause)])
     if result.status != "found":
