@@ -1,7 +1,8 @@
 """The driver: load -> ground -> encode -> checks per draft -> expectations -> Report.
 
-One Z3 context and one incremental session per instrument; the checks of
-every draft share it and differ only in the assumption literals they pass.
+One Z3 context and one session per instrument (per part of a large one: see
+`parts_of`); the checks of every draft share it and differ only in the
+assumption literals they pass.
 """
 
 from __future__ import annotations

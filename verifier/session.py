@@ -1,10 +1,13 @@
-"""Session: one incremental Z3 solver per instrument, queried with assumption literals.
+"""Session: the incremental Z3 solvers of one instrument, queried with assumption literals.
 
-Each clause's norms are asserted once, guarded by a literal named after the
-clause (per party and reading set when a check needs that granularity), so an
-unsat core names clauses directly and no query rebuilds the solver. Every
-query is bounded by a deterministic resource limit (rlimit) and a wall-clock
-timeout as the outer guard; hitting either gives `unknown`, never a verdict.
+Each clause's norms are guarded by a literal named after the clause (per party
+and reading set when a check needs that granularity), so an unsat core names
+clauses directly and no query rebuilds a solver. A query goes to the solver of
+its scope (the party whose clauses it is about, all parties, or no clause),
+which takes in a guarded formula the first time one of its queries assumes the
+literal. Every query is bounded by a deterministic resource limit (rlimit) and
+a wall-clock timeout as the outer guard; hitting either gives `unknown`, never
+a verdict.
 """
 
 from __future__ import annotations
