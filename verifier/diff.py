@@ -148,13 +148,14 @@ class _Differ:
             return outcome.reason or "unknown"
         if not outcome.sat:
             return None
-        model = minimal_model(self.session, hard) or outcome.model
+        smallest = minimal_model(self.session, hard)
+        model = smallest or outcome.model
         assert model is not None
         wa = _world(self.a.encoder, model, self.a.draft)
         wb = _world(self.b.encoder, model, self.b.draft)
         if not check(wa, wb):
             raise WitnessError("diff witness fails the re-check on the two texts")
-        return scenario_of(self.session, wa)
+        return scenario_of(self.session, wa, minimal=smallest is not None)
 
 
 def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str]) -> World:

@@ -47,16 +47,18 @@ class ClauseRef:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A minimal world: the facts and acts that are true (everything else is false)."""
+    """A world: the facts and acts that are true (everything else is false); minimal (fewest
+    true atoms) unless the solver gave up minimising it."""
 
     facts: tuple[str, ...] = ()
     acts: tuple[str, ...] = ()
     quantities: tuple[tuple[str, int], ...] = ()
     terms: tuple[str, ...] = ()  # open terms that hold
+    minimal: bool = True  # False: a plain witness (minimising it ran out of time or resources)
 
     def to_json(self) -> dict[str, Any]:
         return {"facts": list(self.facts), "acts": list(self.acts), "quantities": dict(self.quantities),
-                "terms": list(self.terms)}
+                "terms": list(self.terms), "minimal": self.minimal}
 
     @property
     def size(self) -> int:

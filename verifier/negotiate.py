@@ -24,7 +24,6 @@ Drafts are never enumerated one by one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-import dataclasses
 from dataclasses import dataclass, field
 
 import z3
@@ -266,9 +265,8 @@ class Negotiator:
         # as general as it can be: a cap is cut to just below it, not one figure at a time.
         model = minimal_model(s, [*self._fix(draft), lit]) or outcome.model
         assert model is not None
-        outcome = dataclasses.replace(outcome, model=model)
         world_vars = [*self.enc.atom_vars.values(), *self.enc.qty_vars.values(), *self.enc.open_vars.values()]
-        pairs = [(v, outcome.model.eval(v, model_completion=True)) for v in world_vars]
+        pairs = [(v, model.eval(v, model_completion=True)) for v in world_vars]
         return z3.Not(z3.substitute(violated, *pairs))
 
     def _finding_goal(self, g: Goal, draft: Draft) -> z3.BoolRef | str | None:

@@ -67,19 +67,21 @@ def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> 
     return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
 
 
-def world_over(session: Session, model: z3.ModelRef, keys: Iterable[object], draft: Mapping[str, str]) -> World:
+def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], draft: Mapping[str, str]) -> World:
     """The part of the model's world on the given keys (everything else false or 0): for
     questions about formulas that mention only these keys, the same verdicts as world_of,
     without reading every constant of a large model."""
     enc = session.enc
     atoms, terms = set(), set()
     quantities: dict[AtomKey, int] = {}
+    booleans = [key for key in keys if key not in enc.qty_vars]
     for key in keys:
         if key in enc.qty_vars:
             value = model.eval(enc.qty_vars[key], model_completion=True).as_long()  # type: ignore[index, attr-defined]
             if value:
                 quantities[key] = value  # type: ignore[index]
-        elif truth_of(session, _bool_values(session, model, [enc.var_of(key)])[0]):
+    for key, value in zip(booleans, _bool_values(session, model, [enc.var_of(k) for k in booleans])):
+        if truth_of(session, value):
             if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
                 terms.add(key[1])
             else:
@@ -136,8 +138,9 @@ def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:
     return cache[1]
 
 
-def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = ()) -> Scenario:
-    """The world as people read it: atoms in declaration order, relevant quantities."""
+def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = (), minimal: bool = True) -> Scenario:
+    """The world as people read it: atoms in declaration order, relevant quantities (`minimal`:
+    whether the world came from `minimal_model`, not from a plain model in its place)."""
     vocab = session.enc.vocab
     shown = set(show_quantities)
     facts = tuple(format_atom(a) for a in vocab.atoms if a in world.atoms and vocab.kind[a[0]] == "fact")
@@ -145,7 +148,7 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
     quantities = tuple((format_atom(q), world.quantities.get(q, 0)) for q in vocab.quantities
                        if world.quantities.get(q, 0) != 0 or q[0] in shown)
     terms = tuple(format_atom(t) for t in sorted(world.open_terms, key=repr))
-    return Scenario(facts, acts, quantities, terms)
+    return Scenario(facts, acts, quantities, terms, minimal)
 
 
 def evaluated(session: Session, model: z3.ModelRef,
@@ -167,7 +170,7 @@ def _bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.Ex
     it leaves out is false), much cheaper than evaluating; done hundreds of times per round
     of an exists-forall search."""
     c, m = model.ctx.ref(), model.model
-    decls, false = _model_reading(session)
+    decls, false = session.declarations, session.false.ast.value
     get_decl, get_interp = _LIB.Z3_get_app_decl, _LIB.Z3_model_get_const_interp
     out = []
     for v in variables:
@@ -180,20 +183,12 @@ def _bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.Ex
     return out
 
 
-def _model_reading(session: Session) -> tuple[dict[int, object], int]:
-    """Per session: variable (address) -> declaration, and the address of `false`."""
-    found = session.__dict__.get("_model_reading")
-    if found is None:
-        false, true = z3.BoolVal(False, session.ctx), z3.BoolVal(True, session.ctx)  # held here
-        found = session.__dict__["_model_reading"] = ({}, false.as_ast().value, true.as_ast().value, false, true)
-    return found[0], found[1]
-
-
 def truth_of(session: Session, address: int) -> bool:
     """Whether a value of `_bool_values` is `true` (Z3's own `true`; anything else is asked of Z3)."""
-    found = session.__dict__["_model_reading"]
-    if address == found[2] or address == found[1]:
-        return address == found[2]
+    if address == session.true.ast.value:
+        return True
+    if address == session.false.ast.value:
+        return False
     return _LIB.Z3_get_bool_value(session.ctx.ref(), z3.Ast(address)) == z3.Z3_L_TRUE
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import z3
@@ -58,25 +58,29 @@ def sessions_made() -> int:
     return _sessions_made
 
 
-@dataclass(frozen=True)
 class Outcome:
     """A query's answer: "sat" (with a model), "unsat" (with a core) or "unknown" (with a reason).
 
-    A sat answer's model is taken from the solver when it is first asked for: most queries
-    only ask whether, and building a model of every atom was a quarter of the solver's time.
-    It must be asked for before the session's next query (after it, the solver has another
-    model); asking later is an error, never a wrong model.
+    A sat answer's model is taken from the solver that answered when it is first asked for:
+    most queries only ask whether, and building a model of every atom was a quarter of the
+    solver's time. It must be asked for before the session's next query (after it, the solver
+    may hold another model); asking later is an error, never a wrong model.
     """
 
-    status: str  # "sat" | "unsat" | "unknown"
-    model: z3.ModelRef | None = field(default=None, repr=False, compare=False)  # a property: see _model below
-    core: tuple[z3.BoolRef, ...] = ()
-    reason: str = ""
-    session: Session | None = field(default=None, repr=False, compare=False)  # the model's, while not taken
-    solver: z3.Solver | None = field(default=None, repr=False, compare=False)  # the solver that answered
+    __slots__ = ("status", "core", "reason", "_model", "_solver", "_session", "_query")
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_query", self.session.queries if self.session is not None else 0)
+    def __init__(self, status: str, *, model: z3.ModelRef | None = None, core: tuple[z3.BoolRef, ...] = (),
+                 reason: str = "", session: Session | None = None, solver: z3.Solver | None = None) -> None:
+        self.status = status  # "sat" | "unsat" | "unknown"
+        self.core = core
+        self.reason = reason
+        self._model = model
+        self._solver = solver  # with the session: the model not taken yet
+        self._session = session
+        self._query = session.queries if session is not None else 0
+
+    def __repr__(self) -> str:
+        return f"Outcome({self.status!r}, core={len(self.core)} literals, reason={self.reason!r})"
 
     @property
     def sat(self) -> bool:
@@ -86,24 +90,14 @@ class Outcome:
     def unsat(self) -> bool:
         return self.status == "unsat"
 
-
-def _model(self: Outcome) -> z3.ModelRef | None:
-    found = self.__dict__.get("_model")
-    if found is None and self.session is not None:
-        if self.session.queries != self.__dict__["_query"]:
-            raise RuntimeError("the model of an earlier query was asked for after the next query")
-        assert self.solver is not None
-        found = self.solver.model()
-        object.__setattr__(self, "_model", found)
-        object.__setattr__(self, "session", None)
-    return found
-
-
-def _set_model(self: Outcome, value: z3.ModelRef | None) -> None:
-    self.__dict__["_model"] = value
-
-
-Outcome.model = property(_model, _set_model)  # type: ignore[assignment, method-assign]
+    @property
+    def model(self) -> z3.ModelRef | None:
+        if self._model is None and self._session is not None and self._solver is not None:
+            if self._session.queries != self._query:
+                raise RuntimeError("the model of an earlier query was asked for after the next query")
+            self._model = self._solver.model()
+            self._session = self._solver = None
+        return self._model
 
 
 @dataclass
@@ -147,6 +141,9 @@ class Session:
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # literal name -> the formula it switches on
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
+        # For reading models from their tables of constants (verifier.scenario):
+        self.declarations: dict[int, object] = {}  # variable (address) -> its declaration
+        self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         self.queries = 0
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
         self._background_added = False

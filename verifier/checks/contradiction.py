@@ -70,7 +70,11 @@ def marco(ctx: CheckContext, fixed: list[z3.BoolRef], lits: dict[str, z3.BoolRef
     found = 0
     by_lit = {str(v): c for c, v in lits.items()}
     while found < ctx.max_findings:
-        if ctx.session.side_check(map_solver, "contradiction: MARCO map") != z3.sat:
+        answer = ctx.session.side_check(map_solver, "contradiction: MARCO map")
+        if answer == z3.unsat:
+            return  # every subset is known: the enumeration is complete
+        if answer != z3.sat:
+            yield [], False, map_solver.reason_unknown() or "unknown"  # never a silent end: the rest is unknown
             return
         model = map_solver.model()
         seed = [c for c in names if z3.is_true(model.eval(mapvars[c], model_completion=True))]

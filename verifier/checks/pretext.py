@@ -85,6 +85,7 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
     conduct: list[str] = []
     blocked: list[z3.BoolRef] = []
     first_world = None
+    first_minimal = True
     while len(conduct) < ctx.max_findings:
         outcome = session.check([*base, *blocked], f"pretext by {q} via {clause.id} ({term})")
         if outcome.status == "unknown":
@@ -95,9 +96,11 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         # others name conduct: they are read and re-checked on what the claimed breach mentions
         # (re-checking every clause for every variant made the check quadratic in clauses).
         if first_world is None:
-            model = minimal_model(session, [*base, *blocked]) or outcome.model
+            smallest = minimal_model(session, [*base, *blocked])
+            model = smallest or outcome.model
             assert model is not None
             world = first_world = world_of(session, model, ctx.draft)
+            first_minimal = smallest is not None
             _recheck(ctx, world, p, clause.id, claimed)
         else:
             assert outcome.model is not None
@@ -115,7 +118,7 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             blocked.append(z3.Not(ctx.enc.atom_vars[key]))
     if first_world is None:
         return None
-    scenario = scenario_of(session, first_world)
+    scenario = scenario_of(session, first_world, minimal=first_minimal)
     shown = [c for c in conduct if c]
     t = ctx.instrument.terms[term]
     baseline = ctx.readings.get(term) or "open"

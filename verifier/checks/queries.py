@@ -114,12 +114,13 @@ def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]
             expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
                                             "holds in every compliant world"))
             continue
-        model = minimal_model(session, [*ctx.fixed(), *lits, lit]) or outcome.model
+        smallest = minimal_model(session, [*ctx.fixed(), *lits, lit])
+        model = smallest or outcome.model
         assert model is not None
         world = world_of(session, model, ctx.draft)
         if not compliant(ctx.instrument, world, ctx.readings) or Evaluator(ctx.instrument, world, ctx.readings).holds(q.formula):
             raise WitnessError(f"counterexample to assert {q.name} fails the re-check")
-        scenario = scenario_of(session, world)
+        scenario = scenario_of(session, world, minimal=smallest is not None)
         findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
                                     f"`assert {q.name}` failed{in_draft}: a compliant world violates it", [],
                                     scenario=scenario, details=(("statement", statement), ("line", q.span.line))))

@@ -174,8 +174,9 @@ def _finding(n: int, f: Finding) -> list[str]:
             out += _clause(c)
         out.append("</ol>")
     if f.scenario is not None:
+        what = "Minimal" if f.scenario.minimal else "Not minimised (the solver gave up: a plain witness)"
         out += ["<h4>Scenario</h4>",
-                '<p class="note">Minimal: every fact and act not listed is false, every quantity not listed is 0.</p>']
+                f'<p class="note">{what}: every fact and act not listed is false, every quantity not listed is 0.</p>']
         rows = scenario_rows(f)
         if rows:
             out += _table(["What", "Atom", "Value"], [[e(w), code(a), e(v)] for w, a, v in rows], "scenario")

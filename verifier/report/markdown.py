@@ -120,7 +120,8 @@ def _finding(n: int, f: Finding) -> list[str]:
             out += _clause(i, c)
     rows = scenario_rows(f)
     if f.scenario is not None:
-        out += ["**Scenario** (minimal: every fact and act not listed is false, every quantity not listed is 0)", ""]
+        what = "minimal" if f.scenario.minimal else "not minimised, the solver gave up: a plain witness"
+        out += [f"**Scenario** ({what}: every fact and act not listed is false, every quantity not listed is 0)", ""]
         if rows:
             out += _table(["", "atom", "value"], [[w, code(a), cell(v)] for w, a, v in rows])
         else:

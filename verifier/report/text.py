@@ -48,7 +48,7 @@ def _finding(f: Finding, colour: bool) -> list[str]:
             out.append(f"      source: {c.source}")
     if f.scenario is not None:
         s = f.scenario
-        out.append("  scenario (minimal):")
+        out.append("  scenario (minimal):" if s.minimal else "  scenario (not minimised: the solver gave up; a plain witness):")
         out.append("    facts: " + (", ".join(s.facts) or "none"))
         out.append("    acts: " + (", ".join(s.acts) or "none"))
         if s.terms:

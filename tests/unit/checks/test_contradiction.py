@@ -81,3 +81,19 @@ def test_findings_are_proved_minimal_and_cite_the_clauses() -> None:
     (f,) = findings
     assert f.minimal and f.scenario is None
     assert [(c.id, c.label, c.line, c.text) for c in f.clauses] == [("a", "Art. 1", 7, "join"), ("b", "Art. 2", 8, None)]
+
+
+def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import z3
+
+    from verifier.session import Session
+
+    original = Session.side_check
+
+    def giving_up(self, solver, purpose):  # type: ignore[no-untyped-def]
+        return z3.unknown if "MARCO map" in purpose else original(self, solver, purpose)
+
+    monkeypatch.setattr(Session, "side_check", giving_up)
+    findings = run_checks(WORLD + 'clause a "A" { ukraine must join(org: eu); }\n'
+                                  'clause b "B" { ukraine must not join(org: eu); }', contradiction.run)
+    assert [f.kind for f in findings] == [FindingKind.UNKNOWN]

@@ -77,3 +77,22 @@ term lawful(k: kind) { reading ordinary = qualified; reading qualified: k != all
 clause c "Hague V" { ukraine must not conclude where not lawful(kind); }
 """)
     assert len(fs) == 1 and dict(fs[0].details)["claimant_reading_alias"] == "strict"
+
+
+def test_a_witness_the_solver_could_not_minimise_is_not_called_minimal(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from verifier.checks import pretext
+    from verifier.findings import Report
+    from verifier.report.text import render
+
+    body = """
+term harms(k: kind) { reading ordinary: k == alliance; reading russia: k in {alliance, training}; }
+clause c "Art. 2" { ukraine must not conclude where harms(kind); }
+"""
+    [minimised] = findings(tmp_path, body)
+    assert minimised.scenario is not None and minimised.scenario.minimal
+    monkeypatch.setattr(pretext, "minimal_model", lambda *args, **kwargs: None)  # as when Optimize gives up
+    [plain] = findings(tmp_path, body)
+    assert plain.scenario is not None and not plain.scenario.minimal
+    assert plain.scenario.to_json()["minimal"] is False
+    text = render(Report(findings=[plain]))
+    assert "scenario (not minimised" in text and "scenario (minimal)" not in text
