@@ -26,7 +26,7 @@ DSL_RANK = {
     "dsl": 7,
 }
 # Back-end modules below the checks: they never reach up to checks, the driver, reports or the CLI.
-CORE = ("verifier.ground", "verifier.encode", "verifier.session", "verifier.scenario", "verifier.qbf",
+CORE = ("verifier.ground", "verifier.encode", "verifier.session", "verifier.scenario", "verifier.minimal", "verifier.qbf",
         "verifier.findings", "verifier.explain")
 UPPER = ("verifier.checks", "verifier.pipeline", "verifier.report", "verifier.cli")
 

@@ -28,7 +28,8 @@ from verifier.encode import Encoder, Readings
 from verifier.findings import ClauseRef, Scenario
 from verifier.ground import vocabulary
 from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
-from verifier.scenario import minimal_model, scenario_of
+from verifier.minimal import witness
+from verifier.scenario import scenario_of
 from verifier.session import Limits, Session
 
 
@@ -148,14 +149,14 @@ class _Differ:
             return outcome.reason or "unknown"
         if not outcome.sat:
             return None
-        smallest = minimal_model(self.session, hard)
-        model = smallest or outcome.model
-        assert model is not None
+        model, minimal = witness(self.session, hard)
+        if model is None:
+            return "no witness could be read"
         wa = _world(self.a.encoder, model, self.a.draft)
         wb = _world(self.b.encoder, model, self.b.draft)
         if not check(wa, wb):
             raise WitnessError("diff witness fails the re-check on the two texts")
-        return scenario_of(self.session, wa, minimal=smallest is not None)
+        return scenario_of(self.session, wa, minimal=minimal)
 
 
 def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str]) -> World:

@@ -5,6 +5,7 @@ Field names and kind strings are stable: other tools script against them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -81,6 +82,10 @@ class Finding:
     expected: bool = False
     minimal: bool = True                         # the clause set was proved minimal
 
+    def problem_key(self) -> tuple[Any, ...]:
+        """What a finding is about: its kind, clauses and party (see `problem_key`)."""
+        return problem_key(self.kind, [c.id for c in self.clauses], self.party)
+
     def sort_key(self) -> tuple[Any, ...]:
         first = self.clauses[0] if self.clauses else None
         return (self.file, first.line if first else 0, self.kind.value, self.draft or "", self.party or "",
@@ -102,6 +107,12 @@ class Finding:
             "details": _jsonable(dict(self.details)),
             "minimal": self.minimal,
         }
+
+
+def problem_key(kind: FindingKind, clause_ids: Iterable[str], party: str | None) -> tuple[Any, ...]:
+    """A finding's problem, known before its witness is: under a claimant's readings, a
+    finding whose problem the baseline has already is left out of the report."""
+    return (kind, tuple(clause_ids), party)
 
 
 def _jsonable(value: Any) -> Any:

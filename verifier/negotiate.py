@@ -35,8 +35,8 @@ from verifier.checks.queries import matches
 from verifier.encode import Encoder, Readings
 from verifier.findings import Finding
 from verifier.ground import vocabulary
+from verifier.minimal import witness
 from verifier.pipeline import baseline_readings, claimant_readings
-from verifier.scenario import minimal_model
 from verifier.session import Limits, Session
 
 MAX_ROUNDS = 300
@@ -263,8 +263,9 @@ class Negotiator:
             return outcome.reason or "unknown"
         # The smallest counterexample (fewest atoms, then the lowest figures) makes the lemma
         # as general as it can be: a cap is cut to just below it, not one figure at a time.
-        model = minimal_model(s, [*self._fix(draft), lit]) or outcome.model
-        assert model is not None
+        model, _ = witness(s, [*self._fix(draft), lit])
+        if model is None:
+            return "no counterexample could be read"
         world_vars = [*self.enc.atom_vars.values(), *self.enc.qty_vars.values(), *self.enc.open_vars.values()]
         pairs = [(v, model.eval(v, model_completion=True)) for v in world_vars]
         return z3.Not(z3.substitute(violated, *pairs))

@@ -17,6 +17,7 @@ import z3
 from dsl import LoadResult, load
 from dsl.model import Instrument
 from verifier.checks import CHECKS, GROUPS, CheckContext
+from verifier.checks.context import in_report
 from verifier.checks.pretext import claimants
 from verifier.checks.pretext import run as pretext_run
 from verifier.checks.queries import apply_expectations, run_properties
@@ -149,17 +150,19 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
     out: list[DraftPart] = []
     for draft_name, draft in drafts_of_interest(instrument, options.drafts):
         found = DraftPart()
-        ctx = CheckContext(instrument, session, readings, draft_name, draft, max_findings=options.max_findings)
+        ctx = CheckContext(instrument, session, readings, draft_name, draft, max_findings=options.max_findings,
+                           for_report=True)
         for check in checks:
             ctx.findings.extend(check(ctx))
         found.baseline = ctx.findings
         if with_properties:
             found.properties, found.expectations = run_properties(ctx)
+        hidden = frozenset(f.problem_key() for f in found.baseline)
         # The same checks under each claimant's readings: what the text means if that party's
         # reading prevails (kept where the baseline does not have them: see `assemble`).
         for claimant, claimed in claimant_readings(instrument, readings):
             alt = CheckContext(instrument, session, claimed, draft_name, draft, max_findings=options.max_findings,
-                               reading_name=claimant, baseline=readings)
+                               reading_name=claimant, baseline=readings, hidden=hidden, for_report=True)
             for check in checks:
                 if check is pretext_run:
                     continue
@@ -180,9 +183,9 @@ def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPar
         properties = [f for part in parts for f in part[d].properties]
         findings.extend(_with_draft(baseline + properties, draft_name))
         expectations.extend(e for part in parts for e in part[d].expectations)
-        seen = {_key(f) for f in baseline}
+        seen = {f.problem_key() for f in baseline}
         for c, claimant in enumerate(claimants_):
-            extra = [_under(f, claimant) for part in parts for f in part[d].claimed[c] if _key(f) not in seen]
+            extra = [_under(f, claimant) for part in parts for f in part[d].claimed[c] if f.problem_key() not in seen]
             findings.extend(_with_draft(extra, draft_name))
     findings = _merge_drafts(findings)
     findings = _regime_filter(instrument, findings)
@@ -198,10 +201,6 @@ def claimant_readings(instrument: Instrument, baseline: Mapping[str, str | None]
         if claimed != dict(baseline):
             out.append((party, claimed))
     return out
-
-
-def _key(f: Finding) -> tuple[object, ...]:
-    return (f.kind, tuple(c.id for c in f.clauses), f.party)
 
 
 def _under(f: Finding, claimant: str) -> Finding:
@@ -249,14 +248,7 @@ def _merge_drafts(findings: list[Finding]) -> list[Finding]:
 
 def _regime_filter(instrument: Instrument, findings: list[Finding]) -> list[Finding]:
     """In a regime, keep what involves its own clauses or crosses files; the rest belongs to one import."""
-    if len(instrument.files) == 1:
-        return findings
-    kept = []
-    for f in findings:
-        files = {c.file for c in f.clauses}
-        if not files or instrument.path in files or len(files) > 1:
-            kept.append(f)
-    return kept
+    return [f for f in findings if in_report(instrument, {c.file for c in f.clauses})]
 
 
 def validate_options(instruments: list[Instrument], options: Options) -> None:

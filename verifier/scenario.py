@@ -1,9 +1,7 @@
-"""Minimal scenarios: a Z3 model -> the world with the fewest true atoms -> Scenario.
+"""Scenarios: a Z3 model -> the world it shows -> Scenario, and reading models fast.
 
-Minimisation uses a fresh Optimize per witness (MaxSAT is not incremental):
-every user-visible atom gets a soft `not atom`, then the quantities are
-minimised, so a reader sees only what the finding needs. The resulting world
-is also returned as a `dsl.evaluate.World` for the independent re-check.
+The world (a `dsl.evaluate.World`) is what the independent re-check evaluates; the
+scenario is how people read it. The model is usually a minimal one (`verifier.minimal`).
 """
 
 from __future__ import annotations
@@ -17,39 +15,6 @@ from verifier.encode import Encoder, unchecked
 from verifier.findings import Scenario
 from verifier.ground import format_atom
 from verifier.session import Session
-
-
-def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
-                  keep_fixed: Iterable[z3.BoolRef] = ()) -> z3.ModelRef | None:
-    """A model of the session's assertions under `assumptions` with the fewest true atoms.
-
-    None when the solver gives up (the caller then reports the plain model).
-    """
-    enc = session.enc
-    opt = z3.Optimize(ctx=session.ctx)
-    opt.set("maxsat_engine", "rc2")
-    opt.set("random_seed", 0)
-    if session.limits.timeout_ms:
-        opt.set("timeout", session.limits.timeout_ms)
-    # Only what the assumptions switch on constrains the world; every other atom is
-    # false (and every other quantity 0) in the model's completion.
-    active = [*session.active(assumptions), *keep_fixed, *enc.background]
-    names = enc.mentioned(active)
-    opt.add(*active)
-    keys = enc.keys_named(names)
-    # One soft `not atom` each (the session's own negations, straight through the C library:
-    # thousands per witness in a regime).
-    c, o = opt.ctx.ref(), opt.optimize
-    group = z3.to_symbol("atoms", opt.ctx)
-    for key, var in (*enc.atom_vars.items(), *((("term", k), v) for k, v in enc.open_vars.items())):
-        if key in keys:
-            _LIB.Z3_optimize_assert_soft(c, o, session.value_lit(var, False).as_ast(), b"1", group)
-    quantities = [v for k, v in enc.qty_vars.items() if k in keys]
-    if quantities:
-        opt.minimize(z3.Sum(quantities))
-    if session.side_check(opt, "minimal witness") != z3.sat:
-        return None
-    return opt.model()
 
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
@@ -80,7 +45,7 @@ def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], dra
             value = model.eval(enc.qty_vars[key], model_completion=True).as_long()  # type: ignore[index, attr-defined]
             if value:
                 quantities[key] = value  # type: ignore[index]
-    for key, value in zip(booleans, _bool_values(session, model, [enc.var_of(k) for k in booleans])):
+    for key, value in zip(booleans, bool_values(session, model, [enc.var_of(k) for k in booleans])):
         if truth_of(session, value):
             if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
                 terms.add(key[1])
@@ -121,7 +86,6 @@ class _LIB:  # noqa: N801 - reads of models, straight from the C library (see en
     Z3_get_bool_value = unchecked(z3.Z3_get_bool_value)
     Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
     Z3_get_app_decl = unchecked(z3.Z3_get_app_decl)
-    Z3_optimize_assert_soft = unchecked(z3.Z3_optimize_assert_soft)
 
 
 def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:
@@ -159,12 +123,12 @@ def evaluated(session: Session, model: z3.ModelRef,
     given as the term's address, without a z3py object. Other values (numerals, which Z3 may
     make for the occasion) are z3py objects, held as long as the list."""
     bools = [v for v in variables if isinstance(v, z3.BoolRef)]
-    values = iter(_bool_values(session, model, bools))
+    values = iter(bool_values(session, model, bools))
     return [(v, next(values)) if isinstance(v, z3.BoolRef) else (v, model.eval(v, model_completion=True))
             for v in variables]
 
 
-def _bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[int]:
+def bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[int]:
     """The values of Boolean constants in the model's completion, as the addresses of Z3's
     `true` and `false` (see `truth_of`): read from the model's table of constants (a constant
     it leaves out is false), much cheaper than evaluating; done hundreds of times per round
@@ -184,7 +148,7 @@ def _bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.Ex
 
 
 def truth_of(session: Session, address: int) -> bool:
-    """Whether a value of `_bool_values` is `true` (Z3's own `true`; anything else is asked of Z3)."""
+    """Whether a value of `bool_values` is `true` (Z3's own `true`; anything else is asked of Z3)."""
     if address == session.true.ast.value:
         return True
     if address == session.false.ast.value:
@@ -203,7 +167,7 @@ def fixed_situation(session: Session, model: z3.ModelRef, keys: Iterable[AtomKey
             variables.append(enc.atom_vars[key])  # type: ignore[index]
         else:
             variables.append(enc.qty_vars[key])  # type: ignore[index]
-    bools = iter(_bool_values(session, model, [v for v in variables if isinstance(v, z3.BoolRef)]))
+    bools = iter(bool_values(session, model, [v for v in variables if isinstance(v, z3.BoolRef)]))
     lits = []
     for var in variables:
         if isinstance(var, z3.BoolRef):

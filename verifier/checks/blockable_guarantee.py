@@ -27,7 +27,8 @@ from verifier.checks.guarantees import Guarantee, choice_phrase, guarantee_formu
 from verifier.encode import and_
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import EFResult, exists_forall
-from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.minimal import minimal_model
+from verifier.scenario import scenario_of, world_of
 from verifier.session import among
 from dsl.evaluate import Evaluator
 
@@ -35,7 +36,7 @@ from dsl.evaluate import Evaluator
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for g in guarantees(ctx):
-        if ctx.same_as_baseline(lambda r: guarantee_formulas(ctx, g, r)):
+        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(lambda r: guarantee_formulas(ctx, g, r)):
             continue
         answered = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit], "blockable-guarantee: can it answer E?")
         if not answered.sat:
@@ -91,7 +92,8 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
         # Show the gravest case as found: the blocker's own attack is the event.
         shown.append(ctx.session.formula_lit(("own-event", g.norm.clause, g.norm.index, b),
                                              f"event by {b} {g.norm.clause}#{g.norm.index}", own_event))
-    model = minimal_model(ctx.session, shown)
+    model = minimal_model(ctx.session, shown) \
+        if ctx.shown(FindingKind.BLOCKABLE_GUARANTEE, [g.norm.clause], b) else None
     scenario = None
     if model is not None:
         world = world_of(ctx.session, model, ctx.draft)

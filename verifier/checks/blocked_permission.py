@@ -36,7 +36,8 @@ from verifier.encode import and_, or_
 from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
-from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.minimal import minimal_model
+from verifier.scenario import scenario_of, world_of
 from verifier.session import among
 
 
@@ -44,6 +45,8 @@ def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     hollow = {(f.clauses[0].id, f.party) for f in ctx.findings if f.kind is FindingKind.HOLLOW_PERMISSION and f.clauses}
     for clause in ctx.instrument.clauses:
+        if not ctx.reported([clause.id]):
+            continue  # (every finding here is about the permission's clause alone)
         for norm in clause.norms:
             if norm.modality is not Modality.MAY:
                 continue
@@ -137,7 +140,8 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     k = next(i for i, p in enumerate(picks) if z3.is_true(result.guess.eval(p, model_completion=True)))
     key = usable[k][0]
     choice = among(result.core, result.outer_lits)
-    model = minimal_model(session, [*ctx.fixed(), *choice])
+    model = minimal_model(session, [*ctx.fixed(), *choice]) \
+        if ctx.shown(FindingKind.HOLLOW_PERMISSION, [norm.clause], b) else None
     scenario = scenario_of(session, world_of(session, model, ctx.draft)) if model is not None else None
     permission = ctx.instrument.clause(norm.clause)
     what = act_phrase(ctx.instrument, key) if key is not None else \

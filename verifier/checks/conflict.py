@@ -30,7 +30,8 @@ from verifier.encode import and_
 from verifier.explain import clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
-from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.minimal import minimal_model
+from verifier.scenario import scenario_of, world_of
 from verifier.session import among, minimise_core
 
 MAX_SEARCHES = 40
@@ -136,8 +137,10 @@ def _shrink(ctx: CheckContext, party: str, d: Dilemma, order: list[str]) -> Dile
 
 def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
     session = ctx.session
-    model = minimal_model(session, [*ctx.fixed(), *d.situation])
     scenario = None
+    # (A witness only for a finding the report can show: see CheckContext.shown.)
+    model = minimal_model(session, [*ctx.fixed(), *d.situation]) \
+        if ctx.shown(FindingKind.CONFLICT, d.clauses, party) else None
     if model is not None:
         world = world_of(session, model, ctx.draft)
         ctx.recheck_breach(world, party, set(d.clauses))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import z3
@@ -10,9 +10,16 @@ import z3
 from dsl.evaluate import World, breaches, permitted_instances
 from dsl.model import Clause, Instrument, Modality, Norm
 from verifier.encode import Encoder, Readings, readings_key
-from verifier.findings import ClauseRef, Finding, FindingKind, Severity
+from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem_key
 from verifier.ground import Vocabulary
 from verifier.session import Session
+
+
+def in_report(instrument: Instrument, files: set[str]) -> bool:
+    """Whether a finding about clauses of these files belongs in the report of `instrument`:
+    always for a single file; in a regime, when it involves the regime's own file or crosses
+    files (the rest belongs to the report of the one import it concerns)."""
+    return len(instrument.files) == 1 or not files or instrument.path in files or len(files) > 1
 
 
 class WitnessError(AssertionError):
@@ -30,6 +37,12 @@ class CheckContext:
     reading_name: str | None = None  # the claimant whose readings are in force; None: the baseline
     baseline: Readings | None = None  # under a claimant's readings: the baseline ones, for comparison
     findings: list[Finding] = field(default_factory=list)
+    # Problems (Finding.problem_key) the report will leave out whatever this context finds:
+    # under a claimant's readings, those the baseline has already (pipeline.assemble).
+    hidden: frozenset[tuple[object, ...]] = frozenset()
+    # Whether the findings go into this instrument's report (pipeline), which leaves out some
+    # (see `reported`); `negotiate` and `diff` read every finding of the checks.
+    for_report: bool = False
 
     @property
     def enc(self) -> Encoder:
@@ -50,6 +63,18 @@ class CheckContext:
             return False
         # The same term is the same node: comparing the pointers is what `eq` does, in Python.
         return all(a.ast.value == b.ast.value for a, b in zip(build(self.readings), build(self.baseline)))
+
+    def reported(self, clause_ids: Iterable[str]) -> bool:
+        """Whether a finding about exactly these clauses can reach the report. A regime leaves
+        out what concerns the clauses of one imported file alone (checking that file reports
+        it), so the checks skip searches whose findings can only be about such clauses."""
+        return not self.for_report or in_report(self.instrument, {self.instrument.clause(c).path for c in clause_ids})
+
+    def shown(self, kind: FindingKind, clause_ids: list[str], party: str | None) -> bool:
+        """Whether a finding of this problem can reach the report (see `reported`, `hidden`).
+        The checks find a minimal world (an Optimize call each) only for findings that can:
+        on the corpus, more than half of all findings were of problems left out."""
+        return problem_key(kind, clause_ids, party) not in self.hidden and self.reported(clause_ids)
 
     def comp(self, party: str, readings: Readings) -> list[z3.BoolRef]:
         """The party's norms, clause by clause, and the assumptions, under readings."""

@@ -35,7 +35,8 @@ from verifier.encode import Encoder, and_, const_like, or_, substitute
 from verifier.explain import act_phrase, formula_text, clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
-from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.minimal import minimal_model
+from verifier.scenario import scenario_of, world_of
 from verifier.session import among, minimise_core
 
 MAX_INSTANCES = 64
@@ -182,8 +183,13 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
     session = ctx.session
     blocking = [c for c in (session.clause_of(l) for l in core) if c is not None]
     others = [session.clause_lit(c, ctx.readings, subject) for c in party_clauses if c not in blocking]
-    # Show the act done while every other clause of the party is respected, if possible.
-    model = minimal_model(session, [*hard, *others]) or minimal_model(session, hard)
+    refs = [ctx.clause_ref(norm.clause, "permission")]
+    refs += [ctx.clause_ref(c, "blocking") for c in blocking if c != norm.clause]
+    # Show the act done while every other clause of the party is respected, if possible (only
+    # for a finding the report can show: see CheckContext.shown).
+    model = None
+    if ctx.shown(FindingKind.HOLLOW_PERMISSION, [r.id for r in refs], subject):
+        model = minimal_model(session, [*hard, *others]) or minimal_model(session, hard)
     scenario = None
     if model is not None:
         world = world_of(session, model, ctx.draft)
@@ -201,8 +207,6 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
     else:
         message = (f"{permission.label} ({permission.id}) permits {subject} to {what}, "
                    f"but {situation_phrase(scenario)} doing so breaches {names}")
-    refs = [ctx.clause_ref(norm.clause, "permission")]
-    refs += [ctx.clause_ref(c, "blocking") for c in blocking if c != norm.clause]
     details = (("act", what), ("always", always))
     return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.ERROR if always else Severity.WARNING, message, refs,
                        party=subject, scenario=scenario, details=details, minimal=minimal)

@@ -31,7 +31,8 @@ from dsl.model import Clause, Instrument, Modality
 from verifier.checks.context import CheckContext, WitnessError
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.scenario import minimal_model, scenario_of, world_of, world_over
+from verifier.minimal import witness
+from verifier.scenario import scenario_of, world_of, world_over
 
 
 def terms_used(clause: Clause) -> list[str]:
@@ -59,6 +60,8 @@ def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for q in claimants(ctx.instrument):
         for clause in ctx.instrument.clauses:
+            if not ctx.reported([clause.id]):
+                continue  # (every finding here is about this clause alone)
             for term in terms_used(clause):
                 t = ctx.instrument.terms[term]
                 if t.reading(q) is None or ctx.readings.get(term) == q:
@@ -96,11 +99,11 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         # others name conduct: they are read and re-checked on what the claimed breach mentions
         # (re-checking every clause for every variant made the check quadratic in clauses).
         if first_world is None:
-            smallest = minimal_model(session, [*base, *blocked])
-            model = smallest or outcome.model
-            assert model is not None
+            model, first_minimal = witness(session, [*base, *blocked])
+            if model is None:
+                return ctx.unknown(f"the pretext check of {clause.id} for {q}", "no witness could be read",
+                                   [ctx.clause_ref(clause.id)])
             world = first_world = world_of(session, model, ctx.draft)
-            first_minimal = smallest is not None
             _recheck(ctx, world, p, clause.id, claimed)
         else:
             assert outcome.model is not None

@@ -18,7 +18,8 @@ from dsl.model import Instrument, Query, QueryKind
 from verifier.checks.context import CheckContext, WitnessError
 from verifier.explain import clause_list
 from verifier.findings import Expectation, Finding, FindingKind, Severity
-from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.minimal import witness
+from verifier.scenario import scenario_of, world_of
 from verifier.session import minimise_core
 
 
@@ -114,13 +115,15 @@ def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]
             expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
                                             "holds in every compliant world"))
             continue
-        smallest = minimal_model(session, [*ctx.fixed(), *lits, lit])
-        model = smallest or outcome.model
-        assert model is not None
+        model, minimal = witness(session, [*ctx.fixed(), *lits, lit])
+        if model is None:
+            findings.append(ctx.unknown(f"`{statement}`", "no counterexample could be read", []))
+            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
+            continue
         world = world_of(session, model, ctx.draft)
         if not compliant(ctx.instrument, world, ctx.readings) or Evaluator(ctx.instrument, world, ctx.readings).holds(q.formula):
             raise WitnessError(f"counterexample to assert {q.name} fails the re-check")
-        scenario = scenario_of(session, world, minimal=smallest is not None)
+        scenario = scenario_of(session, world, minimal=minimal)
         findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
                                     f"`assert {q.name}` failed{in_draft}: a compliant world violates it", [],
                                     scenario=scenario, details=(("statement", statement), ("line", q.span.line))))

@@ -24,14 +24,15 @@ from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import choice_phrase, guarantee_formulas, guarantees
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.scenario import minimal_model, scenario_of, world_of
+from verifier.minimal import minimal_model
+from verifier.scenario import scenario_of, world_of
 from verifier.session import among, minimise_core
 
 
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for g in guarantees(ctx):
-        if ctx.same_as_baseline(lambda r: guarantee_formulas(ctx, g, r)):
+        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(lambda r: guarantee_formulas(ctx, g, r)):
             continue
         clause = ctx.instrument.clause(g.norm.clause)
         ref = [ctx.clause_ref(clause.id, "guarantee")]
@@ -56,7 +57,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         if result.status != "found":
             continue
         circumstance = among(result.core, result.outer_lits)
-        model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance])
+        model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance]) \
+            if ctx.shown(FindingKind.VACUOUS_GUARANTEE, [clause.id], None) else None
         scenario = scenario_of(ctx.session, world_of(ctx.session, model, ctx.draft)) if model is not None else None
         how = choice_phrase(circumstance)
         if how:

@@ -80,7 +80,7 @@ clause c "Hague V" { ukraine must not conclude where not lawful(kind); }
 
 
 def test_a_witness_the_solver_could_not_minimise_is_not_called_minimal(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from verifier.checks import pretext
+    from verifier import minimal
     from verifier.findings import Report
     from verifier.report.text import render
 
@@ -90,7 +90,7 @@ clause c "Art. 2" { ukraine must not conclude where harms(kind); }
 """
     [minimised] = findings(tmp_path, body)
     assert minimised.scenario is not None and minimised.scenario.minimal
-    monkeypatch.setattr(pretext, "minimal_model", lambda *args, **kwargs: None)  # as when Optimize gives up
+    monkeypatch.setattr(minimal, "minimal_model", lambda *args, **kwargs: None)  # as when Optimize gives up
     [plain] = findings(tmp_path, body)
     assert plain.scenario is not None and not plain.scenario.minimal
     assert plain.scenario.to_json()["minimal"] is False

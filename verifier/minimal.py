@@ -1,0 +1,71 @@
+"""Minimal worlds: of the worlds a query allows, one with the fewest true atoms, then the
+lowest quantities (DESIGN: a finding's scenario is minimal).
+
+The question is MaxSAT, asked of a fresh Optimize per witness (MaxSAT is not incremental):
+every user-visible atom the switched-on formulas mention gets a soft `not atom`, then the
+sum of the quantities is minimised, so a reader sees only what the finding needs.
+
+Most of an Optimize's time is taking in the formulas, not the MaxSAT search (hague_v: 30 ms
+of 40 ms). Implicit hitting sets on the session's own solver, which holds the formulas
+already, were measured and lost: its queries cost 1-10 ms on a large scope, and a witness
+needed 3 to 120 of them (1.24 s against 0.86 s on the corpus). What saves time is asking
+for fewer witnesses: the checks ask only for those of findings that are shown
+(`CheckContext.shown`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import z3
+
+from verifier.encode import unchecked
+from verifier.session import Session
+
+
+def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
+                  keep_fixed: Iterable[z3.BoolRef] = ()) -> z3.ModelRef | None:
+    """A model of the session's formulas under `assumptions` with the fewest true atoms (and
+    then the lowest quantities). Variables that the switched-on formulas do not mention are
+    false (or 0) in it.
+
+    None when the solver gives up (see `witness`).
+    """
+    enc = session.enc
+    opt = z3.Optimize(ctx=session.ctx)
+    opt.set("maxsat_engine", "rc2")
+    opt.set("random_seed", 0)
+    if session.limits.timeout_ms:
+        opt.set("timeout", session.limits.timeout_ms)
+    # Only what the assumptions switch on constrains the world; every other atom is
+    # false (and every other quantity 0) in the model's completion.
+    active = [*session.active(assumptions), *keep_fixed, *enc.background]
+    keys = enc.keys_named(enc.mentioned(active))
+    opt.add(*active)
+    # One soft `not atom` each (the session's own negations, straight through the C library:
+    # thousands per witness in a regime).
+    c, o = opt.ctx.ref(), opt.optimize
+    group = z3.to_symbol("atoms", opt.ctx)
+    for key, var in (*enc.atom_vars.items(), *((("term", k), v) for k, v in enc.open_vars.items())):
+        if key in keys:
+            _LIB.Z3_optimize_assert_soft(c, o, session.value_lit(var, False).as_ast(), b"1", group)
+    quantities = [v for k, v in enc.qty_vars.items() if k in keys]
+    if quantities:
+        opt.minimize(z3.Sum(quantities))
+    if session.side_check(opt, "minimal witness") != z3.sat:
+        return None
+    return opt.model()
+
+
+def witness(session: Session, assumptions: Sequence[z3.BoolRef]) -> tuple[z3.ModelRef | None, bool]:
+    """A minimal model and True; or, when the solver gives up on minimising, a plain model of
+    the query and False (None if the solver gives up on that too)."""
+    model = minimal_model(session, assumptions)
+    if model is not None:
+        return model, True
+    outcome = session.check(assumptions, "witness (not minimised)")
+    return (outcome.model if outcome.sat else None), False
+
+
+class _LIB:  # noqa: N801 - straight from the C library (see encode.unchecked)
+    Z3_optimize_assert_soft = unchecked(z3.Z3_optimize_assert_soft)
