@@ -16,10 +16,25 @@ from dataclasses import dataclass
 import z3
 
 from verifier.encode import substitute
-from verifier.scenario import evaluated, fixed_situation
+from verifier.scenario import Situation, evaluated
 from verifier.session import Session
 
 MAX_ROUNDS = 400
+
+
+@dataclass(frozen=True)
+class GuessBase:
+    """A side solver holding formulas that many searches' guesses share, and which those are
+    (term addresses; the formulas live as long as the solver holds them)."""
+
+    solver: z3.Solver
+    held: frozenset[int]
+
+    @staticmethod
+    def of(session: Session, formulas: Sequence[z3.BoolRef]) -> GuessBase:
+        solver = session.side_solver()
+        solver.add(*formulas)
+        return GuessBase(solver, frozenset(f.ast.value for f in formulas))
 
 
 @dataclass(frozen=True)
@@ -35,10 +50,10 @@ class EFResult:
 def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[object] = (),
                   inner_keys: Collection[object] | None = None, inner_formula: z3.BoolRef,
                   inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
-                  max_rounds: int = MAX_ROUNDS, base: z3.Solver | None = None) -> EFResult:
+                  max_rounds: int = MAX_ROUNDS, base: GuessBase | None = None) -> EFResult:
     """Find outer values satisfying `guess` under which `inner_formula` is unsat.
 
-    `base`, if given, is a side solver holding a part of the guess that many searches share
+    `base`, if given, holds in a side solver a part of the guess that many searches share
     (a party's compliance): the search works in a scope of it (push/pop), so that part is
     taken in once, not once per search. `guess` must then include it all the same, for the
     cone of influence.
@@ -72,19 +87,20 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         solver = session.side_solver()
         solver.add(*guess)
         return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds)
-    held = {a.ast.value for a in base.assertions()}
-    base.push()
+    solver = base.solver
+    solver.push()
     try:
-        base.add(*(g for g in guess if g.ast.value not in held))
-        return _search(session, base, outer, inner_vars, inner_formula, inner_assumptions, max_rounds)
+        solver.add(*(g for g in guess if g.ast.value not in base.held))
+        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds)
     finally:
-        base.pop()
+        solver.pop()
 
 
 def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars: list[z3.ExprRef],
             inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int) -> EFResult:
+    situation = Situation(session, outer)
     for rounds in range(1, max_rounds + 1):
         result = session.side_check(solver, "exists-forall: guess")
         if result == z3.unsat:
@@ -92,7 +108,7 @@ def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars
         if result != z3.sat:
             return EFResult("unknown", reason=solver.reason_unknown(), rounds=rounds)
         model = solver.model()
-        lits = fixed_situation(session, model, outer)
+        lits = situation.literals(model)
         assumed = inner_assumptions(model) if callable(inner_assumptions) else inner_assumptions
         answer = session.check([*assumed, *lits], "exists-forall: inner check")
         if answer.unsat:

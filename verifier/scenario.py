@@ -156,22 +156,29 @@ def truth_of(session: Session, address: int) -> bool:
     return _LIB.Z3_get_bool_value(session.ctx.ref(), z3.Ast(address)) == z3.Z3_L_TRUE
 
 
-def fixed_situation(session: Session, model: z3.ModelRef, keys: Iterable[AtomKey | tuple[str, AtomKey]]) -> list[z3.BoolRef]:
-    """Literals fixing the given variables to their values in model (for assumptions)."""
-    enc = session.enc
-    variables: list[z3.ExprRef] = []
-    for key in keys:
-        if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
-            variables.append(enc.open_vars[key[1]])  # type: ignore[index]
-        elif key in enc.atom_vars:
-            variables.append(enc.atom_vars[key])  # type: ignore[index]
-        else:
-            variables.append(enc.qty_vars[key])  # type: ignore[index]
-    bools = iter(bool_values(session, model, [v for v in variables if isinstance(v, z3.BoolRef)]))
-    lits = []
-    for var in variables:
-        if isinstance(var, z3.BoolRef):
-            lits.append(session.value_lit(var, truth_of(session, next(bools))))
-        else:
-            lits.append(session.value_lit(var, model.eval(var, model_completion=True).as_long()))  # type: ignore[attr-defined]
-    return lits
+class Situation:
+    """Literals fixing given variables to their values in a model (assumptions), for the many
+    models of one search: its variables, their declarations and negations are looked up once,
+    and a round only reads the model's table of constants."""
+
+    def __init__(self, session: Session, keys: Iterable[AtomKey | tuple[str, AtomKey]]) -> None:
+        self.session = session
+        enc, c = session.enc, session.ctx.ref()
+        self.variables = [enc.var_of(k) for k in keys]
+        self._bools = [(i, var, session.negation(var), _LIB.Z3_get_app_decl(c, var.as_ast()))  # type: ignore[arg-type]
+                       for i, var in enumerate(self.variables) if isinstance(var, z3.BoolRef)]
+        self._others = [(i, var) for i, var in enumerate(self.variables) if not isinstance(var, z3.BoolRef)]
+
+    def literals(self, model: z3.ModelRef) -> list[z3.BoolRef]:
+        session = self.session
+        c, m = model.ctx.ref(), model.model
+        true, false = session.true.ast.value, session.false.ast.value
+        get_interp = _LIB.Z3_model_get_const_interp
+        lits: list[z3.BoolRef] = [None] * len(self.variables)  # type: ignore[list-item]
+        for i, var, negation, decl in self._bools:
+            value = get_interp(c, m, decl)  # (a constant the model leaves out is false)
+            address = value.value if value else false
+            lits[i] = var if address == true or (address != false and truth_of(session, address)) else negation
+        for i, var in self._others:
+            lits[i] = session.value_lit(var, model.eval(var, model_completion=True).as_long())  # type: ignore[attr-defined]
+        return lits

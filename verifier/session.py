@@ -211,14 +211,7 @@ class Session:
     def value_lit(self, var: z3.ExprRef, value: object) -> z3.BoolRef:
         """A literal fixing a variable's value, usable as an assumption."""
         if z3.is_bool(var):
-            if value:
-                return var  # type: ignore[return-value]
-            # `not var`, made once per variable: situations are fixed thousands of times.
-            key = var.ast.value
-            negation = self._negations.get(key)
-            if negation is None:
-                negation = self._negations[key] = not_(var)  # type: ignore[arg-type]
-            return negation
+            return var if value else self.negation(var)  # type: ignore[return-value]
         name = self.enc.name_of(var)  # a constant's name is how it prints
         key = ("value", name, value)
         lit = self._lits.get(key)
@@ -227,6 +220,14 @@ class Session:
             self._guard(lit, var == value)
             self._lits[key] = lit
         return lit
+
+    def negation(self, var: z3.BoolRef) -> z3.BoolRef:
+        """`not var`, made once per Boolean variable: situations are fixed thousands of times."""
+        key = var.ast.value
+        negation = self._negations.get(key)
+        if negation is None:
+            negation = self._negations[key] = not_(var)
+        return negation
 
     def formula_lit(self, key: tuple[object, ...], name: str, formula: z3.BoolRef) -> z3.BoolRef:
         """A named literal equivalent to formula where it is assumed (lit -> formula).

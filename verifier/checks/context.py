@@ -12,6 +12,7 @@ from dsl.model import Clause, Instrument, Modality, Norm
 from verifier.encode import Encoder, Readings, readings_key
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem_key
 from verifier.ground import Vocabulary
+from verifier.qbf import GuessBase
 from verifier.session import Session
 
 
@@ -106,15 +107,14 @@ class CheckContext:
                                                  for c in self.clauses_of(party))
         return found
 
-    def guess_base(self, key: object, formulas: list[z3.BoolRef]) -> z3.Solver:
+    def guess_base(self, key: object, formulas: list[z3.BoolRef]) -> GuessBase:
         """A side solver holding formulas that many exists-forall searches of this context
         share (see verifier.qbf `base`), made once per key."""
         cache = self.__dict__.setdefault("_guess_bases", {})
-        solver = cache.get(key)
-        if solver is None:
-            solver = cache[key] = self.session.side_solver()
-            solver.add(*formulas)
-        return solver
+        base = cache.get(key)
+        if base is None:
+            base = cache[key] = GuessBase.of(self.session, formulas)
+        return base
 
     def clauses_of(self, party: str | None = None, *, constraining: bool = True) -> list[Clause]:
         """Clauses with norms (obligations or prohibitions when `constraining`) addressed to party."""
