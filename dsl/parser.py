@@ -17,15 +17,20 @@ from __future__ import annotations
 
 import ast
 import gc
+import hashlib
 import re
 import warnings
 from bisect import bisect_right
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
+import lark
 from lark import Lark, Tree
+from lark.grammar import Rule
+from lark.lexer import TerminalDef
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from dsl import lalr
+from dsl import lalr, plain_data
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.source import SourceFile, Span
@@ -40,10 +45,52 @@ _DECL_KEYWORDS = ("instrument", "import", "party", "group", "enum", "fact", "act
                   "term", "assume", "clause", "expect", "assert", "scenario", "goal", "maximize", "minimize")
 
 
+_OPTIONS: dict[str, Any] = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
+# Options that say where the grammar came from: not part of the analysis, and not plain data.
+_SOURCE_OPTIONS = ("import_paths", "source_path")
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    return Lark.open_from_package("dsl", "grammar.lark", parser="lalr", propagate_positions=True,
-                                  maybe_placeholders=True)
+    """The grammar's parser: from its analysis kept as plain data in dsl/grammar_tables.json
+    (a few ms), unless the grammar or Lark changed since, then analysed afresh (0.2 s)."""
+    tables = kept_tables()
+    if tables is not None:
+        return Lark._load_from_dict(tables["data"], tables["memo"])
+    return build_parser()
+
+
+def kept_tables() -> dict[str, Any] | None:
+    """The tables of TABLES_FILE, if it was written for this grammar text and Lark version."""
+    try:
+        kept = plain_data.loads(resources.files("dsl").joinpath(TABLES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("grammar_sha256") != grammar_digest() \
+            or kept.get("lark_version") != lark.__version__:
+        return None
+    return kept["tables"]  # type: ignore[no-any-return]
+
+
+def build_parser() -> Lark:
+    """The grammar's parser, analysed by Lark from dsl/grammar.lark."""
+    return Lark.open_from_package("dsl", "grammar.lark", **_OPTIONS)
+
+
+def grammar_digest() -> str:
+    return hashlib.sha256(resources.files("dsl").joinpath("grammar.lark").read_bytes()).hexdigest()
+
+
+TABLES_FILE = "grammar_tables.json"
+
+
+def parser_tables_text(parser: Lark) -> str:
+    """The content of TABLES_FILE for parser: what `Lark._load_from_dict` needs to make it
+    again, with the digest of the grammar and the version of Lark it is valid for."""
+    data, memo = parser.memo_serialize([TerminalDef, Rule])
+    data["options"] = {k: v for k, v in data["options"].items() if k not in _SOURCE_OPTIONS}
+    return plain_data.dumps({"grammar_sha256": grammar_digest(), "lark_version": lark.__version__,
+                             "tables": {"data": data, "memo": memo}}) + "\n"
 
 
 def grammar_parser(strict: bool = False) -> Lark:

@@ -16,7 +16,7 @@ from tests.golden import ROOT
 
 # Front-end stages in order: a module may import only modules of a lower rank.
 DSL_RANK = {
-    "dsl.source": 0, "dsl.formula": 0,
+    "dsl.source": 0, "dsl.formula": 0, "dsl.plain_data": 0,
     "dsl.diagnostics": 1, "dsl.syntax": 1, "dsl.model": 1, "dsl.lalr": 1,
     "dsl.render": 2, "dsl.parser": 2,
     "dsl.symbols": 3,
