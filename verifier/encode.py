@@ -219,12 +219,21 @@ class Encoder:
     by_name: dict[str, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        # Tens of thousands of atoms in a regime: made straight through the C library.
+        # Tens of thousands of atoms in a regime: made straight through the C library, in one
+        # Boolean sort, and named once (for Z3 and for `by_name`).
+        c = self.ctx.ref()
+        bool_sort, prefix = _MK_BOOL_SORT(c), self.atom_prefix
+        _INC_REF(c, bool_sort)  # (held while the atoms are made)
         for key in self.vocab.atoms:
-            self.atom_vars[key] = bool_const(self.atom_prefix + format_atom(key), self.ctx)
+            name = prefix + format_atom(key)
+            var = self.atom_vars[key] = Term(_MK_CONST(c, _MK_SYMBOL(c, name.encode("utf-8")), bool_sort), self.ctx)
+            self.by_name[name] = (key, var)
+        _DEC_REF(c, bool_sort)
         for key in self.vocab.quantities:
-            var = z3.Int(self.atom_prefix + format_atom(key), self.ctx)
+            name = prefix + format_atom(key)
+            var = z3.Int(name, self.ctx)
             self.qty_vars[key] = var
+            self.by_name[name] = (key, var)
             self.background.append(var >= 0)
         for bracket in self.instrument.brackets.values():
             lits = []
@@ -233,7 +242,6 @@ class Encoder:
                 self.selectors[(bracket.id, label)] = lit
                 lits.append(lit)
             self.background.append(z3.PbEq([(lit, 1) for lit in lits], 1))
-        self.index()
 
     # ---- variables -------------------------------------------------------------
     def open_term(self, key: AtomKey) -> z3.BoolRef:
@@ -245,13 +253,6 @@ class Encoder:
             self.open_vars[key] = var
             self.by_name[name] = (("term", key), var)
         return var
-
-    def index(self) -> None:
-        """Name -> (key, variable) for atoms and quantities (open terms join as they appear)."""
-        for key, var in self.atom_vars.items():
-            self.by_name[self.atom_prefix + format_atom(key)] = (key, var)
-        for key, qvar in self.qty_vars.items():
-            self.by_name[self.atom_prefix + format_atom(key)] = (key, qvar)
 
     def draft_literals(self, draft: Mapping[str, str]) -> list[z3.BoolRef]:
         return [self.selectors[(b, lab)] for b, lab in sorted(draft.items())]

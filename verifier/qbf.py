@@ -100,7 +100,7 @@ def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars
             inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int) -> EFResult:
-    situation = Situation(session, outer)
+    situation = Situation.of(session, outer)
     for rounds in range(1, max_rounds + 1):
         result = session.side_check(solver, "exists-forall: guess")
         if result == z3.unsat:

@@ -169,6 +169,15 @@ class Situation:
                        for i, var in enumerate(self.variables) if isinstance(var, z3.BoolRef)]
         self._others = [(i, var) for i, var in enumerate(self.variables) if not isinstance(var, z3.BoolRef)]
 
+    @staticmethod
+    def of(session: Session, keys: Sequence[AtomKey | tuple[str, AtomKey]]) -> Situation:
+        """The situation of these keys, made once per session (a party's searches share theirs)."""
+        cache = session.__dict__.setdefault("_situations", {})
+        found = cache.get(tuple(keys))
+        if found is None:
+            found = cache[tuple(keys)] = Situation(session, keys)
+        return found
+
     def literals(self, model: z3.ModelRef) -> list[z3.BoolRef]:
         session = self.session
         c, m = model.ctx.ref(), model.model
