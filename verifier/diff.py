@@ -152,17 +152,21 @@ class _Differ:
         model, minimal = witness(self.session, hard)
         if model is None:
             return "no witness could be read"
-        wa = _world(self.a.encoder, model, self.a.draft)
-        wb = _world(self.b.encoder, model, self.b.draft)
+        wa = _world(self.a.encoder, model, self.a.draft, self.b.encoder)
+        wb = _world(self.b.encoder, model, self.b.draft, self.a.encoder)
         if not check(wa, wb):
             raise WitnessError("diff witness fails the re-check on the two texts")
         return scenario_of(self.session, wa, minimal=minimal)
 
 
-def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
-    atoms = frozenset(k for k, v in enc.atom_vars.items() if z3.is_true(model.eval(v, model_completion=True)))
+def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str], other: Encoder) -> World:
+    """The world of one text in a model of the comparison. The two encoders share their atoms
+    (by name); an atom that neither has made occurs in no formula, and is false."""
+    made = [k for k in enc.atom_vars if k in enc.atom_vars.made() or k in other.atom_vars.made()]
+    atoms = frozenset(k for k in made if z3.is_true(model.eval(enc.atom_vars[k], model_completion=True)))
     quantities = {k: model.eval(v, model_completion=True).as_long() for k, v in enc.qty_vars.items()}  # type: ignore[attr-defined]
-    terms = frozenset(k for k, v in enc.open_vars.items() if z3.is_true(model.eval(v, model_completion=True)))
+    terms = frozenset(k for k in {*enc.open_vars, *other.open_vars} if k[0] in enc.instrument.terms
+                      and z3.is_true(model.eval(enc.open_term(k), model_completion=True)))
     return World(atoms, quantities, terms, dict(draft))
 
 

@@ -9,7 +9,7 @@ literals (exactly one per bracket), so one solver covers every draft.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import z3
@@ -194,12 +194,52 @@ def readings_key(readings: Readings) -> tuple[tuple[str, str | None], ...]:
     return key
 
 
+class Atoms(Mapping[AtomKey, z3.BoolRef]):
+    """Each atom's Boolean variable, made when first asked for, and then known by its name in
+    `by_name`. A regime's vocabulary has tens of thousands of atoms, of which its clauses
+    mention about a fifth; making them all was most of the time of starting a session.
+
+    It is a mapping over every atom of the vocabulary: asking for `items()` or `values()`
+    makes them all. `made()` has those made so far, which are all that any formula holds.
+    """
+
+    def __init__(self, keys: tuple[AtomKey, ...], ctx: z3.Context, prefix: str,
+                 by_name: dict[str, tuple[object, z3.ExprRef]]) -> None:
+        self._keys = keys
+        self._known = frozenset(keys)
+        self._made: dict[AtomKey, z3.BoolRef] = {}
+        self._ctx, self._prefix, self._by_name = ctx, prefix, by_name
+
+    def __getitem__(self, key: AtomKey) -> z3.BoolRef:
+        var = self._made.get(key)
+        if var is None:
+            if key not in self._known:
+                raise KeyError(key)
+            name = self._prefix + format_atom(key)
+            c = self._ctx.ref()
+            var = self._made[key] = Term(_MK_CONST(c, _MK_SYMBOL(c, name.encode("utf-8")), _MK_BOOL_SORT(c)), self._ctx)
+            self._by_name[name] = (key, var)
+        return var
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __iter__(self) -> Iterator[AtomKey]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def made(self) -> Mapping[AtomKey, z3.BoolRef]:
+        return self._made
+
+
 @dataclass
 class Encoder:
     instrument: Instrument
     vocab: Vocabulary
     ctx: z3.Context
-    atom_vars: dict[AtomKey, z3.BoolRef] = field(default_factory=dict)
+    atom_vars: Atoms = field(init=False)
     qty_vars: dict[AtomKey, z3.ArithRef] = field(default_factory=dict)
     open_vars: dict[AtomKey, z3.BoolRef] = field(default_factory=dict)
     selectors: dict[tuple[str, str], z3.BoolRef] = field(default_factory=dict)
@@ -219,18 +259,9 @@ class Encoder:
     by_name: dict[str, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        # Tens of thousands of atoms in a regime: made straight through the C library, in one
-        # Boolean sort, and named once (for Z3 and for `by_name`).
-        c = self.ctx.ref()
-        bool_sort, prefix = _MK_BOOL_SORT(c), self.atom_prefix
-        _INC_REF(c, bool_sort)  # (held while the atoms are made)
-        for key in self.vocab.atoms:
-            name = prefix + format_atom(key)
-            var = self.atom_vars[key] = Term(_MK_CONST(c, _MK_SYMBOL(c, name.encode("utf-8")), bool_sort), self.ctx)
-            self.by_name[name] = (key, var)
-        _DEC_REF(c, bool_sort)
+        self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name)
         for key in self.vocab.quantities:
-            name = prefix + format_atom(key)
+            name = self.atom_prefix + format_atom(key)
             var = z3.Int(name, self.ctx)
             self.qty_vars[key] = var
             self.by_name[name] = (key, var)
@@ -267,14 +298,6 @@ class Encoder:
             cache[ident] = name
         return name
 
-    def key_name(self, key: object) -> str:
-        """The name of the variable of an atom, quantity or (("term", key)) open term."""
-        names = self.__dict__.get("_key_names")
-        if names is None or names[0] != len(self.by_name):
-            names = self.__dict__["_key_names"] = (len(self.by_name),
-                                                   {k: name for name, (k, _) in self.by_name.items()})
-        return names[1][key]
-
     def keys_named(self, names: set[str]) -> set[object]:
         """The keys (atom, quantity, ("term", key)) of the variables with these names."""
         by_name = self.by_name
@@ -288,12 +311,12 @@ class Encoder:
             return self.qty_vars[key]  # type: ignore[index]
         return self.open_vars[key[1]]  # type: ignore[index]
 
-    def situation_vars(self, exclude: set[AtomKey]) -> list[tuple[AtomKey | tuple[str, AtomKey], z3.ExprRef]]:
-        """All user-visible variables except `exclude`: atoms, quantities, open terms."""
-        out: list[tuple[AtomKey | tuple[str, AtomKey], z3.ExprRef]]
-        out = [item for item in self.atom_vars.items() if item[0] not in exclude]
-        out += [item for item in self.qty_vars.items() if item[0] not in exclude]
-        out += [(("term", key), ovar) for key, ovar in self.open_vars.items()]
+    def situation_keys(self, exclude: set[AtomKey]) -> list[AtomKey | tuple[str, AtomKey]]:
+        """All user-visible variables' keys except `exclude`: atoms, quantities, open terms (those
+        met so far: the others occur in no formula)."""
+        out: list[AtomKey | tuple[str, AtomKey]] = [key for key in self.atom_vars if key not in exclude]
+        out += [key for key in self.qty_vars if key not in exclude]
+        out += [("term", key) for key in self.open_vars]
         return out
 
     # ---- translation -------------------------------------------------------------

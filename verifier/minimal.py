@@ -46,9 +46,11 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
     # thousands per witness in a regime).
     c, o = opt.ctx.ref(), opt.optimize
     group = z3.to_symbol("atoms", opt.ctx)
-    for key, var in (*enc.atom_vars.items(), *((("term", k), v) for k, v in enc.open_vars.items())):
-        if key in keys:
-            _LIB.Z3_optimize_assert_soft(c, o, session.value_lit(var, False).as_ast(), b"1", group)
+    # (In declaration order; what the formulas mention has been made, and only that is asked for.)
+    variables = [enc.atom_vars[key] for key in enc.atom_vars if key in keys]
+    variables += [var for key, var in enc.open_vars.items() if ("term", key) in keys]
+    for var in variables:
+        _LIB.Z3_optimize_assert_soft(c, o, session.negation(var).as_ast(), b"1", group)
     quantities = [v for k, v in enc.qty_vars.items() if k in keys]
     if quantities:
         opt.minimize(z3.Sum(quantities))

@@ -266,7 +266,7 @@ class Negotiator:
         model, _ = witness(s, [*self._fix(draft), lit])
         if model is None:
             return "no counterexample could be read"
-        world_vars = [*self.enc.atom_vars.values(), *self.enc.qty_vars.values(), *self.enc.open_vars.values()]
+        world_vars = [*self.enc.atom_vars.made().values(), *self.enc.qty_vars.values(), *self.enc.open_vars.values()]
         pairs = [(v, model.eval(v, model_completion=True)) for v in world_vars]
         return z3.Not(z3.substitute(violated, *pairs))
 

@@ -6,6 +6,7 @@ scenario is how people read it. The model is usually a minimal one (`verifier.mi
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
 import z3
@@ -94,11 +95,12 @@ def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:
     The variables live as long as the encoder, so their declarations' addresses are theirs
     alone; open terms join as they are made. Two constants with one name and sort are one.
     """
-    cache = enc.__dict__.get("_decls")
-    if cache is None or cache[0] != len(enc.by_name):
-        c = enc.ctx.ref()
-        found = {_LIB.Z3_get_app_decl(c, var.as_ast()).value: (key, var) for key, var in enc.by_name.values()}
-        cache = enc.__dict__["_decls"] = (len(enc.by_name), found)
+    cache = enc.__dict__.setdefault("_decls", [0, {}])
+    if cache[0] != len(enc.by_name):  # (variables are only ever added: read the new ones)
+        c, found = enc.ctx.ref(), cache[1]
+        for key, var in itertools.islice(enc.by_name.values(), cache[0], None):
+            found[_LIB.Z3_get_app_decl(c, var.as_ast()).value] = (key, var)
+        cache[0] = len(enc.by_name)
     return cache[1]
 
 

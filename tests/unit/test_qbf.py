@@ -27,7 +27,7 @@ def dilemma(s: Session, clauses: list[str], **kw: object):  # type: ignore[no-un
     comp = z3.And([s.norms_of(c, readings, "usa") for c in clauses])
     world = enc.assumptions(readings)
     controlled = set(enc.vocab.controlled_by("usa"))
-    outer = [key for key, _ in enc.situation_vars(controlled)]
+    outer = enc.situation_keys(controlled)
     return exists_forall(s, guess=[world], outer_keys=outer, inner_formula=z3.And(world, comp),
                          inner_assumptions=[s.world_lit(readings),
                                             *(s.clause_lit(c, readings, "usa") for c in clauses)], **kw)

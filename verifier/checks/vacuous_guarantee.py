@@ -49,7 +49,7 @@ def run(ctx: CheckContext) -> list[Finding]:
             continue
         # With no circumstance at all the question still stands, over the empty choice: does
         # the event ever happen with the trigger? (DESIGN §10: `free` as the blocker.)
-        free = [key for key, _ in ctx.enc.situation_vars(set()) if _is_free(ctx, key)]
+        free = [key for key in ctx.enc.situation_keys(set()) if _is_free(ctx, key)]
         result = blocking_search(ctx, g, free, None)
         if result.status == "unknown":
             out.append(ctx.unknown(f"whether {clause.id} covers every case of its event", result.reason, ref))
