@@ -15,7 +15,7 @@ for fewer witnesses: the checks ask only for those of findings that are shown
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import z3
 
@@ -23,8 +23,7 @@ from verifier.encode import unchecked
 from verifier.session import Session
 
 
-def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
-                  keep_fixed: Iterable[z3.BoolRef] = ()) -> z3.ModelRef | None:
+def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef]) -> z3.ModelRef | None:
     """A model of the session's formulas under `assumptions` with the fewest true atoms (and
     then the lowest quantities). Variables that the switched-on formulas do not mention are
     false (or 0) in it.
@@ -39,12 +38,14 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
         opt.set("timeout", session.limits.timeout_ms)
     # Only what the assumptions switch on constrains the world; every other atom is
     # false (and every other quantity 0) in the model's completion.
-    active = [*session.active(assumptions), *keep_fixed, *enc.background]
+    active = [*session.active(assumptions), *enc.background]
     keys = enc.keys_named(enc.mentioned(active))
-    opt.add(*active)
-    # One soft `not atom` each (the session's own negations, straight through the C library:
-    # thousands per witness in a regime).
+    # The formulas, and one soft `not atom` per atom (the session's own negations), straight
+    # through the C library: z3py checks the sort of each, which cost more than solving with
+    # a thousand clauses.
     c, o = opt.ctx.ref(), opt.optimize
+    for formula in active:
+        _LIB.Z3_optimize_assert(c, o, formula.as_ast())
     group = z3.to_symbol("atoms", opt.ctx)
     # (In declaration order; what the formulas mention has been made, and only that is asked for.)
     variables = [enc.atom_vars[key] for key in enc.atom_vars if key in keys]
@@ -71,3 +72,4 @@ def witness(session: Session, assumptions: Sequence[z3.BoolRef]) -> tuple[z3.Mod
 
 class _LIB:  # noqa: N801 - straight from the C library (see encode.unchecked)
     Z3_optimize_assert_soft = unchecked(z3.Z3_optimize_assert_soft)
+    Z3_optimize_assert = unchecked(z3.Z3_optimize_assert)
