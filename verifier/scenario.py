@@ -169,7 +169,10 @@ class Situation:
         self.variables = [enc.var_of(k) for k in keys]
         self._bools = [(i, var, session.negation(var), _LIB.Z3_get_app_decl(c, var.as_ast()))  # type: ignore[arg-type]
                        for i, var in enumerate(self.variables) if isinstance(var, z3.BoolRef)]
-        self._others = [(i, var) for i, var in enumerate(self.variables) if not isinstance(var, z3.BoolRef)]
+        # Quantities: their declarations, and the literals fixing them made so far (by value).
+        self._others: list[tuple[int, z3.ExprRef, z3.FuncDecl, dict[int, z3.BoolRef]]] = [
+            (i, var, _LIB.Z3_get_app_decl(c, var.as_ast()), {})
+            for i, var in enumerate(self.variables) if not isinstance(var, z3.BoolRef)]
 
     @staticmethod
     def of(session: Session, keys: Sequence[AtomKey | tuple[str, AtomKey]]) -> Situation:
@@ -190,6 +193,11 @@ class Situation:
             value = get_interp(c, m, decl)  # (a constant the model leaves out is false)
             address = value.value if value else false
             lits[i] = var if address == true or (address != false and truth_of(session, address)) else negation
-        for i, var in self._others:
-            lits[i] = session.value_lit(var, model.eval(var, model_completion=True).as_long())  # type: ignore[attr-defined]
+        for i, var, decl, made in self._others:
+            value = get_interp(c, m, decl)  # (a numeral; a constant the model leaves out is 0)
+            number = int(_LIB.Z3_get_numeral_string(c, value)) if value else 0
+            lit = made.get(number)
+            if lit is None:
+                lit = made[number] = session.value_lit(var, number)
+            lits[i] = lit
         return lits
