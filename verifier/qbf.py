@@ -101,6 +101,18 @@ def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int) -> EFResult:
     situation = Situation.of(session, outer)
+    if not callable(inner_assumptions):
+        # A first inner choice needs no situation: any choice the inner side can make at all
+        # is one to refute (most searches end "none" right after, one guess later). This
+        # spares a guess and the reading of hundreds of situation literals.
+        answer = session.check(inner_assumptions, "exists-forall: a first inner choice")
+        if answer.sat:
+            assert answer.model is not None
+            pairs = evaluated(session, answer.model, inner_vars)
+            solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
+        elif not answer.unsat:
+            return EFResult("unknown", reason=answer.reason, rounds=0)
+        # (unsat: no choice at all; the first guess is then a situation found, with its core)
     for rounds in range(1, max_rounds + 1):
         result = session.side_check(solver, "exists-forall: guess")
         if result == z3.unsat:

@@ -62,6 +62,22 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], o
                          inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit])
 
 
+def _preferring_decisions(ctx: CheckContext, g: Guarantee, controlled: list[object], own_event: z3.BoolRef | None,
+                          found: EFResult, event_names: set[str]) -> EFResult:
+    """A blocking found by shaping the event itself (where b attacks) gives way to one by b's
+    other decisions (a veto, a vote), when there is one: that is the graver finding, and the
+    one the text can be asked to change. Which of several blockings a search comes upon is
+    otherwise the solver's choice, and drafts would be told apart by chance."""
+    choice = among(found.core, found.outer_lits)
+    if not event_names & ctx.enc.mentioned(choice):
+        return found
+    decisions = [k for k in controlled if k not in ctx.enc.keys_named(event_names)]
+    if not decisions:
+        return found
+    other = blocking_search(ctx, g, decisions, own_event)
+    return other if other.status == "found" else found
+
+
 def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Finding | None:
     named = ctx.enc.keys_named(names)
     controlled = [k for k in ctx.vocab.controlled_by(b) if k in named]
@@ -86,6 +102,7 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
     own = own_result.status == "found"  # (if unknown, the general case found stands on its own)
     if own:
         result = own_result
+    result = _preferring_decisions(ctx, g, controlled, own_event if own else None, result, event_names)
     choice = among(result.core, result.outer_lits)
     shown = [*ctx.fixed(), g.event_lit, *choice]
     if own:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import z3
+
 from dsl import load
 from verifier.findings import Finding
 from verifier.pipeline import Options, check_instrument
@@ -90,3 +92,42 @@ act exercise(actor: party, with: party);
 clause e "Art. 4" { ukraine may exercise(with: usa); }
 """
     assert findings(tmp_path, body, "hollow-permission") == []
+
+
+def test_a_veto_is_shown_rather_than_where_the_attacker_strikes(tmp_path: Path) -> None:
+    # Russia can keep the guarantee from triggering two ways: by striking only Crimea (which
+    # the trigger leaves out) or by withholding its agreement. The veto is the finding.
+    body = """
+fact strike(by: party, on: party, a: area) controlled by by;
+assume not strike(by: ukraine, on: ukraine);
+assume not strike(by: usa, on: ukraine);
+clause g "Art. 5" {
+  each x in guarantors must assist(to: ukraine)
+    when strike(on: ukraine, a: mainland) and (all h in guarantors: agrees(h))
+    protects ukraine against strike(on: ukraine);
+}
+"""
+    fs = findings(tmp_path, body, "blockable-guarantee")
+    russia = next(f for f in fs if f.party == "russia")
+    assert dict(russia.details)["choice"] == "agrees(russia) = false"
+    assert dict(russia.details)["controls_event"] is True
+
+    # And when a search comes upon the strike first, the veto is looked for and preferred.
+    from tests.unit.helpers import context, instrument
+    from verifier.checks.blockable_guarantee import _preferring_decisions, blocking_search
+    from verifier.checks.guarantees import guarantees
+    from verifier.session import among
+
+    ctx = context(instrument(WORLD + body))
+    [g] = guarantees(ctx)
+    event = ctx.enc.mentioned([g.event])
+    controlled = [k for k in ctx.vocab.controlled_by("russia") if k in ctx.enc.keys_named(ctx.enc.mentioned(
+        [g.trigger, g.event, ctx.enc.assumptions(ctx.readings)]))]
+    false = z3.BoolVal(False, ctx.session.ctx)
+    own_event = z3.substitute(g.event, *[(ctx.enc.by_name[n][1], false) for n in sorted(event)
+                                         if ctx.vocab.controller.get(ctx.enc.by_name[n][0]) != "russia"])
+    striking = blocking_search(ctx, g, [k for k in controlled if k in ctx.enc.keys_named(event)], own_event)
+    assert striking.status == "found"
+    assert ctx.enc.mentioned(among(striking.core, striking.outer_lits)) <= event
+    preferred = _preferring_decisions(ctx, g, controlled, own_event, striking, event)
+    assert [str(l) for l in among(preferred.core, preferred.outer_lits)] == ["Not(agrees(russia))"]
