@@ -59,7 +59,8 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], o
     guess = [world, g.event, *draft] + ([own_event] if own_event is not None else [])
     return exists_forall(ctx.session, guess=guess, outer_keys=outer_keys,
                          inner_formula=and_(world, g.event, g.trigger, *draft),
-                         inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit])
+                         inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit],
+                         base=ctx.guess_base(("world",), [world, *draft]))
 
 
 def _preferring_decisions(ctx: CheckContext, g: Guarantee, controlled: list[object], own_event: z3.BoolRef | None,

@@ -103,7 +103,8 @@ def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | Non
     draft = enc.draft_literals(ctx.draft)
     result = exists_forall(session, guess=[world, *draft], inner_keys=controlled,
                            inner_formula=and_(world, comp, *draft),
-                           inner_assumptions=[*ctx.fixed(), *lits])
+                           inner_assumptions=[*ctx.fixed(), *lits],
+                           base=ctx.guess_base(("world",), [world, *draft]))
     if result.status == "none":
         return None
     if result.status == "unknown":
