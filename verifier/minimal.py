@@ -5,12 +5,14 @@ The question is MaxSAT, asked of a fresh Optimize per witness (MaxSAT is not inc
 every user-visible atom the switched-on formulas mention gets a soft `not atom`, then the
 sum of the quantities is minimised, so a reader sees only what the finding needs.
 
-Most of an Optimize's time is taking in the formulas, not the MaxSAT search (hague_v: 30 ms
-of 40 ms). Implicit hitting sets on the session's own solver, which holds the formulas
-already, were measured and lost: its queries cost 1-10 ms on a large scope, and a witness
-needed 3 to 120 of them (1.24 s against 0.86 s on the corpus). What saves time is asking
-for fewer witnesses: the checks ask only for those of findings that are shown
-(`CheckContext.shown`).
+Two cheaper routes were measured on the corpus and lost. Implicit hitting sets on the
+session's own solver, which holds the formulas already, needed 3 to 120 of its queries per
+witness at 1-10 ms each (1.24 s against 0.86 s). Disjoint cores on a fresh simple solver
+give the optimum's lower bound in a few checks, but cost more than Optimize on the small
+witnesses that are most of them (0.82 s against 0.67 s). Where Optimize is slow (hague_v,
+600 soft atoms, 30 ms) the MaxSAT search is the cost, not taking in the formulas (2 ms).
+What saves time is asking for fewer witnesses: the checks ask only for those of findings
+the report shows (`CheckContext.shown`).
 """
 
 from __future__ import annotations
