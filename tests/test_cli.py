@@ -203,6 +203,22 @@ def test_output_file_is_replaced_atomically(here: Path, monkeypatch: pytest.Monk
     assert target.read_text(encoding="utf-8") == shown.stdout
 
 
+def test_output_file_has_the_mode_of_a_file_written_in_place(here: Path) -> None:
+    """Not the private mode of the temporary file: a new report follows the umask, and a
+    report written over an old one keeps the old one's mode."""
+    name = spec(here, "ok.nv", PASSING)
+    old = os.umask(0o022)
+    try:
+        assert run_cli(["-o", "new.txt", name]).exit_code == 0
+        assert (here / "new.txt").stat().st_mode & 0o777 == 0o644
+        (here / "kept.txt").write_text("previous\n", encoding="utf-8")
+        os.chmod(here / "kept.txt", 0o640)
+        assert run_cli(["-o", "kept.txt", name]).exit_code == 0
+        assert (here / "kept.txt").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)
+
+
 def test_no_output_file_on_bad_input(here: Path) -> None:
     run = run_cli(["-o", "report.txt", spec(here, "bad.nv", BAD)])
     assert run.exit_code == 2 and not (here / "report.txt").exists()

@@ -103,6 +103,18 @@ def test_cli_bad_input_is_exit_2(tmp_path: Path) -> None:
     assert "a.nv:" in result.stderr and "Traceback" not in result.output
 
 
+def test_cli_errors_in_both_sides_are_all_shown_and_counted(tmp_path: Path) -> None:
+    a = write(tmp_path, "a.nv", 'clause c "Art. 1" { ukraine shall conclude; }')
+    b = tmp_path / "b.nv"
+    b.write_text("party b;;\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", str(a), str(b)])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0].rsplit("/", 1)[-1] for line in lines if "error[" in line] == ["a.nv", "b.nv"]
+    assert lines[-1] == "nverify: 2 errors in the input; nothing was compared"
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("side", ["examples/diff/earlier.nv", "examples/diff/later.nv"])
 def test_example_sides_load(side: str) -> None:
     assert Path(side).exists()

@@ -111,6 +111,9 @@ def _write(text: str, output: Path | None) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        # mkstemp makes the file private (0600); the report gets the mode the file had, or
+        # that of any new file (0666 less the umask), as if it were written in place.
+        os.chmod(tmp, _mode_for(output))
         os.replace(tmp, output)
     except BaseException as err:
         with contextlib.suppress(OSError):
@@ -120,6 +123,26 @@ def _write(text: str, output: Path | None) -> None:
         raise
     finally:
         _PENDING.discard(tmp)
+
+
+def _input_errors(loads: list[Any], nothing: str) -> NoReturn:
+    """Every diagnostic of the loads (each file once, in order), a count, and exit 2."""
+    count = 0
+    for loaded in loads:
+        for diag in loaded.diagnostics.sorted():
+            click.echo(render_diagnostic(diag, loaded.sources), err=True)
+            count += diag.severity.value == "error"
+    click.echo(f"nverify: {count} error{'s' if count != 1 else ''} in the input; nothing was {nothing}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _mode_for(output: Path) -> int:
+    try:
+        return output.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _cannot_write(output: Path, err: OSError) -> NoReturn:
@@ -194,11 +217,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         for line in activity.verbose_lines(report):
             click.echo(line, err=True)
     if report is None:
-        for diag in loaded.diagnostics.sorted():
-            click.echo(render_diagnostic(diag, loaded.sources), err=True)
-        count = sum(1 for d in loaded.diagnostics.sorted() if d.severity.value == "error")
-        click.echo(f"nverify: {count} error{'s' if count != 1 else ''} in the input; nothing was checked", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _input_errors([loaded], "checked")
     colour = color == "always" or (color == "auto" and output is None and sys.stdout.isatty())
     kwargs: dict[str, Any] = {"colour": colour}
     if quiet:
@@ -251,10 +270,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: b
                    "rerun with --debug for the traceback.", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if result is None:
-        for loaded in loads:
-            for d in loaded.diagnostics.sorted():  # type: ignore[attr-defined]
-                click.echo(render_diagnostic(d, loaded.sources), err=True)  # type: ignore[attr-defined]
-        sys.exit(EXIT_BAD_INPUT)
+        _input_errors(loads, "compared")
     _write(render_json(result) if fmt == "json" else render_text(result), output)
     sys.exit(EXIT_FINDINGS if result.changed else EXIT_OK)
 
@@ -278,9 +294,7 @@ def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: 
 
         loaded = load([path])
         if loaded.diagnostics.has_errors():
-            for d in loaded.diagnostics.sorted():
-                click.echo(render_diagnostic(d, loaded.sources), err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            _input_errors([loaded], "searched")
         if not loaded.instruments or not loaded.instruments[0].goals:
             click.echo(f"nverify: error: {path} states no `goal`; nothing to negotiate", err=True)
             sys.exit(EXIT_BAD_INPUT)
