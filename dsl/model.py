@@ -183,6 +183,11 @@ class Instrument:
     sources: Mapping[str, SourceFile] = field(compare=False, repr=False)
     goals: tuple[Goal, ...] = ()
     objectives: tuple[Objective, ...] = ()
+    # Clause id -> clause: the checks look clauses up by id for every finding and formula.
+    _clause_index: Mapping[str, Clause] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_clause_index", {c.id: c for c in self.clauses})
 
     def domain(self, type_name: str) -> tuple[Value, ...]:
         if type_name == "party":
@@ -192,7 +197,7 @@ class Instrument:
         return tuple(self.enums[type_name])
 
     def clause(self, clause_id: str) -> Clause:
-        return next(c for c in self.clauses if c.id == clause_id)
+        return self._clause_index[clause_id]
 
     @property
     def norms(self) -> tuple[Norm, ...]:

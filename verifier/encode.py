@@ -243,6 +243,7 @@ class Encoder:
     qty_vars: dict[AtomKey, z3.ArithRef] = field(default_factory=dict)
     open_vars: dict[AtomKey, z3.BoolRef] = field(default_factory=dict)
     selectors: dict[tuple[str, str], z3.BoolRef] = field(default_factory=dict)
+    selectors_by_name: dict[str, z3.BoolRef] = field(default_factory=dict, repr=False)
     background: list[z3.BoolRef] = field(default_factory=list)  # domain constraints, always asserted
     # Two encoders in one context share atoms (same names) but never selectors: `diff`
     # compares two drafts of one file, whose brackets have the same ids.
@@ -256,6 +257,7 @@ class Encoder:
     _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
     _memo: dict[object, tuple[object, bool | z3.BoolRef]] = field(default_factory=dict, repr=False)
     _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    _mentions: dict[int, tuple[z3.ExprRef, frozenset[str]]] = field(default_factory=dict, repr=False)
     by_name: dict[str, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -269,8 +271,10 @@ class Encoder:
         for bracket in self.instrument.brackets.values():
             lits = []
             for label in bracket.labels:
-                lit = z3.Bool(f"{self.selector_prefix}draft {bracket.id}={label}", self.ctx)
+                name = f"{self.selector_prefix}draft {bracket.id}={label}"
+                lit = z3.Bool(name, self.ctx)
                 self.selectors[(bracket.id, label)] = lit
+                self.selectors_by_name[name] = lit
                 lits.append(lit)
             self.background.append(z3.PbEq([(lit, 1) for lit in lits], 1))
 
@@ -559,10 +563,13 @@ class Encoder:
         return out
 
     def _mentioned_one(self, e: z3.ExprRef) -> frozenset[str]:
-        key = ("mentioned", e.get_id())
-        cached = self._norm_cache.get(key)
+        # Known by the term's address: the entry holds the term, so while it is remembered
+        # no other term can have that address (cheaper than asking Z3 for the term's id).
+        key = e.ast.value
+        mentions = self._mentions
+        cached = mentions.get(key)
         if cached is not None:
-            return cached[1]  # type: ignore[return-value]
+            return cached[1]
         # A fresh connective over cached parts (checks build many): reuse the parts' answers.
         c, a = self.ctx.ref(), e.as_ast()
         if _AST_KIND(c, a) == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) in _CONNECTIVES \
@@ -570,13 +577,13 @@ class Encoder:
             parts = []
             for i in range(_NUM_ARGS(c, a)):
                 child = _APP_ARG(c, a, i)  # held by e
-                known = self._norm_cache.get(("mentioned", _AST_ID(c, child)))
+                known = mentions.get(child.value)
                 parts.append(known[1] if known is not None
                              else self._mentioned_one(z3.z3._to_expr_ref(child, self.ctx)))
             names: frozenset[str] = frozenset().union(*parts)
         else:
             names = frozenset(mentioned([e]))
-        self._norm_cache[key] = (e, names)
+        mentions[key] = (e, names)
         return names
 
 

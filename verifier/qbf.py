@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import z3
 
 from verifier.encode import substitute
-from verifier.scenario import Situation, evaluated
+from verifier.scenario import Situation, Values
 from verifier.session import Session
 
 MAX_ROUNDS = 400
@@ -82,7 +82,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
             outer.append(key)
         else:
             inner_vars.append(var)
-    inner_vars.extend(v for v in enc.selectors.values() if enc.name_of(v) in names)
+    inner_vars.extend(v for name, v in enc.selectors_by_name.items() if name in names)
     if base is None:
         solver = session.side_solver()
         solver.add(*guess)
@@ -101,6 +101,13 @@ def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int) -> EFResult:
     situation = Situation.of(session, outer)
+    values = Values(session, inner_vars)
+
+    def refute(model: z3.ModelRef) -> None:
+        """Rule out every guess that the inner choice in model answers too."""
+        pairs = values.pairs(model)
+        solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
+
     if not callable(inner_assumptions):
         # A first inner choice needs no situation: any choice the inner side can make at all
         # is one to refute (most searches end "none" right after, one guess later). This
@@ -108,8 +115,7 @@ def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars
         answer = session.check(inner_assumptions, "exists-forall: a first inner choice")
         if answer.sat:
             assert answer.model is not None
-            pairs = evaluated(session, answer.model, inner_vars)
-            solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
+            refute(answer.model)
         elif not answer.unsat:
             return EFResult("unknown", reason=answer.reason, rounds=0)
         # (unsat: no choice at all; the first guess is then a situation found, with its core)
@@ -128,7 +134,6 @@ def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars
         if not answer.sat:
             return EFResult("unknown", reason=answer.reason, rounds=rounds)
         assert answer.model is not None
-        pairs = evaluated(session, answer.model, inner_vars)
-        solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
+        refute(answer.model)
     return EFResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                     rounds=max_rounds)

@@ -117,17 +117,33 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
     return Scenario(facts, acts, quantities, terms, minimal)
 
 
-def evaluated(session: Session, model: z3.ModelRef,
-              variables: Sequence[z3.ExprRef]) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
-    """`[(v, model.eval(v, model_completion=True)) for v in variables]` for `encode.substitute`.
+class Values:
+    """`[(v, model.eval(v, model_completion=True)) for v in variables]`, for `encode.substitute`,
+    in the many models of one search: the variables' declarations are looked up once.
 
     A Boolean's value is Z3's own `true` or `false`, which live as long as the context: it is
     given as the term's address, without a z3py object. Other values (numerals, which Z3 may
     make for the occasion) are z3py objects, held as long as the list."""
-    bools = [v for v in variables if isinstance(v, z3.BoolRef)]
-    values = iter(bool_values(session, model, bools))
-    return [(v, next(values)) if isinstance(v, z3.BoolRef) else (v, model.eval(v, model_completion=True))
-            for v in variables]
+
+    def __init__(self, session: Session, variables: Sequence[z3.ExprRef]) -> None:
+        c = session.ctx.ref()
+        self.session = session
+        self.variables = list(variables)
+        self._decls = [_LIB.Z3_get_app_decl(c, v.as_ast()) if isinstance(v, z3.BoolRef) else None
+                       for v in self.variables]
+
+    def pairs(self, model: z3.ModelRef) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
+        c, m = model.ctx.ref(), model.model
+        false = self.session.false.ast.value
+        get_interp = _LIB.Z3_model_get_const_interp
+        out: list[tuple[z3.ExprRef, z3.ExprRef | int]] = []
+        for var, decl in zip(self.variables, self._decls):
+            if decl is None:
+                out.append((var, model.eval(var, model_completion=True)))
+            else:
+                value = get_interp(c, m, decl)  # (a constant the model leaves out is false)
+                out.append((var, value.value if value else false))
+        return out
 
 
 def bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[int]:
