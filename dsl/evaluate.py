@@ -41,6 +41,9 @@ class Evaluator:
     instrument: Instrument
     world: World
     readings: Readings
+    # A vague term's verdict per arguments: it depends only on the world and the readings,
+    # which an evaluator never changes, and a party's norms ask for the same ones many times.
+    _terms: dict[tuple[str, tuple[F.Value, ...]], bool] = field(default_factory=dict, compare=False, repr=False)
 
     def term(self, t: F.Term, env: Mapping[str, F.Value]) -> F.Value:
         if isinstance(t, F.Const):
@@ -82,11 +85,17 @@ class Evaluator:
 
     def _term_app(self, f: F.TermApp, env: Mapping[str, F.Value]) -> bool:
         args = tuple(self.term(a, env) for a in f.args)
+        known = self._terms.get((f.term, args))
+        if known is not None:
+            return known
         term = self.instrument.terms[f.term]
         reading = term.reading(self.readings.get(f.term))
         if reading is None:
-            return (f.term, args) in self.world.open_terms
-        return self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
+            verdict = (f.term, args) in self.world.open_terms
+        else:
+            verdict = self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
+        self._terms[(f.term, args)] = verdict
+        return verdict
 
     def _eq(self, f: F.Eq, env: Mapping[str, F.Value]) -> bool:
         return self.term(f.left, env) == self.term(f.right, env)
