@@ -55,8 +55,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
 
     `base`, if given, holds in a side solver a part of the guess that many searches share
     (a party's compliance): the search works in a scope of it (push/pop), so that part is
-    taken in once, not once per search. `guess` must then include it all the same, for the
-    cone of influence.
+    taken in once, not once per search. `guess` must then include it all the same.
 
     `inner_assumptions` (or, given the guess's model, what it returns) must make
     the session's check equivalent to `inner_formula` once the outer variables
@@ -66,9 +65,10 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     but those (a party's choices against the whole situation).
     """
     enc = session.enc
-    # Cone of influence: only the variables the question mentions can matter; the rest
-    # would only slow every round down (thousands of atoms in a real regime).
-    names = enc.mentioned([inner_formula, *guess])
+    # Cone of influence: only the variables the inner question mentions can matter to it;
+    # fixing the rest would only slow every round down (thousands of atoms in a regime).
+    # (What only the guess mentions, the guess solver decides on its own.)
+    names = enc.mentioned([inner_formula])
     # (Keys are typed: no two differ only as True and 1, so they compare as their reprs did.)
     outer_set = set(outer_keys)
     outer: list[object] = []

@@ -134,9 +134,20 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     chosen_condition = and_([z3.Implies(p, cond) for p, (_, cond, _, _) in zip(picks, pending)])
     chosen_exercise = or_([and_(p, cond, use) for p, (_, cond, use, _) in zip(picks, pending)])
 
+    # Only the party's clauses that share, directly or through one another, a variable it
+    # controls with the act or the world can stand in the way: the others the party keeps
+    # with its own choices apart (the guess holds its whole compliance, so it can), and the
+    # inner check leaves them out.
+    relevant = _connected(ctx, subject, [chosen_exercise, world, *draft])
+    if len(relevant) < len(clauses):
+        inner_comp = enc.conj(session.norms_of(c, ctx.readings, subject) for c in relevant)
+        inner_lits = [session.clause_lit(c, ctx.readings, subject) for c in relevant]
+    else:
+        inner_comp, inner_lits = comp, lits
+
     def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
         k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
-        return [*fixed, pending[k][3], uses[k], *lits]
+        return [*fixed, pending[k][3], uses[k], *inner_lits]
 
     # The situation must let the party do the chosen act (with one choice of what it controls)
     # and comply (with another): otherwise no clause is what blocks the act. The second choice
@@ -149,7 +160,7 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
         doable = substitute(doable, copies)
     result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp,
                                            doable],
-                           inner_keys=controlled, inner_formula=and_(world, *draft, chosen_exercise, comp),
+                           inner_keys=controlled, inner_formula=and_(world, *draft, chosen_exercise, inner_comp),
                            inner_assumptions=chosen,
                            base=ctx.guess_base(("hollow-permission", subject), [world, *draft, comp]))
     if result.status == "unknown":
@@ -166,6 +177,30 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
         else list(result.outer_lits)
     return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, uses[k], *situation], clauses, minimal,
                     always=False)
+
+
+def _connected(ctx: CheckContext, subject: str, seeds: list[z3.BoolRef]) -> list[str]:
+    """The subject's constraining clauses (in order) linked to `seeds` through variables it
+    controls: a clause that shares none with the seeds or with a linked clause constrains
+    choices of its own, which no choice made for the seeds can upset."""
+    enc, session = ctx.enc, ctx.session
+    controlled = set(ctx.vocab.controlled_by(subject))
+    cache = ctx.__dict__.setdefault("_controlled_mentions", {})
+    if subject not in cache:
+        cache[subject] = [(c.id, {k for k in enc.keys_named(enc.mentioned([session.norms_of(c.id, ctx.readings, subject)]))
+                                  if k in controlled}) for c in ctx.clauses_of(subject)]
+    mentions = cache[subject]
+    reached = {k for k in enc.keys_named(enc.mentioned(seeds)) if k in controlled}
+    linked: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for clause_id, keys in mentions:
+            if clause_id not in linked and not keys.isdisjoint(reached):
+                linked.add(clause_id)
+                reached |= keys
+                grew = True
+    return [clause_id for clause_id, _ in mentions if clause_id in linked]
 
 
 def _copy(enc: Encoder, var: z3.ExprRef) -> z3.ExprRef:

@@ -87,3 +87,44 @@ def test_one_finding_per_subject() -> None:
     found = hollow('clause ban "Art. 1" { ukraine must not conclude; russia must not conclude(kind: alliance); }\n'
                    'clause any "Art. 2" { each p in {ukraine, russia} may conclude(partner: usa, kind: alliance); }')
     assert sorted(f.party or "" for f in found) == ["russia", "ukraine"]
+
+
+def test_clauses_on_other_choices_are_left_out_of_the_search_not_the_answer() -> None:
+    # `deploy` shares no choice of Ukraine's with the permission: the search leaves it out,
+    # and the situation that blocks the permission is still found.
+    text = ('quantity deployed(p: party) controlled by p;\n'
+            'clause ban "Art. 1" { ukraine must not conclude when martial_law(ukraine); }\n'
+            'clause deploy "Art. 4" { ukraine must keep deployed(ukraine) >= 3 when martial_law(russia); }\n'
+            'clause train "Art. 2" { ukraine may conclude(partner: usa, kind: training); }')
+    from tests.unit.helpers import context, instrument
+
+    ctx = context(instrument(WORLD + text))
+    seeds = [ctx.enc.atom_vars[("conclude", ("ukraine", "usa", "training"))]]
+    assert hollow_permission._connected(ctx, "ukraine", seeds) == ["ban"]
+    (f,) = hollow(text)
+    assert roles(f) == [("train", "permission"), ("ban", "blocking")] and dict(f.details)["always"] is False
+
+
+def test_searching_linked_clauses_only_finds_what_the_whole_compliance_finds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """On the oracle's random specs: the same problems, whether the search leaves the unlinked
+    clauses out or takes in the party's whole compliance."""
+    from tests.oracle.gen import RandomChooser, generate
+    from tests.unit.helpers import instrument
+    from verifier.pipeline import Options, check_instrument
+
+    def problems(text: str) -> list[tuple[object, ...]]:
+        findings, _, _ = check_instrument(instrument(text), Options())
+        return sorted((f.problem_key(), f.drafts, dict(f.details).get("always"), dict(f.details).get("reading"))
+                      for f in findings if f.kind is FindingKind.HOLLOW_PERMISSION)
+
+    found = 0
+    for seed in range(60):
+        text = generate(RandomChooser(seed))
+        linked = problems(text)
+        with monkeypatch.context() as patched:
+            patched.setattr(hollow_permission, "_connected",
+                            lambda ctx, subject, seeds: [c.id for c in ctx.clauses_of(subject)])
+            whole = problems(text)
+        assert linked == whole, seed
+        found += bool(linked)
+    assert found >= 3
