@@ -49,7 +49,9 @@ def run(ctx: CheckContext) -> list[Finding]:
             continue
         # With no circumstance at all the question still stands, over the empty choice: does
         # the event ever happen with the trigger? (DESIGN §10: `free` as the blocker.)
-        free = [key for key in ctx.enc.situation_keys(set()) if _is_free(ctx, key)]
+        # (Among what the question mentions: the search fixes nothing else.)
+        mentioned = ctx.enc.mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
+        free = [key for key in ctx.enc.keys_named(mentioned) if _is_free(ctx, key)]
         result = blocking_search(ctx, g, free, None)
         if result.status == "unknown":
             out.append(ctx.unknown(f"whether {clause.id} covers every case of its event", result.reason, ref))
