@@ -216,8 +216,7 @@ class Atoms(Mapping[AtomKey, z3.BoolRef]):
             if key not in self._known:
                 raise KeyError(key)
             name = self._prefix + format_atom(key)
-            c = self._ctx.ref()
-            var = self._made[key] = Term(_MK_CONST(c, _MK_SYMBOL(c, name.encode("utf-8")), _MK_BOOL_SORT(c)), self._ctx)
+            var = self._made[key] = bool_const(name, self._ctx)
             self._by_name[name] = (key, var)
         return var
 

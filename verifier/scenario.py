@@ -46,8 +46,8 @@ def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], dra
             value = model.eval(enc.qty_vars[key], model_completion=True).as_long()  # type: ignore[index, attr-defined]
             if value:
                 quantities[key] = value  # type: ignore[index]
-    for key, value in zip(booleans, bool_values(session, model, [enc.var_of(k) for k in booleans])):
-        if truth_of(session, value):
+    for key, (_, value) in zip(booleans, Values(session, [enc.var_of(k) for k in booleans]).pairs(model)):
+        if truth_of(session, value):  # type: ignore[arg-type]
             if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
                 terms.add(key[1])
             else:
@@ -146,27 +146,8 @@ class Values:
         return out
 
 
-def bool_values(session: Session, model: z3.ModelRef, variables: Sequence[z3.ExprRef]) -> list[int]:
-    """The values of Boolean constants in the model's completion, as the addresses of Z3's
-    `true` and `false` (see `truth_of`): read from the model's table of constants (a constant
-    it leaves out is false), much cheaper than evaluating; done hundreds of times per round
-    of an exists-forall search."""
-    c, m = model.ctx.ref(), model.model
-    decls, false = session.declarations, session.false.ast.value
-    get_decl, get_interp = _LIB.Z3_get_app_decl, _LIB.Z3_model_get_const_interp
-    out = []
-    for v in variables:
-        ast = v.ast
-        decl = decls.get(ast.value)
-        if decl is None:
-            decl = decls[ast.value] = get_decl(c, ast)  # the variable holds its declaration
-        value = get_interp(c, m, decl)
-        out.append(value.value if value else false)
-    return out
-
-
 def truth_of(session: Session, address: int) -> bool:
-    """Whether a value of `bool_values` is `true` (Z3's own `true`; anything else is asked of Z3)."""
+    """Whether a Boolean value of `Values.pairs` is `true` (Z3's own `true`; anything else is asked of Z3)."""
     if address == session.true.ast.value:
         return True
     if address == session.false.ast.value:

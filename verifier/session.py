@@ -152,21 +152,17 @@ class Session:
         self._solvers: dict[str, z3.Solver] = {}
         self._activated: dict[str, set[int]] = {}  # scope -> literals (term addresses) whose formula it holds
         self._scopes: dict[int, str] = {}  # clause literal (term address) -> its party, or ALL_PARTIES
-        self.solver = self.solver_of(ALL_PARTIES)
+        self.solver_of(ALL_PARTIES)  # (made first, as it always was: Z3 numbers what it makes)
         self._lits: dict[tuple[object, ...], z3.BoolRef] = {}
-        self._names: dict[str, str] = {}  # literal name -> clause id
         self._clause_ids: dict[int, str] = {}  # literal (term address) -> clause id
-        self.guarded: dict[str, z3.BoolRef] = {}
         self._guarded_ids: dict[int, z3.BoolRef] = {}  # literal (term address) -> the formula it switches on
-        self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # literal name -> the formula it switches on
+        self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # (clause, party, readings) -> their norms
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
-        # For reading models from their tables of constants (verifier.scenario):
-        self.declarations: dict[int, object] = {}  # variable (address) -> its declaration
+        # Z3's own `false` and `true`, for reading models from their tables (verifier.scenario):
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         self.queries = 0
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
-        self._background_added = False
         global _sessions_made
         _sessions_made += 1
         _notify("session", self)
@@ -195,7 +191,6 @@ class Session:
             lit = z3.Bool(name, self.ctx)
             self._guard(lit, self.norms_of(clause_id, readings, party))
             self._lits[key] = lit
-            self._names[name] = clause_id
             self._clause_ids[lit.ast.value] = clause_id
             self._scopes[lit.ast.value] = party if party is not None else ALL_PARTIES
         return lit
@@ -251,7 +246,6 @@ class Session:
 
     def _guard(self, lit: z3.BoolRef, formula: z3.BoolRef) -> None:
         """Remember `lit -> formula` (asserted in a solver when a query there first assumes lit)."""
-        self.guarded[self.enc.name_of(lit)] = formula
         self._guarded_ids[lit.ast.value] = formula  # lit stays alive in self._lits: the address is its own
 
     # ---- solvers ------------------------------------------------------------------------
