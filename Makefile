@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test goldens bench clean
+.PHONY: run test lint goldens bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/nverify specs/
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+# Types and lint; configured in pyproject.toml. `make test` runs it first.
+lint: $(STAMP)
+	$(BIN)/mypy
+	$(BIN)/ruff check
 
 goldens: $(STAMP)
 	$(BIN)/python -m pytest tests/test_golden.py tests/test_cases.py --update-goldens

@@ -256,8 +256,8 @@ def parse_time(text: str, path: str) -> float:
 
 def measure(n: int, folder: Path, replay: bool) -> Row:
     import verifier.checks as checks_pkg
-    import verifier.pipeline as pipeline
     from dsl import load
+    from verifier import pipeline
     from verifier.encode import Encoder
 
     p, k, r = defaults(n)
@@ -280,7 +280,7 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
     # Solver calls outside the session's queries: z3.Solver.check (guess and map solvers),
     # Optimize.check, and taking models (a z3.Solver.check made by a session query is
     # counted under "query" only).
-    wrapped_checks = tuple(timers.wrap(name, fn) for name, fn in zip(CHECK_NAMES, checks_pkg.CHECKS))
+    wrapped_checks = tuple(timers.wrap(name, fn) for name, fn in zip(CHECK_NAMES, checks_pkg.CHECKS, strict=True))
     with patched(Session, "_check", timers.wrap("query", Session._check)), \
             patched(z3.Solver, "check", timers.wrap("solver", z3.Solver.check, inside="query")), \
             patched(z3.Optimize, "check", timers.wrap("optimize", z3.Optimize.check)), \
@@ -346,7 +346,7 @@ class SideReplay:
 
 def record(instrument: object, folder: Path) -> tuple[Replay, SideReplay]:
     """Check the instrument again (untimed), recording every solver call for the z3 replay."""
-    import verifier.pipeline as pipeline
+    from verifier import pipeline
     from verifier.session import Session
 
     rec, side = Replay(folder), SideReplay(folder)
@@ -490,12 +490,11 @@ def report(rows: list[Row]) -> str:
           "process) against the `z3` binary doing the same solver work from SMT-LIB: the session's queries "
           "(`Session.check`) replayed in one incremental script per session solver, plus every call of the searches' own solvers "
           "(`Session.side_check`: exists-forall guesses, the MUS map, Optimize for minimal witnesses), each as "
-          "`--emit-smt2` writes it, in a second script with `(reset)` between calls. Up to N = %d, also "
+          f"`--emit-smt2` writes it, in a second script with `(reset)` between calls. Up to N = {EMIT_MAX}, also "
           "against `z3` run once per file that `--emit-smt2` writes (each file restates every assertion). "
           "The binary parses the text of every side call, which nverify does not: `in-process solver s` is the "
           "time nverify spent inside solver calls (check, Optimize), and `outside s` the rest of its "
-          "in-process time, the overhead measured directly:"
-          % EMIT_MAX)
+          "in-process time, the overhead measured directly:")
         w("")
         w("| N | session queries | side queries | nverify s (CPU) | z3 session s | z3 side s | z3 total s (CPU) "
           "| ratio wall (CPU) | in-process solver s | outside s | answers agree | --emit-smt2 files "

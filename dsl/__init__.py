@@ -6,4 +6,4 @@ diagnostics; the model types live in `dsl.model` and `dsl.formula`.
 
 from dsl.loader import LoadResult, load
 
-__all__ = ["load", "LoadResult"]
+__all__ = ["LoadResult", "load"]

@@ -8,18 +8,18 @@ any error was reported. Codes are stable strings that tests and editors use.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from dsl.source import Span
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     NOTE = "note"
 
 
-class Code(str, Enum):
+class Code(StrEnum):
     """Stable diagnostic codes, one per kind of mistake."""
 
     IO_ERROR = "io-error"

@@ -112,8 +112,8 @@ class Elaborator:
             if name in self.sym.enums:
                 return self.sym.enums[name], name
             if name in self.sym.groups:
-                members, etype = self.sym.groups[name]
-                return members, etype
+                members, member_type = self.sym.groups[name]
+                return members, member_type
             kind = self.sym.kinds.get(name)
             if kind is not None:
                 self.error(Code.WRONG_KIND, expr.span, f"`{name}` is {_article(kind)}, not a set",
@@ -205,7 +205,7 @@ class Elaborator:
                   missing: Callable[[int, str, str], F.Term]) -> list[F.Term] | None:
         terms: list[F.Term] = []
         ok = True
-        for i, (slot, (pname, ptype)) in enumerate(zip(slots, params)):
+        for i, (slot, (pname, ptype)) in enumerate(zip(slots, params, strict=True)):
             if slot is None:
                 terms.append(missing(i, pname, ptype))
                 continue
@@ -345,7 +345,7 @@ class Elaborator:
         slots = self.match_args("definition", expr.name, params, expr.args, scope, expr.span)
         if slots is None:
             return F.TRUE
-        missing_params = [p for (p, _), s in zip(params, slots) if s is None]
+        missing_params = [p for (p, _), s in zip(params, slots, strict=True) if s is None]
         if missing_params:
             self.error(Code.ARITY, expr.span,
                        f"definition `{name}` needs its argument{'s' if len(missing_params) > 1 else ''} "
@@ -354,7 +354,7 @@ class Elaborator:
         terms = self.arg_terms(slots, params, scope, lambda i, p, t: F.Const(""))
         if terms is None:
             return F.TRUE
-        return F.subst(body[1], dict(zip(body[0], terms)))
+        return F.subst(body[1], dict(zip(body[0], terms, strict=True)))
 
     def define_body(self, decl: S.DefineDecl) -> tuple[tuple[str, ...], F.Formula] | None:
         name = decl.name.text
@@ -484,7 +484,7 @@ class Elaborator:
                 slots = self.match_args("quantity", name, params, args, scope, expr.span)
                 if slots is None:
                     return None
-                missing = [p for (p, _), s in zip(params, slots) if s is None]
+                missing = [p for (p, _), s in zip(params, slots, strict=True) if s is None]
                 if missing:
                     self.error(Code.ARITY, expr.span,
                                f"quantity `{name.text}` needs {', '.join(f'`{p}`' for p in missing)}: "

@@ -7,15 +7,16 @@ formulas are `dsl.formula` trees closed over finite domains.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import Mapping
+from enum import StrEnum
 
-from dsl.formula import BoolConst, Formula, IntExpr, Term, Value
+from dsl.formula import BoolConst, Formula, IntExpr, Value
+from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
 
 
-class Modality(str, Enum):
+class Modality(StrEnum):
     MUST = "must"
     MUST_NOT = "must not"
     MAY = "may"
@@ -85,7 +86,7 @@ class Norm:
     subject_var: str  # variable bound to the subject in the formulas below
     subjects: tuple[str, ...]
     act: str | None
-    pattern: tuple[Term, ...]  # arguments after the actor
+    pattern: tuple[FormulaTerm, ...]  # arguments after the actor
     pattern_vars: tuple[tuple[str, tuple[Value, ...]], ...]
     where: Formula
     condition: Formula
@@ -122,7 +123,7 @@ class Bracket:
     span: Span = field(compare=False, repr=False)
 
 
-class QueryKind(str, Enum):
+class QueryKind(StrEnum):
     EXPECT = "expect"
     ASSERT_NO = "assert no"
     ASSERT = "assert"

@@ -27,9 +27,10 @@ from typing import Any
 
 import lark
 from lark import Lark, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.grammar import Rule
 from lark.lexer import TerminalDef
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
 from dsl import lalr, plain_data
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
@@ -487,7 +488,6 @@ class _Build:
                 fields[child[0]] = child[1]
             else:
                 items.append(child)
-        span = span
         header = ident.span.to(ident.span)
         return S.ClauseDecl(ident, label, fields.get("source"), fields.get("text"), fields.get("note"),
                             fields.get("overrides", ()), tuple(items), span, header)
@@ -772,4 +772,4 @@ def parse_text(path: str, text: str) -> tuple[S.Spec | None, Diagnostics]:
     return parse(SourceFile.of(path, text), diags), diags
 
 
-__all__ = ["parse", "parse_text", "grammar_parser", "Tree"]
+__all__ = ["Tree", "grammar_parser", "parse", "parse_text"]

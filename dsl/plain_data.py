@@ -41,5 +41,5 @@ def _decoded(obj: dict[str, Any]) -> Any:
         if _TUPLE in obj:
             return tuple(obj[_TUPLE])
         if _PAIRS in obj:
-            return {k: v for k, v in obj[_PAIRS]}
+            return dict(obj[_PAIRS])
     return obj

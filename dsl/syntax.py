@@ -7,19 +7,14 @@ Built by `dsl.parser` from Lark's parse tree; consumed by `dsl.resolve` and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from dsl.source import SourceFile, Span
-
-
-def _span() -> Span:
-    return field(compare=False, repr=False)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
 class Name:
     text: str
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 # ---- expressions -----------------------------------------------------------
@@ -27,47 +22,47 @@ class Name:
 @dataclass(frozen=True, slots=True)
 class NameRef:
     name: Name
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Wildcard:
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Number:
     value: int
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class BoolLit:
     value: bool
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
-ArgValue = Union[NameRef, Wildcard, Number, BoolLit]
+ArgValue = NameRef | Wildcard | Number | BoolLit
 
 
 @dataclass(frozen=True, slots=True)
 class Arg:
     name: Name | None  # None for a positional argument
     value: ArgValue
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
     name: Name
     args: tuple[Arg, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Not:
     operand: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +70,7 @@ class Binary:
     op: str  # "and" | "or" | "implies"
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +78,7 @@ class Compare:
     op: str  # == != <= >= < >
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,22 +86,22 @@ class Arith:
     op: str  # + -
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class SetName:
     name: Name
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class SetLiteral:
     items: tuple[Name, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
-SetExpr = Union[SetName, SetLiteral]
+SetExpr = SetName | SetLiteral
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +109,14 @@ class Member:
     element: Expr
     set: SetExpr
     negated: bool
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Binder:
     var: Name
     set: SetExpr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +124,14 @@ class Quantified:
     kind: str  # "exists" | "all"
     binders: tuple[Binder, ...]
     body: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ExprAlt:
     label: Name
     expr: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,10 +139,10 @@ class ExprBracket:
     """A bracketed revision inside an expression: `[russia: 85000 | ukraine: 250000]`."""
 
     alts: tuple[ExprAlt, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
-Expr = Union[NameRef, Call, Number, BoolLit, Not, Binary, Compare, Arith, Member, Quantified, ExprBracket]
+Expr = NameRef | Call | Number | BoolLit | Not | Binary | Compare | Arith | Member | Quantified | ExprBracket
 
 
 # ---- declarations ------------------------------------------------------------
@@ -156,7 +151,7 @@ Expr = Union[NameRef, Call, Number, BoolLit, Not, Binary, Compare, Arith, Member
 class Param:
     name: Name
     type: Name
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,33 +160,33 @@ class InstrumentDecl:
     title: str
     source: str | None
     rank: int | None
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ImportDecl:
     path: str
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class PartyDecl:
     names: tuple[Name, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class GroupDecl:
     name: Name
     members: tuple[Name, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class EnumDecl:
     name: Name
     values: tuple[Name, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +197,7 @@ class PredicateDecl:
     name: Name
     params: tuple[Param, ...]
     control: Name | None
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +205,7 @@ class DefineDecl:
     name: Name
     params: tuple[Param, ...]
     body: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +213,7 @@ class Reading:
     name: Name
     body: Expr | None  # None for an alias
     alias: Name | None
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,43 +221,43 @@ class TermDecl:
     name: Name
     params: tuple[Param, ...]
     readings: tuple[Reading, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class AssumeDecl:
     expr: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class EachSubject:
     var: Name
     set: SetExpr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
-Subject = Union[Name, EachSubject]
+Subject = Name | EachSubject
 
 
 @dataclass(frozen=True, slots=True)
 class ActAction:
     name: Name
     args: tuple[Arg, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class KeepAction:
     expr: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class Protects:
     party: Name
     event: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,7 +269,7 @@ class NormDecl:
     when: Expr | None
     unless: Expr | None
     protects: Protects | None
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,20 +277,20 @@ class LimitDecl:
     expr: Expr
     when: Expr | None
     unless: Expr | None
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class NormAlt:
     label: Name
     items: tuple[ClauseItem, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class NormBracket:
     alts: tuple[NormAlt, ...]
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,10 +300,10 @@ class ForItem:
     var: Name
     set: SetExpr
     item: ClauseItem
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
-ClauseItem = Union[NormDecl, LimitDecl, NormBracket, ForItem]
+ClauseItem = NormDecl | LimitDecl | NormBracket | ForItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,8 +315,8 @@ class ClauseDecl:
     note: str | None
     overrides: tuple[Name, ...]
     items: tuple[ClauseItem, ...]
-    span: Span = _span()
-    header: Span = _span()  # `clause id "label"`: where findings point
+    span: Span = field(compare=False, repr=False)
+    header: Span = field(compare=False, repr=False)  # `clause id "label"`: where findings point
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,33 +326,33 @@ class FindingPattern:
     party: Name | None
     draft: Name | None
     reading: Name | None
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ExpectDecl:
     pattern: FindingPattern
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class AssertNoDecl:
     pattern: FindingPattern
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class AssertDecl:
     name: Name
     expr: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ScenarioDecl:
     name: Name
     expr: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,19 +364,17 @@ class GoalDecl:
     kind: str  # "no" | "some" | "always" | "possible"
     pattern: FindingPattern | None
     expr: Expr | None
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveDecl:
     direction: str  # "maximize" | "minimize"
     expr: Expr
-    span: Span = _span()
+    span: Span = field(compare=False, repr=False)
 
 
-Decl = Union[InstrumentDecl, ImportDecl, PartyDecl, GroupDecl, EnumDecl, PredicateDecl, DefineDecl,
-             TermDecl, AssumeDecl, ClauseDecl, ExpectDecl, AssertNoDecl, AssertDecl, ScenarioDecl, GoalDecl,
-             ObjectiveDecl]
+Decl = InstrumentDecl | ImportDecl | PartyDecl | GroupDecl | EnumDecl | PredicateDecl | DefineDecl | TermDecl | AssumeDecl | ClauseDecl | ExpectDecl | AssertNoDecl | AssertDecl | ScenarioDecl | GoalDecl | ObjectiveDecl
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             if result.skipped:
                 skipped += 1
                 continue
-        except Exception:  # a crash of nverify (or of the oracle) is a disagreement too
+        except Exception:  # noqa: BLE001 - a crash of nverify (or of the oracle) is a disagreement too
             problems = ["crash:\n" + traceback.format_exc()]
         specs += 1
         if problems:

@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"input {n} (from {origin}, options {' '.join(extra) or 'none'}): {outcome.problem.splitlines()[0]}",
               flush=True)
 
-        def still_fails(candidate: str | bytes, kind: str = outcome.problem.splitlines()[0][:40]) -> bool:
+        def still_fails(candidate: str | bytes, kind: str = outcome.problem.splitlines()[0][:40],
+                        extra: list[str] = extra) -> bool:
             again = run_cli(candidate, files=files, args=extra, limit_s=args.limit)
             return again.problem is not None and again.problem.splitlines()[0][:40] == kind
 

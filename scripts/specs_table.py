@@ -55,7 +55,7 @@ def header_field(text: str, field: str) -> str:
 
 def instrument_source(text: str) -> str:
     """The `source` string of the `instrument` declaration (adjacent strings joined)."""
-    start = re.search(r"^instrument\b", text, re.M)
+    start = re.search(r"^instrument\b", text, re.MULTILINE)
     if not start:
         return ""
     # Tokens of the declaration up to its `;`: strings, and bare words between them.
@@ -127,9 +127,9 @@ def render(document: dict) -> str:
         "",
         "Declarations only (no clauses, no findings): " + ", ".join(link(m) for m in modules) + ".",
         "",
-        f"Whole corpus: {len(rows)} files checked, {summary['findings']} findings "
-        f"({summary['expected']} expected, {summary['unexpected']} unexpected); "
-        f"expectations {summary['expectations_met']} met, {summary['expectations_failed']} failed.",
+        (f"Whole corpus: {len(rows)} files checked, {summary['findings']} findings "
+         f"({summary['expected']} expected, {summary['unexpected']} unexpected); "
+         f"expectations {summary['expectations_met']} met, {summary['expectations_failed']} failed."),
         "",
         END,
     ]

@@ -47,7 +47,7 @@ def nverify(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | No
     """The real command line, in a fresh interpreter (`python -m verifier`)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "verifier", *map(str, args)], cwd=cwd or REPO, env=full_env,
-                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+                          check=False, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
 def schema_path() -> Path | None:

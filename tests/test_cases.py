@@ -21,8 +21,8 @@ from tests.golden import ROOT, check_golden, directive_args, rel, run_cli, trans
 BAD = ROOT / "tests" / "cases" / "bad"
 CASES = sorted(BAD.glob("*.nv"))
 
-HEAD = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[a-z-]+)\]: \S", re.M)
-CARET = re.compile(r"^ {5,}\| *\^+", re.M)
+HEAD = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[a-z-]+)\]: \S", re.MULTILINE)
+CARET = re.compile(r"^ {5,}\| *\^+", re.MULTILINE)
 
 # Cases whose error is not inside any file's text: there is no line to show.
 NO_SOURCE_LINE = {"unreadable_path"}
@@ -48,7 +48,7 @@ def test_bad_input(case: Path, update_goldens: bool, in_root: None, monkeypatch:
     assert heads, f"no `file:line:col: error[code]: message` line in:\n{run.stderr}"
     if case.stem not in NO_SOURCE_LINE:
         assert CARET.search(run.stderr), f"no source line with a caret in:\n{run.stderr}"
-    assert re.search(r"^nverify: \d+ errors? in the input; nothing was checked$", run.stderr, re.M)
+    assert re.search(r"^nverify: \d+ errors? in the input; nothing was checked$", run.stderr, re.MULTILINE)
     check_golden(case.with_suffix(".out"), transcript(args, run.stderr, run.exit_code), update=update_goldens)
 
 

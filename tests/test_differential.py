@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from tests.oracle.compare import compare_text, load_text
 from tests.oracle.gen import hypothesis_specs
 
+
 # Each example takes a few hundredths of a second (300: about 15 s); derandomized so every run tries the same specs.
 @settings(max_examples=300, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

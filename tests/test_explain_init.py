@@ -120,10 +120,10 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 def test_init_into_a_folder_or_a_new_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "drafts").mkdir()
-    code, out, err = _invoke("init", "drafts")
+    code, _, err = _invoke("init", "drafts")
     assert code == 0, err
     assert (tmp_path / "drafts" / "instrument.nv").is_file()
-    code, out, err = _invoke("init", "new/folder/my-draft.nv")
+    code, _, err = _invoke("init", "new/folder/my-draft.nv")
     assert code == 0, err
     text = (tmp_path / "new" / "folder" / "my-draft.nv").read_text(encoding="utf-8")
     assert "\ninstrument my_draft " in text and "`nverify new/folder/my-draft.nv`" in text

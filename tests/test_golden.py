@@ -49,7 +49,7 @@ def test_html_report(spec: Path, in_root: None, shared_reports: None) -> None:
     assert "<script" not in page.lower() and "src=\"http" not in page.lower()
 
     class Balance(HTMLParser):
-        VOID = {"meta", "link", "br", "hr", "img", "input", "col", "wbr"}
+        VOID = frozenset({"meta", "link", "br", "hr", "img", "input", "col", "wbr"})
 
         def __init__(self) -> None:
             super().__init__()
@@ -75,7 +75,7 @@ def shared_reports() -> Iterator[None]:
     The CLI stays the code under test; only `verifier.pipeline.run` is memoised for
     the module, keyed on its arguments.
     """
-    import verifier.pipeline as pipeline
+    from verifier import pipeline
 
     original = getattr(pipeline, "run", None)
     if original is None:

@@ -77,7 +77,7 @@ def chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProces
     args = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
             f"--user-data-dir={profile}", *extra, url]
-    return subprocess.run(args, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    return subprocess.run(args, check=False, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
 
 
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -157,7 +157,7 @@ def test_browser_dom_has_summary_then_findings(reports: dict[str, Report],
 
     articles = dom.iter("article", "finding")
     assert len(articles) == len(report.findings)
-    for n, (f, art) in enumerate(zip(report.findings, articles), start=1):
+    for n, (f, art) in enumerate(zip(report.findings, articles, strict=True), start=1):
         assert art.attrs["id"] == f"finding-{n}"
         assert art.attrs["data-kind"] == f.kind.value
         assert f"severity-{f.severity.value}" in art.attrs["class"].split()
@@ -166,7 +166,7 @@ def test_browser_dom_has_summary_then_findings(reports: dict[str, Report],
         assert str(primary_location(f)) in art.iter("p", "where")[0].text()
         clauses = art.iter("li", "clause")
         assert [c.iter("code", "clause-id")[0].text() for c in clauses] == [c.id for c in f.clauses]
-        for li, c in zip(clauses, f.clauses):
+        for li, c in zip(clauses, f.clauses, strict=True):
             assert li.iter("strong", "label")[0].text() == c.label
             if c.text:
                 assert li.iter("blockquote")[0].text() == f"\u201c{c.text}\u201d"

@@ -71,7 +71,7 @@ def test_results_carry_level_message_locations_and_related_locations() -> None:
     report = check([DATA / "drafts.nv"])
     results = document(report)["runs"][0]["results"]
     levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-    for f, r in zip(report.findings, results):
+    for f, r in zip(report.findings, results, strict=True):
         assert r["ruleId"] == f.kind.value
         assert r["level"] == levels[f.severity]
         assert r["message"]["text"] == f.message
@@ -86,18 +86,18 @@ def test_results_carry_level_message_locations_and_related_locations() -> None:
         assert [loc["physicalLocation"]["region"]["startLine"] for loc in related] == [c.line for c in others]
         assert [loc["logicalLocations"][0]["name"] for loc in related] == [c.id for c in others]
         assert len({loc["id"] for loc in related}) == len(related)
-        for loc, c in zip(related, others):
+        for loc, c in zip(related, others, strict=True):
             assert c.label in loc["message"]["text"]
         assert r["properties"]["drafts"] == list(f.drafts)
     uri = results[0]["locations"][0]["physicalLocation"]["artifactLocation"]
-    assert not uri["uri"].startswith("/") and uri.get("uriBaseId") == "%SRCROOT%" or uri["uri"].startswith("file://")
+    assert (not uri["uri"].startswith("/") and uri.get("uriBaseId") == "%SRCROOT%") or uri["uri"].startswith("file://")
 
 
 def test_expectation_failed_points_at_the_statement_line() -> None:
     report = check([DATA / "escaping.nv"])
     results = document(report)["runs"][0]["results"]
     lines = (DATA / "escaping.nv").read_text(encoding="utf-8").splitlines()
-    failed = [(f, r) for f, r in zip(report.findings, results) if f.kind is FindingKind.EXPECTATION_FAILED]
+    failed = [(f, r) for f, r in zip(report.findings, results, strict=True) if f.kind is FindingKind.EXPECTATION_FAILED]
     assert len(failed) == 2  # the unmet `expect` and the impossible `scenario`
     for f, r in failed:
         line = dict(f.details)["line"]
@@ -112,7 +112,7 @@ def test_expected_findings_are_suppressed_in_source() -> None:
     report = check([DATA / "drafts.nv"])
     results = document(report)["runs"][0]["results"]
     assert any(f.expected for f in report.findings)
-    for f, r in zip(report.findings, results):
+    for f, r in zip(report.findings, results, strict=True):
         assert ("suppressions" in r) == f.expected
         if f.expected:
             assert r["suppressions"][0]["kind"] == "inSource"

@@ -15,20 +15,22 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import z3
 
 from dsl import load
 from dsl.evaluate import Evaluator, World, bindings, breaches, compliant
+from dsl.formula import Const
 from dsl.model import Instrument, Modality, Norm
 from verifier.checks.context import CheckContext, WitnessError
 from verifier.checks.pretext import claimants
 from verifier.checks.pretext import run as pretext_run
 from verifier.encode import Encoder, Readings
-from verifier.findings import ClauseRef, Scenario
+from verifier.findings import ClauseRef, Finding, Scenario
 from verifier.ground import vocabulary
-from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
 from verifier.minimal import witness
+from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
 from verifier.scenario import scenario_of
 from verifier.session import Limits, Session
 
@@ -114,7 +116,7 @@ def _load(spec: SideSpec) -> tuple[Instrument | None, object]:
 
 def _pick_draft(instrument: Instrument, requested: str | None) -> tuple[str | None, dict[str, str]]:
     drafts = drafts_of_interest(instrument, [requested] if requested else [])
-    if requested and (not drafts or drafts[0][0] is None and instrument.brackets):
+    if requested and (not drafts or (drafts[0][0] is None and instrument.brackets)):
         raise UsageError(f"{instrument.path} has no draft `{requested}`")
     if requested and instrument.brackets and drafts[0][0] != requested and "=" not in requested:
         raise UsageError(f"{instrument.path} cannot form the draft `{requested}` (a bracket has no such alternative "
@@ -142,7 +144,7 @@ class _Differ:
         return self.session.formula_lit(("diff", *key), "diff " + " ".join(map(str, key)), formula)
 
     def witness(self, hard: list[z3.BoolRef], ra: Readings, rb: Readings,
-                check: Callable[[World, World], bool]) -> Scenario | None | str:
+                check: Callable[[World, World], bool]) -> Scenario | str | None:
         """A minimal world for `hard`; None if none exists; a reason string if unknown."""
         outcome = self.session.check(hard, "diff")
         if outcome.status == "unknown":
@@ -164,7 +166,7 @@ def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str], other: En
     (by name); an atom that neither has made occurs in no formula, and is false."""
     made = [k for k in enc.atom_vars if k in enc.atom_vars.made() or k in other.atom_vars.made()]
     atoms = frozenset(k for k in made if z3.is_true(model.eval(enc.atom_vars[k], model_completion=True)))
-    quantities = {k: model.eval(v, model_completion=True).as_long() for k, v in enc.qty_vars.items()}  # type: ignore[attr-defined]
+    quantities = {k: model.eval(v, model_completion=True).as_long() for k, v in enc.qty_vars.items()}
     terms = frozenset(k for k in {*enc.open_vars, *other.open_vars} if k[0] in enc.instrument.terms
                       and z3.is_true(model.eval(enc.open_term(k), model_completion=True)))
     return World(atoms, quantities, terms, dict(draft))
@@ -256,7 +258,7 @@ def _pairwise(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Readi
               words: tuple[str, str], refs_a: tuple[ClauseRef, ...], refs_b: tuple[ClauseRef, ...]) -> None:
     """Report worlds where fa holds and fb does not (words[0]) and the reverse (words[1])."""
     fixed = d.fixed(ra, rb)
-    for direction, (x, y, cx, cy) in zip(words, ((fa, fb, check_a, check_b), (fb, fa, check_b, check_a))):
+    for direction, (x, y) in zip(words, ((fa, fb), (fb, fa)), strict=True):
         first = direction == words[0]
         scenario = d.witness([*fixed, d.lit((aspect, subject, name, direction, "x"), x),
                               d.lit((aspect, subject, name, direction, "not y"), z3.Not(y))], ra, rb,
@@ -284,10 +286,13 @@ def _by_clause(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Read
         refs_a = (_ref(d.a.instrument, cid),) if cid in ids_a else ()
         refs_b = (_ref(d.b.instrument, cid),) if cid in ids_b else ()
         _pairwise(d, result, name, ra, rb, "clause", cid, _comp(d.a.encoder, na, ra), _comp(d.b.encoder, nb, rb),
-                  lambda w: _norm_compliant(d.a.instrument, w, ra, na),
-                  lambda w: _norm_compliant(d.b.instrument, w, rb, nb),
+                  _complies(d.a.instrument, ra, na), _complies(d.b.instrument, rb, nb),
                   ("conduct compliant with A becomes a breach in B", "conduct in breach of A becomes compliant in B"),
                   refs_a, refs_b)
+
+
+def _complies(instrument: Instrument, readings: Readings, norms: list[Norm]) -> Callable[[World], bool]:
+    return lambda w: _norm_compliant(instrument, w, readings, norms)
 
 
 def _by_act(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Readings) -> None:
@@ -301,9 +306,16 @@ def _by_act(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Reading
         refs_a = tuple(_ref(d.a.instrument, c) for c in dict.fromkeys(n.clause for n in na))
         refs_b = tuple(_ref(d.b.instrument, c) for c in dict.fromkeys(n.clause for n in nb))
         _pairwise(d, result, name, ra, rb, "act", act, _comp(d.a.encoder, na, ra), _comp(d.b.encoder, nb, rb),
-                  lambda w: _norm_compliant(d.a.instrument, w, ra, na),
-                  lambda w: _norm_compliant(d.b.instrument, w, rb, nb),
+                  _complies(d.a.instrument, ra, na), _complies(d.b.instrument, rb, nb),
                   ("what A allows becomes a breach in B", "what A forbids becomes allowed in B"), refs_a, refs_b)
+
+
+def _gained(in_a: Callable[[World], set[object]], in_b: Callable[[World], set[object]]) -> Callable[[World, World], bool]:
+    return lambda wa, wb: bool(in_b(wb) - in_a(wa))
+
+
+def _lost(in_a: Callable[[World], set[object]], in_b: Callable[[World], set[object]]) -> Callable[[World, World], bool]:
+    return lambda wa, wb: bool(in_a(wa) - in_b(wb))
 
 
 def _grants(enc: Encoder, norms: list[Norm], readings: Readings) -> dict[tuple[object, ...], list[z3.BoolRef]]:
@@ -313,7 +325,7 @@ def _grants(enc: Encoder, norms: list[Norm], readings: Readings) -> dict[tuple[o
         for s in n.subjects:
             for bnd in bindings(n):
                 env = {n.subject_var: s, **bnd}
-                key = (n.act, (s, *(t.value if hasattr(t, "value") else env[t.name] for t in n.pattern)))  # type: ignore[union-attr]
+                key = (n.act, (s, *(t.value if isinstance(t, Const) else env[t.name] for t in n.pattern)))
                 granted = z3.And(enc.formula(n.condition, readings, env), enc.formula(n.where, readings, env))
                 out.setdefault(key, []).append(granted)
     return out
@@ -342,8 +354,8 @@ def _permissions(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Re
         refs_b = tuple(_ref(d.b.instrument, c) for c in dict.fromkeys(n.clause for n in pb))
         fixed = d.fixed(ra, rb)
         for direction, formula, check in (
-                ("permitted in B, not in A", more, lambda wa, wb: bool(grant_b(wb) - grant_a(wa))),
-                ("permitted in A, no longer in B", less, lambda wa, wb: bool(grant_a(wa) - grant_b(wb)))):
+                ("permitted in B, not in A", more, _gained(grant_a, grant_b)),
+                ("permitted in A, no longer in B", less, _lost(grant_a, grant_b))):
             scenario = d.witness([*fixed, d.lit(("permission", act, name, direction), formula)], ra, rb, check)
             if scenario is None or isinstance(scenario, str):
                 continue
@@ -382,12 +394,12 @@ def _guarantees(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Rea
 
 
 def _pretexts(d: _Differ, result: DiffResult, ra: Readings, rb: Readings) -> None:
-    def found(side: Side, readings: Readings) -> dict[tuple[object, ...], object]:
+    def found(side: Side, readings: Readings) -> dict[tuple[str, Any, str | None, Any], Finding]:
         # Each side's pretexts in a session of its own: the check is the one `nverify` runs.
         session = Session(Encoder(side.instrument, vocabulary(side.instrument), z3.Context()),
                           Limits(timeout_ms=d.timeout_ms))
         ctx = CheckContext(side.instrument, session, readings, side.draft_name, side.draft)
-        out = {}
+        out: dict[tuple[str, Any, str | None, Any], Finding] = {}
         for f in pretext_run(ctx):
             det = dict(f.details)
             out[(f.clauses[0].id if f.clauses else "", det.get("term"), f.party, det.get("against"))] = f
@@ -397,14 +409,13 @@ def _pretexts(d: _Differ, result: DiffResult, ra: Readings, rb: Readings) -> Non
     for key in [*pa, *(k for k in pb if k not in pa)]:
         if key in pa and key in pb:
             continue
-        f = pa.get(key) or pb.get(key)
+        f = pa[key] if key in pa else pb[key]
         clause, term, claimant, against = key
         direction = "the pretext disappears in B" if key in pa else "a pretext appears in B"
         message = f"{claimant} reading `{term}` against {against} under {clause}: {direction}"
         result.differences.append(Difference("pretext", str(clause), direction, message, "baseline",
-                                             f.scenario,  # type: ignore[union-attr]
-                                             tuple(f.clauses) if key in pa else (),  # type: ignore[union-attr]
-                                             tuple(f.clauses) if key in pb else ()))  # type: ignore[union-attr]
+                                             f.scenario, tuple(f.clauses) if key in pa else (),
+                                             tuple(f.clauses) if key in pb else ()))
 
 
-__all__ = ["compare", "SideSpec", "DiffResult", "breaches"]
+__all__ = ["DiffResult", "SideSpec", "breaches", "compare"]

@@ -17,7 +17,7 @@ def act_phrase(instrument: Instrument, key: AtomKey) -> str:
     """`conclude(ukraine, partner: usa, kind: training)`: the actor first, then named arguments."""
     name, args = key
     pred = instrument.predicates[name]
-    shown = [_value(args[0])] + [f"{p.name}: {_value(v)}" for p, v in zip(pred.params[1:], args[1:])]
+    shown = [_value(args[0])] + [f"{p.name}: {_value(v)}" for p, v in zip(pred.params[1:], args[1:], strict=True)]
     return f"{name}({', '.join(shown)})"
 
 

@@ -26,7 +26,7 @@ class Vocabulary:
 
     def controlled_by(self, party: str) -> tuple[AtomKey, ...]:
         # Asked for per party, guarantee and permission: remembered (the vocabulary never changes).
-        cache = self.__dict__.setdefault("_controlled", {})
+        cache: dict[str, tuple[AtomKey, ...]] = self.__dict__.setdefault("_controlled", {})
         found = cache.get(party)
         if found is None:
             found = cache[party] = tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)

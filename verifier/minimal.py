@@ -72,6 +72,6 @@ def witness(session: Session, assumptions: Sequence[z3.BoolRef]) -> tuple[z3.Mod
     return (outcome.model if outcome.sat else None), False
 
 
-class _LIB:  # noqa: N801 - straight from the C library (see encode.unchecked)
+class _LIB:  # straight from the C library (see encode.unchecked)
     Z3_optimize_assert_soft = unchecked(z3.Z3_optimize_assert_soft)
     Z3_optimize_assert = unchecked(z3.Z3_optimize_assert)

@@ -182,11 +182,11 @@ class Negotiator:
     def _candidate(self, model: z3.ModelRef) -> Draft:
         labels = tuple((b, lab) for (b, lab), sel in sorted(self.enc.selectors.items())
                        if z3.is_true(model.eval(sel, model_completion=True)))
-        numbers = tuple((b, model.eval(v, model_completion=True).as_long())  # type: ignore[attr-defined]
+        numbers = tuple((b, model.eval(v, model_completion=True).as_long())
                         for b, v in sorted(self.numbers.items()))
         value = None
         if self._objective_var is not None:
-            value = model.eval(self._objective_var, model_completion=True).as_long()  # type: ignore[attr-defined]
+            value = model.eval(self._objective_var, model_completion=True).as_long()
         return Draft(labels, numbers, value)
 
     def _propose(self, goals: list[int], extra: Iterable[z3.BoolRef], optimise: bool) -> tuple[str, Draft | None, list[int]]:
@@ -313,7 +313,7 @@ class Negotiator:
             check.findings.extend(run(check))
         if any(f.kind.value == "unknown" for f in check.findings):
             return "a check on a candidate draft gave up"
-        return [f for f in check.findings]
+        return list(check.findings)
 
     # ---- the questions ----------------------------------------------------------------------
     def clash(self, goals: list[int], core: list[int]) -> list[int] | None:

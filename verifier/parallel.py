@@ -19,12 +19,14 @@ queries through stand-ins: see `RemoteSession`.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
 import signal
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,7 +80,8 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
     it is done.
     """
     method = start_method()
-    ctx = multiprocessing.get_context(method)
+    # Any: typeshed gives a context of a method named at run time no `Process` (every real one has it).
+    ctx: Any = multiprocessing.get_context(method)
     tasks: Any = ctx.Queue()
     results: Any = ctx.Queue()
     forked = method == "fork"
@@ -88,7 +91,7 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
 
     # A large instrument comes in parts (pipeline.parts_of), each a task; the largest go first.
     parts = [parts_of(i) for i in instruments]
-    costs = [cost(i) / len(p) for i, p in zip(instruments, parts)]
+    costs = [cost(i) / len(p) for i, p in zip(instruments, parts, strict=True)]
     order = sorted(((index, k) for index in range(len(instruments)) for k in range(len(parts[index]))),
                    key=lambda t: (-costs[t[0]], t))
     for index, k in order:
@@ -118,7 +121,7 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
                 if not any(w.is_alive() for w in workers) or any(w.exitcode not in (None, 0) for w in workers):
                     dead = next((w for w in workers if w.exitcode not in (None, 0)), workers[0])
                     raise RuntimeError(f"a worker process ended unexpectedly (exit code {dead.exitcode}) "
-                                       "before every instrument was checked")
+                                       "before every instrument was checked") from None
                 continue
             kind, index = message[0], message[1]
             if kind == "start":
@@ -154,10 +157,8 @@ def _work(tasks: Any, results: Any, options: Any) -> None:
     """A worker: check the instruments it is given until told to stop."""
     # Ctrl-C at the terminal reaches the workers too: they end quietly, the parent reports.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    try:
+    with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
-    except ValueError:
-        pass
     # Observers came along with a fork; they belong to the parent (and may hold its locks).
     session_module._observers.clear()
     from verifier.pipeline import check_part, parts_of
@@ -172,28 +173,35 @@ def _work(tasks: Any, results: Any, options: Any) -> None:
         if instrument is None:
             instrument = shared[index]
         parts = parts_of(instrument)
-        counted = [0, time.monotonic()]  # queries not yet reported, when last reported
-
-        def observer(event: str, session: object) -> None:
-            if event == "query":
-                counted[0] += 1
-                now = time.monotonic()
-                if now - counted[1] >= QUERY_REPORT_S:
-                    if os.getppid() != parent:
-                        os._exit(1)  # the parent is gone (interrupted): nobody waits for this
-                    results.put(("queries", index, counted[0]))
-                    counted[0], counted[1] = 0, now
-
+        observer, counted = _query_reporter(results, index, parent)
         results.put(("start", index))
         try:
             with session_module.observing(observer):
                 outcome = check_part(instrument, options, parts[k], len(parts))
         except BaseException as err:  # noqa: BLE001 - every error goes back to the parent, in order
-            results.put(("queries", index, counted[0]))
+            results.put(("queries", index, int(counted[0])))
             results.put(("error", index, k, _portable(err), traceback.format_exc()))
             continue
-        results.put(("queries", index, counted[0]))
+        results.put(("queries", index, int(counted[0])))
         results.put(("done", index, k, outcome))
+
+
+def _query_reporter(results: Any, index: int, parent: int) -> tuple[Callable[[str, object], None], list[float]]:
+    """An observer that sends the parent its count of queries now and then, and that count:
+    [queries not yet reported, when last reported]."""
+    counted = [0, time.monotonic()]
+
+    def observer(event: str, session: object) -> None:
+        if event == "query":
+            counted[0] += 1
+            now = time.monotonic()
+            if now - counted[1] >= QUERY_REPORT_S:
+                if os.getppid() != parent:
+                    os._exit(1)  # the parent is gone (interrupted): nobody waits for this
+                results.put(("queries", index, int(counted[0])))
+                counted[0], counted[1] = 0, now
+
+    return observer, counted
 
 
 def _portable(err: BaseException) -> tuple[str, str, tuple[object, ...], str]:
@@ -213,9 +221,10 @@ def _rebuilt(module: str, name: str, args: tuple[object, ...], message: str) -> 
         for part in name.split("."):
             cls = getattr(cls, part)
         if isinstance(cls, type) and issubclass(cls, BaseException):
-            error = cls(*args)
+            error: BaseException = cls(*args)
             if str(error) == message:
                 return error
-    except Exception:  # noqa: BLE001 - any failure: fall back to a stand-in
+    except Exception:  # noqa: BLE001, S110 - any failure: fall back to a stand-in
         pass
-    return type(name.rpartition(".")[2], (RuntimeError,), {"__module__": module})(message)
+    stand_in: type[RuntimeError] = type(name.rpartition(".")[2], (RuntimeError,), {"__module__": module})
+    return stand_in(message)

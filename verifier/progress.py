@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, Self, TextIO
 
 from verifier.findings import Report
 
@@ -63,13 +63,13 @@ class Activity:
                 self.stats.append(stat)
                 self._by_session[id(session)] = stat
             elif event == "query":
-                stat = self._by_session.get(id(session))
-                if stat is not None:
-                    stat.queries += 1
+                counting = self._by_session.get(id(session))
+                if counting is not None:
+                    counting.queries += 1
             elif event == "done":
-                stat = self._by_session.get(id(session))
-                if stat is not None and stat.end is None:
-                    stat.end = now
+                ending = self._by_session.get(id(session))
+                if ending is not None and ending.end is None:
+                    ending.end = now
 
     def finish(self) -> None:
         with self._lock:
@@ -130,7 +130,7 @@ class ProgressLine:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> ProgressLine:
+    def __enter__(self) -> Self:
         if self.active:
             self._thread = threading.Thread(target=self._run, name="nverify-progress", daemon=True)
             self._thread.start()

@@ -46,7 +46,7 @@ def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], dra
             value = model.eval(enc.qty_vars[key], model_completion=True).as_long()  # type: ignore[index, attr-defined]
             if value:
                 quantities[key] = value  # type: ignore[index]
-    for key, (_, value) in zip(booleans, Values(session, [enc.var_of(k) for k in booleans]).pairs(model)):
+    for key, (_, value) in zip(booleans, Values(session, [enc.var_of(k) for k in booleans]).pairs(model), strict=True):
         if truth_of(session, value):  # type: ignore[arg-type]
             if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
                 terms.add(key[1])
@@ -80,7 +80,7 @@ def _assignment(enc: Encoder, model: z3.ModelRef) -> dict[object, bool | int]:
     return out
 
 
-class _LIB:  # noqa: N801 - reads of models, straight from the C library (see encode.unchecked)
+class _LIB:  # reads of models, straight from the C library (see encode.unchecked)
     Z3_model_get_num_consts = unchecked(z3.Z3_model_get_num_consts)
     Z3_model_get_const_decl = unchecked(z3.Z3_model_get_const_decl)
     Z3_model_get_const_interp = unchecked(z3.Z3_model_get_const_interp)
@@ -137,7 +137,7 @@ class Values:
         false = self.session.false.ast.value
         get_interp = _LIB.Z3_model_get_const_interp
         out: list[tuple[z3.ExprRef, z3.ExprRef | int]] = []
-        for var, decl in zip(self.variables, self._decls):
+        for var, decl in zip(self.variables, self._decls, strict=True):
             if decl is None:
                 out.append((var, model.eval(var, model_completion=True)))
             else:

@@ -208,8 +208,8 @@ def random_args(rng: random.Random, text: str) -> tuple[str, ...]:
     """Command-line options to go with an input: readings, drafts, limits, output formats."""
     names = NAME.findall(text) or ["x"]
     pool = [("--format", rng.choice(["text", "json", "sarif", "markdown", "html", "xml"])),
-            ("--reading", rng.choice(names + ["ordinary", "t1=pb", "nope=x"])),
-            ("--draft", rng.choice(names + ["base", "c1#1=pa", "zz#9=pa"])),
+            ("--reading", rng.choice([*names, "ordinary", "t1=pb", "nope=x"])),
+            ("--draft", rng.choice([*names, "base", "c1#1=pa", "zz#9=pa"])),
             ("--rlimit", rng.choice(["1", "5000", "200000", "-3"])),
             ("--max-findings", rng.choice(["1", "2", "0"])),
             ("--timeout", rng.choice(["0.001", "0.05"]))]
@@ -221,7 +221,7 @@ def random_args(rng: random.Random, text: str) -> tuple[str, ...]:
 
 def random_text(rng: random.Random) -> str:
     """Text from nothing: a soup of tokens and names."""
-    words = [rng.choice(TOKENS + ["pa", "pb", "f", "a", "c1", "k1"]) for _ in range(rng.randint(1, 120))]
+    words = [rng.choice([*TOKENS, "pa", "pb", "f", "a", "c1", "k1"]) for _ in range(rng.randint(1, 120))]
     return " ".join(words)
 
 

@@ -51,7 +51,7 @@ def test_a_short_fuzzing_session() -> None:
 
 def test_the_harness_sees_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     """An internal error is a failure of the harness's check, not an allowed exit 2."""
-    import verifier.pipeline as pipeline
+    from verifier import pipeline
 
     def boom(*args: object, **kwargs: object) -> object:
         raise KeyError("planted")
@@ -65,7 +65,7 @@ def test_the_harness_sees_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_harness_sees_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
     import time
 
-    import verifier.pipeline as pipeline
+    from verifier import pipeline
 
     def slow(*args: object, **kwargs: object) -> object:
         while True:

@@ -51,7 +51,7 @@ class Result:
 
 @contextmanager
 def recording() -> Iterator[list[object]]:
-    import verifier.pipeline as pipeline
+    from verifier import pipeline
 
     seen: list[object] = []
     original = pipeline.CheckContext

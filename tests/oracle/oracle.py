@@ -423,4 +423,4 @@ def subjects(clause: Clause) -> list[str]:
     return sorted({s for n in clause.norms if n.modality is not Modality.MAY for s in n.subjects})
 
 
-__all__ = ["Oracle", "Answers", "Context", "drafts", "reading_sets", "claimants", "baseline"]
+__all__ = ["Answers", "Context", "Oracle", "baseline", "claimants", "drafts", "reading_sets"]

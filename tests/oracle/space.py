@@ -146,7 +146,7 @@ def _int_options(left: F.IntExpr, right: F.IntExpr) -> list[tuple[F.IntExpr, F.I
 
 
 def _matches(args: tuple[F.Value, ...], patterns: set[Pattern]) -> bool:
-    return any(all(p is WILD or p == a for p, a in zip(pat, args)) for pat in patterns)
+    return any(all(p is WILD or p == a for p, a in zip(pat, args, strict=True)) for pat in patterns)
 
 
 def instrument_formulas(instrument: Instrument) -> list[tuple[F.Formula, Mapping[str, object]]]:
@@ -331,7 +331,7 @@ class Evaluator:
             reading = term.reading(self.readings.get(f.term))
             if reading is None:
                 return sp.mask(self._var("term", (f.term, args)), 1)
-            return self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
+            return self.holds(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)})
         if isinstance(f, F.Eq):
             return sp.ALL if self._value(f.left, env) == self._value(f.right, env) else 0
         if isinstance(f, F.Cmp):
@@ -388,10 +388,10 @@ class Evaluator:
                ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, ">": lambda a, b: a > b}
         out = 0
         for combo in product(*(range(len(self.space.vars[i].values)) for i in indices)):
-            values = {k: self.space.vars[i].values[c] for k, i, c in zip(keys, indices, combo)}
+            values = {k: self.space.vars[i].values[c] for k, i, c in zip(keys, indices, combo, strict=True)}
             if ops[f.op](self._int(f.left, env, values), self._int(f.right, env, values)):
                 s = self.space.ALL
-                for i, c in zip(indices, combo):
+                for i, c in zip(indices, combo, strict=True):
                     s &= self.space.mask(i, c)
                 out |= s
         return out
@@ -427,7 +427,7 @@ class Evaluator:
                     if i is not None:
                         out.add(i)
                 else:
-                    visit(reading.body, {p.name: v for p, v in zip(term.params, args)})
+                    visit(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)})
             elif isinstance(x, F.Qty):
                 i = self.space.index.get(("quantity", (x.name, tuple(self._value(a, env) for a in x.args))))
                 if i is not None:
@@ -481,4 +481,4 @@ class Evaluator:
 
 def bindings(norm: Norm) -> list[dict[str, F.Value]]:
     names = [v for v, _ in norm.pattern_vars]
-    return [dict(zip(names, values)) for values in product(*(dom for _, dom in norm.pattern_vars))]
+    return [dict(zip(names, values, strict=True)) for values in product(*(dom for _, dom in norm.pattern_vars))]

@@ -58,7 +58,7 @@ def session(inst: Instrument, **limits: object) -> Session:
 
 def context(inst: Instrument, readings: dict[str, str | None] | None = None,
             draft: dict[str, str] | None = None, **limits: object) -> CheckContext:
-    draft = draft if draft is not None else {b: "base" for b in inst.brackets}
+    draft = draft if draft is not None else dict.fromkeys(inst.brackets, "base")
     return CheckContext(instrument=inst, session=session(inst, **limits),
                         readings=readings if readings is not None else baseline(inst),
                         draft_name="base" if inst.brackets else None, draft=draft)

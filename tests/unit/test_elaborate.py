@@ -82,7 +82,7 @@ def test_bool_arguments_and_bool_parameters() -> None:
 # ---- quantifiers and scopes -------------------------------------------------------------
 
 def test_quantifier_domains() -> None:
-    inst, f = assumption("exists g in guarantors, a in area: armed_attack(g, ukraine, a)")
+    _, f = assumption("exists g in guarantors, a in area: armed_attack(g, ukraine, a)")
     assert isinstance(f, F.Exists) and f.domain == ("russia", "usa")
     assert isinstance(f.body, F.Exists) and f.body.domain == ("mainland", "crimea")
     _, g = assumption("all p in {ukraine, usa}: agrees(p)")

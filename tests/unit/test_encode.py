@@ -60,12 +60,12 @@ SPECS = {
 def atom_worlds(inst: Instrument, limit: int = 12) -> list[frozenset[tuple[str, tuple[object, ...]]]]:
     atoms = list(vocabulary(inst).atoms)
     assert len(atoms) <= limit, "keep these specs tiny: every world is enumerated"
-    return [frozenset(a for a, on in zip(atoms, bits) if on) for bits in product((False, True), repeat=len(atoms))]
+    return [frozenset(a for a, on in zip(atoms, bits, strict=True) if on) for bits in product((False, True), repeat=len(atoms))]
 
 
 def drafts(inst: Instrument) -> list[dict[str, str]]:
     ids = list(inst.brackets)
-    return [dict(zip(ids, labels)) for labels in product(*(inst.brackets[b].labels for b in ids))]
+    return [dict(zip(ids, labels, strict=True)) for labels in product(*(inst.brackets[b].labels for b in ids))]
 
 
 @pytest.mark.parametrize("name", list(SPECS))
@@ -78,7 +78,7 @@ def test_norms_agree_with_the_evaluator_on_every_world(name: str) -> None:
     for draft in drafts(inst):
         for atoms in atom_worlds(inst):
             for open_bits in product((False, True), repeat=len(open_keys)):
-                terms = frozenset(k for k, on in zip(open_keys, open_bits) if on)
+                terms = frozenset(k for k, on in zip(open_keys, open_bits, strict=True) if on)
                 world = World(atoms, {}, terms, draft)
                 values = [(v, z3.BoolVal(k in atoms, enc.ctx)) for k, v in enc.atom_vars.items()]
                 values += [(enc.open_term(k), z3.BoolVal(k in terms, enc.ctx)) for k in open_keys]

@@ -311,7 +311,7 @@ def test_no_lark_terminal_names_leak() -> None:
 
 
 def test_unexpected_end_of_file() -> None:
-    [(line, col, message, help_text)] = errors("party a;\nclause c \"C\" {\n  a must")
+    [(line, _, message, help_text)] = errors("party a;\nclause c \"C\" {\n  a must")
     assert (line, message) == (3, "unexpected end of file")
     assert help_text is not None and "'keep'" in help_text
 

@@ -34,7 +34,7 @@ def dilemma(s: Session, clauses: list[str], **kw: object):  # type: ignore[no-un
 
 
 def true_atoms(s: Session, lits: tuple[z3.BoolRef, ...]) -> set[str]:
-    return {str(l) for l in lits if not z3.is_not(l)}
+    return {str(lit) for lit in lits if not z3.is_not(lit)}
 
 
 def test_found_with_the_situation_that_forces_it() -> None:
@@ -44,9 +44,9 @@ def test_found_with_the_situation_that_forces_it() -> None:
     assert {"war(ukraine)"} <= true_atoms(s, result.outer_lits)
     assert "vote(russia)" not in true_atoms(s, result.outer_lits)
     own = {str(s.enc.atom_vars[k]) for k in s.enc.vocab.controlled_by("usa") if k in s.enc.atom_vars}
-    fixed = {str(l.arg(0) if z3.is_not(l) else l) for l in result.outer_lits}
+    fixed = {str(lit.arg(0) if z3.is_not(lit) else lit) for lit in result.outer_lits}
     assert fixed and not fixed & own  # usa's own choices are never part of the situation
-    assert {s.clause_of(l) for l in result.core} >= {"help", "stay_out"}
+    assert {s.clause_of(lit) for lit in result.core} >= {"help", "stay_out"}
 
 
 def test_none_when_the_party_decides_the_trigger() -> None:

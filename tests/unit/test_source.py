@@ -91,7 +91,7 @@ def test_caret_under_non_ascii_text() -> None:
 
 def test_multiline_span_marks_to_end_of_first_line() -> None:
     src = SourceFile.of("a.nv", "clause c {\n}\n")
-    line, under = snippet(src, src.span(0, len(src.text) - 1))
+    _, under = snippet(src, src.span(0, len(src.text) - 1))
     assert under.count("^") == len("clause c {")
 
 

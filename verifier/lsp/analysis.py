@@ -68,10 +68,10 @@ class Analysis:
         """The innermost name at a character offset of the root (its end counts: the cursor after a word)."""
         best: Ref | None = None
         for ref in self.refs:
-            if ref.span.start <= offset <= ref.span.end:
-                if best is None or _width(ref.span) < _width(best.span) or (
-                        _width(ref.span) == _width(best.span) and offset < ref.span.end):
-                    best = ref
+            if ref.span.start <= offset <= ref.span.end and (
+                    best is None or _width(ref.span) < _width(best.span)
+                    or (_width(ref.span) == _width(best.span) and offset < ref.span.end)):
+                best = ref
         return best
 
     def lookup(self, word: str) -> Target | None:
@@ -375,7 +375,7 @@ class _Indexer:
             self.pattern(node)
             return
         if _is_expr(node):
-            self.expr(node, {})  # type: ignore[arg-type]
+            self.expr(node, {})
             return
         if not dataclasses.is_dataclass(node) or isinstance(node, type):
             return

@@ -99,7 +99,8 @@ class NverifyLanguageServer(LanguageServer):
         return Path(path).resolve()
 
     def uri_of(self, path: Path) -> str:
-        for uri in self.workspace.text_documents:
+        uris: list[str] = list(self.workspace.text_documents)
+        for uri in uris:
             if self.path_of(uri) == path:
                 return uri
         return from_fs_path(str(path)) or path.as_uri()

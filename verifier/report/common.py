@@ -126,4 +126,4 @@ def tool_version() -> str:
 def z3_version() -> str:
     import z3
 
-    return z3.get_version_string()
+    return str(z3.get_version_string())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from verifier.diff import DiffResult, Difference
+from verifier.diff import Difference, DiffResult
 from verifier.findings import ClauseRef, Scenario
 
 

@@ -206,7 +206,7 @@ def render(report: Report, **_: Any) -> str:
     rows = kind_rows(report)
     out += ['<section id="summary">', "<h2>Summary</h2>"]
     if rows:
-        total = [sum(r[i] for r in rows) for i in (1, 2, 3)]
+        total = [sum(column) for column in zip(*(r[1:] for r in rows), strict=True)]
         out += _table(["Kind", "Findings", "Expected", "Unexpected"],
                       [[code(k), str(a), str(b), str(c)] for k, a, b, c in rows], "kinds", frozenset({1, 2, 3}),
                       ["Total", *(str(t) for t in total)])

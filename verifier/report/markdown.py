@@ -140,7 +140,7 @@ def render(report: Report, **_: Any) -> str:
            f"nverify {escape(tool_version())}, Z3 {escape(z3_version())}.", ""]
     rows = kind_rows(report)
     if rows:
-        total = [sum(r[i] for r in rows) for i in (1, 2, 3)]
+        total = [sum(column) for column in zip(*(r[1:] for r in rows), strict=True)]
         out += ["## Summary", ""]
         out += _table(["kind", "findings", "expected", "unexpected"],
                       [[code(k), str(a), str(b), str(c)] for k, a, b, c in rows]

@@ -18,8 +18,8 @@ def _draft(d: Draft) -> str:
 
 
 def render_text(result: NegotiationResult, **_: object) -> str:
-    lines = [f"{result.path}: {len(result.goals)} goal{'s' if len(result.goals) != 1 else ''}, "
-             f"{len(result.brackets)} bracket{'s' if len(result.brackets) != 1 else ''}"]
+    lines = [(f"{result.path}: {len(result.goals)} goal{'s' if len(result.goals) != 1 else ''}, "
+              f"{len(result.brackets)} bracket{'s' if len(result.brackets) != 1 else ''}")]
     for g in result.goals:
         lines.append(f"  goal of {g.party}: {g.label}")
     for b, (lo, hi) in result.ranges.items():

@@ -160,4 +160,4 @@ def render(report: Report, **_: Any) -> str:
     return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["render", "document", "fingerprint", "FindingKind"]
+__all__ = ["FindingKind", "document", "fingerprint", "render"]

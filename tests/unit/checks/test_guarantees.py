@@ -130,4 +130,4 @@ clause g "Art. 5" {
     assert striking.status == "found"
     assert ctx.enc.mentioned(among(striking.core, striking.outer_lits)) <= event
     preferred = _preferring_decisions(ctx, g, controlled, own_event, striking, event)
-    assert [str(l) for l in among(preferred.core, preferred.outer_lits)] == ["Not(agrees(russia))"]
+    assert [str(lit) for lit in among(preferred.core, preferred.outer_lits)] == ["Not(agrees(russia))"]
