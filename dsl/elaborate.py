@@ -9,6 +9,7 @@ formula per norm and no override logic of its own.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from dsl import formula as F
@@ -190,24 +191,8 @@ def _term_cycles(terms: dict[str, Term], sym: Symbols, diags: Diagnostics) -> No
         visit(name, [])
 
 
-def _terms_in(formulas: object) -> set[str]:
-    found: set[str] = set()
-    todo = list(formulas)  # type: ignore[call-overload]
-    while todo:
-        f = todo.pop()
-        if isinstance(f, F.TermApp):
-            found.add(f.term)
-        elif isinstance(f, F.Not):
-            todo.append(f.operand)
-        elif isinstance(f, (F.And, F.Or)):
-            todo.extend(f.operands)
-        elif isinstance(f, F.Implies):
-            todo.extend((f.left, f.right))
-        elif isinstance(f, (F.Exists, F.Forall)):
-            todo.append(f.body)
-        elif isinstance(f, F.Choice):
-            todo.extend(o for _, o in f.options)
-    return found
+def _terms_in(formulas: Iterable[F.Formula]) -> set[str]:
+    return {node.term for f in formulas for node in F.walk(f) if isinstance(node, F.TermApp)}
 
 
 # ---- clauses ----------------------------------------------------------------------
@@ -425,46 +410,16 @@ def _limit(el: Elaborator, clause: str, decl: S.LimitDecl, guard: F.Formula) -> 
 
 def _quantity_owners(el: Elaborator, f: F.Formula) -> set[str] | None:
     owners: set[str] = set()
-    ok = True
-
-    def visit_int(e: F.IntExpr) -> None:
-        nonlocal ok
+    for e in F.walk(f):
         if isinstance(e, F.Qty):
             pred = el.sym.predicates[e.name]
             if pred.control is None:
-                return
+                continue
             arg = e.args[pred.control]
-            if isinstance(arg, F.Const):
-                owners.add(str(arg.value))
-            else:
-                ok = False
-        elif isinstance(e, F.Arith):
-            visit_int(e.left)
-            visit_int(e.right)
-        elif isinstance(e, F.IntChoice):
-            for _, o in e.options:
-                visit_int(o)
-
-    def visit(x: F.Formula) -> None:
-        if isinstance(x, F.Cmp):
-            visit_int(x.left)
-            visit_int(x.right)
-        elif isinstance(x, F.Not):
-            visit(x.operand)
-        elif isinstance(x, (F.And, F.Or)):
-            for o in x.operands:
-                visit(o)
-        elif isinstance(x, F.Implies):
-            visit(x.left)
-            visit(x.right)
-        elif isinstance(x, (F.Exists, F.Forall)):
-            visit(x.body)
-        elif isinstance(x, F.Choice):
-            for _, o in x.options:
-                visit(o)
-
-    visit(f)
-    return owners if ok else set()
+            if not isinstance(arg, F.Const):
+                return set()
+            owners.add(str(arg.value))
+    return owners
 
 
 # ---- overrides ------------------------------------------------------------------------

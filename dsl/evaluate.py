@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import product
+from typing import TypeVar, assert_never
 
 from dsl import formula as F
 from dsl.model import Instrument, Modality, Norm
 
 AtomKey = tuple[str, tuple[F.Value, ...]]
+O = TypeVar("O", F.Formula, F.IntExpr)
 
 
 @dataclass(frozen=True)
@@ -53,35 +55,61 @@ class Evaluator:
         return env[t.name]
 
     def integer(self, e: F.IntExpr, env: Mapping[str, F.Value]) -> int:
-        if isinstance(e, F.Num):
-            return e.value
-        if isinstance(e, F.Qty):
-            key = (e.name, tuple(self.term(a, env) for a in e.args))
-            return self.world.quantities.get(key, 0)
-        if isinstance(e, F.Arith):
-            left, right = self.integer(e.left, env), self.integer(e.right, env)
-            return left + right if e.op == "+" else left - right
-        label = self._chosen(e.bracket)
-        for lab, value in e.options:
-            if lab == label:
-                return self.integer(value, env)
-        raise EvalError(f"draft chooses {label!r} for {e.bracket}, which has no such alternative")
+        match e:
+            case F.Num():
+                return e.value
+            case F.Qty():
+                return self.world.quantities.get((e.name, tuple(self.term(a, env) for a in e.args)), 0)
+            case F.Arith():
+                left, right = self.integer(e.left, env), self.integer(e.right, env)
+                return left + right if e.op == "+" else left - right
+            case F.IntChoice():
+                return self.integer(self._option(e.bracket, e.options), env)
+            case _:
+                assert_never(e)
 
-    def _chosen(self, bracket: str) -> str:
+    def _option(self, bracket: str, options: tuple[tuple[str, O], ...]) -> O:
+        """The alternative of a bracket that the world's draft chooses."""
         if bracket not in self.world.draft:
             raise EvalError(f"draft does not choose an alternative for {bracket}")
-        return self.world.draft[bracket]
+        label = self.world.draft[bracket]
+        for lab, option in options:
+            if lab == label:
+                return option
+        raise EvalError(f"draft chooses {label!r} for {bracket}, which has no such alternative")
 
+    # The witness re-checks evaluate every norm of a party, so this is a hot path: the
+    # commonest kinds of formula come first.
     def holds(self, f: F.Formula, env: Mapping[str, F.Value] | None = None) -> bool:
-        return _HOLDS[type(f)](self, f, env or {})
-
-    # One rule per kind of formula, chosen by type (the formula IR has no subclasses); the
-    # witness re-checks evaluate every norm of a party, so this is a hot path.
-    def _const(self, f: F.BoolConst, env: Mapping[str, F.Value]) -> bool:
-        return f.value
-
-    def _atom(self, f: F.Atom, env: Mapping[str, F.Value]) -> bool:
-        return (f.pred, tuple([self.term(a, env) for a in f.args])) in self.world.atoms
+        env = env or {}
+        match f:
+            case F.Atom():
+                return (f.pred, tuple([self.term(a, env) for a in f.args])) in self.world.atoms
+            case F.And():
+                return all(self.holds(o, env) for o in f.operands)
+            case F.Or():
+                return any(self.holds(o, env) for o in f.operands)
+            case F.Not():
+                return not self.holds(f.operand, env)
+            case F.Exists():
+                return any(self.holds(f.body, {**env, f.var: v}) for v in f.domain)
+            case F.Forall():
+                return all(self.holds(f.body, {**env, f.var: v}) for v in f.domain)
+            case F.Eq():
+                return self.term(f.left, env) == self.term(f.right, env)
+            case F.BoolConst():
+                return f.value
+            case F.TermApp():
+                return self._term_app(f, env)
+            case F.Cmp():
+                a, b = self.integer(f.left, env), self.integer(f.right, env)
+                return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[f.op]
+            case F.Implies():
+                return (not self.holds(f.left, env)) or self.holds(f.right, env)
+            case F.Choice():
+                return self.holds(self._option(f.bracket, f.options), env)
+            case _:
+                assert_never(f)
 
     def _term_app(self, f: F.TermApp, env: Mapping[str, F.Value]) -> bool:
         args = tuple(self.term(a, env) for a in f.args)
@@ -96,48 +124,6 @@ class Evaluator:
             verdict = self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
         self._terms[(f.term, args)] = verdict
         return verdict
-
-    def _eq(self, f: F.Eq, env: Mapping[str, F.Value]) -> bool:
-        return self.term(f.left, env) == self.term(f.right, env)
-
-    def _cmp(self, f: F.Cmp, env: Mapping[str, F.Value]) -> bool:
-        a, b = self.integer(f.left, env), self.integer(f.right, env)
-        return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[f.op]
-
-    def _not(self, f: F.Not, env: Mapping[str, F.Value]) -> bool:
-        return not _HOLDS[type(f.operand)](self, f.operand, env)
-
-    def _and(self, f: F.And, env: Mapping[str, F.Value]) -> bool:
-        return all(_HOLDS[type(o)](self, o, env) for o in f.operands)
-
-    def _or(self, f: F.Or, env: Mapping[str, F.Value]) -> bool:
-        return any(_HOLDS[type(o)](self, o, env) for o in f.operands)
-
-    def _implies(self, f: F.Implies, env: Mapping[str, F.Value]) -> bool:
-        return (not self.holds(f.left, env)) or self.holds(f.right, env)
-
-    def _exists(self, f: F.Exists, env: Mapping[str, F.Value]) -> bool:
-        body, var, rule = f.body, f.var, _HOLDS[type(f.body)]
-        return any(rule(self, body, {**env, var: v}) for v in f.domain)
-
-    def _forall(self, f: F.Forall, env: Mapping[str, F.Value]) -> bool:
-        body, var, rule = f.body, f.var, _HOLDS[type(f.body)]
-        return all(rule(self, body, {**env, var: v}) for v in f.domain)
-
-    def _choice(self, f: F.Choice, env: Mapping[str, F.Value]) -> bool:
-        label = self._chosen(f.bracket)
-        for lab, option in f.options:
-            if lab == label:
-                return self.holds(option, env)
-        raise EvalError(f"draft chooses {label!r} for {f.bracket}, which has no such alternative")
-
-
-_HOLDS = {
-    F.BoolConst: Evaluator._const, F.Atom: Evaluator._atom, F.TermApp: Evaluator._term_app, F.Eq: Evaluator._eq,
-    F.Cmp: Evaluator._cmp, F.Not: Evaluator._not, F.And: Evaluator._and, F.Or: Evaluator._or,
-    F.Implies: Evaluator._implies, F.Exists: Evaluator._exists, F.Forall: Evaluator._forall,
-    F.Choice: Evaluator._choice,
-}
 
 
 @dataclass(frozen=True)

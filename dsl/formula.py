@@ -9,9 +9,8 @@ expand it without looking anything up. Bound variables have unique names
 from __future__ import annotations
 
 from dataclasses import dataclass
-from collections.abc import Callable
-from collections.abc import Iterator
-from typing import Union
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar, Union, assert_never
 
 Value = Union[str, bool, int]  # a party or enum value name, a bool, an int
 
@@ -187,6 +186,62 @@ def neg(f: Formula) -> Formula:
     return Not(f)
 
 
+# ---- traversal ------------------------------------------------------------------------
+# Every visitor of the IR is an exhaustive `match` ending in `assert_never`, or is built on
+# `children`, `walk` or `fold`, which are: a node type added to `Formula` or `IntExpr` and
+# not handled fails `mypy --strict` instead of being skipped in silence.
+
+Node = Union[Formula, IntExpr]  # any node of the IR
+R = TypeVar("R")
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    """The formulas and integer expressions directly below a node, in source order
+    (every option of a bracket; a vague term's readings are not part of the node)."""
+    match node:
+        case BoolConst() | Atom() | TermApp() | Eq() | Num() | Qty():
+            return ()
+        case Not():
+            return (node.operand,)
+        case And() | Or():
+            return node.operands
+        case Implies() | Cmp() | Arith():
+            return (node.left, node.right)
+        case Exists() | Forall():
+            return (node.body,)
+        case Choice() | IntChoice():
+            return tuple(o for _, o in node.options)
+        case _:
+            assert_never(node)
+
+
+def walk(f: Node) -> Iterator[Node]:
+    """Every node of a formula or integer expression, the root first (bracket options included)."""
+    stack: list[Node] = [f]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(reversed(children(node)))
+
+
+def fold(f: Node, combine: Callable[[Node, Sequence[R]], R]) -> R:
+    """`combine(node, results of its children)`, bottom up. A node shared by several parents
+    (a definition used twice) is combined once; deep formulas never hit the recursion limit."""
+    done: dict[int, R] = {}  # by id: f holds every node, so no id is reused meanwhile
+    stack: list[tuple[Node, bool]] = [(f, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in done:
+            continue
+        below = children(node)
+        if expanded:
+            done[id(node)] = combine(node, [done[id(c)] for c in below])
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(below) if id(c) not in done)
+    return done[id(f)]
+
+
 # ---- substitution -------------------------------------------------------------------
 
 def subst_term(t: Term, env: dict[str, Term]) -> Term:
@@ -194,42 +249,50 @@ def subst_term(t: Term, env: dict[str, Term]) -> Term:
 
 
 def subst_int(e: IntExpr, env: dict[str, Term]) -> IntExpr:
-    if isinstance(e, Num):
-        return e
-    if isinstance(e, Qty):
-        return Qty(e.name, tuple(subst_term(a, env) for a in e.args))
-    if isinstance(e, Arith):
-        return Arith(e.op, subst_int(e.left, env), subst_int(e.right, env))
-    return IntChoice(e.bracket, tuple((lab, subst_int(v, env)) for lab, v in e.options))
+    match e:
+        case Num():
+            return e
+        case Qty():
+            return Qty(e.name, tuple(subst_term(a, env) for a in e.args))
+        case Arith():
+            return Arith(e.op, subst_int(e.left, env), subst_int(e.right, env))
+        case IntChoice():
+            return IntChoice(e.bracket, tuple((lab, subst_int(v, env)) for lab, v in e.options))
+        case _:
+            assert_never(e)
 
 
 def subst(f: Formula, env: dict[str, Term]) -> Formula:
     """Replace free variables; bound names are unique, so nothing is captured."""
     if not env:
         return f
-    if isinstance(f, BoolConst):
-        return f
-    if isinstance(f, Atom):
-        return Atom(f.pred, tuple(subst_term(a, env) for a in f.args))
-    if isinstance(f, TermApp):
-        return TermApp(f.term, tuple(subst_term(a, env) for a in f.args))
-    if isinstance(f, Eq):
-        return _eq(subst_term(f.left, env), subst_term(f.right, env))
-    if isinstance(f, Cmp):
-        return Cmp(f.op, subst_int(f.left, env), subst_int(f.right, env))
-    if isinstance(f, Not):
-        return neg(subst(f.operand, env))
-    if isinstance(f, And):
-        return conj(*(subst(o, env) for o in f.operands))
-    if isinstance(f, Or):
-        return disj(*(subst(o, env) for o in f.operands))
-    if isinstance(f, Implies):
-        return Implies(subst(f.left, env), subst(f.right, env))
-    if isinstance(f, Exists):
-        return Exists(f.var, f.domain, subst(f.body, env))
-    if isinstance(f, Forall):
-        return Forall(f.var, f.domain, subst(f.body, env))
-    return Choice(f.bracket, tuple((lab, subst(o, env)) for lab, o in f.options))
+    match f:
+        case BoolConst():
+            return f
+        case Atom():
+            return Atom(f.pred, tuple(subst_term(a, env) for a in f.args))
+        case TermApp():
+            return TermApp(f.term, tuple(subst_term(a, env) for a in f.args))
+        case Eq():
+            return _eq(subst_term(f.left, env), subst_term(f.right, env))
+        case Cmp():
+            return Cmp(f.op, subst_int(f.left, env), subst_int(f.right, env))
+        case Not():
+            return neg(subst(f.operand, env))
+        case And():
+            return conj(*(subst(o, env) for o in f.operands))
+        case Or():
+            return disj(*(subst(o, env) for o in f.operands))
+        case Implies():
+            return Implies(subst(f.left, env), subst(f.right, env))
+        case Exists():
+            return Exists(f.var, f.domain, subst(f.body, env))
+        case Forall():
+            return Forall(f.var, f.domain, subst(f.body, env))
+        case Choice():
+            return Choice(f.bracket, tuple((lab, subst(o, env)) for lab, o in f.options))
+        case _:
+            assert_never(f)
 
 
 def _eq(a: Term, b: Term) -> Formula:
@@ -245,37 +308,30 @@ def mk_eq(a: Term, b: Term) -> Formula:
     return _eq(a, b)
 
 
-def free_vars(f: Formula | IntExpr) -> frozenset[str]:
+def terms_of(node: Node) -> tuple[Term, ...]:
+    """The value terms a node holds itself (not those of the nodes below it)."""
+    match node:
+        case Atom() | TermApp() | Qty():
+            return node.args
+        case Eq():
+            return (node.left, node.right)
+        case BoolConst() | Num() | Not() | And() | Or() | Implies() | Cmp() | Arith() | Exists() | Forall() \
+                | Choice() | IntChoice():
+            return ()
+        case _:
+            assert_never(node)
+
+
+def free_vars(f: Node) -> frozenset[str]:
     """Free variables of a formula or integer expression."""
     out: set[str] = set()
-    _free(f, set(), out)
+    todo: list[tuple[Node, frozenset[str]]] = [(f, frozenset())]
+    while todo:
+        node, bound = todo.pop()
+        out.update(t.name for t in terms_of(node) if isinstance(t, Var) and t.name not in bound)
+        inner = bound | {node.var} if isinstance(node, (Exists, Forall)) else bound
+        todo.extend((c, inner) for c in children(node))
     return frozenset(out)
-
-
-def _free(f: object, bound: set[str], out: set[str]) -> None:
-    def term(t: Term) -> None:
-        if isinstance(t, Var) and t.name not in bound:
-            out.add(t.name)
-
-    if isinstance(f, (Atom, TermApp, Qty)):
-        for a in f.args:
-            term(a)
-    elif isinstance(f, Eq):
-        term(f.left)
-        term(f.right)
-    elif isinstance(f, (Cmp, Arith, Implies)):
-        _free(f.left, bound, out)
-        _free(f.right, bound, out)
-    elif isinstance(f, Not):
-        _free(f.operand, bound, out)
-    elif isinstance(f, (And, Or)):
-        for o in f.operands:
-            _free(o, bound, out)
-    elif isinstance(f, (Exists, Forall)):
-        _free(f.body, bound | {f.var}, out)
-    elif isinstance(f, (Choice, IntChoice)):
-        for _, o in f.options:
-            _free(o, bound, out)
 
 
 # ---- size -----------------------------------------------------------------------------
@@ -285,7 +341,7 @@ def _free(f: object, bound: set[str], out: set[str]) -> None:
 MAX_GROUND_SIZE = 2_000_000
 
 
-def ground_size(f: Formula | IntExpr, term_size: Callable[[str], int] = lambda name: 1) -> int:
+def ground_size(f: Node, term_size: Callable[[str], int] = lambda name: 1) -> int:
     """How many nodes f has once every quantifier is expanded over its domain.
 
     This is the work of grounding or evaluating f once. Shared subformulas (a
@@ -294,72 +350,17 @@ def ground_size(f: Formula | IntExpr, term_size: Callable[[str], int] = lambda n
     in the number of distinct nodes. `term_size` gives the size of a vague term's
     longest reading.
     """
-    memo: dict[int, int] = {}
+    def size(node: Node, below: Sequence[int]) -> int:
+        match node:
+            case Exists() | Forall():
+                return 1 + len(node.domain) * below[0]
+            case TermApp():
+                return term_size(node.term)
+            case BoolConst() | Atom() | Eq() | Num() | Qty():
+                return 1
+            case Not() | And() | Or() | Implies() | Cmp() | Arith() | Choice() | IntChoice():
+                return 1 + sum(below)
+            case _:
+                assert_never(node)
 
-    def size(x: object) -> int:
-        key = id(x)
-        if key in memo:
-            return memo[key]
-        if isinstance(x, (Exists, Forall)):
-            n = 1 + len(x.domain) * size(x.body)
-        elif isinstance(x, (And, Or)):
-            n = 1 + sum(size(o) for o in x.operands)
-        elif isinstance(x, Not):
-            n = 1 + size(x.operand)
-        elif isinstance(x, (Implies, Cmp, Arith)):
-            n = 1 + size(x.left) + size(x.right)
-        elif isinstance(x, (Choice, IntChoice)):
-            n = 1 + sum(size(o) for _, o in x.options)
-        elif isinstance(x, TermApp):
-            n = term_size(x.term)
-        else:
-            n = 1
-        memo[key] = n
-        return n
-
-    # Iterative pre-pass, deepest first, so deep but legal formulas never hit the recursion limit.
-    order: list[object] = []
-    stack: list[object] = [f]
-    seen: set[int] = set()
-    while stack:
-        x = stack.pop()
-        if id(x) in seen:
-            continue
-        seen.add(id(x))
-        order.append(x)
-        stack.extend(_children(x))
-    for x in reversed(order):
-        size(x)
-    return size(f)
-
-
-def _children(x: object) -> list[object]:
-    if isinstance(x, (Exists, Forall)):
-        return [x.body]
-    if isinstance(x, (And, Or)):
-        return list(x.operands)
-    if isinstance(x, Not):
-        return [x.operand]
-    if isinstance(x, (Implies, Cmp, Arith)):
-        return [x.left, x.right]
-    if isinstance(x, (Choice, IntChoice)):
-        return [o for _, o in x.options]
-    return []
-
-
-def walk(f: Formula | IntExpr) -> Iterator[Formula | IntExpr]:
-    """Every node of a formula or integer expression, the root first (bracket options included)."""
-    stack: list[object] = [f]
-    while stack:
-        node = stack.pop()
-        yield node  # type: ignore[misc]
-        if isinstance(node, (Cmp, Arith, Implies)):
-            stack.extend((node.right, node.left))
-        elif isinstance(node, Not):
-            stack.append(node.operand)
-        elif isinstance(node, (And, Or)):
-            stack.extend(reversed(node.operands))
-        elif isinstance(node, (Exists, Forall)):
-            stack.append(node.body)
-        elif isinstance(node, (Choice, IntChoice)):
-            stack.extend(o for _, o in reversed(node.options))
+    return fold(f, size)

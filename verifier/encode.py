@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import assert_never
 
 import z3
 
@@ -20,6 +21,8 @@ from dsl.model import Instrument, Modality, Norm
 from verifier.ground import Vocabulary, format_atom
 
 Readings = Mapping[str, str | None]
+# The formulas translated once per reading set and values of their free variables.
+Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | F.Choice
 
 
 def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
@@ -327,22 +330,26 @@ class Encoder:
         return t.value if isinstance(t, F.Const) else env[t.name]
 
     def integer(self, e: F.IntExpr, env: Mapping[str, F.Value]) -> z3.ArithRef:
-        if isinstance(e, F.Num):
-            return z3.IntVal(e.value, self.ctx)
-        if isinstance(e, F.Qty):
-            return self.qty_vars[(e.name, tuple(self._value(a, env) for a in e.args))]
-        if isinstance(e, F.Arith):
-            left, right = self.integer(e.left, env), self.integer(e.right, env)
-            return left + right if e.op == "+" else left - right
-        if e.bracket in self.numbers:
-            return self.numbers[e.bracket]
-        # A bracketed number: the chosen alternative's value.
-        result: z3.ArithRef | None = None
-        for label, option in reversed(e.options):
-            value = self.integer(option, env)
-            result = value if result is None else z3.If(self.selectors[(e.bracket, label)], value, result)
-        assert result is not None
-        return result
+        match e:
+            case F.Num():
+                return z3.IntVal(e.value, self.ctx)
+            case F.Qty():
+                return self.qty_vars[(e.name, tuple(self._value(a, env) for a in e.args))]
+            case F.Arith():
+                left, right = self.integer(e.left, env), self.integer(e.right, env)
+                return left + right if e.op == "+" else left - right
+            case F.IntChoice():
+                if e.bracket in self.numbers:
+                    return self.numbers[e.bracket]
+                # A bracketed number: the chosen alternative's value.
+                result: z3.ArithRef | None = None
+                for label, option in reversed(e.options):
+                    value = self.integer(option, env)
+                    result = value if result is None else z3.If(self.selectors[(e.bracket, label)], value, result)
+                assert result is not None
+                return result
+            case _:
+                assert_never(e)
 
     def formula(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value] | None = None) -> z3.BoolRef:
         return self._bool(self._f(f, readings, env or {}))
@@ -381,17 +388,46 @@ class Encoder:
         ctx = self.ctx
         return Term(_MK_NOT(ctx.ctx, x.ast), ctx)
 
-    # One translation per kind of formula, chosen by type (the formula IR has no subclasses).
-    # Each makes the same calls into Z3, in the same order, as the chain of tests it replaced.
+    # Leaves are translated at once; a compound formula through `_memoized`. Each makes the
+    # same calls into Z3, in the same order, as the chain of tests it replaced.
     def _f(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return _TRANSLATE[type(f)](self, f, readings, env)
+        match f:
+            case F.Atom():
+                return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]
+                                                      for a in f.args]))]
+            case F.And() | F.Or() | F.Not() | F.Exists() | F.Forall() | F.TermApp() | F.Implies() | F.Choice():
+                return self._memoized(f, readings, env)
+            case F.Eq():
+                return self._value(f.left, env) == self._value(f.right, env)
+            case F.BoolConst():
+                return f.value
+            case F.Cmp():
+                a, b = self.integer(f.left, env), self.integer(f.right, env)
+                ops = {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}
+                return ops[f.op]
+            case _:
+                assert_never(f)
 
-    def _f_const(self, f: F.BoolConst, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return f.value
-
-    def _f_atom(self, f: F.Atom, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]
-                                              for a in f.args]))]
+    def _compound(self, f: Compound, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        match f:
+            case F.And():
+                return self._nary([self._f(o, readings, env) for o in f.operands], True)
+            case F.Or():
+                return self._nary([self._f(o, readings, env) for o in f.operands], False)
+            case F.Not():
+                return self._not(self._f(f.operand, readings, env))
+            case F.Exists():
+                return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], False)
+            case F.Forall():
+                return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], True)
+            case F.TermApp():
+                return self._f_term(f, readings, env)
+            case F.Implies():
+                return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
+            case F.Choice():
+                return self._f_choice(f, readings, env)
+            case _:
+                assert_never(f)
 
     def _f_term(self, f: F.TermApp, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
         args = tuple(self._value(a, env) for a in f.args)
@@ -400,34 +436,6 @@ class Encoder:
         if reading is None:
             return self.open_term((f.term, args))
         return self._f(reading.body, readings, {p.name: v for p, v in zip(term.params, args)})
-
-    def _f_eq(self, f: F.Eq, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return self._value(f.left, env) == self._value(f.right, env)
-
-    def _f_cmp(self, f: F.Cmp, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        a, b = self.integer(f.left, env), self.integer(f.right, env)
-        ops = {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}
-        return ops[f.op]
-
-    def _f_not(self, f: F.Not, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return self._not(self._f(f.operand, readings, env))
-
-    def _f_and(self, f: F.And, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return self._nary([_TRANSLATE[type(o)](self, o, readings, env) for o in f.operands], True)
-
-    def _f_or(self, f: F.Or, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return self._nary([_TRANSLATE[type(o)](self, o, readings, env) for o in f.operands], False)
-
-    def _f_implies(self, f: F.Implies, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
-
-    def _f_exists(self, f: F.Exists, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        body, var, translate = f.body, f.var, _TRANSLATE[type(f.body)]
-        return self._nary([translate(self, body, readings, {**env, var: v}) for v in f.domain], False)
-
-    def _f_forall(self, f: F.Forall, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        body, var, translate = f.body, f.var, _TRANSLATE[type(f.body)]
-        return self._nary([translate(self, body, readings, {**env, var: v}) for v in f.domain], True)
 
     def _f_choice(self, f: F.Choice, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
         if self.fixed_draft is not None:
@@ -439,13 +447,13 @@ class Encoder:
     # A compound formula is translated once per reading set and values of its free variables:
     # a quantifier's body repeats, for every value, whatever does not mention the variable
     # (hague_v's prohibitions translated the same conditions tens of thousands of times).
-    def _memoized(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+    def _memoized(self, f: Compound, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
         free = self._free_of(f)
         key = (id(f), readings_key(readings), tuple([env[v] for v in free]))
         memo = self._memo
         found = memo.get(key)
         if found is None:
-            found = memo[key] = (f, _COMPOUND[type(f)](self, f, readings, env))  # f kept alive: its id stays its own
+            found = memo[key] = (f, self._compound(f, readings, env))  # f kept alive: its id stays its own
         return found[1]
 
     def _free_of(self, f: F.Formula) -> tuple[str, ...]:
@@ -453,18 +461,16 @@ class Encoder:
         found = self._free.get(id(f))
         if found is not None:
             return found[1]
-        kind = type(f)
         names: set[str]
-        if kind is F.And or kind is F.Or:
-            names = set().union(*(self._free_of(o) for o in f.operands))  # type: ignore[union-attr]
-        elif kind is F.Not:
-            names = set(self._free_of(f.operand))  # type: ignore[union-attr]
-        elif kind is F.Implies:
-            names = {*self._free_of(f.left), *self._free_of(f.right)}  # type: ignore[union-attr]
-        elif kind is F.Exists or kind is F.Forall:
-            names = set(self._free_of(f.body)) - {f.var}  # type: ignore[union-attr]
-        else:
-            names = set(F.free_vars(f))
+        match f:
+            case F.And() | F.Or() | F.Not() | F.Implies():
+                names = set().union(*(self._free_of(o) for o in F.children(f)))  # type: ignore[arg-type]
+            case F.Exists() | F.Forall():
+                names = set(self._free_of(f.body)) - {f.var}
+            case F.TermApp() | F.Choice() | F.BoolConst() | F.Atom() | F.Eq() | F.Cmp():
+                names = set(F.free_vars(f))
+            case _:
+                assert_never(f)
         free = tuple(sorted(names))
         self._free[id(f)] = (f, free)
         return free
@@ -475,33 +481,29 @@ class Encoder:
         bracket): what `vars(cond)` means where a check asks what a party controls in a condition."""
         out: set[object] = set()
 
-        def visit(x: object, env: Mapping[str, F.Value]) -> None:
-            if isinstance(x, F.Atom):
-                out.add((x.pred, tuple(self._value(a, env) for a in x.args)))
-            elif isinstance(x, F.Qty):
-                out.add((x.name, tuple(self._value(a, env) for a in x.args)))
-            elif isinstance(x, F.TermApp):
-                args = tuple(self._value(a, env) for a in x.args)
-                term = self.instrument.terms[x.term]
-                reading = term.reading(readings.get(x.term))
-                if reading is None:
-                    out.add(("term", (x.term, args)))
-                else:
-                    visit(reading.body, {p.name: v for p, v in zip(term.params, args)})
-            elif isinstance(x, (F.Cmp, F.Arith, F.Implies)):
-                visit(x.left, env)
-                visit(x.right, env)
-            elif isinstance(x, F.Not):
-                visit(x.operand, env)
-            elif isinstance(x, (F.And, F.Or)):
-                for o in x.operands:
-                    visit(o, env)
-            elif isinstance(x, (F.Exists, F.Forall)):
-                for v in x.domain:
-                    visit(x.body, {**env, x.var: v})
-            elif isinstance(x, (F.Choice, F.IntChoice)):
-                for _, o in x.options:
-                    visit(o, env)
+        def visit(x: F.Node, env: Mapping[str, F.Value]) -> None:
+            match x:
+                case F.Atom():
+                    out.add((x.pred, tuple(self._value(a, env) for a in x.args)))
+                case F.Qty():
+                    out.add((x.name, tuple(self._value(a, env) for a in x.args)))
+                case F.TermApp():
+                    args = tuple(self._value(a, env) for a in x.args)
+                    term = self.instrument.terms[x.term]
+                    reading = term.reading(readings.get(x.term))
+                    if reading is None:
+                        out.add(("term", (x.term, args)))
+                    else:
+                        visit(reading.body, {p.name: v for p, v in zip(term.params, args)})
+                case F.Exists() | F.Forall():
+                    for v in x.domain:
+                        visit(x.body, {**env, x.var: v})
+                case F.BoolConst() | F.Eq() | F.Num() | F.Not() | F.And() | F.Or() | F.Implies() | F.Cmp() \
+                        | F.Arith() | F.Choice() | F.IntChoice():
+                    for c in F.children(x):
+                        visit(c, env)
+                case _:
+                    assert_never(x)
 
         visit(f, env)
         return out
@@ -585,13 +587,3 @@ class Encoder:
         mentions[key] = (e, names)
         return names
 
-
-_COMPOUND = {
-    F.TermApp: Encoder._f_term, F.Not: Encoder._f_not, F.And: Encoder._f_and, F.Or: Encoder._f_or,
-    F.Implies: Encoder._f_implies, F.Exists: Encoder._f_exists, F.Forall: Encoder._f_forall,
-    F.Choice: Encoder._f_choice,
-}
-_TRANSLATE = {
-    F.BoolConst: Encoder._f_const, F.Atom: Encoder._f_atom, F.Eq: Encoder._f_eq, F.Cmp: Encoder._f_cmp,
-    **{kind: Encoder._memoized for kind in _COMPOUND},
-}

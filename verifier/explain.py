@@ -6,8 +6,10 @@ the clauses' quoted wording travels with the finding, not in the sentence.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import assert_never
 
+from dsl import formula as F
 from dsl.evaluate import AtomKey
 from dsl.model import Instrument
 from verifier.findings import Scenario
@@ -46,49 +48,41 @@ def situation_phrase(scenario: Scenario | None) -> str:
     return "when " + " and ".join(parts)
 
 
-def formula_text(f: object, env: dict[str, object] | None = None) -> str:
+def formula_text(f: F.Node, env: Mapping[str, object] | None = None) -> str:
     """A model formula in the spec's notation, with the subject filled in (for messages)."""
-    from dsl import formula as F
+    names: Mapping[str, object] = env or {}
 
-    env = env or {}
-
-    def term(t: object) -> str:
+    def term(t: F.Term) -> str:
         if isinstance(t, F.Var):
-            return _value(env.get(t.name, t.name.split("#")[0]))
-        assert isinstance(t, F.Const)
+            return _value(names.get(t.name, t.name.split("#")[0]))
         return _value(t.value)
 
-    def integer(e: object) -> str:
-        if isinstance(e, F.Num):
-            return f"{e.value:,}"
-        if isinstance(e, F.Qty):
-            return f"{e.name}({', '.join(term(a) for a in e.args)})"
-        if isinstance(e, F.Arith):
-            return f"{integer(e.left)} {e.op} {integer(e.right)}"
-        assert isinstance(e, F.IntChoice)
-        return "[" + " | ".join(f"{lab}: {integer(v)}" for lab, v in e.options) + "]"
-
-    def go(x: object) -> str:
-        if isinstance(x, F.BoolConst):
-            return "true" if x.value else "false"
-        if isinstance(x, (F.Atom, F.TermApp)):
-            name = x.pred if isinstance(x, F.Atom) else x.term
-            return f"{name}({', '.join(term(a) for a in x.args)})"
-        if isinstance(x, F.Eq):
-            return f"{term(x.left)} == {term(x.right)}"
-        if isinstance(x, F.Cmp):
-            return f"{integer(x.left)} {x.op} {integer(x.right)}"
-        if isinstance(x, F.Not):
-            return f"not {go(x.operand)}"
-        if isinstance(x, (F.And, F.Or)):
-            word = " and " if isinstance(x, F.And) else " or "
-            return "(" + word.join(go(o) for o in x.operands) + ")"
-        if isinstance(x, F.Implies):
-            return f"({go(x.left)} implies {go(x.right)})"
-        if isinstance(x, (F.Exists, F.Forall)):
-            word = "exists" if isinstance(x, F.Exists) else "all"
-            return f"{word} {x.var.split('#')[0]}: {go(x.body)}"
-        assert isinstance(x, F.Choice)
-        return "[" + " | ".join(f"{lab}: {go(o)}" for lab, o in x.options) + "]"
+    def go(x: F.Node) -> str:
+        match x:
+            case F.BoolConst():
+                return "true" if x.value else "false"
+            case F.Num():
+                return f"{x.value:,}"
+            case F.Atom() | F.TermApp() | F.Qty():
+                name = x.pred if isinstance(x, F.Atom) else x.term if isinstance(x, F.TermApp) else x.name
+                return f"{name}({', '.join(term(a) for a in x.args)})"
+            case F.Eq():
+                return f"{term(x.left)} == {term(x.right)}"
+            case F.Cmp() | F.Arith():
+                return f"{go(x.left)} {x.op} {go(x.right)}"
+            case F.Not():
+                return f"not {go(x.operand)}"
+            case F.And() | F.Or():
+                word = " and " if isinstance(x, F.And) else " or "
+                return "(" + word.join(go(o) for o in x.operands) + ")"
+            case F.Implies():
+                return f"({go(x.left)} implies {go(x.right)})"
+            case F.Exists() | F.Forall():
+                word = "exists" if isinstance(x, F.Exists) else "all"
+                return f"{word} {x.var.split('#')[0]}: {go(x.body)}"
+            case F.Choice() | F.IntChoice():
+                return "[" + " | ".join(f"{lab}: {go(o)}" for lab, o in x.options) + "]"
+            case _:
+                assert_never(x)
 
     return go(f)

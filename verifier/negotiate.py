@@ -96,34 +96,12 @@ def numeric_brackets(instrument: Instrument) -> dict[str, tuple[int, int]]:
     """Brackets that choose between figures: the range their alternatives span."""
     out: dict[str, tuple[int, int]] = {}
 
-    def visit_int(e: F.IntExpr) -> None:
-        if isinstance(e, F.IntChoice):
-            values = [o.value for _, o in e.options if isinstance(o, F.Num)]
-            if len(values) == len(e.options) and values:
-                out[e.bracket] = (min(values), max(values))
-            for _, o in e.options:
-                visit_int(o)
-        elif isinstance(e, F.Arith):
-            visit_int(e.left)
-            visit_int(e.right)
-
-    def visit(f: object) -> None:
-        if isinstance(f, F.Cmp):
-            visit_int(f.left)
-            visit_int(f.right)
-        elif isinstance(f, F.Not):
-            visit(f.operand)
-        elif isinstance(f, (F.And, F.Or)):
-            for o in f.operands:
-                visit(o)
-        elif isinstance(f, F.Implies):
-            visit(f.left)
-            visit(f.right)
-        elif isinstance(f, (F.Exists, F.Forall)):
-            visit(f.body)
-        elif isinstance(f, F.Choice):
-            for _, o in f.options:
-                visit(o)
+    def visit(f: F.Formula) -> None:
+        for e in F.walk(f):
+            if isinstance(e, F.IntChoice):
+                values = [o.value for _, o in e.options if isinstance(o, F.Num)]
+                if len(values) == len(e.options) and values:
+                    out[e.bracket] = (min(values), max(values))
 
     for n in instrument.norms:
         for part in (n.condition, n.where, n.keep):
