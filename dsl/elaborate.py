@@ -9,7 +9,7 @@ formula per norm and no override logic of its own.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import PurePath
 
 from dsl import formula as F
@@ -20,12 +20,13 @@ from dsl.model import Clause, Goal, Instrument, Modality, Norm, Objective, Param
 from dsl.source import SourceFile, Span
 from dsl.symbols import Symbols
 
-FINDING_KINDS = ("contradiction", "conflict", "hollow-permission", "pretext", "blockable-guarantee",
-                 "vacuous-guarantee")
+def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
+              finding_kinds: Collection[str] | None = None) -> Instrument:
+    """Build the instrument of specs[-1] (the root) with everything it imports.
 
-
-def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> Instrument:
-    """Build the instrument of specs[-1] (the root) with everything it imports."""
+    `finding_kinds`: the kinds a finding pattern may name (the back-end's, verifier.registry);
+    None accepts any (the front-end alone does not know which kinds the checks report).
+    """
     root = specs[-1]
     el = Elaborator(sym, diags)
     header = next((d for d in root.decls if isinstance(d, S.InstrumentDecl)), None)
@@ -54,9 +55,10 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> Instrume
     clauses = _apply_overrides(el, clauses, sym)
     el.site = BracketSite(PurePath(root.source.path).stem + ":query")
     el.clause = None
-    queries = [q for d in root.decls if (q := _query(el, d, sym, terms)) is not None]
+    queries = [q for d in root.decls if (q := _query(el, d, sym, terms, finding_kinds)) is not None]
     _unique_query_names(root, diags)
-    goals = [g for d in root.decls if isinstance(d, S.GoalDecl) and (g := _goal(el, d, sym, terms, root.source)) is not None]
+    goals = [g for d in root.decls
+             if isinstance(d, S.GoalDecl) and (g := _goal(el, d, sym, terms, root.source, finding_kinds)) is not None]
     objectives = [o for d in root.decls if isinstance(d, S.ObjectiveDecl) and (o := _objective(el, d, root.source)) is not None]
 
     if not diags.has_errors():
@@ -491,10 +493,16 @@ def _covered(n: Norm, special: list[Clause]) -> F.Formula:
 
 # ---- queries ----------------------------------------------------------------------------
 
-def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term]) -> Query | None:
+def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term],
+           finding_kinds: Collection[str] | None) -> Query | None:
     if isinstance(decl, (S.ExpectDecl, S.AssertNoDecl)):
         p = decl.pattern
         ok = True
+        if finding_kinds is not None and p.kind.text not in finding_kinds:
+            el.error(Code.UNKNOWN_NAME, p.kind.span, f"unknown kind of finding `{p.kind.text}`",
+                     help=sym.suggest(p.kind.text, sorted(finding_kinds))
+                     or "a pattern names one of " + ", ".join(f"`{k}`" for k in finding_kinds))
+            ok = False
         for c in p.clauses:
             if c.text not in sym.clauses:
                 el.error(Code.UNKNOWN_NAME, c.span, f"unknown clause `{c.text}`",
@@ -517,7 +525,7 @@ def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term]) -
             return None
         kind = QueryKind.EXPECT if isinstance(decl, S.ExpectDecl) else QueryKind.ASSERT_NO
         text = el_source_text(decl)
-        return Query(kind, text, p.kind, tuple(c.text for c in p.clauses), p.party and p.party.text,
+        return Query(kind, text, p.kind.text, tuple(c.text for c in p.clauses), p.party and p.party.text,
                      p.draft and p.draft.text, p.reading and p.reading.text, None, decl.span)
     if isinstance(decl, (S.AssertDecl, S.ScenarioDecl)):
         formula = el.formula(decl.expr, {})
@@ -526,14 +534,15 @@ def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term]) -
     return None
 
 
-def _goal(el: Elaborator, decl: S.GoalDecl, sym: Symbols, terms: dict[str, Term], source: SourceFile) -> Goal | None:
+def _goal(el: Elaborator, decl: S.GoalDecl, sym: Symbols, terms: dict[str, Term], source: SourceFile,
+          finding_kinds: Collection[str] | None) -> Goal | None:
     if decl.party.text not in sym.parties:
         el.error(Code.UNKNOWN_NAME, decl.party.span, f"unknown party `{decl.party.text}`: a goal belongs to a party",
                  help=sym.suggest(decl.party.text, list(sym.parties)))
         return None
     label = decl.label or _statement(source, decl).split(":", 1)[1].strip()
     if decl.pattern is not None:
-        pattern = _query(el, S.ExpectDecl(decl.pattern, decl.span), sym, terms)
+        pattern = _query(el, S.ExpectDecl(decl.pattern, decl.span), sym, terms, finding_kinds)
         if pattern is None:
             return None
         return Goal(decl.party.text, label, decl.kind, pattern=pattern, span=decl.span)
@@ -568,7 +577,7 @@ def _unique_query_names(root: S.Spec, diags: Diagnostics) -> None:
 def el_source_text(decl: S.ExpectDecl | S.AssertNoDecl) -> str:
     """The statement as written (one line), for messages."""
     p = decl.pattern
-    parts = ["expect" if isinstance(decl, S.ExpectDecl) else "assert no", p.kind]
+    parts = ["expect" if isinstance(decl, S.ExpectDecl) else "assert no", p.kind.text]
     if p.clauses:
         parts.append("on " + ", ".join(c.text for c in p.clauses))
     if p.party:
@@ -580,4 +589,4 @@ def el_source_text(decl: S.ExpectDecl | S.AssertNoDecl) -> str:
     return " ".join(parts)
 
 
-__all__ = ["elaborate", "FINDING_KINDS", "SourceFile"]
+__all__ = ["elaborate"]

@@ -226,10 +226,12 @@ class Loader:
         return target
 
 
-def load(paths: list[Path], overlay: Mapping[Path, str] | None = None) -> LoadResult:
+def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
+         finding_kinds: Collection[str] | None = None) -> LoadResult:
     """Load every spec under paths. Any error leaves `instruments` empty-handed for that file.
 
     `overlay` (path -> text) replaces files on disk, or adds files that are not there.
+    `finding_kinds`: the kinds a finding pattern may name (see `elaborate`; None: any).
     """
     result = LoadResult()
     loader = Loader(result.diagnostics, overlay)
@@ -240,7 +242,7 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None) -> LoadRe
         local = Diagnostics()
         sym = collect(specs, local)
         # Elaborate even after declaration errors, so unknown names elsewhere are reported too.
-        instrument = elaborate(specs, sym, local)
+        instrument = elaborate(specs, sym, local, finding_kinds)
         result.diagnostics.extend(local)
         if instrument is None or local.has_errors():
             continue

@@ -38,7 +38,8 @@ from dsl.source import SourceFile, Span
 
 # How terminals are shown in "expected ..." lists.
 _TERMINAL_TEXT = {
-    "NAME": "a name", "INT": "a number", "STRING": "a quoted string", "CMP_OP": "a comparison",
+    "NAME": "a name", "FINDING_KIND": "a kind of finding", "INT": "a number", "STRING": "a quoted string",
+    "CMP_OP": "a comparison",
     "ADD_OP": "'+' or '-'", "$END": "end of file",
 }
 # Declaration keywords: after an error the parser skips to the next of these.
@@ -617,7 +618,7 @@ class _Build:
 
     @_spanned
     def finding_pattern(self, c: list[Any], span: Span) -> S.FindingPattern:
-        kind = c[0]
+        kind = self._name(c[0])
         clauses: tuple[S.Name, ...] = ()
         party = draft = reading = None
         for kind_of, value in c[1:]:
@@ -630,9 +631,6 @@ class _Build:
             else:
                 reading = value
         return S.FindingPattern(kind, clauses, party, draft, reading, span)
-
-    def finding_kind(self, c: list[_Token]) -> str:
-        return c[0][0]
 
     def on_clauses(self, c: list[_Token]) -> tuple[str, Any]:
         return ("on", tuple(self._name(t) for t in c))

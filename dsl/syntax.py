@@ -321,7 +321,7 @@ class ClauseDecl:
 
 @dataclass(frozen=True, slots=True)
 class FindingPattern:
-    kind: str
+    kind: Name
     clauses: tuple[Name, ...]
     party: Name | None
     draft: Name | None

@@ -51,7 +51,7 @@ def test_an_error_in_a_worker_is_reported_as_in_one_process(tmp_path: Path, in_r
 
 def test_a_large_instrument_is_checked_in_parts_side_by_side(in_root: None) -> None:
     from dsl import load
-    from verifier.checks import CHECKS, GROUPS
+    from verifier.registry import CHECKS, GROUPS
     from verifier.pipeline import parts_of
 
     # The groups are CHECKS in order, each check in one group.

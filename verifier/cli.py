@@ -286,7 +286,7 @@ def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: 
     """Search every draft of a spec (each choice of bracketed alternatives, and
     every figure between the bracketed numbers) for one meeting every `goal`.
     Exit 0 when one exists, 1 when the goals clash, 2 on bad input."""
-    from dsl import load
+    from verifier.registry import load
 
     try:
         from verifier.negotiate import negotiate as search

@@ -19,7 +19,6 @@ from typing import Any
 
 import z3
 
-from dsl import load
 from dsl.evaluate import Evaluator, World, bindings, breaches, compliant
 from dsl.formula import Const
 from dsl.model import Instrument, Modality, Norm
@@ -31,6 +30,7 @@ from verifier.findings import ClauseRef, Finding, Scenario
 from verifier.ground import vocabulary
 from verifier.minimal import witness
 from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
+from verifier.registry import load
 from verifier.scenario import scenario_of
 from verifier.session import Limits, Session
 

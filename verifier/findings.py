@@ -7,25 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
-
-class FindingKind(str, Enum):
-    CONTRADICTION = "contradiction"
-    CONFLICT = "conflict"
-    HOLLOW_PERMISSION = "hollow-permission"
-    PRETEXT = "pretext"
-    BLOCKABLE_GUARANTEE = "blockable-guarantee"
-    VACUOUS_GUARANTEE = "vacuous-guarantee"
-    EXPECTATION_FAILED = "expectation-failed"
-    UNKNOWN = "unknown"
-
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
+from verifier.registry import FindingKind, Severity
 
 
 @dataclass(frozen=True)
@@ -172,3 +156,8 @@ class Report:
     @property
     def exit_code(self) -> int:
         return 1 if any(not f.expected for f in self.findings) else 0
+
+
+# FindingKind and Severity are declared with the registry of checks; findings carry them.
+__all__ = ["ClauseRef", "Expectation", "FileResult", "Finding", "FindingKind", "Report", "Scenario", "Severity",
+           "problem_key"]

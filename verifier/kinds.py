@@ -2,9 +2,9 @@
 
 Each kind's explanation is taken from the docstring of the check module that
 produces it (sections "What it finds", "Why it matters", "Query", "Evidence",
-"Example"), where that module exists; the fallback text below covers kinds
-without one. Every kind also has a small example spec whose `expect` names
-the finding it produces, so the example is its own test.
+"Example"), where that module exists; the registry's sections cover kinds
+without one. Every kind also has a small example spec (in verifier.registry) whose
+`expect` names the finding it produces, so the example is its own test.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from verifier import registry
 from verifier.findings import FindingKind, Severity
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ class KindInfo:
     module: str | None              # the check module the text comes from, if any
     example: str                    # a small spec that produces the finding
     example_options: tuple[tuple[str, object], ...]  # pipeline Options the example needs (rlimit, ...)
+    docs: str                       # its section (### heading) in docs/language.md
     example_file: str | None        # a teaching spec in examples/ named by the docstring, if present
 
     @property
@@ -46,164 +48,8 @@ class KindInfo:
         return self.section("What it finds") or self.summary
 
 
-_SUMMARY = {
-    FindingKind.CONTRADICTION: "no world of the stated situation complies with these clauses together",
-    FindingKind.CONFLICT: "in some situation that can happen, a party breaches one of these clauses whatever it does",
-    FindingKind.HOLLOW_PERMISSION: "a permission cannot be exercised without breaching another clause: always, "
-                                   "in a witness situation, or when another party vetoes it",
-    FindingKind.PRETEXT: "conduct lawful under the ordinary reading is a breach under a party's reading of a vague term",
-    FindingKind.BLOCKABLE_GUARANTEE: "a party can, by what it controls (a vote, the attack itself), keep a guarantee "
-                                     "from triggering",
-    FindingKind.VACUOUS_GUARANTEE: "a guarantee's trigger never holds, or leaves out the case it exists for",
-    FindingKind.EXPECTATION_FAILED: "an `expect`, `assert` or `scenario` in the spec did not come out as written",
-    FindingKind.UNKNOWN: "the solver gave up (timeout or resource limit): nothing is proved either way",
-}
-
-_SEVERITY = {
-    FindingKind.CONTRADICTION: Severity.ERROR,
-    FindingKind.CONFLICT: Severity.ERROR,
-    FindingKind.HOLLOW_PERMISSION: Severity.ERROR,
-    FindingKind.PRETEXT: Severity.WARNING,
-    FindingKind.BLOCKABLE_GUARANTEE: Severity.ERROR,
-    FindingKind.VACUOUS_GUARANTEE: Severity.WARNING,
-    FindingKind.EXPECTATION_FAILED: Severity.ERROR,
-    FindingKind.UNKNOWN: Severity.WARNING,
-}
-
-# Used when no check module documents the kind.
-_FALLBACK: dict[FindingKind, tuple[tuple[str, str], ...]] = {
-    FindingKind.UNKNOWN: (
-        ("What it finds", "A query the solver could not answer within the limits: the per-query timeout "
-                          "(--timeout SECONDS) or the deterministic resource limit (--rlimit N)."),
-        ("Why it matters", "An unknown is never a pass: the check it belongs to proved nothing either way, so "
-                           "a problem may be hiding there."),
-        ("Query", "Any query of any check; Z3 answered `unknown` (its reason is in the finding's details)."),
-        ("Evidence", "The check that gave up, the solver's reason, and the clauses it was about."),
-    ),
-    FindingKind.EXPECTATION_FAILED: (
-        ("What it finds", "An `expect` that matches no finding, an `assert no` that matches one, an `assert` "
-                          "with a counterexample, or a `scenario` that no compliant world has."),
-        ("Why it matters", "The spec says what its authors believe about the wording; a failed expectation "
-                           "means the wording does not do what they think (or the spec is out of date)."),
-        ("Evidence", "The statement and its line; for `assert`, a minimal counterexample; for `scenario`, "
-                     "the clauses that rule it out."),
-    ),
-}
-
-_EXAMPLES: dict[FindingKind, tuple[str, tuple[tuple[str, object], ...]]] = {
-    FindingKind.CONTRADICTION: ('''\
-instrument example "Contradiction";
-party ukraine, russia;
-act join(actor: party, bloc: party);
-clause art1 "Art. 1" text "Ukraine shall not join any military bloc." {
-  ukraine must not join;
-}
-clause art9 "Art. 9" text "Ukraine shall join the alliance of its choice." {
-  ukraine must join(bloc: russia);
-}
-expect contradiction on art1, art9;
-''', ()),
-    FindingKind.CONFLICT: ('''\
-instrument example "Conflict";
-party ukraine, russia, usa;
-fact armed_attack(by: party, on: party) controlled by by;
-act assist(actor: party, to: party);
-clause art5 "Art. 5" text "The guarantor shall assist Ukraine if it is attacked." {
-  usa must assist(to: ukraine) when armed_attack(by: russia, on: ukraine);
-}
-clause art7 "Art. 7" text "The guarantor shall not intervene in any armed conflict." {
-  usa must not assist;
-}
-expect conflict on art5, art7 by usa;
-''', ()),
-    FindingKind.HOLLOW_PERMISSION: ('''\
-instrument example "Hollow permission";
-party ukraine, russia, usa;
-enum agreement_kind = {alliance, defense_cooperation, training};
-act conclude(actor: party, partner: party, kind: agreement_kind);
-clause art2 "Art. 2" text "Ukraine shall conclude no agreement on defence matters." {
-  ukraine must not conclude(kind: training);
-}
-clause art3 "Art. 3" text "Ukraine may conclude agreements on the training of its forces." {
-  ukraine may conclude(partner: usa, kind: training);
-}
-expect hollow-permission on art3, art2 by ukraine;
-''', ()),
-    FindingKind.PRETEXT: ('''\
-instrument example "Pretext";
-party ukraine, russia, usa;
-enum agreement_kind = {alliance, training};
-act conclude(actor: party, partner: party, kind: agreement_kind);
-term harms_security(kind: agreement_kind) {
-  reading ordinary: kind == alliance;
-  reading russia: kind in {alliance, training};
-}
-clause art2 "Art. 2" text "Ukraine shall conclude no agreement that would harm the security of other parties." {
-  ukraine must not conclude where harms_security(kind);
-}
-expect pretext on art2 by russia;
-''', ()),
-    FindingKind.BLOCKABLE_GUARANTEE: ('''\
-instrument example "Blockable guarantee";
-party ukraine, russia, usa;
-group guarantors = {russia, usa};
-fact armed_attack(by: party, on: party) controlled by by;
-fact agrees(g: party) controlled by g;
-act assist(actor: party, to: party);
-clause art5 "Art. 5" text "... on the basis of a decision agreed upon by all Guarantor States ..." {
-  usa must assist(to: ukraine)
-    when armed_attack(on: ukraine) and all g in guarantors: agrees(g)
-    protects ukraine against armed_attack(on: ukraine);
-}
-expect blockable-guarantee on art5 by russia;   # it can attack and veto the answer to its own attack
-expect blockable-guarantee on art5 by usa;      # the guarantor itself can withhold its vote
-''', ()),
-    FindingKind.VACUOUS_GUARANTEE: ('''\
-instrument example "Vacuous guarantee";
-party ukraine, russia, usa;
-fact armed_attack(by: party, on: party) controlled by by;
-fact nuclear_weapons_used();
-act assist(actor: party, to: party);
-clause para4 "Para. 4" text "... a victim of an act of aggression ... in which nuclear weapons are used." {
-  usa must assist(to: ukraine)
-    when armed_attack(on: ukraine) and nuclear_weapons_used()
-    protects ukraine against armed_attack(on: ukraine);
-}
-expect vacuous-guarantee on para4;
-''', ()),
-    FindingKind.EXPECTATION_FAILED: ('''\
-instrument example "Expectation failed";
-party ukraine, russia;
-quantity personnel(p: party) controlled by p;
-clause caps "Annex" text "The armed forces of Ukraine shall not exceed 250,000 personnel." {
-  limit personnel(ukraine) <= 250000;
-}
-assert small_army: personnel(ukraine) <= 85000;   # fails: 85,001 personnel comply with the Annex
-''', ()),
-    FindingKind.UNKNOWN: ('''\
-instrument example "Unknown";
-party ukraine, russia, usa;
-fact armed_attack(by: party, on: party) controlled by by;
-act assist(actor: party, to: party);
-clause art5 "Art. 5" text "The guarantor shall assist Ukraine if it is attacked." {
-  usa must assist(to: ukraine) when armed_attack(by: russia, on: ukraine);
-}
-clause art7 "Art. 7" text "The guarantor shall not intervene in any armed conflict." {
-  usa must not assist;
-}
-''', (("rlimit", 1),)),
-}
-
-
 def camel(kind: FindingKind) -> str:
     return "".join(part.capitalize() for part in kind.value.split("-"))
-
-
-def module_name(kind: FindingKind) -> str:
-    """The check module that produces `kind` (`hollow-permission` -> verifier.checks.hollow_permission)."""
-    if kind is FindingKind.EXPECTATION_FAILED:
-        return "verifier.checks.queries"
-    return "verifier.checks." + kind.value.replace("-", "_")
 
 
 def parse_docstring(doc: str) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -249,11 +95,6 @@ def _paragraph(lines: list[str]) -> str:
     return "\n".join(out).strip()
 
 
-# Check modules that produce a kind besides the one named after it; their
-# sections are added to the main module's, paragraph by paragraph.
-ALSO = {FindingKind.HOLLOW_PERMISSION: (("verifier.checks.blocked_permission", "Vetoed permissions"),)}
-
-
 def _docstring(module: str) -> str:
     try:
         return importlib.import_module(module).__doc__ or ""
@@ -262,16 +103,24 @@ def _docstring(module: str) -> str:
 
 
 def info(kind: FindingKind) -> KindInfo:
-    module: str | None = module_name(kind)
+    return info_of(registry.kind(kind))
+
+
+def info_of(entry: registry.Kind, checks: tuple[registry.Check, ...] = registry.CHECKS) -> KindInfo:
+    """What people read about a registry entry, with the text of the check modules that report it."""
+    kind = entry.kind
+    modules = registry.doc_modules(entry, checks)
+    module = modules[0][0] if modules else None
     sections: tuple[tuple[str, str], ...] = ()
-    doc = _docstring(module)  # type: ignore[arg-type]
+    doc = _docstring(module) if module else ""
     if doc:
         _, sections = parse_docstring(doc)
-        for extra, label in ALSO.get(kind, ()):
+        # The other checks that report the kind add their paragraphs to the first one's.
+        for extra, label in modules[1:]:
             more = dict(parse_docstring(_docstring(extra))[1])
             sections = tuple((h, t + (f"\n{label}: {more[h]}" if h in more and h != "Example" else ""))
                              for h, t in sections)
-    fallback = dict(_FALLBACK.get(kind, ()))
+    fallback = dict(entry.sections)
     have = {h for h, _ in sections}
     sections = tuple(sections) + tuple((h, t) for h, t in fallback.items() if h not in have)
     sections = tuple(sorted(sections, key=lambda s: SECTIONS.index(s[0]) if s[0] in SECTIONS else len(SECTIONS)))
@@ -281,9 +130,40 @@ def info(kind: FindingKind) -> KindInfo:
     if match and (REPO_ROOT / match.group(0)).is_file():
         example_file = match.group(0)
     sections = tuple(s for s in sections if s[0] != "Example")
-    text, options = _EXAMPLES[kind]
-    return KindInfo(kind, camel(kind), _SUMMARY[kind], _SEVERITY[kind], sections, module if doc else None,
-                    text, options, example_file)
+    return KindInfo(kind, camel(kind), entry.summary, entry.severity, sections, module if doc else None,
+                    entry.example, entry.example_options, entry.docs, example_file)
+
+
+REQUIRED = ("What it finds", "Why it matters", "Evidence")
+
+
+def missing(entry: registry.Kind, checks: tuple[registry.Check, ...] = registry.CHECKS) -> list[str]:
+    """What a registry entry (with the checks that report its kind) lacks, each as `KIND: what`."""
+    name = entry.kind.value
+    out = []
+    for check in registry.checks_of(entry.kind, checks):
+        if not callable(getattr(_module(check.module), "run", None)):
+            out.append(f"{name}: check {check.name} has no module {check.module} with a `run`")
+    if not entry.summary.strip():
+        out.append(f"{name}: no summary (the explain entry)")
+    if not entry.example.strip():
+        out.append(f"{name}: no example spec (the explain entry)")
+    docs = (REPO_ROOT / registry.DOCS_FILE).read_text(encoding="utf-8")
+    if f"\n### {entry.docs}\n" not in docs:
+        out.append(f"{name}: no `### {entry.docs}` section in {registry.DOCS_FILE} (its doc)")
+    shown = info_of(entry, checks)
+    out += [f"{name}: no \"{h}\" in its check's docstring or its sections (its doc)"
+            for h in REQUIRED if not shown.section(h)]
+    if registry.checks_of(entry.kind, checks) and shown.example_file is None:
+        out.append(f"{name}: its check's docstring names no example under examples/ (its example)")
+    return out
+
+
+def _module(name: str) -> object:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
 
 
 def all_kinds() -> list[KindInfo]:
@@ -300,22 +180,15 @@ def lookup(name: str) -> FindingKind | None:
 
 
 def run_example(kind_info: KindInfo) -> tuple[int, str]:
-    """Check the kind's example spec as `example.nv` in a scratch folder -> (exit code, text report)."""
-    import os
-    import tempfile
-
+    """Check the kind's example spec as `example.nv` -> (exit code, text report). The text is given
+    to the loader in memory (as an editor's unsaved buffer), so nothing is written and the report
+    names `example.nv`."""
     from verifier.pipeline import Options, run
     from verifier.report.text import render
 
     options = Options(**dict(kind_info.example_options))  # type: ignore[arg-type]
-    with tempfile.TemporaryDirectory(prefix="nverify-explain-") as scratch:
-        (Path(scratch) / "example.nv").write_text(kind_info.example, encoding="utf-8")
-        here = os.getcwd()
-        os.chdir(scratch)  # so the report names `example.nv`, not the scratch path
-        try:
-            loaded, report = run([Path("example.nv")], options)
-        finally:
-            os.chdir(here)
+    name = Path("example.nv")
+    loaded, report = run([name], options, overlay={name: kind_info.example})
     if report is None:
         messages = "; ".join(d.message for d in loaded.diagnostics.sorted())
         raise ValueError(f"the example for {kind_info.kind.value} does not load: {messages}")

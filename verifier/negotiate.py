@@ -30,24 +30,19 @@ import z3
 
 from dsl import formula as F
 from dsl.model import Goal, Instrument
-from verifier.checks import CHECKS, CheckContext
+from verifier.checks import CheckContext
 from verifier.checks.queries import matches
 from verifier.encode import Encoder, Readings
-from verifier.findings import Finding
+from verifier.findings import Finding, FindingKind
 from verifier.ground import vocabulary
 from verifier.minimal import witness
 from verifier.pipeline import baseline_readings, claimant_readings
+from verifier.registry import LOCAL_KINDS, checks_for
 from verifier.session import Limits, Session
 
 MAX_ROUNDS = 300
 MAX_ZONE = 16
 MAX_CLASHES = 4
-# Checks whose findings depend only on their own clauses and the assumptions.
-LOCAL_KINDS = {"contradiction", "conflict", "blockable-guarantee", "vacuous-guarantee"}
-_CHECK_OF_KIND = {
-    "contradiction": 0, "conflict": 1, "hollow-permission": 3, "pretext": 4, "blockable-guarantee": 5,
-    "vacuous-guarantee": 6,
-}
 
 
 @dataclass(frozen=True)
@@ -258,9 +253,9 @@ class Negotiator:
             return None
         if g.kind == "some" and hits:
             return None
-        if g.kind == "no" and hits[0].kind.value in LOCAL_KINDS:
+        if g.kind == "no" and hits[0].kind in LOCAL_KINDS:
             clauses = {c.id for c in hits[0].clauses}
-        elif g.kind == "some" and g.pattern.clauses and g.pattern.finding_kind in LOCAL_KINDS:
+        elif g.kind == "some" and g.pattern.clauses and FindingKind(g.pattern.finding_kind) in LOCAL_KINDS:
             clauses = set(g.pattern.clauses)
         else:
             clauses = None  # the verdict may depend on any clause: forbid this exact draft
@@ -286,9 +281,8 @@ class Negotiator:
                 if name == g.pattern.reading:
                     readings = claimed
         check = CheckContext(self.instrument, session, readings, "candidate", dict(draft.labels))
-        last = _CHECK_OF_KIND[g.pattern.finding_kind or "contradiction"]
-        for run in CHECKS[: last + 1]:
-            check.findings.extend(run(check))
+        for step in checks_for(FindingKind(g.pattern.finding_kind or "contradiction")):
+            check.findings.extend(step.run(check))
         if any(f.kind.value == "unknown" for f in check.findings):
             return "a check on a candidate draft gave up"
         return list(check.findings)

@@ -14,16 +14,16 @@ from pathlib import Path
 
 import z3
 
-from dsl import LoadResult, load
+from dsl import LoadResult
 from dsl.model import Instrument
-from verifier.checks import CHECKS, GROUPS, CheckContext
+from verifier.checks import CheckContext
 from verifier.checks.context import in_report
 from verifier.checks.pretext import claimants
-from verifier.checks.pretext import run as pretext_run
 from verifier.checks.queries import apply_expectations, run_properties
 from verifier.encode import Encoder
 from verifier.findings import Expectation, FileResult, Finding, Report
 from verifier.ground import MAX_ATOMS, estimate_atoms, vocabulary
+from verifier.registry import CHECKS, GROUPS, load
 from verifier.session import Limits, Session
 
 
@@ -117,7 +117,7 @@ SPLIT_COST = 200_000
 
 def parts_of(instrument: Instrument) -> tuple[tuple[int, ...], ...]:
     """The groups of CHECKS (indices) checked together in one session: the whole list, or for a
-    large instrument its independent groups (verifier.checks.GROUPS)."""
+    large instrument its independent groups (verifier.registry.GROUPS)."""
     from verifier.parallel import cost
 
     return GROUPS if cost(instrument) >= SPLIT_COST else (tuple(range(len(CHECKS))),)
@@ -153,7 +153,7 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
         ctx = CheckContext(instrument, session, readings, draft_name, draft, max_findings=options.max_findings,
                            for_report=True)
         for check in checks:
-            ctx.findings.extend(check(ctx))
+            ctx.findings.extend(check.run(ctx))
         found.baseline = ctx.findings
         if with_properties:
             found.properties, found.expectations = run_properties(ctx)
@@ -164,9 +164,8 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
             alt = CheckContext(instrument, session, claimed, draft_name, draft, max_findings=options.max_findings,
                                reading_name=claimant, baseline=readings, hidden=hidden, for_report=True)
             for check in checks:
-                if check is pretext_run:
-                    continue
-                alt.findings.extend(check(alt))
+                if check.per_reading_set:
+                    alt.findings.extend(check.run(alt))
             found.claimed.append(alt.findings)
         out.append(found)
     return out
@@ -272,9 +271,11 @@ def validate_options(instruments: list[Instrument], options: Options) -> None:
             raise UsageError(f"--draft {item}: no bracketed alternative is labelled `{item}` in the specs checked")
 
 
-def run(paths: list[Path], options: Options) -> tuple[LoadResult, Report | None]:
-    """Load and check; the report is None when the input has errors."""
-    loaded = load(paths)
+def run(paths: list[Path], options: Options,
+        overlay: Mapping[Path, str] | None = None) -> tuple[LoadResult, Report | None]:
+    """Load (`overlay`: text in place of files, see dsl.loader) and check; the report is None when
+    the input has errors."""
+    loaded = load(paths, overlay)
     if loaded.diagnostics.has_errors():
         return loaded, None
     validate_options(loaded.instruments, options)

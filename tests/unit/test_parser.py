@@ -174,19 +174,21 @@ def test_queries() -> None:
     expect, bare, assert_no, assertion, scenario = spec.decls
     assert isinstance(expect, S.ExpectDecl)
     p = expect.pattern
-    assert (p.kind, [c.text for c in p.clauses], p.party and p.party.text, p.draft and p.draft.text,
+    assert (p.kind.text, [c.text for c in p.clauses], p.party and p.party.text, p.draft and p.draft.text,
             p.reading and p.reading.text) == ("hollow-permission", ["a", "b"], "ukraine", "russia", "strict")
     assert isinstance(bare, S.ExpectDecl) and bare.pattern.clauses == () and bare.pattern.party is None
-    assert isinstance(assert_no, S.AssertNoDecl) and assert_no.pattern.kind == "blockable-guarantee"
+    assert isinstance(assert_no, S.AssertNoDecl) and assert_no.pattern.kind.text == "blockable-guarantee"
     assert isinstance(assertion, S.AssertDecl) and assertion.name.text == "caps"
     assert isinstance(scenario, S.ScenarioDecl) and shape(scenario.expr) == "join()"
 
 
-@pytest.mark.parametrize("kind", ["contradiction", "conflict", "hollow-permission", "pretext",
-                                  "blockable-guarantee", "vacuous-guarantee"])
-def test_every_finding_kind_parses(kind: str) -> None:
+@pytest.mark.parametrize("kind", ["contradiction", "hollow-permission", "a-kind-not-yet-known", "Typo_d-kind"])
+def test_any_kind_name_parses(kind: str) -> None:
+    # The grammar takes any hyphenated word; which kinds exist is checked when names are
+    # resolved (tests/test_registry.py), so a new kind leaves the grammar alone.
     d = decl(f"expect {kind};")
-    assert isinstance(d, S.ExpectDecl) and d.pattern.kind == kind
+    assert isinstance(d, S.ExpectDecl) and d.pattern.kind.text == kind
+    assert d.pattern.kind.span.column == len("expect ") + 1
 
 
 # ---- arguments, literals, strings ----------------------------------------------------
@@ -304,7 +306,7 @@ def test_stray_character_and_expected_tokens() -> None:
 
 
 def test_no_lark_terminal_names_leak() -> None:
-    for text in ("party a b;", "clause c \"C\" { a must x(; }", "assume a ==;", "expect nonsense;"):
+    for text in ("party a b;", "clause c \"C\" { a must x(; }", "assume a ==;", "expect ;"):
         for _, _, message, help_text in errors(text):
             shown = message + (help_text or "")
             assert "__ANON" not in shown and "SEMICOLON" not in shown and "$END" not in shown

@@ -22,6 +22,7 @@ from dsl.elaborate import elaborate
 from dsl.loader import Loader
 from dsl.source import SourceFile, Span
 from dsl.symbols import collect
+from verifier.registry import PATTERN_KINDS
 
 BUILTIN_SETS = ("party", "bool")
 
@@ -153,7 +154,7 @@ def analyze(path: Path, overlay: Mapping[Path, str], folder: Path | None = None)
     if specs is not None:
         local = Diagnostics()
         sym = collect(specs, local)
-        elaborate(specs, sym, local)
+        elaborate(specs, sym, local, PATTERN_KINDS)
         diags.extend(local)
     shown = next((s for s, p in loader.files.items() if p == path), None)
     root_spec = loader.parsed.get(path)
