@@ -265,8 +265,8 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
 
     from dsl import load
     from verifier import pipeline
-    from verifier.registry import CHECKS
     from verifier.encode import Encoder
+    from verifier.registry import CHECKS
 
     p, k, r = defaults(n)
     text = generate(n)
@@ -298,7 +298,7 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
             patched(Encoder, "formula", timers.wrap("encode", Encoder.formula)), \
             patched(Encoder, "assumptions", timers.wrap("encode", Encoder.assumptions)), \
             patched(pipeline, "run_properties", timers.wrap("properties", pipeline.run_properties)):
-        for check, module in zip(CHECKS, modules):
+        for check, module in zip(CHECKS, modules, strict=True):
             timed_checks.enter_context(patched(module, "run", timers.wrap(check.name, module.run)))
         start = time.perf_counter()
         findings, _, _ = pipeline.check_instrument(instrument, pipeline.Options())

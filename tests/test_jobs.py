@@ -51,8 +51,8 @@ def test_an_error_in_a_worker_is_reported_as_in_one_process(tmp_path: Path, in_r
 
 def test_a_large_instrument_is_checked_in_parts_side_by_side(in_root: None) -> None:
     from dsl import load
-    from verifier.registry import CHECKS, GROUPS
     from verifier.pipeline import parts_of
+    from verifier.registry import CHECKS, GROUPS
 
     # The groups are CHECKS in order, each check in one group.
     assert [i for group in GROUPS for i in group] == list(range(len(CHECKS)))

@@ -255,7 +255,7 @@ class Negotiator:
             return None
         if g.kind == "no" and hits[0].kind in LOCAL_KINDS:
             clauses = {c.id for c in hits[0].clauses}
-        elif g.kind == "some" and g.pattern.clauses and FindingKind(g.pattern.finding_kind) in LOCAL_KINDS:
+        elif g.kind == "some" and g.pattern.clauses and g.pattern.finding_kind in LOCAL_KINDS:
             clauses = set(g.pattern.clauses)
         else:
             clauses = None  # the verdict may depend on any clause: forbid this exact draft

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from verifier.findings import Finding
 
 
-class FindingKind(str, Enum):
+class FindingKind(StrEnum):
     CONTRADICTION = "contradiction"
     CONFLICT = "conflict"
     HOLLOW_PERMISSION = "hollow-permission"
@@ -42,7 +42,7 @@ class FindingKind(str, Enum):
     UNKNOWN = "unknown"
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -197,10 +197,10 @@ expect vacuous-guarantee on para4;
          "an `expect`, `assert` or `scenario` in the spec did not come out as written",
          Severity.ERROR, docs="expectation-failed", in_patterns=False, doc_module="verifier.checks.queries",
          sections=(
-             ("Why it matters", "The spec says what its authors believe about the wording; a failed expectation "
-                                "means the wording does not do what they think (or the spec is out of date)."),
-             ("Evidence", "The statement and its line; for `assert`, a minimal counterexample; for `scenario`, "
-                          "the clauses that rule it out."),
+             ("Why it matters", ("The spec says what its authors believe about the wording; a failed expectation "
+                                "means the wording does not do what they think (or the spec is out of date).")),
+             ("Evidence", ("The statement and its line; for `assert`, a minimal counterexample; for `scenario`, "
+                          "the clauses that rule it out.")),
          ), example='''\
 instrument example "Expectation failed";
 party ukraine, russia;
@@ -214,10 +214,10 @@ assert small_army: personnel(ukraine) <= 85000;   # fails: 85,001 personnel comp
          "the solver gave up (timeout or resource limit): nothing is proved either way",
          Severity.WARNING, docs="unknown", in_patterns=False, example_options=(("rlimit", 1),),
          sections=(
-             ("What it finds", "A query the solver could not answer within the limits: the per-query timeout "
-                               "(--timeout SECONDS) or the deterministic resource limit (--rlimit N)."),
-             ("Why it matters", "An unknown is never a pass: the check it belongs to proved nothing either way, "
-                                "so a problem may be hiding there."),
+             ("What it finds", ("A query the solver could not answer within the limits: the per-query timeout "
+                               "(--timeout SECONDS) or the deterministic resource limit (--rlimit N).")),
+             ("Why it matters", ("An unknown is never a pass: the check it belongs to proved nothing either way, "
+                                "so a problem may be hiding there.")),
              ("Query", "Any query of any check; Z3 answered `unknown` (its reason is in the finding's details)."),
              ("Evidence", "The check that gave up, the solver's reason, and the clauses it was about."),
          ), example='''\
@@ -272,7 +272,7 @@ def groups(checks: tuple[Check, ...]) -> tuple[tuple[int, ...], ...]:
         else:
             out.append((check.group, [i]))
     for name, members in out:
-        reported = set()
+        reported: set[FindingKind] = set()
         for i in members:
             missing = [k.value for k in checks[i].reads if k not in reported]
             if missing:
