@@ -174,6 +174,7 @@ def test_a_file_named_like_a_subcommand_is_reached_with_a_path(here: Path) -> No
 def test_output_file_gets_the_report_and_stdout_stays_empty(here: Path) -> None:
     name = spec(here, "finding.nv", FINDING)
     shown = run_cli(["--format", "json", name])
+    (here / "out").mkdir()
     written = run_cli(["--format", "json", "-o", "out/report.json", name])
     assert written.exit_code == shown.exit_code == 1
     assert written.stdout == ""

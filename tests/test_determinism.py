@@ -47,6 +47,7 @@ def test_json_is_byte_identical_in_process_for_generated_specs(tmp_path: Path) -
 def test_output_file_equals_standard_output(tmp_path: Path) -> None:
     spec = str(ROOT / "examples" / "15_conflict.nv")
     out = tmp_path / "reports" / "report.json"
+    out.parent.mkdir()
     shown = CliRunner().invoke(main, ["--format", "json", spec])
     written = CliRunner().invoke(main, ["--format", "json", "-o", str(out), spec])
     assert written.exit_code == shown.exit_code

@@ -175,6 +175,7 @@ def _default_sigint() -> None:
 def test_ctrl_c_stops_cleanly(tmp_path: Path, queries: int) -> None:
     """Interrupted while the checks run (after the first query, or some way in): exit 130 at once."""
     report = tmp_path / "out" / "report.json"
+    report.parent.mkdir()
     smt2 = tmp_path / "smt2"
     proc = subprocess.Popen([sys.executable, "-m", "verifier", "--format", "json", "-o", str(report),
                              "--emit-smt2", str(smt2), str(ROOT / "specs")], cwd=ROOT, stdout=subprocess.PIPE,

@@ -9,31 +9,15 @@ line and a caret, never a traceback.
 from __future__ import annotations
 
 import os
-import signal
 import sys
+import threading
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
 
+import click
 
-def _interrupted(signum: int, frame: object) -> None:
-    os.write(2, b"nverify: interrupted; no report was written\n")
-    os._exit(130)
-
-
-# Started as the command (`nverify`, `python -m verifier`)? Then Ctrl-C during start-up (the
-# imports below take a tenth of a second) also ends cleanly; `main` takes over from there.
-if (os.path.basename(sys.argv[0]) == "nverify" or sys.argv[0].endswith(os.path.join("verifier", "__main__.py"))) \
-        and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-    signal.signal(signal.SIGINT, _interrupted)
-
-import contextlib  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import traceback  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any, NoReturn  # noqa: E402
-
-import click  # noqa: E402
-
-from dsl.render import render_diagnostic  # noqa: E402
+from dsl.render import render_diagnostic
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -53,38 +37,10 @@ class DefaultGroup(click.Group):
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         # A command-line run (not CliRunner, which passes its arguments) stops cleanly on Ctrl-C.
         if args is None and threading.current_thread() is threading.main_thread():
-            _exit_on_interrupt()
+            from verifier import interrupt
+
+            interrupt.install()
         return super().main(args, *rest, **kwargs)
-
-
-_PENDING: set[str] = set()  # temporary report files, removed if the run is interrupted
-
-
-def _exit_on_interrupt() -> None:
-    """Ctrl-C ends the run at once: exit code 130, one line on stderr, never a traceback.
-
-    A KeyboardInterrupt raised in Python lands wherever the interpreter happens to be
-    (inside click, or in a Z3 destructor, where Python swallows it and the run goes on),
-    and a long solver call would not see it before it returns. So the signal only wakes
-    a watcher thread (through the wakeup fd, written even while Z3 runs), which removes
-    temporary files and ends the process. No report is written after an interrupt.
-    """
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        return  # started with Ctrl-C ignored (a background job): keep it so
-    read_fd, write_fd = os.pipe()
-    os.set_blocking(write_fd, False)
-    signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
-    signal.signal(signal.SIGINT, lambda signum, frame: None)
-
-    def watch() -> None:
-        while True:
-            if signal.SIGINT in os.read(read_fd, 64):
-                for path in list(_PENDING):
-                    with contextlib.suppress(OSError):
-                        os.unlink(path)
-                _interrupted(signal.SIGINT, None)
-
-    threading.Thread(target=watch, name="nverify-interrupt", daemon=True).start()
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,28 +57,32 @@ def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    # Atomic: a reader never sees half a report, and a failed write leaves the old one.
+    from verifier.output import OutputError, write_atomically
+
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        write_atomically(text, output)
+    except OutputError as err:
+        _bad_output(err)
     except OSError as err:
-        _cannot_write(output, err)
-    _PENDING.add(tmp)
+        click.echo(f"nverify: error: cannot write the report to {output}: {err.strerror or err}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _check_output(output: Path | None, inputs: list[Path]) -> None:
+    """Refuse, before any work, a -o FILE that is an input, a link, not a regular file, or in no folder."""
+    if output is None:
+        return
+    from verifier.output import OutputError, refuse_unsafe
+
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        # mkstemp makes the file private (0600); the report gets the mode the file had, or
-        # that of any new file (0666 less the umask), as if it were written in place.
-        os.chmod(tmp, _mode_for(output))
-        os.replace(tmp, output)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(err, OSError):
-            _cannot_write(output, err)
-        raise
-    finally:
-        _PENDING.discard(tmp)
+        refuse_unsafe(output, inputs)
+    except OutputError as err:
+        _bad_output(err)
+
+
+def _bad_output(err: Exception) -> NoReturn:
+    click.echo(f"nverify: error: {err}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def _input_errors(loads: list[Any], nothing: str) -> NoReturn:
@@ -133,20 +93,6 @@ def _input_errors(loads: list[Any], nothing: str) -> NoReturn:
             click.echo(render_diagnostic(diag, loaded.sources), err=True)
             count += diag.severity.value == "error"
     click.echo(f"nverify: {count} error{'s' if count != 1 else ''} in the input; nothing was {nothing}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _mode_for(output: Path) -> int:
-    try:
-        return output.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def _cannot_write(output: Path, err: OSError) -> NoReturn:
-    click.echo(f"nverify: error: cannot write the report to {output}: {err.strerror or err}", err=True)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -195,6 +141,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
     from verifier.report import FORMATS
     from verifier.report.text import summary
 
+    _check_output(output, list(paths))
     options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
     options.jobs = jobs if jobs is not None else _cores()
     activity = Activity()
@@ -218,6 +165,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
             click.echo(line, err=True)
     if report is None:
         _input_errors([loaded], "checked")
+    _check_output(output, list(loaded.files.values()))  # (the imports too)
     colour = color == "always" or (color == "auto" and output is None and sys.stdout.isatty())
     kwargs: dict[str, Any] = {"colour": colour}
     if quiet:
@@ -252,6 +200,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: b
     same, 1 when it changed, 2 on bad input."""
     from verifier.pipeline import UsageError
 
+    _check_output(output, [Path(a), Path(b), Path(a.rpartition("@")[0] or a), Path(b.rpartition("@")[0] or b)])
     try:
         from verifier.diff import SideSpec, compare
         from verifier.report.diff_report import render_json, render_text
@@ -271,6 +220,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: b
         sys.exit(EXIT_BAD_INPUT)
     if result is None:
         _input_errors(loads, "compared")
+    _check_output(output, [f for load in loads for f in getattr(load, "files", {}).values()])
     _write(render_json(result) if fmt == "json" else render_text(result), output)
     sys.exit(EXIT_FINDINGS if result.changed else EXIT_OK)
 
@@ -288,6 +238,7 @@ def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: 
     Exit 0 when one exists, 1 when the goals clash, 2 on bad input."""
     from verifier.registry import load
 
+    _check_output(output, [path])
     try:
         from verifier.negotiate import negotiate as search
         from verifier.report.negotiation_report import render_json, render_text
@@ -295,6 +246,7 @@ def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: 
         loaded = load([path])
         if loaded.diagnostics.has_errors():
             _input_errors([loaded], "searched")
+        _check_output(output, list(loaded.files.values()))
         if not loaded.instruments or not loaded.instruments[0].goals:
             click.echo(f"nverify: error: {path} states no `goal`; nothing to negotiate", err=True)
             sys.exit(EXIT_BAD_INPUT)

@@ -22,6 +22,7 @@ import z3
 
 from dsl.model import Instrument
 from verifier.encode import Encoder, Readings, not_, readings_key, unchecked
+from verifier.interrupt import pending
 
 SEED = 0
 _MK_IMPLIES = unchecked(z3.Z3_mk_implies)
@@ -407,8 +408,9 @@ class Session:
         self.limits.smt2_dir.mkdir(parents=True, exist_ok=True)
         path = self.limits.smt2_dir / name
         tmp = path.with_suffix(".tmp")
-        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        with pending(str(tmp)):  # (removed if Ctrl-C ends the run in between)
+            tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            tmp.replace(path)
 
 
 def _side_script(solver: z3.Solver | z3.Optimize) -> str:
