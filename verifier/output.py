@@ -7,6 +7,7 @@ creates folders. Each refusal is a usage error (exit 2) given before any work.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -77,10 +78,8 @@ def write_atomically(text: str, output: Path) -> None:
             os.chmod(tmp, _mode_for(output))
             os.replace(tmp, output)
         except BaseException:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
 
 
