@@ -151,6 +151,14 @@ class _Differ:
             return outcome.reason or "unknown"
         if not outcome.sat:
             return None
+        # The session minimises the atoms and open terms its encoder (A's) has made: make there
+        # every one of the shared world that only B's formulas mention (same name, same
+        # variable), or the witness could keep such atoms true for nothing.
+        for key in list(self.b.encoder.atom_vars.made()):
+            if key in self.a.encoder.atom_vars:
+                self.a.encoder.atom_vars[key]
+        for term_key in list(self.b.encoder.open_vars):
+            self.a.encoder.open_term(term_key)
         model, minimal = witness(self.session, hard)
         if model is None:
             return "no witness could be read"

@@ -1,0 +1,116 @@
+"""`nverify diff` (verifier.diff, in-process) against `tests.oracle.diff_oracle`.
+
+Compared, for every reading set: the relation of the whole texts and each of
+its witnesses (a member of the direction's worlds, with the fewest true
+atoms); the differences listed (aspect, subject, direction, reading, each as
+often as the oracle finds it) and each one's witness likewise.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from itertools import product
+from pathlib import Path
+
+from dsl import load
+from dsl.evaluate import World
+from dsl.model import Instrument
+from tests.oracle.diff_oracle import DiffOracle, Key, first_draft, named_draft
+from tests.oracle.pairs import Pair
+from tests.oracle.space import Unsupported
+from tests.oracle.verdicts import Outcome
+
+
+def _instrument(path: Path) -> Instrument | None:
+    loaded = load([path])
+    if loaded.diagnostics.has_errors() or not loaded.instruments:
+        return None
+    return loaded.instruments[0]
+
+
+def atom_names(*instruments: Instrument) -> dict[str, tuple[str, tuple[object, ...]]]:
+    """How a scenario writes each ground atom, quantity and term application -> its key."""
+    out: dict[str, tuple[str, tuple[object, ...]]] = {}
+    for inst in instruments:
+        for name, params, prefix in [*((p.name, p.params, "") for p in inst.predicates.values()),
+                                     *((t.name, t.params, "term ") for t in inst.terms.values())]:
+            for args in product(*(inst.domain(p.type) for p in params)):
+                shown = ", ".join(("true" if a else "false") if isinstance(a, bool) else str(a) for a in args)
+                out[f"{prefix}{name}({shown})"] = (name, tuple(args))
+    return out
+
+
+def compare_pair(pair: Pair, timeout_s: float = 60.0) -> Outcome:
+    from verifier.diff import SideSpec, compare
+
+    out = Outcome()
+    with tempfile.TemporaryDirectory() as tmp:
+        pa, pb = Path(tmp) / "a.nv", Path(tmp) / "b.nv"
+        pa.write_text(pair.a, encoding="utf-8")
+        pb.write_text(pair.b, encoding="utf-8")
+        a, b = _instrument(pa), _instrument(pb)
+        if a is None or b is None:
+            out.skipped = "a side does not load"
+            return out
+        da = named_draft(a, pair.draft_a) if pair.draft_a else first_draft(a)[1]
+        db = named_draft(b, pair.draft_b) if pair.draft_b else first_draft(b)[1]
+        try:
+            if da is not None and db is not None:
+                oracle = DiffOracle(a, da, b, db)
+                expected = oracle.expected()
+        except Unsupported as err:
+            out.skipped = str(err)
+            return out
+        try:
+            result, _ = compare(SideSpec(pa, pair.draft_a), SideSpec(pb, pair.draft_b), timeout_s=timeout_s)
+        except Exception as err:  # a usage error (no such draft) must match the oracle's view
+            if type(err).__name__ == "UsageError":
+                out.add(da is None or db is None, f"nverify refused the pair: {err}")
+                return out
+            raise
+        out.add(da is not None and db is not None, "nverify compared a draft the oracle says cannot be formed")
+        if da is None or db is None or result is None:
+            return out
+        names = atom_names(a, b)
+        draft = {**da, **db}
+
+        def world(scenario: object) -> int:
+            atoms = frozenset(names[s] for s in (*scenario.facts, *scenario.acts))  # type: ignore[attr-defined]
+            qty = {names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
+            terms = frozenset(names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
+            return oracle.space.world_index(World(atoms, qty, terms, draft))  # type: ignore[arg-type]
+
+        def witness(what: str, scenario: object, worlds: list[int]) -> None:
+            if scenario is None or not any(worlds):
+                return
+            w = world(scenario)
+            inside = [s for s in worlds if oracle.space.member(s, w)]
+            out.add(bool(inside), f"{what}: the witness {scenario} is not such a world")
+            if inside and scenario.minimal:  # type: ignore[attr-defined]
+                size = len(scenario.facts) + len(scenario.acts) + len(scenario.terms)  # type: ignore[attr-defined]
+                fewest = [oracle.fewest_atoms(s) for s in inside]
+                out.add(size in fewest, f"{what}: the witness {scenario} has {size} true atoms, "
+                                        f"a world with {min(f or 0 for f in fewest)} exists")
+
+        got_relations = {v.reading: v for v in result.verdicts}
+        out.add(set(got_relations) == set(expected.relations),
+                f"reading sets: nverify {sorted(got_relations)}, oracle {sorted(expected.relations)}")
+        for name, (relation, ab, ba) in expected.relations.items():
+            v = got_relations.get(name)
+            if v is None:
+                continue
+            out.add(v.relation == relation, f"[{name}] B is {v.relation} per nverify, {relation} per the oracle")
+            witness(f"[{name}] compliant in A, breach in B", v.a_not_b, [ab])
+            witness(f"[{name}] compliant in B, breach in A", v.b_not_a, [ba])
+        got = Counter(Key(d.aspect, d.subject, d.direction, d.reading) for d in result.differences)
+        want = Counter({k: len(v) for k, v in expected.differences.items()})
+        for key in sorted({*got, *want}, key=str):
+            out.add(got[key] == want[key], f"[{key.reading}] {key.aspect} {key.subject}: {key.direction!r} "
+                                           f"listed {got[key]} times, oracle {want[key]}")
+        for d in result.differences:
+            key = Key(d.aspect, d.subject, d.direction, d.reading)
+            if key.aspect != "pretext":
+                witness(f"[{key.reading}] {key.aspect} {key.subject} {key.direction!r}", d.scenario,
+                        expected.differences.get(key, []))
+    return out
