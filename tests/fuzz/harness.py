@@ -45,45 +45,63 @@ class Outcome:
 
 
 def run_cli(data: str | bytes, *, files: dict[str, str | bytes] | None = None, args: tuple[str, ...] = (),
-            limit_s: float = LIMIT_S, name: str = "input.nv") -> Outcome:
-    """Run `nverify [args] FILE` in-process on data; classify the outcome."""
+            limit_s: float = LIMIT_S, name: str = "input.nv", folder: Path | None = None) -> Outcome:
+    """Run `nverify [args] FILE` in-process on data; classify the outcome.
+
+    The files are written to a new temporary folder, or to `folder` (reused by a long
+    fuzzing session: a folder per input costs more than the parse of a small one).
+    """
+    if folder is not None:
+        return _run_in(folder, data, files or {}, args, limit_s, name)
+    with tempfile.TemporaryDirectory(prefix="nverify-fuzz-") as tmp:
+        return _run_in(Path(tmp), data, files or {}, args, limit_s, name)
+
+
+def _run_in(folder: Path, data: str | bytes, files: dict[str, str | bytes], args: tuple[str, ...],
+            limit_s: float, name: str) -> Outcome:
     from click.testing import CliRunner
 
     from verifier.cli import main
 
-    with tempfile.TemporaryDirectory(prefix="nverify-fuzz-") as tmp:
-        folder = Path(tmp)
-        for fname, content in {**(files or {}), name: data}.items():
-            path = folder / fname
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content, encoding="utf-8", errors="surrogatepass")
-        runner = CliRunner()
+    for fname, content in {**files, name: data}.items():
+        path = folder / fname
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", errors="surrogatepass")
+    runner = CliRunner()
 
-        def alarm(signum: int, frame: object) -> None:
-            raise Hang()
+    def alarm(signum: int, frame: object) -> None:
+        raise Hang()
 
-        previous = signal.signal(signal.SIGALRM, alarm)
-        # Repeats every second after the bound: an exception raised inside a destructor is
-        # swallowed by Python, so one alarm might not be enough to stop the run.
-        signal.setitimer(signal.ITIMER_REAL, limit_s, 1.0)
-        start = time.monotonic()
-        try:
-            result = runner.invoke(main, [*args, "--timeout", QUERY_TIMEOUT, "--color", "never",
-                                          str(folder / name)], catch_exceptions=True)
-        except Hang:
-            return Outcome(None, "", time.monotonic() - start, f"hang: no answer within {limit_s:.0f} s")
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        seconds = time.monotonic() - start
+    previous = signal.signal(signal.SIGALRM, alarm)
+    # Repeats every second after the bound: an exception raised inside a destructor is
+    # swallowed by Python, so one alarm might not be enough to stop the run.
+    signal.setitimer(signal.ITIMER_REAL, limit_s, 1.0)
+    start = time.monotonic()
+    try:
+        result = runner.invoke(main, [*args, "--timeout", QUERY_TIMEOUT, "--color", "never", "--jobs", "1",
+                                      str(folder / name)], catch_exceptions=True)
+    except Hang:
+        return Outcome(None, "", time.monotonic() - start, f"hang: no answer within {limit_s:.0f} s")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        # None: the handler was not installed from Python (libFuzzer's, say); put the default back.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+    seconds = time.monotonic() - start
     output = result.stdout + result.stderr
-    return Outcome(result.exit_code, output, seconds, _problem(result, output))
+    return Outcome(result.exit_code, output, seconds, _problem(result, output, located=not args))
 
 
-def _problem(result: object, output: str) -> str | None:
+# `file:line:col: error[code]: message`: how every error about the input is shown.
+EXCERPT = re.compile(r"^ *\d* \| ")  # a line of the input shown under a diagnostic
+LOCATED = re.compile(r"^\S.*:\d+:\d+: error\[", re.MULTILINE)
+
+
+def _problem(result: object, output: str, located: bool = False) -> str | None:
+    """What is wrong with an outcome, or None. With `located` (no options were given, so no
+    error can be about them), an exit 2 must point at the input: `file:line:col`."""
     exc = getattr(result, "exception", None)
     if exc is not None and not isinstance(exc, SystemExit):
         info = getattr(result, "exc_info", None)
@@ -92,12 +110,16 @@ def _problem(result: object, output: str) -> str | None:
     code = getattr(result, "exit_code", None)
     if code not in ALLOWED:
         return f"exit code {code}"
-    if "Traceback" in output:
+    said = "\n".join(line for line in output.splitlines() if not EXCERPT.match(line))  # not the input's own words
+    if "Traceback" in said:
         return "a traceback in the output"
-    if "internal error" in output:
-        return "an internal error: " + next(line for line in output.splitlines() if "internal error" in line)
-    if code == 2 and not getattr(result, "stderr", "").strip():
+    if "internal error" in said:
+        return "an internal error: " + next(line for line in said.splitlines() if "internal error" in line)
+    stderr = getattr(result, "stderr", "")
+    if code == 2 and not stderr.strip():
         return "exit 2 without a message"
+    if code == 2 and located and not LOCATED.search(stderr):
+        return "an error without a location: " + stderr.strip().splitlines()[0]
     return None
 
 

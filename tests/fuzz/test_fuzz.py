@@ -75,3 +75,35 @@ def test_the_harness_sees_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
     text = 'instrument r "R"; party pa; act a(actor: party); clause c "C" { pa must not a; }\n'
     outcome = run_cli(text, limit_s=1)
     assert outcome.problem is not None and outcome.problem.startswith("hang")
+
+
+def test_the_harness_sees_an_error_without_a_location(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exit 2 is allowed only with a message that points at the input (`file:line:col`)."""
+    import verifier.pipeline as pipeline
+
+    def unlocated(*args: object, **kwargs: object) -> object:
+        raise pipeline.UsageError("something is wrong somewhere")
+
+    monkeypatch.setattr(pipeline, "check_instrument", unlocated)
+    text = 'instrument r "R"; party pa; act a(actor: party); clause c "C" { pa must not a; }\n'
+    outcome = run_cli(text)
+    assert outcome.exit_code == 2 and outcome.problem is not None and "without a location" in outcome.problem
+    # With options given, an error may be about them rather than the input.
+    assert run_cli(text, args=("--max-findings", "1")).problem is None
+
+
+def test_the_input_quoted_under_a_diagnostic_is_not_taken_for_a_crash() -> None:
+    """A line of the input shown under an error may say anything, `internal error` too."""
+    text = 'instrument r "R"; party 9; # internal error: Traceback (most recent call last)\n'
+    outcome = run_cli(text)
+    assert outcome.exit_code == 2 and "internal error" in outcome.output
+    assert outcome.problem is None, outcome.problem
+
+
+def test_a_reused_folder_gives_the_same_outcomes(tmp_path: Path) -> None:
+    """scripts/fuzz_guided.py runs every input in one folder: no input may see another's files."""
+    good = 'instrument r "R"; party pa; act a(actor: party); clause c "C" { pa must not a; }\n'
+    first = run_cli(good, folder=tmp_path)
+    assert run_cli("instrument", folder=tmp_path).exit_code == 2
+    again = run_cli(good, folder=tmp_path)
+    assert (first.exit_code, first.problem) == (again.exit_code, again.problem) == (0, None)
