@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint goldens bench clean
+.PHONY: run test lint goldens bench fuzz mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,5 +31,23 @@ goldens: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
+# The heavy runs recorded in docs/trust.md; never part of `make test`.
+FUZZ_STAMP := $(VENV)/.fuzz-installed
+RUNS ?= 100000
+SEED ?= 1
+
+$(FUZZ_STAMP): pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,fuzz]'
+	touch $(FUZZ_STAMP)
+
+# Coverage-guided fuzzing: RUNS inputs from libFuzzer seed SEED; the corpus grows in build/fuzz.
+fuzz: $(FUZZ_STAMP)
+	$(BIN)/python scripts/fuzz_guided.py --work build/fuzz -- -runs=$(RUNS) -seed=$(SEED) -print_final_stats=1
+
+# Mutation testing of dsl/evaluate.py and verifier/checks/ (configured in pyproject.toml).
+mutate: $(FUZZ_STAMP)
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build mutants *.egg-info

@@ -79,7 +79,7 @@ def test_the_harness_sees_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_the_harness_sees_an_error_without_a_location(monkeypatch: pytest.MonkeyPatch) -> None:
     """Exit 2 is allowed only with a message that points at the input (`file:line:col`)."""
-    import verifier.pipeline as pipeline
+    from verifier import pipeline
 
     def unlocated(*args: object, **kwargs: object) -> object:
         raise pipeline.UsageError("something is wrong somewhere")
