@@ -9,6 +9,7 @@ literals (exactly one per bracket), so one solver covers every draft.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import assert_never
@@ -261,6 +262,11 @@ class Encoder:
     _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _mentions: dict[int, tuple[z3.ExprRef, frozenset[str]]] = field(default_factory=dict, repr=False)
     by_name: dict[str, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
+    _names: dict[int, str] = field(default_factory=dict, repr=False)  # variable id -> name
+    _renamed: dict[tuple[int, str], z3.ExprRef] = field(default_factory=dict, repr=False)
+    # Declaration (address) -> (key, variable), for the first `_decls_read` entries of by_name.
+    _decls: dict[int, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
+    _decls_read: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
         self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name)
@@ -296,13 +302,35 @@ class Encoder:
 
     def name_of(self, var: z3.ExprRef) -> str:
         """A variable's name without the slow pretty-printer (names are cached per variable id)."""
-        cache = self.__dict__.setdefault("_names", {})
+        cache = self._names
         ident = var.get_id()
         name = cache.get(ident)
         if name is None:
             name = var.decl().name()
             cache[ident] = name
         return name
+
+    def renamed(self, var: z3.ExprRef, role: str) -> z3.ExprRef:
+        """A fresh variable of var's sort named `<var's name> (<role>)`, made once per variable
+        and role (Z3 knows a constant by its name): another choice of the same thing."""
+        key = (var.get_id(), role)
+        copy = self._renamed.get(key)
+        if copy is None:
+            copy = self._renamed[key] = const_like(f"{self.name_of(var)} ({role})", var)
+        return copy
+
+    def by_declaration(self) -> Mapping[int, tuple[object, z3.ExprRef]]:
+        """Declaration (address) -> (key, variable), for every variable of `by_name`.
+
+        The variables live as long as the encoder, so their declarations' addresses are theirs
+        alone; open terms join as they are made. Two constants with one name and sort are one.
+        """
+        if self._decls_read != len(self.by_name):  # (variables are only ever added: read the new ones)
+            c = self.ctx.ref()
+            for key, var in itertools.islice(self.by_name.values(), self._decls_read, None):
+                self._decls[_APP_DECL(c, var.as_ast()).value] = (key, var)
+            self._decls_read = len(self.by_name)
+        return self._decls
 
     def keys_named(self, names: set[str]) -> set[object]:
         """The keys (atom, quantity, ("term", key)) of the variables with these names."""

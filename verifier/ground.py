@@ -8,7 +8,7 @@ its `controlled by` parameter; everything else is a circumstance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 
 from dsl.evaluate import AtomKey
@@ -23,10 +23,11 @@ class Vocabulary:
     quantities: tuple[AtomKey, ...]
     controller: dict[AtomKey, str | None]  # atom or quantity -> the party that decides it
     kind: dict[str, str]             # predicate -> "fact" | "act" | "quantity"
+    # Asked for per party, guarantee and permission: remembered (the vocabulary never changes).
+    _controlled: dict[str, tuple[AtomKey, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def controlled_by(self, party: str) -> tuple[AtomKey, ...]:
-        # Asked for per party, guarantee and permission: remembered (the vocabulary never changes).
-        cache: dict[str, tuple[AtomKey, ...]] = self.__dict__.setdefault("_controlled", {})
+        cache = self._controlled
         found = cache.get(party)
         if found is None:
             found = cache[party] = tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)

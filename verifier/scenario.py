@@ -6,7 +6,6 @@ scenario is how people read it. The model is usually a minimal one (`verifier.mi
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable, Mapping, Sequence
 
 import z3
@@ -64,7 +63,7 @@ def _assignment(enc: Encoder, model: z3.ModelRef) -> dict[object, bool | int]:
     apart by their declarations, which are the variables' own (one per name and sort)."""
     out: dict[object, bool | int] = {}
     c, m = model.ctx.ref(), model.model
-    decls = _declarations(enc)
+    decls = enc.by_declaration()
     qty_vars = enc.qty_vars
     for i in range(_LIB.Z3_model_get_num_consts(c, m)):
         decl = _LIB.Z3_model_get_const_decl(c, m, i)
@@ -87,21 +86,6 @@ class _LIB:  # reads of models, straight from the C library (see encode.unchecke
     Z3_get_bool_value = unchecked(z3.Z3_get_bool_value)
     Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
     Z3_get_app_decl = unchecked(z3.Z3_get_app_decl)
-
-
-def _declarations(enc: Encoder) -> dict[int, tuple[object, z3.ExprRef]]:
-    """Declaration (address) -> (key, variable), for every variable of `enc.by_name`.
-
-    The variables live as long as the encoder, so their declarations' addresses are theirs
-    alone; open terms join as they are made. Two constants with one name and sort are one.
-    """
-    cache = enc.__dict__.setdefault("_decls", [0, {}])
-    if cache[0] != len(enc.by_name):  # (variables are only ever added: read the new ones)
-        c, found = enc.ctx.ref(), cache[1]
-        for key, var in itertools.islice(enc.by_name.values(), cache[0], None):
-            found[_LIB.Z3_get_app_decl(c, var.as_ast()).value] = (key, var)
-        cache[0] = len(enc.by_name)
-    return cache[1]
 
 
 def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = (), minimal: bool = True) -> Scenario:
@@ -174,7 +158,7 @@ class Situation:
     @staticmethod
     def of(session: Session, keys: Sequence[AtomKey | tuple[str, AtomKey]]) -> Situation:
         """The situation of these keys, made once per session (a party's searches share theirs)."""
-        cache = session.__dict__.setdefault("_situations", {})
+        cache = session.situations
         found = cache.get(tuple(keys))
         if found is None:
             found = cache[tuple(keys)] = Situation(session, keys)

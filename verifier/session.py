@@ -17,12 +17,16 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import z3
 
 from dsl.model import Instrument
 from verifier.encode import Encoder, Readings, not_, readings_key, unchecked
 from verifier.interrupt import pending
+
+if TYPE_CHECKING:
+    from verifier.scenario import Situation
 
 SEED = 0
 _MK_IMPLIES = unchecked(z3.Z3_mk_implies)
@@ -162,6 +166,10 @@ class Session:
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
         # Z3's own `false` and `true`, for reading models from their tables (verifier.scenario):
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
+        # Situations (verifier.scenario) by their keys: a party's searches share theirs.
+        self.situations: dict[tuple[object, ...], Situation] = {}
+        # Situations (verifier.scenario) by their keys: a party's searches share theirs.
+        self.situations: dict[tuple[object, ...], Situation] = {}
         self.queries = 0
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
         global _sessions_made

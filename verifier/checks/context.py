@@ -44,6 +44,15 @@ class CheckContext:
     # Whether the findings go into this instrument's report (pipeline), which leaves out some
     # (see `reported`); `negotiate` and `diff` read every finding of the checks.
     for_report: bool = False
+    # What the questions of this context ask for again and again, remembered for its lifetime.
+    _comp: dict[tuple[str, tuple[tuple[str, str | None], ...]], list[z3.BoolRef]] = field(
+        default_factory=dict, init=False, repr=False)
+    _party_lits: dict[str, list[z3.BoolRef]] = field(default_factory=dict, init=False, repr=False)
+    _party_compliance: dict[str, z3.BoolRef] = field(default_factory=dict, init=False, repr=False)
+    _guess_bases: dict[object, GuessBase] = field(default_factory=dict, init=False, repr=False)
+    _clauses: dict[tuple[str | None, bool], list[Clause]] = field(default_factory=dict, init=False, repr=False)
+    _controlled_mentions: dict[str, list[tuple[str, set[object]]]] = field(default_factory=dict, init=False,
+                                                                           repr=False)
 
     @property
     def enc(self) -> Encoder:
@@ -80,7 +89,7 @@ class CheckContext:
     def comp(self, party: str, readings: Readings) -> list[z3.BoolRef]:
         """The party's norms, clause by clause, and the assumptions, under readings."""
         # Asked for per permission: remembered once made (the session keeps every formula).
-        cache = self.__dict__.setdefault("_comp_cache", {})
+        cache = self._comp
         key = (party, readings_key(readings))
         found = cache.get(key)
         if found is None:
@@ -91,7 +100,7 @@ class CheckContext:
     def party_lits(self, party: str) -> list[z3.BoolRef]:
         """The literals of the clauses that constrain party, under this context's readings (in
         the order of clauses_of): asked for per permission and pretext, remembered."""
-        cache = self.__dict__.setdefault("_party_lits", {})
+        cache = self._party_lits
         found = cache.get(party)
         if found is None:
             found = cache[party] = [self.session.clause_lit(c.id, self.readings, party) for c in self.clauses_of(party)]
@@ -100,7 +109,7 @@ class CheckContext:
     def party_compliance(self, party: str) -> z3.BoolRef:
         """The conjunction of the norms of party's clauses (clauses_of) under this context's
         readings, remembered (one term, which Z3 then knows by its id in every question)."""
-        cache = self.__dict__.setdefault("_party_compliance", {})
+        cache = self._party_compliance
         found = cache.get(party)
         if found is None:
             found = cache[party] = self.enc.conj(self.session.norms_of(c.id, self.readings, party)
@@ -110,16 +119,27 @@ class CheckContext:
     def guess_base(self, key: object, formulas: list[z3.BoolRef]) -> GuessBase:
         """A side solver holding formulas that many exists-forall searches of this context
         share (see verifier.qbf `base`), made once per key."""
-        cache = self.__dict__.setdefault("_guess_bases", {})
+        cache = self._guess_bases
         base = cache.get(key)
         if base is None:
             base = cache[key] = GuessBase.of(self.session, formulas)
         return base
 
+    def controlled_mentions(self, party: str) -> list[tuple[str, set[object]]]:
+        """Each of the party's constraining clauses (in order) with the variables the party controls
+        that its norms mention, under this context's readings: remembered per party."""
+        found = self._controlled_mentions.get(party)
+        if found is None:
+            enc, controlled = self.enc, set(self.vocab.controlled_by(party))
+            found = self._controlled_mentions[party] = [
+                (c.id, {k for k in enc.keys_named(enc.mentioned([self.session.norms_of(c.id, self.readings, party)]))
+                        if k in controlled}) for c in self.clauses_of(party)]
+        return found
+
     def clauses_of(self, party: str | None = None, *, constraining: bool = True) -> list[Clause]:
         """Clauses with norms (obligations or prohibitions when `constraining`) addressed to party."""
         # Asked for per permission, pretext and party: remembered for this context.
-        cache = self.__dict__.setdefault("_clauses_cache", {})
+        cache = self._clauses
         found = cache.get((party, constraining))
         if found is None:
             found = cache[(party, constraining)] = self._clauses_of(party, constraining)

@@ -154,7 +154,7 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     # is a copy of the party's variables, used in the guess only.
     doable = and_(world, *draft, chosen_exercise)
     in_doable = enc.keys_named(enc.mentioned([doable]))
-    copies = [(enc.var_of(key), _copy(enc, enc.var_of(key))) for key in ctx.vocab.controlled_by(subject)
+    copies = [(enc.var_of(key), enc.renamed(enc.var_of(key), "doing the act")) for key in ctx.vocab.controlled_by(subject)
               if key in in_doable]
     if copies:
         doable = substitute(doable, copies)
@@ -183,13 +183,9 @@ def _connected(ctx: CheckContext, subject: str, seeds: list[z3.BoolRef]) -> list
     """The subject's constraining clauses (in order) linked to `seeds` through variables it
     controls: a clause that shares none with the seeds or with a linked clause constrains
     choices of its own, which no choice made for the seeds can upset."""
-    enc, session = ctx.enc, ctx.session
+    enc = ctx.enc
     controlled = set(ctx.vocab.controlled_by(subject))
-    cache = ctx.__dict__.setdefault("_controlled_mentions", {})
-    if subject not in cache:
-        cache[subject] = [(c.id, {k for k in enc.keys_named(enc.mentioned([session.norms_of(c.id, ctx.readings, subject)]))
-                                  if k in controlled}) for c in ctx.clauses_of(subject)]
-    mentions = cache[subject]
+    mentions = ctx.controlled_mentions(subject)
     reached = {k for k in enc.keys_named(enc.mentioned(seeds)) if k in controlled}
     linked: set[str] = set()
     grew = True
@@ -201,16 +197,6 @@ def _connected(ctx: CheckContext, subject: str, seeds: list[z3.BoolRef]) -> list
                 reached |= keys
                 grew = True
     return [clause_id for clause_id, _ in mentions if clause_id in linked]
-
-
-def _copy(enc: Encoder, var: z3.ExprRef) -> z3.ExprRef:
-    """A fresh variable of the same sort, for the party's other choice in a guess (one per
-    variable: Z3 knows a constant by its name)."""
-    copies = enc.__dict__.setdefault("_doing_copies", {})
-    copy = copies.get(var.get_id())
-    if copy is None:
-        copy = copies[var.get_id()] = const_like(f"{enc.name_of(var)} (doing the act)", var)
-    return copy
 
 
 def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[z3.BoolRef],
