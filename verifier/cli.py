@@ -13,11 +13,14 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from dsl.render import render_diagnostic
+
+if TYPE_CHECKING:
+    from verifier.session import Limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -96,6 +99,19 @@ def _input_errors(loads: list[Any], nothing: str) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
+# The solver's limits and its record, the same for every command that asks the solver.
+_rlimit_option = click.option("--rlimit", type=click.IntRange(min=0), default=0, show_default=True,
+                              help="Deterministic Z3 resource limit per query (0: none).")
+_smt2_option = click.option("--emit-smt2", "smt2_dir", type=click.Path(path_type=Path, file_okay=False),
+                            default=None, help="Write every solver query to this folder as SMT-LIB.")
+
+
+def _limits(timeout: float, rlimit: int, smt2_dir: Path | None) -> Limits:
+    from verifier.session import Limits
+
+    return Limits(timeout_ms=int(timeout * 1000), rlimit=rlimit, smt2_dir=smt2_dir)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "markdown", "html"]), default="text",
@@ -107,12 +123,10 @@ def _input_errors(loads: list[Any], nothing: str) -> NoReturn:
               help="Check only this draft (base or a party), or pin one bracket's alternative.")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="Seconds per solver query; a timeout is reported as `unknown`.")
-@click.option("--rlimit", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Deterministic Z3 resource limit per query (0: none).")
+@_rlimit_option
 @click.option("--max-findings", type=click.IntRange(min=1), default=8, show_default=True,
               help="At most this many findings per check, party and draft.")
-@click.option("--emit-smt2", "smt2_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Write every solver query to this folder as SMT-LIB.")
+@_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("-q", "--quiet", is_flag=True,
@@ -192,9 +206,12 @@ def _cores() -> int:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="Seconds per solver query.")
+@_rlimit_option
+@_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: bool) -> None:
+def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, smt2_dir: Path | None, output: Path | None,
+         debug: bool) -> None:
     """Compare two texts: A and B are files, or drafts of one file as FILE@DRAFT
     (base, a party's version, or BRACKET=LABEL). Exit 0 when the meaning is the
     same, 1 when it changed, 2 on bad input."""
@@ -205,7 +222,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: b
         from verifier.diff import SideSpec, compare
         from verifier.report.diff_report import render_json, render_text
 
-        result, loads = compare(SideSpec.parse(a), SideSpec.parse(b), timeout_s=timeout)
+        result, loads = compare(SideSpec.parse(a), SideSpec.parse(b), limits=_limits(timeout, rlimit, smt2_dir))
     except UsageError as err:
         click.echo(f"nverify: error: {err}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -230,9 +247,12 @@ def diff(a: str, b: str, fmt: str, timeout: float, output: Path | None, debug: b
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="Seconds per solver query.")
+@_rlimit_option
+@_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: bool) -> None:
+def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, smt2_dir: Path | None, output: Path | None,
+              debug: bool) -> None:
     """Search every draft of a spec (each choice of bracketed alternatives, and
     every figure between the bracketed numbers) for one meeting every `goal`.
     Exit 0 when one exists, 1 when the goals clash, 2 on bad input."""
@@ -250,7 +270,7 @@ def negotiate(path: Path, fmt: str, timeout: float, output: Path | None, debug: 
         if not loaded.instruments or not loaded.instruments[0].goals:
             click.echo(f"nverify: error: {path} states no `goal`; nothing to negotiate", err=True)
             sys.exit(EXIT_BAD_INPUT)
-        result = search(loaded.instruments[0], timeout_s=timeout)
+        result = search(loaded.instruments[0], limits=_limits(timeout, rlimit, smt2_dir))
     except KeyboardInterrupt:
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)

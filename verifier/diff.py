@@ -125,10 +125,9 @@ def _pick_draft(instrument: Instrument, requested: str | None) -> tuple[str | No
 
 
 class _Differ:
-    def __init__(self, a: Side, b: Side, session: Session, timeout_ms: int) -> None:
+    def __init__(self, a: Side, b: Side, session: Session) -> None:
         self.a, self.b, self.session = a, b, session
         self.ctx = session.ctx
-        self.timeout_ms = timeout_ms
         self.world_b = session.formula_lit(("diff-world-b",), "world B",
                                            z3.And([*b.encoder.background, z3.BoolVal(True, self.ctx)]))
 
@@ -197,8 +196,10 @@ def _norm_compliant(instrument: Instrument, world: World, readings: Readings, no
     return not any(norm_breaches(ev, n) for n in norms)
 
 
-def compare(a_spec: SideSpec, b_spec: SideSpec, *, timeout_s: float = 10.0) -> tuple[DiffResult | None, list[object]]:
-    """Compare two sides; (None, load results) when either side has input errors."""
+def compare(a_spec: SideSpec, b_spec: SideSpec, *, timeout_s: float = 10.0,
+            limits: Limits | None = None) -> tuple[DiffResult | None, list[object]]:
+    """Compare two sides; (None, load results) when either side has input errors. `limits`, if
+    given, in place of the timeout alone (`--rlimit`, `--emit-smt2`)."""
     inst_a, loaded_a = _load(a_spec)
     inst_b, loaded_b = _load(b_spec)
     if inst_a is None or inst_b is None:
@@ -211,10 +212,11 @@ def compare(a_spec: SideSpec, b_spec: SideSpec, *, timeout_s: float = 10.0) -> t
     _check_types(enc_a, enc_b)
     label_a = f"{inst_a.path}" + (f"@{da_name}" if da_name else "")
     label_b = f"{inst_b.path}" + (f"@{db_name}" if db_name else "")
-    session = Session(enc_a, Limits(timeout_ms=int(timeout_s * 1000)))
+    limits = limits or Limits(timeout_ms=int(timeout_s * 1000))
+    session = Session(enc_a, limits, label="diff")
     a = Side(label_a, inst_a, da_name, da, enc_a)
     b = Side(label_b, inst_b, db_name, db, enc_b)
-    differ = _Differ(a, b, session, int(timeout_s * 1000))
+    differ = _Differ(a, b, session)
     result = DiffResult(label_a, label_b)
     for name, ra, rb in _reading_sets(inst_a, inst_b):
         _whole(differ, result, name, ra, rb)
@@ -402,10 +404,10 @@ def _guarantees(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Rea
 
 
 def _pretexts(d: _Differ, result: DiffResult, ra: Readings, rb: Readings) -> None:
-    def found(side: Side, readings: Readings) -> dict[tuple[str, Any, str | None, Any], Finding]:
+    def found(side: Side, readings: Readings, name: str) -> dict[tuple[str, Any, str | None, Any], Finding]:
         # Each side's pretexts in a session of its own: the check is the one `nverify` runs.
         session = Session(Encoder(side.instrument, vocabulary(side.instrument), z3.Context()),
-                          Limits(timeout_ms=d.timeout_ms))
+                          d.session.limits, label=f"diff-{name}-pretexts")
         ctx = CheckContext(side.instrument, session, readings, side.draft_name, side.draft)
         out: dict[tuple[str, Any, str | None, Any], Finding] = {}
         for f in pretext_run(ctx):
@@ -413,7 +415,7 @@ def _pretexts(d: _Differ, result: DiffResult, ra: Readings, rb: Readings) -> Non
             out[(f.clauses[0].id if f.clauses else "", det.get("term"), f.party, det.get("against"))] = f
         return out
 
-    pa, pb = found(d.a, ra), found(d.b, rb)
+    pa, pb = found(d.a, ra, "A"), found(d.b, rb, "B")
     for key in [*pa, *(k for k in pb if k not in pa)]:
         if key in pa and key in pb:
             continue

@@ -33,11 +33,7 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef]) -> z3.Mod
     None when the solver gives up (see `witness`).
     """
     enc = session.enc
-    opt = z3.Optimize(ctx=session.ctx)
-    opt.set("maxsat_engine", "rc2")
-    opt.set("random_seed", 0)
-    if session.limits.timeout_ms:
-        opt.set("timeout", session.limits.timeout_ms)
+    opt = session.optimize(maxsat_engine="rc2")
     # Only what the assumptions switch on constrains the world; every other atom is
     # false (and every other quantity 0) in the model's completion.
     active = [*session.active(assumptions), *enc.background]

@@ -108,22 +108,20 @@ def numeric_brackets(instrument: Instrument) -> dict[str, tuple[int, int]]:
 
 
 class Negotiator:
-    def __init__(self, instrument: Instrument, timeout_s: float = 10.0) -> None:
+    def __init__(self, instrument: Instrument, limits: Limits | None = None) -> None:
         self.instrument = instrument
-        self.timeout_ms = int(timeout_s * 1000)
+        self.limits = limits or Limits()
         self.ctx = z3.Context()
         self.ranges = numeric_brackets(instrument)
         self.numbers = {b: z3.Int(f"number {b}", self.ctx) for b in self.ranges}
         self.vocab = vocabulary(instrument)
         self.enc = Encoder(instrument, self.vocab, self.ctx, numbers=dict(self.numbers))
         self.readings = baseline_readings(instrument, [])
-        self.session = Session(self.enc, Limits(timeout_ms=self.timeout_ms))
+        self.session = Session(self.enc, self.limits)
+        self.drafts_checked = 0  # names each candidate draft's session (its --emit-smt2 files)
         self.goals = list(instrument.goals)
         self.goal_lits = [z3.Bool(f"goal {i}: {g.label}", self.ctx) for i, g in enumerate(self.goals)]
-        self.solver = z3.Solver(ctx=self.ctx)
-        self.solver.set("random_seed", 0)
-        if self.timeout_ms:
-            self.solver.set("timeout", self.timeout_ms)
+        self.solver = self.session.side_solver(simple=False)
         self.solver.add(*self.enc.background)
         for b, (lo, hi) in self.ranges.items():
             self.solver.add(self.numbers[b] >= lo, self.numbers[b] <= hi)
@@ -166,19 +164,19 @@ class Negotiator:
         """("sat", draft, []) | ("unsat", None, core goal indices) | ("unknown", None, [])."""
         extra = list(extra)
         if optimise and self._objective_var is not None:
-            opt = z3.Optimize(ctx=self.ctx)
-            opt.set("timeout", self.timeout_ms)
+            opt = self.session.optimize()
             opt.add(self.solver.assertions())
             opt.add(*extra, *(self.goal_lits[i] for i in goals), self._objective_world)
             direction = self.instrument.objectives[0].direction
             (opt.maximize if direction == "maximize" else opt.minimize)(self._objective_var)
-            result = opt.check()
+            result = self.session.side_check(opt, "negotiate: the best draft")
             if result == z3.sat:
                 return "sat", self._candidate(opt.model()), []
             if result == z3.unsat:
                 return self._propose(goals, extra, optimise=False)
             return "unknown", None, []
-        result = self.solver.check(*extra, *(self.goal_lits[i] for i in goals))
+        result = self.session.side_check(self.solver, "negotiate: a draft",
+                                         [*extra, *(self.goal_lits[i] for i in goals)])
         if result == z3.sat:
             return "sat", self._candidate(self.solver.model()), []
         if result == z3.unsat:
@@ -273,7 +271,8 @@ class Negotiator:
         ctx = z3.Context()
         numbers = {b: z3.IntVal(v, ctx) for b, v in draft.numbers}
         enc = Encoder(self.instrument, self.vocab, ctx, numbers=numbers)
-        session = Session(enc, Limits(timeout_ms=self.timeout_ms))
+        self.drafts_checked += 1
+        session = Session(enc, self.limits, label=f"{self.session.label}-draft{self.drafts_checked}")
         assert g.pattern is not None
         readings: Readings = self.readings
         if g.pattern.reading is not None:
@@ -304,8 +303,9 @@ class Negotiator:
         return current
 
 
-def negotiate(instrument: Instrument, timeout_s: float = 10.0) -> NegotiationResult:
-    n = Negotiator(instrument, timeout_s)
+def negotiate(instrument: Instrument, timeout_s: float = 10.0, limits: Limits | None = None) -> NegotiationResult:
+    """`limits`, if given, in place of the timeout alone (`--rlimit`, `--emit-smt2`)."""
+    n = Negotiator(instrument, limits or Limits(timeout_ms=int(timeout_s * 1000)))
     result = NegotiationResult(instrument.path, n.goals, {b.id: b.labels for b in instrument.brackets.values()},
                                dict(n.ranges))
     if instrument.objectives:

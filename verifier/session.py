@@ -258,16 +258,23 @@ class Session:
         self._guarded_ids[lit.ast.value] = formula  # lit stays alive in self._lits: the address is its own
 
     # ---- solvers ------------------------------------------------------------------------
+    # Every solver nverify asks anything is made here, in the session's context, so that the
+    # seed, --timeout and --rlimit apply to all of them (and --emit-smt2, through `check` and
+    # `side_check`).
+    def _configure(self, solver: z3.Solver | z3.Optimize, limited: bool, *, cores: bool = False) -> None:
+        solver.set("random_seed", SEED)
+        if cores:
+            solver.set("core.minimize", True)
+        if limited and self.limits.timeout_ms:
+            solver.set("timeout", self.limits.timeout_ms)
+        if limited and self.limits.rlimit:
+            solver.set("rlimit", self.limits.rlimit)
+
     def solver_of(self, scope: str) -> z3.Solver:
         solver = self._solvers.get(scope)
         if solver is None:
             solver = self._solvers[scope] = z3.Solver(ctx=self.ctx)
-            solver.set("random_seed", SEED)
-            solver.set("core.minimize", True)
-            if self.limits.timeout_ms:
-                solver.set("timeout", self.limits.timeout_ms)
-            if self.limits.rlimit:
-                solver.set("rlimit", self.limits.rlimit)
+            self._configure(solver, True, cores=True)
             self._activated[scope] = set()
         return solver
 
@@ -343,31 +350,43 @@ class Session:
         return Outcome("unknown", reason=solver.reason_unknown())
 
     # ---- the searches' own solvers ---------------------------------------------------
-    def side_solver(self, limited: bool = True) -> z3.Solver:
+    def side_solver(self, limited: bool = True, *, simple: bool = True) -> z3.Solver:
         """A fresh solver in the session's context, for a search's own questions (the guesses
-        of an exists-forall search, the map of a MUS enumeration): the session's seed and,
-        if `limited`, its timeout."""
-        solver = z3.SimpleSolver(ctx=self.ctx)
-        solver.set("random_seed", SEED)
-        if limited and self.limits.timeout_ms:
-            solver.set("timeout", self.limits.timeout_ms)
+        of an exists-forall search, the map of a MUS enumeration, negotiate's drafts): the
+        session's seed and, if `limited`, its timeout and resource limit. Ask it through
+        `side_check`."""
+        solver = z3.SimpleSolver(ctx=self.ctx) if simple else z3.Solver(ctx=self.ctx)
+        self._configure(solver, limited)
         return solver
 
-    def side_check(self, solver: z3.Solver | z3.Optimize, purpose: str) -> z3.CheckSatResult:
-        """`solver.check()` for a side solver or an Optimize; with --emit-smt2 written out too,
-        as `<instrument>-<NNNN>-side<K>.smt2`: the K-th side query after session query NNNN."""
+    def optimize(self, **options: object) -> z3.Optimize:
+        """A fresh Optimize in the session's context (a minimal witness, negotiate's best draft),
+        with these options, then the session's seed, timeout and resource limit. Ask it through
+        `side_check`."""
+        opt = z3.Optimize(ctx=self.ctx)
+        for name, value in options.items():
+            opt.set(name, value)
+        self._configure(opt, True)
+        return opt
+
+    def side_check(self, solver: z3.Solver | z3.Optimize, purpose: str,
+                   assumptions: Sequence[z3.BoolRef] = ()) -> z3.CheckSatResult:
+        """`solver.check(*assumptions)` for a side solver or an Optimize; with --emit-smt2 written
+        out too, as `<instrument>-<NNNN>-side<K>.smt2`: the K-th side query after session query NNNN."""
         if self.limits.smt2_dir is None:
-            return solver.check()
+            return solver.check(*assumptions)
         script = _side_script(solver)
-        result = solver.check()
+        result = solver.check(*assumptions)
         after, count = self._side_queries
         self._side_queries = (self.queries, count + 1 if after == self.queries else 1)
         answer = str(result) + (f" ({' '.join(solver.reason_unknown().split())})" if result == z3.unknown else "")
         kind = "optimize" if isinstance(solver, z3.Optimize) else "solver"
         lines = [f"; nverify side query {self._side_queries[1]} after query {self.queries} on {self.label} "
                  f"({kind}): {' '.join(purpose.split())}", f"; nverify answer: {answer}",
-                 f"(set-option :random-seed {SEED})", script.rstrip()]
-        if not lines[-1].endswith("(check-sat)"):  # an Optimize's text already ends with its check
+                 f"(set-option :random-seed {SEED})", *_undeclared(script, assumptions), script.rstrip()]
+        if assumptions:
+            lines.append("(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))")
+        elif not lines[-1].endswith("(check-sat)"):  # an Optimize's text already ends with its check
             lines.append("(check-sat)")
         self._write(f"{self.label}-{self.queries:04d}-side{self._side_queries[1]}.smt2", lines)
         return result
@@ -375,21 +394,9 @@ class Session:
     def _script(self, solver: z3.Solver, scope: str, assumptions: Sequence[z3.BoolRef], purpose: str) -> list[str]:
         purpose = " ".join(purpose.split())
         body = solver.sexpr()
-        # sexpr() declares only what the assertions mention; an assumption may be
-        # an atom no assertion uses yet (a value fixed for a situation).
-        declared = set(re.findall(r"^\(declare-fun (\|[^|]*\||\S+) \(\)", body, re.MULTILINE))
-        extra = []
-        for a in assumptions:
-            atom = a.arg(0) if z3.is_not(a) else a
-            if z3.is_const(atom) and atom.decl().kind() == z3.Z3_OP_UNINTERPRETED:
-                declaration = atom.decl().sexpr()
-                name = re.match(r"\(declare-fun (\|[^|]*\||\S+) \(\)", declaration)
-                if name and name.group(1) not in declared:
-                    declared.add(name.group(1))
-                    extra.append(declaration)
         return [f"; nverify query {self.queries} on {self.label} (solver of {scope}): {purpose}",
                 f"(set-option :random-seed {SEED})", "(set-option :produce-unsat-cores true)",
-                *extra, body,
+                *_undeclared(body, assumptions), body,
                 "(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))"]
 
     def _emit(self, script: list[str], outcome: Outcome) -> None:
@@ -421,13 +428,31 @@ class Session:
             tmp.replace(path)
 
 
+def _undeclared(body: str, assumptions: Sequence[z3.BoolRef]) -> list[str]:
+    """Declarations of the assumptions' constants that `body` lacks: sexpr() declares only what
+    the assertions mention, and an assumption may be an atom no assertion uses yet (a value
+    fixed for a situation)."""
+    declared = set(re.findall(r"^\(declare-fun (\|[^|]*\||\S+) \(\)", body, re.MULTILINE))
+    extra = []
+    for a in assumptions:
+        atom = a.arg(0) if z3.is_not(a) else a
+        if z3.is_const(atom) and atom.decl().kind() == z3.Z3_OP_UNINTERPRETED:
+            declaration = atom.decl().sexpr()
+            name = re.match(r"\(declare-fun (\|[^|]*\||\S+) \(\)", declaration)
+            if name and name.group(1) not in declared:
+                declared.add(name.group(1))
+                extra.append(declaration)
+    return extra
+
+
 def _side_script(solver: z3.Solver | z3.Optimize) -> str:
     """A side solver's declarations and assertions (an Optimize's soft constraints and
     objectives too) as SMT-LIB the z3 binary reads: not its text after an earlier check
     (which carries model-converter commands), nor an Optimize's own parameter settings."""
     if isinstance(solver, z3.Optimize):
         return "\n".join(line for line in solver.sexpr().splitlines()
-                         if not line.startswith(("(set-option :opt.random_seed", "(set-option :opt.timeout", ";")))
+                         if not line.startswith(("(set-option :opt.random_seed", "(set-option :opt.timeout",
+                                                  "(set-option :opt.rlimit", ";")))
     fresh = z3.Solver(ctx=solver.ctx)
     fresh.add(solver.assertions())
     return fresh.sexpr()
