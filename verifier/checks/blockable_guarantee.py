@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import z3
 
-from verifier.checks.context import CheckContext, WitnessError
-from verifier.checks.guarantees import Guarantee, choice_phrase, guarantee_formulas, guarantees
+from verifier.checks.context import CheckContext
+from verifier.checks.guarantees import Guarantee, choice_phrase, guarantee_formulas, guarantees, untriggered
 from verifier.encode import and_
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import EFResult, exists_forall
 from verifier.minimal import minimal_model
-from verifier.scenario import scenario_of, world_of
 from verifier.session import among
-from dsl.evaluate import Evaluator
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -112,15 +110,8 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
                                              f"event by {b} {g.norm.clause}#{g.norm.index}", own_event))
     model = minimal_model(ctx.session, shown) \
         if ctx.shown(FindingKind.BLOCKABLE_GUARANTEE, [g.norm.clause], b) else None
-    scenario = None
-    if model is not None:
-        world = world_of(ctx.session, model, ctx.draft)
-        ev = Evaluator(ctx.instrument, world, ctx.readings)
-        if not ev.holds(g.norm.protects.event):  # type: ignore[union-attr]
-            raise WitnessError("blocking witness does not show the event the guarantee exists for")
-        if any(ev.holds(g.norm.condition, {g.norm.subject_var: s}) for s in g.norm.subjects):
-            raise WitnessError("blocking witness triggers the guarantee it claims to block")
-        scenario = scenario_of(ctx.session, world)
+    seen = None if model is None else ctx.witness(model, untriggered(ctx, g),
+                                                  what=f"blocking of {g.norm.clause} by {b}")
     clause = ctx.instrument.clause(g.norm.clause)
     how = choice_phrase(choice)
     if own:
@@ -131,4 +122,4 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
                    f"by {how}")
     details = (("choice", how), ("protected", g.protected), ("controls_event", own))
     return ctx.finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR, message, [ctx.clause_ref(clause.id, "guarantee")],
-                       party=b, scenario=scenario, details=details)
+                       party=b, witness=seen, details=details)

@@ -37,8 +37,8 @@ from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.minimal import minimal_model
-from verifier.scenario import scenario_of, world_of
 from verifier.session import among
+from verifier.witness import NotExercised
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -142,7 +142,10 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     choice = among(result.core, result.outer_lits)
     model = minimal_model(session, [*ctx.fixed(), *choice]) \
         if ctx.shown(FindingKind.HOLLOW_PERMISSION, [norm.clause], b) else None
-    scenario = scenario_of(session, world_of(session, model, ctx.draft)) if model is not None else None
+    # With the blocker's choice, no world lets the holder use the permission while complying:
+    # the witness world, which has the choice, must not either.
+    seen = None if model is None else ctx.witness(
+        model, [NotExercised(norm, subject, key, ctx.readings)], what=f"veto by {b} of {norm.clause}")
     permission = ctx.instrument.clause(norm.clause)
     what = act_phrase(ctx.instrument, key) if key is not None else \
         "keep " + formula_text(norm.keep, {norm.subject_var: subject})
@@ -150,5 +153,5 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     message = (f"{b} alone can stop {subject} from using {permission.label} ({permission.id}) to {what}, "
                f"by {how}")
     return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.WARNING, message,
-                       [ctx.clause_ref(norm.clause, "permission")], party=b, scenario=scenario,
+                       [ctx.clause_ref(norm.clause, "permission")], party=b, witness=seen,
                        details=(("act", what), ("holder", subject), ("choice", how), ("veto", True)))

@@ -31,8 +31,8 @@ from verifier.explain import clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.minimal import minimal_model
-from verifier.scenario import scenario_of, world_of
 from verifier.session import among, minimise_core
+from verifier.witness import Breaches
 
 MAX_SEARCHES = 40
 
@@ -138,14 +138,13 @@ def _shrink(ctx: CheckContext, party: str, d: Dilemma, order: list[str]) -> Dile
 
 def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
     session = ctx.session
-    scenario = None
     # (A witness only for a finding the report can show: see CheckContext.shown.)
     model = minimal_model(session, [*ctx.fixed(), *d.situation]) \
         if ctx.shown(FindingKind.CONFLICT, d.clauses, party) else None
-    if model is not None:
-        world = world_of(session, model, ctx.draft)
-        ctx.recheck_breach(world, party, set(d.clauses))
-        scenario = scenario_of(session, world, _quantities(ctx, d.clauses))
+    seen = None if model is None else ctx.witness(
+        model, [Breaches(party, frozenset(d.clauses), ctx.readings)], what=f"conflict of {party}",
+        show_quantities=_quantities(ctx, d.clauses))
+    scenario = seen.scenario if seen else None
     names = clause_list(ctx.instrument, d.clauses)
     if len(d.clauses) == 1:
         message = f"{party} cannot respect {names} {situation_phrase(scenario)}: whatever {party} does, it is in breach"
@@ -154,7 +153,7 @@ def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
                    f"whatever {party} does, it breaches one of them")
     message += ctx.precedence(d.clauses)
     return ctx.finding(FindingKind.CONFLICT, Severity.ERROR, message,
-                       [ctx.clause_ref(c, "conflicting") for c in d.clauses], party=party, scenario=scenario,
+                       [ctx.clause_ref(c, "conflicting") for c in d.clauses], party=party, witness=seen,
                        minimal=d.minimal)
 
 

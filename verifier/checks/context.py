@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 
 import z3
 
-from dsl.evaluate import World, breaches, permitted_instances
-from dsl.model import Clause, Instrument, Modality, Norm
+from dsl.model import Clause, Instrument, Modality
 from verifier.encode import Encoder, Readings, readings_key
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem_key
 from verifier.ground import Vocabulary
 from verifier.qbf import GuessBase
 from verifier.session import Session
+from verifier.witness import Claim, Witness, WitnessError, witness
 
 
 def in_report(instrument: Instrument, files: set[str]) -> bool:
@@ -21,10 +21,6 @@ def in_report(instrument: Instrument, files: set[str]) -> bool:
     always for a single file; in a regime, when it involves the regime's own file or crosses
     files (the rest belongs to the report of the one import it concerns)."""
     return len(instrument.files) == 1 or not files or instrument.path in files or len(files) > 1
-
-
-class WitnessError(AssertionError):
-    """A solver witness failed the independent re-check: a bug in nverify, never a finding."""
 
 
 @dataclass
@@ -180,24 +176,27 @@ class CheckContext:
         r = readings or self.readings
         return tuple((t, r.get(t) or "open") for t in sorted(self.instrument.terms))
 
-    def finding(self, kind: FindingKind, severity: Severity, message: str, clauses: list[ClauseRef], **kw: object) -> Finding:
+    def finding(self, kind: FindingKind, severity: Severity, message: str, clauses: list[ClauseRef], *,
+                witness: Witness | None = None, **kw: object) -> Finding:
+        """A finding of this context. Its scenario comes only from a witness (see `witness`)."""
+        if "scenario" in kw:
+            raise TypeError("a scenario reaches a finding only as a Witness (verifier.witness)")
         return Finding(kind, severity, message, self.instrument.path, tuple(clauses),
                        readings=kw.pop("readings", self.readings_shown()),  # type: ignore[arg-type]
-                       draft=self.draft_name, **kw)  # type: ignore[arg-type]
+                       draft=self.draft_name, scenario=witness.scenario if witness else None,
+                       **kw)  # type: ignore[arg-type]
+
+    def witness(self, model: z3.ModelRef, claims: Iterable[Claim], *, what: str,
+                show_quantities: Iterable[str] = (), minimal: bool = True) -> Witness:
+        """The model's world, re-checked (in this context's situation and draft) against the
+        claims, as a witness for `finding`: the one door (verifier.witness)."""
+        return witness(self.session, model, self.draft, self.readings, claims, what=what,
+                       show_quantities=show_quantities, minimal=minimal)
 
     def unknown(self, what: str, reason: str, clauses: list[ClauseRef]) -> Finding:
         return self.finding(FindingKind.UNKNOWN, Severity.WARNING,
                             f"the solver gave up on {what} ({reason or 'no reason given'}); nothing is proved either way",
                             clauses, details=(("reason", reason),))
 
-    # ---- independent re-checks -----------------------------------------------------
-    def recheck_breach(self, world: World, party: str, clause_ids: set[str], readings: Readings | None = None) -> None:
-        """The world must show `party` breaching one of clause_ids (by the plain evaluator)."""
-        found = {b.norm.clause for b in breaches(self.instrument, world, readings or self.readings, party)}
-        if not found & clause_ids:
-            raise WitnessError(f"witness does not breach any of {sorted(clause_ids)} for {party}; breaches {sorted(found)}")
 
-    def recheck_permitted(self, world: World, norm: Norm, act_args: tuple[object, ...]) -> None:
-        granted = permitted_instances(self.instrument, norm, world, self.readings)
-        if tuple(act_args) not in granted:
-            raise WitnessError(f"witness does not put permission {norm.clause} in force for {act_args}")
+__all__ = ["CheckContext", "WitnessError", "in_report"]

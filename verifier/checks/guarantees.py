@@ -14,6 +14,7 @@ import z3
 from dsl.model import Norm
 from verifier.checks.context import CheckContext
 from verifier.encode import or_
+from verifier.witness import Claim, Holds, Triggers
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,13 @@ def present(ctx: CheckContext, norm: Norm) -> bool:
     from dsl.evaluate import Evaluator, World
 
     return Evaluator(ctx.instrument, World(draft=dict(ctx.draft)), ctx.readings).holds(norm.guard)
+
+
+def untriggered(ctx: CheckContext, g: Guarantee) -> list[Claim]:
+    """What a witness of a guarantee that stays silent shows: its event, and no trigger."""
+    assert g.norm.protects is not None
+    return [Holds(g.norm.protects.event, ctx.readings, what="the event the guarantee exists for"),
+            Triggers(g.norm, ctx.readings, expected=False)]
 
 
 def choice_phrase(lits: list[z3.BoolRef]) -> str:

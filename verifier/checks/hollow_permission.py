@@ -36,8 +36,8 @@ from verifier.explain import act_phrase, formula_text, clause_list, situation_ph
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.qbf import exists_forall
 from verifier.minimal import minimal_model
-from verifier.scenario import scenario_of, world_of
 from verifier.session import among, minimise_core
+from verifier.witness import Breaches, Claim, Holds, Permits
 
 MAX_INSTANCES = 64
 
@@ -211,13 +211,14 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
     model = None
     if ctx.shown(FindingKind.HOLLOW_PERMISSION, [r.id for r in refs], subject):
         model = minimal_model(session, [*hard, *others]) or minimal_model(session, hard)
-    scenario = None
+    seen = None
     if model is not None:
-        world = world_of(session, model, ctx.draft)
-        if key is not None:
-            ctx.recheck_permitted(world, norm, key[1])
-        ctx.recheck_breach(world, subject, set(blocking))
-        scenario = scenario_of(session, world)
+        env = {norm.subject_var: subject}
+        used: Claim = Permits(norm, key[1], ctx.readings) if key is not None else \
+            Holds(norm.keep, ctx.readings, what="the state the permission keeps", env=env)  # type: ignore[arg-type]
+        seen = ctx.witness(model, [used, Breaches(subject, frozenset(blocking), ctx.readings)],
+                           what=f"hollow permission {norm.clause} of {subject}")
+    scenario = seen.scenario if seen else None
     permission = ctx.instrument.clause(norm.clause)
     what = act_phrase(ctx.instrument, key) if key is not None else \
         "keep " + formula_text(norm.keep, {norm.subject_var: subject})
@@ -230,4 +231,4 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
                    f"but {situation_phrase(scenario)} doing so breaches {names}")
     details = (("act", what), ("always", always))
     return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.ERROR if always else Severity.WARNING, message, refs,
-                       party=subject, scenario=scenario, details=details, minimal=minimal)
+                       party=subject, witness=seen, details=details, minimal=minimal)

@@ -26,13 +26,14 @@ from __future__ import annotations
 import z3
 
 from dsl import formula as F
-from dsl.evaluate import Evaluator, compliant, norm_breaches
+from dsl.evaluate import Evaluator, norm_breaches
 from dsl.model import Clause, Instrument, Modality
 from verifier.checks.context import CheckContext, WitnessError
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import witness
-from verifier.scenario import scenario_of, world_of, world_over
+from verifier.scenario import world_over
+from verifier.witness import BreachesClause, Complies, Witness
 
 
 def terms_used(clause: Clause) -> list[str]:
@@ -87,8 +88,7 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
     base = [*ctx.fixed(), *lits, claim_lit]
     conduct: list[str] = []
     blocked: list[z3.BoolRef] = []
-    first_world = None
-    first_minimal = True
+    first: Witness | None = None
     while len(conduct) < ctx.max_findings:
         outcome = session.check([*base, *blocked], f"pretext by {q} via {clause.id} ({term})")
         if outcome.status == "unknown":
@@ -98,19 +98,23 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         # Only the first witness is shown, so only it is minimised and re-checked whole; the
         # others name conduct: they are read and re-checked on what the claimed breach mentions
         # (re-checking every clause for every variant made the check quadratic in clauses).
-        if first_world is None:
-            model, first_minimal = witness(session, [*base, *blocked])
+        if first is None:
+            model, minimal = witness(session, [*base, *blocked])
             if model is None:
                 return ctx.unknown(f"the pretext check of {clause.id} for {q}", "no witness could be read",
                                    [ctx.clause_ref(clause.id)])
-            world = first_world = world_of(session, model, ctx.draft)
-            _recheck(ctx, world, p, clause.id, claimed)
+            # Compliant under the baseline readings, a breach of the clause under the claimant's.
+            first = ctx.witness(model, [Complies(p, ctx.readings), BreachesClause(p, clause.id, claimed)],
+                                what=f"pretext by {q} via {clause.id}", minimal=minimal)
+            world = first.world
         else:
             assert outcome.model is not None
             by_name = ctx.enc.by_name  # (in the order of names: reading a model makes terms, and their order counts)
             keys = [by_name[n][0] for n in sorted(ctx.enc.mentioned([breach])) if n in by_name]
             world = world_over(session, outcome.model, keys, ctx.draft)
-            _recheck_breach(ctx, world, p, clause.id, claimed)
+            problem = BreachesClause(p, clause.id, claimed).problem(ctx.instrument, world)
+            if problem is not None:  # (a part of a world: it names conduct, and is no scenario)
+                raise WitnessError(f"pretext by {q} via {clause.id}: a further witness {problem}")
         acts = _breached_acts(ctx, world, p, clause, claimed)
         if not acts:
             # A breach with no act to block (an obligation or a state): one pretext, no variants.
@@ -119,9 +123,8 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         for key in acts:
             conduct.append(act_phrase(ctx.instrument, key))
             blocked.append(z3.Not(ctx.enc.atom_vars[key]))
-    if first_world is None:
+    if first is None:
         return None
-    scenario = scenario_of(session, first_world, minimal=first_minimal)
     shown = [c for c in conduct if c]
     t = ctx.instrument.terms[term]
     baseline = ctx.readings.get(term) or "open"
@@ -138,7 +141,7 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
                ("claimant_reading_alias", reading_q.alias_of if reading_q else None),
                ("conduct", shown), ("against", p))
     return ctx.finding(FindingKind.PRETEXT, Severity.WARNING, message, [ctx.clause_ref(clause.id, "invoked")],
-                       party=q, scenario=scenario, details=details)
+                       party=q, witness=first, details=details)
 
 
 def _baseline_phrase(baseline: str, term: str) -> str:
@@ -146,18 +149,6 @@ def _baseline_phrase(baseline: str, term: str) -> str:
     if baseline == "open":
         return f"another admissible reading of `{term}` (the term has no ordinary reading)"
     return f"the {baseline} reading of `{term}`"
-
-
-def _recheck(ctx: CheckContext, world: object, p: str, clause: str, claimed: dict[str, str | None]) -> None:
-    if not compliant(ctx.instrument, world, ctx.readings, p):  # type: ignore[arg-type]
-        raise WitnessError(f"pretext witness is not compliant for {p} under the baseline readings")
-    _recheck_breach(ctx, world, p, clause, claimed)
-
-
-def _recheck_breach(ctx: CheckContext, world: object, p: str, clause: str, claimed: dict[str, str | None]) -> None:
-    ev = Evaluator(ctx.instrument, world, claimed)  # type: ignore[arg-type]
-    if not any(norm_breaches(ev, n, (p,)) for n in ctx.instrument.clause(clause).norms):
-        raise WitnessError(f"pretext witness does not breach {clause} under the claimant's reading")
 
 
 def _breached_acts(ctx: CheckContext, world: object, p: str, clause: Clause,

@@ -13,14 +13,13 @@ import dataclasses
 
 import z3
 
-from dsl.evaluate import Evaluator, compliant
 from dsl.model import Instrument, Query, QueryKind
-from verifier.checks.context import CheckContext, WitnessError
+from verifier.checks.context import CheckContext
 from verifier.explain import clause_list
 from verifier.findings import Expectation, Finding, FindingKind, Severity
 from verifier.minimal import witness
-from verifier.scenario import scenario_of, world_of
 from verifier.session import minimise_core
+from verifier.witness import Complies, Holds
 
 
 def matches(query: Query, finding: Finding) -> bool:
@@ -120,13 +119,12 @@ def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]
             findings.append(ctx.unknown(f"`{statement}`", "no counterexample could be read", []))
             expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
             continue
-        world = world_of(session, model, ctx.draft)
-        if not compliant(ctx.instrument, world, ctx.readings) or Evaluator(ctx.instrument, world, ctx.readings).holds(q.formula):
-            raise WitnessError(f"counterexample to assert {q.name} fails the re-check")
-        scenario = scenario_of(session, world, minimal=minimal)
+        seen = ctx.witness(model, [Complies(None, ctx.readings), Holds(q.formula, ctx.readings, expected=False,
+                                                                       what=f"the assertion {q.name}")],
+                           what=f"counterexample to assert {q.name}", minimal=minimal)
         findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
                                     f"`assert {q.name}` failed{in_draft}: a compliant world violates it", [],
-                                    scenario=scenario, details=(("statement", statement), ("line", q.span.line))))
+                                    witness=seen, details=(("statement", statement), ("line", q.span.line))))
         expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False,
                                         "counterexample found"))
     return findings, expectations

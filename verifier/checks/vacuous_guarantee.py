@@ -22,10 +22,9 @@ from __future__ import annotations
 
 from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import choice_phrase, guarantee_formulas, guarantees
+from verifier.checks.guarantees import choice_phrase, guarantee_formulas, guarantees, untriggered
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
-from verifier.scenario import scenario_of, world_of
 from verifier.session import among, minimise_core
 
 
@@ -61,7 +60,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         circumstance = among(result.core, result.outer_lits)
         model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance]) \
             if ctx.shown(FindingKind.VACUOUS_GUARANTEE, [clause.id], None) else None
-        scenario = scenario_of(ctx.session, world_of(ctx.session, model, ctx.draft)) if model is not None else None
+        seen = None if model is None else ctx.witness(model, untriggered(ctx, g),
+                                                      what=f"vacuous guarantee {clause.id}")
         how = choice_phrase(circumstance)
         if how:
             message = (f"{clause.label} ({clause.id}) does not trigger when {how}, although {g.protected} is attacked: "
@@ -69,7 +69,7 @@ def run(ctx: CheckContext) -> list[Finding]:
         else:
             message = (f"{clause.label} ({clause.id}) never triggers when the event it protects {g.protected} against "
                        f"happens: the case it exists for is left out, whatever anyone decides")
-        out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.WARNING, message, ref, scenario=scenario,
+        out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.WARNING, message, ref, witness=seen,
                                details=(("never", False), ("circumstance", how), ("protected", g.protected))))
     return out
 
