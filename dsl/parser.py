@@ -1,37 +1,36 @@
 """Text -> IR 1: parse one SourceFile into a `syntax.Spec`, or into diagnostics.
 
-Only this module and its LALR driver (dsl.lalr) know Lark. Lark analyses the
-grammar (its LALR table, and which terminals each parser state accepts); the
-driver runs that table itself and builds the syntax nodes (`_Build`) as rules
-reduce, without Lark's per-token and per-node bookkeeping (line counting,
-parse trees, a transformer pass).
+Only this module knows Lark, and only through its public API: Lark's LALR
+parser makes a parse tree (with positions), and `_Build` turns it into syntax
+nodes, bottom up. Lark's analysis of the grammar is kept between
+runs in Lark's own cache (see `_cache_file`).
 
-A file the driver rejects is parsed again by Lark proper, for its errors: they
-become diagnostics with the expected tokens spelled as the user would type
-them, never Lark's internal terminal names. After a syntax error the parser
-resumes at the next declaration, so independent mistakes in one file are all
-reported.
+Lark's syntax errors become diagnostics with the expected tokens spelled as the
+user would type them, never Lark's internal terminal names. After a syntax error
+the parser resumes at the next declaration, so independent mistakes in one file
+are all reported.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import hashlib
+import os
 import re
+import sys
 import warnings
 from bisect import bisect_right
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import lark
-from lark import Lark, Tree
+from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-from lark.grammar import Rule
-from lark.lexer import TerminalDef
 
-from dsl import lalr, plain_data
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.source import SourceFile, Span
@@ -48,51 +47,62 @@ _DECL_KEYWORDS = ("instrument", "import", "party", "group", "enum", "fact", "act
 
 
 _OPTIONS: dict[str, Any] = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
-# Options that say where the grammar came from: not part of the analysis, and not plain data.
-_SOURCE_OPTIONS = ("import_paths", "source_path")
 
 
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
-    """The grammar's parser: from its analysis kept as plain data in dsl/grammar_tables.json
-    (a few ms), unless the grammar or Lark changed since, then analysed afresh (0.2 s)."""
-    tables = kept_tables()
-    if tables is not None:
-        return Lark._load_from_dict(tables["data"], tables["memo"])
-    return build_parser()
+    """The grammar's parser: Lark's analysis of dsl/grammar.lark (0.2 s), or that analysis as an
+    earlier run kept it with `Lark.save` (a few ms)."""
+    kept = _cache_file()
+    if kept is not None:
+        try:
+            with open(kept, "rb") as f:
+                return Lark.load(f)
+        except FileNotFoundError:
+            pass
+        except Exception:  # noqa: BLE001, S110 - a damaged file (whatever unpickling raises): analyse again
+            pass
+    parser = Lark.open_from_package("dsl", "grammar.lark", **_OPTIONS)
+    if kept is not None:
+        # Written under a name of its own, then renamed: whole or absent for any other nverify
+        # process (workers, a run alongside). A failure only costs the next run the analysis.
+        partial = f"{kept}.{os.getpid()}.partial"
+        try:
+            with open(partial, "wb") as f:
+                parser.save(f)
+            os.replace(partial, kept)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.remove(partial)
+    return parser
 
 
-def kept_tables() -> dict[str, Any] | None:
-    """The tables of TABLES_FILE, if it was written for this grammar text and Lark version."""
+def _cache_file() -> str | None:
+    """Where the parser is kept between runs, or None for nowhere.
+
+    Lark's saved parser (`Lark.save`, which its `cache=` option uses too) is a pickle, and
+    unpickling runs code: so it is not kept where Lark's `cache=True` keeps it (a predictable
+    name in the shared temporary folder, which another user could write first), but in the
+    user's own cache folder (XDG_CACHE_HOME, else ~/.cache) under nverify/, and only while that
+    folder belongs to the user and no one else may write it: then it is as much the user's own
+    as the installed code is. (Lark's `cache=PATH` would do the reading, but it writes the file
+    in place, where another nverify process may read it half-written, and its check of the file
+    covers the path itself, so a file written elsewhere and renamed never matches.) The name
+    holds a digest of the grammar, the options and the versions of Lark and Python: each install
+    keeps its own.
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "nverify")
     try:
-        kept = plain_data.loads(resources.files("dsl").joinpath(TABLES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        status = os.stat(folder)
+    except OSError:
         return None
-    if not isinstance(kept, dict) or kept.get("grammar_sha256") != grammar_digest() \
-            or kept.get("lark_version") != lark.__version__:
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
         return None
-    return kept["tables"]  # type: ignore[no-any-return]
-
-
-def build_parser() -> Lark:
-    """The grammar's parser, analysed by Lark from dsl/grammar.lark."""
-    return Lark.open_from_package("dsl", "grammar.lark", **_OPTIONS)
-
-
-def grammar_digest() -> str:
-    return hashlib.sha256(resources.files("dsl").joinpath("grammar.lark").read_bytes()).hexdigest()
-
-
-TABLES_FILE = "grammar_tables.json"
-
-
-def parser_tables_text(parser: Lark) -> str:
-    """The content of TABLES_FILE for parser: what `Lark._load_from_dict` needs to make it
-    again, with the digest of the grammar and the version of Lark it is valid for."""
-    data, memo = parser.memo_serialize([TerminalDef, Rule])
-    data["options"] = {k: v for k, v in data["options"].items() if k not in _SOURCE_OPTIONS}
-    return plain_data.dumps({"grammar_sha256": grammar_digest(), "lark_version": lark.__version__,
-                             "tables": {"data": data, "memo": memo}}) + "\n"
+    grammar = resources.files("dsl").joinpath("grammar.lark").read_bytes()
+    stamp = f"|{sorted(_OPTIONS.items())}|{lark.__version__}|{sys.version_info[:2]}".encode()
+    return os.path.join(folder, f"grammar-{hashlib.sha256(grammar + stamp).hexdigest()[:24]}.lark")
 
 
 def grammar_parser(strict: bool = False) -> Lark:
@@ -127,15 +137,19 @@ def parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
 def _parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
     if not _nesting_ok(source, diags):
         return None
-    build = _Build(source)
     try:
-        decls, height = _run(build, source.text)
-    except lalr.Rejected:
+        tree = _lark().parse(source.text)
+    except UnexpectedInput:
         _report_syntax_errors(source, diags)
         return None
-    if height > _DEPTH_LIMIT:  # rare: Lark's tree says where
-        _report_depth(source, _lark().parse(source.text), diags)
+    order, too_deep = _children_first(tree)
+    if too_deep is not None:
+        diags.error(Code.TOO_COMPLEX, source.span(too_deep, too_deep + 1),
+                    f"this expression nests more than {MAX_NESTING} levels deep",
+                    help="split the condition into named parts with `define`")
         return None
+    build = _Build(source)
+    decls = _build_all(build, order)
     if build.bad_literal is not None:
         diags.error(Code.BAD_STRING, build.bad_literal.span, build.bad_literal.message,
                     help="a backslash starts an escape: write `\\\\` for a backslash, `\\\"` for a quote")
@@ -186,23 +200,23 @@ def _nesting_ok(source: SourceFile, diags: Diagnostics) -> bool:
     return True
 
 
-def _report_depth(source: SourceFile, tree: Tree[Any], diags: Diagnostics) -> None:
-    """Report where Lark's tree of a file first nests more than _DEPTH_LIMIT levels (found without recursion)."""
+def _children_first(tree: Tree[Token]) -> tuple[list[Tree[Token] | Token | None], int | None]:
+    """The nodes of Lark's tree of a file, each after its children, and where the tree first nests
+    more than _DEPTH_LIMIT levels, if it does (found without recursion: the later stages recurse)."""
+    order: list[Tree[Token] | Token | None] = []
     first: int | None = None  # where the earliest too-deep part starts
-    stack: list[tuple[Tree[Any], int]] = [(tree, 0)]
+    stack: list[tuple[Tree[Token] | Token | None, int]] = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
-        if depth > _DEPTH_LIMIT:
-            start = 0 if node.meta.empty else node.meta.start_pos
-            first = start if first is None else min(first, start)
-            continue
-        for child in node.children:
-            if isinstance(child, Tree):
-                stack.append((child, depth + 1))
-    assert first is not None, "Lark's tree is not as deep as _run found"
-    diags.error(Code.TOO_COMPLEX, source.span(first, first + 1),
-                f"this expression nests more than {MAX_NESTING} levels deep",
-                help="split the condition into named parts with `define`")
+        order.append(node)
+        if isinstance(node, Tree):
+            if depth > _DEPTH_LIMIT:
+                start = 0 if node.meta.empty else node.meta.start_pos
+                first = start if first is None else min(first, start)
+                continue
+            stack.extend((child, depth + 1) for child in node.children)
+    order.reverse()
+    return order, first
 
 
 def _error_offset(err: UnexpectedInput, chunk: str) -> int:
@@ -226,7 +240,7 @@ def _next_declaration(text: str, after: int) -> int | None:
     return None
 
 
-def _expected(accepts: set[str] | frozenset[str]) -> str:
+def _expected(accepts: Iterable[str]) -> str:
     shown = set()
     parser = _lark()
     for name in accepts:
@@ -257,6 +271,7 @@ def _previous_token_end(chunk: str, pos: int) -> int | None:
 
 def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnostics) -> None:
     if isinstance(err, UnexpectedCharacters):
+        assert err.pos_in_stream is not None, "Lark's lexer says where it stopped"
         start = base + err.pos_in_stream
         span = source.span(start, start + 1)
         char = source.text[start] if start < len(source.text) else ""
@@ -335,20 +350,49 @@ def _unquote(token: str, span: Span) -> str:
 
 
 
-# ---- the parser ---------------------------------------------------------------------------------
+# ---- the parse tree -> syntax nodes ---------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _machine() -> lalr.Machine:
-    return lalr.Machine(_lark(), _Build)
-
-
-def _run(build: _Build, text: str) -> tuple[Any, int]:
-    """The value of `start` for text and the height of Lark's tree of it (see dsl.lalr)."""
-    return lalr.run(_machine(), build, text)
+# A token as the builder takes it: its text and where it starts.
+_Token = tuple[str, int]
 
 
-_spanned = lalr.spanned
-_Token = lalr.Token
+def _spanned(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Marks a builder method that takes the node's span after its children."""
+    method.spanned = True  # type: ignore[attr-defined]  # a mark on the function, read by _method
+    return method
+
+
+def _build_all(build: _Build, order: list[Tree[Token] | Token | None]) -> Any:
+    """The value of the tree's root, from its nodes children first (`_children_first`).
+
+    Lark has shaped the tree already: anonymous tokens (keywords, punctuation) dropped, an absent
+    `[x]` a None, a `?rule` with one child that child, a `_rule`'s children its parent's. A rule's
+    node is made by the `_Build` method named after the rule (or its alias), from its children,
+    tokens as `_Token`s; a `_spanned` one also gets Lark's position of the rule's whole text,
+    keywords and brackets included.
+    """
+    values: list[Any] = []
+    for node in order:
+        if isinstance(node, Tree):
+            cut = len(values) - len(node.children)
+            children = values[cut:]
+            del values[cut:]
+            method, spanned = _method(node.data)
+            meta = node.meta
+            values.append(method(build, children, build.span(meta.start_pos, meta.end_pos)) if spanned
+                          else method(build, children))
+        elif isinstance(node, Token):
+            values.append((str(node), node.start_pos))
+        else:
+            values.append(node)  # None: an absent `[x]`
+    (root,) = values
+    return root
+
+
+@cache
+def _method(rule: str) -> tuple[Callable[..., Any], bool]:
+    method = getattr(_Build, rule)
+    return method, getattr(method, "spanned", False)
 
 
 class _Build:

@@ -16,8 +16,8 @@ from tests.golden import ROOT
 
 # Front-end stages in order: a module may import only modules of a lower rank.
 DSL_RANK = {
-    "dsl.source": 0, "dsl.formula": 0, "dsl.plain_data": 0,
-    "dsl.diagnostics": 1, "dsl.syntax": 1, "dsl.model": 1, "dsl.lalr": 1,
+    "dsl.source": 0, "dsl.formula": 0,
+    "dsl.diagnostics": 1, "dsl.syntax": 1, "dsl.model": 1,
     "dsl.render": 2, "dsl.parser": 2,
     "dsl.symbols": 3,
     "dsl.expressions": 4,
@@ -82,7 +82,7 @@ def test_dsl_stages_import_only_earlier_stages(path: Path) -> None:
 
 @pytest.mark.parametrize("path", [*sources("dsl"), *sources("verifier")], ids=module_name)
 def test_only_the_parser_knows_lark(path: Path) -> None:
-    if module_name(path) in ("dsl.parser", "dsl.lalr"):  # the parser and its LALR driver
+    if module_name(path) == "dsl.parser":
         return
     assert not [m for m in imports(path) if top(m) == "lark"], f"{module_name(path)} imports lark"
 
