@@ -83,6 +83,7 @@ class Result:
     survivors: dict[str, list[Statement]]   # mutant name -> statements that still hold
     invalid: list[str]                      # mutants the loader rejects (not counted)
     mutants: list[Mutant]
+    holding: list[Statement] = field(default_factory=list)  # the statements met without any mutant
 
     def named(self, s: Statement) -> list[str]:
         return [m.name for m in self.mutants if names(s, m)]
@@ -268,7 +269,8 @@ def mutate(spec: Path) -> Result:
         if base is None:
             raise SystemExit(f"{spec}: does not load in a scratch copy")
         holding = [s for s in statements if base.get((moved(s.file), s.line), False)]
-        for m in mutants:
+        result.holding = holding
+        for m in mutants if holding else []:  # nothing to kill: every mutant survives
             target = Path(moved(m.path))
             original = target.read_text(encoding="utf-8")
             # Keep every line where it was: the statements are known by their line.
@@ -302,9 +304,9 @@ class Score:
             if m.name in r.invalid:
                 continue
             self.mutants += 1
-            survivors = r.survivors.get(m.name, [])
+            survivors = r.survivors.get(m.name, r.holding)
             holding = {s.key for s in survivors}
-            if len(holding) < len([s for s in r.statements]):
+            if len(holding) < len(r.holding):
                 self.killed += 1
             for s in r.statements:
                 if names(s, m):
