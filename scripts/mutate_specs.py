@@ -33,6 +33,10 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dsl.model import Instrument
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -166,7 +170,7 @@ def bracket_mutants(bracket_id: str, clause: str, path: Path, text: str, start: 
     return out
 
 
-def mutants_of(instrument: object) -> list[Mutant]:
+def mutants_of(instrument: Instrument) -> list[Mutant]:
     """Every clause and bracket alternative of a loaded instrument (imports included)."""
     out: list[Mutant] = []
     texts: dict[Path, str] = {}
@@ -176,7 +180,7 @@ def mutants_of(instrument: object) -> list[Mutant]:
             texts[p] = p.read_text(encoding="utf-8")
         return texts[p]
 
-    for c in getattr(instrument, "clauses"):
+    for c in instrument.clauses:
         path = Path(c.span.path).resolve()
         text = text_of(path)
         s, e = c.span.start, c.span.end
@@ -185,7 +189,7 @@ def mutants_of(instrument: object) -> list[Mutant]:
             continue
         close = text.rindex("}", s, e)
         out.append(Mutant(f"clause:{c.id}", c.id, None, path, body + 1, close, "\n"))
-    for b in getattr(instrument, "brackets").values():
+    for b in instrument.brackets.values():
         path = Path(b.span.path).resolve()
         out.extend(bracket_mutants(b.id, b.clause or "", path, text_of(path), b.span.start, b.span.end))
     return out
@@ -203,12 +207,12 @@ def comments_above(lines: list[str], line: int) -> list[str]:
     return out
 
 
-def statements_of(instrument: object) -> list[Statement]:
+def statements_of(instrument: Instrument) -> list[Statement]:
     from dsl.model import QueryKind
 
     out: list[Statement] = []
     cache: dict[str, list[str]] = {}
-    for q in getattr(instrument, "queries"):
+    for q in instrument.queries:
         if q.kind == QueryKind.ASSERT_NO:
             continue
         path = q.span.path
@@ -231,7 +235,7 @@ def held(spec: Path) -> dict[tuple[str, int], bool] | None:
     """(file, line) -> whether every outcome of that statement is met; None if the spec does not load."""
     from verifier import pipeline
 
-    loaded, report = pipeline.run([spec], pipeline.Options())
+    _loaded, report = pipeline.run([spec], pipeline.Options())
     if report is None:
         return None
     out: dict[tuple[str, int], bool] = {}

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = re.compile(r'^\s*source\s+((?:"(?:\\.|[^"\\])*"\s*)+)', re.M)
+SOURCE = re.compile(r'^\s*source\s+((?:"(?:\\.|[^"\\])*"\s*)+)', re.MULTILINE)
 PRIVATE = ("shared/", "reference digest", "instruments.md", "armed-neutrality-article")
 
 
@@ -37,7 +37,7 @@ def test_the_corpus_and_its_readme_point_to_docs_sources() -> None:
 
 
 def test_docs_sources_sections_cited_by_specs_exist() -> None:
-    sections = set(re.findall(r"^#{2,3} (\d+[a-z]?)\.", (ROOT / "docs" / "sources.md").read_text(encoding="utf-8"), re.M))
+    sections = set(re.findall(r"^#{2,3} (\d+[a-z]?)\.", (ROOT / "docs" / "sources.md").read_text(encoding="utf-8"), re.MULTILINE))
     for path in (ROOT / "specs").rglob("*.nv"):
         for cited in re.findall(r"docs/sources\.md,?\s+(?:#\s*)?sections?\s+(\d+[a-z]?)", path.read_text(encoding="utf-8")):
             assert cited in sections, f"{path.relative_to(ROOT)} cites docs/sources.md section {cited}, which does not exist"
