@@ -27,7 +27,7 @@ DSL_RANK = {
 }
 # Back-end modules below the checks: they never reach up to checks, the driver, reports or the CLI.
 CORE = ("verifier.ground", "verifier.encode", "verifier.session", "verifier.scenario", "verifier.minimal", "verifier.qbf",
-        "verifier.findings", "verifier.explain")
+        "verifier.mus", "verifier.findings", "verifier.explain")
 UPPER = ("verifier.checks", "verifier.pipeline", "verifier.report", "verifier.cli")
 
 
@@ -97,6 +97,14 @@ def test_verifier_core_does_not_reach_up(name: str) -> None:
 @pytest.mark.parametrize("path", sources("verifier/checks"), ids=module_name)
 def test_checks_do_not_import_the_driver_reports_or_cli(path: Path) -> None:
     bad = sorted(m for m in imports(path) if m.startswith(("verifier.pipeline", "verifier.report", "verifier.cli")))
+    assert not bad, f"{module_name(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", sources("verifier/checks"), ids=module_name)
+def test_checks_never_import_the_solver(path: Path) -> None:
+    # The solver is behind one door: terms through verifier.encode, questions through the
+    # session, searches through verifier.qbf and verifier.mus.
+    bad = sorted(m for m in imports(path) if top(m) == "z3")
     assert not bad, f"{module_name(path)} imports {bad}"
 
 

@@ -22,6 +22,9 @@ from dsl.model import Instrument, Modality, Norm
 from verifier.ground import Vocabulary, format_atom
 
 Readings = Mapping[str, str | None]
+# The solver's terms as the checks name them (the checks never import z3).
+BoolTerm = z3.BoolRef
+Model = z3.ModelRef
 # The formulas translated once per reading set and values of their free variables.
 Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | F.Choice
 
@@ -174,6 +177,17 @@ def bool_const(name: str, ctx: z3.Context) -> z3.BoolRef:
     """`z3.Bool(name, ctx)`, without z3py's checks and conversions."""
     c = ctx.ref()
     return Term(_MK_CONST(c, _MK_SYMBOL(c, name.encode("utf-8")), _MK_BOOL_SORT(c)), ctx)
+
+
+def is_false(x: z3.BoolRef) -> bool:
+    """Whether x simplifies to false (a condition no world can meet)."""
+    return bool(z3.is_false(z3.simplify(x)))
+
+
+def same_terms(xs: list[z3.BoolRef], ys: list[z3.BoolRef]) -> bool:
+    """Whether two lists hold the very same terms (Z3 shares identical terms, so the same
+    term is the same node: comparing the pointers is what `eq` does, in Python)."""
+    return len(xs) == len(ys) and all(a.ast.value == b.ast.value for a, b in zip(xs, ys, strict=True))
 
 
 def const_like(name: str, var: z3.ExprRef) -> z3.ExprRef:
@@ -571,9 +585,26 @@ class Encoder:
         condition = self._f(norm.condition, readings, env)  # an obligation's never uses the act's parameters
         return self._nary([self._not(condition), self._nary(options, False)], False)
 
-    def act_atom(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> z3.BoolRef:
+    def act_key(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> AtomKey:
+        """The act instance a norm's pattern names for a subject, its variables bound by env."""
         assert norm.act is not None
-        return self.atom_vars[(norm.act, (subject, *(self._value(t, env) for t in norm.pattern)))]
+        return (norm.act, (subject, *(self._value(t, env) for t in norm.pattern)))
+
+    def act_atom(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> z3.BoolRef:
+        return self.atom_vars[self.act_key(norm, subject, env)]
+
+    def atom(self, key: AtomKey) -> z3.BoolRef:
+        """A fact's or act's variable."""
+        return self.atom_vars[key]
+
+    def is_atom(self, key: object) -> bool:
+        """Whether key is a fact or act of the vocabulary (not a quantity or an open term)."""
+        return key in self.atom_vars
+
+    def falsified(self, formula: z3.BoolRef, variables: list[z3.ExprRef]) -> z3.BoolRef:
+        """formula with these Boolean variables set false."""
+        false = z3.BoolVal(False, self.ctx)
+        return z3.substitute(formula, *[(v, false) for v in variables]) if variables else formula
 
     def assumptions(self, readings: Readings) -> z3.BoolRef:
         key = ("assumptions", readings_key(readings))

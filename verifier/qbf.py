@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import z3
 
-from verifier.encode import substitute
+from verifier.encode import and_, or_, substitute
 from verifier.scenario import Situation, Values
 from verifier.session import Session
 
@@ -35,6 +35,35 @@ class GuessBase:
         solver = session.side_solver()
         solver.add(*formulas)
         return GuessBase(solver, frozenset(f.ast.value for f in formulas))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A choice of one among several candidates, made by the guess of an exists-forall search
+    (which act of a permission, say): one literal per candidate, exactly one of them true."""
+
+    literals: tuple[z3.BoolRef, ...]
+
+    @staticmethod
+    def named(session: Session, name: str, count: int) -> Pick:
+        """`count` literals named `<name> <k>` (Z3 knows a constant by its name: make the name unique)."""
+        return Pick(tuple(z3.Bool(f"{name} {k}", session.ctx) for k in range(count)))
+
+    def exactly_one(self) -> z3.BoolRef:
+        """The guess's constraint: one candidate is chosen."""
+        return z3.PbEq([(p, 1) for p in self.literals], 1)
+
+    def implies_each(self, formulas: Sequence[z3.BoolRef]) -> z3.BoolRef:
+        """The chosen candidate's formula holds (the k-th pick implies the k-th formula)."""
+        return and_([z3.Implies(p, f) for p, f in zip(self.literals, formulas, strict=True)])
+
+    def any_of(self, parts: Sequence[Sequence[z3.BoolRef]]) -> z3.BoolRef:
+        """Some candidate is chosen and its parts hold (`or` of `pick_k and parts_k`)."""
+        return or_([and_(p, *ps) for p, ps in zip(self.literals, parts, strict=True)])
+
+    def index(self, model: z3.ModelRef) -> int:
+        """Which candidate a model of the guess chose."""
+        return next(i for i, p in enumerate(self.literals) if z3.is_true(model.eval(p, model_completion=True)))
 
 
 @dataclass(frozen=True)

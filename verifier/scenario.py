@@ -182,3 +182,16 @@ class Situation:
                 lit = made[number] = session.value_lit(var, number)
             lits[i] = lit
         return lits
+
+
+def choice_phrase(lits: Sequence[z3.BoolRef]) -> str:
+    """`agrees(russia) = false, armed_attack(russia, ukraine, mainland) = true`."""
+    parts = []
+    for lit in lits:
+        if z3.is_not(lit):
+            parts.append(f"{lit.arg(0)} = false")
+        elif z3.is_const(lit) and str(lit).find(" = ") >= 0:
+            parts.append(str(lit))
+        else:
+            parts.append(f"{lit} = true")
+    return ", ".join(parts)

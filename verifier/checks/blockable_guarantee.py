@@ -20,14 +20,13 @@ Example
 
 from __future__ import annotations
 
-import z3
-
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import Guarantee, choice_phrase, guarantee_formulas, guarantees, untriggered
-from verifier.encode import and_
+from verifier.checks.guarantees import Guarantee, guarantee_formulas, guarantees, untriggered
+from verifier.encode import BoolTerm, and_
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.qbf import EFResult, exists_forall
 from verifier.minimal import minimal_model
+from verifier.qbf import EFResult, exists_forall
+from verifier.scenario import choice_phrase
 from verifier.session import among
 
 
@@ -50,7 +49,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], own_event: z3.BoolRef | None) -> EFResult:
+def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], own_event: BoolTerm | None) -> EFResult:
     enc = ctx.enc
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
@@ -61,7 +60,7 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], o
                          base=ctx.guess_base(("world",), [world, *draft]))
 
 
-def _preferring_decisions(ctx: CheckContext, g: Guarantee, controlled: list[object], own_event: z3.BoolRef | None,
+def _preferring_decisions(ctx: CheckContext, g: Guarantee, controlled: list[object], own_event: BoolTerm | None,
                           found: EFResult, event_names: set[str]) -> EFResult:
     """A blocking found by shaping the event itself (where b attacks) gives way to one by b's
     other decisions (a veto, a vote), when there is one: that is the graver finding, and the
@@ -90,13 +89,12 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
     # b can block: can it also when the event is its own attack (the gravest case)? E caused by
     # b alone: every atom b does not control set false in E.
     event_names = ctx.enc.mentioned([g.event])
-    false = z3.BoolVal(False, ctx.session.ctx)
     others = []
     for name in sorted(event_names):
         key, var = ctx.enc.by_name.get(name, (None, None))
-        if key in ctx.enc.atom_vars and ctx.vocab.controller.get(key) != b:  # type: ignore[arg-type]
-            others.append((var, false))
-    own_event = z3.substitute(g.event, *others) if others else g.event
+        if ctx.enc.is_atom(key) and ctx.vocab.controller.get(key) != b:  # type: ignore[arg-type]
+            others.append(var)
+    own_event = ctx.enc.falsified(g.event, others)
     own_result = blocking_search(ctx, g, controlled, own_event)
     own = own_result.status == "found"  # (if unknown, the general case found stands on its own)
     if own:

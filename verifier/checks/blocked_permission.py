@@ -25,18 +25,16 @@ Example
 
 from __future__ import annotations
 
-import z3
-
 from dsl.evaluate import bindings
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import choice_phrase
-from verifier.checks.hollow_permission import _instances, permission_formulas
-from verifier.encode import and_, or_
+from verifier.checks.permissions import instances, permission_formulas
+from verifier.encode import BoolTerm, Model, and_
 from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.qbf import exists_forall
 from verifier.minimal import minimal_model
+from verifier.qbf import Pick, exists_forall
+from verifier.scenario import choice_phrase
 from verifier.session import among
 from verifier.witness import NotExercised
 
@@ -77,7 +75,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-Usable = tuple[object, z3.BoolRef, z3.BoolRef, z3.BoolRef, z3.BoolRef]
+Usable = tuple[object, BoolTerm, BoolTerm, BoolTerm, BoolTerm]
 
 
 def _condition_keys(ctx: CheckContext, norm: Norm, subject: str, usable: set[object]) -> set[object]:
@@ -88,7 +86,7 @@ def _condition_keys(ctx: CheckContext, norm: Norm, subject: str, usable: set[obj
     out: set[object] = set()
     for b in bindings(norm):
         full = {**env, **b}
-        if (norm.act, (subject, *(t.value if hasattr(t, "value") else full[t.name] for t in norm.pattern))) in usable:
+        if enc.act_key(norm, subject, full) in usable:
             out |= enc.keys_mentioned(norm.condition, ctx.readings, full)
             out |= enc.keys_mentioned(norm.where, ctx.readings, full)
     return out
@@ -99,7 +97,7 @@ def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Findi
     session = ctx.session
     lits = ctx.party_lits(subject)
     usable: list[Usable] = []
-    for key, condition, exercise in _instances(ctx, norm, subject):
+    for key, condition, exercise in instances(ctx, norm, subject):
         tag = (norm.clause, norm.index, subject, repr(key))
         cond_lit = session.formula_lit(("permission-condition", *tag), f"in force {norm.clause}#{norm.index} {key}", condition)
         use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
@@ -120,15 +118,14 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
     # One search for every act the permission grants: which act is part of the guess.
-    picks = [z3.Bool(f"veto pick {norm.clause}#{norm.index} @{subject} by {b} {k}", session.ctx)
-             for k in range(len(usable))]
-    exercised = or_([and_(p, cond, use) for p, (_, cond, use, _, _) in zip(picks, usable)])
+    pick = Pick.named(session, f"veto pick {norm.clause}#{norm.index} @{subject} by {b}", len(usable))
+    exercised = pick.any_of([(cond, use) for _, cond, use, _, _ in usable])
 
-    def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
-        k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
+    def chosen(model: Model) -> list[BoolTerm]:
+        k = pick.index(model)
         return [*ctx.fixed(), usable[k][3], usable[k][4], *lits]
 
-    result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1)],
+    result = exists_forall(session, guess=[world, *draft, pick.exactly_one()],
                            outer_keys=controlled, inner_formula=and_(world, *draft, exercised, comp),
                            inner_assumptions=chosen)
     if result.status == "unknown":
@@ -137,7 +134,7 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     if result.status != "found":
         return None
     assert result.guess is not None
-    k = next(i for i, p in enumerate(picks) if z3.is_true(result.guess.eval(p, model_completion=True)))
+    k = pick.index(result.guess)
     key = usable[k][0]
     choice = among(result.core, result.outer_lits)
     model = minimal_model(session, [*ctx.fixed(), *choice]) \

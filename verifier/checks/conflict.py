@@ -23,14 +23,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import z3
-
 from verifier.checks.context import CheckContext
-from verifier.encode import and_
+from verifier.encode import BoolTerm, and_
 from verifier.explain import clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.qbf import exists_forall
 from verifier.minimal import minimal_model
+from verifier.qbf import exists_forall
 from verifier.session import among, minimise_core
 from verifier.witness import Breaches
 
@@ -40,7 +38,7 @@ MAX_SEARCHES = 40
 @dataclass
 class Dilemma:
     clauses: list[str]
-    situation: list[z3.BoolRef]   # literals of the situation that force it
+    situation: list[BoolTerm]   # literals of the situation that force it
     minimal: bool
 
 

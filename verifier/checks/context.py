@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
-import z3
-
 from dsl.model import Clause, Instrument, Modality
-from verifier.encode import Encoder, Readings, readings_key
+from verifier.encode import BoolTerm, Encoder, Model, Readings, readings_key, same_terms
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem_key
 from verifier.ground import Vocabulary
 from verifier.qbf import GuessBase
@@ -41,10 +39,10 @@ class CheckContext:
     # (see `reported`); `negotiate` and `diff` read every finding of the checks.
     for_report: bool = False
     # What the questions of this context ask for again and again, remembered for its lifetime.
-    _comp: dict[tuple[str, tuple[tuple[str, str | None], ...]], list[z3.BoolRef]] = field(
+    _comp: dict[tuple[str, tuple[tuple[str, str | None], ...]], list[BoolTerm]] = field(
         default_factory=dict, init=False, repr=False)
-    _party_lits: dict[str, list[z3.BoolRef]] = field(default_factory=dict, init=False, repr=False)
-    _party_compliance: dict[str, z3.BoolRef] = field(default_factory=dict, init=False, repr=False)
+    _party_lits: dict[str, list[BoolTerm]] = field(default_factory=dict, init=False, repr=False)
+    _party_compliance: dict[str, BoolTerm] = field(default_factory=dict, init=False, repr=False)
     _guess_bases: dict[object, GuessBase] = field(default_factory=dict, init=False, repr=False)
     _clauses: dict[tuple[str | None, bool], list[Clause]] = field(default_factory=dict, init=False, repr=False)
     _controlled_mentions: dict[str, list[tuple[str, set[object]]]] = field(default_factory=dict, init=False,
@@ -58,17 +56,16 @@ class CheckContext:
     def vocab(self) -> Vocabulary:
         return self.session.enc.vocab
 
-    def fixed(self, readings: Readings | None = None) -> list[z3.BoolRef]:
+    def fixed(self, readings: Readings | None = None) -> list[BoolTerm]:
         """The world and the draft: assumed in every query of this context."""
         return [self.session.world_lit(readings or self.readings), *self.enc.draft_literals(self.draft)]
 
-    def same_as_baseline(self, build: Callable[[Readings], list[z3.BoolRef]]) -> bool:
+    def same_as_baseline(self, build: Callable[[Readings], list[BoolTerm]]) -> bool:
         """Under a claimant's readings: whether the formulas a question depends on are the very
         ones of the baseline (Z3 shares identical terms), so its answer is already known."""
         if self.baseline is None:
             return False
-        # The same term is the same node: comparing the pointers is what `eq` does, in Python.
-        return all(a.ast.value == b.ast.value for a, b in zip(build(self.readings), build(self.baseline)))
+        return same_terms(build(self.readings), build(self.baseline))
 
     def reported(self, clause_ids: Iterable[str]) -> bool:
         """Whether a finding about exactly these clauses can reach the report. A regime leaves
@@ -82,7 +79,7 @@ class CheckContext:
         on the corpus, more than half of all findings were of problems left out."""
         return problem_key(kind, clause_ids, party) not in self.hidden and self.reported(clause_ids)
 
-    def comp(self, party: str, readings: Readings) -> list[z3.BoolRef]:
+    def comp(self, party: str, readings: Readings) -> list[BoolTerm]:
         """The party's norms, clause by clause, and the assumptions, under readings."""
         # Asked for per permission: remembered once made (the session keeps every formula).
         cache = self._comp
@@ -93,7 +90,7 @@ class CheckContext:
                                   *(self.session.norms_of(c.id, readings, party) for c in self.clauses_of(party))]
         return list(found)
 
-    def party_lits(self, party: str) -> list[z3.BoolRef]:
+    def party_lits(self, party: str) -> list[BoolTerm]:
         """The literals of the clauses that constrain party, under this context's readings (in
         the order of clauses_of): asked for per permission and pretext, remembered."""
         cache = self._party_lits
@@ -102,7 +99,7 @@ class CheckContext:
             found = cache[party] = [self.session.clause_lit(c.id, self.readings, party) for c in self.clauses_of(party)]
         return list(found)
 
-    def party_compliance(self, party: str) -> z3.BoolRef:
+    def party_compliance(self, party: str) -> BoolTerm:
         """The conjunction of the norms of party's clauses (clauses_of) under this context's
         readings, remembered (one term, which Z3 then knows by its id in every question)."""
         cache = self._party_compliance
@@ -112,7 +109,7 @@ class CheckContext:
                                                  for c in self.clauses_of(party))
         return found
 
-    def guess_base(self, key: object, formulas: list[z3.BoolRef]) -> GuessBase:
+    def guess_base(self, key: object, formulas: list[BoolTerm]) -> GuessBase:
         """A side solver holding formulas that many exists-forall searches of this context
         share (see verifier.qbf `base`), made once per key."""
         cache = self._guess_bases
@@ -186,7 +183,7 @@ class CheckContext:
                        draft=self.draft_name, scenario=witness.scenario if witness else None,
                        **kw)  # type: ignore[arg-type]
 
-    def witness(self, model: z3.ModelRef, claims: Iterable[Claim], *, what: str,
+    def witness(self, model: Model, claims: Iterable[Claim], *, what: str,
                 show_quantities: Iterable[str] = (), minimal: bool = True) -> Witness:
         """The model's world, re-checked (in this context's situation and draft) against the
         claims, as a witness for `finding`: the one door (verifier.witness)."""

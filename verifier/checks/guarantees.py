@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import z3
-
 from dsl.model import Norm
 from verifier.checks.context import CheckContext
-from verifier.encode import or_
+from verifier.encode import BoolTerm, or_
 from verifier.witness import Claim, Holds, Triggers
 
 
@@ -21,10 +19,10 @@ from verifier.witness import Claim, Holds, Triggers
 class Guarantee:
     norm: Norm
     protected: str
-    trigger: z3.BoolRef
-    event: z3.BoolRef
-    trigger_lit: z3.BoolRef
-    event_lit: z3.BoolRef
+    trigger: BoolTerm
+    event: BoolTerm
+    trigger_lit: BoolTerm
+    event_lit: BoolTerm
 
 
 def guarantees(ctx: CheckContext) -> list[Guarantee]:
@@ -45,7 +43,7 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
     return out
 
 
-def guarantee_formulas(ctx: CheckContext, g: Guarantee, readings: object) -> list[z3.BoolRef]:
+def guarantee_formulas(ctx: CheckContext, g: Guarantee, readings: object) -> list[BoolTerm]:
     """What a guarantee's verdicts depend on, under readings: trigger, event, assumptions."""
     enc = ctx.enc
     n = g.norm
@@ -67,15 +65,3 @@ def untriggered(ctx: CheckContext, g: Guarantee) -> list[Claim]:
     return [Holds(g.norm.protects.event, ctx.readings, what="the event the guarantee exists for"),
             Triggers(g.norm, ctx.readings, expected=False)]
 
-
-def choice_phrase(lits: list[z3.BoolRef]) -> str:
-    """`agrees(russia) = false, armed_attack(russia, ukraine, mainland) = true`."""
-    parts = []
-    for lit in lits:
-        if z3.is_not(lit):
-            parts.append(f"{lit.arg(0)} = false")
-        elif z3.is_const(lit) and str(lit).find(" = ") >= 0:
-            parts.append(str(lit))
-        else:
-            parts.append(f"{lit} = true")
-    return ", ".join(parts)

@@ -24,22 +24,17 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import z3
-
-from dsl.evaluate import AtomKey, bindings
+from dsl.evaluate import AtomKey
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
-from verifier.encode import Encoder, and_, const_like, or_, substitute
-from verifier.explain import act_phrase, formula_text, clause_list, situation_phrase
+from verifier.checks.permissions import instances, permission_formulas
+from verifier.encode import BoolTerm, Model, and_, substitute
+from verifier.explain import act_phrase, clause_list, formula_text, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.qbf import exists_forall
 from verifier.minimal import minimal_model
+from verifier.qbf import Pick, exists_forall
 from verifier.session import among, minimise_core
 from verifier.witness import Breaches, Claim, Holds, Permits
-
-MAX_INSTANCES = 64
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -57,43 +52,13 @@ def run(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def permission_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: object) -> list[z3.BoolRef]:
-    """A permission's conditions for one subject, under readings (for comparing reading sets)."""
-    enc = ctx.enc
-    env = {norm.subject_var: subject}
-    parts = [enc.formula(norm.condition, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
-    parts += [enc.formula(norm.where, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
-    if norm.keep is not None:
-        parts.append(enc.formula(norm.keep, readings, env))  # type: ignore[arg-type]
-    return parts
-
-
-def _instances(ctx: CheckContext, norm: Norm, subject: str) -> Iterator[tuple[AtomKey | None, z3.BoolRef, z3.BoolRef]]:
-    """(act key or None for `keep`, condition, exercise) for each act the permission grants."""
-    enc = ctx.enc
-    env = {norm.subject_var: subject}
-    if norm.act is None:
-        assert norm.keep is not None
-        yield None, enc.formula(norm.condition, ctx.readings, env), enc.formula(norm.keep, ctx.readings, env)
-        return
-    for count, b in enumerate(bindings(norm)):
-        if count >= MAX_INSTANCES:
-            return
-        full = {**env, **b}
-        condition = and_(enc.formula(norm.condition, ctx.readings, full), enc.formula(norm.where, ctx.readings, full))
-        if z3.is_false(z3.simplify(condition)):
-            continue
-        key = (norm.act, (subject, *(t.value if hasattr(t, "value") else full[t.name] for t in norm.pattern)))
-        yield key, condition, enc.atom_vars[key]
-
-
 def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     session, enc = ctx.session, ctx.enc
     clauses = [c.id for c in ctx.clauses_of(subject)]
     lits = ctx.party_lits(subject)
     fixed = ctx.fixed()
-    pending: list[tuple[AtomKey | None, z3.BoolRef, z3.BoolRef, z3.BoolRef]] = []
-    for key, condition, exercise in _instances(ctx, norm, subject):
+    pending: list[tuple[AtomKey | None, BoolTerm, BoolTerm, BoolTerm]] = []
+    for key, condition, exercise in instances(ctx, norm, subject):
         tag = (norm.clause, norm.index, subject, repr(key))
         cond_lit = session.formula_lit(("permission-condition", *tag), f"in force {norm.clause}#{norm.index} {key}", condition)
         use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
@@ -126,13 +91,13 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
     controlled = set(ctx.vocab.controlled_by(subject))
-    picks = [z3.Bool(f"pick {norm.clause}#{norm.index} @{subject} {k}", session.ctx) for k in range(len(pending))]
+    pick = Pick.named(session, f"pick {norm.clause}#{norm.index} @{subject}", len(pending))
     uses = []
-    for (key, condition, exercise, cond_lit), pick in zip(pending, picks):
+    for key, _, exercise, _ in pending:
         tag = (norm.clause, norm.index, subject, repr(key))
         uses.append(session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise))
-    chosen_condition = and_([z3.Implies(p, cond) for p, (_, cond, _, _) in zip(picks, pending)])
-    chosen_exercise = or_([and_(p, cond, use) for p, (_, cond, use, _) in zip(picks, pending)])
+    chosen_condition = pick.implies_each([cond for _, cond, _, _ in pending])
+    chosen_exercise = pick.any_of([(cond, use) for _, cond, use, _ in pending])
 
     # Only the party's clauses that share, directly or through one another, a variable it
     # controls with the act or the world can stand in the way: the others the party keeps
@@ -145,8 +110,8 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     else:
         inner_comp, inner_lits = comp, lits
 
-    def chosen(model: z3.ModelRef) -> list[z3.BoolRef]:
-        k = next(i for i, p in enumerate(picks) if z3.is_true(model.eval(p, model_completion=True)))
+    def chosen(model: Model) -> list[BoolTerm]:
+        k = pick.index(model)
         return [*fixed, pending[k][3], uses[k], *inner_lits]
 
     # The situation must let the party do the chosen act (with one choice of what it controls)
@@ -158,7 +123,7 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
               if key in in_doable]
     if copies:
         doable = substitute(doable, copies)
-    result = exists_forall(session, guess=[world, *draft, z3.PbEq([(p, 1) for p in picks], 1), chosen_condition, comp,
+    result = exists_forall(session, guess=[world, *draft, pick.exactly_one(), chosen_condition, comp,
                                            doable],
                            inner_keys=controlled, inner_formula=and_(world, *draft, chosen_exercise, inner_comp),
                            inner_assumptions=chosen,
@@ -168,7 +133,7 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     if result.status != "found":
         return None
     assert result.guess is not None
-    k = next(i for i, p in enumerate(picks) if z3.is_true(result.guess.eval(p, model_completion=True)))
+    k = pick.index(result.guess)
     key, _, _, cond_lit = pending[k]
     base = [*fixed, cond_lit, uses[k], *result.outer_lits]
     core, minimal = minimise_core(session, base, result.core, lits)
@@ -179,7 +144,7 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
                     always=False)
 
 
-def _connected(ctx: CheckContext, subject: str, seeds: list[z3.BoolRef]) -> list[str]:
+def _connected(ctx: CheckContext, subject: str, seeds: list[BoolTerm]) -> list[str]:
     """The subject's constraining clauses (in order) linked to `seeds` through variables it
     controls: a clause that shares none with the seeds or with a linked clause constrains
     choices of its own, which no choice made for the seeds can upset."""
@@ -199,8 +164,8 @@ def _connected(ctx: CheckContext, subject: str, seeds: list[z3.BoolRef]) -> list
     return [clause_id for clause_id, _ in mentions if clause_id in linked]
 
 
-def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[z3.BoolRef],
-             hard: list[z3.BoolRef], party_clauses: list[str], minimal: bool, *, always: bool) -> Finding:
+def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[BoolTerm],
+             hard: list[BoolTerm], party_clauses: list[str], minimal: bool, *, always: bool) -> Finding:
     session = ctx.session
     blocking = [c for c in (session.clause_of(l) for l in core) if c is not None]
     others = [session.clause_lit(c, ctx.readings, subject) for c in party_clauses if c not in blocking]

@@ -23,12 +23,11 @@ Example
 
 from __future__ import annotations
 
-import z3
-
 from dsl import formula as F
 from dsl.evaluate import Evaluator, norm_breaches
 from dsl.model import Clause, Instrument, Modality
 from verifier.checks.context import CheckContext, WitnessError
+from verifier.encode import BoolTerm, not_
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import witness
@@ -82,12 +81,12 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
              claimed: dict[str, str | None]) -> Finding | None:
     session = ctx.session
     lits = ctx.party_lits(p)
-    breach = z3.Not(session.norms_of(clause.id, claimed, p))
+    breach = not_(session.norms_of(clause.id, claimed, p))
     claim_lit = session.formula_lit(("pretext", clause.id, p, term, q), f"breach of {clause.id} @{p} as {q} reads {term}",
                                     breach)
     base = [*ctx.fixed(), *lits, claim_lit]
     conduct: list[str] = []
-    blocked: list[z3.BoolRef] = []
+    blocked: list[BoolTerm] = []
     first: Witness | None = None
     while len(conduct) < ctx.max_findings:
         outcome = session.check([*base, *blocked], f"pretext by {q} via {clause.id} ({term})")
@@ -122,7 +121,7 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             break
         for key in acts:
             conduct.append(act_phrase(ctx.instrument, key))
-            blocked.append(z3.Not(ctx.enc.atom_vars[key]))
+            blocked.append(not_(ctx.enc.atom(key)))
     if first is None:
         return None
     shown = [c for c in conduct if c]

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import z3
-
 from dsl.model import Instrument, Query, QueryKind
 from verifier.checks.context import CheckContext
+from verifier.encode import not_
 from verifier.explain import clause_list
 from verifier.findings import Expectation, Finding, FindingKind, Severity
 from verifier.minimal import witness
@@ -87,7 +86,7 @@ def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]
         if q.kind not in (QueryKind.ASSERT, QueryKind.SCENARIO) or q.formula is None:
             continue
         formula = ctx.enc.formula(q.formula, ctx.readings)
-        wanted = formula if q.kind is QueryKind.SCENARIO else z3.Not(formula)
+        wanted = formula if q.kind is QueryKind.SCENARIO else not_(formula)
         lit = session.formula_lit(("query", q.name, q.kind.value), f"{q.kind.value} {q.name}", wanted)
         outcome = session.check([*ctx.fixed(), *lits, lit], f"{q.kind.value} {q.name}")
         statement = f"{q.kind.value} {q.name}"

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import choice_phrase, guarantee_formulas, guarantees, untriggered
+from verifier.checks.guarantees import guarantee_formulas, guarantees, untriggered
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
+from verifier.scenario import choice_phrase
 from verifier.session import among, minimise_core
 
 

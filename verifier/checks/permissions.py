@@ -1,0 +1,42 @@
+"""What the permission checks share: a permission's conditions, and the acts it grants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dsl.evaluate import AtomKey, bindings
+from dsl.model import Norm
+from verifier.checks.context import CheckContext
+from verifier.encode import BoolTerm, and_, is_false
+
+MAX_INSTANCES = 64
+
+
+def permission_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: object) -> list[BoolTerm]:
+    """A permission's conditions for one subject, under readings (for comparing reading sets)."""
+    enc = ctx.enc
+    env = {norm.subject_var: subject}
+    parts = [enc.formula(norm.condition, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
+    parts += [enc.formula(norm.where, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
+    if norm.keep is not None:
+        parts.append(enc.formula(norm.keep, readings, env))  # type: ignore[arg-type]
+    return parts
+
+
+def instances(ctx: CheckContext, norm: Norm, subject: str) -> Iterator[tuple[AtomKey | None, BoolTerm, BoolTerm]]:
+    """(act key or None for `keep`, condition, exercise) for each act the permission grants."""
+    enc = ctx.enc
+    env = {norm.subject_var: subject}
+    if norm.act is None:
+        assert norm.keep is not None
+        yield None, enc.formula(norm.condition, ctx.readings, env), enc.formula(norm.keep, ctx.readings, env)
+        return
+    for count, b in enumerate(bindings(norm)):
+        if count >= MAX_INSTANCES:
+            return
+        full = {**env, **b}
+        condition = and_(enc.formula(norm.condition, ctx.readings, full), enc.formula(norm.where, ctx.readings, full))
+        if is_false(condition):
+            continue
+        key = enc.act_key(norm, subject, full)
+        yield key, condition, enc.atom(key)
