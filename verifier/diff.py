@@ -155,7 +155,7 @@ class _Differ:
         # variable), or the witness could keep such atoms true for nothing.
         for key in list(self.b.encoder.atom_vars.made()):
             if key in self.a.encoder.atom_vars:
-                self.a.encoder.atom_vars[key]
+                self.a.encoder.atom(key)
         for term_key in list(self.b.encoder.open_vars):
             self.a.encoder.open_term(term_key)
         model, minimal = witness(self.session, hard)
@@ -172,7 +172,7 @@ def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str], other: En
     """The world of one text in a model of the comparison. The two encoders share their atoms
     (by name); an atom that neither has made occurs in no formula, and is false."""
     made = [k for k in enc.atom_vars if k in enc.atom_vars.made() or k in other.atom_vars.made()]
-    atoms = frozenset(k for k in made if z3.is_true(model.eval(enc.atom_vars[k], model_completion=True)))
+    atoms = frozenset(k for k in made if z3.is_true(model.eval(enc.atom(k), model_completion=True)))
     quantities = {k: model.eval(v, model_completion=True).as_long() for k, v in enc.qty_vars.items()}
     terms = frozenset(k for k in {*enc.open_vars, *other.open_vars} if k[0] in enc.instrument.terms
                       and z3.is_true(model.eval(enc.open_term(k), model_completion=True)))

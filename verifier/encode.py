@@ -25,6 +25,23 @@ Readings = Mapping[str, str | None]
 # The solver's terms as the checks name them (the checks never import z3).
 BoolTerm = z3.BoolRef
 Model = z3.ModelRef
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTermKey:
+    """A vague term applied to values, with no reading in force: a circumstance the solver may
+    choose. Beside atoms (AtomKey) and quantities, the third kind of variable."""
+
+    term: str
+    args: tuple[F.Value, ...]
+
+    @property
+    def application(self) -> AtomKey:
+        """(term, args), as a World lists the open terms that hold."""
+        return (self.term, self.args)
+
+
+VarKey = AtomKey | OpenTermKey  # an atom's or quantity's key, or an open term's
 # The formulas translated once per reading set and values of their free variables.
 Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | F.Choice
 
@@ -308,8 +325,12 @@ class Encoder:
             name = self.atom_prefix + "term " + format_atom(key)
             var = z3.Bool(name, self.ctx)
             self.open_vars[key] = var
-            self.by_name[name] = (("term", key), var)
+            self.by_name[name] = (OpenTermKey(*key), var)
         return var
+
+    def selector(self, bracket: str, label: str) -> z3.BoolRef:
+        """The literal that chooses `label` for `bracket` (exactly one per bracket holds)."""
+        return self.selectors[(bracket, label)]
 
     def draft_literals(self, draft: Mapping[str, str]) -> list[z3.BoolRef]:
         return [self.selectors[(b, lab)] for b, lab in sorted(draft.items())]
@@ -347,24 +368,24 @@ class Encoder:
         return self._decls
 
     def keys_named(self, names: set[str]) -> set[object]:
-        """The keys (atom, quantity, ("term", key)) of the variables with these names."""
+        """The keys (atom, quantity, OpenTermKey) of the variables with these names."""
         by_name = self.by_name
         return {by_name[n][0] for n in names if n in by_name}
 
     def var_of(self, key: object) -> z3.ExprRef:
-        """The variable of an atom, quantity or (("term", key)) open term."""
+        """The variable of an atom, quantity or open term (OpenTermKey)."""
+        if isinstance(key, OpenTermKey):
+            return self.open_vars[key.application]
         if key in self.atom_vars:
             return self.atom_vars[key]  # type: ignore[index]
-        if key in self.qty_vars:
-            return self.qty_vars[key]  # type: ignore[index]
-        return self.open_vars[key[1]]  # type: ignore[index]
+        return self.qty_vars[key]  # type: ignore[index]
 
-    def situation_keys(self, exclude: set[AtomKey]) -> list[AtomKey | tuple[str, AtomKey]]:
+    def situation_keys(self, exclude: set[AtomKey]) -> list[VarKey]:
         """All user-visible variables' keys except `exclude`: atoms, quantities, open terms (those
         met so far: the others occur in no formula)."""
-        out: list[AtomKey | tuple[str, AtomKey]] = [key for key in self.atom_vars if key not in exclude]
+        out: list[VarKey] = [key for key in self.atom_vars if key not in exclude]
         out += [key for key in self.qty_vars if key not in exclude]
-        out += [("term", key) for key in self.open_vars]
+        out += [OpenTermKey(*key) for key in self.open_vars]
         return out
 
     # ---- translation -------------------------------------------------------------
@@ -518,7 +539,7 @@ class Encoder:
         return free
 
     def keys_mentioned(self, f: F.Formula | F.IntExpr, readings: Readings, env: Mapping[str, F.Value]) -> set[object]:
-        """The atoms, quantities and (("term", key)) open terms the formula mentions as written,
+        """The atoms, quantities and open terms (OpenTermKey) the formula mentions as written,
         before any folding of constants (terms read as the readings say; every alternative of a
         bracket): what `vars(cond)` means where a check asks what a party controls in a condition."""
         out: set[object] = set()
@@ -534,7 +555,7 @@ class Encoder:
                     term = self.instrument.terms[x.term]
                     reading = term.reading(readings.get(x.term))
                     if reading is None:
-                        out.add(("term", (x.term, args)))
+                        out.add(OpenTermKey(x.term, args))
                     else:
                         visit(reading.body, {p.name: v for p, v in zip(term.params, args)})
                 case F.Exists() | F.Forall():

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import z3
 
-from verifier.encode import unchecked
+from verifier.encode import OpenTermKey, unchecked
 from verifier.session import Session
 
 
@@ -46,8 +46,8 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef]) -> z3.Mod
         _LIB.Z3_optimize_assert(c, o, formula.as_ast())
     group = z3.to_symbol("atoms", opt.ctx)
     # (In declaration order; what the formulas mention has been made, and only that is asked for.)
-    variables = [enc.atom_vars[key] for key in enc.atom_vars if key in keys]
-    variables += [var for key, var in enc.open_vars.items() if ("term", key) in keys]
+    variables = [enc.atom(key) for key in enc.atom_vars if key in keys]
+    variables += [var for key, var in enc.open_vars.items() if OpenTermKey(*key) in keys]
     for var in variables:
         _LIB.Z3_optimize_assert_soft(c, o, session.negation(var).as_ast(), b"1", group)
     quantities = [v for k, v in enc.qty_vars.items() if k in keys]

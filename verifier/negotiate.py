@@ -208,7 +208,7 @@ class Negotiator:
 
     # ---- goals ------------------------------------------------------------------------------
     def _fix(self, draft: Draft) -> list[z3.BoolRef]:
-        lits = [self.enc.selectors[(b, lab)] for b, lab in draft.labels]
+        lits = [self.enc.selector(b, lab) for b, lab in draft.labels]
         lits += [self.session.value_lit(self.numbers[b], v) for b, v in draft.numbers]
         return lits
 
@@ -260,7 +260,7 @@ class Negotiator:
         relevant = [(b, lab) for b, lab in draft.labels
                     if clauses is None or self.instrument.brackets[b].clause in clauses
                     or self.instrument.brackets[b].clause is None]
-        parts = [self.enc.selectors[(b, lab)] for b, lab in relevant if b not in self.numbers]
+        parts = [self.enc.selector(b, lab) for b, lab in relevant if b not in self.numbers]
         parts += [self.numbers[b] == v for b, v in draft.numbers
                   if clauses is None or self.instrument.brackets[b].clause in clauses
                   or self.instrument.brackets[b].clause is None]
@@ -332,7 +332,7 @@ def negotiate(instrument: Instrument, timeout_s: float = 10.0, limits: Limits | 
         if status != "sat" or found is None:
             break
         result.zone.append(found)
-        choice = [n.enc.selectors[(b, lab)] for b, lab in found.labels if b not in n.numbers]
+        choice = [n.enc.selector(b, lab) for b, lab in found.labels if b not in n.numbers]
         if not choice:
             break
         blocked.append(z3.Not(z3.And(choice)))

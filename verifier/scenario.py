@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import z3
 
 from dsl.evaluate import AtomKey, World
-from verifier.encode import Encoder, unchecked
+from verifier.encode import Encoder, OpenTermKey, unchecked
 from verifier.findings import Scenario
 from verifier.ground import format_atom
 from verifier.session import Session
@@ -23,8 +23,8 @@ def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> 
     for key, value in _assignment(session.enc, model).items():
         if value is False:
             continue
-        if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
-            terms.add(key[1])
+        if isinstance(key, OpenTermKey):
+            terms.add(key.application)
         elif value is True:
             atoms.add(key)
         else:
@@ -47,8 +47,8 @@ def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], dra
                 quantities[key] = value  # type: ignore[index]
     for key, (_, value) in zip(booleans, Values(session, [enc.var_of(k) for k in booleans]).pairs(model), strict=True):
         if truth_of(session, value):  # type: ignore[arg-type]
-            if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
-                terms.add(key[1])
+            if isinstance(key, OpenTermKey):
+                terms.add(key.application)
             else:
                 atoms.add(key)
     return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))

@@ -23,6 +23,7 @@ from __future__ import annotations
 from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import guarantee_formulas, guarantees, untriggered
+from verifier.encode import OpenTermKey
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.scenario import choice_phrase
@@ -76,7 +77,7 @@ def run(ctx: CheckContext) -> list[Finding]:
 
 
 def _is_free(ctx: CheckContext, key: object) -> bool:
-    if isinstance(key, tuple) and len(key) == 2 and key[0] == "term":
+    if isinstance(key, OpenTermKey):
         return True
     return ctx.vocab.controller.get(key) is None  # type: ignore[arg-type]
 
