@@ -8,11 +8,11 @@ expand it without looking anything up. Bound variables have unique names
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar, Union, assert_never
+from dataclasses import dataclass
+from typing import TypeVar, assert_never
 
-Value = Union[str, bool, int]  # a party or enum value name, a bool, an int
+Value = str | bool | int  # a party or enum value name, a bool, an int
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +25,7 @@ class Var:
     name: str
 
 
-Term = Union[Const, Var]
+Term = Const | Var
 
 
 # ---- integer expressions ------------------------------------------------------
@@ -56,7 +56,7 @@ class IntChoice:
     options: tuple[tuple[str, IntExpr], ...]  # (label, value)
 
 
-IntExpr = Union[Num, Qty, Arith, IntChoice]
+IntExpr = Num | Qty | Arith | IntChoice
 
 
 # ---- formulas -------------------------------------------------------------------
@@ -138,7 +138,7 @@ class Choice:
     options: tuple[tuple[str, Formula], ...]
 
 
-Formula = Union[BoolConst, Atom, TermApp, Eq, Cmp, Not, And, Or, Implies, Exists, Forall, Choice]
+Formula = BoolConst | Atom | TermApp | Eq | Cmp | Not | And | Or | Implies | Exists | Forall | Choice
 
 TRUE = BoolConst(True)
 FALSE = BoolConst(False)
@@ -191,7 +191,7 @@ def neg(f: Formula) -> Formula:
 # `children`, `walk` or `fold`, which are: a node type added to `Formula` or `IntExpr` and
 # not handled fails `mypy --strict` instead of being skipped in silence.
 
-Node = Union[Formula, IntExpr]  # any node of the IR
+Node = Formula | IntExpr  # any node of the IR
 R = TypeVar("R")
 
 

@@ -168,7 +168,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
     except KeyboardInterrupt:
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)
-    except Exception as err:  # an internal error: say so plainly, never a bare traceback
+    except Exception as err:  # noqa: BLE001 - an internal error: say so plainly, never a bare traceback
         if debug:
             traceback.print_exc()
         click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
@@ -229,7 +229,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, smt2_dir: Path |
     except KeyboardInterrupt:
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - an internal error, as in `check`
         if debug:
             traceback.print_exc()
         click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
@@ -276,7 +276,7 @@ def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, smt2_dir: Path 
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - an internal error, as in `check`
         if debug:
             traceback.print_exc()
         click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
@@ -303,6 +303,7 @@ def explain(kind: str | None, no_run: bool) -> None:
     evidence) with an example spec and what nverify says about it. Without
     KIND, list every kind."""
     from verifier import kinds
+    from verifier.findings import FindingKind
 
     if kind is None:
         click.echo(kinds.overview(), nl=False)
@@ -311,7 +312,7 @@ def explain(kind: str | None, no_run: bool) -> None:
     if found is None:
         import difflib
 
-        names = [k.value for k in kinds.FindingKind]
+        names = [k.value for k in FindingKind]
         close = difflib.get_close_matches(kind.lower(), names, n=1)
         hint = f"; did you mean `{close[0]}`?" if close else f"; the kinds are {', '.join(names)}"
         click.echo(f"nverify: error: no finding kind `{kind}`{hint}", err=True)

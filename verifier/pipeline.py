@@ -204,7 +204,7 @@ def claimant_readings(instrument: Instrument, baseline: Mapping[str, str | None]
 
 def _under(f: Finding, claimant: str) -> Finding:
     return dataclasses.replace(f, message=f"under {claimant}'s reading, {f.message}",
-                               details=f.details + (("reading", claimant),))
+                               details=(*f.details, ("reading", claimant)))
 
 
 def _with_draft(findings: list[Finding], draft: str | None) -> list[Finding]:
@@ -233,14 +233,14 @@ def _merge_drafts(findings: list[Finding]) -> list[Finding]:
     merged: list[Finding] = []
     index: dict[tuple[object, ...], list[int]] = {}
     for f in same_text.values():
-        key = (f.kind, tuple(c.id for c in f.clauses), f.party, f.severity,
-               tuple((k, repr(v)) for k, v in f.details if k not in _EXAMPLE_DETAILS))
-        for i in index.get(key, ()) if f.drafts else ():
+        problem = (f.kind, tuple(c.id for c in f.clauses), f.party, f.severity,
+                   tuple((k, repr(v)) for k, v in f.details if k not in _EXAMPLE_DETAILS))
+        for i in index.get(problem, ()) if f.drafts else ():
             if not set(f.drafts) & set(merged[i].drafts):
                 merged[i] = dataclasses.replace(merged[i], drafts=merged[i].drafts + f.drafts)
                 break
         else:
-            index.setdefault(key, []).append(len(merged))
+            index.setdefault(problem, []).append(len(merged))
             merged.append(f)
     return merged
 
@@ -263,7 +263,7 @@ def validate_options(instruments: list[Instrument], options: Options) -> None:
             raise UsageError(f"--reading {item}: {what} in the specs checked")
     for item in options.drafts:
         if "=" in item:
-            bracket, label = item.split("=", 1)
+            bracket, _ = item.split("=", 1)
             if not any(bracket in i.brackets for i in instruments):
                 raise UsageError(f"--draft {item}: no bracket `{bracket}` in the specs checked "
                                  "(brackets are numbered per clause: CLAUSE#N)")
@@ -283,7 +283,7 @@ def run(paths: list[Path], options: Options,
     for path in loaded.modules:
         report.files.append(FileResult(path, None, None))
     for instrument, (findings, expectations, drafts) in zip(loaded.instruments,
-                                                             check_all(loaded.instruments, options)):
+                                                             check_all(loaded.instruments, options), strict=True):
         report.files.append(FileResult(instrument.path, instrument.name, instrument.title, drafts))
         report.findings.extend(findings)
         report.expectations.extend(expectations)
@@ -314,4 +314,4 @@ def check_all(instruments: list[Instrument], options: Options) -> list[CheckResu
 
 CheckResult = tuple[list[Finding], list[Expectation], tuple[str, ...]]
 
-__all__ = ["run", "Options", "UsageError", "Mapping", "check_all"]
+__all__ = ["Mapping", "Options", "UsageError", "check_all", "run"]
