@@ -20,6 +20,7 @@ from dsl import formula as F
 from dsl.evaluate import AtomKey, bindings
 from dsl.model import Instrument, Modality, Norm
 from verifier.ground import Vocabulary, format_atom
+from verifier.z3_native import Term, c_function, to_expr
 
 Readings = Mapping[str, str | None]
 # The solver's terms as the checks name them (the checks never import z3).
@@ -93,7 +94,7 @@ def _walk(ctx: z3.Context, root: z3.Ast, seen: set[int], names: set[str]) -> lis
                     seen.add(ident)
                     stack.append(child)
             else:
-                others.append(z3.z3._to_expr_ref(child, ctx))
+                others.append(to_expr(child, ctx))
     return others
 
 
@@ -116,7 +117,7 @@ def substitute(expr: z3.ExprRef, pairs: list[tuple[z3.ExprRef, z3.ExprRef | int]
         z3.Z3_get_sort(ctx.ref(), pairs[0][0].as_ast())
     sources = (z3.Ast * count)(*(a.as_ast() for a, _ in pairs))
     targets = (z3.Ast * count)(*(b if isinstance(b, int) else b.as_ast() for _, b in pairs))
-    return z3.z3._to_expr_ref(z3.Z3_substitute(ctx.ref(), expr.as_ast(), count, sources, targets), ctx)
+    return to_expr(z3.Z3_substitute(ctx.ref(), expr.as_ast(), count, sources, targets), ctx)
 
 
 def _connective(args: tuple[object, ...], make: object, fallback: object) -> z3.BoolRef:
@@ -146,48 +147,20 @@ def not_(x: z3.BoolRef) -> z3.BoolRef:
     return z3.BoolRef(z3.Z3_mk_not(ctx.ref(), x.as_ast()), ctx)
 
 
-def _unchecked(function):  # type: ignore[no-untyped-def]
-    """The C function behind a z3core wrapper, without the error check z3py makes after every
-    call (the wrapper itself if this z3 keeps it elsewhere). For calls that cannot fail."""
-    defaults = getattr(function, "__defaults__", None) or ()
-    raw = getattr(defaults[-1], "f", None) if defaults else None
-    return raw if callable(raw) else function
-
-
-unchecked = _unchecked  # for the other readers of models and terms (verifier.scenario)
-
-_AST_KIND = _unchecked(z3.Z3_get_ast_kind)
-_AST_ID = _unchecked(z3.Z3_get_ast_id)
-_NUM_ARGS = _unchecked(z3.Z3_get_app_num_args)
-_APP_ARG = _unchecked(z3.Z3_get_app_arg)
-_APP_DECL = _unchecked(z3.Z3_get_app_decl)
-_DECL_KIND = _unchecked(z3.Z3_get_decl_kind)
-_DECL_NAME = _unchecked(z3.Z3_get_decl_name)
-_SYMBOL_KIND = _unchecked(z3.Z3_get_symbol_kind)
-_MK_AND = _unchecked(z3.Z3_mk_and)
-_MK_OR = _unchecked(z3.Z3_mk_or)
-_MK_NOT = _unchecked(z3.Z3_mk_not)
-_INC_REF = _unchecked(z3.Z3_inc_ref)
-_MK_CONST = _unchecked(z3.Z3_mk_const)
-_MK_SYMBOL = _unchecked(z3.Z3_mk_string_symbol)
-_MK_BOOL_SORT = _unchecked(z3.Z3_mk_bool_sort)
-_DEC_REF = _unchecked(z3.Z3_dec_ref)
-
-
-class Term(z3.BoolRef):
-    """A Boolean term the encoder made: a z3.BoolRef whose reference to the term is taken and
-    released straight in the C library (the same calls z3py makes, without its checks)."""
-
-    def __init__(self, ast: z3.Ast, ctx: z3.Context) -> None:  # noqa: D107
-        self.ast = ast
-        self.ctx = ctx
-        _INC_REF(ctx.ctx, ast)
-
-    def __del__(self) -> None:
-        # As z3.AstRef.__del__: nothing to release once the context (or the interpreter) is gone.
-        if self.ctx.ctx is not None and self.ast is not None and _DEC_REF is not None:
-            _DEC_REF(self.ctx.ctx, self.ast)
-            self.ast = None
+_AST_KIND = c_function(z3.Z3_get_ast_kind)
+_AST_ID = c_function(z3.Z3_get_ast_id)
+_NUM_ARGS = c_function(z3.Z3_get_app_num_args)
+_APP_ARG = c_function(z3.Z3_get_app_arg)
+_APP_DECL = c_function(z3.Z3_get_app_decl)
+_DECL_KIND = c_function(z3.Z3_get_decl_kind)
+_DECL_NAME = c_function(z3.Z3_get_decl_name)
+_SYMBOL_KIND = c_function(z3.Z3_get_symbol_kind)
+_MK_AND = c_function(z3.Z3_mk_and)
+_MK_OR = c_function(z3.Z3_mk_or)
+_MK_NOT = c_function(z3.Z3_mk_not)
+_MK_CONST = c_function(z3.Z3_mk_const)
+_MK_SYMBOL = c_function(z3.Z3_mk_string_symbol)
+_MK_BOOL_SORT = c_function(z3.Z3_mk_bool_sort)
 
 
 def bool_const(name: str, ctx: z3.Context) -> z3.BoolRef:
@@ -660,7 +633,7 @@ class Encoder:
                 child = _APP_ARG(c, a, i)  # held by e
                 known = mentions.get(child.value)
                 parts.append(known[1] if known is not None
-                             else self._mentioned_one(z3.z3._to_expr_ref(child, self.ctx)))
+                             else self._mentioned_one(to_expr(child, self.ctx)))
             names: frozenset[str] = frozenset().union(*parts)
         else:
             names = frozenset(mentioned([e]))

@@ -21,8 +21,9 @@ from collections.abc import Sequence
 
 import z3
 
-from verifier.encode import OpenTermKey, unchecked
+from verifier.encode import OpenTermKey
 from verifier.session import Session
+from verifier.z3_native import c_function
 
 
 def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef]) -> z3.ModelRef | None:
@@ -68,6 +69,6 @@ def witness(session: Session, assumptions: Sequence[z3.BoolRef]) -> tuple[z3.Mod
     return (outcome.model if outcome.sat else None), False
 
 
-class _LIB:  # straight from the C library (see encode.unchecked)
-    Z3_optimize_assert_soft = unchecked(z3.Z3_optimize_assert_soft)
-    Z3_optimize_assert = unchecked(z3.Z3_optimize_assert)
+class _LIB:  # straight from the C library (see verifier.z3_native)
+    Z3_optimize_assert_soft = c_function(z3.Z3_optimize_assert_soft)
+    Z3_optimize_assert = c_function(z3.Z3_optimize_assert)

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 import z3
 
 from dsl.evaluate import AtomKey, World
-from verifier.encode import Encoder, OpenTermKey, unchecked
+from verifier.encode import Encoder, OpenTermKey
 from verifier.findings import Scenario
 from verifier.ground import format_atom
 from verifier.session import Session
+from verifier.z3_native import c_function
 
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
@@ -79,13 +80,13 @@ def _assignment(enc: Encoder, model: z3.ModelRef) -> dict[object, bool | int]:
     return out
 
 
-class _LIB:  # reads of models, straight from the C library (see encode.unchecked)
-    Z3_model_get_num_consts = unchecked(z3.Z3_model_get_num_consts)
-    Z3_model_get_const_decl = unchecked(z3.Z3_model_get_const_decl)
-    Z3_model_get_const_interp = unchecked(z3.Z3_model_get_const_interp)
-    Z3_get_bool_value = unchecked(z3.Z3_get_bool_value)
+class _LIB:  # reads of models, straight from the C library (see verifier.z3_native)
+    Z3_model_get_num_consts = c_function(z3.Z3_model_get_num_consts)
+    Z3_model_get_const_decl = c_function(z3.Z3_model_get_const_decl)
+    Z3_model_get_const_interp = c_function(z3.Z3_model_get_const_interp)
+    Z3_get_bool_value = c_function(z3.Z3_get_bool_value)
     Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
-    Z3_get_app_decl = unchecked(z3.Z3_get_app_decl)
+    Z3_get_app_decl = c_function(z3.Z3_get_app_decl)
 
 
 def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = (), minimal: bool = True) -> Scenario:

@@ -22,15 +22,16 @@ from typing import TYPE_CHECKING
 import z3
 
 from dsl.model import Instrument
-from verifier.encode import Encoder, Readings, not_, readings_key, unchecked
+from verifier.encode import Encoder, Readings, not_, readings_key
 from verifier.interrupt import pending
+from verifier.z3_native import c_function
 
 if TYPE_CHECKING:
     from verifier.scenario import Situation
 
 SEED = 0
-_MK_IMPLIES = unchecked(z3.Z3_mk_implies)
-_SOLVER_ASSERT = unchecked(z3.Z3_solver_assert)
+_MK_IMPLIES = c_function(z3.Z3_mk_implies)
+_SOLVER_ASSERT = c_function(z3.Z3_solver_assert)
 
 # Observers see solver activity without taking part in it: the CLI's progress
 # display and its --verbose timings. Events: "session" (a session was made for

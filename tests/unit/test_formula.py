@@ -124,8 +124,8 @@ def test_a_formula_node_type_not_handled_by_a_visitor_fails_mypy(tmp_path: Path)
     # A new kind of formula, added to the IR and to no visitor.
     source = tmp_path / "dsl" / "formula.py"
     text = source.read_text()
-    assert "\nFormula = Union[" in text
-    text = text.replace("\nFormula = Union[", NEW_NODE + "Formula = Union[Threshold, ", 1)
+    assert "\nFormula = BoolConst | " in text
+    text = text.replace("\nFormula = BoolConst | ", NEW_NODE + "Formula = Threshold | BoolConst | ", 1)
     source.write_text(text)
     errors = _mypy_never_errors(tmp_path)
     for path in VISITORS:
