@@ -14,9 +14,8 @@ from itertools import product
 from typing import TypeVar, assert_never
 
 from dsl import formula as F
-from dsl.model import Instrument, Modality, Norm
+from dsl.model import AtomKey, Instrument, Modality, Norm
 
-AtomKey = tuple[str, tuple[F.Value, ...]]
 O = TypeVar("O", F.Formula, F.IntExpr)
 
 

@@ -444,15 +444,18 @@ class Elaborator:
 
     def _bracket_formula(self, expr: S.ExprBracket, scope: Scope, neutral: bool | None) -> F.Formula:
         alts = self._alternatives(expr)
+        labels = tuple(a.label.text for a in alts)
+        absent = "base" not in labels
+        # Numbered where it opens, before the brackets written inside it (`--draft c#1=...`).
+        ident = None if absent and neutral is None else self.new_bracket(expr.span, labels + (("base",) if absent else ()))
         options = [(a.label.text, self.formula(a.expr, scope)) for a in alts]
-        if not any(lab == "base" for lab, _ in options):
-            if neutral is None:
-                self.error(Code.BAD_ALTERNATIVE, expr.span,
-                           "this bracket has no `base:` alternative, and here its absence has no meaning",
-                           help="add `base: ...`, or place the bracket as an operand of `and` / `or`")
-                return F.TRUE
-            options.append(("base", F.BoolConst(neutral)))
-        ident = self.new_bracket(expr.span, tuple(lab for lab, _ in options))
+        if ident is None:
+            self.error(Code.BAD_ALTERNATIVE, expr.span,
+                       "this bracket has no `base:` alternative, and here its absence has no meaning",
+                       help="add `base: ...`, or place the bracket as an operand of `and` / `or`")
+            return F.TRUE
+        if absent:
+            options.append(("base", F.BoolConst(bool(neutral))))
         return F.Choice(ident, tuple(options))
 
     # ---- integers -----------------------------------------------------------------
@@ -465,15 +468,16 @@ class Elaborator:
             return None if left is None or right is None else F.Arith(expr.op, left, right)
         if isinstance(expr, S.ExprBracket):
             alts = self._alternatives(expr)
+            if not alts:
+                return None
+            # Numbered where it opens, before the brackets written inside it.
+            ident = self.new_bracket(expr.span, tuple(a.label.text for a in alts))
             options = []
             for a in alts:
                 value = self.int_expr(a.expr, scope)
                 if value is None:
                     return None
                 options.append((a.label.text, value))
-            if not options:
-                return None
-            ident = self.new_bracket(expr.span, tuple(lab for lab, _ in options))
             return F.IntChoice(ident, tuple(options))
         name = expr.name if isinstance(expr, (S.Call, S.NameRef)) else None
         if name is not None:

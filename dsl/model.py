@@ -16,6 +16,11 @@ from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
 
 
+# A ground atom or quantity instance: its name and argument values (`("agrees", ("russia",))`).
+# The vocabulary both the verifier and the independent evaluator speak; neither owns it.
+AtomKey = tuple[str, tuple[Value, ...]]
+
+
 class Modality(StrEnum):
     MUST = "must"
     MUST_NOT = "must not"

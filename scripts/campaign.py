@@ -6,14 +6,13 @@ Generates `count` specs from consecutive seeds (seed, seed+1, ...), checks each
 with nverify (verifier.pipeline.check_instrument) and with the oracle
 (tests/oracle), and prints how many specs and checks were compared and how many
 disagreements were found. With --save, every spec that disagrees (or crashes)
-is written to DIR with its disagreements, for reduction into a regression test.
+is written to DIR/seedN/ (its files, the root with its disagreements and options), for reduction into a regression test.
 Exit status: 0 when nothing disagreed, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 import traceback
@@ -23,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.oracle.compare import compare_text  # noqa: E402
-from tests.oracle.gen import RandomChooser, generate  # noqa: E402
+from tests.oracle.compare import compare_files  # noqa: E402
+from tests.oracle.gen import RandomChooser, generate_case  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,12 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     design = 0
     start = time.monotonic()
     for seed in range(args.seed, args.seed + args.count):
-        text = generate(RandomChooser(seed))
-        # One spec in five is checked with `--reading NAME` for a reading it has.
-        names = sorted(set(re.findall(r"reading (\w+)", text)))
-        readings = (names[seed % len(names)],) if names and seed % 5 == 0 else ()
+        # Some specs are split over imported files, some checked with --reading or --draft.
+        case = generate_case(RandomChooser(seed))
         try:
-            result = compare_text(text, readings=readings)
+            result = compare_files(case.files, case.root, readings=case.readings, drafts=case.drafts)
             problems = result.disagreements
             checks += result.checks
             design += len(result.design)
@@ -69,9 +66,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.save is not None:
                 args.save.mkdir(parents=True, exist_ok=True)
                 body = "\n".join("# " + line for p in problems for line in p.splitlines())
-                shown = f" --reading {readings[0]}" if readings else ""
-                (args.save / f"seed{seed}.nv").write_text(f"# campaign seed {seed}{shown}\n{body}\n{text}",
-                                                          encoding="utf-8")
+                shown = "".join(f" --reading {r}" for r in case.readings) + "".join(f" --draft {d}" for d in case.drafts)
+                folder = args.save / f"seed{seed}"
+                for name, text in case.files.items():
+                    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+                    header = f"# campaign seed {seed}{shown}\n{body}\n" if name == case.root else ""
+                    (folder / name).write_text(header + text, encoding="utf-8")
             if args.stop_after and failing >= args.stop_after:
                 break
     elapsed = time.monotonic() - start

@@ -17,8 +17,7 @@ from typing import assert_never
 import z3
 
 from dsl import formula as F
-from dsl.evaluate import AtomKey, bindings
-from dsl.model import Instrument, Modality, Norm
+from dsl.model import AtomKey, Instrument, Modality, Norm
 from verifier.ground import Vocabulary, format_atom
 from verifier.z3_native import Term, c_function, to_expr
 
@@ -566,18 +565,26 @@ class Encoder:
         if norm.modality is Modality.MUST_NOT:
             # A prohibition's condition may use the act's parameters: translate it per binding.
             parts: list[bool | z3.BoolRef] = []
-            for b in bindings(norm):
+            for b in self.bindings(norm):
                 full = {**env, **b}
                 atom = self.act_atom(norm, subject, full)
                 parts.append(self._not(self._nary([self._f(norm.condition, readings, full),
                                                    self._f(norm.where, readings, full), atom], True)))
             return self._nary(parts, True)
         options: list[bool | z3.BoolRef] = []
-        for b in bindings(norm):
+        for b in self.bindings(norm):
             full = {**env, **b}
             options.append(self._nary([self._f(norm.where, readings, full), self.act_atom(norm, subject, full)], True))
         condition = self._f(norm.condition, readings, env)  # an obligation's never uses the act's parameters
         return self._nary([self._not(condition), self._nary(options, False)], False)
+
+    @staticmethod
+    def bindings(norm: Norm) -> Iterator[dict[str, F.Value]]:
+        """Every value of the norm's pattern variables (the acts a norm is about), in the order of
+        its parameters. The encoder's own: the evaluator that re-checks it enumerates them itself."""
+        names = [v for v, _ in norm.pattern_vars]
+        for values in itertools.product(*(dom for _, dom in norm.pattern_vars)):
+            yield dict(zip(names, values))
 
     def act_key(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> AtomKey:
         """The act instance a norm's pattern names for a subject, its variables bound by env."""

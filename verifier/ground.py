@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import product
 
-from dsl.evaluate import AtomKey
-from dsl.model import Instrument
+from dsl.model import AtomKey, Instrument
 
 MAX_ATOMS = 200_000
 

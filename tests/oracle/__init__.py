@@ -1,6 +1,36 @@
 """The trust oracle: brute-force answers to every check, and the differential harness.
 
-`tests.oracle.oracle` and `tests.oracle.space` never import z3 or the
-verifier; `tests.oracle.compare` runs nverify and compares; `tests.oracle.gen`
-generates random well-typed spec text.
+The oracle shares nothing with nverify beyond the parser and the syntax tree
+(`dsl.parser`, `dsl.syntax`, `dsl.source`, `dsl.diagnostics`); this is enforced
+by tests/oracle/test_independence.py, which walks the imports of every module
+here except the harnesses, whose names start with `compare` (they run nverify
+to get ITS answers).
+
+Modules and the functions other oracles build on:
+
+* `front` reads a spec from its syntax tree, written from docs/language.md and
+  ../shared/DESIGN.md §1-10: `read_model(files, root) -> Model` (files maps
+  relative paths to text, so imports work without a disk), `read_text(text)`.
+  A `Model` has the parties, enums, groups, predicates, terms (`TermDef`,
+  readings by name, aliases resolved), `assumptions`, `clauses` (each with its
+  ground `Norm`s: `cases[subject]` per act with its condition and `where`,
+  `trigger[subject]` for obligations and keep norms, `keep[subject]`, `guard`,
+  `protects`), `brackets` (id -> labels) and `queries`. Formulas are ground
+  tuples (see front's docstring); `Model.reading_body(term, reading, args)`.
+* `space`: `Space(model, open_terms)` enumerates the worlds as bits of an int
+  (`mask`, `exists`, `forall`, `controlled_by`, `free`, `world`,
+  `world_index`); `Evaluator(space, readings, draft).holds(formula)` is the
+  world set of a formula under one draft and reading assignment;
+  `Unsupported` is raised for specs too large or non-linear.
+* `oracle`: `drafts(model, requested)` (the drafts checked, `--draft`
+  included), `baseline`, `reading_sets`, `claimants`;
+  `respected(evaluator, norm, subject)` (the world set where a norm holds);
+  `Oracle(model, readings, drafts)` with `.context(draft, readings)` (a
+  `Context` with `A`, `comp(party, clauses)`, `norm_of`, `compliant()`, the
+  per-check world sets) and `.all_answers()`.
+* `gen`: random well-typed spec text (`generate(chooser)` for one file;
+  `generate_files(chooser)` for a root with imports and the `--draft` pins to
+  check it with).
+* `compare` (harness): `compare_text`, `compare_files` run nverify and the
+  oracle and list the disagreements.
 """

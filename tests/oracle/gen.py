@@ -324,10 +324,13 @@ class Gen:
         return "[" + " | ".join(alts) + "]"
 
     # ---- clauses --------------------------------------------------------------------------------
-    def norm(self, w: World, clause_index: int, guarantee_made: list[bool]) -> str:
+    def norm(self, w: World, clause_index: int, guarantee_made: list[bool], loop: Sequence[tuple[str, str]] = ()) -> str:
         ch = self.ch
-        scope: Scope = []
-        if chance(ch, 30):
+        scope: Scope = list(loop)
+        loop_parties = [n for n, t in loop if t == "party"]
+        if loop_parties and chance(ch, 40):
+            subject = pick(ch, loop_parties)  # `for w in G: w must ...`
+        elif chance(ch, 30):
             sets = ["party"] + [g for g, (gt, _) in w.groups.items() if gt == "party"]
             if chance(ch, 30):
                 sets.append("{" + ", ".join(p for p in w.parties if chance(ch, 60) or p == w.parties[0]) + "}")
@@ -339,7 +342,7 @@ class Gen:
         acts = [p for p in w.preds if p.kind == "act"]
         keep = w.quantity is not None and modality != "must not" and chance(ch, 15)
         if keep:
-            owner = "v" if scope and chance(ch, 50) else pick(ch, w.parties)
+            owner = self.value(w, "party", scope)
             text = f"{subject} {modality} keep q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)}"
             act_scope: Scope = []
         else:
@@ -371,8 +374,43 @@ class Gen:
             text += f" unless {self.condition(w, cond_scope, 1)}"
         if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35):
             guarantee_made[0] = True
-            text += f" protects {pick(ch, w.parties)} against {self.condition(w, [], 1, allow_qty=False)}"
+            # `protects` sees the `for` variables, not the subject's or the act's
+            protected = pick(ch, loop_parties) if loop_parties and chance(ch, 50) else pick(ch, w.parties)
+            text += f" protects {protected} against {self.condition(w, list(loop), 1, allow_qty=False)}"
         return text + ";"
+
+    def for_item(self, w: World, index: int, guarantee_made: list[bool], loop: Sequence[tuple[str, str]]) -> str:
+        """`for w in G: ITEM`, the item once per member of G (a party, or a kind)."""
+        ch = self.ch
+        t = pick(ch, ["party", "party", "kind"])
+        var = ["w", "x"][len(loop)]
+        sets = [t] + [g for g, (gt, _) in w.groups.items() if gt == t]
+        if chance(ch, 25):
+            sets.append("{" + ", ".join(v for v in w.domain(t) if chance(ch, 60) or v == w.domain(t)[-1]) + "}")
+        inner = [*loop, (var, t)]
+        form = ch.integer(0, 5)
+        if form == 0 and not loop:
+            body = self.for_item(w, index, guarantee_made, inner)
+        elif form == 1:
+            body = self.norm_bracket(w, index, guarantee_made, inner)
+        elif form == 2 and w.quantity is not None and any(ty == "party" for _, ty in inner):
+            owner = pick(ch, [n for n, ty in inner if ty == "party"])
+            body = f"limit q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)};"
+        else:
+            body = self.norm(w, index, guarantee_made, inner)
+        return f"for {var} in {pick(ch, sets)}: {body}"
+
+    def norm_bracket(self, w: World, index: int, guarantee_made: list[bool], loop: Sequence[tuple[str, str]]) -> str:
+        """Alternative norms: `[pa: NORM | pb: NORM NORM | base: NORM]` (the base may be absent: no norm)."""
+        ch = self.ch
+        labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[0]]
+        if chance(ch, 30):
+            labels.insert(ch.integer(0, len(labels)), "base")
+        alts = []
+        for lab in labels:
+            norms = [self.norm(w, index, guarantee_made, loop) for _ in range(ch.integer(0 if len(labels) > 1 else 1, 2))]
+            alts.append(f"{lab}: {' '.join(norms)}")
+        return "[" + " | ".join(alts) + "]"
 
     def clause(self, w: World, index: int, guarantee_made: list[bool]) -> str:
         ch = self.ch
@@ -384,7 +422,13 @@ class Gen:
             head += f" overrides c{ch.integer(1, index)}"
         items = []
         for _ in range(ch.integer(1, 2)):
-            form = ch.integer(0, 9)
+            form = ch.integer(0, 11)
+            if form == 10:
+                items.append("  " + self.for_item(w, index, guarantee_made, []))
+                continue
+            if form == 11:
+                items.append("  " + self.norm_bracket(w, index, guarantee_made, []))
+                continue
             if form == 9 and w.quantity is not None:
                 owner = pick(ch, w.parties)
                 limit = f"  limit q({owner}) {pick(ch, ['<=', '>='])} "
@@ -427,14 +471,81 @@ class Gen:
         return out
 
 
-def generate(ch: Chooser) -> str:
+def _parts(ch: Chooser) -> tuple[list[str], list[str], list[str]]:
+    """(declarations, assumptions, clauses and queries) of one spec; the header is declarations[0]."""
     g = Gen(ch)
     w, lines = g.world()
+    assumptions = []
     if chance(ch, 30):
-        lines.append(f"assume {g.atom(w, [], allow_const=False) if chance(ch, 50) else g.condition(w, [], 1)};")
+        assumptions.append(f"assume {g.atom(w, [], allow_const=False) if chance(ch, 50) else g.condition(w, [], 1)};")
     guarantee_made = [False]
     clauses = [g.clause(w, i, guarantee_made) for i in range(ch.integer(1, 4))]
-    return "\n".join([*lines, *clauses, *g.queries(w)]) + "\n"
+    return lines, assumptions, [*clauses, *g.queries(w)]
+
+
+def generate(ch: Chooser) -> str:
+    declarations, assumptions, rest = _parts(ch)
+    return "\n".join([*declarations, *assumptions, *rest]) + "\n"
+
+
+@dataclass
+class Case:
+    """One generated spec: its files (relative path -> text), the root, and the command line."""
+
+    files: dict[str, str]
+    root: str
+    readings: tuple[str, ...] = ()   # --reading NAME or TERM=NAME
+    drafts: tuple[str, ...] = ()     # --draft NAME or BRACKET=LABEL
+
+
+def generate_case(ch: Chooser) -> Case:
+    """A spec, sometimes split over imported files, with the --reading and --draft options to
+    check it with: a reading it has (one spec in five), a draft by name or pinned brackets."""
+    declarations, assumptions, rest = _parts(ch)
+    header, body = declarations[0], declarations[1:]
+    layout = ch.integer(0, 9)
+    if layout <= 5:
+        files = {"gen.nv": "\n".join([header, *body, *assumptions, *rest]) + "\n"}
+    elif layout <= 7:
+        # the world in a declarations module; the assumptions in either file
+        world = [*body, *(assumptions if chance(ch, 50) else [])]
+        own = [a for a in assumptions if a not in world]
+        files = {"world.nv": "\n".join(world) + "\n",
+                 "gen.nv": "\n".join([header, 'import "world.nv";', *own, *rest]) + "\n"}
+    else:
+        # a chain and a diamond: types in lib/, the world importing them, the root importing both
+        types = [d for d in body if d.startswith(("party", "enum", "group"))]
+        world = [d for d in body if d not in types]
+        files = {"lib/types.nv": "\n".join(types) + "\n",
+                 "lib/world.nv": "\n".join(['import "types.nv";', *world, *assumptions]) + "\n",
+                 "gen.nv": "\n".join([header, 'import "lib/types.nv";' if chance(ch, 50) else "",
+                                       'import "lib/world.nv";', *rest]) + "\n"}
+    text = "\n".join(files.values())
+    readings: tuple[str, ...] = ()
+    names = sorted(set(re.findall(r"reading (\w+)", text)))
+    if names and chance(ch, 20):
+        name = pick(ch, names)
+        terms = sorted({t for t, body in re.findall(r"term (\w+)\([^)]*\) \{([^}]*)\}", text)
+                        if re.search(rf"reading {name}\b", body)})
+        readings = (f"{pick(ch, terms)}={name}",) if terms and chance(ch, 40) else (name,)
+    return Case(files, "gen.nv", readings, _drafts(ch, files))
+
+
+def _drafts(ch: Chooser, files: dict[str, str]) -> tuple[str, ...]:
+    """Now and then a --draft: a party's draft by name, or one or two brackets pinned to a label."""
+    form = ch.integer(0, 9)
+    if form > 2:
+        return ()
+    from tests.oracle.front import read_model
+
+    brackets = read_model(files, "gen.nv").brackets
+    if not brackets:
+        return ()
+    if form == 0:
+        labels = sorted({lab for labs in brackets.values() for lab in labs})
+        return (pick(ch, labels),)
+    idents = sorted({pick(ch, sorted(brackets)) for _ in range(ch.integer(1, 2))})
+    return tuple(f"{ident}={pick(ch, brackets[ident])}" for ident in idents)
 
 
 def hypothesis_specs() -> Any:

@@ -1,10 +1,10 @@
 """The brute-force oracle: every check's answer, computed from DESIGN section 10 by enumeration.
 
-For one checked instrument, `Oracle` works out which drafts and reading sets
-are checked (from docs/language.md, independently of verifier.pipeline) and,
-for each (draft, reading set), answers every check by enumerating all worlds
-of `tests.oracle.space`. It never imports z3 or the verifier; it reads only the
-checked model (`dsl.model`).
+For one instrument, read by the oracle's own front end (`tests.oracle.front`,
+from the syntax tree), `Oracle` works out which drafts and reading sets are
+checked (from docs/language.md) and, for each (draft, reading set), answers
+every check by enumerating all worlds of `tests.oracle.space`. It imports
+neither z3, the verifier nor the elaborator (tests/oracle/test_independence.py).
 
 Notation as in DESIGN §10: A the stated situation, Comp_p the norms addressed
 to p, ctrl(p) what p decides, free what nobody decides. "∃x ∈ X: φ" over a set
@@ -17,61 +17,72 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
-from dsl import formula as F
-from dsl.model import Clause, Instrument, Modality, Norm, QueryKind
-from tests.oracle.space import Evaluator, Space, bindings
+from tests.oracle.front import FALSE, G, Clause, Key, Model, Norm, children
+from tests.oracle.space import Evaluator, Space
 
 Readings = dict[str, str | None]
-MAX_INSTANCES = 64  # the instances of one permission that are examined (hollow_permission.MAX_INSTANCES)
+
+
+class DraftError(Exception):
+    """A `--draft BRACKET=LABEL` names an alternative the bracket does not have (a usage error)."""
 
 
 # ---- what is checked: drafts and reading sets (docs/language.md) ----------------------
 
-def drafts(instrument: Instrument) -> list[tuple[str | None, dict[str, str]]]:
-    """`base` and each party's version that can be formed; `mixed` (first labels) if none can."""
-    brackets = instrument.brackets
+def drafts(model: Model, requested: Iterable[str] = ()) -> list[tuple[str | None, dict[str, str]]]:
+    """The drafts checked: `base` and each party's version, where defined (a draft must choose in
+    every bracket: the party's alternative, else the base text); `--draft NAME` keeps only the
+    named ones, `--draft BRACKET=LABEL` fixes one bracket in each (and says so in the name).
+    When no named draft is defined, each bracket's first alternative (`mixed`)."""
+    brackets = model.brackets
     if not brackets:
         return [(None, {})]
+    names = [r for r in requested if "=" not in r]
+    pins = dict(r.split("=", 1) for r in requested if "=" in r)
+    for b, label in pins.items():
+        if b in brackets and label not in brackets[b]:
+            raise DraftError(f"bracket {b} has no alternative {label}")
+    pins = {b: lab for b, lab in pins.items() if b in brackets}
+    suffix = "+" + ",".join(f"{b}={lab}" for b, lab in sorted(pins.items())) if pins else ""
     out: list[tuple[str | None, dict[str, str]]] = []
-    labels = sorted({lab for b in brackets.values() for lab in b.labels if lab != "base"})
-    for name in ["base", *labels]:
+    for name in names or ["base", *model.draft_labels()]:
         mapping: dict[str, str] = {}
-        for b in brackets.values():
-            if name in b.labels:
-                mapping[b.id] = name
-            elif "base" in b.labels:
-                mapping[b.id] = "base"
+        for ident, labels in brackets.items():
+            if name in labels:
+                mapping[ident] = name
+            elif "base" in labels:
+                mapping[ident] = "base"
             else:
                 break
         else:
-            out.append((name, mapping))
+            out.append((name + suffix, {**mapping, **pins}))
     if not out:
-        out.append(("mixed", {b.id: b.labels[0] for b in brackets.values()}))
+        out.append(("mixed", {ident: pins.get(ident, labels[0]) for ident, labels in brackets.items()}))
     return out
 
 
-def baseline(instrument: Instrument, requested: tuple[str, ...] = ()) -> Readings:
+def baseline(model: Model, requested: tuple[str, ...] = ()) -> Readings:
     """`ordinary` where a term has it (else open); `--reading NAME` (or TERM=NAME) replaces it."""
-    out: Readings = {t.name: ("ordinary" if t.reading("ordinary") else None) for t in instrument.terms.values()}
+    out: Readings = {t: ("ordinary" if "ordinary" in d.readings else None) for t, d in model.terms.items()}
     for item in requested:
         term, _, name = item.rpartition("=")
-        for t in instrument.terms.values():
-            if (not term or t.name == term) and t.reading(name) is not None:
-                out[t.name] = name
+        for t, d in model.terms.items():
+            if (not term or t == term) and name in d.readings:
+                out[t] = name
     return out
 
 
-def claimants(instrument: Instrument) -> list[str]:
-    names = {r.name for t in instrument.terms.values() for r in t.readings}
-    return [p for p in instrument.parties if p in names]
+def claimants(model: Model) -> list[str]:
+    names = {r for t in model.terms.values() for r in t.readings}
+    return [p for p in model.parties if p in names]
 
 
-def reading_sets(instrument: Instrument, requested: tuple[str, ...] = ()) -> list[tuple[str | None, Readings]]:
+def reading_sets(model: Model, requested: tuple[str, ...] = ()) -> list[tuple[str | None, Readings]]:
     """The baseline (name None), then each claimant's: the baseline with its readings where it has one."""
-    base = baseline(instrument, requested)
+    base = baseline(model, requested)
     out: list[tuple[str | None, Readings]] = [(None, base)]
-    for q in claimants(instrument):
-        claimed = {t: (q if instrument.terms[t].reading(q) else r) for t, r in base.items()}
+    for q in claimants(model):
+        claimed = {t: (q if q in model.terms[t].readings else r) for t, r in base.items()}
         if claimed != base:
             out.append((q, claimed))
     return out
@@ -85,7 +96,7 @@ class Instance:
 
     norm: Norm
     subject: str
-    key: tuple[str, tuple[F.Value, ...]] | None   # the act instance; None for `keep`
+    key: Key | None   # the act instance; None for `keep`
     cond: int
     use: int
     cond_vars: set[int] = field(default_factory=set)  # the variables its condition mentions
@@ -120,36 +131,66 @@ class Answers:
     properties: dict[tuple[str, str], bool] = field(default_factory=dict)
 
 
+def respected(ev: Evaluator, norm: Norm, subject: str) -> int:
+    """The worlds where `subject` does not breach `norm` (docs/language.md, "Clauses and norms"):
+    `must not A` forbids every matching act while its conditions hold; `must A` needs one matching
+    act done (its `where` holding) when its condition holds; `keep F` and limits need F; `may`
+    never constrains."""
+    sp = ev.space
+    if norm.modality == "may":
+        return sp.ALL
+    if norm.act is None:
+        return (sp.ALL & ~ev.holds(norm.trigger[subject])) | ev.holds(norm.keep[subject])
+    if norm.modality == "must not":
+        out = sp.ALL
+        for c in norm.cases[subject]:
+            out &= sp.ALL & ~(ev.holds(c.cond) & ev.holds(c.where) & ev.holds(("a", (norm.act, (subject, *c.args)))))
+        return out
+    done = 0
+    for c in norm.cases[subject]:
+        done |= ev.holds(c.where) & ev.holds(("a", (norm.act, (subject, *c.args))))
+    return (sp.ALL & ~ev.holds(norm.trigger[subject])) | done
+
+
 class Context:
     """World sets for one draft and reading set, and the checks as set algebra."""
 
     def __init__(self, oracle: Oracle, draft: dict[str, str], readings: Readings) -> None:
         self.oracle = oracle
-        self.instrument = oracle.instrument
+        self.model = oracle.model
         self.space = sp = oracle.space
         self.draft = draft
         self.readings = readings
         self.ev = Evaluator(sp, readings, draft)
         self.A = sp.ALL
-        for a in self.instrument.assumptions:
+        for a in self.model.assumptions:
             self.A &= self.ev.holds(a)
         self._norm_cache: dict[tuple[str, str, tuple[tuple[str, str | None], ...]], int] = {}
+        self._evaluators: dict[tuple[tuple[str, str | None], ...], Evaluator] = {}
 
     # ---- Comp -----------------------------------------------------------------------------
     def norm_of(self, clause: str, party: str | None, readings: Readings | None = None) -> int:
         """norm_{c,p}: the worlds where `party` (every subject when None) respects clause c."""
         readings = self.readings if readings is None else readings
-        key = (clause, party or "", tuple(sorted(readings.items())))
+        key = (clause, party or "", tuple(sorted(readings.items(), key=lambda kv: (kv[0], kv[1] or ""))))
         if key in self._norm_cache:
             return self._norm_cache[key]
-        ev = self.ev if readings == self.readings else Evaluator(self.space, readings, self.draft)
+        ev = self.evaluator(readings)
         out = self.space.ALL
-        for n in self.instrument.clause(clause).norms:
+        for n in self.model.clause(clause).norms:
             for s in n.subjects:
                 if party is None or s == party:
-                    out &= ev.respected(n, s)
+                    out &= respected(ev, n, s)
         self._norm_cache[key] = out
         return out
+
+    def evaluator(self, readings: Readings) -> Evaluator:
+        key = tuple(sorted(readings.items(), key=lambda kv: (kv[0], kv[1] or "")))
+        ev = self._evaluators.get(key)
+        if ev is None:
+            ev = self._evaluators[key] = self.ev if readings == self.readings else \
+                Evaluator(self.space, readings, self.draft)
+        return ev
 
     def comp(self, party: str | None, clauses: Iterable[str], readings: Readings | None = None) -> int:
         out = self.space.ALL
@@ -187,18 +228,17 @@ class Context:
 
     # ---- permissions --------------------------------------------------------------------------
     def instances(self, norm: Norm, subject: str) -> list[Instance]:
-        env: dict[str, F.Value] = {norm.subject_var: subject}
+        """Every act the permission grants (docs/language.md: "every matching act is permitted";
+        the documents set no cap on how many are examined)."""
         if norm.act is None:
-            assert norm.keep is not None
-            return [Instance(norm, subject, None, self.ev.holds(norm.condition, env), self.ev.holds(norm.keep, env),
-                             self.ev.mentioned(norm.condition, env))]
+            cond = norm.trigger[subject]
+            return [Instance(norm, subject, None, self.ev.holds(cond), self.ev.holds(norm.keep[subject]),
+                             self.ev.mentioned(cond))]
         out = []
-        for b in bindings(norm)[:MAX_INSTANCES]:
-            full = {**env, **b}
-            cond = self.ev.holds(norm.condition, full) & self.ev.holds(norm.where, full)
-            args = tuple(t.value if isinstance(t, F.Const) else full[t.name] for t in norm.pattern)
-            out.append(Instance(norm, subject, (norm.act, (subject, *args)), cond, self.ev.act(norm, full),
-                                self.ev.mentioned(norm.condition, full) | self.ev.mentioned(norm.where, full)))
+        for case in norm.cases[subject]:
+            key = (norm.act, (subject, *case.args))
+            out.append(Instance(norm, subject, key, self.ev.holds(case.cond) & self.ev.holds(case.where),
+                                self.ev.holds(("a", key)), self.ev.mentioned(case.cond) | self.ev.mentioned(case.where)))
         return out
 
     # A hollow permission is one that "cannot be exercised without breaching another clause"
@@ -252,7 +292,7 @@ class Context:
         return self.A & comp & ~self.norm_of(clause, p, claimed)
 
     def pretext_any(self, q: str, p: str) -> bool:
-        claimed = {t: (q if self.instrument.terms[t].reading(q) else r) for t, r in self.readings.items()}
+        claimed = {t: (q if q in self.model.terms[t].readings else r) for t, r in self.readings.items()}
         clauses = self.oracle.constraining_clauses(p)
         return bool(self.A & self.comp(p, clauses) & ~self.comp(p, clauses, claimed))
 
@@ -260,12 +300,12 @@ class Context:
     def trigger(self, norm: Norm) -> int:
         out = 0
         for s in norm.subjects:
-            out |= self.ev.holds(norm.condition, {norm.subject_var: s})
+            out |= self.ev.holds(norm.trigger[s])
         return out
 
     def event(self, norm: Norm) -> int:
         assert norm.protects is not None
-        return self.ev.holds(norm.protects.event)
+        return self.ev.holds(norm.protects[1])
 
     def blocking_choices(self, norm: Norm, outer: list[int], extra: int | None = None) -> int:
         """Worlds whose `outer` part x has (∃y A ∧ E [∧ extra]) ∧ ∀y ¬(A ∧ E ∧ T)."""
@@ -280,7 +320,7 @@ class Context:
         controller = self.oracle.controller
         ev = Evaluator(self.space, self.readings, self.draft,
                        false_atom=lambda key: controller.get(key) != blocker)
-        return ev.holds(norm.protects.event)
+        return ev.holds(norm.protects[1])
 
     # ---- properties ----------------------------------------------------------------------------------
     def compliant(self) -> int:
@@ -288,16 +328,17 @@ class Context:
 
 
 class Oracle:
-    def __init__(self, instrument: Instrument, readings: tuple[str, ...] = ()) -> None:
-        self.instrument = instrument
+    def __init__(self, model: Model, readings: tuple[str, ...] = (), requested_drafts: tuple[str, ...] = ()) -> None:
+        self.model = model
         self.requested = readings  # --reading options
-        open_terms = [t for t, r in baseline(instrument, readings).items() if r is None]
-        self.space = Space(instrument, open_terms)
+        self.requested_drafts = requested_drafts  # --draft options
+        open_terms = [t for t, r in baseline(model, readings).items() if r is None]
+        self.space = Space(model, open_terms)
         # Who controls each ground atom of the whole vocabulary (not only the relevant ones).
-        self.controller: dict[tuple[str, tuple[F.Value, ...]], str | None] = {}
+        self.controller: dict[Key, str | None] = {}
         self.controls_something: set[str] = set()
-        for pred in instrument.predicates.values():
-            for args in product(*(instrument.domain(p.type) for p in pred.params)):
+        for pred in model.predicates.values():
+            for args in product(*(model.domain(t) for _, t in pred.params)):
                 c = str(args[pred.control]) if pred.control is not None else None
                 self.controller[(pred.name, tuple(args))] = c
                 if c is not None:
@@ -305,15 +346,12 @@ class Oracle:
 
     def constraining_clauses(self, party: str | None) -> list[str]:
         """Clauses with an obligation or prohibition addressed to party (any party when None)."""
-        out = []
-        for c in self.instrument.clauses:
-            if any(n.modality is not Modality.MAY and (party is None or party in n.subjects) for n in c.norms):
-                out.append(c.id)
-        return out
+        return [c.id for c in self.model.clauses
+                if any(n.modality != "may" and (party is None or party in n.subjects) for n in c.norms)]
 
     def parties_with_norms(self) -> list[str]:
-        subjects = {s for n in self.instrument.norms if n.modality is not Modality.MAY for s in n.subjects}
-        return [p for p in self.instrument.parties if p in subjects]
+        subjects = {s for n in self.model.norms if n.modality != "may" for s in n.subjects}
+        return [p for p in self.model.parties if p in subjects]
 
     def context(self, draft: dict[str, str], readings: Readings) -> Context:
         return Context(self, draft, readings)
@@ -322,7 +360,7 @@ class Oracle:
                 readings: Readings) -> Answers:
         ctx = self.context(draft, readings)
         ans = Answers(draft_name, draft, reading_name, readings)
-        inst = self.instrument
+        model = self.model
         ans.situation_possible = bool(ctx.A)
         if not ctx.A:
             ans.contradiction = True
@@ -330,24 +368,24 @@ class Oracle:
             ans.contradiction, ans.muses = ctx.contradiction()
         for p in self.parties_with_norms():
             ans.dilemmas[p] = ctx.dilemmas(p)
-        for clause in inst.clauses:
+        for clause in model.clauses:
             for n in clause.norms:
-                if n.modality is not Modality.MAY:
+                if n.modality != "may":
                     continue
                 for s in n.subjects:
                     instances = ctx.instances(n, s)
                     always = any(ctx.hollow_always(i) for i in instances)
                     situation = any(ctx.hollow_situations(i) for i in instances)
                     ans.hollow[(clause.id, n.index, s)] = (always, situation)
-                    for b in inst.parties:
+                    for b in model.parties:
                         if b == s or b not in self.controls_something:
                             continue
                         ans.vetoed[(clause.id, n.index, s, b)] = ctx.vetoable(instances, b)
         if reading_name is None:
-            for q in claimants(inst):
-                for clause in inst.clauses:
+            for q in claimants(model):
+                for clause in model.clauses:
                     for term in terms_used(clause):
-                        if inst.terms[term].reading(q) is None or readings.get(term) == q:
+                        if q not in model.terms[term].readings or readings.get(term) == q:
                             continue
                         for p in subjects(clause):
                             if p != q:
@@ -355,16 +393,16 @@ class Oracle:
                 for p in self.parties_with_norms():
                     if p != q:
                         ans.pretext_any[(q, p)] = ctx.pretext_any(q, p)
-        for clause in inst.clauses:
+        for clause in model.clauses:
             for n in clause.norms:
                 if n.protects is None or not ctx.ev.holds(n.guard):
                     continue  # not a guarantee, or one this draft leaves out
-                g = n.protects.party
+                g = n.protects[0]
                 # "never triggers when E happens" (vacuous_guarantee's docstring): A ∧ E ∧ T unsat.
                 never = not (ctx.A & ctx.event(n) & ctx.trigger(n))
                 circumstance = False if never else bool(ctx.blocking_choices(n, self.space.free()))
                 ans.vacuous[(clause.id, n.index)] = (never, circumstance)
-                for b in inst.parties:
+                for b in model.parties:
                     if b == g or b not in self.controls_something:
                         continue
                     # A guarantee that never answers its event is vacuous: nobody needs to block it.
@@ -374,53 +412,50 @@ class Oracle:
                     ans.blockable[(clause.id, n.index, b)] = (blockable, own)
         if reading_name is None:
             compliant = ctx.compliant()
-            for q in inst.queries:
+            for q in model.queries:
                 if q.formula is None:
                     continue
                 f = ctx.ev.holds(q.formula)
-                if q.kind is QueryKind.ASSERT:
+                if q.kind == "assert":
                     ans.properties[(q.name, "assert")] = not (compliant & ~f)
-                elif q.kind is QueryKind.SCENARIO:
+                elif q.kind == "scenario":
                     ans.properties[(q.name, "scenario")] = bool(compliant & f)
         return ans
 
+    def drafts(self) -> list[tuple[str | None, dict[str, str]]]:
+        return drafts(self.model, self.requested_drafts)
+
     def all_answers(self) -> list[Answers]:
-        return [self.answers(dn, d, rn, r) for dn, d in drafts(self.instrument)
-                for rn, r in reading_sets(self.instrument, self.requested)]
+        return [self.answers(dn, d, rn, r) for dn, d in self.drafts()
+                for rn, r in reading_sets(self.model, self.requested)]
 
 
 def terms_used(clause: Clause) -> list[str]:
-    """The terms a clause's obligations and prohibitions mention (directly), in order."""
+    """The terms a clause's obligations and prohibitions mention (directly, not through another
+    term's reading), in order."""
     found: list[str] = []
 
-    def visit(f: object) -> None:
-        if isinstance(f, F.TermApp):
-            if f.term not in found:
-                found.append(f.term)
-        elif isinstance(f, F.Not):
-            visit(f.operand)
-        elif isinstance(f, (F.And, F.Or)):
-            for o in f.operands:
-                visit(o)
-        elif isinstance(f, F.Implies):
-            visit(f.left)
-            visit(f.right)
-        elif isinstance(f, (F.Exists, F.Forall)):
-            visit(f.body)
-        elif isinstance(f, F.Choice):
-            for _, o in f.options:
-                visit(o)
+    def visit(f: G) -> None:
+        if f[0] == "t":
+            if f[1] not in found:
+                found.append(f[1])
+        for x in children(f):
+            visit(x)
 
     for n in clause.norms:
-        if n.modality is not Modality.MAY:
-            for part in (n.condition, n.where, n.keep):
-                if part is not None:
-                    visit(part)
+        if n.modality == "may":
+            continue
+        for s in n.subjects:
+            for part in (n.trigger.get(s, FALSE), n.keep.get(s, FALSE)):
+                visit(part)
+            for c in n.cases.get(s, ()):
+                visit(c.cond)
+                visit(c.where)
     return found
 
 
 def subjects(clause: Clause) -> list[str]:
-    return sorted({s for n in clause.norms if n.modality is not Modality.MAY for s in n.subjects})
+    return sorted({s for n in clause.norms if n.modality != "may" for s in n.subjects})
 
 
-__all__ = ["Answers", "Context", "Oracle", "baseline", "claimants", "drafts", "reading_sets"]
+__all__ = ["Answers", "Context", "DraftError", "Oracle", "baseline", "claimants", "drafts", "reading_sets"]

@@ -1,0 +1,660 @@
+"""The oracle's own reading of a spec: syntax trees -> ground norms, written from the documents.
+
+Only the parser is shared with nverify (`dsl.parser`, `dsl.syntax`,
+`dsl.source`, `dsl.diagnostics`): names, groups, imports, `define`,
+`for`/`each`, act patterns, `when`/`unless`, overrides (lex specialis),
+brackets and their numbering, terms, readings and aliases, assumptions and
+queries are read here from docs/language.md and ../shared/DESIGN.md §1-10,
+not from dsl.symbols, dsl.expressions, dsl.elaborate or the verifier.
+
+The spec is assumed valid (nverify's loader accepted it); what the oracle
+cannot decide exactly raises `space.Unsupported` later. Everything is
+grounded at once: every variable (the subject, an act's parameters, a
+quantifier's, a `for`'s) is replaced by its value, so a formula here is a
+small tree of tuples over ground atoms, with a bracket's alternatives and a
+vague term's applications left open (they depend on the draft and readings):
+
+    ("c", bool)                    a constant
+    ("a", key)                     a fact or act atom, key = (name, values)
+    ("t", name, values)            a vague term applied to values
+    ("n", f)  ("&", fs)  ("|", fs) not, and, or
+    ("?", bracket, ((label, f), ...))   a bracketed condition
+    ("<", op, e1, e2)              a comparison of integer expressions:
+        ("#", n)  ("q", key)  ("+", e1, e2)  ("-", e1, e2)  ("?", bracket, ((label, e), ...))
+
+Nothing is folded: `true or x` still mentions `x` (what a condition "mentions
+as written" matters for vetoes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import product
+from pathlib import PurePosixPath
+from typing import Any, Union
+
+from dsl import syntax as S
+from dsl.diagnostics import Diagnostics
+from dsl.parser import parse
+from dsl.source import SourceFile
+
+Value = Union[str, bool]
+Key = tuple[str, tuple[Value, ...]]
+G = tuple[Any, ...]  # a ground formula or integer expression (see the module docstring)
+
+TRUE: G = ("c", True)
+FALSE: G = ("c", False)
+
+
+class SpecError(Exception):
+    """The spec is not one the oracle reads (nverify should have refused it)."""
+
+
+def children(f: G) -> tuple[G, ...]:
+    """The formulas and integer expressions directly inside one (the oracle's one traversal)."""
+    tag = f[0]
+    if tag == "n":
+        return (f[1],)
+    if tag in ("&", "|"):
+        return f[1]  # type: ignore[no-any-return]
+    if tag == "?":
+        return tuple(o for _, o in f[2])
+    if tag == "<":
+        return (f[2], f[3])
+    if tag in ("+", "-"):
+        return (f[1], f[2])
+    return ()
+
+
+def conj(*fs: G) -> G:
+    return fs[0] if len(fs) == 1 else ("&", tuple(fs))
+
+
+def disj(*fs: G) -> G:
+    return fs[0] if len(fs) == 1 else ("|", tuple(fs))
+
+
+# ---- the model ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Pred:
+    kind: str                          # fact | act | quantity
+    name: str
+    params: tuple[tuple[str, str], ...]  # (name, type)
+    control: int | None                # the parameter whose party decides it; acts: 0
+
+
+@dataclass(frozen=True)
+class Case:
+    """One act a norm is about, for one subject: the act's arguments after the actor."""
+
+    args: tuple[Value, ...]
+    cond: G   # guard, `when`, not `unless`, not suspended (per act for prohibitions and permissions)
+    where: G
+
+
+@dataclass
+class Norm:
+    clause: str
+    index: int
+    modality: str                      # must | must not | may
+    subjects: tuple[str, ...]
+    act: str | None                    # None: a `keep` norm or a limit
+    open_params: bool                  # some act parameter was left out (ranges over its values)
+    is_limit: bool
+    guard: G                           # the bracketed alternatives that contain the norm
+    cases: dict[str, list[Case]] = field(default_factory=dict)     # act norms, per subject
+    trigger: dict[str, G] = field(default_factory=dict)            # obligations and keep norms, per subject
+    keep: dict[str, G] = field(default_factory=dict)               # keep norms, per subject
+    protects: tuple[str, G] | None = None
+
+
+@dataclass
+class Clause:
+    id: str
+    norms: list[Norm]
+    overrides: tuple[str, ...]
+    rank: int
+    file: str
+
+
+@dataclass(frozen=True)
+class Query:
+    kind: str                          # expect | assert no | assert | scenario
+    name: str                          # the statement's name; for expectations, the pattern as written
+    line: int
+    # `expect KIND on C1, C2 by P in draft D under reading R`
+    finding: str | None = None
+    on: tuple[str, ...] = ()
+    by: str | None = None
+    in_draft: str | None = None
+    under_reading: str | None = None
+    formula: G | None = None           # `assert NAME: F`, `scenario NAME: F`
+
+
+@dataclass
+class TermDef:
+    name: str
+    params: tuple[tuple[str, str], ...]
+    readings: dict[str, S.Expr]        # reading name -> body (an alias has its target's body)
+
+
+@dataclass
+class Model:
+    """One instrument as the oracle reads it."""
+
+    name: str
+    parties: tuple[str, ...]
+    enums: dict[str, tuple[str, ...]]
+    groups: dict[str, tuple[Value, ...]]
+    predicates: dict[str, Pred]
+    terms: dict[str, TermDef]
+    assumptions: list[G]
+    clauses: list[Clause]
+    brackets: dict[str, tuple[str, ...]]   # id -> labels, in the order written (`base` last when added)
+    queries: list[Query]
+    files: tuple[str, ...]
+    reader: Reader = field(repr=False)
+
+    def domain(self, type_name: str) -> tuple[Value, ...]:
+        return _domain(self.parties, self.enums, type_name)
+
+    def clause(self, clause_id: str) -> Clause:
+        return next(c for c in self.clauses if c.id == clause_id)
+
+    @property
+    def norms(self) -> list[Norm]:
+        return [n for c in self.clauses for n in c.norms]
+
+    def has_reading(self, term: str, reading: str | None) -> bool:
+        return reading is not None and reading in self.terms[term].readings
+
+    def reading_body(self, term: str, reading: str, args: tuple[Value, ...]) -> G:
+        """The ground meaning of term(args) under one of its readings."""
+        return self.reader.reading_body(term, reading, args)
+
+    def draft_labels(self) -> list[str]:
+        return sorted({lab for labels in self.brackets.values() for lab in labels if lab != "base"})
+
+
+# ---- reading files -------------------------------------------------------------------------
+
+def parse_files(files: Mapping[str, str], root: str) -> list[S.Spec]:
+    """The root and every file it imports (paths relative to the importer), imports first, once each."""
+    order: list[S.Spec] = []
+    done: set[str] = set()
+
+    def visit(path: str) -> None:
+        if path in done:
+            return
+        done.add(path)
+        diags = Diagnostics()
+        spec = parse(SourceFile.of(path, files[path]), diags)
+        if spec is None or diags.has_errors():
+            raise SpecError(f"{path} does not parse")
+        for d in spec.decls:
+            if isinstance(d, S.ImportDecl):
+                visit(_join(path, d.path))
+        order.append(spec)
+
+    visit(root)
+    return order
+
+
+def _join(importer: str, relative: str) -> str:
+    parts: list[str] = []
+    for part in (*PurePosixPath(importer).parent.parts, *PurePosixPath(relative).parts):
+        if part == "..":
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def read_model(files: Mapping[str, str], root: str) -> Model:
+    """The instrument of `root` (a key of `files`, which maps relative paths to spec text)."""
+    return Reader(parse_files(files, root)).model()
+
+
+def read_text(text: str, name: str = "gen.nv") -> Model:
+    return read_model({name: text}, name)
+
+
+# ---- names -----------------------------------------------------------------------------------
+
+def _domain(parties: tuple[str, ...], enums: Mapping[str, tuple[str, ...]], type_name: str) -> tuple[Value, ...]:
+    """The values of a parameter type: the parties, false and true, or an enum's values."""
+    builtin: dict[str, tuple[Value, ...]] = {"party": parties, "bool": (False, True)}
+    return builtin[type_name] if type_name in builtin else enums[type_name]
+
+
+def _stem(path: str) -> str:
+    return PurePosixPath(path).stem
+
+
+def _brackets_in(node: object) -> Iterator[S.ExprBracket | S.NormBracket]:
+    """Every bracket inside a syntax node (any depth)."""
+    if isinstance(node, (S.ExprBracket, S.NormBracket)):
+        yield node
+    if isinstance(node, tuple):
+        for x in node:
+            yield from _brackets_in(x)
+    elif hasattr(node, "__dataclass_fields__") and not isinstance(node, (S.Name, SourceFile)):
+        for name in node.__dataclass_fields__:
+            if name != "span":
+                yield from _brackets_in(getattr(node, name))
+
+
+class Reader:
+    """Reads the specs of one instrument (imports first, the root last)."""
+
+    def __init__(self, specs: list[S.Spec]) -> None:
+        self.specs = specs
+        self.root = specs[-1]
+        self.parties: list[str] = []
+        self.enums: dict[str, tuple[str, ...]] = {}
+        self.values: dict[str, str] = {}               # party or enum value -> its type
+        self.groups: dict[str, tuple[tuple[Value, ...], str]] = {}
+        self.predicates: dict[str, Pred] = {}
+        self.defines: dict[str, S.DefineDecl] = {}
+        self.terms: dict[str, TermDef] = {}
+        self.clause_decls: list[tuple[S.Spec, S.ClauseDecl]] = []
+        for spec in specs:
+            for d in spec.decls:
+                if isinstance(d, S.PartyDecl):
+                    for n in d.names:
+                        self.parties.append(n.text)
+                        self.values[n.text] = "party"
+                elif isinstance(d, S.EnumDecl):
+                    self.enums[d.name.text] = tuple(v.text for v in d.values)
+                    for v in d.values:
+                        self.values[v.text] = d.name.text
+        for spec in specs:
+            for d in spec.decls:
+                if isinstance(d, S.GroupDecl):
+                    members: tuple[Value, ...] = tuple(m.text for m in d.members)
+                    self.groups[d.name.text] = (members, self.values.get(d.members[0].text, "party")
+                                                if d.members else "party")
+                elif isinstance(d, S.PredicateDecl):
+                    params = tuple((p.name.text, p.type.text) for p in d.params)
+                    if d.kind == "act":
+                        control: int | None = 0
+                    elif d.control is not None:
+                        control = next(i for i, (n, _) in enumerate(params) if n == d.control.text)
+                    else:
+                        control = None
+                    self.predicates[d.name.text] = Pred(d.kind, d.name.text, params, control)
+                elif isinstance(d, S.DefineDecl):
+                    self.defines[d.name.text] = d
+                elif isinstance(d, S.TermDecl):
+                    params = tuple((p.name.text, p.type.text) for p in d.params)
+                    bodies = {r.name.text: r.body for r in d.readings if r.body is not None}
+                    readings = {}
+                    for r in d.readings:
+                        readings[r.name.text] = r.body if r.body is not None else bodies[r.alias.text]  # type: ignore[union-attr]
+                    self.terms[d.name.text] = TermDef(d.name.text, params, readings)  # type: ignore[arg-type]
+                elif isinstance(d, S.ClauseDecl):
+                    self.clause_decls.append((spec, d))
+        self.brackets: dict[str, tuple[str, ...]] = {}
+        self.bracket_ids: dict[tuple[str, int], str] = {}   # (file, offset) -> id
+        self._number_brackets()
+        self._reading_cache: dict[tuple[str, str, tuple[Value, ...]], G] = {}
+
+    # ---- brackets: numbered per clause (or per file, definition, term, the queries), as written
+    def _number_brackets(self) -> None:
+        sites: list[tuple[str, list[object]]] = []
+        for spec in self.specs:
+            stem = _stem(spec.source.path)
+            sites.append((stem, [d for d in spec.decls if isinstance(d, S.AssumeDecl)]))
+            for d in spec.decls:
+                if isinstance(d, S.ClauseDecl):
+                    sites.append((d.id.text, [d]))
+                elif isinstance(d, S.DefineDecl):
+                    sites.append((f"define {d.name.text}", [d]))
+                elif isinstance(d, S.TermDecl):
+                    sites.append((f"term {d.name.text}", [d]))
+        root = self.root
+        sites.append((_stem(root.source.path) + ":query",
+                      [d for d in root.decls if isinstance(d, (S.AssertDecl, S.ScenarioDecl, S.GoalDecl,
+                                                               S.ObjectiveDecl))]))
+        for prefix, decls in sites:
+            found = sorted({(b.span.path, b.span.start): b for b in _brackets_in(tuple(decls))}.items())
+            for i, ((path, start), b) in enumerate(found, 1):
+                self.bracket_ids[(path, start)] = f"{prefix}#{i}"
+
+    def _bracket(self, node: S.ExprBracket | S.NormBracket, labels: tuple[str, ...]) -> str:
+        ident = self.bracket_ids[(node.span.path, node.span.start)]
+        self.brackets.setdefault(ident, labels)
+        return ident
+
+    # ---- the model ------------------------------------------------------------------------
+    def model(self) -> Model:
+        assumptions = [self.formula(d.expr, {}) for spec in self.specs for d in spec.decls
+                       if isinstance(d, S.AssumeDecl)]
+        clauses = [self.clause(spec, d) for spec, d in self.clause_decls]
+        self._overrides(clauses)
+        queries = [q for d in self.root.decls if (q := self.query(d)) is not None]
+        # Brackets exist wherever they are written: in definitions and readings nothing uses,
+        # and in goals (a draft is a choice in every bracket of the instrument). Grounding them
+        # once, for any values, registers them.
+        for d in self.defines.values():
+            params = tuple((p.name.text, p.type.text) for p in d.params)
+            for args in self.completions(params, [None] * len(params))[:1]:
+                self.formula(d.body, {p: v for (p, _), v in zip(params, args)})
+        for t in self.terms.values():
+            for reading in t.readings:
+                for args in self.completions(t.params, [None] * len(t.params))[:1]:
+                    self.reading_body(t.name, reading, args)
+        for d in self.root.decls:
+            if isinstance(d, S.GoalDecl) and d.expr is not None:
+                self.formula(d.expr, {})
+            elif isinstance(d, S.ObjectiveDecl):
+                self.int_expr(d.expr, {})
+        header = next((d for d in self.root.decls if isinstance(d, S.InstrumentDecl)), None)
+        return Model(
+            name=header.name.text if header else _stem(self.root.source.path),
+            parties=tuple(self.parties), enums=self.enums,
+            groups={g: members for g, (members, _) in self.groups.items()},
+            predicates=self.predicates, terms=self.terms, assumptions=assumptions, clauses=clauses,
+            brackets=self.brackets, queries=queries,
+            files=tuple([self.root.source.path, *(s.source.path for s in self.specs[:-1])]), reader=self)
+
+    # ---- values and sets -------------------------------------------------------------------
+    def value(self, e: object, scope: Mapping[str, Value]) -> Value:
+        if isinstance(e, S.BoolLit):
+            return e.value
+        if isinstance(e, S.NameRef):
+            name = e.name.text
+            if name in scope:
+                return scope[name]
+            if name in self.values:
+                return name
+        raise SpecError(f"not a value: {e}")
+
+    def set_values(self, s: S.SetExpr) -> tuple[Value, ...]:
+        if isinstance(s, S.SetLiteral):
+            return tuple(item.text for item in s.items)
+        name = s.name.text
+        if name == "party":
+            return tuple(self.parties)
+        if name == "bool":
+            return (False, True)
+        if name in self.enums:
+            return self.enums[name]
+        return self.groups[name][0]
+
+    def domain(self, type_name: str) -> tuple[Value, ...]:
+        return _domain(tuple(self.parties), self.enums, type_name)
+
+    def slots(self, params: tuple[tuple[str, str], ...], args: tuple[S.Arg, ...],
+              scope: Mapping[str, Value]) -> list[Value | None]:
+        """Arguments by parameter, positional or named; None where left out or `_`."""
+        out: list[Value | None] = [None] * len(params)
+        position = 0
+        for a in args:
+            if a.name is None:
+                i = position
+                position += 1
+            else:
+                i = next(j for j, (p, _) in enumerate(params) if p == a.name.text)
+            out[i] = None if isinstance(a.value, S.Wildcard) else self.value(a.value, scope)
+        return out
+
+    def completions(self, params: tuple[tuple[str, str], ...],
+                    given: list[Value | None]) -> list[tuple[Value, ...]]:
+        """Every argument tuple agreeing with the given ones (a left-out argument is any value)."""
+        choices = [(v,) if v is not None else self.domain(t) for v, (_, t) in zip(given, params)]
+        return [tuple(c) for c in product(*choices)]
+
+    # ---- conditions --------------------------------------------------------------------------
+    def formula(self, e: S.Expr, scope: Mapping[str, Value], neutral: bool | None = None) -> G:
+        if isinstance(e, S.BoolLit):
+            return ("c", e.value)
+        if isinstance(e, S.Not):
+            return ("n", self.formula(e.operand, scope))
+        if isinstance(e, S.Binary):
+            if e.op == "and":
+                return ("&", (self.formula(e.left, scope, True), self.formula(e.right, scope, True)))
+            if e.op == "or":
+                return ("|", (self.formula(e.left, scope, False), self.formula(e.right, scope, False)))
+            return ("|", (("n", self.formula(e.left, scope)), self.formula(e.right, scope)))
+        if isinstance(e, S.NameRef):
+            name = e.name.text
+            if name in scope:
+                return ("c", scope[name] is True)  # a bool variable as a condition
+            return self.call(S.Call(e.name, (), e.span), scope)
+        if isinstance(e, S.Call):
+            return self.call(e, scope)
+        if isinstance(e, S.Compare):
+            if e.op in ("==", "!=") and self._value_side(e.left, scope) and self._value_side(e.right, scope):
+                same = self.value(e.left, scope) == self.value(e.right, scope)
+                return ("c", same if e.op == "==" else not same)
+            return ("<", e.op, self.int_expr(e.left, scope), self.int_expr(e.right, scope))
+        if isinstance(e, S.Member):
+            inside = self.value(e.element, scope) in self.set_values(e.set)
+            return ("c", inside != e.negated)
+        if isinstance(e, S.Quantified):
+            return self.quantified(e, list(e.binders), scope)
+        if isinstance(e, S.ExprBracket):
+            options = [(a.label.text, self.formula(a.expr, scope)) for a in e.alts]
+            if not any(lab == "base" for lab, _ in options):
+                if neutral is None:
+                    raise SpecError("a bracket without base where its absence means nothing")
+                options.append(("base", ("c", neutral)))
+            ident = self._bracket(e, tuple(lab for lab, _ in options))
+            return ("?", ident, tuple(options))
+        raise SpecError(f"not a condition: {e}")
+
+    def _value_side(self, e: S.Expr, scope: Mapping[str, Value]) -> bool:
+        if isinstance(e, S.BoolLit):
+            return True
+        if isinstance(e, S.NameRef):
+            name = e.name.text
+            return name in scope or name in self.values or name not in self.predicates
+        return False
+
+    def quantified(self, e: S.Quantified, binders: list[S.Binder], scope: Mapping[str, Value]) -> G:
+        if not binders:
+            return self.formula(e.body, scope)
+        first, rest = binders[0], binders[1:]
+        parts = tuple(self.quantified(e, rest, {**scope, first.var.text: v}) for v in self.set_values(first.set))
+        return ("|" if e.kind == "exists" else "&", parts)
+
+    def call(self, e: S.Call, scope: Mapping[str, Value]) -> G:
+        name = e.name.text
+        pred = self.predicates.get(name)
+        if pred is not None:
+            given = self.slots(pred.params, e.args, scope)
+            return disj(*(("a", (name, args)) for args in self.completions(pred.params, given))) \
+                if None in given else ("a", (name, tuple(given)))  # type: ignore[arg-type]
+        term = self.terms.get(name)
+        if term is not None:
+            given = self.slots(term.params, e.args, scope)
+            return disj(*(("t", name, args) for args in self.completions(term.params, given)))
+        define = self.defines.get(name)
+        if define is not None:
+            params = tuple((p.name.text, p.type.text) for p in define.params)
+            given = self.slots(params, e.args, scope)
+            # A definition is expanded where it is used: its body sees only its parameters.
+            return self.formula(define.body, {p: v for (p, _), v in zip(params, given)})  # type: ignore[misc]
+        raise SpecError(f"unknown condition `{name}`")
+
+    def int_expr(self, e: S.Expr, scope: Mapping[str, Value]) -> G:
+        if isinstance(e, S.Number):
+            return ("#", e.value)
+        if isinstance(e, S.Arith):
+            return (e.op, self.int_expr(e.left, scope), self.int_expr(e.right, scope))
+        if isinstance(e, S.ExprBracket):
+            options = tuple((a.label.text, self.int_expr(a.expr, scope)) for a in e.alts)
+            return ("?", self._bracket(e, tuple(lab for lab, _ in options)), options)
+        if isinstance(e, (S.Call, S.NameRef)):
+            pred = self.predicates[e.name.text]
+            args = e.args if isinstance(e, S.Call) else ()
+            return ("q", (pred.name, tuple(self.slots(pred.params, args, scope))))
+        raise SpecError(f"not a number: {e}")
+
+    def reading_body(self, term: str, reading: str, args: tuple[Value, ...]) -> G:
+        key = (term, reading, args)
+        found = self._reading_cache.get(key)
+        if found is None:
+            t = self.terms[term]
+            found = self._reading_cache[key] = self.formula(t.readings[reading],
+                                                            {n: v for (n, _), v in zip(t.params, args)})
+        return found
+
+    # ---- clauses -------------------------------------------------------------------------------
+    def clause(self, spec: S.Spec, d: S.ClauseDecl) -> Clause:
+        norms: list[Norm] = []
+        self.items(d.id.text, d.items, TRUE, {}, norms)
+        for i, n in enumerate(norms):
+            n.index = i
+        header = next((x for x in spec.decls if isinstance(x, S.InstrumentDecl)), None)
+        rank = header.rank if header is not None and header.rank is not None else 0
+        return Clause(d.id.text, norms, tuple(o.text for o in d.overrides), rank, spec.source.path)
+
+    def items(self, clause: str, items: tuple[S.ClauseItem, ...], guard: G, loop: dict[str, Value],
+              out: list[Norm]) -> None:
+        for item in items:
+            if isinstance(item, S.NormDecl):
+                out.append(self.norm(clause, item, guard, loop))
+            elif isinstance(item, S.LimitDecl):
+                out.append(self.limit(clause, item, guard, loop))
+            elif isinstance(item, S.ForItem):
+                for v in self.set_values(item.set):
+                    self.items(clause, (item.item,), guard, {**loop, item.var.text: v}, out)
+            else:
+                labels = [a.label.text for a in item.alts]
+                if "base" not in labels:
+                    labels.append("base")  # the agreed text has none of the bracketed norms
+                ident = self._bracket(item, tuple(labels))
+                for alt in item.alts:
+                    chosen = ("?", ident, tuple((lab, ("c", lab == alt.label.text)) for lab in labels))
+                    self.items(clause, alt.items, chosen if guard == TRUE else conj(guard, chosen), loop, out)
+
+    def _condition(self, when: S.Expr | None, unless: S.Expr | None, scope: Mapping[str, Value], guard: G) -> G:
+        parts = [guard]
+        if when is not None:
+            parts.append(self.formula(when, scope))
+        if unless is not None:
+            parts.append(("n", self.formula(unless, scope)))
+        return conj(*parts)
+
+    def norm(self, clause: str, d: S.NormDecl, guard: G, loop: dict[str, Value]) -> Norm:
+        if isinstance(d.subject, S.Name):
+            name = d.subject.text
+            subjects = (str(loop[name]),) if name in loop else (name,)
+            each: str | None = None
+        else:
+            subjects = tuple(str(v) for v in self.set_values(d.subject.set))
+            each = d.subject.var.text
+        if isinstance(d.action, S.KeepAction):
+            n = Norm(clause, 0, d.modality, subjects, None, False, False, guard)
+            for s in subjects:
+                scope = {**loop, **({each: s} if each else {})}
+                n.trigger[s] = self._condition(d.when, d.unless, scope, guard)
+                n.keep[s] = self.formula(d.action.expr, scope)
+            return n
+        pred = self.predicates[d.action.name.text]
+        params = pred.params[1:]
+        actor = pred.params[0][0]
+        n = Norm(clause, 0, d.modality, subjects, pred.name, False, False, guard)
+        for s in subjects:
+            base = {**loop, **({each: s} if each else {})}
+            given = self.slots(params, d.action.args, base)
+            n.open_params = None in given
+            if d.modality == "must":
+                # An obligation's trigger cannot depend on which act fulfils it.
+                n.trigger[s] = self._condition(d.when, d.unless, {**base, actor: s}, guard)
+            cases = []
+            for args in self.completions(params, given):
+                scope = {**base, actor: s, **{p: v for (p, _), v in zip(params, args)}}
+                where = self.formula(d.where, scope) if d.where is not None else TRUE
+                cond = n.trigger[s] if d.modality == "must" else self._condition(d.when, d.unless, scope, guard)
+                cases.append(Case(args, cond, where))
+            n.cases[s] = cases
+        if d.protects is not None:
+            party = d.protects.party.text
+            n.protects = (str(loop.get(party, party)), self.formula(d.protects.event, loop))
+        return n
+
+    def limit(self, clause: str, d: S.LimitDecl, guard: G, loop: dict[str, Value]) -> Norm:
+        keep = self.formula(d.expr, loop)
+        owners = {str(key[1][self.predicates[key[0]].control])  # type: ignore[index]
+                  for key in _quantities(keep) if self.predicates[key[0]].control is not None}
+        if len(owners) != 1:
+            raise SpecError("a limit binds one party")
+        owner = owners.pop()
+        n = Norm(clause, 0, "must", (owner,), None, False, True, guard)
+        n.trigger[owner] = self._condition(d.when, d.unless, loop, guard)
+        n.keep[owner] = keep
+        return n
+
+    # ---- lex specialis --------------------------------------------------------------------------
+    def _overrides(self, clauses: list[Clause]) -> None:
+        """`special overrides general`: where a norm of special on the same act covers an act (same
+        subject and arguments, its `where` and condition hold), general's norms on that act are
+        suspended for it; an obligation, when special covers an act that would fulfil it and every
+        such act; a keep norm or limit, while a keep norm (or limit) of special for the party holds."""
+        by_id = {c.id: c for c in clauses}
+        special: dict[str, list[Clause]] = {}
+        for c in clauses:
+            for target in c.overrides:
+                special.setdefault(target, []).append(c)
+        # The special clause's own conditions, before any suspension of its own.
+        original = {c.id: [(n, dict(n.trigger), {s: list(cs) for s, cs in n.cases.items()}) for n in c.norms]
+                    for c in clauses}
+        for target, specials in special.items():
+            general = by_id[target]
+            others = [entry for c in specials for entry in original[c.id]]
+            for n in general.norms:
+                for s in n.subjects:
+                    if n.act is None:
+                        covered = [trig[s] for m, trig, _ in others if m.act is None and s in m.subjects]
+                        if covered:
+                            n.trigger[s] = conj(n.trigger[s], ("n", disj(*covered)))
+                        continue
+                    cover = {}
+                    for case in n.cases[s]:
+                        parts = [conj(c2.cond, c2.where) for m, _, cases in others if m.act == n.act
+                                 and s in m.subjects for c2 in cases[s] if c2.args == case.args]
+                        cover[case.args] = disj(*parts) if parts else FALSE
+                    if n.modality == "must":
+                        if not any(v != FALSE for v in cover.values()):
+                            continue
+                        if n.open_params:
+                            some = disj(*(conj(c.where, cover[c.args]) for c in n.cases[s]))
+                            every = conj(*(disj(("n", c.where), cover[c.args]) for c in n.cases[s]))
+                            suspended = conj(some, every)
+                        else:
+                            suspended = cover[n.cases[s][0].args]
+                        n.trigger[s] = conj(n.trigger[s], ("n", suspended))
+                        n.cases[s] = [Case(c.args, n.trigger[s], c.where) for c in n.cases[s]]
+                    else:
+                        n.cases[s] = [c if cover[c.args] == FALSE else Case(c.args, conj(c.cond, ("n", cover[c.args])),
+                                                                             c.where) for c in n.cases[s]]
+
+    # ---- queries ----------------------------------------------------------------------------------
+    def query(self, d: S.Decl) -> Query | None:
+        if isinstance(d, (S.ExpectDecl, S.AssertNoDecl)):
+            p = d.pattern
+            kind = "expect" if isinstance(d, S.ExpectDecl) else "assert no"
+            words = [kind, p.kind]
+            if p.clauses:
+                words.append("on " + ", ".join(c.text for c in p.clauses))
+            for word, name in (("by", p.party), ("in draft", p.draft), ("under reading", p.reading)):
+                if name is not None:
+                    words.append(f"{word} {name.text}")
+            return Query(kind, " ".join(words), d.span.line, p.kind, tuple(c.text for c in p.clauses),
+                         p.party and p.party.text, p.draft and p.draft.text, p.reading and p.reading.text)
+        if isinstance(d, (S.AssertDecl, S.ScenarioDecl)):
+            kind = "assert" if isinstance(d, S.AssertDecl) else "scenario"
+            return Query(kind, d.name.text, d.span.line, formula=self.formula(d.expr, {}))
+        return None
+
+
+def _quantities(f: G) -> Iterator[Key]:
+    if f[0] == "q":
+        yield f[1]
+    for x in children(f):
+        yield from _quantities(x)
