@@ -15,7 +15,6 @@ from dsl.formula import BoolConst, Formula, IntExpr, Value
 from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
 
-
 # A ground atom or quantity instance: its name and argument values (`("agrees", ("russia",))`).
 # The vocabulary both the verifier and the independent evaluator speak; neither owns it.
 AtomKey = tuple[str, tuple[Value, ...]]

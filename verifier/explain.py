@@ -10,8 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import assert_never
 
 from dsl import formula as F
-from dsl.evaluate import AtomKey
-from dsl.model import Instrument
+from dsl.model import AtomKey, Instrument
 from verifier.findings import Scenario
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import z3
 
-from dsl.evaluate import AtomKey, World
+from dsl.evaluate import World
+from dsl.model import AtomKey
 from verifier.encode import Encoder, OpenTermKey
 from verifier.findings import Scenario
 from verifier.ground import format_atom

@@ -24,8 +24,7 @@ Example
 
 from __future__ import annotations
 
-from dsl.evaluate import AtomKey
-from dsl.model import Modality, Norm
+from dsl.model import AtomKey, Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.permissions import instances, permission_formulas
 from verifier.encode import BoolTerm, Model, and_, substitute
