@@ -30,8 +30,9 @@ from pathlib import Path
 
 from dsl import load
 from dsl.model import Instrument
-from tests.oracle.front import Model, Norm, Query, Value, read_model
+from tests.oracle.front import Model, Norm, Value, read_model
 from tests.oracle.oracle import Answers, Context, Instance, Oracle
+from tests.oracle.predict import matches, predicted_findings
 from tests.oracle.space import Space, Unsupported, World
 
 MAX_FINDINGS = 8
@@ -151,7 +152,7 @@ class _Compare:
         self.findings = list(ctx.findings)  # type: ignore[attr-defined]
         self.result = result
         self.where = f"[draft {ans.draft_name}, reading {ans.reading_name or 'baseline'}]"
-        self.names = _names(self.inst)
+        self.names = scenario_names(self.inst)
 
     def add(self, ok: bool, message: str) -> None:
         self.result.add(ok, f"{self.where} {message}")
@@ -466,11 +467,11 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
                   expectations: list[object], result: Result) -> None:
     inst = oracle.model
     by_line = {e.line: e.met for e in expectations}  # type: ignore[attr-defined]
-    predicted = _predicted(oracle, answers)
+    predicted = predicted_findings(oracle, answers)
     for q in inst.queries:
         if q.kind not in ("expect", "assert no"):
             continue
-        outcomes = {_match(q, p) for p in predicted}
+        outcomes = {matches(q, p) for p in predicted}
         if True in outcomes:
             hit: bool | None = True
         elif None in outcomes:
@@ -485,93 +486,13 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
                                 f"oracle {'met' if want else 'failed'}")
 
 
-@dataclass(frozen=True)
-class _Predicted:
-    kind: str
-    clauses: frozenset[str]        # exactly these, or at least these when `extra` is not None
-    extra: frozenset[str] | None   # clauses that may or may not be cited besides
-    party: str | None
-    draft: str
-    reading: str | None            # the claimant context, or None
-    reading_values: frozenset[str]
-    details_reading: str | None
-
-
-def _predicted(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers]) -> list[_Predicted]:
-    out: list[_Predicted] = []
-    for (dn, rn), ans in answers.items():
-        values = frozenset((r or "open") for r in ans.readings.values())
-        draft = dn or "base"
-        here: list[_Predicted] = []
-
-        def add(kind: str, clauses: frozenset[str], party: str | None, extra: frozenset[str] | None = None,
-                details_reading: str | None = None) -> None:
-            here.append(_Predicted(kind, clauses, extra, party, draft, rn, values, details_reading or rn))
-
-        if not ans.situation_possible:
-            add("contradiction", frozenset(), None)
-        for m in ans.muses:
-            add("contradiction", m, None)
-        for p, sets in ans.dilemmas.items():
-            for d in sets:
-                if d not in ans.muses:
-                    add("conflict", d, p)
-        hollow = set()
-        for (c, _, s), (_, situation) in ans.hollow.items():
-            if situation:
-                hollow.add((c, s))
-                add("hollow-permission", frozenset({c}), s, frozenset(oracle.constraining_clauses(s)))
-        for (c, _, h, b), v in ans.vetoed.items():
-            if v and (c, h) not in hollow:
-                add("hollow-permission", frozenset({c}), b)
-        for (q, c, _, _), v in ans.pretext.items():
-            if v:
-                add("pretext", frozenset({c}), q, details_reading=q)
-        for (c, _, b), (v, _) in ans.blockable.items():
-            if v:
-                add("blockable-guarantee", frozenset({c}), b)
-        for (c, _), (never, circ) in ans.vacuous.items():
-            if never or circ:
-                add("vacuous-guarantee", frozenset({c}), None)
-        out.extend(here)
-    # A claimant context's finding is dropped when the baseline of its draft has the same key.
-    base_keys = {(p.draft, p.kind, p.clauses, p.party) for p in out if p.reading is None and p.extra is None}
-    kept = []
-    for p in out:
-        if p.reading is not None and p.extra is None and (p.draft, p.kind, p.clauses, p.party) in base_keys:
-            continue
-        kept.append(p)
-    return kept
-
-
-def _match(q: Query, p: _Predicted) -> bool | None:
-    """Does the predicted finding match the pattern? None: it depends on the core reported."""
-    if p.kind != q.finding:
-        return False
-    if q.by is not None and p.party != q.by:
-        return False
-    if q.in_draft is not None and q.in_draft != p.draft:
-        return False
-    if q.under_reading is not None and p.details_reading != q.under_reading \
-            and q.under_reading not in p.reading_values:
-        return False
-    wanted = set(q.on)
-    if wanted <= p.clauses:
-        if p.extra is not None and p.reading is not None:
-            return None  # may be dropped as a duplicate of a baseline finding with the same core
-        return True
-    if p.extra is not None and wanted <= p.clauses | p.extra:
-        return None
-    return False
-
-
 # ---- helpers ---------------------------------------------------------------------------------------------
 
 def _shown(v: object) -> str:
     return ("true" if v else "false") if isinstance(v, bool) else str(v)
 
 
-def _names(model: Model) -> dict[str, object]:
+def scenario_names(model: Model) -> dict[str, object]:
     """How a scenario names each ground atom, quantity and term application (`agrees(ru)`,
     `term harms(alliance)`) -> its key."""
     out: dict[str, object] = {}

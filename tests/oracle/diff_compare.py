@@ -10,35 +10,21 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from itertools import product
 from pathlib import Path
 
 from dsl import load
-from dsl.evaluate import World
-from dsl.model import Instrument
+from tests.oracle.compare import scenario_names
 from tests.oracle.diff_oracle import DiffOracle, Key, first_draft, named_draft
+from tests.oracle.front import read_text
 from tests.oracle.pairs import Pair
-from tests.oracle.space import Unsupported
+from tests.oracle.space import Unsupported, World
 from tests.oracle.verdicts import Outcome
 
 
-def _instrument(path: Path) -> Instrument | None:
+def _loads(path: Path) -> bool:
+    """Whether nverify accepts the file (the oracle reads only what it accepts)."""
     loaded = load([path])
-    if loaded.diagnostics.has_errors() or not loaded.instruments:
-        return None
-    return loaded.instruments[0]
-
-
-def atom_names(*instruments: Instrument) -> dict[str, tuple[str, tuple[object, ...]]]:
-    """How a scenario writes each ground atom, quantity and term application -> its key."""
-    out: dict[str, tuple[str, tuple[object, ...]]] = {}
-    for inst in instruments:
-        for name, params, prefix in [*((p.name, p.params, "") for p in inst.predicates.values()),
-                                     *((t.name, t.params, "term ") for t in inst.terms.values())]:
-            for args in product(*(inst.domain(p.type) for p in params)):
-                shown = ", ".join(("true" if a else "false") if isinstance(a, bool) else str(a) for a in args)
-                out[f"{prefix}{name}({shown})"] = (name, tuple(args))
-    return out
+    return not loaded.diagnostics.has_errors() and bool(loaded.instruments)
 
 
 def compare_pair(pair: Pair, timeout_s: float = 60.0) -> Outcome:
@@ -49,10 +35,10 @@ def compare_pair(pair: Pair, timeout_s: float = 60.0) -> Outcome:
         pa, pb = Path(tmp) / "a.nv", Path(tmp) / "b.nv"
         pa.write_text(pair.a, encoding="utf-8")
         pb.write_text(pair.b, encoding="utf-8")
-        a, b = _instrument(pa), _instrument(pb)
-        if a is None or b is None:
+        if not (_loads(pa) and _loads(pb)):
             out.skipped = "a side does not load"
             return out
+        a, b = read_text(pair.a, "a.nv"), read_text(pair.b, "b.nv")
         da = named_draft(a, pair.draft_a) if pair.draft_a else first_draft(a)[1]
         db = named_draft(b, pair.draft_b) if pair.draft_b else first_draft(b)[1]
         try:
@@ -72,14 +58,13 @@ def compare_pair(pair: Pair, timeout_s: float = 60.0) -> Outcome:
         out.add(da is not None and db is not None, "nverify compared a draft the oracle says cannot be formed")
         if da is None or db is None or result is None:
             return out
-        names = atom_names(a, b)
-        draft = {**da, **db}
+        names = {**scenario_names(a), **scenario_names(b)}
 
         def world(scenario: object) -> int:
             atoms = frozenset(names[s] for s in (*scenario.facts, *scenario.acts))  # type: ignore[attr-defined]
             qty = {names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
             terms = frozenset(names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
-            return oracle.space.world_index(World(atoms, qty, terms, draft))  # type: ignore[arg-type]
+            return oracle.space.world_index(World(atoms, qty, terms))  # type: ignore[arg-type]
 
         def witness(what: str, scenario: object, worlds: list[int]) -> None:
             if scenario is None or not any(worlds):

@@ -15,21 +15,20 @@ For the baseline and each claimant's readings:
   ones that appear or disappear.
 
 Each direction is a set of worlds (`tests.oracle.space` bit sets); nverify's
-witness must be a member and have the fewest true atoms in it. Nothing here
-imports z3 or the verifier.
+witness must be a member and have the fewest true atoms in it. Both texts are
+read by the oracle's own front end (`tests.oracle.front`); nothing here
+imports z3, the verifier or the elaborator.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dsl import formula as F
-from dsl.model import Instrument, Modality, Norm, Term
-from tests.oracle.oracle import Oracle, drafts, subjects, terms_used
+from tests.oracle.front import Model, Norm
+from tests.oracle.oracle import Oracle, drafts, respected, subjects, terms_used
 from tests.oracle.oracle import claimants as claimants_of
-from tests.oracle.space import Evaluator, Space, bindings
+from tests.oracle.space import Evaluator, Space
 
 Readings = dict[str, str | None]
 
@@ -58,62 +57,51 @@ class Expected:
     differences: dict[Key, list[int]]            # world sets, one per norm/guarantee (pretexts: 0, unchecked)
 
 
-def first_draft(instrument: Instrument) -> tuple[str | None, dict[str, str]]:
+def first_draft(model: Model) -> tuple[str | None, dict[str, str]]:
     """The draft a side without `@DRAFT` is read in: `base` if it can be formed, else the first."""
-    return drafts(instrument)[0]
+    return drafts(model)[0]
 
 
-def named_draft(instrument: Instrument, name: str) -> dict[str, str] | None:
+def named_draft(model: Model, name: str) -> dict[str, str] | None:
     """A party's draft (or `base`): its alternative where it has one, the base text elsewhere;
     None when some bracket has neither (docs/language.md, "Bracketed revisions")."""
     out = {}
-    for b in instrument.brackets.values():
-        if name in b.labels or "base" in b.labels:
-            out[b.id] = name if name in b.labels else "base"
+    for ident, labels in model.brackets.items():
+        if name in labels or "base" in labels:
+            out[ident] = name if name in labels else "base"
         else:
             return None
     return out
 
 
-def _merged(a: Instrument, b: Instrument) -> Instrument:
-    """One instrument whose formulas are both texts': only to lay out the shared world space."""
-    terms: dict[str, Term] = dict(a.terms)
-    for name, t in b.terms.items():
-        terms[name] = dataclasses.replace(terms[name], readings=terms[name].readings + t.readings) \
-            if name in terms else t
-    clauses = a.clauses + tuple(dataclasses.replace(c, id="B:" + c.id) for c in b.clauses)
-    return dataclasses.replace(a, predicates={**b.predicates, **a.predicates}, terms=terms, clauses=clauses,
-                               assumptions=a.assumptions + b.assumptions, queries=(), goals=(), objectives=())
-
-
-def reading_sets(a: Instrument, b: Instrument) -> list[tuple[str, Readings, Readings]]:
+def reading_sets(a: Model, b: Model) -> list[tuple[str, Readings, Readings]]:
     """The baseline, then each party that names a reading in either text (A's parties first)."""
-    def base(i: Instrument) -> Readings:
-        return {t.name: ("ordinary" if t.reading("ordinary") else None) for t in i.terms.values()}
+    def base(i: Model) -> Readings:
+        return {name: ("ordinary" if "ordinary" in t.readings else None) for name, t in i.terms.items()}
 
     ra, rb = base(a), base(b)
     out = [("baseline", ra, rb)]
     order = list(a.parties) + list(b.parties)
     for q in sorted(set(claimants_of(a)) | set(claimants_of(b)), key=order.index):
-        qa = {t: (q if a.terms[t].reading(q) else r) for t, r in ra.items()}
-        qb = {t: (q if b.terms[t].reading(q) else r) for t, r in rb.items()}
+        qa = {t: (q if q in a.terms[t].readings else r) for t, r in ra.items()}
+        qb = {t: (q if q in b.terms[t].readings else r) for t, r in rb.items()}
         if qa != ra or qb != rb:
             out.append((q, qa, qb))
     return out
 
 
 class DiffOracle:
-    def __init__(self, a: Instrument, draft_a: dict[str, str], b: Instrument, draft_b: dict[str, str]) -> None:
+    def __init__(self, a: Model, draft_a: dict[str, str], b: Model, draft_b: dict[str, str]) -> None:
         self.a, self.b = a, b
         self.da, self.db = draft_a, draft_b
-        open_terms = {t.name for i in (a, b) for t in i.terms.values() if t.reading("ordinary") is None}
-        self.space = Space(_merged(a, b), sorted(open_terms))
+        open_terms = {name for i in (a, b) for name, t in i.terms.items() if "ordinary" not in t.readings}
+        self.space = Space(a, sorted(open_terms), [b])
         # What a witness's size counts (verifier.minimal: its soft literals): atoms and open terms.
         self.atom_vars = [i for i, v in enumerate(self.space.vars) if v.kind in ("atom", "term")]
 
-    def evaluator(self, side: Instrument, readings: Readings, draft: dict[str, str]) -> Evaluator:
+    def evaluator(self, side: Model, readings: Readings, draft: dict[str, str]) -> Evaluator:
         ev = Evaluator(self.space, readings, draft)
-        ev.instrument = side  # vague terms are read as this text defines them
+        ev.model = side  # vague terms are read as this text defines them
         return ev
 
     # ---- world sets ----------------------------------------------------------------------------
@@ -121,7 +109,7 @@ class DiffOracle:
         out = self.space.ALL
         for n in norms:
             for s in n.subjects:
-                out &= ev.respected(n, s)
+                out &= respected(ev, n, s)
         return out
 
     @staticmethod
@@ -130,19 +118,16 @@ class DiffOracle:
         out: dict[tuple[object, ...], int] = {}
         for n in norms:
             for s in n.subjects:
-                for b in bindings(n):
-                    env = {n.subject_var: s, **b}
-                    args = tuple(t.value if isinstance(t, F.Const) else env[t.name] for t in n.pattern)
-                    granted = ev.holds(n.condition, env) & ev.holds(n.where, env)
-                    key = (n.act, s, *args)
-                    out[key] = out.get(key, 0) | granted
+                for case in n.cases.get(s, ()):
+                    key = (n.act, s, *case.args)
+                    out[key] = out.get(key, 0) | (ev.holds(case.cond) & ev.holds(case.where))
         return out
 
     @staticmethod
     def trigger(ev: Evaluator, n: Norm) -> int:
         out = 0
         for s in n.subjects:
-            out |= ev.holds(n.condition, {n.subject_var: s})
+            out |= ev.holds(n.trigger[s])
         return out
 
     # ---- the answer ------------------------------------------------------------------------------
@@ -179,24 +164,24 @@ class DiffOracle:
         ids_a = [c.id for c in self.a.clauses]
         ids_b = [c.id for c in self.b.clauses]
         for cid in dict.fromkeys([*ids_a, *ids_b]):
-            na = [n for n in self.a.clause(cid).norms if n.modality is not Modality.MAY] if cid in ids_a else []
-            nb = [n for n in self.b.clause(cid).norms if n.modality is not Modality.MAY] if cid in ids_b else []
+            na = [n for n in self.a.clause(cid).norms if n.modality != "may"] if cid in ids_a else []
+            nb = [n for n in self.b.clause(cid).norms if n.modality != "may"] if cid in ids_b else []
             if na or nb:
                 self._pair(out, ("clause", cid, name), CLAUSE_WORDS, world, self.comp(ev_a, na), self.comp(ev_b, nb))
 
     def _acts(self, out: Expected, name: str, world: int, ev_a: Evaluator, ev_b: Evaluator) -> None:
         acts = [p.name for i in (self.a, self.b) for p in i.predicates.values() if p.kind == "act"]
         for act in dict.fromkeys(acts):
-            na = [n for n in self.a.norms if n.act == act and n.modality is not Modality.MAY]
-            nb = [n for n in self.b.norms if n.act == act and n.modality is not Modality.MAY]
+            na = [n for n in self.a.norms if n.act == act and n.modality != "may"]
+            nb = [n for n in self.b.norms if n.act == act and n.modality != "may"]
             if na or nb:
                 self._pair(out, ("act", act, name), ACT_WORDS, world, self.comp(ev_a, na), self.comp(ev_b, nb))
 
     def _permissions(self, out: Expected, name: str, world: int, ev_a: Evaluator, ev_b: Evaluator) -> None:
-        acts = sorted({n.act for i in (self.a, self.b) for n in i.norms if n.modality is Modality.MAY and n.act})
+        acts = sorted({n.act for i in (self.a, self.b) for n in i.norms if n.modality == "may" and n.act})
         for act in acts:
-            ga = self.grants(ev_a, (n for n in self.a.norms if n.act == act and n.modality is Modality.MAY))
-            gb = self.grants(ev_b, (n for n in self.b.norms if n.act == act and n.modality is Modality.MAY))
+            ga = self.grants(ev_a, (n for n in self.a.norms if n.act == act and n.modality == "may"))
+            gb = self.grants(ev_b, (n for n in self.b.norms if n.act == act and n.modality == "may"))
             more = less = 0
             for k in {*ga, *gb}:
                 more |= gb.get(k, 0) & ~ga.get(k, 0)
@@ -232,16 +217,16 @@ class DiffOracle:
         return next((k for k, layer in enumerate(layers) if layer & worlds), None)
 
 
-def pretexts(instrument: Instrument, draft: dict[str, str]) -> list[tuple[str, str, str, str]]:
+def pretexts(model: Model, draft: dict[str, str]) -> list[tuple[str, str, str, str]]:
     """(clause, term, claimant, against) of every pretext of one text under its baseline readings."""
-    oracle = Oracle(instrument)
-    readings = {t.name: ("ordinary" if t.reading("ordinary") else None) for t in instrument.terms.values()}
+    oracle = Oracle(model)
+    readings = {name: ("ordinary" if "ordinary" in t.readings else None) for name, t in model.terms.items()}
     ctx = oracle.context(draft, readings)
     found = []
-    for q in claimants_of(instrument):
-        for clause in instrument.clauses:
+    for q in claimants_of(model):
+        for clause in model.clauses:
             for term in terms_used(clause):
-                if instrument.terms[term].reading(q) is None or readings.get(term) == q:
+                if q not in model.terms[term].readings or readings.get(term) == q:
                     continue
                 for p in subjects(clause):
                     if p != q and ctx.pretext(q, clause.id, term, p):

@@ -133,6 +133,17 @@ class Query:
     formula: G | None = None           # `assert NAME: F`, `scenario NAME: F`
 
 
+@dataclass(frozen=True)
+class Goal:
+    """`goal P "label": no|some PATTERN;` or `goal P: always|possible F;` (used by negotiate)."""
+
+    party: str
+    label: str
+    kind: str                          # no | some | always | possible
+    pattern: Query | None = None
+    formula: G | None = None
+
+
 @dataclass
 class TermDef:
     name: str
@@ -154,6 +165,7 @@ class Model:
     clauses: list[Clause]
     brackets: dict[str, tuple[str, ...]]   # id -> labels, in the order written (`base` last when added)
     queries: list[Query]
+    goals: list[Goal]
     files: tuple[str, ...]
     reader: Reader = field(repr=False)
 
@@ -335,6 +347,7 @@ class Reader:
         clauses = [self.clause(spec, d) for spec, d in self.clause_decls]
         self._overrides(clauses)
         queries = [q for d in self.root.decls if (q := self.query(d)) is not None]
+        goals = [self.goal(d) for d in self.root.decls if isinstance(d, S.GoalDecl)]
         # Brackets exist wherever they are written: in definitions and readings nothing uses,
         # and in goals (a draft is a choice in every bracket of the instrument). Grounding them
         # once, for any values, registers them.
@@ -347,9 +360,7 @@ class Reader:
                 for args in self.completions(t.params, [None] * len(t.params))[:1]:
                     self.reading_body(t.name, reading, args)
         for d in self.root.decls:
-            if isinstance(d, S.GoalDecl) and d.expr is not None:
-                self.formula(d.expr, {})
-            elif isinstance(d, S.ObjectiveDecl):
+            if isinstance(d, S.ObjectiveDecl):
                 self.int_expr(d.expr, {})
         header = next((d for d in self.root.decls if isinstance(d, S.InstrumentDecl)), None)
         return Model(
@@ -357,7 +368,7 @@ class Reader:
             parties=tuple(self.parties), enums=self.enums,
             groups={g: members for g, (members, _) in self.groups.items()},
             predicates=self.predicates, terms=self.terms, assumptions=assumptions, clauses=clauses,
-            brackets=self.brackets, queries=queries,
+            brackets=self.brackets, queries=queries, goals=goals,
             files=tuple([self.root.source.path, *(s.source.path for s in self.specs[:-1])]), reader=self)
 
     # ---- values and sets -------------------------------------------------------------------
@@ -637,20 +648,31 @@ class Reader:
     # ---- queries ----------------------------------------------------------------------------------
     def query(self, d: S.Decl) -> Query | None:
         if isinstance(d, (S.ExpectDecl, S.AssertNoDecl)):
-            p = d.pattern
-            kind = "expect" if isinstance(d, S.ExpectDecl) else "assert no"
-            words = [kind, p.kind]
-            if p.clauses:
-                words.append("on " + ", ".join(c.text for c in p.clauses))
-            for word, name in (("by", p.party), ("in draft", p.draft), ("under reading", p.reading)):
-                if name is not None:
-                    words.append(f"{word} {name.text}")
-            return Query(kind, " ".join(words), d.span.line, p.kind, tuple(c.text for c in p.clauses),
-                         p.party and p.party.text, p.draft and p.draft.text, p.reading and p.reading.text)
+            return _pattern("expect" if isinstance(d, S.ExpectDecl) else "assert no", d.pattern, d.span.line)
         if isinstance(d, (S.AssertDecl, S.ScenarioDecl)):
             kind = "assert" if isinstance(d, S.AssertDecl) else "scenario"
             return Query(kind, d.name.text, d.span.line, formula=self.formula(d.expr, {}))
         return None
+
+    def goal(self, d: S.GoalDecl) -> Goal:
+        text = self.root.source.text[d.span.start:d.span.end]
+        label = d.label or " ".join(text.split()).rstrip(";").split(":", 1)[1].strip()
+        if d.pattern is not None:
+            return Goal(d.party.text, label, d.kind, pattern=_pattern("expect", d.pattern, d.span.line))
+        assert d.expr is not None
+        return Goal(d.party.text, label, d.kind, formula=self.formula(d.expr, {}))
+
+
+def _pattern(kind: str, p: S.FindingPattern, line: int) -> Query:
+    """A finding pattern (`KIND on C by P in draft D under reading R`), named as written."""
+    words = [kind, p.kind.text]
+    if p.clauses:
+        words.append("on " + ", ".join(c.text for c in p.clauses))
+    for word, name in (("by", p.party), ("in draft", p.draft), ("under reading", p.reading)):
+        if name is not None:
+            words.append(f"{word} {name.text}")
+    return Query(kind, " ".join(words), line, p.kind.text, tuple(c.text for c in p.clauses),
+                 p.party and p.party.text, p.draft and p.draft.text, p.reading and p.reading.text)
 
 
 def _quantities(f: G) -> Iterator[Key]:

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from dsl import load
+from tests.oracle.front import read_text
 from tests.oracle.negotiate_oracle import NegotiationOracle, Undecided
 from tests.oracle.space import Unsupported
 from tests.oracle.verdicts import Outcome
@@ -31,7 +32,7 @@ def compare_negotiation(text: str, timeout_s: float = 60.0) -> Outcome:
             out.skipped = "does not load, or states no goal"
             return out
         instrument = loaded.instruments[0]
-        oracle = NegotiationOracle(instrument)
+        oracle = NegotiationOracle(read_text(text, "n.nv"))
         try:
             want = oracle.expected()
         except (Unsupported, Undecided) as err:

@@ -16,7 +16,8 @@ The answer: the drafts that meet every goal; from them the zone (the
 combinations of alternatives) and each figure's range; when none, every
 minimal set of goals that no draft meets together. A goal the oracle cannot
 decide (its match depends on which of several cores a check reports) makes
-the spec undecided. Nothing here imports z3 or the verifier.
+the spec undecided. The spec is read by the oracle's own front end
+(`tests.oracle.front`); nothing here imports z3, the verifier or the elaborator.
 """
 
 from __future__ import annotations
@@ -25,12 +26,10 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, product
-from typing import Any
 
-from dsl import formula as F
-from dsl.model import Goal, Instrument, Modality, Query, QueryKind
-from tests.oracle.compare import _match, _predicted
+from tests.oracle.front import Case, G, Goal, Model, Norm, Query, children
 from tests.oracle.oracle import Oracle, reading_sets
+from tests.oracle.predict import matches, predicted_findings
 
 Draft = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]  # (labels, figures), sorted
 
@@ -39,48 +38,70 @@ class Undecided(Exception):
     """A goal's verdict depends on a choice nverify may make either way."""
 
 
-def _walk(obj: Any) -> Iterator[Any]:
-    yield obj
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        for f in dataclasses.fields(obj):
-            yield from _walk(getattr(obj, f.name))
-    elif isinstance(obj, tuple):
-        for x in obj:
-            yield from _walk(x)
+def _norm_formulas(n: Norm) -> Iterator[G]:
+    yield n.guard
+    yield from n.trigger.values()
+    yield from n.keep.values()
+    for cases in n.cases.values():
+        for c in cases:
+            yield c.cond
+            yield c.where
+    if n.protects is not None:
+        yield n.protects[1]
 
 
-def figures(instrument: Instrument) -> dict[str, tuple[int, int]]:
+def _walk(f: G) -> Iterator[G]:
+    yield f
+    for x in children(f):
+        yield from _walk(x)
+
+
+def figures(model: Model) -> dict[str, tuple[int, int]]:
     """Brackets whose alternatives are all plain numbers: the range they span."""
-    roots: list[Any] = [instrument.clauses, instrument.assumptions]
+    roots = [*model.assumptions, *(f for n in model.norms for f in _norm_formulas(n))]
     out = {}
     for root in roots:
         for x in _walk(root):
-            if isinstance(x, F.IntChoice) and x.options and all(isinstance(o, F.Num) for _, o in x.options):
-                values = [o.value for _, o in x.options]  # type: ignore[union-attr]
-                out[x.bracket] = (min(values), max(values))
+            if x[0] == "?" and x[2] and all(o[0] == "#" for _, o in x[2]):
+                values = [o[1] for _, o in x[2]]
+                out[x[1]] = (min(values), max(values))
     return out
 
 
-def _fix(obj: Any, numbers: dict[str, int]) -> Any:
-    """obj with each numeric bracket of `numbers` replaced by its figure."""
-    if isinstance(obj, F.IntChoice) and obj.bracket in numbers:
-        return F.Num(numbers[obj.bracket])
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        changes = {f.name: _fix(getattr(obj, f.name), numbers) for f in dataclasses.fields(obj) if f.init}
-        return dataclasses.replace(obj, **changes)
-    if isinstance(obj, tuple):
-        return tuple(_fix(x, numbers) for x in obj)
-    return obj
+def _fix(f: G, numbers: dict[str, int]) -> G:
+    """f with each numeric bracket of `numbers` replaced by its figure."""
+    tag = f[0]
+    if tag == "?":
+        if f[1] in numbers:
+            return ("#", numbers[f[1]])
+        return ("?", f[1], tuple((lab, _fix(o, numbers)) for lab, o in f[2]))
+    if tag == "n":
+        return ("n", _fix(f[1], numbers))
+    if tag in ("&", "|"):
+        return (tag, tuple(_fix(x, numbers) for x in f[1]))
+    if tag == "<":
+        return ("<", f[1], _fix(f[2], numbers), _fix(f[3], numbers))
+    if tag in ("+", "-"):
+        return (tag, _fix(f[1], numbers), _fix(f[2], numbers))
+    return f
 
 
-def with_figures(instrument: Instrument, numbers: dict[str, int]) -> Instrument:
-    """The instrument with these figures in its numeric brackets; the goals' formulas become
+def _fixed_norm(n: Norm, numbers: dict[str, int]) -> Norm:
+    return dataclasses.replace(
+        n, guard=_fix(n.guard, numbers), trigger={s: _fix(f, numbers) for s, f in n.trigger.items()},
+        keep={s: _fix(f, numbers) for s, f in n.keep.items()},
+        cases={s: [Case(c.args, _fix(c.cond, numbers), _fix(c.where, numbers)) for c in cs] for s, cs in n.cases.items()},
+        protects=None if n.protects is None else (n.protects[0], _fix(n.protects[1], numbers)))
+
+
+def with_figures(model: Model, numbers: dict[str, int]) -> Model:
+    """The spec with these figures in its numeric brackets; the goals' formulas become
     scenario queries, so the world space holds what they mention."""
-    goals = tuple(Query(QueryKind.SCENARIO, f"goal {i}", formula=g.formula)
-                  for i, g in enumerate(instrument.goals) if g.formula is not None)
-    return dataclasses.replace(instrument, clauses=_fix(instrument.clauses, numbers),
-                               assumptions=_fix(instrument.assumptions, numbers),
-                               queries=instrument.queries + goals)
+    goals = [Query("scenario", f"goal {i}", 0, formula=g.formula) for i, g in enumerate(model.goals)
+             if g.formula is not None]
+    clauses = [dataclasses.replace(c, norms=[_fixed_norm(n, numbers) for n in c.norms]) for c in model.clauses]
+    return dataclasses.replace(model, clauses=clauses, assumptions=[_fix(a, numbers) for a in model.assumptions],
+                               queries=[*model.queries, *goals])
 
 
 @dataclass
@@ -94,19 +115,19 @@ class Expected:
 
 
 class NegotiationOracle:
-    def __init__(self, instrument: Instrument) -> None:
-        self.instrument = instrument
-        self.goals = list(instrument.goals)
-        self.ranges = figures(instrument)
-        self.choices = [b for b in instrument.brackets.values() if b.id not in self.ranges]
-        self._answers: dict[tuple[object, ...], Any] = {}
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.goals = list(model.goals)
+        self.ranges = figures(model)
+        self.choices = [b for b in model.brackets if b not in self.ranges]
+        self._answers: dict[tuple[object, ...], object] = {}
 
     def drafts(self) -> Iterator[tuple[dict[str, int], dict[str, str]]]:
         numeric = sorted(self.ranges)
         for values in product(*(range(self.ranges[b][0], self.ranges[b][1] + 1) for b in numeric)):
             numbers = dict(zip(numeric, values, strict=True))
-            for labels in product(*(b.labels for b in self.choices)):
-                yield numbers, {b.id: lab for b, lab in zip(self.choices, labels, strict=True)}
+            for labels in product(*(self.model.brackets[b] for b in self.choices)):
+                yield numbers, dict(zip(self.choices, labels, strict=True))
 
     def expected(self) -> Expected:
         met: dict[Draft, frozenset[int]] = {}
@@ -114,10 +135,10 @@ class NegotiationOracle:
         for numbers, labels in self.drafts():
             key = tuple(sorted(numbers.items()))
             if key not in oracles:
-                oracles[key] = Oracle(with_figures(self.instrument, numbers))
+                oracles[key] = Oracle(with_figures(self.model, numbers))
             oracle = oracles[key]
             # Numeric brackets no longer occur in the formulas; any label will do for them.
-            draft = {**{b: self.instrument.brackets[b].labels[0] for b in numbers}, **labels}
+            draft = {**{b: self.model.brackets[b][0] for b in numbers}, **labels}
             met[(tuple(sorted(labels.items())), key)] = frozenset(
                 i for i, g in enumerate(self.goals) if self.meets(oracle, g, draft))
         everything = frozenset(range(len(self.goals)))
@@ -135,15 +156,14 @@ class NegotiationOracle:
         return out
 
     def meets(self, oracle: Oracle, goal: Goal, draft: dict[str, str]) -> bool:
-        readings = dict(reading_sets(oracle.instrument)[0][1])
-        if goal.pattern is not None and goal.pattern.reading is not None:
-            readings = dict(next((r for name, r in reading_sets(oracle.instrument) if name == goal.pattern.reading),
+        readings = dict(reading_sets(oracle.model)[0][1])
+        if goal.pattern is not None and goal.pattern.under_reading is not None:
+            readings = dict(next((r for name, r in reading_sets(oracle.model) if name == goal.pattern.under_reading),
                                  readings))
         ctx = oracle.context(draft, readings)
         if goal.kind in ("always", "possible"):
             assert goal.formula is not None
-            compliant = ctx.A & ctx.comp(None, [c.id for c in oracle.instrument.clauses
-                                                if any(n.modality is not Modality.MAY for n in c.norms)])
+            compliant = ctx.A & ctx.comp(None, oracle.constraining_clauses(None))
             holds = ctx.ev.holds(goal.formula)
             return not (compliant & ~holds) if goal.kind == "always" else bool(compliant & holds)
         assert goal.pattern is not None
@@ -151,7 +171,7 @@ class NegotiationOracle:
         answers = self._answers.get(key)
         if answers is None:
             answers = self._answers[key] = oracle.answers("candidate", draft, None, readings)
-        verdicts = {_match(goal.pattern, p) for p in _predicted(oracle, {("candidate", None): answers})}
+        verdicts = {matches(goal.pattern, p) for p in predicted_findings(oracle, {("candidate", None): answers})}
         if True in verdicts:
             hit = True
         elif None in verdicts:

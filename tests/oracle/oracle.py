@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
-from tests.oracle.front import FALSE, G, Clause, Key, Model, Norm, children
+from tests.oracle.front import FALSE, Clause, G, Key, Model, Norm, children
 from tests.oracle.space import Evaluator, Space
 
 Readings = dict[str, str | None]

@@ -149,14 +149,25 @@ class Mentions:
 # ---- the space -----------------------------------------------------------------------
 
 class Space:
-    """The worlds of an instrument, with open terms for the terms in `open_terms`."""
+    """The worlds of an instrument, with open terms for the terms in `open_terms`. With `others`
+    (texts over the same world, as `nverify diff` compares), one space for all of them: an atom,
+    quantity or open term of the same name is the same variable."""
 
-    def __init__(self, model: Model, open_terms: Iterable[str]) -> None:
+    def __init__(self, model: Model, open_terms: Iterable[str], others: Iterable[Model] = ()) -> None:
         self.model = model
-        m = Mentions(model)
+        models = [model, *others]
+        m = Mentions(models[0])
+        for other in models[1:]:
+            more = Mentions(other)
+            m.atoms |= more.atoms
+            m.terms |= more.terms
+            for key, ts in more.thresholds.items():
+                m.thresholds.setdefault(key, set()).update(ts)
         open_set = set(open_terms)
+        predicates = {name: p for x in models for name, p in x.predicates.items()}
+        terms = {name: t for x in models for name, t in x.terms.items()}
         variables: list[tuple[str, Key, tuple[object, ...], str | None]] = []
-        for pred in model.predicates.values():
+        for pred in predicates.values():
             for args in product(*(model.domain(t) for _, t in pred.params)):
                 key = (pred.name, tuple(args))
                 controller = str(args[pred.control]) if pred.control is not None else None
@@ -166,7 +177,7 @@ class Space:
                         variables.append(("quantity", key, tuple(values), controller))
                 elif key in m.atoms:
                     variables.append(("atom", key, (False, True), controller))
-        for term in model.terms.values():
+        for term in terms.values():
             if term.name in open_set:
                 for args in product(*(model.domain(t) for _, t in term.params)):
                     if (term.name, tuple(args)) in m.terms:
@@ -412,4 +423,4 @@ def _int(e: G, values: Mapping[Key, object]) -> int:
     return a + b if e[0] == "+" else a - b
 
 
-__all__ = ["Space", "Evaluator", "World", "Var", "Unsupported", "Mentions", "Value"]
+__all__ = ["Evaluator", "Mentions", "Space", "Unsupported", "Value", "Var", "World"]

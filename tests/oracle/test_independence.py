@@ -1,7 +1,7 @@
 """The referees share no code with what they referee (read from the source with `ast`).
 
 * The oracle (every module of tests/oracle except the harnesses that run nverify,
-  `compare*.py`, and these tests) reaches, through its imports at any depth, only
+  `compare.py` and `*_compare.py`, and these tests) reaches, through its imports at any depth, only
   the parser and the syntax tree: not dsl.symbols, dsl.expressions, dsl.elaborate,
   dsl.evaluate, dsl.model, dsl.formula, the verifier or z3. A bug there would
   otherwise be invisible to the differential campaigns.
@@ -68,16 +68,21 @@ def reach(start: str) -> set[str]:
     return seen
 
 
+def is_harness(stem: str) -> bool:
+    """compare.py, diff_compare.py, ...: what runs nverify to compare."""
+    return stem == "compare" or stem.endswith("_compare") or stem.startswith("compare_")
+
+
 def oracle_modules() -> list[str]:
     return sorted(f"tests.oracle.{p.stem}" for p in FOLDER.glob("*.py")
-                  if not p.stem.startswith(("compare", "test_")) and p.stem != "__init__")
+                  if not is_harness(p.stem) and not p.stem.startswith("test_") and p.stem != "__init__")
 
 
 @pytest.mark.parametrize("name", oracle_modules())
 def test_the_oracle_reaches_only_the_parser(name: str) -> None:
     reached = reach(name)
     mine = {m for m in reached if m.startswith("tests.oracle.")}
-    harness = sorted(m for m in mine if m.rpartition(".")[2].startswith("compare"))
+    harness = sorted(m for m in mine if is_harness(m.rpartition(".")[2]))
     assert not harness, f"{name} imports the harness {harness}, which runs nverify"
     outside_repo = {m for m in reached if module_file(m) is None}
     assert not outside_repo & {"z3", "verifier"}, f"{name} reaches {sorted(outside_repo & {'z3', 'verifier'})}"

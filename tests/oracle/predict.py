@@ -1,0 +1,89 @@
+"""The findings the checks should report, predicted from the oracle's answers, and how an
+`expect` pattern (or a goal's) matches them. Oracle side: no nverify code is used."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.oracle.front import Query
+from tests.oracle.oracle import Answers, Oracle
+
+
+@dataclass(frozen=True)
+class Predicted:
+    kind: str
+    clauses: frozenset[str]        # exactly these, or at least these when `extra` is not None
+    extra: frozenset[str] | None   # clauses that may or may not be cited besides
+    party: str | None
+    draft: str
+    reading: str | None            # the claimant context, or None
+    reading_values: frozenset[str]
+    details_reading: str | None
+
+
+def predicted_findings(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers]) -> list[Predicted]:
+    out: list[Predicted] = []
+    for (dn, rn), ans in answers.items():
+        values = frozenset((r or "open") for r in ans.readings.values())
+        draft = dn or "base"
+        here: list[Predicted] = []
+
+        def add(kind: str, clauses: frozenset[str], party: str | None, extra: frozenset[str] | None = None,
+                details_reading: str | None = None) -> None:
+            here.append(Predicted(kind, clauses, extra, party, draft, rn, values, details_reading or rn))
+
+        if not ans.situation_possible:
+            add("contradiction", frozenset(), None)
+        for m in ans.muses:
+            add("contradiction", m, None)
+        for p, sets in ans.dilemmas.items():
+            for d in sets:
+                if d not in ans.muses:
+                    add("conflict", d, p)
+        hollow = set()
+        for (c, _, s), (_, situation) in ans.hollow.items():
+            if situation:
+                hollow.add((c, s))
+                add("hollow-permission", frozenset({c}), s, frozenset(oracle.constraining_clauses(s)))
+        for (c, _, h, b), v in ans.vetoed.items():
+            if v and (c, h) not in hollow:
+                add("hollow-permission", frozenset({c}), b)
+        for (q, c, _, _), v in ans.pretext.items():
+            if v:
+                add("pretext", frozenset({c}), q, details_reading=q)
+        for (c, _, b), (v, _) in ans.blockable.items():
+            if v:
+                add("blockable-guarantee", frozenset({c}), b)
+        for (c, _), (never, circ) in ans.vacuous.items():
+            if never or circ:
+                add("vacuous-guarantee", frozenset({c}), None)
+        out.extend(here)
+    # A claimant context's finding is dropped when the baseline of its draft has the same key.
+    base_keys = {(p.draft, p.kind, p.clauses, p.party) for p in out if p.reading is None and p.extra is None}
+    kept = []
+    for p in out:
+        if p.reading is not None and p.extra is None and (p.draft, p.kind, p.clauses, p.party) in base_keys:
+            continue
+        kept.append(p)
+    return kept
+
+
+def matches(q: Query, p: Predicted) -> bool | None:
+    """Does the predicted finding match the pattern? None: it depends on the core reported."""
+    if p.kind != q.finding:
+        return False
+    if q.by is not None and p.party != q.by:
+        return False
+    if q.in_draft is not None and q.in_draft != p.draft:
+        return False
+    if q.under_reading is not None and p.details_reading != q.under_reading \
+            and q.under_reading not in p.reading_values:
+        return False
+    wanted = set(q.on)
+    if wanted <= p.clauses:
+        if p.extra is not None and p.reading is not None:
+            return None  # may be dropped as a duplicate of a baseline finding with the same core
+        return True
+    if p.extra is not None and wanted <= p.clauses | p.extra:
+        return None
+    return False
