@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from dsl.evaluate import AtomKey, bindings
-from dsl.model import Norm
+from dsl.evaluate import bindings
+from dsl.model import AtomKey, Norm
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, and_, is_false
 
