@@ -15,6 +15,7 @@ from pathlib import PurePath
 from dsl import formula as F
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
+from dsl.estimate import within_limits
 from dsl.expressions import Binding, BracketSite, Elaborator, Scope
 from dsl.model import Clause, Goal, Instrument, Modality, Norm, Objective, Param, Protection, Query, QueryKind, Reading, Term
 from dsl.source import SourceFile, Span
@@ -32,6 +33,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
     header = next((d for d in root.decls if isinstance(d, S.InstrumentDecl)), None)
     ranks = _ranks(specs)
     instrument_names = {spec.source.path: _instrument_name(spec) for spec in specs}
+    sizes_ok = within_limits(specs, sym, diags)  # before anything is expanded: no clause is, past a limit
 
     terms = {name: _term(el, decl) for name, decl in sym.terms.items()}
     _term_cycles(terms, sym, diags)
@@ -45,7 +47,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
                 el.site, el.clause = file_site, None  # not the site of the clause elaborated before it
                 assumptions.append(el.formula(decl.expr, {}))
                 assumption_spans.append(decl.span)
-            elif isinstance(decl, S.ClauseDecl) and sym.clauses.get(decl.id.text) is decl:
+            elif isinstance(decl, S.ClauseDecl) and sizes_ok and sym.clauses.get(decl.id.text) is decl:
                 clauses.append(_clause(el, decl, instrument_names[spec.source.path], ranks[spec.source.path],
                                        spec.source.path))
         # Definitions are elaborated (and checked) even when nothing uses them.

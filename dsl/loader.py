@@ -12,6 +12,7 @@ exists for imports even when it was never saved.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.elaborate import elaborate
+from dsl.literals import numbers_ok
 from dsl.model import Instrument
 from dsl.parser import parse
 from dsl.source import SourceFile, Span
@@ -72,8 +74,8 @@ def expand(paths: list[Path], diags: Diagnostics, overlay: Collection[Path] = ()
                 out.append((p, p.resolve().parent))
             else:
                 diags.error(Code.IO_ERROR, span, f"no such file or folder: {p}")
-        except (OSError, RuntimeError) as err:  # a name too long, a loop of links (RuntimeError
-            # before Python 3.13), a folder that cannot be listed
+        except (OSError, RuntimeError, ValueError) as err:  # a name too long, a loop of links (RuntimeError
+            # before Python 3.13), a folder that cannot be listed, a name the OS refuses (ValueError)
             diags.error(Code.IO_ERROR, span, f"cannot read {p}: {getattr(err, 'strerror', None) or err}")
     seen: set[Path] = set()
     unique = []
@@ -116,7 +118,7 @@ class Loader:
                 source = SourceFile.of(shown, overlaid)
                 self.sources[shown] = source
                 self.files[shown] = key
-                spec = parse(source, self.diags)
+                spec = parse(source, self.diags) if numbers_ok(source, self.diags) else None
             else:
                 with path.open("rb") as handle:  # bounded, even if the file grew since stat
                     data = handle.read(MAX_FILE_BYTES + 1)
@@ -137,7 +139,7 @@ class Loader:
                     source = SourceFile.of(shown, text)
                     self.sources[shown] = source
                     self.files[shown] = key
-                    spec = parse(source, self.diags)
+                    spec = parse(source, self.diags) if numbers_ok(source, self.diags) else None
         except _TooLarge:
             self.diags.error(Code.TOO_LARGE, where, f"{shown} is more than {MAX_FILE_BYTES:,} bytes; "
                                                     f"a spec may be at most {MAX_FILE_BYTES:,} bytes")
@@ -206,6 +208,10 @@ class Loader:
             self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"import \"{raw}\" does not name a spec file",
                              help="imports name `.nv` files")
             return None
+        if "\x00" in raw:  # (an escaped NUL: no file has such a name, and the OS cannot be asked)
+            self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"import {json.dumps(raw)} contains a NUL character; "
+                                                               "no file has such a name")
+            return None
         target = (importer.parent / raw)
         try:
             resolved = target.resolve()
@@ -215,7 +221,8 @@ class Loader:
                                  help="a spec may only import files inside the folder it is checked in")
                 return None
             found = resolved in self.overlay or resolved.is_file()
-        except (OSError, RuntimeError) as err:  # a name too long, a loop of links (RuntimeError before 3.13)
+        except (OSError, RuntimeError, ValueError) as err:  # a name too long, a loop of links (RuntimeError
+            # before 3.13), a name the OS refuses (ValueError)
             reason = getattr(err, "strerror", None) or ("a loop of symbolic links" if isinstance(err, RuntimeError)
                                                          else str(err))
             self.diags.error(Code.IMPORT_NOT_FOUND, decl.span, f"cannot use import \"{raw}\": {reason}")

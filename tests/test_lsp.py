@@ -295,6 +295,26 @@ def test_syntax_error_and_imported_error(session: Any) -> None:
     assert client.diagnostics(uri) == []
 
 
+def test_a_document_over_the_limits_gets_a_diagnostic_not_a_hang(session: Any) -> None:
+    """While typing, a document may pass through any size: the server answers with the
+    estimate's error (the client's read timeout fails the test if the server hangs)."""
+    client, folder = session
+    uri = (folder / "typing.nv").as_uri()
+    loops = "".join(f"for v{i} in party: " for i in range(30))  # 2**30 norms if expanded
+    text = f'party pa, pb;\nact a(actor: party, t: party);\nclause c "C" {{ {loops}pa must not a(v0); }}\n'
+    _open(client, uri, text)
+    diags = client.diagnostics(uri, version=1)
+    assert [d["code"] for d in diags] == ["too-complex"] and "norms" in diags[0]["message"]
+    assert diags[0]["range"]["start"] == _position(text, "for v0")
+    many = "party " + ", ".join(f"p{i}" for i in range(300)) + ";\nfact f(a: party, b: party);\n"
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"text": many}]})
+    diags = client.diagnostics(uri, version=2)
+    assert [d["code"] for d in diags] == ["too-complex"] and "90,000 atoms" in diags[0]["message"]
+    assert diags[0]["range"]["start"] == _position(many, "fact f")
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+
 # ---- the parts, in process ---------------------------------------------------------
 
 def test_load_overlay_replaces_and_adds_files(tmp_path: Path) -> None:

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 
 def main() -> None:
+    import sys
+
     from verifier import interrupt
 
     interrupt.install()
+    # A model may hold a figure of more digits than Python converts to text by default (4,300).
+    sys.set_int_max_str_digits(0)
     from verifier.cli import main as command_line
 
     command_line()

@@ -8,6 +8,7 @@ line and a caret, never a traceback.
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -23,6 +24,25 @@ if TYPE_CHECKING:
     from verifier.session import Limits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class Seconds(click.ParamType):
+    """A finite number of seconds from 1 ms to a million: `nan`, `inf` and negatives are usage errors."""
+
+    name = "seconds"
+    low, high = 0.001, 1_000_000.0
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or not self.low <= seconds <= self.high:
+            self.fail(f"{value} is not a number of seconds from {self.low:g} to {self.high:,.0f}", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
 
 
 class DefaultGroup(click.Group):
@@ -121,7 +141,7 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None) -> Limits:
               help="Use reading NAME as the baseline (for every term that has it, or for TERM only).")
 @click.option("--draft", "drafts", multiple=True, metavar="NAME|BRACKET=LABEL",
               help="Check only this draft (base or a party), or pin one bracket's alternative.")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per solver query; a timeout is reported as `unknown`.")
 @_rlimit_option
 @click.option("--max-findings", type=click.IntRange(min=1), default=8, show_default=True,
@@ -204,7 +224,7 @@ def _cores() -> int:
 @click.argument("a")
 @click.argument("b")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per solver query.")
 @_rlimit_option
 @_smt2_option
@@ -245,7 +265,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, smt2_dir: Path |
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per solver query.")
 @_rlimit_option
 @_smt2_option

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import product
 
+from dsl import estimate
 from dsl.model import AtomKey, Instrument
 
-MAX_ATOMS = 200_000
+MAX_ATOMS = estimate.MAX_ATOMS  # (checked on the syntax, before elaboration: dsl.estimate)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from verifier.checks.pretext import claimants
 from verifier.checks.queries import apply_expectations, run_properties
 from verifier.encode import Encoder
 from verifier.findings import Expectation, FileResult, Finding, Report
-from verifier.ground import MAX_ATOMS, estimate_atoms, vocabulary
+from verifier.ground import vocabulary
 from verifier.registry import CHECKS, GROUPS, load
 from verifier.session import Limits, Session
 
@@ -135,10 +135,6 @@ class DraftPart:
 
 def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], parts: int = 1) -> list[DraftPart]:
     """The checks of one part (indices into CHECKS), in every draft of interest, in a session of their own."""
-    estimate = estimate_atoms(instrument)
-    if estimate > MAX_ATOMS:
-        raise UsageError(f"{instrument.path}: the spec grounds to about {estimate:,} atoms; the limit is {MAX_ATOMS:,}. "
-                         "Use fewer parties or smaller enums for the acts with the most parameters.")
     ctx_z3 = z3.Context()
     encoder = Encoder(instrument, vocabulary(instrument), ctx_z3)
     limits = Limits(timeout_ms=int(options.timeout_s * 1000), rlimit=options.rlimit, smt2_dir=options.smt2_dir)
