@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from dsl.render import render_diagnostic
+from verifier.budget import Budget
 
 if TYPE_CHECKING:
     from verifier.session import Limits
@@ -122,14 +123,17 @@ def _input_errors(loads: list[Any], nothing: str) -> NoReturn:
 # The solver's limits and its record, the same for every command that asks the solver.
 _rlimit_option = click.option("--rlimit", type=click.IntRange(min=0), default=0, show_default=True,
                               help="Deterministic Z3 resource limit per query (0: none).")
+_max_time_option = click.option("--max-time", type=SECONDS, default=600, show_default=True, metavar="SECONDS",
+                                help="Seconds for the whole run; when they are spent, the checks left are "
+                                     "reported as `unknown`.")
 _smt2_option = click.option("--emit-smt2", "smt2_dir", type=click.Path(path_type=Path, file_okay=False),
                             default=None, help="Write every solver query to this folder as SMT-LIB.")
 
 
-def _limits(timeout: float, rlimit: int, smt2_dir: Path | None) -> Limits:
+def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget | None = None) -> Limits:
     from verifier.session import Limits
 
-    return Limits(timeout_ms=int(timeout * 1000), rlimit=rlimit, smt2_dir=smt2_dir)
+    return Limits(timeout_ms=int(timeout * 1000), rlimit=rlimit, smt2_dir=smt2_dir, budget=budget)
 
 
 @main.command()
@@ -144,6 +148,7 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None) -> Limits:
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per solver query; a timeout is reported as `unknown`.")
 @_rlimit_option
+@_max_time_option
 @click.option("--max-findings", type=click.IntRange(min=1), default=8, show_default=True,
               help="At most this many findings per check, party and draft.")
 @_smt2_option
@@ -158,7 +163,7 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None) -> Limits:
               help="Check up to N spec files (or parts of a large one) at once, in worker processes "
                    "(default: the number of cores). The report is the same for every N.")
 def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
-          timeout: float, rlimit: int, max_findings: int, smt2_dir: Path | None, output: Path | None,
+          timeout: float, rlimit: int, max_time: float, max_findings: int, smt2_dir: Path | None, output: Path | None,
           quiet: bool, verbose: bool, debug: bool, jobs: int | None) -> None:
     """Check spec files and folders (the default command).
 
@@ -177,6 +182,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
 
     _check_output(output, list(paths))
     options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
+    options.budget = Budget.start(max_time)
     options.jobs = jobs if jobs is not None else _cores()
     activity = Activity()
     try:
@@ -227,22 +233,25 @@ def _cores() -> int:
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per solver query.")
 @_rlimit_option
+@_max_time_option
 @_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, smt2_dir: Path | None, output: Path | None,
-         debug: bool) -> None:
+def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, max_time: float, smt2_dir: Path | None,
+         output: Path | None, debug: bool) -> None:
     """Compare two texts: A and B are files, or drafts of one file as FILE@DRAFT
     (base, a party's version, or BRACKET=LABEL). Exit 0 when the meaning is the
     same, 1 when it changed, 2 on bad input."""
     from verifier.pipeline import UsageError
 
+    budget = Budget.start(max_time)
     _check_output(output, [Path(a), Path(b), Path(a.rpartition("@")[0] or a), Path(b.rpartition("@")[0] or b)])
     try:
         from verifier.diff import SideSpec, compare
         from verifier.report.diff_report import render_json, render_text
 
-        result, loads = compare(SideSpec.parse(a), SideSpec.parse(b), limits=_limits(timeout, rlimit, smt2_dir))
+        result, loads = compare(SideSpec.parse(a), SideSpec.parse(b),
+                                limits=_limits(timeout, rlimit, smt2_dir, budget))
     except UsageError as err:
         click.echo(f"nverify: error: {err}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -268,16 +277,18 @@ def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, smt2_dir: Path |
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per solver query.")
 @_rlimit_option
+@_max_time_option
 @_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, smt2_dir: Path | None, output: Path | None,
-              debug: bool) -> None:
+def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, max_time: float, smt2_dir: Path | None,
+              output: Path | None, debug: bool) -> None:
     """Search every draft of a spec (each choice of bracketed alternatives, and
     every figure between the bracketed numbers) for one meeting every `goal`.
     Exit 0 when one exists, 1 when the goals clash, 2 on bad input."""
     from verifier.registry import load
 
+    budget = Budget.start(max_time)
     _check_output(output, [path])
     try:
         from verifier.negotiate import negotiate as search
@@ -290,7 +301,7 @@ def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, smt2_dir: Path 
         if not loaded.instruments or not loaded.instruments[0].goals:
             click.echo(f"nverify: error: {path} states no `goal`; nothing to negotiate", err=True)
             sys.exit(EXIT_BAD_INPUT)
-        result = search(loaded.instruments[0], limits=_limits(timeout, rlimit, smt2_dir))
+        result = search(loaded.instruments[0], limits=_limits(timeout, rlimit, smt2_dir, budget))
     except KeyboardInterrupt:
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)

@@ -22,6 +22,7 @@ import z3
 from dsl.evaluate import Evaluator, World, bindings, breaches, compliant
 from dsl.formula import Const
 from dsl.model import Instrument, Modality, Norm
+from verifier.budget import BudgetExhausted
 from verifier.checks.context import CheckContext, WitnessError
 from verifier.checks.pretext import claimants
 from verifier.checks.pretext import run as pretext_run
@@ -144,21 +145,25 @@ class _Differ:
 
     def witness(self, hard: list[z3.BoolRef], ra: Readings, rb: Readings,
                 check: Callable[[World, World], bool]) -> Scenario | str | None:
-        """A minimal world for `hard`; None if none exists; a reason string if unknown."""
-        outcome = self.session.check(hard, "diff")
-        if outcome.status == "unknown":
-            return outcome.reason or "unknown"
-        if not outcome.sat:
-            return None
-        # The session minimises the atoms and open terms its encoder (A's) has made: make there
-        # every one of the shared world that only B's formulas mention (same name, same
-        # variable), or the witness could keep such atoms true for nothing.
-        for key in list(self.b.encoder.atom_vars.made()):
-            if key in self.a.encoder.atom_vars:
-                self.a.encoder.atom(key)
-        for term_key in list(self.b.encoder.open_vars):
-            self.a.encoder.open_term(term_key)
-        model, minimal = witness(self.session, hard)
+        """A minimal world for `hard`; None if none exists; a reason string if unknown (also once the
+        run's time budget is spent: every comparison left is then unknown)."""
+        try:
+            outcome = self.session.check(hard, "diff")
+            if outcome.status == "unknown":
+                return outcome.reason or "unknown"
+            if not outcome.sat:
+                return None
+            # The session minimises the atoms and open terms its encoder (A's) has made: make there
+            # every one of the shared world that only B's formulas mention (same name, same
+            # variable), or the witness could keep such atoms true for nothing.
+            for key in list(self.b.encoder.atom_vars.made()):
+                if key in self.a.encoder.atom_vars:
+                    self.a.encoder.atom(key)
+            for term_key in list(self.b.encoder.open_vars):
+                self.a.encoder.open_term(term_key)
+            model, minimal = witness(self.session, hard)
+        except BudgetExhausted as spent:
+            return str(spent)
         if model is None:
             return "no witness could be read"
         wa = _world(self.a.encoder, model, self.a.draft, self.b.encoder)
@@ -415,7 +420,12 @@ def _pretexts(d: _Differ, result: DiffResult, ra: Readings, rb: Readings) -> Non
             out[(f.clauses[0].id if f.clauses else "", det.get("term"), f.party, det.get("against"))] = f
         return out
 
-    pa, pb = found(d.a, ra, "A"), found(d.b, rb, "B")
+    try:
+        pa, pb = found(d.a, ra, "A"), found(d.b, rb, "B")
+    except BudgetExhausted as spent:
+        result.differences.append(Difference("pretext", "", "unknown", f"the solver gave up comparing pretexts "
+                                             f"({spent}); nothing is proved either way", "baseline", None))
+        return
     for key in [*pa, *(k for k in pb if k not in pa)]:
         if key in pa and key in pb:
             continue

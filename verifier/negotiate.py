@@ -38,6 +38,7 @@ from verifier.ground import vocabulary
 from verifier.minimal import witness
 from verifier.pipeline import baseline_readings, claimant_readings
 from verifier.registry import LOCAL_KINDS, checks_for
+from verifier.budget import BudgetExhausted
 from verifier.session import Limits, Session
 
 MAX_ROUNDS = 300
@@ -185,8 +186,14 @@ class Negotiator:
         return "unknown", None, []
 
     def solve(self, goals: list[int], extra: Iterable[z3.BoolRef] = (), optimise: bool = False) -> tuple[str, Draft | None, list[int]]:
-        """Search for a draft meeting `goals` (and `extra`), learning from each failure."""
-        extra = list(extra)
+        """Search for a draft meeting `goals` (and `extra`), learning from each failure; unknown
+        also once the run's time budget is spent."""
+        try:
+            return self._solve(goals, list(extra), optimise)
+        except BudgetExhausted:
+            return "unknown", None, []
+
+    def _solve(self, goals: list[int], extra: list[z3.BoolRef], optimise: bool) -> tuple[str, Draft | None, list[int]]:
         for _ in range(MAX_ROUNDS):
             self.rounds += 1
             status, draft, core = self._propose(goals, extra, optimise)
@@ -313,7 +320,9 @@ def negotiate(instrument: Instrument, timeout_s: float = 10.0, limits: Limits | 
     everything = list(range(len(n.goals)))
     status, draft, core = n.solve(everything, optimise=True)
     if status == "unknown":
-        result.status, result.reason, result.rounds = "unknown", "the solver gave up", n.rounds
+        budget = n.limits.budget
+        spent = f" ({budget.reason})" if budget is not None and budget.exhausted() else ""
+        result.status, result.reason, result.rounds = "unknown", f"the solver gave up{spent}", n.rounds
         return result
     if status == "unsat":
         result.status = "no agreement"

@@ -16,6 +16,7 @@ import z3
 
 from dsl import LoadResult
 from dsl.model import Instrument
+from verifier.budget import Budget, BudgetExhausted
 from verifier.checks import CheckContext
 from verifier.checks.context import in_report
 from verifier.checks.pretext import claimants
@@ -23,7 +24,7 @@ from verifier.checks.queries import apply_expectations, run_properties
 from verifier.encode import Encoder
 from verifier.findings import Expectation, FileResult, Finding, Report
 from verifier.ground import vocabulary
-from verifier.registry import CHECKS, GROUPS, load
+from verifier.registry import CHECKS, GROUPS, Check, load
 from verifier.session import Limits, Session
 
 
@@ -40,6 +41,7 @@ class Options:
     smt2_dir: Path | None = None
     max_findings: int = 8
     jobs: int = 1  # processes that check instruments side by side (1: all in this process)
+    budget: Budget | None = None  # the whole run's time (--max-time); None: no bound but the per-query ones
 
 
 def baseline_readings(instrument: Instrument, requested: list[str]) -> dict[str, str | None]:
@@ -137,7 +139,8 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
     """The checks of one part (indices into CHECKS), in every draft of interest, in a session of their own."""
     ctx_z3 = z3.Context()
     encoder = Encoder(instrument, vocabulary(instrument), ctx_z3)
-    limits = Limits(timeout_ms=int(options.timeout_s * 1000), rlimit=options.rlimit, smt2_dir=options.smt2_dir)
+    limits = Limits(timeout_ms=int(options.timeout_s * 1000), rlimit=options.rlimit, smt2_dir=options.smt2_dir,
+                    budget=options.budget)
     label = instrument.name if parts == 1 else f"{instrument.name}-part{min(part) + 1}"
     session = Session(encoder, limits, label=label)
     checks = [CHECKS[i] for i in part]
@@ -149,7 +152,7 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
         ctx = CheckContext(instrument, session, readings, draft_name, draft, max_findings=options.max_findings,
                            for_report=True)
         for check in checks:
-            ctx.findings.extend(check.run(ctx))
+            ctx.findings.extend(_within_budget(ctx, check, options.budget))
         found.baseline = ctx.findings
         if with_properties:
             found.properties, found.expectations = run_properties(ctx)
@@ -161,10 +164,21 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
                                reading_name=claimant, baseline=readings, hidden=hidden, for_report=True)
             for check in checks:
                 if check.per_reading_set:
-                    alt.findings.extend(check.run(alt))
+                    alt.findings.extend(_within_budget(alt, check, options.budget))
             found.claimed.append(alt.findings)
         out.append(found)
     return out
+
+
+def _within_budget(ctx: CheckContext, check: Check, budget: Budget | None) -> list[Finding]:
+    """The check's findings; once the run's budget is spent, one `unknown` finding in their place
+    (the findings of a check cut short are dropped with it: a partial search proves nothing)."""
+    try:
+        if budget is not None:
+            budget.check()
+        return check.run(ctx)
+    except BudgetExhausted as spent:
+        return [ctx.unknown(f"the {check.name.replace('_', '-')} check", str(spent), [])]
 
 
 def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPart]]) -> CheckResult:

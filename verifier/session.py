@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import z3
 
 from dsl.model import Instrument
+from verifier.budget import Budget
 from verifier.encode import Encoder, Readings, not_, readings_key
 from verifier.interrupt import pending
 from verifier.z3_native import c_function
@@ -113,6 +114,7 @@ class Limits:
     timeout_ms: int = 10_000
     rlimit: int = 0  # 0: no resource limit
     smt2_dir: Path | None = None
+    budget: Budget | None = None  # the whole run's (--max-time): each query is cut to what is left
 
 
 def _configure_z3() -> None:
@@ -172,6 +174,7 @@ class Session:
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
         self.situations: dict[tuple[object, ...], Situation] = {}
         self.queries = 0
+        self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
         global _sessions_made
         _sessions_made += 1
@@ -331,13 +334,27 @@ class Session:
         _notify("query", self)
         scope = self.scope_of(assumptions)
         solver = self.solver_of(scope)
+        self._within_budget(solver)
         self._activate(scope, solver, assumptions)
         # The script is taken before the check: the solver's assertions are the query's.
         script = self._script(solver, scope, assumptions, purpose) if self.limits.smt2_dir is not None else None
         outcome = self._check(solver, assumptions)
+        budget = self.limits.budget
+        if outcome.status == "unknown" and budget is not None and budget.exhausted():
+            outcome = Outcome("unknown", reason=budget.reason)  # (cut short by the budget, not its own limit)
         if script is not None:
             self._emit(script, outcome)
         return outcome
+
+    def _within_budget(self, solver: z3.Solver | z3.Optimize) -> None:
+        """Cut the solver's timeout to the run's time left; BudgetExhausted when none is left."""
+        budget = self.limits.budget
+        if budget is None:
+            return
+        capped = budget.cap_ms(self.limits.timeout_ms)
+        if capped != self.limits.timeout_ms or self._capped.get(id(solver)):
+            solver.set("timeout", capped)
+            self._capped[id(solver)] = capped != self.limits.timeout_ms
 
     def _check(self, solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> Outcome:
         try:
@@ -374,6 +391,7 @@ class Session:
                    assumptions: Sequence[z3.BoolRef] = ()) -> z3.CheckSatResult:
         """`solver.check(*assumptions)` for a side solver or an Optimize; with --emit-smt2 written
         out too, as `<instrument>-<NNNN>-side<K>.smt2`: the K-th side query after session query NNNN."""
+        self._within_budget(solver)
         if self.limits.smt2_dir is None:
             return solver.check(*assumptions)
         script = _side_script(solver)

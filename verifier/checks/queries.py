@@ -12,8 +12,9 @@ from __future__ import annotations
 import dataclasses
 
 from dsl.model import Instrument, Query, QueryKind
+from verifier.budget import BudgetExhausted
 from verifier.checks.context import CheckContext
-from verifier.encode import not_
+from verifier.encode import BoolTerm, not_
 from verifier.explain import clause_list
 from verifier.findings import Expectation, Finding, FindingKind, Severity
 from verifier.minimal import witness
@@ -85,45 +86,58 @@ def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]
     for q in ctx.instrument.queries:
         if q.kind not in (QueryKind.ASSERT, QueryKind.SCENARIO) or q.formula is None:
             continue
-        formula = ctx.enc.formula(q.formula, ctx.readings)
-        wanted = formula if q.kind is QueryKind.SCENARIO else not_(formula)
-        lit = session.formula_lit(("query", q.name, q.kind.value), f"{q.kind.value} {q.name}", wanted)
-        outcome = session.check([*ctx.fixed(), *lits, lit], f"{q.kind.value} {q.name}")
-        statement = f"{q.kind.value} {q.name}"
-        if outcome.status == "unknown":
-            findings.append(ctx.unknown(f"`{statement}`", outcome.reason, []))
+        try:
+            _property(ctx, q, lits, in_draft, findings, expectations)
+        except BudgetExhausted as spent:  # the run's time is up: this statement is undecided
+            statement = f"{q.kind.value} {q.name}"
+            findings.append(ctx.unknown(f"`{statement}`", str(spent), []))
             expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
-            continue
-        if q.kind is QueryKind.SCENARIO:
-            if outcome.sat:
-                expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
-                                                "a compliant world exists"))
-                continue
-            core, minimal = minimise_core(session, [*ctx.fixed(), lit], outcome.core, lits)
-            ids = [c for c in (session.clause_of(l) for l in core) if c]
-            detail = f"no compliant world: ruled out by {clause_list(ctx.instrument, ids)}" if ids else \
-                "no world of the stated situation has it"
-            findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
-                                        f"`scenario {q.name}` failed{in_draft}: {detail}",
-                                        [ctx.clause_ref(c, "ruling out") for c in ids], minimal=minimal,
-                                        details=(("statement", statement), ("line", q.span.line))))
-            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, detail))
-            continue
-        if outcome.unsat:
-            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
-                                            "holds in every compliant world"))
-            continue
-        model, minimal = witness(session, [*ctx.fixed(), *lits, lit])
-        if model is None:
-            findings.append(ctx.unknown(f"`{statement}`", "no counterexample could be read", []))
-            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
-            continue
-        seen = ctx.witness(model, [Complies(None, ctx.readings), Holds(q.formula, ctx.readings, expected=False,
-                                                                       what=f"the assertion {q.name}")],
-                           what=f"counterexample to assert {q.name}", minimal=minimal)
-        findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
-                                    f"`assert {q.name}` failed{in_draft}: a compliant world violates it", [],
-                                    witness=seen, details=(("statement", statement), ("line", q.span.line))))
-        expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False,
-                                        "counterexample found"))
     return findings, expectations
+
+
+def _property(ctx: CheckContext, q: Query, lits: list[BoolTerm], in_draft: str, findings: list[Finding],
+              expectations: list[Expectation]) -> None:
+    """One `assert` or `scenario` statement: its finding, if any, and its expectation."""
+    assert q.formula is not None
+    session = ctx.session
+    formula = ctx.enc.formula(q.formula, ctx.readings)
+    wanted = formula if q.kind is QueryKind.SCENARIO else not_(formula)
+    lit = session.formula_lit(("query", q.name, q.kind.value), f"{q.kind.value} {q.name}", wanted)
+    outcome = session.check([*ctx.fixed(), *lits, lit], f"{q.kind.value} {q.name}")
+    statement = f"{q.kind.value} {q.name}"
+    if outcome.status == "unknown":
+        findings.append(ctx.unknown(f"`{statement}`", outcome.reason, []))
+        expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
+        return
+    if q.kind is QueryKind.SCENARIO:
+        if outcome.sat:
+            expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
+                                            "a compliant world exists"))
+            return
+        core, minimal = minimise_core(session, [*ctx.fixed(), lit], outcome.core, lits)
+        ids = [c for c in (session.clause_of(l) for l in core) if c]
+        detail = f"no compliant world: ruled out by {clause_list(ctx.instrument, ids)}" if ids else \
+            "no world of the stated situation has it"
+        findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
+                                    f"`scenario {q.name}` failed{in_draft}: {detail}",
+                                    [ctx.clause_ref(c, "ruling out") for c in ids], minimal=minimal,
+                                    details=(("statement", statement), ("line", q.span.line))))
+        expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, detail))
+        return
+    if outcome.unsat:
+        expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
+                                        "holds in every compliant world"))
+        return
+    model, minimal = witness(session, [*ctx.fixed(), *lits, lit])
+    if model is None:
+        findings.append(ctx.unknown(f"`{statement}`", "no counterexample could be read", []))
+        expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
+        return
+    seen = ctx.witness(model, [Complies(None, ctx.readings), Holds(q.formula, ctx.readings, expected=False,
+                                                                   what=f"the assertion {q.name}")],
+                       what=f"counterexample to assert {q.name}", minimal=minimal)
+    findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
+                                f"`assert {q.name}` failed{in_draft}: a compliant world violates it", [],
+                                witness=seen, details=(("statement", statement), ("line", q.span.line))))
+    expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False,
+                                    "counterexample found"))
