@@ -18,8 +18,9 @@ from tests.golden import ROOT
 DSL_RANK = {
     "dsl.source": 0, "dsl.formula": 0,
     "dsl.diagnostics": 1, "dsl.syntax": 1, "dsl.model": 1,
-    "dsl.render": 2, "dsl.parser": 2,
+    "dsl.render": 2, "dsl.parser": 2, "dsl.literals": 2,
     "dsl.symbols": 3,
+    "dsl.estimate": 4,
     "dsl.expressions": 4,
     "dsl.elaborate": 5, "dsl.evaluate": 5,
     "dsl.loader": 6,
