@@ -30,6 +30,7 @@ import z3
 
 from dsl import formula as F
 from dsl.model import Goal, Instrument
+from verifier.budget import BudgetExhausted
 from verifier.checks import CheckContext
 from verifier.checks.queries import matches
 from verifier.encode import Encoder, Readings
@@ -38,7 +39,6 @@ from verifier.ground import vocabulary
 from verifier.minimal import witness
 from verifier.pipeline import baseline_readings, claimant_readings
 from verifier.registry import LOCAL_KINDS, checks_for
-from verifier.budget import BudgetExhausted
 from verifier.session import Limits, Session
 
 MAX_ROUNDS = 300
