@@ -54,8 +54,6 @@ def refuse_unsafe(output: Path, inputs: Iterable[Path] = ()) -> None:
     if not parent.exists():
         raise OutputError(f"{cannot} the folder {parent} does not exist; nverify does not create folders "
                           "for a report (create it first)")
-    if not parent.is_dir():
-        raise OutputError(f"{cannot} {parent} is not a folder")
     for source in inputs:
         if info is not None and _same_file(source, output):
             raise OutputError(f"{cannot} it is an input of this run, which the report would replace")
