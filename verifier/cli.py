@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 
-class Seconds(click.ParamType):
+class Seconds(click.ParamType[float, Any]):
     """A finite number of seconds from 1 ms to a million: `nan`, `inf` and negatives are usage errors."""
 
     name = "seconds"
