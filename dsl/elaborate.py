@@ -17,7 +17,8 @@ from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.estimate import within_limits
 from dsl.expressions import Binding, BracketSite, Elaborator, Scope
-from dsl.model import Clause, Goal, Instrument, Modality, Norm, Objective, Param, Protection, Query, QueryKind, Reading, Term
+from dsl.model import (Clause, Direction, Goal, GoalKind, Instrument, Modality, Norm, Objective, Param, Protection,
+                       Query, QueryKind, Reading, Term)
 from dsl.source import SourceFile, Span
 from dsl.symbols import Symbols
 
@@ -547,9 +548,9 @@ def _goal(el: Elaborator, decl: S.GoalDecl, sym: Symbols, terms: dict[str, Term]
         pattern = _query(el, S.ExpectDecl(decl.pattern, decl.span), sym, terms, finding_kinds)
         if pattern is None:
             return None
-        return Goal(decl.party.text, label, decl.kind, pattern=pattern, span=decl.span)
+        return Goal(decl.party.text, label, GoalKind(decl.kind), pattern=pattern, span=decl.span)
     assert decl.expr is not None
-    return Goal(decl.party.text, label, decl.kind, formula=el.formula(decl.expr, {}), span=decl.span)
+    return Goal(decl.party.text, label, GoalKind(decl.kind), formula=el.formula(decl.expr, {}), span=decl.span)
 
 
 def _statement(source: SourceFile, decl: S.GoalDecl | S.ObjectiveDecl) -> str:
@@ -561,7 +562,7 @@ def _objective(el: Elaborator, decl: S.ObjectiveDecl, source: SourceFile) -> Obj
     expr = el.int_expr(decl.expr, {})
     if expr is None:
         return None
-    return Objective(decl.direction, expr, _statement(source, decl), decl.span)
+    return Objective(Direction(decl.direction), expr, _statement(source, decl), decl.span)
 
 
 def _unique_query_names(root: S.Spec, diags: Diagnostics) -> None:

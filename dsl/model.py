@@ -26,6 +26,12 @@ class Modality(StrEnum):
     MAY = "may"
 
 
+class PredicateKind(StrEnum):
+    FACT = "fact"
+    ACT = "act"
+    QUANTITY = "quantity"
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
@@ -36,7 +42,7 @@ class Param:
 class Predicate:
     """A fact, an act or a quantity."""
 
-    kind: str  # "fact" | "act" | "quantity"
+    kind: PredicateKind
     name: str
     params: tuple[Param, ...]
     control: int | None  # index of the parameter whose party decides it; acts: 0
@@ -144,7 +150,19 @@ class Query:
     draft: str | None = None
     reading: str | None = None
     formula: Formula | None = None
-    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]  # None in queries made without text (tests/oracle)
+
+
+class GoalKind(StrEnum):
+    NO = "no"  # no finding matching a pattern
+    SOME = "some"  # some finding matching a pattern
+    ALWAYS = "always"  # a formula true in every compliant world
+    POSSIBLE = "possible"  # a formula true in some compliant world
+
+
+class Direction(StrEnum):
+    MAXIMIZE = "maximize"
+    MINIMIZE = "minimize"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,18 +171,18 @@ class Goal:
 
     party: str
     label: str
-    kind: str  # "no" | "some": a finding pattern; "always" | "possible": a formula over compliant worlds
+    kind: GoalKind
     pattern: Query | None = None
     formula: Formula | None = None
-    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]  # None in queries made without text (tests/oracle)
 
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    direction: str  # "maximize" | "minimize"
+    direction: Direction
     expr: IntExpr
     text: str
-    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]
+    span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]  # None in queries made without text (tests/oracle)
 
 
 @dataclass(frozen=True, slots=True)

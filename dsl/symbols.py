@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
-from dsl.model import Param, Predicate
+from dsl.model import Param, Predicate, PredicateKind
 from dsl.source import Span
 
 BUILTIN_TYPES = ("party", "bool")
@@ -169,7 +169,7 @@ def _predicate(decl: S.PredicateDecl, sym: Symbols, diags: Diagnostics) -> Predi
             ok = False
         else:
             control = index
-    return Predicate(decl.kind, decl.name.text, params, control, decl.span) if ok else None
+    return Predicate(PredicateKind(decl.kind), decl.name.text, params, control, decl.span) if ok else None
 
 
 def _group(decl: S.GroupDecl, sym: Symbols, diags: Diagnostics) -> None:

@@ -186,7 +186,7 @@ def run_example(kind_info: KindInfo) -> tuple[int, str]:
     from verifier.pipeline import Options, run
     from verifier.report.text import render
 
-    options = Options(**dict(kind_info.example_options))  # type: ignore[arg-type]
+    options = Options(**dict(kind_info.example_options))  # type: ignore[arg-type]  # registry values are `object`
     name = Path("example.nv")
     loaded, report = run([name], options, overlay={name: kind_info.example})
     if report is None:

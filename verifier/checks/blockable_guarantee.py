@@ -20,6 +20,8 @@ Example
 
 from __future__ import annotations
 
+from functools import partial
+
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Guarantee, guarantee_formulas, guarantees, untriggered
 from verifier.encode import BoolTerm, and_
@@ -33,7 +35,7 @@ from verifier.session import among
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for g in guarantees(ctx):
-        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(lambda r: guarantee_formulas(ctx, g, r)):
+        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(partial(guarantee_formulas, ctx, g)):
             continue
         answered = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit], "blockable-guarantee: can it answer E?")
         if not answered.sat:

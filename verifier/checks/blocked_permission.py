@@ -25,10 +25,12 @@ Example
 
 from __future__ import annotations
 
+from functools import partial
+
 from dsl.evaluate import bindings
 from dsl.model import Modality, Norm
 from verifier.checks.context import CheckContext
-from verifier.checks.permissions import instances, permission_formulas
+from verifier.checks.permissions import instances, usable_formulas
 from verifier.encode import BoolTerm, Model, and_
 from verifier.explain import act_phrase, formula_text
 from verifier.findings import Finding, FindingKind, Severity
@@ -51,8 +53,7 @@ def run(ctx: CheckContext) -> list[Finding]:
             for subject in norm.subjects:
                 if (clause.id, subject) in hollow:
                     continue  # already hollow without anyone's veto
-                if ctx.same_as_baseline(lambda r: [*ctx.comp(subject, r),
-                                                   *permission_formulas(ctx, norm, subject, r)]):
+                if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject)):
                     continue
                 usable = _usable(ctx, norm, subject)
                 if isinstance(usable, Finding):

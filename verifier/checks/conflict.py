@@ -22,6 +22,7 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, and_
@@ -47,7 +48,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     contradictions = {frozenset(c.id for c in f.clauses) for f in ctx.findings
                       if f.kind is FindingKind.CONTRADICTION}
     for party in ctx.parties_with_norms():
-        if ctx.same_as_baseline(lambda r: ctx.comp(party, r)):
+        if ctx.same_as_baseline(partial(ctx.comp, party)):
             continue
         out.extend(_party(ctx, party, contradictions))
     return out
@@ -91,7 +92,7 @@ def _party(ctx: CheckContext, party: str, contradictions: set[frozenset[str]]) -
     return findings
 
 
-def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | None | str:
+def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | str | None:
     """A situation in which party cannot respect `clauses`; None if none; a reason if unknown."""
     session, enc = ctx.session, ctx.enc
     comp = and_([session.norms_of(c, ctx.readings, party) for c in clauses])
@@ -112,7 +113,7 @@ def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | Non
     again = session.check([*ctx.fixed(), *core, *result.outer_lits], "conflict: situation core")
     situation = among(again.core, result.outer_lits) if again.unsat \
         else list(result.outer_lits)
-    names = [session.clause_of(l) for l in core]
+    names = [session.clause_of(lit) for lit in core]
     return Dilemma([n for n in names if n is not None], situation, minimal)
 
 

@@ -24,9 +24,11 @@ Example
 
 from __future__ import annotations
 
+from functools import partial
+
 from dsl.model import AtomKey, Modality, Norm
 from verifier.checks.context import CheckContext
-from verifier.checks.permissions import instances, permission_formulas
+from verifier.checks.permissions import instances, usable_formulas
 from verifier.encode import BoolTerm, Model, and_, substitute
 from verifier.explain import act_phrase, clause_list, formula_text, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
@@ -43,7 +45,7 @@ def run(ctx: CheckContext) -> list[Finding]:
             if norm.modality is not Modality.MAY:
                 continue
             for subject in norm.subjects:
-                if ctx.same_as_baseline(lambda r: [*ctx.comp(subject, r), *permission_formulas(ctx, norm, subject, r)]):
+                if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject)):
                     continue
                 finding = _permission(ctx, norm, subject)
                 if finding is not None:
@@ -166,7 +168,7 @@ def _connected(ctx: CheckContext, subject: str, seeds: list[BoolTerm]) -> list[s
 def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[BoolTerm],
              hard: list[BoolTerm], party_clauses: list[str], minimal: bool, *, always: bool) -> Finding:
     session = ctx.session
-    blocking = [c for c in (session.clause_of(l) for l in core) if c is not None]
+    blocking = [c for c in (session.clause_of(lit) for lit in core) if c is not None]
     others = [session.clause_lit(c, ctx.readings, subject) for c in party_clauses if c not in blocking]
     refs = [ctx.clause_ref(norm.clause, "permission")]
     refs += [ctx.clause_ref(c, "blocking") for c in blocking if c != norm.clause]

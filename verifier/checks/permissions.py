@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dsl.evaluate import bindings
 from dsl.model import AtomKey, Norm
 from verifier.checks.context import CheckContext
-from verifier.encode import BoolTerm, and_, is_false
+from verifier.encode import BoolTerm, Readings, and_, is_false
 
 MAX_INSTANCES = 64
 
@@ -21,6 +21,12 @@ def permission_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: o
     if norm.keep is not None:
         parts.append(enc.formula(norm.keep, readings, env))  # type: ignore[arg-type]
     return parts
+
+
+def usable_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -> list[BoolTerm]:
+    """The subject's compliance and the permission's conditions, under readings (the formulas a
+    permission check asks about, for comparing reading sets)."""
+    return [*ctx.comp(subject, readings), *permission_formulas(ctx, norm, subject, readings)]
 
 
 def instances(ctx: CheckContext, norm: Norm, subject: str) -> Iterator[tuple[AtomKey | None, BoolTerm, BoolTerm]]:

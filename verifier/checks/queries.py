@@ -32,10 +32,8 @@ def matches(query: Query, finding: Finding) -> bool:
         return False
     if query.draft is not None and query.draft not in (finding.drafts or ((finding.draft,) if finding.draft else ("base",))):
         return False
-    if query.reading is not None and dict(finding.details).get("reading") != query.reading \
-            and query.reading not in dict(finding.readings).values():
-        return False
-    return True
+    return query.reading is None or dict(finding.details).get("reading") == query.reading \
+        or query.reading in dict(finding.readings).values()
 
 
 def apply_expectations(instrument: Instrument, findings: list[Finding]) -> tuple[list[Finding], list[Expectation]]:
@@ -115,7 +113,7 @@ def _property(ctx: CheckContext, q: Query, lits: list[BoolTerm], in_draft: str, 
                                             "a compliant world exists"))
             return
         core, minimal = minimise_core(session, [*ctx.fixed(), lit], outcome.core, lits)
-        ids = [c for c in (session.clause_of(l) for l in core) if c]
+        ids = [c for c in (session.clause_of(lit) for lit in core) if c]
         detail = f"no compliant world: ruled out by {clause_list(ctx.instrument, ids)}" if ids else \
             "no world of the stated situation has it"
         findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,

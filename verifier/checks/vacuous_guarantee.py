@@ -20,6 +20,8 @@ Example
 
 from __future__ import annotations
 
+from functools import partial
+
 from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import guarantee_formulas, guarantees, untriggered
@@ -33,7 +35,7 @@ from verifier.session import among, minimise_core
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for g in guarantees(ctx):
-        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(lambda r: guarantee_formulas(ctx, g, r)):
+        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(partial(guarantee_formulas, ctx, g)):
             continue
         clause = ctx.instrument.clause(g.norm.clause)
         ref = [ctx.clause_ref(clause.id, "guarantee")]
@@ -82,4 +84,4 @@ def _is_free(ctx: CheckContext, key: object) -> bool:
     return ctx.vocab.controller.get(key) is None  # type: ignore[arg-type]
 
 
-__all__ = ["run", "minimise_core"]
+__all__ = ["minimise_core", "run"]
