@@ -283,7 +283,7 @@ class _Compare:
                      f"oracle {[a for a, _ in want]}")
         for f in plain:
             self._check_hollow(f)
-        for (clause, _, holder, b), vetoed in self.ans.vetoed.items():
+        for clause, _, holder, b in self.ans.vetoed:
             if (clause, holder) in hollow_keys:
                 continue
             got = [f for f in vetoes if f.clauses[0].id == clause and f.party == b  # type: ignore[attr-defined]
@@ -510,7 +510,7 @@ def act_phrase(model: Model, key: tuple[str, tuple[Value, ...]]) -> str:
     first, then each other argument by its parameter's name."""
     name, args = key
     params = model.predicates[name].params
-    return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:]))])})"
+    return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:], strict=True))])})"
 
 
 def _flags(flags: Counter[bool]) -> list[bool]:

@@ -32,14 +32,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import PurePosixPath
-from typing import Any, Union
+from typing import Any
 
 from dsl import syntax as S
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse
 from dsl.source import SourceFile
 
-Value = Union[str, bool]
+Value = str | bool
 Key = tuple[str, tuple[Value, ...]]
 G = tuple[Any, ...]  # a ground formula or integer expression (see the module docstring)
 
@@ -331,9 +331,9 @@ class Reader:
                       [d for d in root.decls if isinstance(d, (S.AssertDecl, S.ScenarioDecl, S.GoalDecl,
                                                                S.ObjectiveDecl))]))
         for prefix, decls in sites:
-            found = sorted({(b.span.path, b.span.start): b for b in _brackets_in(tuple(decls))}.items())
-            for i, ((path, start), b) in enumerate(found, 1):
-                self.bracket_ids[(path, start)] = f"{prefix}#{i}"
+            opened = sorted({(b.span.path, b.span.start) for b in _brackets_in(tuple(decls))})
+            for i, where in enumerate(opened, 1):
+                self.bracket_ids[where] = f"{prefix}#{i}"
 
     def _bracket(self, node: S.ExprBracket | S.NormBracket, labels: tuple[str, ...]) -> str:
         ident = self.bracket_ids[(node.span.path, node.span.start)]
@@ -354,7 +354,7 @@ class Reader:
         for d in self.defines.values():
             params = tuple((p.name.text, p.type.text) for p in d.params)
             for args in self.completions(params, [None] * len(params))[:1]:
-                self.formula(d.body, {p: v for (p, _), v in zip(params, args)})
+                self.formula(d.body, {p: v for (p, _), v in zip(params, args, strict=True)})
         for t in self.terms.values():
             for reading in t.readings:
                 for args in self.completions(t.params, [None] * len(t.params))[:1]:
@@ -369,7 +369,7 @@ class Reader:
             groups={g: members for g, (members, _) in self.groups.items()},
             predicates=self.predicates, terms=self.terms, assumptions=assumptions, clauses=clauses,
             brackets=self.brackets, queries=queries, goals=goals,
-            files=tuple([self.root.source.path, *(s.source.path for s in self.specs[:-1])]), reader=self)
+            files=(self.root.source.path, *(s.source.path for s in self.specs[:-1])), reader=self)
 
     # ---- values and sets -------------------------------------------------------------------
     def value(self, e: object, scope: Mapping[str, Value]) -> Value:
@@ -415,7 +415,7 @@ class Reader:
     def completions(self, params: tuple[tuple[str, str], ...],
                     given: list[Value | None]) -> list[tuple[Value, ...]]:
         """Every argument tuple agreeing with the given ones (a left-out argument is any value)."""
-        choices = [(v,) if v is not None else self.domain(t) for v, (_, t) in zip(given, params)]
+        choices = [(v,) if v is not None else self.domain(t) for v, (_, t) in zip(given, params, strict=True)]
         return [tuple(c) for c in product(*choices)]
 
     # ---- conditions --------------------------------------------------------------------------
@@ -488,7 +488,7 @@ class Reader:
             params = tuple((p.name.text, p.type.text) for p in define.params)
             given = self.slots(params, e.args, scope)
             # A definition is expanded where it is used: its body sees only its parameters.
-            return self.formula(define.body, {p: v for (p, _), v in zip(params, given)})  # type: ignore[misc]
+            return self.formula(define.body, {p: v for (p, _), v in zip(params, given, strict=True)})  # type: ignore[misc]
         raise SpecError(f"unknown condition `{name}`")
 
     def int_expr(self, e: S.Expr, scope: Mapping[str, Value]) -> G:
@@ -511,7 +511,7 @@ class Reader:
         if found is None:
             t = self.terms[term]
             found = self._reading_cache[key] = self.formula(t.readings[reading],
-                                                            {n: v for (n, _), v in zip(t.params, args)})
+                                                            {n: v for (n, _), v in zip(t.params, args, strict=True)})
         return found
 
     # ---- clauses -------------------------------------------------------------------------------
@@ -579,7 +579,7 @@ class Reader:
                 n.trigger[s] = self._condition(d.when, d.unless, {**base, actor: s}, guard)
             cases = []
             for args in self.completions(params, given):
-                scope = {**base, actor: s, **{p: v for (p, _), v in zip(params, args)}}
+                scope = {**base, actor: s, **{p: v for (p, _), v in zip(params, args, strict=True)}}
                 where = self.formula(d.where, scope) if d.where is not None else TRUE
                 cond = n.trigger[s] if d.modality == "must" else self._condition(d.when, d.unless, scope, guard)
                 cases.append(Case(args, cond, where))

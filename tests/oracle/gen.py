@@ -215,7 +215,7 @@ class Gen:
         ch = self.ch
         args = []
         named = chance(ch, 50)
-        for i, (name, t) in enumerate(p.params):
+        for name, t in p.params:
             style = 0 if full else ch.integer(0, 3)
             if style == 3 and named:
                 continue  # missing: "some value"

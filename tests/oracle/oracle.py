@@ -436,9 +436,8 @@ def terms_used(clause: Clause) -> list[str]:
     found: list[str] = []
 
     def visit(f: G) -> None:
-        if f[0] == "t":
-            if f[1] not in found:
-                found.append(f[1])
+        if f[0] == "t" and f[1] not in found:
+            found.append(f[1])
         for x in children(f):
             visit(x)
 

@@ -24,48 +24,53 @@ class Predicted:
 def predicted_findings(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers]) -> list[Predicted]:
     out: list[Predicted] = []
     for (dn, rn), ans in answers.items():
-        values = frozenset((r or "open") for r in ans.readings.values())
-        draft = dn or "base"
-        here: list[Predicted] = []
+        out.extend(_predicted_in(oracle, dn, rn, ans))
+    return _without_duplicates(out)
 
-        def add(kind: str, clauses: frozenset[str], party: str | None, extra: frozenset[str] | None = None,
-                details_reading: str | None = None) -> None:
-            here.append(Predicted(kind, clauses, extra, party, draft, rn, values, details_reading or rn))
 
-        if not ans.situation_possible:
-            add("contradiction", frozenset(), None)
-        for m in ans.muses:
-            add("contradiction", m, None)
-        for p, sets in ans.dilemmas.items():
-            for d in sets:
-                if d not in ans.muses:
-                    add("conflict", d, p)
-        hollow = set()
-        for (c, _, s), (_, situation) in ans.hollow.items():
-            if situation:
-                hollow.add((c, s))
-                add("hollow-permission", frozenset({c}), s, frozenset(oracle.constraining_clauses(s)))
-        for (c, _, h, b), v in ans.vetoed.items():
-            if v and (c, h) not in hollow:
-                add("hollow-permission", frozenset({c}), b)
-        for (q, c, _, _), v in ans.pretext.items():
-            if v:
-                add("pretext", frozenset({c}), q, details_reading=q)
-        for (c, _, b), (v, _) in ans.blockable.items():
-            if v:
-                add("blockable-guarantee", frozenset({c}), b)
-        for (c, _), (never, circ) in ans.vacuous.items():
-            if never or circ:
-                add("vacuous-guarantee", frozenset({c}), None)
-        out.extend(here)
-    # A claimant context's finding is dropped when the baseline of its draft has the same key.
+def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) -> list[Predicted]:
+    """The findings of one draft and reading set."""
+    values = frozenset((r or "open") for r in ans.readings.values())
+    draft = dn or "base"
+    here: list[Predicted] = []
+
+    def add(kind: str, clauses: frozenset[str], party: str | None, extra: frozenset[str] | None = None,
+            details_reading: str | None = None) -> None:
+        here.append(Predicted(kind, clauses, extra, party, draft, rn, values, details_reading or rn))
+
+    if not ans.situation_possible:
+        add("contradiction", frozenset(), None)
+    for m in ans.muses:
+        add("contradiction", m, None)
+    for p, sets in ans.dilemmas.items():
+        for d in sets:
+            if d not in ans.muses:
+                add("conflict", d, p)
+    hollow = set()
+    for (c, _, s), (_, situation) in ans.hollow.items():
+        if situation:
+            hollow.add((c, s))
+            add("hollow-permission", frozenset({c}), s, frozenset(oracle.constraining_clauses(s)))
+    for (c, _, h, b), v in ans.vetoed.items():
+        if v and (c, h) not in hollow:
+            add("hollow-permission", frozenset({c}), b)
+    for (q, c, _, _), v in ans.pretext.items():
+        if v:
+            add("pretext", frozenset({c}), q, details_reading=q)
+    for (c, _, b), (v, _) in ans.blockable.items():
+        if v:
+            add("blockable-guarantee", frozenset({c}), b)
+    for (c, _), (never, circ) in ans.vacuous.items():
+        if never or circ:
+            add("vacuous-guarantee", frozenset({c}), None)
+    return here
+
+
+def _without_duplicates(out: list[Predicted]) -> list[Predicted]:
+    """A claimant context's finding is dropped when the baseline of its draft has the same key."""
     base_keys = {(p.draft, p.kind, p.clauses, p.party) for p in out if p.reading is None and p.extra is None}
-    kept = []
-    for p in out:
-        if p.reading is not None and p.extra is None and (p.draft, p.kind, p.clauses, p.party) in base_keys:
-            continue
-        kept.append(p)
-    return kept
+    return [p for p in out
+            if not (p.reading is not None and p.extra is None and (p.draft, p.kind, p.clauses, p.party) in base_keys)]
 
 
 def matches(q: Query, p: Predicted) -> bool | None:

@@ -359,10 +359,10 @@ class Evaluator:
         op = OPS[f[1]]
         out = 0
         for combo in product(*(range(len(self.space.vars[i].values)) for i in indices)):
-            values = {k: self.space.vars[i].values[c] for k, i, c in zip(keys, indices, combo)}
+            values = {k: self.space.vars[i].values[c] for k, i, c in zip(keys, indices, combo, strict=True)}
             if op(_int(left, values), _int(right, values)):
                 s = self.space.ALL
-                for i, c in zip(indices, combo):
+                for i, c in zip(indices, combo, strict=True):
                     s &= self.space.mask(i, c)
                 out |= s
         return out
