@@ -29,8 +29,12 @@ Modules and the functions other oracles build on:
   `Context` with `A`, `comp(party, clauses)`, `norm_of`, `compliant()`, the
   per-check world sets) and `.all_answers()`.
 * `gen`: random well-typed spec text (`generate(chooser)` for one file;
-  `generate_files(chooser)` for a root with imports and the `--draft` pins to
-  check it with).
+  `generate_case(chooser) -> Case` for files with imports and the `--reading`
+  and `--draft` options to check them with).
+* `predict`: `predicted_findings(oracle, answers)` and `matches(pattern, finding)`,
+  the findings an `expect` (or a goal) is matched against.
+* `diff_oracle`, `negotiate_oracle` (with `pairs`): the oracles of `nverify diff`
+  and `nverify negotiate`, on the same front end.
 * `compare` (harness): `compare_text`, `compare_files` run nverify and the
   oracle and list the disagreements.
 """
