@@ -47,11 +47,9 @@ class Code(StrEnum):
     BAD_GUARANTEE = "bad-guarantee"
     BAD_OVERRIDE = "bad-override"
     BAD_QUERY = "bad-query"
-    MISSING_HEADER = "missing-header"
     TOO_COMPLEX = "too-complex"
     BAD_LIMIT = "bad-limit"
     BAD_NORM = "bad-norm"
-    NO_DRAFT = "no-draft"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import contextlib
-import gc
 import hashlib
 import os
 import re
@@ -122,19 +121,9 @@ _DEPTH_LIMIT = MAX_NESTING + 4
 
 def parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
     """Parse a file. Returns None (with diagnostics) on any syntax error."""
-    # Parsing makes a great many objects and frees almost none until it ends, so Python's
-    # cycle collector would walk the growing tree again and again (parse time grew with the
-    # square of the file's length); it runs as usual before and after.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _parse(source, diags)
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _parse(source: SourceFile, diags: Diagnostics) -> S.Spec | None:
+    # Python's cycle collector is left alone: switching it off for the whole process (and any
+    # other thread, such as the language server's) while a file parses saved 1.2 s of 3.5 s
+    # on 10,000 lines, a few per cent of checking them.
     if not _nesting_ok(source, diags):
         return None
     try:

@@ -236,9 +236,26 @@ def test_an_internal_error_is_reported_without_a_traceback(here: Path, monkeypat
     monkeypatch.setattr(verifier.pipeline, "run", broken)
     name = spec(here, "ok.nv", PASSING)
     run = run_cli([name])
-    assert run.exit_code != 0 and "internal error" in run.stderr and "simulated bug" in run.stderr
+    assert run.exit_code == 3 and "internal error" in run.stderr and "simulated bug" in run.stderr
     assert "Traceback" not in run.output
-    assert "Traceback" in run_cli(["--debug", name]).output
+    debug = run_cli(["--debug", name])
+    assert debug.exit_code == 3 and "Traceback" in debug.output
+
+
+@pytest.mark.parametrize("command", ["diff", "negotiate"])
+def test_internal_errors_of_every_command_exit_3(command: str, monkeypatch: pytest.MonkeyPatch, in_root: None) -> None:
+    import verifier.diff
+    import verifier.negotiate
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(verifier.diff, "compare", broken)
+    monkeypatch.setattr(verifier.negotiate, "negotiate", broken)
+    args = ["diff", "examples/diff/earlier.nv", "examples/diff/later.nv"] if command == "diff" else \
+        ["negotiate", "examples/26_negotiation.nv"]
+    run = run_cli(args)
+    assert run.exit_code == 3 and "internal error: RuntimeError: simulated bug" in run.stderr, run.output
 
 
 def test_python_dash_m_verifier_on_bad_input(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
-"""The command line: `nverify PATH...` (check), with exit codes 0 / 1 / 2. Glue only.
+"""The command line: `nverify PATH...` (check), with exit codes 0 / 1 / 2 / 3. Glue only.
 
 Exit codes: 0 when every finding was expected and every expectation met; 1
 for unexpected findings or failed expectations; 2 for bad input (syntax,
 names, types, unreadable files) and usage errors, with `file:line:col`, the
-line and a caret, never a traceback.
+line and a caret, never a traceback; 3 for an internal error (a bug in
+nverify); 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -24,7 +25,17 @@ from verifier.budget import Budget
 if TYPE_CHECKING:
     from verifier.session import Limits
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _internal_error(err: Exception, debug: bool) -> NoReturn:
+    """A bug in nverify (a witness failing its re-check, say): said plainly, never a bare
+    traceback, with an exit code of its own so scripts never take it for bad input."""
+    if debug:
+        traceback.print_exc()
+    click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
+               "rerun with --debug for the traceback.", err=True)
+    sys.exit(EXIT_INTERNAL)
 
 
 class Seconds(click.ParamType[float, Any]):
@@ -185,6 +196,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
     options.budget = Budget.start(max_time)
     options.jobs = jobs if jobs is not None else _cores()
     activity = Activity()
+    options.observer = activity
     try:
         with watching(activity, show=not quiet):
             loaded, report = run(list(paths), options)
@@ -195,11 +207,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)
     except Exception as err:  # noqa: BLE001 - an internal error: say so plainly, never a bare traceback
-        if debug:
-            traceback.print_exc()
-        click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
-                   "rerun with --debug for the traceback.", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _internal_error(err, debug)
     if verbose:
         for line in activity.verbose_lines(report):
             click.echo(line, err=True)
@@ -259,11 +267,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, max_time: float,
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)
     except Exception as err:  # noqa: BLE001 - an internal error, as in `check`
-        if debug:
-            traceback.print_exc()
-        click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
-                   "rerun with --debug for the traceback.", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _internal_error(err, debug)
     if result is None:
         _input_errors(loads, "compared")
     _check_output(output, [f for load in loads for f in getattr(load, "files", {}).values()])
@@ -308,11 +312,7 @@ def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, max_time: float
     except SystemExit:
         raise
     except Exception as err:  # noqa: BLE001 - an internal error, as in `check`
-        if debug:
-            traceback.print_exc()
-        click.echo(f"nverify: internal error: {type(err).__name__}: {err}. Please report it; "
-                   "rerun with --debug for the traceback.", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _internal_error(err, debug)
     _write(render_json(result) if fmt == "json" else render_text(result), output)
     sys.exit({"agreement": EXIT_OK, "no agreement": EXIT_FINDINGS}.get(result.status, EXIT_FINDINGS))
 

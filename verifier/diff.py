@@ -19,11 +19,11 @@ from typing import Any
 
 import z3
 
-from dsl.evaluate import Evaluator, World, bindings, breaches, compliant
+from dsl.evaluate import Evaluator, World, bindings, compliant
 from dsl.formula import Const
 from dsl.model import Instrument, Modality, Norm
 from verifier.budget import BudgetExhausted
-from verifier.checks.context import CheckContext, WitnessError
+from verifier.checks.context import CheckContext
 from verifier.checks.pretext import claimants
 from verifier.checks.pretext import run as pretext_run
 from verifier.encode import Encoder, Readings
@@ -34,6 +34,7 @@ from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
 from verifier.registry import load
 from verifier.scenario import scenario_of
 from verifier.session import Limits, Session
+from verifier.witness import WitnessError
 
 
 @dataclass(frozen=True)
@@ -438,4 +439,4 @@ def _pretexts(d: _Differ, result: DiffResult, ra: Readings, rb: Readings) -> Non
                                              tuple(f.clauses) if key in pb else ()))
 
 
-__all__ = ["DiffResult", "SideSpec", "breaches", "compare"]
+__all__ = ["DiffResult", "SideSpec", "compare"]

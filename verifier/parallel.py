@@ -20,6 +20,7 @@ queries through stand-ins: see `RemoteSession`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import queue
@@ -37,8 +38,6 @@ from verifier.ground import estimate_atoms
 POLL_S = 0.2         # how often the parent looks at its workers while it waits
 QUERY_REPORT_S = 0.25  # how often a worker reports its query count (for the progress line)
 
-# Instruments of the parent, for forked workers (they inherit them; nothing is pickled).
-_SHARED: list[Instrument] = []
 
 
 @dataclass(eq=False)
@@ -47,6 +46,10 @@ class RemoteSession:
 
     instrument: Instrument
     concurrent: bool = True  # runs alongside others: its start does not end the previous one
+
+
+def _ignore(event: str, session: object) -> None:
+    """The observer of a run nobody watches."""
 
 
 def start_method() -> str:
@@ -85,8 +88,11 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
     tasks: Any = ctx.Queue()
     results: Any = ctx.Queue()
     forked = method == "fork"
-    global _SHARED
-    _SHARED = list(instruments) if forked else []
+    # A forked worker inherits the instruments with its arguments (nothing is pickled); a
+    # spawned one receives each with its task.
+    shared = list(instruments) if forked else []
+    notify = options.observer or _ignore
+    options = dataclasses.replace(options, observer=None)  # (the parent's, with its locks)
     from verifier.pipeline import assemble, parts_of
 
     # A large instrument comes in parts (pipeline.parts_of), each a task; the largest go first.
@@ -98,11 +104,10 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
         tasks.put((index, k, None if forked else instruments[index]))
     for _ in range(jobs):
         tasks.put(None)
-    workers = [ctx.Process(target=_work, args=(tasks, results, options), name=f"nverify-worker-{n}", daemon=True)
-               for n in range(jobs)]
+    workers = [ctx.Process(target=_work, args=(tasks, results, options, shared), name=f"nverify-worker-{n}",
+                           daemon=True) for n in range(jobs)]
     for w in workers:
         w.start()
-    _SHARED = []
     stand_ins = [RemoteSession(i) for i in instruments]
     done: dict[int, Any] = {}
     failed: dict[int, BaseException] = {}
@@ -127,22 +132,22 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
             if kind == "start":
                 if index not in started:
                     started.add(index)
-                    session_module._notify("session", stand_ins[index])
+                    notify("session", stand_ins[index])
             elif kind == "queries":
                 for _ in range(message[2]):
-                    session_module._notify("query", stand_ins[index])
+                    notify("query", stand_ins[index])
             elif kind == "done":
                 found = pieces.setdefault(index, {})
                 found[message[2]] = message[3]
                 if len(found) == len(parts[index]) and index not in failed:
                     done[index] = assemble(instruments[index], options, [found[k] for k in range(len(parts[index]))])
-                    session_module._notify("done", stand_ins[index])
+                    notify("done", stand_ins[index])
             elif index not in failed:  # (the first error of an instrument's parts is its error)
                 error, trace = _rebuilt(*message[3]), message[4]
                 if trace:
                     error.add_note("in a worker process:\n" + trace.rstrip())
                 failed[index] = error
-                session_module._notify("done", stand_ins[index])
+                notify("done", stand_ins[index])
     finally:
         for w in workers:
             if w.is_alive():
@@ -153,17 +158,14 @@ def check_all(instruments: list[Instrument], options: Any, jobs: int) -> list[An
         results.close()
 
 
-def _work(tasks: Any, results: Any, options: Any) -> None:
+def _work(tasks: Any, results: Any, options: Any, shared: list[Instrument]) -> None:
     """A worker: check the instruments it is given until told to stop."""
     # Ctrl-C at the terminal reaches the workers too: they end quietly, the parent reports.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
-    # Observers came along with a fork; they belong to the parent (and may hold its locks).
-    session_module._observers.clear()
     from verifier.pipeline import check_part, parts_of
 
-    shared = _SHARED
     parent = os.getppid()
     while True:
         task = tasks.get()
@@ -176,8 +178,7 @@ def _work(tasks: Any, results: Any, options: Any) -> None:
         observer, counted = _query_reporter(results, index, parent)
         results.put(("start", index))
         try:
-            with session_module.observing(observer):
-                outcome = check_part(instrument, options, parts[k], len(parts))
+            outcome = check_part(instrument, dataclasses.replace(options, observer=observer), parts[k], len(parts))
         except BaseException as err:  # noqa: BLE001 - every error goes back to the parent, in order
             results.put(("queries", index, int(counted[0])))
             results.put(("error", index, k, _portable(err), traceback.format_exc()))

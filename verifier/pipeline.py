@@ -25,7 +25,7 @@ from verifier.encode import Encoder
 from verifier.findings import Expectation, FileResult, Finding, Report
 from verifier.ground import vocabulary
 from verifier.registry import CHECKS, GROUPS, Check, load
-from verifier.session import Limits, Session
+from verifier.session import Limits, Observer, Session
 
 
 class UsageError(Exception):
@@ -42,6 +42,9 @@ class Options:
     max_findings: int = 8
     jobs: int = 1  # processes that check instruments side by side (1: all in this process)
     budget: Budget | None = None  # the whole run's time (--max-time); None: no bound but the per-query ones
+    # Sees every session made for the run and its queries (the progress line, --verbose);
+    # never pickled for a worker process, which reports to the parent instead (verifier.parallel).
+    observer: Observer | None = field(default=None, compare=False)
 
 
 def baseline_readings(instrument: Instrument, requested: list[str]) -> dict[str, str | None]:
@@ -142,7 +145,7 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
     limits = Limits(timeout_ms=int(options.timeout_s * 1000), rlimit=options.rlimit, smt2_dir=options.smt2_dir,
                     budget=options.budget)
     label = instrument.name if parts == 1 else f"{instrument.name}-part{min(part) + 1}"
-    session = Session(encoder, limits, label=label)
+    session = Session(encoder, limits, label=label, observer=options.observer)
     checks = [CHECKS[i] for i in part]
     with_properties = len(CHECKS) - 1 in part  # assert/scenario come after the last check
     readings = baseline_readings(instrument, options.readings)
@@ -324,4 +327,4 @@ def check_all(instruments: list[Instrument], options: Options) -> list[CheckResu
 
 CheckResult = tuple[list[Finding], list[Expectation], tuple[str, ...]]
 
-__all__ = ["Mapping", "Options", "UsageError", "check_all", "run"]
+__all__ = ["Options", "UsageError", "check_all", "run"]

@@ -1,6 +1,6 @@
 """Solver activity -> what a person at a terminal sees: a progress line and --verbose timings.
 
-`Activity` observes the sessions (`verifier.session.observing`) and keeps,
+`Activity` observes the sessions it is given to (`pipeline.Options.observer`) and keeps,
 per instrument, when its session started and how many queries it ran. An
 instrument's time runs from its session's start to the next instrument's (or
 the end of the run), so it includes its checks, witnesses and expectations;
@@ -175,14 +175,13 @@ def _isatty(stream: TextIO) -> bool:
 
 @contextmanager
 def watching(activity: Activity, *, show: bool, stream: TextIO | None = None) -> Iterator[Activity]:
-    """Observe the sessions run inside the block; show a progress line on a terminal when `show`.
+    """Show a progress line on a terminal when `show` while the block runs (the sessions made in
+    it report to `activity`, given to them as their observer: pipeline.Options.observer).
 
     The delay before the line appears is one second (`NVERIFY_PROGRESS_DELAY`
     overrides it, for tests). The line is erased before the block's result is
     printed, and the activity is finished however the block ends.
     """
-    from verifier.session import observing
-
     stream = stream if stream is not None else sys.stderr
     try:
         delay = float(os.environ.get("NVERIFY_PROGRESS_DELAY", "1.0"))
@@ -190,11 +189,10 @@ def watching(activity: Activity, *, show: bool, stream: TextIO | None = None) ->
         delay = 1.0
     line = ProgressLine(stream, activity.status, delay=delay) if show else None
     try:
-        with observing(activity):
-            if line is None:
+        if line is None:
+            yield activity
+        else:
+            with line:
                 yield activity
-            else:
-                with line:
-                    yield activity
     finally:
         activity.finish()

@@ -34,31 +34,17 @@ SEED = 0
 _MK_IMPLIES = c_function(z3.Z3_mk_implies)
 _SOLVER_ASSERT = c_function(z3.Z3_solver_assert)
 
-# Observers see solver activity without taking part in it: the CLI's progress
-# display and its --verbose timings. Events: "session" (a session was made for
-# an instrument) and "query" (a query is about to run); with --jobs, the parent
-# also relays its workers' sessions and queries, and "done" when one ends
-# (verifier.parallel). Never called for the answers, so an observer cannot
+# An observer sees solver activity without taking part in it: the CLI's progress display
+# and its --verbose timings, given to each session that should report to it. Events:
+# "session" (a session was made for an instrument) and "query" (a query is about to run);
+# with --jobs, the parent also relays its workers' sessions and queries, and "done" when
+# one ends (verifier.parallel). Never called for the answers, so an observer cannot
 # change what a check sees.
 Observer = Callable[[str, "Session"], None]
-_observers: list[Observer] = []
 
 
-@contextmanager
-def observing(observer: Observer) -> Iterator[None]:
-    """Call `observer(event, session)` for every session event inside the block."""
-    _observers.append(observer)
-    try:
-        yield
-    finally:
-        _observers.remove(observer)
-
-
-def _notify(event: str, session: Session) -> None:
-    for observer in tuple(_observers):
-        observer(event, session)
-
-
+# Whether Z3 has worked in this process is a fact about the process (its timer threads do not
+# survive a fork: verifier.parallel), so it is counted here, once per process.
 _sessions_made = 0
 
 
@@ -123,8 +109,9 @@ def _configure_z3() -> None:
     Models are left as they come (`model.compact` false): compacting merges function graphs,
     of which nverify's Boolean and integer constants have none, yet it was three quarters of
     the time of taking a model (0.39 ms against 0.10 ms on the corpus), and the searches take
-    thousands. It is a global setting because the simple solvers of the searches accept it
-    from nowhere else.
+    thousands. It is set once for the process, not per solver, because Z3 refuses it as a
+    parameter of `Optimize` (the witnesses' solver: "unknown parameter 'model.compact'"),
+    and one value for every solver keeps the models of all of them alike.
     """
     global _configured
     if not _configured:
@@ -151,8 +138,10 @@ class Session:
     clause count.
     """
 
-    def __init__(self, encoder: Encoder, limits: Limits, label: str | None = None) -> None:
+    def __init__(self, encoder: Encoder, limits: Limits, label: str | None = None,
+                 observer: Observer | None = None) -> None:
         _configure_z3()
+        self.observer = observer
         self.enc = encoder
         self.label = label or encoder.instrument.name  # names its --emit-smt2 files
         self.ctx = encoder.ctx
@@ -171,14 +160,13 @@ class Session:
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
         self.situations: dict[tuple[object, ...], Situation] = {}
-        # Situations (verifier.scenario) by their keys: a party's searches share theirs.
-        self.situations: dict[tuple[object, ...], Situation] = {}
         self.queries = 0
         self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
         global _sessions_made
         _sessions_made += 1
-        _notify("session", self)
+        if observer is not None:
+            observer("session", self)
 
     @property
     def instrument(self) -> Instrument:
@@ -331,7 +319,8 @@ class Session:
     # ---- queries --------------------------------------------------------------------
     def check(self, assumptions: Sequence[z3.BoolRef], purpose: str = "") -> Outcome:
         self.queries += 1
-        _notify("query", self)
+        if self.observer is not None:
+            self.observer("query", self)
         scope = self.scope_of(assumptions)
         solver = self.solver_of(scope)
         self._within_budget(solver)
@@ -521,11 +510,3 @@ def among(lits: Iterable[z3.BoolRef], pool: Iterable[z3.BoolRef]) -> list[z3.Boo
     """The members of lits that are also in pool (the same terms: Z3 shares equal terms)."""
     ids = {p.get_id() for p in pool}
     return [l for l in lits if l.get_id() in ids]
-
-
-def model_values(model: z3.ModelRef, variables: Mapping[object, z3.ExprRef]) -> dict[object, object]:
-    out: dict[object, object] = {}
-    for key, var in variables.items():
-        value = model.eval(var, model_completion=True)
-        out[key] = z3.is_true(value) if z3.is_bool(var) else value.as_long()  # type: ignore[union-attr]
-    return out

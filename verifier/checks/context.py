@@ -11,7 +11,7 @@ from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem
 from verifier.ground import Vocabulary
 from verifier.qbf import GuessBase
 from verifier.session import Session
-from verifier.witness import Claim, Witness, WitnessError, witness
+from verifier.witness import Claim, Witness, witness
 
 
 def in_report(instrument: Instrument, files: set[str]) -> bool:
@@ -196,4 +196,4 @@ class CheckContext:
                             clauses, details=(("reason", reason),))
 
 
-__all__ = ["CheckContext", "WitnessError", "in_report"]
+__all__ = ["CheckContext", "in_report"]

@@ -26,13 +26,13 @@ from __future__ import annotations
 from dsl import formula as F
 from dsl.evaluate import Evaluator, norm_breaches
 from dsl.model import Clause, Instrument, Modality
-from verifier.checks.context import CheckContext, WitnessError
+from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, not_
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import witness
 from verifier.scenario import world_over
-from verifier.witness import BreachesClause, Complies, Witness
+from verifier.witness import BreachesClause, Complies, Witness, WitnessError
 
 
 def terms_used(clause: Clause) -> list[str]:

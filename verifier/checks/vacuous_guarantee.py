@@ -29,7 +29,7 @@ from verifier.encode import OpenTermKey
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.scenario import choice_phrase
-from verifier.session import among, minimise_core
+from verifier.session import among
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -82,6 +82,3 @@ def _is_free(ctx: CheckContext, key: object) -> bool:
     if isinstance(key, OpenTermKey):
         return True
     return ctx.vocab.controller.get(key) is None  # type: ignore[arg-type]
-
-
-__all__ = ["minimise_core", "run"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verifier.findings import Report
 from verifier.report import html_report, json_report, markdown, sarif, text
 
 FORMATS: dict[str, Callable[..., str]] = {
@@ -20,4 +19,4 @@ FORMATS: dict[str, Callable[..., str]] = {
     "html": html_report.render,
 }
 
-__all__ = ["FORMATS", "Report"]
+__all__ = ["FORMATS"]

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import quote
 
 from verifier import kinds
-from verifier.findings import ClauseRef, Finding, FindingKind, Report, Severity
+from verifier.findings import ClauseRef, Finding, Report, Severity
 from verifier.report.common import primary_location, related_clauses, summary_line, tool_version, z3_version
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -160,4 +160,4 @@ def render(report: Report, **_: Any) -> str:
     return json.dumps(document(report), indent=2, ensure_ascii=False) + "\n"
 
 
-__all__ = ["FindingKind", "document", "fingerprint", "render"]
+__all__ = ["document", "fingerprint", "render"]

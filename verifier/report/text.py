@@ -10,7 +10,7 @@ import textwrap
 from typing import Any
 
 from verifier.findings import Finding, Report, Severity
-from verifier.report.common import summary_line
+from verifier.report.common import primary_location, summary_line
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -20,9 +20,7 @@ def _paint(text: str, code: str, colour: bool) -> str:
 
 
 def _finding(f: Finding, colour: bool) -> list[str]:
-    where = f.clauses[0] if f.clauses else None
-    line = dict(f.details).get("line")
-    location = f"{where.file}:{where.line}:{where.column}" if where else f"{f.file}:{line or 1}:1"
+    location = primary_location(f)  # (where every format points: an expectation's own statement)
     head = _paint(f"{f.severity.value}[{f.kind.value}]", _COLOURS[f.severity] + ";1", colour)
     tag = "  (expected)" if f.expected else ""
     out = [f"{location}: {head}: {f.message}{_paint(tag, '32', colour)}"]
