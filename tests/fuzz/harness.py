@@ -108,13 +108,13 @@ def _problem(result: object, output: str, located: bool = False) -> str | None:
         shown = "".join(traceback.format_exception(*info)) if info else repr(exc)
         return f"uncaught {type(exc).__name__}: {exc}\n{shown}"
     code = getattr(result, "exit_code", None)
+    said = "\n".join(line for line in output.splitlines() if not EXCERPT.match(line))  # not the input's own words
+    if "internal error" in said:  # (exit 3)
+        return "an internal error: " + next(line for line in said.splitlines() if "internal error" in line)
     if code not in ALLOWED:
         return f"exit code {code}"
-    said = "\n".join(line for line in output.splitlines() if not EXCERPT.match(line))  # not the input's own words
     if "Traceback" in said:
         return "a traceback in the output"
-    if "internal error" in said:
-        return "an internal error: " + next(line for line in said.splitlines() if "internal error" in line)
     stderr = getattr(result, "stderr", "")
     if code == 2 and not stderr.strip():
         return "exit 2 without a message"

@@ -50,7 +50,7 @@ def test_a_short_fuzzing_session() -> None:
 
 
 def test_the_harness_sees_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An internal error is a failure of the harness's check, not an allowed exit 2."""
+    """An internal error (exit 3) is a failure of the harness's check, never an allowed outcome."""
     from verifier import pipeline
 
     def boom(*args: object, **kwargs: object) -> object:
@@ -59,7 +59,7 @@ def test_the_harness_sees_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "check_instrument", boom)
     text = 'instrument r "R"; party pa; act a(actor: party); clause c "C" { pa must not a; }\n'
     outcome = run_cli(text)
-    assert outcome.exit_code == 2 and outcome.problem is not None and "internal error" in outcome.problem
+    assert outcome.exit_code == 3 and outcome.problem is not None and "internal error" in outcome.problem
 
 
 def test_the_harness_sees_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
