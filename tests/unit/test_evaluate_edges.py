@@ -1,0 +1,56 @@
+"""dsl.evaluate at the edges that mutation testing found untested (docs/trust.md, mutmut).
+
+Each test names what a mutant changed: a world without a value for a quantity, an
+assumption that reads a vague term, a permission's instances asked of a norm that is
+not a permission.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dsl import formula as F
+from dsl.evaluate import Evaluator, World, assumptions_hold, permitted_instances
+from dsl.model import Instrument
+from tests.unit.helpers import instrument
+
+SPEC = """
+party pa, pb;
+enum kind = {alliance, training};
+quantity troops(p: party) controlled by p;
+act join(actor: party, partner: party, kind: kind);
+term harms(k: kind) { reading ordinary: k == alliance; reading broad: true; }
+assume not harms(training);
+clause ban "Art. 1" { pa must not join where harms(kind); }
+clause may "Art. 2" { pb may join(partner: pa) where kind == training; }
+"""
+
+
+@pytest.fixture(scope="module")
+def inst() -> Instrument:
+    return instrument(SPEC)
+
+
+def test_a_quantity_the_world_does_not_give_is_zero(inst: Instrument) -> None:
+    ev = Evaluator(inst, World(), {"harms": "ordinary"})
+    troops = F.Qty("troops", (F.Const("pa"),))
+    assert ev.integer(troops, {}) == 0
+    assert ev.holds(F.Cmp("==", troops, F.Num(0)))
+    assert ev.holds(F.Cmp("<", F.Arith("-", troops, F.Num(1)), F.Num(0)))
+
+
+def test_an_assumption_reads_a_term_under_the_readings(inst: Instrument) -> None:
+    # ordinary: only an alliance harms, so `not harms(training)` holds; broad: everything harms.
+    assert assumptions_hold(inst, World(), {"harms": "ordinary"})
+    assert not assumptions_hold(inst, World(), {"harms": "broad"})
+    # Open (no reading): the world says which instances hold.
+    assert assumptions_hold(inst, World(), {"harms": None})
+    assert not assumptions_hold(inst, World(open_terms=frozenset({("harms", ("training",))})), {"harms": None})
+
+
+def test_permitted_instances_are_asked_of_permissions_only(inst: Instrument) -> None:
+    (permission,) = inst.clause("may").norms
+    assert permitted_instances(inst, permission, World(), {"harms": "ordinary"}) == [("pb", "pa", "training")]
+    (prohibition,) = inst.clause("ban").norms
+    with pytest.raises(AssertionError):
+        permitted_instances(inst, prohibition, World(), {"harms": "ordinary"})
