@@ -54,3 +54,17 @@ def test_permitted_instances_are_asked_of_permissions_only(inst: Instrument) -> 
     (prohibition,) = inst.clause("ban").norms
     with pytest.raises(AssertionError):
         permitted_instances(inst, prohibition, World(), {"harms": "ordinary"})
+
+
+def test_arithmetic_and_bracketed_figures_read_the_bound_variables(inst: Instrument) -> None:
+    """`exists p: 0 - troops(p) < -5` and a bracket whose alternative is `troops(p)`: the
+    variable is bound on the right of an operator and inside an alternative too."""
+    world = World(quantities={("troops", ("pb",)): 9}, draft={"caps#1": "big"})
+    ev = Evaluator(inst, world, {"harms": "ordinary"})
+    troops_p = F.Qty("troops", (F.Var("p"),))
+    right = F.Cmp("<", F.Arith("-", F.Num(0), troops_p), F.Num(-5))
+    assert ev.holds(F.Exists("p", ("pa", "pb"), right))
+    assert not ev.holds(F.Forall("p", ("pa", "pb"), right))
+    chosen = F.Cmp(">", F.IntChoice("caps#1", (("small", F.Num(1)), ("big", troops_p))), F.Num(5))
+    assert ev.holds(F.Exists("p", ("pa", "pb"), chosen))
+    assert not ev.holds(F.Forall("p", ("pa", "pb"), chosen))
