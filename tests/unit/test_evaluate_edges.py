@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from dsl import formula as F
-from dsl.evaluate import Evaluator, World, assumptions_hold, permitted_instances
+from dsl.evaluate import EvalError, Evaluator, World, assumptions_hold, permitted_instances
 from dsl.model import Instrument
 from tests.unit.helpers import instrument
 
@@ -68,3 +68,12 @@ def test_arithmetic_and_bracketed_figures_read_the_bound_variables(inst: Instrum
     chosen = F.Cmp(">", F.IntChoice("caps#1", (("small", F.Num(1)), ("big", troops_p))), F.Num(5))
     assert ev.holds(F.Exists("p", ("pa", "pb"), chosen))
     assert not ev.holds(F.Forall("p", ("pa", "pb"), chosen))
+
+
+def test_a_draft_that_does_not_choose_says_which_bracket(inst: Instrument) -> None:
+    """An internal error, but one a maintainer must be able to read: the bracket and the label."""
+    figure = F.IntChoice("caps#1", (("small", F.Num(1)), ("big", F.Num(9))))
+    with pytest.raises(EvalError, match=r"^draft does not choose an alternative for caps#1$"):
+        Evaluator(inst, World(draft={}), {"harms": "ordinary"}).integer(figure, {})
+    with pytest.raises(EvalError, match=r"^draft chooses 'huge' for caps#1, which has no such alternative$"):
+        Evaluator(inst, World(draft={"caps#1": "huge"}), {"harms": "ordinary"}).integer(figure, {})
