@@ -1,0 +1,48 @@
+"""Every solver query says what it is for: the purpose in each `--emit-smt2` script's header.
+
+A reader of the SMT-LIB scripts (or of a slow run's `-v` output) finds a query by its
+purpose, so the purposes are part of the output. Mutation testing found none of them
+checked (docs/trust.md): this runs the examples of every check and compares the set
+of purposes with the one each check states.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from verifier.pipeline import Options, run
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ["14_contradiction", "15_conflict", "16_hollow_permission", "17_scenario_and_assert", "20_pretext",
+            "21_blockable_guarantee", "22_vacuous_guarantee", "23_vetoed_permission"]
+HEADER = re.compile(r"^; nverify (?:side )?query \d+ (?:after query \d+ )?on \S+ "
+                    r"\((?:solver of (?:\([^()]*\)|[^()]+)|solver|optimize)\): (.+)$")
+PURPOSES = {
+    "contradiction: the stated situation alone", "contradiction: all clauses", "contradiction: MARCO seed",
+    "contradiction: grow", "contradiction: MARCO map", "core minimisation", "minimal witness",
+    "conflict: situation core",
+    "exists-forall: a first inner choice", "exists-forall: inner check", "exists-forall: guess",
+    "hollow-permission: can the permission apply?", "hollow-permission: always blocked?",
+    "hollow-permission: can the act be done?", "hollow-permission: situation core",
+    "vetoed permission: exercisable at all?",
+    "pretext by russia via no_harm (harms_security)",
+    "blockable-guarantee: can it answer E?",
+    "vacuous-guarantee: can art5 trigger when its event happens?",
+    "vacuous-guarantee: can guarantee trigger when its event happens?",
+    "scenario attack_answered", "scenario quiet",
+    "assert answered", "assert recognised", "assert ukraine_never_attacks",
+}
+
+
+def test_every_query_of_the_examples_states_its_check_and_question(tmp_path: Path) -> None:
+    seen: set[str] = set()
+    for name in EXAMPLES:
+        folder = tmp_path / name
+        run([ROOT / "examples" / f"{name}.nv"], Options(smt2_dir=folder, jobs=1))
+        for script in folder.glob("*.smt2"):
+            header = script.read_text(encoding="utf-8").splitlines()[0]
+            match = HEADER.match(header)
+            assert match is not None, f"{script.name}: {header}"
+            seen.add(match.group(1))
+    assert seen == PURPOSES
