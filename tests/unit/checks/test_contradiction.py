@@ -99,3 +99,21 @@ def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch)
     findings = run_checks(WORLD + 'clause a "A" { ukraine must join(org: eu); }\n'
                                   'clause b "B" { ukraine must not join(org: eu); }', contradiction.run)
     assert [f.kind for f in findings] == [FindingKind.UNKNOWN]
+
+
+def test_a_solver_that_gives_up_on_the_situation_alone_is_unknown(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Not a contradiction and not silence: one `unknown` that says which question and why."""
+    from verifier.session import Outcome, Session
+
+    original = Session.check
+
+    def giving_up(self, assumptions, purpose=""):  # type: ignore[no-untyped-def]
+        if purpose == "contradiction: the stated situation alone":
+            return Outcome("unknown", reason="canceled")
+        return original(self, assumptions, purpose)
+
+    monkeypatch.setattr(Session, "check", giving_up)
+    (f,) = run_checks(WORLD + 'assume war(russia);\nclause a "A" { ukraine must join; }', contradiction.run)
+    assert (f.kind, f.severity, f.clauses) == (FindingKind.UNKNOWN, Severity.WARNING, ())
+    assert f.message == ("the solver gave up on whether the `assume` statements can hold together (canceled); "
+                         "nothing is proved either way")
