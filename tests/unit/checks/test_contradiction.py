@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.unit.helpers import clause_sets, run_checks
 from verifier.checks import contradiction
 from verifier.findings import FindingKind, Severity
@@ -101,19 +103,22 @@ def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch)
     assert [f.kind for f in findings] == [FindingKind.UNKNOWN]
 
 
-def test_a_solver_that_gives_up_on_the_situation_alone_is_unknown(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Not a contradiction and not silence: one `unknown` that says which question and why."""
+@pytest.mark.parametrize(("purpose", "question", "cited"), [
+    ("contradiction: the stated situation alone", "whether the `assume` statements can hold together", []),
+    ("contradiction: all clauses", "the contradiction check", ["a", "b"]),
+])
+def test_a_solver_that_gives_up_is_one_unknown_that_says_where(monkeypatch, purpose, question, cited) -> None:  # type: ignore[no-untyped-def]
+    """Not a contradiction and not silence: one `unknown` that names the question, the reason
+    and the clauses it was about."""
     from verifier.session import Outcome, Session
 
     original = Session.check
 
-    def giving_up(self, assumptions, purpose=""):  # type: ignore[no-untyped-def]
-        if purpose == "contradiction: the stated situation alone":
-            return Outcome("unknown", reason="canceled")
-        return original(self, assumptions, purpose)
+    def giving_up(self, assumptions, label=""):  # type: ignore[no-untyped-def]
+        return Outcome("unknown", reason="canceled") if label == purpose else original(self, assumptions, label)
 
     monkeypatch.setattr(Session, "check", giving_up)
-    (f,) = run_checks(WORLD + 'assume war(russia);\nclause a "A" { ukraine must join; }', contradiction.run)
-    assert (f.kind, f.severity, f.clauses) == (FindingKind.UNKNOWN, Severity.WARNING, ())
-    assert f.message == ("the solver gave up on whether the `assume` statements can hold together (canceled); "
-                         "nothing is proved either way")
+    (f,) = run_checks(WORLD + 'assume war(russia);\nclause a "A" { ukraine must join; }\n'
+                              'clause b "B" { ukraine must not join; }', contradiction.run)
+    assert (f.kind, f.severity, [c.id for c in f.clauses]) == (FindingKind.UNKNOWN, Severity.WARNING, cited)
+    assert f.message == f"the solver gave up on {question} (canceled); nothing is proved either way"
