@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from dsl import formula as F
-from dsl.evaluate import EvalError, Evaluator, World, assumptions_hold, permitted_instances
+from dsl.evaluate import EvalError, Evaluator, World, assumptions_hold, breaches, compliant, permitted_instances
 from dsl.model import Instrument
 from tests.unit.helpers import instrument
 
@@ -77,3 +77,15 @@ def test_a_draft_that_does_not_choose_says_which_bracket(inst: Instrument) -> No
         Evaluator(inst, World(draft={}), {"harms": "ordinary"}).integer(figure, {})
     with pytest.raises(EvalError, match=r"^draft chooses 'huge' for caps#1, which has no such alternative$"):
         Evaluator(inst, World(draft={"caps#1": "huge"}), {"harms": "ordinary"}).integer(figure, {})
+
+
+def test_a_pattern_that_names_the_subject_matches_only_the_subjects_own_acts() -> None:
+    """`each g in {pa, pb} must not join(partner: g)`: joining oneself is the breach; the
+    fast path (`compliant`) and the full one (`breaches`) agree."""
+    inst = instrument(SPEC + 'clause self "Art. 3" { each g in {pa, pb} must not join(partner: g); }\n')
+    readings = {"harms": "ordinary"}
+    alone = World(frozenset({("join", ("pa", "pa", "training"))}))
+    other = World(frozenset({("join", ("pa", "pb", "training"))}))
+    assert [(b.norm.clause, b.subject) for b in breaches(inst, alone, readings)] == [("self", "pa")]
+    assert not compliant(inst, alone, readings)
+    assert breaches(inst, other, readings) == [] and compliant(inst, other, readings)

@@ -100,7 +100,9 @@ def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch)
     monkeypatch.setattr(Session, "side_check", giving_up)
     findings = run_checks(WORLD + 'clause a "A" { ukraine must join(org: eu); }\n'
                                   'clause b "B" { ukraine must not join(org: eu); }', contradiction.run)
-    assert [f.kind for f in findings] == [FindingKind.UNKNOWN]
+    (f,) = findings
+    assert (f.kind, [c.id for c in f.clauses]) == (FindingKind.UNKNOWN, ["a", "b"])
+    assert f.message == "the solver gave up on the search for further contradictions (unknown); nothing is proved either way"
 
 
 @pytest.mark.parametrize(("purpose", "question", "cited"), [
@@ -122,3 +124,11 @@ def test_a_solver_that_gives_up_is_one_unknown_that_says_where(monkeypatch, purp
                               'clause b "B" { ukraine must not join; }', contradiction.run)
     assert (f.kind, f.severity, [c.id for c in f.clauses]) == (FindingKind.UNKNOWN, Severity.WARNING, cited)
     assert f.message == f"the solver gave up on {question} (canceled); nothing is proved either way"
+
+
+def test_a_set_lists_its_clauses_in_the_order_of_the_text() -> None:
+    """Not alphabetically: `z` is written first, so it comes first."""
+    (f,) = run_checks(WORLD + 'clause z "Z" { ukraine must join(org: eu); }\nclause a "A" { ukraine must not join; }',
+                      contradiction.run)
+    assert [c.id for c in f.clauses] == ["z", "a"]
+    assert f.message.startswith("Z (z) and A (a) cannot all be respected")
