@@ -89,3 +89,7 @@ def test_a_pattern_that_names_the_subject_matches_only_the_subjects_own_acts() -
     assert [(b.norm.clause, b.subject) for b in breaches(inst, alone, readings)] == [("self", "pa")]
     assert not compliant(inst, alone, readings)
     assert breaches(inst, other, readings) == [] and compliant(inst, other, readings)
+    # Asked for one party: the norm's other subjects, listed before it, are skipped, not an end.
+    second = World(frozenset({("join", ("pb", "pb", "training"))}))
+    assert [b.subject for b in breaches(inst, second, readings, party="pb")] == ["pb"]
+    assert not compliant(inst, second, readings, party="pb") and compliant(inst, second, readings, party="pa")
