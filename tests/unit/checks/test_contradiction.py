@@ -130,5 +130,13 @@ def test_a_set_lists_its_clauses_in_the_order_of_the_text() -> None:
     """Not alphabetically: `z` is written first, so it comes first."""
     (f,) = run_checks(WORLD + 'clause z "Z" { ukraine must join(org: eu); }\nclause a "A" { ukraine must not join; }',
                       contradiction.run)
-    assert [c.id for c in f.clauses] == ["z", "a"]
+    assert [(c.id, c.role) for c in f.clauses] == [("z", "conflicting"), ("a", "conflicting")]
     assert f.message.startswith("Z (z) and A (a) cannot all be respected")
+
+
+def test_a_set_not_proved_minimal_says_so(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """When the shrinking gave up, the finding must not claim minimality."""
+    monkeypatch.setattr(contradiction, "marco", lambda session, fixed, lits, limit: iter([(["a", "b"], False, "")]))
+    (f,) = run_checks(WORLD + 'clause a "A" { ukraine must join(org: eu); }\nclause b "B" { ukraine must not join; }',
+                      contradiction.run)
+    assert f.kind is FindingKind.CONTRADICTION and f.minimal is False
