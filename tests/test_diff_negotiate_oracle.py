@@ -9,6 +9,9 @@ negotiate_oracle.py. Long campaigns: `scripts/campaign_diff.py --mode diff|negot
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +19,7 @@ from tests.oracle.diff_compare import compare_pair
 from tests.oracle.gen import DataChooser
 from tests.oracle.negotiate_compare import compare_negotiation
 from tests.oracle.pairs import Pair, diff_pair, negotiation
+from verifier.diff import SideSpec, compare
 
 SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -65,3 +69,25 @@ def test_negotiate_agrees_with_the_oracle(data: st.DataObject) -> None:
     text = negotiation(DataChooser(data.draw))
     outcome = compare_negotiation(text)
     assert not outcome.disagreements, "\n".join(outcome.disagreements) + f"\n\n{text}"
+
+
+VOCABULARY_A = 'instrument gen "G";\nparty pa, pb;\nact act1(actor: party);\nclause c1 "Art. 1" { pa must not act1; }\n'
+VOCABULARY_B = 'instrument gen "G";\nparty pa, pb;\nact act1(actor: party);\nact act9(actor: party, y: bool);\n' \
+               'clause c1 "Art. 1" { pa must not act1; }\nclause c2 "Art. 2" { pb must not act9(y: _); }\n'
+
+
+def test_diff_witness_shows_atoms_only_b_declares() -> None:
+    """The witness of "B is stricter" read `acts: none`: the scenario was written with A's
+    vocabulary, which has no act9, and act9's atoms were not minimised either."""
+    for a, b in ((VOCABULARY_A, VOCABULARY_B), (VOCABULARY_B, VOCABULARY_A)):
+        outcome = compare_pair(Pair(a, b, None, None))
+        assert outcome.checks > 0 and not outcome.disagreements, outcome.disagreements
+    with tempfile.TemporaryDirectory() as tmp:
+        pa, pb = Path(tmp) / "a.nv", Path(tmp) / "b.nv"
+        pa.write_text(VOCABULARY_A, encoding="utf-8")
+        pb.write_text(VOCABULARY_B, encoding="utf-8")
+        result, _ = compare(SideSpec(pa, None), SideSpec(pb, None))
+    assert result is not None
+    stricter = result.verdicts[0]
+    assert stricter.relation == "stricter" and stricter.a_not_b is not None
+    assert len(stricter.a_not_b.acts) == 1 and stricter.a_not_b.acts[0].startswith("act9(pb, ")

@@ -12,6 +12,7 @@ is a proof: both difference queries are unsat.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from verifier.checks.pretext import claimants
 from verifier.checks.pretext import run as pretext_run
 from verifier.encode import Encoder, Readings
 from verifier.findings import ClauseRef, Finding, Scenario
-from verifier.ground import vocabulary
+from verifier.ground import format_atom, vocabulary
 from verifier.minimal import witness
 from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
 from verifier.registry import load
@@ -154,15 +155,9 @@ class _Differ:
                 return outcome.reason or "unknown"
             if not outcome.sat:
                 return None
-            # The session minimises the atoms and open terms its encoder (A's) has made: make there
-            # every one of the shared world that only B's formulas mention (same name, same
-            # variable), or the witness could keep such atoms true for nothing.
-            for key in list(self.b.encoder.atom_vars.made()):
-                if key in self.a.encoder.atom_vars:
-                    self.a.encoder.atom(key)
-            for term_key in list(self.b.encoder.open_vars):
-                self.a.encoder.open_term(term_key)
-            model, minimal = witness(self.session, hard)
+            # B's formulas mention atoms, open terms and quantities A's may not (same name, same
+            # variable): they are minimised too, or the witness could hold them true for nothing.
+            model, minimal = witness(self.session, hard, also=(self.b.encoder,))
         except BudgetExhausted as spent:
             return str(spent)
         if model is None:
@@ -171,7 +166,7 @@ class _Differ:
         wb = _world(self.b.encoder, model, self.b.draft, self.a.encoder)
         if not check(wa, wb):
             raise WitnessError("diff witness fails the re-check on the two texts")
-        return scenario_of(self.session, wa, minimal=minimal)
+        return _with_b_only(scenario_of(self.session, wa, minimal=minimal), self.a.encoder, self.b.encoder, wb)
 
 
 def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str], other: Encoder) -> World:
@@ -183,6 +178,21 @@ def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str], other: En
     terms = frozenset(k for k in {*enc.open_vars, *other.open_vars} if k[0] in enc.instrument.terms
                       and z3.is_true(model.eval(enc.open_term(k), model_completion=True)))
     return World(atoms, quantities, terms, dict(draft))
+
+
+def _with_b_only(scenario: Scenario, enc_a: Encoder, enc_b: Encoder, wb: World) -> Scenario:
+    """The scenario with the atoms and quantities only B declares (A's vocabulary, by which the
+    scenario was written, does not know them), after A's own."""
+    vocab = enc_b.vocab
+    facts = [format_atom(k) for k in vocab.atoms if k in wb.atoms and k not in enc_a.atom_vars
+             and vocab.kind[k[0]] == "fact"]
+    acts = [format_atom(k) for k in vocab.atoms if k in wb.atoms and k not in enc_a.atom_vars
+            and vocab.kind[k[0]] == "act"]
+    quantities = [(format_atom(k), v) for k, v in wb.quantities.items() if v and k not in enc_a.qty_vars]
+    if not (facts or acts or quantities):
+        return scenario
+    return dataclasses.replace(scenario, facts=(*scenario.facts, *facts), acts=(*scenario.acts, *acts),
+                               quantities=(*scenario.quantities, *quantities))
 
 
 def _comp(enc: Encoder, norms: list[Norm], readings: Readings) -> z3.BoolRef:

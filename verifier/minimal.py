@@ -21,15 +21,17 @@ from collections.abc import Sequence
 
 import z3
 
-from verifier.encode import OpenTermKey
+from verifier.encode import Encoder, OpenTermKey
 from verifier.session import Session
 from verifier.z3_native import c_function
 
 
-def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef]) -> z3.ModelRef | None:
+def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
+                  also: Sequence[Encoder] = ()) -> z3.ModelRef | None:
     """A model of the session's formulas under `assumptions` with the fewest true atoms (and
     then the lowest quantities). Variables that the switched-on formulas do not mention are
-    false (or 0) in it.
+    false (or 0) in it. `also`: other encoders in the session's context whose variables the
+    formulas use too (diff's second text), minimised alike.
 
     None when the solver gives up (see `witness`).
     """
@@ -49,9 +51,18 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef]) -> z3.Mod
     # (In declaration order; what the formulas mention has been made, and only that is asked for.)
     variables = [enc.atom(key) for key in enc.atom_vars if key in keys]
     variables += [var for key, var in enc.open_vars.items() if OpenTermKey(*key) in keys]
+    quantities = [v for k, v in enc.qty_vars.items() if k in keys]
+    if also:
+        for other in also:
+            theirs = other.keys_named(other.mentioned(active))
+            variables += [other.atom(key) for key in other.atom_vars.made() if key in theirs]
+            variables += [var for key, var in other.open_vars.items() if OpenTermKey(*key) in theirs]
+            quantities += [v for k, v in other.qty_vars.items() if k in theirs]
+        # The same name is the same variable in every encoder of the context: one soft literal each.
+        variables = list({v.get_id(): v for v in variables}.values())
+        quantities = list({v.get_id(): v for v in quantities}.values())
     for var in variables:
         _LIB.Z3_optimize_assert_soft(c, o, session.negation(var).as_ast(), b"1", group)
-    quantities = [v for k, v in enc.qty_vars.items() if k in keys]
     if quantities:
         opt.minimize(z3.Sum(quantities))
     if session.side_check(opt, "minimal witness") != z3.sat:
@@ -59,10 +70,11 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef]) -> z3.Mod
     return opt.model()
 
 
-def witness(session: Session, assumptions: Sequence[z3.BoolRef]) -> tuple[z3.ModelRef | None, bool]:
+def witness(session: Session, assumptions: Sequence[z3.BoolRef],
+            also: Sequence[Encoder] = ()) -> tuple[z3.ModelRef | None, bool]:
     """A minimal model and True; or, when the solver gives up on minimising, a plain model of
     the query and False (None if the solver gives up on that too)."""
-    model = minimal_model(session, assumptions)
+    model = minimal_model(session, assumptions, also)
     if model is not None:
         return model, True
     outcome = session.check(assumptions, "witness (not minimised)")

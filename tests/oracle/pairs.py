@@ -1,8 +1,8 @@
 """Random inputs for `nverify diff` and `nverify negotiate`, small enough to enumerate.
 
 `diff_pair(chooser)` writes two texts over one world (the second a revision of
-the first: clauses kept, reworded, dropped or added, the situation changed)
-and the drafts to compare; one pair in three is one text against itself in
+the first: clauses kept, reworded, dropped or added, the situation changed,
+an act only one of them declares) and the drafts to compare; one pair in three is one text against itself in
 two drafts. `negotiation(chooser)` writes a spec with brackets (conditions,
 clauses and figures) and goals of every form. Both build on the clause and
 condition writers of `tests.oracle.gen`, under the same `Chooser`, so they run
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.oracle.gen import Chooser, Gen, chance, pick
+from tests.oracle.gen import Chooser, Gen, Pred, chance, pick
 
 GOAL_KINDS = ("conflict", "hollow-permission", "pretext", "contradiction", "blockable-guarantee", "vacuous-guarantee")
 
@@ -40,6 +40,13 @@ def diff_pair(ch: Chooser) -> Pair:
     if chance(ch, 33):
         labels = ["base", *w.parties]
         return Pair(a, a, pick(ch, labels), pick(ch, labels))
+    head_b = list(head)
+    extra = chance(ch, 25)
+    if extra:
+        # B declares an act A does not know (the pair may be swapped: then A has it)
+        act = Pred("act", "act9", [("actor", "party")] + ([("y", "bool")] if chance(ch, 50) else []), 0)
+        w.preds.append(act)
+        head_b.append(f"act act9({', '.join(f'{n}: {t}' for n, t in act.params)});")
     revised = []
     for i, c in enumerate(clauses):
         form = ch.integer(0, 9)
@@ -47,12 +54,18 @@ def diff_pair(ch: Chooser) -> Pair:
             revised.append(c)
         elif form <= 8:
             revised.append(g.clause(w, i, made))
-    if chance(ch, 30) or not revised:
+    if extra:
+        # a clause on the new act (the only act it can name)
+        preds = w.preds
+        w.preds = [p for p in preds if p.kind != "act" or p.name == "act9"]
+        revised.append(g.clause(w, len(clauses), made))
+        w.preds = preds
+    elif chance(ch, 30) or not revised:
         revised.append(g.clause(w, len(clauses), made))
     if chance(ch, 25):
         assume = _assume(g, w) if not assume or chance(ch, 50) else ""
-    b = "\n".join([*head, assume, *revised]) + "\n"
-    return Pair(a, b, None, None)
+    b = "\n".join([*head_b, assume, *revised]) + "\n"
+    return Pair(b, a, None, None) if extra and chance(ch, 50) else Pair(a, b, None, None)
 
 
 def negotiation(ch: Chooser) -> str:
