@@ -91,3 +91,23 @@ def test_diff_witness_shows_atoms_only_b_declares() -> None:
     stricter = result.verdicts[0]
     assert stricter.relation == "stricter" and stricter.a_not_b is not None
     assert len(stricter.a_not_b.acts) == 1 and stricter.a_not_b.acts[0].startswith("act9(pb, ")
+
+
+FIGURE_BETWEEN = """instrument g "G";
+party pa, pb;
+act act1(actor: party);
+quantity q(p: party) controlled by p;
+clause c2 "Art. 2" {
+  pa must not act1;
+  pa must act1 unless q(pb) != [base: 1 | pa: 0 | pb: 4];
+}
+goal pa "g1": no conflict;
+"""
+
+
+def test_negotiate_checks_a_draft_with_a_figure_between_the_alternatives() -> None:
+    """Internal error (WitnessError): on a candidate draft with a figure no alternative states,
+    the conflict's witness was re-checked against the figure of the bracket's label."""
+    outcome = compare_negotiation(FIGURE_BETWEEN)
+    assert outcome.checks > 0 and outcome.skipped is None
+    assert not outcome.disagreements, outcome.disagreements

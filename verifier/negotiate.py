@@ -23,13 +23,16 @@ Drafts are never enumerated one by one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import z3
 
 from dsl import formula as F
-from dsl.model import Goal, Instrument
+from dsl.model import Clause, Goal, Instrument
+from dsl.source import Span
 from verifier.budget import BudgetExhausted
 from verifier.checks import CheckContext
 from verifier.checks.queries import matches
@@ -106,6 +109,30 @@ def numeric_brackets(instrument: Instrument) -> dict[str, tuple[int, int]]:
     for a in instrument.assumptions:
         visit(a)
     return out
+
+
+def with_figures(instrument: Instrument, figures: Mapping[str, int]) -> Instrument:
+    """The text of a draft whose numeric brackets hold these figures, each bracket replaced by
+    its figure: the checks and the re-check of their witnesses (dsl.evaluate, which reads a
+    bracket by its label and knows no figure between the alternatives) read the same text."""
+    if not figures:
+        return instrument
+    done: dict[int, object] = {}  # by id: shared nodes (a definition used twice) are rebuilt once
+
+    def put(x: object) -> object:
+        if isinstance(x, F.IntChoice) and x.bracket in figures:
+            return F.Num(figures[x.bracket])
+        if isinstance(x, tuple):
+            return tuple(put(y) for y in x)
+        if isinstance(x, Span) or not dataclasses.is_dataclass(x) or isinstance(x, type):
+            return x
+        if id(x) not in done:
+            done[id(x)] = dataclasses.replace(x, **{f.name: put(getattr(x, f.name))
+                                                    for f in dataclasses.fields(x) if f.init})
+        return done[id(x)]
+
+    return dataclasses.replace(instrument, clauses=cast(tuple[Clause, ...], put(instrument.clauses)),
+                               assumptions=cast(tuple[F.Formula, ...], put(instrument.assumptions)))
 
 
 class Negotiator:
@@ -276,8 +303,8 @@ class Negotiator:
     def _findings(self, g: Goal, draft: Draft) -> list[Finding] | str:
         """Run the checks the goal's kind needs on one concrete draft, in a session of its own."""
         ctx = z3.Context()
-        numbers = {b: z3.IntVal(v, ctx) for b, v in draft.numbers}
-        enc = Encoder(self.instrument, self.vocab, ctx, numbers=numbers)
+        text = with_figures(self.instrument, dict(draft.numbers))
+        enc = Encoder(text, self.vocab, ctx)
         self.drafts_checked += 1
         session = Session(enc, self.limits, label=f"{self.session.label}-draft{self.drafts_checked}")
         assert g.pattern is not None
@@ -286,7 +313,7 @@ class Negotiator:
             for name, claimed in claimant_readings(self.instrument, self.readings):
                 if name == g.pattern.reading:
                     readings = claimed
-        check = CheckContext(self.instrument, session, readings, "candidate", dict(draft.labels))
+        check = CheckContext(text, session, readings, "candidate", dict(draft.labels))
         for step in checks_for(FindingKind(g.pattern.finding_kind or "contradiction")):
             check.findings.extend(step.run(check))
         if any(f.kind.value == "unknown" for f in check.findings):
