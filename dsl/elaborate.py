@@ -17,10 +17,25 @@ from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.estimate import within_limits
 from dsl.expressions import Binding, BracketSite, Elaborator, Scope
-from dsl.model import (Clause, Direction, Goal, GoalKind, Instrument, Modality, Norm, Objective, Param, Protection,
-                       Query, QueryKind, Reading, Term)
+from dsl.model import (
+    Clause,
+    Direction,
+    Goal,
+    GoalKind,
+    Instrument,
+    Modality,
+    Norm,
+    Objective,
+    Param,
+    Protection,
+    Query,
+    QueryKind,
+    Reading,
+    Term,
+)
 from dsl.source import SourceFile, Span
 from dsl.symbols import Symbols
+
 
 def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
               finding_kinds: Collection[str] | None = None) -> Instrument:
@@ -65,7 +80,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
     objectives = [o for d in root.decls if isinstance(d, S.ObjectiveDecl) and (o := _objective(el, d, root.source)) is not None]
 
     if not diags.has_errors():
-        _ground_size_ok(terms, list(zip(assumptions, assumption_spans)), clauses, queries, diags)
+        _ground_size_ok(terms, list(zip(assumptions, assumption_spans, strict=True)), clauses, queries, diags)
     predicates = dict(sym.predicates)
     return Instrument(
         name=header.name.text if header else PurePath(root.source.path).stem,
@@ -81,7 +96,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
         clauses=tuple(clauses),
         brackets=dict(el.brackets),
         queries=tuple(queries),
-        files=tuple([root.source.path, *(s.source.path for s in specs[:-1])]),
+        files=(root.source.path, *(s.source.path for s in specs[:-1])),
         sources={s.source.path: s.source for s in specs},
         goals=tuple(goals),
         objectives=tuple(objectives),
@@ -180,7 +195,7 @@ def _term_cycles(terms: dict[str, Term], sym: Symbols, diags: Diagnostics) -> No
 
     def visit(name: str, stack: list[str]) -> None:
         if name in stack:
-            cycle = stack[stack.index(name):] + [name]
+            cycle = [*stack[stack.index(name):], name]
             first = sym.terms[cycle[0]]
             diags.error(Code.DEFINITION_CYCLE, first.name.span,
                         f"term `{cycle[0]}` refers to itself ({' -> '.join(cycle)})",
@@ -310,7 +325,7 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
         pattern = tuple(terms)
         actor_name = act.params[0].name
         pattern_scope[actor_name] = Binding(F.Var(subject_var), "party")
-        for (pname, ptype), term in zip(params, pattern):
+        for (pname, ptype), term in zip(params, pattern, strict=True):
             pattern_scope[pname] = Binding(term, ptype)
     else:
         keep = el.formula(decl.action.expr, base_scope)
@@ -328,8 +343,8 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
         el.error(Code.BAD_NORM, decl.where.span, "`where` filters an act's parameters; a `keep` norm has none")
     if modality is Modality.MUST and act_name is not None:
         hidden = [p for p in pattern_scope if p not in cond_scope]
-        el.out_of_scope = {p: (f"`{p}` is a parameter of the act `{act_name}`: an obligation's `when` and `unless` "
-                               "cannot depend on which act fulfils it",
+        el.out_of_scope = {p: ((f"`{p}` is a parameter of the act `{act_name}`: an obligation's `when` and `unless` "
+                                "cannot depend on which act fulfils it"),
                                f"filter the act with `where` (`... must {act_name} where ...`)") for p in hidden}
     when = _condition(el, decl.when, cond_scope, modality, "when")
     unless = _condition(el, decl.unless, cond_scope, modality, "unless")
@@ -486,7 +501,7 @@ def _covered(n: Norm, special: list[Clause]) -> F.Formula:
             # m's subject is n's subject, and m's pattern matches n's pattern.
             env: dict[str, F.Term] = {m.subject_var: F.Var(n.subject_var)}
             same_subject = F.disj(*(F.mk_eq(F.Var(n.subject_var), F.Const(s)) for s in m.subjects))
-            body = F.conj(same_subject, *(F.mk_eq(F.subst_term(a, env), b) for a, b in zip(m.pattern, n.pattern)),
+            body = F.conj(same_subject, *(F.mk_eq(F.subst_term(a, env), b) for a, b in zip(m.pattern, n.pattern, strict=False)),
                           F.subst(m.condition, env), F.subst(m.where, env))
             for var, dom in reversed(m.pattern_vars):
                 body = F.Exists(var, dom, body)

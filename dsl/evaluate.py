@@ -16,7 +16,7 @@ from typing import TypeVar, assert_never
 from dsl import formula as F
 from dsl.model import AtomKey, Instrument, Modality, Norm
 
-O = TypeVar("O", F.Formula, F.IntExpr)
+Opt = TypeVar("Opt", F.Formula, F.IntExpr)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Evaluator:
             case _:
                 assert_never(e)
 
-    def _option(self, bracket: str, options: tuple[tuple[str, O], ...]) -> O:
+    def _option(self, bracket: str, options: tuple[tuple[str, Opt], ...]) -> Opt:
         """The alternative of a bracket that the world's draft chooses."""
         if bracket not in self.world.draft:
             raise EvalError(f"draft does not choose an alternative for {bracket}")
@@ -120,7 +120,7 @@ class Evaluator:
         if reading is None:
             verdict = (f.term, args) in self.world.open_terms
         else:
-            verdict = self.holds(reading.body, {p.name: v for p, v in zip(term.params, args)})
+            verdict = self.holds(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)})
         self._terms[(f.term, args)] = verdict
         return verdict
 
@@ -138,7 +138,7 @@ def bindings(norm: Norm) -> Iterator[dict[str, F.Value]]:
     """Every assignment of the norm's pattern variables."""
     names = [v for v, _ in norm.pattern_vars]
     for values in product(*(dom for _, dom in norm.pattern_vars)):
-        yield dict(zip(names, values))
+        yield dict(zip(names, values, strict=True))
 
 
 def norm_breaches(ev: Evaluator, norm: Norm, subjects: tuple[str, ...] | None = None) -> list[Breach]:
@@ -237,7 +237,7 @@ def _binding_of(ev: Evaluator, norm: Norm, env: dict[str, F.Value],
     full = dict(env)
     if len(rest) != len(norm.pattern):
         return None
-    for t, v in zip(norm.pattern, rest):
+    for t, v in zip(norm.pattern, rest, strict=True):
         if isinstance(t, F.Var) and t.name in domains:
             if t.name in full and t.name not in env:
                 if full[t.name] != v:

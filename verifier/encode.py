@@ -470,7 +470,7 @@ class Encoder:
         reading = term.reading(readings.get(f.term))
         if reading is None:
             return self.open_term((f.term, args))
-        return self._f(reading.body, readings, {p.name: v for p, v in zip(term.params, args)})
+        return self._f(reading.body, readings, {p.name: v for p, v in zip(term.params, args, strict=True)})
 
     def _f_choice(self, f: F.Choice, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
         if self.fixed_draft is not None:
@@ -529,7 +529,7 @@ class Encoder:
                     if reading is None:
                         out.add(OpenTermKey(x.term, args))
                     else:
-                        visit(reading.body, {p.name: v for p, v in zip(term.params, args)})
+                        visit(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)})
                 case F.Exists() | F.Forall():
                     for v in x.domain:
                         visit(x.body, {**env, x.var: v})
@@ -584,7 +584,7 @@ class Encoder:
         its parameters. The encoder's own: the evaluator that re-checks it enumerates them itself."""
         names = [v for v, _ in norm.pattern_vars]
         for values in itertools.product(*(dom for _, dom in norm.pattern_vars)):
-            yield dict(zip(names, values))
+            yield dict(zip(names, values, strict=True))
 
     def act_key(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> AtomKey:
         """The act instance a norm's pattern names for a subject, its variables bound by env."""

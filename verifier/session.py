@@ -62,7 +62,7 @@ class Outcome:
     may hold another model); asking later is an error, never a wrong model.
     """
 
-    __slots__ = ("status", "core", "reason", "_model", "_solver", "_session", "_query")
+    __slots__ = ("_model", "_query", "_session", "_solver", "core", "reason", "status")
 
     def __init__(self, status: str, *, model: z3.ModelRef | None = None, core: tuple[z3.BoolRef, ...] = (),
                  reason: str = "", session: Session | None = None, solver: z3.Solver | None = None) -> None:
@@ -389,8 +389,8 @@ class Session:
         self._side_queries = (self.queries, count + 1 if after == self.queries else 1)
         answer = str(result) + (f" ({' '.join(solver.reason_unknown().split())})" if result == z3.unknown else "")
         kind = "optimize" if isinstance(solver, z3.Optimize) else "solver"
-        lines = [f"; nverify side query {self._side_queries[1]} after query {self.queries} on {self.label} "
-                 f"({kind}): {' '.join(purpose.split())}", f"; nverify answer: {answer}",
+        lines = [(f"; nverify side query {self._side_queries[1]} after query {self.queries} on {self.label} "
+                  f"({kind}): {' '.join(purpose.split())}"), f"; nverify answer: {answer}",
                  f"(set-option :random-seed {SEED})", *_undeclared(script, assumptions), script.rstrip()]
         if assumptions:
             lines.append("(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))")
@@ -509,4 +509,4 @@ def minimise_core(session: Session, fixed: Sequence[z3.BoolRef], core: Iterable[
 def among(lits: Iterable[z3.BoolRef], pool: Iterable[z3.BoolRef]) -> list[z3.BoolRef]:
     """The members of lits that are also in pool (the same terms: Z3 shares equal terms)."""
     ids = {p.get_id() for p in pool}
-    return [l for l in lits if l.get_id() in ids]
+    return [lit for lit in lits if lit.get_id() in ids]
