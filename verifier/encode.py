@@ -10,9 +10,9 @@ literals (exactly one per bracket), so one solver covers every draft.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import assert_never
+from typing import Any, assert_never, cast
 
 import z3
 
@@ -119,14 +119,14 @@ def substitute(expr: z3.ExprRef, pairs: list[tuple[z3.ExprRef, z3.ExprRef | int]
     return to_expr(z3.Z3_substitute(ctx.ref(), expr.as_ast(), count, sources, targets), ctx)
 
 
-def _connective(args: tuple[object, ...], make: object, fallback: object) -> z3.BoolRef:
-    parts = args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args
+def _connective(args: tuple[object, ...], make: Callable[..., Any], fallback: Callable[..., z3.BoolRef]) -> z3.BoolRef:
+    parts = cast("Sequence[z3.BoolRef]", args[0] if len(args) == 1 and isinstance(args[0], (list, tuple)) else args)
     if not parts or not all(isinstance(p, z3.BoolRef) for p in parts):
-        return fallback(*args)  # type: ignore[operator]  # constants, no argument: z3py's own way
+        return fallback(*args)  # constants, no argument: z3py's own way
     ctx = parts[0].ctx
     z3.Z3_get_sort(ctx.ref(), parts[0].as_ast())
     array = (z3.Ast * len(parts))(*[p.as_ast() for p in parts])
-    return z3.BoolRef(make(ctx.ref(), len(parts), array), ctx)  # type: ignore[operator]
+    return z3.BoolRef(make(ctx.ref(), len(parts), array), ctx)
 
 
 def and_(*args: object) -> z3.BoolRef:
@@ -211,7 +211,7 @@ class Atoms(Mapping[AtomKey, z3.BoolRef]):
     """
 
     def __init__(self, keys: tuple[AtomKey, ...], ctx: z3.Context, prefix: str,
-                 by_name: dict[str, tuple[object, z3.ExprRef]]) -> None:
+                 by_name: dict[str, tuple[VarKey, z3.ExprRef]]) -> None:
         self._keys = keys
         self._known = frozenset(keys)
         self._made: dict[AtomKey, z3.BoolRef] = {}
@@ -264,11 +264,11 @@ class Encoder:
     _memo: dict[object, tuple[object, bool | z3.BoolRef]] = field(default_factory=dict, repr=False)
     _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _mentions: dict[int, tuple[z3.ExprRef, frozenset[str]]] = field(default_factory=dict, repr=False)
-    by_name: dict[str, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
+    by_name: dict[str, tuple[VarKey, z3.ExprRef]] = field(default_factory=dict, repr=False)
     _names: dict[int, str] = field(default_factory=dict, repr=False)  # variable id -> name
     _renamed: dict[tuple[int, str], z3.ExprRef] = field(default_factory=dict, repr=False)
     # Declaration (address) -> (key, variable), for the first `_decls_read` entries of by_name.
-    _decls: dict[int, tuple[object, z3.ExprRef]] = field(default_factory=dict, repr=False)
+    _decls: dict[int, tuple[VarKey, z3.ExprRef]] = field(default_factory=dict, repr=False)
     _decls_read: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
@@ -326,7 +326,7 @@ class Encoder:
             copy = self._renamed[key] = const_like(f"{self.name_of(var)} ({role})", var)
         return copy
 
-    def by_declaration(self) -> Mapping[int, tuple[object, z3.ExprRef]]:
+    def by_declaration(self) -> Mapping[int, tuple[VarKey, z3.ExprRef]]:
         """Declaration (address) -> (key, variable), for every variable of `by_name`.
 
         The variables live as long as the encoder, so their declarations' addresses are theirs
@@ -339,18 +339,18 @@ class Encoder:
             self._decls_read = len(self.by_name)
         return self._decls
 
-    def keys_named(self, names: set[str]) -> set[object]:
+    def keys_named(self, names: set[str]) -> set[VarKey]:
         """The keys (atom, quantity, OpenTermKey) of the variables with these names."""
         by_name = self.by_name
         return {by_name[n][0] for n in names if n in by_name}
 
-    def var_of(self, key: object) -> z3.ExprRef:
+    def var_of(self, key: VarKey) -> z3.ExprRef:
         """The variable of an atom, quantity or open term (OpenTermKey)."""
         if isinstance(key, OpenTermKey):
             return self.open_vars[key.application]
         if key in self.atom_vars:
-            return self.atom_vars[key]  # type: ignore[index]
-        return self.qty_vars[key]  # type: ignore[index]
+            return self.atom_vars[key]
+        return self.qty_vars[key]
 
     def situation_keys(self, exclude: set[AtomKey]) -> list[VarKey]:
         """All user-visible variables' keys except `exclude`: atoms, quantities, open terms (those
@@ -402,7 +402,7 @@ class Encoder:
                 continue
             if p is (not conj):
                 return not conj
-            out.append(p)  # type: ignore[arg-type]
+            out.append(p)
         if not out:
             return conj
         if len(out) == 1:
@@ -510,11 +510,11 @@ class Encoder:
         self._free[id(f)] = (f, free)
         return free
 
-    def keys_mentioned(self, f: F.Formula | F.IntExpr, readings: Readings, env: Mapping[str, F.Value]) -> set[object]:
+    def keys_mentioned(self, f: F.Formula | F.IntExpr, readings: Readings, env: Mapping[str, F.Value]) -> set[VarKey]:
         """The atoms, quantities and open terms (OpenTermKey) the formula mentions as written,
         before any folding of constants (terms read as the readings say; every alternative of a
         bracket): what `vars(cond)` means where a check asks what a party controls in a condition."""
-        out: set[object] = set()
+        out: set[VarKey] = set()
 
         def visit(x: F.Node, env: Mapping[str, F.Value]) -> None:
             match x:

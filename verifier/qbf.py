@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import z3
 
-from verifier.encode import and_, or_, substitute
+from verifier.encode import VarKey, and_, or_, substitute
 from verifier.scenario import Situation, Values
 from verifier.session import Session
 
@@ -76,8 +76,8 @@ class EFResult:
     rounds: int = 0
 
 
-def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[object] = (),
-                  inner_keys: Collection[object] | None = None, inner_formula: z3.BoolRef,
+def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[VarKey] = (),
+                  inner_keys: Collection[VarKey] | None = None, inner_formula: z3.BoolRef,
                   inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
                   max_rounds: int = MAX_ROUNDS, base: GuessBase | None = None) -> EFResult:
     """Find outer values satisfying `guess` under which `inner_formula` is unsat.
@@ -100,7 +100,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     names = enc.mentioned([inner_formula])
     # (Keys are typed: no two differ only as True and 1, so they compare as their reprs did.)
     outer_set = set(outer_keys)
-    outer: list[object] = []
+    outer: list[VarKey] = []
     inner_vars: list[z3.ExprRef] = []
     for name in sorted(names):
         entry = enc.by_name.get(name)
@@ -125,7 +125,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         solver.pop()
 
 
-def _search(session: Session, solver: z3.Solver, outer: list[object], inner_vars: list[z3.ExprRef],
+def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars: list[z3.ExprRef],
             inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int) -> EFResult:

@@ -12,7 +12,7 @@ import z3
 
 from dsl.evaluate import World
 from dsl.model import AtomKey
-from verifier.encode import Encoder, OpenTermKey
+from verifier.encode import Encoder, OpenTermKey, VarKey
 from verifier.findings import Scenario
 from verifier.ground import format_atom
 from verifier.session import Session
@@ -30,11 +30,11 @@ def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> 
         elif value is True:
             atoms.add(key)
         else:
-            quantities[key] = value  # type: ignore[assignment]
+            quantities[key] = value
     return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
 
 
-def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], draft: Mapping[str, str]) -> World:
+def world_over(session: Session, model: z3.ModelRef, keys: Sequence[VarKey], draft: Mapping[str, str]) -> World:
     """The part of the model's world on the given keys (everything else false or 0): for
     questions about formulas that mention only these keys, the same verdicts as world_of,
     without reading every constant of a large model."""
@@ -43,12 +43,12 @@ def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], dra
     quantities: dict[AtomKey, int] = {}
     booleans = [key for key in keys if key not in enc.qty_vars]
     for key in keys:
-        if key in enc.qty_vars:
-            value = model.eval(enc.qty_vars[key], model_completion=True).as_long()  # type: ignore[index, attr-defined]
+        if not isinstance(key, OpenTermKey) and key in enc.qty_vars:
+            value = model.eval(enc.qty_vars[key], model_completion=True).as_long()
             if value:
-                quantities[key] = value  # type: ignore[index]
+                quantities[key] = value
     for key, (_, value) in zip(booleans, Values(session, [enc.var_of(k) for k in booleans]).pairs(model), strict=True):
-        if truth_of(session, value):  # type: ignore[arg-type]
+        if truth_of(session, value):
             if isinstance(key, OpenTermKey):
                 terms.add(key.application)
             else:
@@ -56,14 +56,14 @@ def world_over(session: Session, model: z3.ModelRef, keys: Sequence[object], dra
     return World(frozenset(atoms), quantities, frozenset(terms), dict(draft))
 
 
-def _assignment(enc: Encoder, model: z3.ModelRef) -> dict[object, bool | int]:
+def _assignment(enc: Encoder, model: z3.ModelRef) -> dict[VarKey, bool | int]:
     """What the model assigns to the encoder's atoms, quantities and open terms (by key).
 
     Only the constants the model assigns can be true or non-zero; the rest are false or 0.
     A model of the session's solver assigns every atom and literal, and this runs for every
     witness: the model is read through the C library directly, and its constants are told
     apart by their declarations, which are the variables' own (one per name and sort)."""
-    out: dict[object, bool | int] = {}
+    out: dict[VarKey, bool | int] = {}
     c, m = model.ctx.ref(), model.model
     decls = enc.by_declaration()
     qty_vars = enc.qty_vars
@@ -138,7 +138,7 @@ def truth_of(session: Session, address: int) -> bool:
         return True
     if address == session.false.ast.value:
         return False
-    return _LIB.Z3_get_bool_value(session.ctx.ref(), z3.Ast(address)) == z3.Z3_L_TRUE
+    return bool(_LIB.Z3_get_bool_value(session.ctx.ref(), z3.Ast(address)) == z3.Z3_L_TRUE)
 
 
 class Situation:
@@ -146,11 +146,11 @@ class Situation:
     models of one search: its variables, their declarations and negations are looked up once,
     and a round only reads the model's table of constants."""
 
-    def __init__(self, session: Session, keys: Iterable[AtomKey | tuple[str, AtomKey]]) -> None:
+    def __init__(self, session: Session, keys: Iterable[VarKey]) -> None:
         self.session = session
         enc, c = session.enc, session.ctx.ref()
         self.variables = [enc.var_of(k) for k in keys]
-        self._bools = [(i, var, session.negation(var), _LIB.Z3_get_app_decl(c, var.as_ast()))  # type: ignore[arg-type]
+        self._bools = [(i, var, session.negation(var), _LIB.Z3_get_app_decl(c, var.as_ast()))
                        for i, var in enumerate(self.variables) if isinstance(var, z3.BoolRef)]
         # Quantities: their declarations, and the literals fixing them made so far (by value).
         self._others: list[tuple[int, z3.ExprRef, z3.FuncDecl, dict[int, z3.BoolRef]]] = [
@@ -158,7 +158,7 @@ class Situation:
             for i, var in enumerate(self.variables) if not isinstance(var, z3.BoolRef)]
 
     @staticmethod
-    def of(session: Session, keys: Sequence[AtomKey | tuple[str, AtomKey]]) -> Situation:
+    def of(session: Session, keys: Sequence[VarKey]) -> Situation:
         """The situation of these keys, made once per session (a party's searches share theirs)."""
         cache = session.situations
         found = cache.get(tuple(keys))
@@ -171,7 +171,7 @@ class Situation:
         c, m = model.ctx.ref(), model.model
         true, false = session.true.ast.value, session.false.ast.value
         get_interp = _LIB.Z3_model_get_const_interp
-        lits: list[z3.BoolRef] = [None] * len(self.variables)  # type: ignore[list-item]
+        lits: list[z3.BoolRef] = [None] * len(self.variables)
         for i, var, negation, decl in self._bools:
             value = get_interp(c, m, decl)  # (a constant the model leaves out is false)
             address = value.value if value else false

@@ -22,7 +22,7 @@ import z3
 
 from dsl.model import Instrument
 from verifier.budget import Budget
-from verifier.encode import Encoder, Readings, not_, readings_key
+from verifier.encode import Encoder, Readings, VarKey, not_, readings_key
 from verifier.interrupt import pending
 from verifier.z3_native import c_function
 
@@ -158,7 +158,7 @@ class Session:
         # Z3's own `false` and `true`, for reading models from their tables (verifier.scenario):
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
-        self.situations: dict[tuple[object, ...], Situation] = {}
+        self.situations: dict[tuple[VarKey, ...], Situation] = {}
         self.queries = 0
         self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
@@ -208,7 +208,7 @@ class Session:
     def value_lit(self, var: z3.ExprRef, value: object) -> z3.BoolRef:
         """A literal fixing a variable's value, usable as an assumption."""
         if z3.is_bool(var):
-            return var if value else self.negation(var)  # type: ignore[return-value]
+            return var if value else self.negation(var)
         name = self.enc.name_of(var)  # a constant's name is how it prints
         key = ("value", name, value)
         lit = self._lits.get(key)
@@ -462,7 +462,7 @@ def _side_script(solver: z3.Solver | z3.Optimize) -> str:
                                                   "(set-option :opt.rlimit", ";")))
     fresh = z3.Solver(ctx=solver.ctx)
     fresh.add(solver.assertions())
-    return fresh.sexpr()
+    return str(fresh.sexpr())
 
 
 def check_assuming(solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> z3.CheckSatResult:
