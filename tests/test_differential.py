@@ -309,3 +309,17 @@ def test_generated_cases_with_imports_drafts_and_readings(seed: int) -> None:
     result = compare_files(case.files, case.root, readings=case.readings, drafts=case.drafts)
     assert result.skipped is None
     assert not result.disagreements, "\n".join(result.disagreements) + "\n\n" + "\n".join(case.files.values())
+
+
+def test_a_permission_always_hollow_with_no_situation_to_show_it() -> None:
+    """Campaign seed 2000881: `pa may keep q(pb) >= 5` against `pa must keep q(pb) <= 1`. pa
+    controls neither side, so no situation lets pa comply and still be able to keep q(pb) >= 5,
+    yet the two never meet: the permission is always hollow. The oracle predicted a finding
+    only for a hollow permission with a witness situation, so `assert no hollow-permission`
+    read as met where nverify rightly reported it failed."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "disagreements" / "seed2000881.nv").read_text()
+    result = compare_text(text, drafts=("c3#1=base", "c4#1=pa"))
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)

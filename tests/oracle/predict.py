@@ -47,8 +47,10 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
             if d not in ans.muses:
                 add("conflict", d, p)
     hollow = set()
-    for (c, _, s), (_, situation) in ans.hollow.items():
-        if situation:
+    for (c, _, s), (always, situation) in ans.hollow.items():
+        # "always" need not imply a situation: when the act and the blocking norm turn on what
+        # p does not control, no situation lets p both comply and do the act, yet the two never meet.
+        if always or situation:
             hollow.add((c, s))
             add("hollow-permission", frozenset({c}), s, frozenset(oracle.constraining_clauses(s)))
     for (c, _, h, b), v in ans.vetoed.items():
