@@ -484,7 +484,7 @@ def _suspended(n: Norm, special: list[Clause]) -> F.Formula:
     if n.modality is not Modality.MUST or n.act is None or not n.pattern_vars:
         return covered
     some = F.conj(n.where, covered)
-    every = F.Implies(n.where, covered)
+    every: F.Formula = F.Implies(n.where, covered)
     for var, dom in reversed(n.pattern_vars):
         some = F.Exists(var, dom, some)
         every = F.Forall(var, dom, every)
@@ -543,8 +543,8 @@ def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term],
             return None
         kind = QueryKind.EXPECT if isinstance(decl, S.ExpectDecl) else QueryKind.ASSERT_NO
         text = el_source_text(decl)
-        return Query(kind, text, p.kind.text, tuple(c.text for c in p.clauses), p.party and p.party.text,
-                     p.draft and p.draft.text, p.reading and p.reading.text, None, decl.span)
+        return Query(kind, text, p.kind.text, tuple(c.text for c in p.clauses), _text(p.party), _text(p.draft),
+                     _text(p.reading), None, decl.span)
     if isinstance(decl, (S.AssertDecl, S.ScenarioDecl)):
         formula = el.formula(decl.expr, {})
         kind = QueryKind.ASSERT if isinstance(decl, S.AssertDecl) else QueryKind.SCENARIO
@@ -608,3 +608,7 @@ def el_source_text(decl: S.ExpectDecl | S.AssertNoDecl) -> str:
 
 
 __all__ = ["elaborate"]
+
+
+def _text(name: S.Name | None) -> str | None:
+    return None if name is None else name.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, assert_never, cast
+from typing import Any, TypeGuard, assert_never, cast
 
 import z3
 
@@ -598,7 +598,7 @@ class Encoder:
         """A fact's or act's variable."""
         return self.atom_vars[key]
 
-    def is_atom(self, key: object) -> bool:
+    def is_atom(self, key: object) -> TypeGuard[AtomKey]:
         """Whether key is a fact or act of the vocabulary (not a quantity or an open term)."""
         return key in self.atom_vars
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import assert_never
 
 from dsl import formula as F
-from dsl.model import AtomKey, Instrument
+from dsl.model import AtomKey, Instrument, Norm
 from verifier.findings import Scenario
 
 
@@ -20,6 +20,14 @@ def act_phrase(instrument: Instrument, key: AtomKey) -> str:
     pred = instrument.predicates[name]
     shown = [_value(args[0])] + [f"{p.name}: {_value(v)}" for p, v in zip(pred.params[1:], args[1:], strict=True)]
     return f"{name}({', '.join(shown)})"
+
+
+def granted_phrase(instrument: Instrument, norm: Norm, subject: str, key: AtomKey | None) -> str:
+    """What a permission grants the subject: the act of `key`, or (no key) the state it keeps."""
+    if key is not None:
+        return act_phrase(instrument, key)
+    assert norm.keep is not None  # a norm without an act is a `keep` (dsl.model.Norm)
+    return "keep " + formula_text(norm.keep, {norm.subject_var: subject})
 
 
 def _value(v: object) -> str:

@@ -20,11 +20,12 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Guarantee, guarantee_formulas, guarantees, untriggered
-from verifier.encode import BoolTerm, and_
+from verifier.encode import BoolTerm, VarKey, and_
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.qbf import EFResult, exists_forall
@@ -51,7 +52,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], own_event: BoolTerm | None) -> EFResult:
+def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: Sequence[VarKey], own_event: BoolTerm | None) -> EFResult:
     enc = ctx.enc
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
@@ -62,7 +63,7 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: list[object], o
                          base=ctx.guess_base(("world",), [world, *draft]))
 
 
-def _preferring_decisions(ctx: CheckContext, g: Guarantee, controlled: list[object], own_event: BoolTerm | None,
+def _preferring_decisions(ctx: CheckContext, g: Guarantee, controlled: Sequence[VarKey], own_event: BoolTerm | None,
                           found: EFResult, event_names: set[str]) -> EFResult:
     """A blocking found by shaping the event itself (where b attacks) gives way to one by b's
     other decisions (a veto, a vote), when there is one: that is the graver finding, and the
@@ -94,7 +95,7 @@ def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Findin
     others = []
     for name in sorted(event_names):
         key, var = ctx.enc.by_name.get(name, (None, None))
-        if ctx.enc.is_atom(key) and ctx.vocab.controller.get(key) != b:  # type: ignore[arg-type]
+        if ctx.enc.is_atom(key) and ctx.vocab.controller.get(key) != b:
             others.append(var)
     own_event = ctx.enc.falsified(g.event, others)
     own_result = blocking_search(ctx, g, controlled, own_event)

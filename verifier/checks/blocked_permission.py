@@ -25,14 +25,15 @@ Example
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import partial
 
 from dsl.evaluate import bindings
-from dsl.model import Modality, Norm
+from dsl.model import AtomKey, Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.permissions import instances, usable_formulas
-from verifier.encode import BoolTerm, Model, and_
-from verifier.explain import act_phrase, formula_text
+from verifier.encode import BoolTerm, Model, VarKey, and_
+from verifier.explain import granted_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.qbf import Pick, exists_forall
@@ -76,15 +77,15 @@ def run(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-Usable = tuple[object, BoolTerm, BoolTerm, BoolTerm, BoolTerm]
+Usable = tuple[AtomKey | None, BoolTerm, BoolTerm, BoolTerm, BoolTerm]
 
 
-def _condition_keys(ctx: CheckContext, norm: Norm, subject: str, usable: set[object]) -> set[object]:
+def _condition_keys(ctx: CheckContext, norm: Norm, subject: str, usable: set[AtomKey | None]) -> set[VarKey]:
     """What the conditions of the usable acts (their keys; None for `keep`) mention as written."""
     enc, env = ctx.enc, {norm.subject_var: subject}
     if norm.act is None:
         return enc.keys_mentioned(norm.condition, ctx.readings, env)
-    out: set[object] = set()
+    out: set[VarKey] = set()
     for b in bindings(norm):
         full = {**env, **b}
         if enc.act_key(norm, subject, full) in usable:
@@ -112,7 +113,7 @@ def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Findi
 
 
 def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usable],
-          controlled: list[object]) -> Finding | None:
+          controlled: Sequence[VarKey]) -> Finding | None:
     session, enc = ctx.session, ctx.enc
     lits = ctx.party_lits(subject)
     comp = ctx.party_compliance(subject)
@@ -145,8 +146,7 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     seen = None if model is None else ctx.witness(
         model, [NotExercised(norm, subject, key, ctx.readings)], what=f"veto by {b} of {norm.clause}")
     permission = ctx.instrument.clause(norm.clause)
-    what = act_phrase(ctx.instrument, key) if key is not None else \
-        "keep " + formula_text(norm.keep, {norm.subject_var: subject})
+    what = granted_phrase(ctx.instrument, norm, subject, key)
     how = choice_phrase(choice)
     message = (f"{b} alone can stop {subject} from using {permission.label} ({permission.id}) to {what}, "
                f"by {how}")

@@ -157,7 +157,7 @@ def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
 
 
 def _quantities(ctx: CheckContext, clauses: list[str]) -> set[str]:
-    names = set()
+    names: set[str] = set()
     for c in clauses:
         for n in ctx.instrument.clause(c).norms:
             if n.keep is not None:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dsl.model import Clause, Instrument, Modality
-from verifier.encode import BoolTerm, Encoder, Model, Readings, readings_key, same_terms
+from verifier.encode import BoolTerm, Encoder, Model, Readings, VarKey, readings_key, same_terms
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem_key
 from verifier.ground import Vocabulary
 from verifier.qbf import GuessBase
@@ -45,7 +45,7 @@ class CheckContext:
     _party_compliance: dict[str, BoolTerm] = field(default_factory=dict, init=False, repr=False)
     _guess_bases: dict[object, GuessBase] = field(default_factory=dict, init=False, repr=False)
     _clauses: dict[tuple[str | None, bool], list[Clause]] = field(default_factory=dict, init=False, repr=False)
-    _controlled_mentions: dict[str, list[tuple[str, set[object]]]] = field(default_factory=dict, init=False,
+    _controlled_mentions: dict[str, list[tuple[str, set[VarKey]]]] = field(default_factory=dict, init=False,
                                                                            repr=False)
 
     @property
@@ -118,7 +118,7 @@ class CheckContext:
             base = cache[key] = GuessBase.of(self.session, formulas)
         return base
 
-    def controlled_mentions(self, party: str) -> list[tuple[str, set[object]]]:
+    def controlled_mentions(self, party: str) -> list[tuple[str, set[VarKey]]]:
         """Each of the party's constraining clauses (in order) with the variables the party controls
         that its norms mention, under this context's readings: remembered per party."""
         found = self._controlled_mentions.get(party)

@@ -29,8 +29,8 @@ from functools import partial
 from dsl.model import AtomKey, Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.checks.permissions import instances, usable_formulas
-from verifier.encode import BoolTerm, Model, and_, substitute
-from verifier.explain import act_phrase, clause_list, formula_text, situation_phrase
+from verifier.encode import BoolTerm, Model, VarKey, and_, substitute
+from verifier.explain import clause_list, granted_phrase, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.qbf import Pick, exists_forall
@@ -152,7 +152,7 @@ def _connected(ctx: CheckContext, subject: str, seeds: list[BoolTerm]) -> list[s
     enc = ctx.enc
     controlled = set(ctx.vocab.controlled_by(subject))
     mentions = ctx.controlled_mentions(subject)
-    reached = {k for k in enc.keys_named(enc.mentioned(seeds)) if k in controlled}
+    reached: set[VarKey] = {k for k in enc.keys_named(enc.mentioned(seeds)) if k in controlled}
     linked: set[str] = set()
     grew = True
     while grew:
@@ -181,13 +181,12 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
     if model is not None:
         env = {norm.subject_var: subject}
         used: Claim = Permits(norm, key[1], ctx.readings) if key is not None else \
-            Holds(norm.keep, ctx.readings, what="the state the permission keeps", env=env)  # type: ignore[arg-type]
+            Holds(norm.keep, ctx.readings, what="the state the permission keeps", env=env)  # type: ignore[arg-type]  # no act: norm.keep is set
         seen = ctx.witness(model, [used, Breaches(subject, frozenset(blocking), ctx.readings)],
                            what=f"hollow permission {norm.clause} of {subject}")
     scenario = seen.scenario if seen else None
     permission = ctx.instrument.clause(norm.clause)
-    what = act_phrase(ctx.instrument, key) if key is not None else \
-        "keep " + formula_text(norm.keep, {norm.subject_var: subject})
+    what = granted_phrase(ctx.instrument, norm, subject, key)
     names = clause_list(ctx.instrument, blocking)
     if always:
         message = (f"{permission.label} ({permission.id}) permits {subject} to {what}, "

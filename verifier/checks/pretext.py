@@ -24,8 +24,8 @@ Example
 from __future__ import annotations
 
 from dsl import formula as F
-from dsl.evaluate import Evaluator, norm_breaches
-from dsl.model import Clause, Instrument, Modality
+from dsl.evaluate import Evaluator, World, norm_breaches
+from dsl.model import AtomKey, Clause, Instrument, Modality
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, not_
 from verifier.explain import act_phrase, clause_list
@@ -150,10 +150,10 @@ def _baseline_phrase(baseline: str, term: str) -> str:
     return f"the {baseline} reading of `{term}`"
 
 
-def _breached_acts(ctx: CheckContext, world: object, p: str, clause: Clause,
-                   claimed: dict[str, str | None]) -> list[tuple[str, tuple[object, ...]]]:
-    ev = Evaluator(ctx.instrument, world, claimed)  # type: ignore[arg-type]
-    keys = []
+def _breached_acts(ctx: CheckContext, world: World, p: str, clause: Clause,
+                   claimed: dict[str, str | None]) -> list[AtomKey]:
+    ev = Evaluator(ctx.instrument, world, claimed)
+    keys: list[AtomKey] = []
     for n in clause.norms:
         for b in norm_breaches(ev, n, (p,)):
             if b.act_args is not None and n.act is not None:

@@ -25,7 +25,7 @@ from functools import partial
 from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import guarantee_formulas, guarantees, untriggered
-from verifier.encode import OpenTermKey
+from verifier.encode import OpenTermKey, VarKey
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.scenario import choice_phrase
@@ -78,7 +78,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def _is_free(ctx: CheckContext, key: object) -> bool:
+def _is_free(ctx: CheckContext, key: VarKey) -> bool:
     if isinstance(key, OpenTermKey):
         return True
-    return ctx.vocab.controller.get(key) is None  # type: ignore[arg-type]
+    return isinstance(key, OpenTermKey) or ctx.vocab.controller.get(key) is None
