@@ -372,7 +372,7 @@ def _protection(el: Elaborator, decl: S.NormDecl, modality: Modality) -> Protect
     party = decl.protects.party.text
     bound = el.loop.get(party)
     if bound is not None and bound.type == "party":
-        party = str(bound.term.value)  # type: ignore[union-attr]
+        party = str(bound.term.value)  # type: ignore[union-attr]  # a party binding is a Const
     elif party not in el.sym.parties:
         el.error(Code.UNKNOWN_NAME, decl.protects.party.span, f"unknown party `{party}`",
                  help=el.sym.suggest(party, list(el.sym.parties)))
@@ -384,7 +384,7 @@ def _subject(el: Elaborator, subject: S.Subject) -> tuple[str, tuple[str, ...], 
     if isinstance(subject, S.Name):
         bound = el.loop.get(subject.text)
         if bound is not None and bound.type == "party":
-            return el.fresh("subject"), (str(bound.term.value),), {}  # type: ignore[union-attr]
+            return el.fresh("subject"), (str(bound.term.value),), {}  # type: ignore[union-attr]  # a party binding: Const
         if subject.text not in el.sym.parties:
             kind = el.sym.kinds.get(subject.text)
             if kind == "group":

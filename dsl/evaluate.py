@@ -203,7 +203,7 @@ def compliant(instrument: Instrument, world: World, readings: Readings, party: s
         for s in norm.subjects:
             if party is not None and s != party:
                 continue
-            if _breached(ev, norm, s, done.get((norm.act, s), ())):  # type: ignore[arg-type]
+            if _breached(ev, norm, s, done.get((norm.act, s), ())):  # type: ignore[arg-type]  # no act (None): never a key, so ()
                 return False
     return True
 

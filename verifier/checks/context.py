@@ -179,9 +179,9 @@ class CheckContext:
         if "scenario" in kw:
             raise TypeError("a scenario reaches a finding only as a Witness (verifier.witness)")
         return Finding(kind, severity, message, self.instrument.path, tuple(clauses),
-                       readings=kw.pop("readings", self.readings_shown()),  # type: ignore[arg-type]
+                       readings=kw.pop("readings", self.readings_shown()),  # type: ignore[arg-type]  # Finding checks kw
                        draft=self.draft_name, scenario=witness.scenario if witness else None,
-                       **kw)  # type: ignore[arg-type]
+                       **kw)  # type: ignore[arg-type]  # kw: Finding's own fields, as the caller gives them
 
     def witness(self, model: Model, claims: Iterable[Claim], *, what: str,
                 show_quantities: Iterable[str] = (), minimal: bool = True) -> Witness:

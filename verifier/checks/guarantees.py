@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from dsl.model import Norm
 from verifier.checks.context import CheckContext
-from verifier.encode import BoolTerm, or_
+from verifier.encode import BoolTerm, Readings, or_
 from verifier.witness import Claim, Holds, Triggers
 
 
@@ -43,13 +43,13 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
     return out
 
 
-def guarantee_formulas(ctx: CheckContext, g: Guarantee, readings: object) -> list[BoolTerm]:
+def guarantee_formulas(ctx: CheckContext, g: Guarantee, readings: Readings) -> list[BoolTerm]:
     """What a guarantee's verdicts depend on, under readings: trigger, event, assumptions."""
     enc = ctx.enc
     n = g.norm
     assert n.protects is not None
-    trigger = enc.disj(enc.formula(n.condition, readings, {n.subject_var: s}) for s in n.subjects)  # type: ignore[arg-type]
-    return [trigger, enc.formula(n.protects.event, readings), enc.assumptions(readings)]  # type: ignore[arg-type]
+    trigger = enc.disj(enc.formula(n.condition, readings, {n.subject_var: s}) for s in n.subjects)
+    return [trigger, enc.formula(n.protects.event, readings), enc.assumptions(readings)]
 
 
 def present(ctx: CheckContext, norm: Norm) -> bool:

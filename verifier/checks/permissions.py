@@ -12,14 +12,14 @@ from verifier.encode import BoolTerm, Readings, and_, is_false
 MAX_INSTANCES = 64
 
 
-def permission_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: object) -> list[BoolTerm]:
+def permission_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -> list[BoolTerm]:
     """A permission's conditions for one subject, under readings (for comparing reading sets)."""
     enc = ctx.enc
     env = {norm.subject_var: subject}
-    parts = [enc.formula(norm.condition, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
-    parts += [enc.formula(norm.where, readings, {**env, **b}) for b in bindings(norm)]  # type: ignore[arg-type]
+    parts = [enc.formula(norm.condition, readings, {**env, **b}) for b in bindings(norm)]
+    parts += [enc.formula(norm.where, readings, {**env, **b}) for b in bindings(norm)]
     if norm.keep is not None:
-        parts.append(enc.formula(norm.keep, readings, env))  # type: ignore[arg-type]
+        parts.append(enc.formula(norm.keep, readings, env))
     return parts
 
 
