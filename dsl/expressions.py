@@ -68,6 +68,9 @@ class Elaborator:
     def error(self, code: Code, span: Span, message: str, help: str | None = None) -> None:
         self.diags.error(code, span, message, help=help)
 
+    def warning(self, code: Code, span: Span, message: str) -> None:
+        self.diags.warning(code, span, message)
+
     def domain(self, type_name: str) -> tuple[F.Value, ...]:
         if type_name == "party":
             return tuple(self.sym.parties)
@@ -244,6 +247,8 @@ class Elaborator:
             return self._member(expr, scope)
         if isinstance(expr, S.Quantified):
             return self._quantified(expr, scope)
+        if isinstance(expr, S.Count):
+            return self._count(expr, scope)
         if isinstance(expr, S.ExprBracket):
             return self._bracket_formula(expr, scope, neutral)
         what = "a number" if isinstance(expr, (S.Number, S.Arith)) else "this expression"
@@ -429,6 +434,54 @@ class Elaborator:
             body = F.Exists(var, dom, body) if expr.kind == "exists" else F.Forall(var, dom, body)
         return body
 
+    def _count(self, expr: S.Count, scope: Scope) -> F.Formula:
+        values = self.set_values(expr.binder.set)
+        if values is None:
+            return F.TRUE
+        members, mtype = values
+        if mtype != "party":
+            self.error(Code.TYPE_MISMATCH, expr.binder.set.span,
+                       f"`{expr.kind} ... of` counts parties, not `{mtype}` values",
+                       help="count over a group of parties, a set of parties `{a, b}`, or `party`")
+            return F.TRUE
+        members = tuple(dict.fromkeys(members))  # a party counts once, however often it is listed
+        var = self.fresh(expr.binder.var.text)
+        body = self.formula(expr.body, {**scope, expr.binder.var.text: Binding(F.Var(var), mtype)})
+        group = expr.binder.set.name.text if isinstance(expr.binder.set, S.SetName) else ""
+        if expr.bound is None:
+            return F.Count(">", var, members, body, F.Num(len(members) // 2), majority=True, group=group)
+        bound = self._count_bound(expr.bound, scope, len(members))
+        if bound is None:
+            return F.TRUE
+        op = {"at least": ">=", "at most": "<=", "exactly": "=="}[expr.kind]
+        return F.Count(op, var, members, body, bound, group=group)
+
+    def _count_bound(self, expr: S.Number | S.ExprBracket, scope: Scope, size: int) -> F.IntExpr | None:
+        """How many a count asks for: a whole number, or one per draft; each at least 0."""
+        bound = self.int_expr(expr, scope)
+        if bound is None:
+            return None
+        options = bound.options if isinstance(bound, F.IntChoice) else (("", bound),)
+        spans = {a.label.text: a.expr.span for a in expr.alts} if isinstance(expr, S.ExprBracket) else {}
+        folded: list[tuple[str, F.IntExpr]] = []
+        for label, value in options:
+            span = spans.get(label, expr.span)
+            number = _constant(value)
+            if number is None:
+                self.error(Code.TYPE_MISMATCH, span, "a count needs a whole number here",
+                           help="write a number, or a bracket of numbers: `[russia: 3 | ukraine: 2]`")
+                return None
+            if number < 0:
+                self.error(Code.TYPE_MISMATCH, span, f"a count cannot be negative (this is {number})")
+                return None
+            if number > size:
+                self.warning(Code.TYPE_MISMATCH, span,
+                             f"{number} is more than the {size} parties counted here")
+            folded.append((label, F.Num(number)))
+        if isinstance(bound, F.IntChoice):
+            return F.IntChoice(bound.bracket, tuple(folded))
+        return folded[0][1]
+
     def _alternatives(self, expr: S.ExprBracket) -> list[S.ExprAlt]:
         seen: set[str] = set()
         alts = []
@@ -505,6 +558,18 @@ class Elaborator:
             return None
         self.error(Code.TYPE_MISMATCH, expr.span, "expected a number or a quantity")
         return None
+
+
+def _constant(e: F.IntExpr) -> int | None:
+    """The value of a number written with + and - only; None if it depends on the world."""
+    if isinstance(e, F.Num):
+        return e.value
+    if isinstance(e, F.Arith):
+        left, right = _constant(e.left), _constant(e.right)
+        if left is None or right is None:
+            return None
+        return left + right if e.op == "+" else left - right
+    return None
 
 
 def _article(kind: str) -> str:

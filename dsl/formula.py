@@ -138,7 +138,23 @@ class Choice:
     options: tuple[tuple[str, Formula], ...]
 
 
-Formula = BoolConst | Atom | TermApp | Eq | Cmp | Not | And | Or | Implies | Exists | Forall | Choice
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many values of `var` in `domain` satisfy `body`, compared with `bound`:
+    Σ_{var∈domain} [body] `op` bound, op one of >= <= == >. `a majority of` is
+    op ">" with bound |domain| // 2 (Σ > |G|/2 for a whole Σ), and `majority` set so
+    explanations can say it. The bound is a Num or an IntChoice of Nums (a bracket)."""
+
+    op: str
+    var: str
+    domain: tuple[Value, ...]
+    body: Formula
+    bound: IntExpr
+    majority: bool = False
+    group: str = ""  # the set's name as written (`guarantors`, `party`); "" for a literal `{a, b}`
+
+
+Formula = BoolConst | Atom | TermApp | Eq | Cmp | Not | And | Or | Implies | Exists | Forall | Choice | Count
 
 TRUE = BoolConst(True)
 FALSE = BoolConst(False)
@@ -209,6 +225,8 @@ def children(node: Node) -> tuple[Node, ...]:
             return (node.left, node.right)
         case Exists() | Forall():
             return (node.body,)
+        case Count():
+            return (node.body, node.bound)
         case Choice() | IntChoice():
             return tuple(o for _, o in node.options)
         case _:
@@ -291,6 +309,8 @@ def subst(f: Formula, env: dict[str, Term]) -> Formula:
             return Forall(f.var, f.domain, subst(f.body, env))
         case Choice():
             return Choice(f.bracket, tuple((lab, subst(o, env)) for lab, o in f.options))
+        case Count():
+            return Count(f.op, f.var, f.domain, subst(f.body, env), f.bound, f.majority, f.group)
         case _:
             assert_never(f)
 
@@ -316,7 +336,7 @@ def terms_of(node: Node) -> tuple[Term, ...]:
         case Eq():
             return (node.left, node.right)
         case BoolConst() | Num() | Not() | And() | Or() | Implies() | Cmp() | Arith() | Exists() | Forall() \
-                | Choice() | IntChoice():
+                | Choice() | IntChoice() | Count():
             return ()
         case _:
             assert_never(node)
@@ -329,7 +349,7 @@ def free_vars(f: Node) -> frozenset[str]:
     while todo:
         node, bound = todo.pop()
         out.update(t.name for t in terms_of(node) if isinstance(t, Var) and t.name not in bound)
-        inner = bound | {node.var} if isinstance(node, (Exists, Forall)) else bound
+        inner = bound | {node.var} if isinstance(node, (Exists, Forall, Count)) else bound
         todo.extend((c, inner) for c in children(node))
     return frozenset(out)
 
@@ -354,6 +374,8 @@ def ground_size(f: Node, term_size: Callable[[str], int] = lambda name: 1) -> in
         match node:
             case Exists() | Forall():
                 return 1 + len(node.domain) * below[0]
+            case Count():
+                return 1 + len(node.domain) * below[0] + below[1]
             case TermApp():
                 return term_size(node.term)
             case BoolConst() | Atom() | Eq() | Num() | Qty():

@@ -742,6 +742,15 @@ class _Build:
         return self._quantified("all", c, span)
 
     @_spanned
+    def count_(self, c: list[Any], span: Span) -> S.Count:
+        kind = " ".join(c[0][0].split())  # `at  least` is `at least`
+        return S.Count(kind, c[1], c[2], c[3], span)
+
+    @_spanned
+    def majority_(self, c: list[Any], span: Span) -> S.Count:
+        return S.Count("a majority", None, c[1], c[2], span)
+
+    @_spanned
     def expr_bracket(self, c: list[Any], span: Span) -> S.ExprBracket:
         return S.ExprBracket(tuple(c), span)
 

@@ -128,6 +128,18 @@ class Quantified:
 
 
 @dataclass(frozen=True, slots=True)
+class Count:
+    """`at least N of x in G: F` (kind "at least", "at most", "exactly") or `a majority of x in G: F`
+    (kind "a majority", no bound): how many members of G satisfy F."""
+
+    kind: str
+    bound: Number | ExprBracket | None
+    binder: Binder
+    body: Expr
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ExprAlt:
     label: Name
     expr: Expr
@@ -142,7 +154,7 @@ class ExprBracket:
     span: Span = field(compare=False, repr=False)
 
 
-Expr = NameRef | Call | Number | BoolLit | Not | Binary | Compare | Arith | Member | Quantified | ExprBracket
+Expr = NameRef | Call | Number | BoolLit | Not | Binary | Compare | Arith | Member | Quantified | Count | ExprBracket
 
 
 # ---- declarations ------------------------------------------------------------

@@ -184,3 +184,11 @@ def test_scopes_of_a_sample(grammar: dict[str, Any]) -> None:
     has("when exists a in area: (armed_attack(on: _, area: a) and a not in excluded_areas)", "_", "wildcard", 1)
     has("when exists a in area: (armed_attack(on: _, area: a) and a not in excluded_areas)", "exists",
         "quantifier")
+
+
+def test_counting_words_are_highlighted_and_a_alone_is_not(grammar: dict[str, Any]) -> None:
+    line = "when at least 2 of g in guarantors: agrees(g) or a majority of h in party: at(h)"
+    for words in ("at least", "of", "a majority"):
+        assert any("keyword.operator.quantifier" in s for s in _scopes(line, words, grammar)), words
+    assert _scopes("when exactly 1 of g in gs: f(g)", "exactly", grammar)
+    assert not _scopes("when a == b", "a", grammar)

@@ -43,7 +43,7 @@ class OpenTermKey:
 
 VarKey = AtomKey | OpenTermKey  # an atom's or quantity's key, or an open term's
 # The formulas translated once per reading set and values of their free variables.
-Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | F.Choice
+Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | F.Choice | F.Count
 
 
 def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
@@ -430,7 +430,8 @@ class Encoder:
             case F.Atom():
                 return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]  # `type() is` (fast) does not narrow
                                                       for a in f.args]))]
-            case F.And() | F.Or() | F.Not() | F.Exists() | F.Forall() | F.TermApp() | F.Implies() | F.Choice():
+            case F.And() | F.Or() | F.Not() | F.Exists() | F.Forall() | F.TermApp() | F.Implies() | F.Choice() \
+                    | F.Count():
                 return self._memoized(f, readings, env)
             case F.Eq():
                 return self._value(f.left, env) == self._value(f.right, env)
@@ -461,6 +462,8 @@ class Encoder:
                 return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
             case F.Choice():
                 return self._f_choice(f, readings, env)
+            case F.Count():
+                return self._f_count(f, readings, env)
             case _:
                 assert_never(f)
 
@@ -478,6 +481,43 @@ class Encoder:
             return next(self._f(o, readings, env) for lab, o in f.options if lab == label)
         return self._nary([self._nary([self.selectors[(f.bracket, label)], self._f(option, readings, env)], True)
                            for label, option in f.options], False)
+
+    def _f_count(self, f: F.Count, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        """Σ [body] op bound as one pseudo-Boolean constraint (no subsets expanded); a bracketed
+        bound gives one constraint per alternative, each under its selector."""
+        parts = [self._f(f.body, readings, {**env, f.var: v}) for v in f.domain]
+        sure = sum(1 for p in parts if p is True)
+        lits: list[z3.BoolRef] = [p for p in parts if p is not True and p is not False]  # type: ignore[misc]
+        bound = f.bound
+        if isinstance(bound, F.Num):
+            return self._pb(f.op, lits, bound.value - sure)
+        assert isinstance(bound, F.IntChoice)
+        if bound.bracket in self.numbers:  # negotiate's free figure: a linear sum, not a PB bound
+            total = z3.Sum([z3.If(p, 1, 0) for p in lits] + [z3.IntVal(sure, self.ctx)])
+            figure = self.numbers[bound.bracket]
+            return {">=": total >= figure, "<=": total <= figure, "==": total == figure, ">": total > figure}[f.op]
+        options = [(label, v.value) for label, v in bound.options if isinstance(v, F.Num)]
+        if self.fixed_draft is not None and bound.bracket in self.fixed_draft:
+            label = self.fixed_draft[bound.bracket]
+            return next(self._pb(f.op, lits, k - sure) for lab, k in options if lab == label)
+        return self._nary([self._nary([self.selectors[(bound.bracket, label)], self._pb(f.op, lits, k - sure)], True)
+                           for label, k in options], False)
+
+    def _pb(self, op: str, lits: list[z3.BoolRef], k: int) -> bool | z3.BoolRef:
+        """`Σ lits op k`, folded to a constant where the count decides it alone."""
+        n = len(lits)
+        if op == ">":
+            op, k = ">=", k + 1
+        if op == ">=":
+            return True if k <= 0 else False if k > n else z3.AtLeast(*lits, k)
+        if op == "<=":
+            return False if k < 0 else True if k >= n else z3.AtMost(*lits, k)
+        assert op == "=="
+        if k < 0 or k > n:
+            return False
+        if n == 0:
+            return True
+        return z3.PbEq([(p, 1) for p in lits], k)
 
     # A compound formula is translated once per reading set and values of its free variables:
     # a quantifier's body repeats, for every value, whatever does not mention the variable
@@ -502,7 +542,7 @@ class Encoder:
                 names = set().union(*(self._free_of(o) for o in F.children(f)))  # type: ignore[arg-type]  # a connective's children are formulas
             case F.Exists() | F.Forall():
                 names = set(self._free_of(f.body)) - {f.var}
-            case F.TermApp() | F.Choice() | F.BoolConst() | F.Atom() | F.Eq() | F.Cmp():
+            case F.TermApp() | F.Choice() | F.BoolConst() | F.Atom() | F.Eq() | F.Cmp() | F.Count():
                 names = set(F.free_vars(f))
             case _:
                 assert_never(f)
@@ -533,6 +573,10 @@ class Encoder:
                 case F.Exists() | F.Forall():
                     for v in x.domain:
                         visit(x.body, {**env, x.var: v})
+                case F.Count():
+                    for v in x.domain:
+                        visit(x.body, {**env, x.var: v})
+                    visit(x.bound, env)
                 case F.BoolConst() | F.Eq() | F.Num() | F.Not() | F.And() | F.Or() | F.Implies() | F.Cmp() \
                         | F.Arith() | F.Choice() | F.IntChoice():
                     for c in F.children(x):

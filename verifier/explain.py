@@ -55,6 +55,21 @@ def situation_phrase(scenario: Scenario | None) -> str:
     return "when " + " and ".join(parts)
 
 
+_COUNT_WORDS = {">=": "at least", "<=": "at most", "==": "exactly"}
+
+
+def count_phrase(count: F.Count, bound: str, body: str) -> str:
+    """`at least 2 of the guarantors h satisfy agrees(h)`: a count in plain words."""
+    how = "a majority" if count.majority else f"{_COUNT_WORDS[count.op]} {bound}"
+    if count.group == "party":
+        among = "the parties"
+    elif count.group:
+        among = f"the {count.group}"
+    else:
+        among = "{" + ", ".join(_value(v) for v in count.domain) + "}"
+    return f"{how} of {among} {count.var.split('#')[0]} satisfy {body}"
+
+
 def formula_text(f: F.Node, env: Mapping[str, object] | None = None) -> str:
     """A model formula in the spec's notation, with the subject filled in (for messages)."""
     names: Mapping[str, object] = env or {}
@@ -89,6 +104,8 @@ def formula_text(f: F.Node, env: Mapping[str, object] | None = None) -> str:
                 return f"{word} {x.var.split('#')[0]}: {go(x.body)}"
             case F.Choice() | F.IntChoice():
                 return "[" + " | ".join(f"{lab}: {go(o)}" for lab, o in x.options) + "]"
+            case F.Count():
+                return count_phrase(x, go(x.bound), go(x.body))
             case _:
                 assert_never(x)
 

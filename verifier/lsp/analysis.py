@@ -487,6 +487,13 @@ class _Indexer:
                 inner[b.var.text] = t
                 self.ref(b.var, t)
             self.expr(e.body, inner)
+        elif isinstance(e, S.Count):
+            if e.bound is not None:
+                self.expr(e.bound, scope)
+            self.set_expr(e.binder.set)
+            t = Target("variable", e.binder.var.text, e.binder.var.span, f"bound by `{e.kind}`")
+            self.ref(e.binder.var, t)
+            self.expr(e.body, {**scope, e.binder.var.text: t})
         elif isinstance(e, S.ExprBracket):
             for alt in e.alts:
                 self.party(alt.label)
@@ -495,7 +502,7 @@ class _Indexer:
 
 _EXPR_TYPES = tuple(t for t in (getattr(S, n, None) for n in (
     "NameRef", "Call", "Number", "BoolLit", "Not", "Binary", "Compare", "Arith", "Member", "Quantified",
-    "ExprBracket")) if isinstance(t, type))
+    "Count", "ExprBracket")) if isinstance(t, type))
 
 
 def _is_expr(node: object) -> bool:
