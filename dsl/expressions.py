@@ -445,14 +445,15 @@ class Elaborator:
                        help="count over a group of parties, a set of parties `{a, b}`, or `party`")
             return F.TRUE
         members = tuple(dict.fromkeys(members))  # a party counts once, however often it is listed
+        # The number first: a bracket there opens before any in the body, and is numbered so.
+        bound = F.Num(len(members) // 2) if expr.bound is None else self._count_bound(expr.bound, scope, len(members))
         var = self.fresh(expr.binder.var.text)
         body = self.formula(expr.body, {**scope, expr.binder.var.text: Binding(F.Var(var), mtype)})
-        group = expr.binder.set.name.text if isinstance(expr.binder.set, S.SetName) else ""
-        if expr.bound is None:
-            return F.Count(">", var, members, body, F.Num(len(members) // 2), majority=True, group=group)
-        bound = self._count_bound(expr.bound, scope, len(members))
         if bound is None:
             return F.TRUE
+        group = expr.binder.set.name.text if isinstance(expr.binder.set, S.SetName) else ""
+        if expr.bound is None:
+            return F.Count(">", var, members, body, bound, majority=True, group=group)
         op = {"at least": ">=", "at most": "<=", "exactly": "=="}[expr.kind]
         return F.Count(op, var, members, body, bound, group=group)
 

@@ -28,9 +28,9 @@ as written" matters for vetoes).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import combinations, product
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -447,6 +447,8 @@ class Reader:
             return ("c", inside != e.negated)
         if isinstance(e, S.Quantified):
             return self.quantified(e, list(e.binders), scope)
+        if isinstance(e, S.Count):
+            return self.count(e, scope)
         if isinstance(e, S.ExprBracket):
             options = [(a.label.text, self.formula(a.expr, scope)) for a in e.alts]
             if not any(lab == "base" for lab, _ in options):
@@ -471,6 +473,35 @@ class Reader:
         first, rest = binders[0], binders[1:]
         parts = tuple(self.quantified(e, rest, {**scope, first.var.text: v}) for v in self.set_values(first.set))
         return ("|" if e.kind == "exists" else "&", parts)
+
+    def count(self, e: S.Count, scope: Mapping[str, Value]) -> G:
+        """Σ_{x∈G} [F(x)] ≥ N (at least), ≤ N (at most), = N (exactly), > |G|/2 (a majority),
+        written out as the definition reads: some subset S of G of a size that passes holds
+        F exactly on S. A party listed twice in G counts once; a bracketed N is a bracketed
+        condition with one such formula per alternative."""
+        members = tuple(dict.fromkeys(self.set_values(e.binder.set)))
+        parts = [self.formula(e.body, {**scope, e.binder.var.text: v}) for v in members]
+
+        def sizes_pass(test: Callable[[int], bool]) -> G:
+            return disj(FALSE, *(conj(TRUE, *(parts[i] if i in chosen else ("n", parts[i])
+                                              for i in range(len(parts))))
+                                 for k in range(len(parts) + 1) if test(k)
+                                 for chosen in combinations(range(len(parts)), k)))
+
+        if e.bound is None:
+            return sizes_pass(lambda k: 2 * k > len(members))
+
+        def with_n(n: int) -> G:
+            if e.kind == "at least":
+                return sizes_pass(lambda k: k >= n)
+            if e.kind == "at most":
+                return sizes_pass(lambda k: k <= n)
+            return sizes_pass(lambda k: k == n)
+
+        if isinstance(e.bound, S.ExprBracket):
+            options = tuple((a.label.text, with_n(_whole(a.expr))) for a in e.bound.alts)
+            return ("?", self._bracket(e.bound, tuple(lab for lab, _ in options)), options)
+        return with_n(e.bound.value)
 
     def call(self, e: S.Call, scope: Mapping[str, Value]) -> G:
         name = e.name.text
@@ -673,6 +704,15 @@ def _pattern(kind: str, p: S.FindingPattern, line: int) -> Query:
             words.append(f"{word} {name.text}")
     return Query(kind, " ".join(words), line, p.kind.text, tuple(c.text for c in p.clauses),
                  p.party and p.party.text, p.draft and p.draft.text, p.reading and p.reading.text)
+
+
+def _whole(e: S.Expr) -> int:
+    """A whole number written with + and -: a count's N."""
+    if isinstance(e, S.Number):
+        return e.value
+    if isinstance(e, S.Arith):
+        return _whole(e.left) + _whole(e.right) if e.op == "+" else _whole(e.left) - _whole(e.right)
+    raise SpecError(f"not a whole number: {e}")
 
 
 def _quantities(f: G) -> Iterator[Key]:

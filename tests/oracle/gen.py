@@ -307,7 +307,26 @@ class Gen:
             members = [v for v in w.domain(t) if chance(ch, 60)] or [w.domain(t)[0]]
             sets.append("{" + ", ".join(members) + "}")
         body = self.primary(w, [*scope, (var, t)], depth - 1, allow_qty)
+        if t == "party" and chance(ch, 40):
+            among = pick(ch, sets)
+            return f"{self.counting(w, among)} {var} in {among}: {body}"
         return f"{pick(ch, ['exists', 'all'])} {var} in {pick(ch, sets)}: {body}"
+
+    def counting(self, w: World, among: str) -> str:
+        """`at least N of`, `at most N of`, `exactly N of` (N a number or a bracket of numbers,
+        from 0 to one more than the parties counted) or `a majority of`."""
+        ch = self.ch
+        size = among.count(",") + 1 if among.startswith("{") else \
+            len(w.parties) if among == "party" else len(w.groups[among][1])
+        how = pick(ch, ["at least", "at most", "exactly", "a majority"])
+        if how == "a majority":
+            return "a majority of"
+        if chance(ch, 25):
+            labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]
+            if chance(ch, 50):
+                labels.insert(0, "base")
+            return f"{how} [" + " | ".join(f"{lab}: {ch.integer(0, size + 1)}" for lab in labels) + "] of"
+        return f"{how} {ch.integer(0, size + 1)} of"
 
     def primary(self, w: World, scope: Scope, depth: int, allow_qty: bool) -> str:
         if depth <= 0 or chance(self.ch, 40):
