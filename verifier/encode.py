@@ -492,10 +492,6 @@ class Encoder:
         if isinstance(bound, F.Num):
             return self._pb(f.op, lits, bound.value - sure)
         assert isinstance(bound, F.IntChoice)
-        if bound.bracket in self.numbers:  # negotiate's free figure: a linear sum, not a PB bound
-            total = z3.Sum([z3.If(p, 1, 0) for p in lits] + [z3.IntVal(sure, self.ctx)])
-            figure = self.numbers[bound.bracket]
-            return {">=": total >= figure, "<=": total <= figure, "==": total == figure, ">": total > figure}[f.op]
         options = [(label, v.value) for label, v in bound.options if isinstance(v, F.Num)]
         if self.fixed_draft is not None and bound.bracket in self.fixed_draft:
             label = self.fixed_draft[bound.bracket]

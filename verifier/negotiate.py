@@ -92,12 +92,16 @@ class NegotiationResult:
 
 
 def numeric_brackets(instrument: Instrument) -> dict[str, tuple[int, int]]:
-    """Brackets that choose between figures: the range their alternatives span."""
+    """Brackets that choose between figures: the range their alternatives span. The number of a
+    count (`at least [russia: 3 | ukraine: 2] of ...`) is a head count, not a figure: its bracket
+    stays a choice between the alternatives as written."""
     out: dict[str, tuple[int, int]] = {}
 
     def visit(f: F.Formula) -> None:
-        for e in F.walk(f):
-            if isinstance(e, F.IntChoice):
+        nodes = list(F.walk(f))
+        counted = {id(e.bound) for e in nodes if isinstance(e, F.Count)}
+        for e in nodes:
+            if isinstance(e, F.IntChoice) and id(e) not in counted:
                 values = [o.value for _, o in e.options if isinstance(o, F.Num)]
                 if len(values) == len(e.options) and values:
                     out[e.bracket] = (min(values), max(values))

@@ -258,3 +258,12 @@ def test_the_blocking_vote_of_at_most_none_is_a_yes(tmp_path: Path) -> None:
 def test_at_least_four_of_three_never_triggers(tmp_path: Path) -> None:
     found = blockers(tmp_path, "at least 4 of g in guarantors: agrees(g)")
     assert [f.kind.value for f in found] == ["vacuous-guarantee"]
+
+
+def test_the_number_of_a_count_is_not_a_negotiable_figure() -> None:
+    from verifier.negotiate import numeric_brackets
+
+    inst = model(spec("at least [russia: 3 | ukraine: 2] of g in guarantors: agrees(g)"))
+    assert numeric_brackets(inst) == {}
+    inst = model(WORLD + "quantity q(p: party);\nassume q(usa) <= [russia: 3 | ukraine: 2];\n")
+    assert list(numeric_brackets(inst).values()) == [(2, 3)]
