@@ -314,7 +314,7 @@ class Gen:
 
     def counting(self, w: World, among: str) -> str:
         """`at least N of`, `at most N of`, `exactly N of` (N a number or a bracket of numbers,
-        from 0 to one more than the parties counted) or `a majority of`."""
+        from 0 to the number of parties counted) or `a majority of`."""
         ch = self.ch
         size = among.count(",") + 1 if among.startswith("{") else \
             len(w.parties) if among == "party" else len(w.groups[among][1])
@@ -325,8 +325,8 @@ class Gen:
             labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]
             if chance(ch, 50):
                 labels.insert(0, "base")
-            return f"{how} [" + " | ".join(f"{lab}: {ch.integer(0, size + 1)}" for lab in labels) + "] of"
-        return f"{how} {ch.integer(0, size + 1)} of"
+            return f"{how} [" + " | ".join(f"{lab}: {ch.integer(0, size)}" for lab in labels) + "] of"
+        return f"{how} {ch.integer(0, size)} of"
 
     def primary(self, w: World, scope: Scope, depth: int, allow_qty: bool) -> str:
         if depth <= 0 or chance(self.ch, 40):
