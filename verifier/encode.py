@@ -487,7 +487,7 @@ class Encoder:
         bound gives one constraint per alternative, each under its selector."""
         parts = [self._f(f.body, readings, {**env, f.var: v}) for v in f.domain]
         sure = sum(1 for p in parts if p is True)
-        lits: list[z3.BoolRef] = [p for p in parts if p is not True and p is not False]  # type: ignore[misc]
+        lits: list[z3.BoolRef] = [p for p in parts if p is not True and p is not False]
         bound = f.bound
         if isinstance(bound, F.Num):
             return self._pb(f.op, lits, bound.value - sure)
