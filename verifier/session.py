@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,13 @@ def sessions_made() -> int:
     return _sessions_made
 
 
+class Status(StrEnum):
+    """A query's answer, as the solver and `--emit-smt2`'s comments name it (a str: it prints so)."""
+    SAT = "sat"
+    UNSAT = "unsat"
+    UNKNOWN = "unknown"
+
+
 class Outcome:
     """A query's answer: "sat" (with a model), "unsat" (with a core) or "unknown" (with a reason).
 
@@ -63,9 +71,9 @@ class Outcome:
 
     __slots__ = ("_model", "_query", "_session", "_solver", "core", "reason", "status")
 
-    def __init__(self, status: str, *, model: z3.ModelRef | None = None, core: tuple[z3.BoolRef, ...] = (),
+    def __init__(self, status: Status, *, model: z3.ModelRef | None = None, core: tuple[z3.BoolRef, ...] = (),
                  reason: str = "", session: Session | None = None, solver: z3.Solver | None = None) -> None:
-        self.status = status  # "sat" | "unsat" | "unknown"
+        self.status = status
         self.core = core
         self.reason = reason
         self._model = model
@@ -74,15 +82,15 @@ class Outcome:
         self._query = session.queries if session is not None else 0
 
     def __repr__(self) -> str:
-        return f"Outcome({self.status!r}, core={len(self.core)} literals, reason={self.reason!r})"
+        return f"Outcome({self.status.value!r}, core={len(self.core)} literals, reason={self.reason!r})"
 
     @property
     def sat(self) -> bool:
-        return self.status == "sat"
+        return self.status == Status.SAT
 
     @property
     def unsat(self) -> bool:
-        return self.status == "unsat"
+        return self.status == Status.UNSAT
 
     @property
     def model(self) -> z3.ModelRef | None:
@@ -328,8 +336,8 @@ class Session:
         script = self._script(solver, scope, assumptions, purpose) if self.limits.smt2_dir is not None else None
         outcome = self._check(solver, assumptions)
         budget = self.limits.budget
-        if outcome.status == "unknown" and budget is not None and budget.exhausted():
-            outcome = Outcome("unknown", reason=budget.reason)  # (cut short by the budget, not its own limit)
+        if outcome.status == Status.UNKNOWN and budget is not None and budget.exhausted():
+            outcome = Outcome(Status.UNKNOWN, reason=budget.reason)  # (cut short by the budget, not its own limit)
         if script is not None:
             self._emit(script, outcome)
         return outcome
@@ -348,12 +356,12 @@ class Session:
         try:
             result = check_assuming(solver, assumptions)
         except z3.Z3Exception as err:  # resource limits surface as exceptions in some builds
-            return Outcome("unknown", reason=str(err))
+            return Outcome(Status.UNKNOWN, reason=str(err))
         if result == z3.sat:
-            return Outcome("sat", session=self, solver=solver)
+            return Outcome(Status.SAT, session=self, solver=solver)
         if result == z3.unsat:
-            return Outcome("unsat", core=tuple(solver.unsat_core()))
-        return Outcome("unknown", reason=solver.reason_unknown())
+            return Outcome(Status.UNSAT, core=tuple(solver.unsat_core()))
+        return Outcome(Status.UNKNOWN, reason=solver.reason_unknown())
 
     # ---- the searches' own solvers ---------------------------------------------------
     def side_solver(self, limited: bool = True, *, simple: bool = True) -> z3.Solver:
@@ -419,7 +427,7 @@ class Session:
         and prints the same answer (and the core's literals, which name the
         clauses) on its first line.
         """
-        answer = outcome.status + (f" ({' '.join(outcome.reason.split())})" if outcome.status == "unknown" else "")
+        answer = outcome.status + (f" ({' '.join(outcome.reason.split())})" if outcome.status == Status.UNKNOWN else "")
         text = [script[0], f"; nverify answer: {answer}", *script[1:]]
         if outcome.unsat:
             text.append("(get-unsat-core)")
@@ -499,7 +507,7 @@ def minimise_core(session: Session, fixed: Sequence[z3.BoolRef], core: Iterable[
             kept = {c.get_id() for c in outcome.core}
             current = [c for c in trial if c.get_id() in kept]
             continue
-        if outcome.status == "unknown":
+        if outcome.status == Status.UNKNOWN:
             return current, False
         i += 1
     return current, True

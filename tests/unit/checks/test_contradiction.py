@@ -112,12 +112,12 @@ def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch)
 def test_a_solver_that_gives_up_is_one_unknown_that_says_where(monkeypatch, purpose, question, cited) -> None:  # type: ignore[no-untyped-def]
     """Not a contradiction and not silence: one `unknown` that names the question, the reason
     and the clauses it was about."""
-    from verifier.session import Outcome, Session
+    from verifier.session import Outcome, Session, Status
 
     original = Session.check
 
     def giving_up(self, assumptions, label=""):  # type: ignore[no-untyped-def]
-        return Outcome("unknown", reason="canceled") if label == purpose else original(self, assumptions, label)
+        return Outcome(Status.UNKNOWN, reason="canceled") if label == purpose else original(self, assumptions, label)
 
     monkeypatch.setattr(Session, "check", giving_up)
     (f,) = run_checks(WORLD + 'assume war(russia);\nclause a "A" { ukraine must join; }\n'
