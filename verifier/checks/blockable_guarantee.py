@@ -21,10 +21,9 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import Guarantee, guarantee_formulas, guarantees, untriggered
+from verifier.checks.guarantees import Guarantee, to_check, untriggered
 from verifier.encode import BoolTerm, VarKey, and_
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
@@ -35,9 +34,7 @@ from verifier.session import among
 
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    for g in guarantees(ctx):
-        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(partial(guarantee_formulas, ctx, g)):
-            continue
+    for g in to_check(ctx):
         answered = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit], "blockable-guarantee: can it answer E?")
         if not answered.sat:
             continue  # never triggers with its event: a vacuous guarantee, reported by that check

@@ -7,7 +7,9 @@ vacuity are asked about worlds where E happens.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from dsl.model import Norm
 from verifier.checks.context import CheckContext
@@ -41,6 +43,14 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
                 session.formula_lit(("event", *tag), f"event {clause.id}#{norm.index}", event),
             ))
     return out
+
+
+def to_check(ctx: CheckContext) -> Iterator[Guarantee]:
+    """The guarantees a check asks about: in the report, and not answered already by the
+    baseline (under a claimant's readings, a guarantee whose formulas are the baseline's)."""
+    for g in guarantees(ctx):
+        if ctx.reported([g.norm.clause]) and not ctx.same_as_baseline(partial(guarantee_formulas, ctx, g)):
+            yield g
 
 
 def guarantee_formulas(ctx: CheckContext, g: Guarantee, readings: Readings) -> list[BoolTerm]:

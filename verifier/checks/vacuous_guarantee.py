@@ -20,11 +20,9 @@ Example
 
 from __future__ import annotations
 
-from functools import partial
-
 from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import guarantee_formulas, guarantees, untriggered
+from verifier.checks.guarantees import to_check, untriggered
 from verifier.encode import OpenTermKey, VarKey
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
@@ -34,9 +32,7 @@ from verifier.session import among
 
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    for g in guarantees(ctx):
-        if not ctx.reported([g.norm.clause]) or ctx.same_as_baseline(partial(guarantee_formulas, ctx, g)):
-            continue
+    for g in to_check(ctx):
         clause = ctx.instrument.clause(g.norm.clause)
         ref = [ctx.clause_ref(clause.id, "guarantee")]
         ever = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit],
