@@ -498,6 +498,8 @@ def _covered(n: Norm, special: list[Clause]) -> F.Formula:
         for m in c.norms:
             if (m.act is None) != (n.act is None) or (m.act is not None and m.act != n.act):
                 continue
+            if not set(m.subjects) & set(n.subjects):
+                continue  # addressed to other parties: it never covers n (and its atoms are not n's condition)
             # m's subject is n's subject, and m's pattern matches n's pattern.
             env: dict[str, F.Term] = {m.subject_var: F.Var(n.subject_var)}
             same_subject = F.disj(*(F.mk_eq(F.Var(n.subject_var), F.Const(s)) for s in m.subjects))

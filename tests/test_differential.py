@@ -323,3 +323,19 @@ def test_a_permission_always_hollow_with_no_situation_to_show_it() -> None:
     result = compare_text(text, drafts=("c3#1=base", "c4#1=pa"))
     assert result.skipped is None and result.checks > 0
     assert not result.disagreements, "\n".join(result.disagreements)
+
+
+def test_an_override_addressed_to_other_parties_is_not_part_of_a_permission_condition() -> None:
+    """Campaign seed 4006826: c4 overrides c2, but c4's norms bind pb and c2's permission binds
+    pa, so c4 never covers pa's act. nverify still wrote c4's conditions into c2's condition
+    (as an always-false case), so what pb decides there (act1(pb)) counted as a way to veto
+    pa's permission. An overriding norm for other parties is now left out of the suspension."""
+    from pathlib import Path
+
+    from tests.oracle.compare import compare_files
+
+    folder = Path(__file__).parent / "data" / "disagreements" / "seed4006826"
+    files = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*.nv")}
+    result = compare_files(files, "gen.nv", drafts=("pa",))
+    assert result.skipped is None and result.checks > 0, result.skipped
+    assert not result.disagreements, "\n".join(result.disagreements)
