@@ -101,14 +101,14 @@ class Evaluator:
             case F.TermApp():
                 return self._term_app(f, env)
             case F.Cmp():
-                return _compare(f.op, self.integer(f.left, env), self.integer(f.right, env))
+                return F.compare(f.op, self.integer(f.left, env), self.integer(f.right, env))
             case F.Implies():
                 return (not self.holds(f.left, env)) or self.holds(f.right, env)
             case F.Choice():
                 return self.holds(self._option(f.bracket, f.options), env)
             case F.Count():
                 count = sum(1 for v in f.domain if self.holds(f.body, {**env, f.var: v}))
-                return _compare(f.op, count, self.integer(f.bound, env))
+                return F.compare(f.op, count, self.integer(f.bound, env))
             case _:
                 assert_never(f)
 
@@ -125,10 +125,6 @@ class Evaluator:
             verdict = self.holds(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)})
         self._terms[(f.term, args)] = verdict
         return verdict
-
-
-def _compare(op: str, a: int, b: int) -> bool:
-    return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[op]
 
 
 @dataclass(frozen=True)

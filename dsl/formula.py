@@ -8,7 +8,7 @@ expand it without looking anything up. Bound variables have unique names
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar, assert_never
 
@@ -386,3 +386,69 @@ def ground_size(f: Node, term_size: Callable[[str], int] = lambda name: 1) -> in
                 assert_never(node)
 
     return fold(f, size)
+
+
+# ---- values known without a world ------------------------------------------------------
+
+def known(f: Formula, env: Mapping[str, Value]) -> bool | None:
+    """f's value where no world is needed, else None (three-valued, Kleene): atoms, vague
+    terms (whatever their reading), quantities and brackets are unknown; `and` is false as
+    soon as one part is, `or` true as soon as one part is. A count is false when no number
+    of its unknown members passes, true when none is unknown and the count passes. This is
+    what makes `v == pb and consents(pb)` mention nothing for v = pa."""
+    match f:
+        case BoolConst():
+            return f.value
+        case Eq():
+            return _term_value(f.left, env) == _term_value(f.right, env)
+        case Not():
+            inner = known(f.operand, env)
+            return None if inner is None else not inner
+        case And() | Forall():
+            parts = [known(o, env) for o in f.operands] if isinstance(f, And) \
+                else [known(f.body, {**env, f.var: v}) for v in f.domain]
+            return False if False in parts else True if all(p is True for p in parts) else None
+        case Or() | Exists():
+            parts = [known(o, env) for o in f.operands] if isinstance(f, Or) \
+                else [known(f.body, {**env, f.var: v}) for v in f.domain]
+            return True if True in parts else False if all(p is False for p in parts) else None
+        case Implies():
+            left, right = known(f.left, env), known(f.right, env)
+            return True if left is False or right is True else False if left is True and right is False else None
+        case Cmp():
+            a, b = _known_int(f.left), _known_int(f.right)
+            return None if a is None or b is None else compare(f.op, a, b)
+        case Count():
+            bound = _known_int(f.bound)
+            if bound is None:
+                return None
+            parts = [known(f.body, {**env, f.var: v}) for v in f.domain]
+            sure, open_ = parts.count(True), parts.count(None)
+            passing = [compare(f.op, k, bound) for k in range(sure, sure + open_ + 1)]
+            return False if not any(passing) else True if open_ == 0 else None
+        case Atom() | TermApp() | Choice():
+            return None
+        case _:
+            assert_never(f)
+
+
+def _term_value(t: Term, env: Mapping[str, Value]) -> Value:
+    return t.value if isinstance(t, Const) else env[t.name]
+
+
+def _known_int(e: IntExpr) -> int | None:
+    match e:
+        case Num():
+            return e.value
+        case Arith():
+            a, b = _known_int(e.left), _known_int(e.right)
+            return None if a is None or b is None else a + b if e.op == "+" else a - b
+        case Qty() | IntChoice():
+            return None
+        case _:
+            assert_never(e)
+
+
+def compare(op: str, a: int, b: int) -> bool:
+    """`a op b` for the comparison operators of the IR (Cmp and Count)."""
+    return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[op]

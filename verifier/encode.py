@@ -547,12 +547,19 @@ class Encoder:
         return free
 
     def keys_mentioned(self, f: F.Formula | F.IntExpr, readings: Readings, env: Mapping[str, F.Value]) -> set[VarKey]:
-        """The atoms, quantities and open terms (OpenTermKey) the formula mentions as written,
-        before any folding of constants (terms read as the readings say; every alternative of a
-        bracket): what `vars(cond)` means where a check asks what a party controls in a condition."""
+        """The atoms, quantities and open terms (OpenTermKey) the formula mentions as written
+        (terms read as the readings say, even where a reading makes them constant; every
+        alternative of a bracket), leaving out the parts whose value is known without a world
+        (`F.known`): what `vars(cond)` means where a check asks what a party controls in a
+        condition."""
         out: set[VarKey] = set()
 
         def visit(x: F.Node, env: Mapping[str, F.Value]) -> None:
+            # A part whose value is known without a world (`v == pb and consents(pb)` for
+            # v = pa, `false and x`) mentions nothing: what it names can change nothing.
+            if isinstance(x, (F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Count)) \
+                    and F.known(x, env) is not None:
+                return
             match x:
                 case F.Atom():
                     out.add((x.pred, tuple(self._value(a, env) for a in x.args)))

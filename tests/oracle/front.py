@@ -22,8 +22,8 @@ vague term's applications left open (they depend on the draft and readings):
     ("<", op, e1, e2)              a comparison of integer expressions:
         ("#", n)  ("q", key)  ("+", e1, e2)  ("-", e1, e2)  ("?", bracket, ((label, e), ...))
 
-Nothing is folded: `true or x` still mentions `x` (what a condition "mentions
-as written" matters for vetoes).
+Nothing is folded here: `true or x` is kept as written, and `Ev.mentioned`
+decides what a condition mentions (what matters for vetoes).
 """
 
 from __future__ import annotations

@@ -378,10 +378,14 @@ class Evaluator:
 
     def mentioned(self, f: G) -> set[int]:
         """The variables a formula mentions as written (vague terms read as the readings say;
-        every alternative of a bracket)."""
+        every alternative of a bracket), except in parts whose value is settled without a
+        world: read with atoms, terms, quantities and brackets unknown, and `and` false as soon
+        as one part is, `or` true as soon as one part is."""
         out: set[int] = set()
 
         def visit(x: G) -> None:
+            if _known(x) is not None:
+                return  # settled without any world (`pa == pb and x`, `true or x`): names nothing
             tag = x[0]
             if tag == "a":
                 i = self.space.index.get(("atom", x[1]))
@@ -404,6 +408,35 @@ class Evaluator:
 
         visit(f)
         return out
+
+
+def _known(f: G) -> bool | None:
+    """The value of a ground formula that no world can change, else None."""
+    tag = f[0]
+    if tag == "c":
+        return bool(f[1])
+    if tag == "n":
+        inner = _known(f[1])
+        return None if inner is None else not inner
+    if tag in ("&", "|"):
+        values = [_known(x) for x in f[1]]
+        absorbing = tag == "|"  # true absorbs an `or`, false an `and`
+        if absorbing in values:
+            return absorbing
+        return (not absorbing) if all(v is (not absorbing) for v in values) else None
+    if tag == "<":
+        left, right = _known_int(f[2]), _known_int(f[3])
+        return None if left is None or right is None else OPS[f[1]](left, right)
+    return None  # an atom, a vague term, a bracket
+
+
+def _known_int(e: G) -> int | None:
+    if e[0] == "#":
+        return int(e[1])
+    if e[0] in ("+", "-"):
+        a, b = _known_int(e[1]), _known_int(e[2])
+        return None if a is None or b is None else a + b if e[0] == "+" else a - b
+    return None
 
 
 def _qty_keys(e: G) -> Iterator[Key]:

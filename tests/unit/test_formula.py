@@ -36,6 +36,34 @@ def test_children_of_every_kind_of_node_in_source_order() -> None:
     assert F.children(F.Choice("b2", (("x", A), ("y", B)))) == (A, B)
 
 
+
+def test_known_values_without_a_world_are_three_valued() -> None:
+    v_is_pb = F.Eq(F.Var("v"), F.Const("pb"))
+    assert F.known(F.And((v_is_pb, A)), {"v": "pa", "x": "a"}) is False
+    assert F.known(F.And((v_is_pb, A)), {"v": "pb", "x": "a"}) is None
+    assert F.known(F.Or((F.Not(v_is_pb), A)), {"v": "pa", "x": "a"}) is True
+    assert F.known(F.Implies(v_is_pb, A), {"v": "pa", "x": "a"}) is True
+    assert F.known(F.Exists("x", ("a", "b"), F.Eq(F.Var("x"), F.Const("b"))), {}) is True
+    assert F.known(F.Forall("x", ("a", "b"), F.Eq(F.Var("x"), F.Const("b"))), {}) is False
+    assert F.known(F.Cmp("<", F.Arith("+", F.Num(1), F.Num(2)), F.Num(4)), {}) is True
+    assert F.known(F.Cmp("<", QTY, F.Num(4)), {"y": "a"}) is None
+    assert F.known(F.Choice("b", (("x", F.TRUE), ("y", F.TRUE))), {}) is None  # a bracket is open
+    assert F.known(F.TermApp("t", ()), {}) is None  # whatever its reading
+
+
+@pytest.mark.parametrize(("op", "bound", "expected"), [
+    (">=", 1, None),    # pa passes, but with pc open the count is not settled (as `some subset` reads it)
+    (">=", 3, False),   # two can pass at most (pb is known not to)
+    ("<=", 0, False),   # pa passes, so at least one does
+    ("==", 2, None),    # depends on the open member
+])
+def test_a_count_is_settled_only_when_no_open_member_can_change_it(op: str, bound: int, expected: bool | None) -> None:
+    body = F.Or((F.Eq(F.Var("u"), F.Const("pa")), F.And((F.Eq(F.Var("u"), F.Const("pc")), A))))
+    count = F.Count(op, "u", ("pa", "pb", "pc"), body, F.Num(bound))
+    assert F.known(count, {"x": "a"}) is expected
+    assert F.known(F.Count(op, "u", ("pa", "pb"), body, F.Num(bound)), {"x": "a"}) is F.compare(op, 1, bound)
+
+
 def test_walk_is_preorder_through_integer_expressions_and_bracket_options() -> None:
     f = F.And((F.Not(A), F.Cmp("<=", QTY, CHOICE)))
     kinds = [type(n).__name__ for n in F.walk(f)]

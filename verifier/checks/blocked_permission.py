@@ -10,7 +10,8 @@ Why it matters
     guarantor veto every exercise: the permission is in that party's hands.
 Query
     ∃ x ∈ ctrl(b) ∩ vars(cond): (∃ y: A) ∧ ∀ y: ¬(A ∧ cond ∧ act ∧ Comp_p), where
-    vars(cond) is what the condition mentions as written (even where a reading makes it constant),
+    vars(cond) is what the condition mentions as written (even where a reading makes it constant;
+    not in a part whose value no world can change, such as `v == pb and ...` for v = pa),
     by counterexample-guided search (verifier.qbf) in which the act is part of
     the guess, only for acts that can be done at all and parties that control
     something in the condition. (What b controls elsewhere, such as its own
