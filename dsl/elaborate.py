@@ -45,7 +45,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
     None accepts any (the front-end alone does not know which kinds the checks report).
     """
     root = specs[-1]
-    el = Elaborator(sym, diags)
+    el = Elaborator(sym, diags, texts={spec.source.path: spec.source.text for spec in specs})
     header = next((d for d in root.decls if isinstance(d, S.InstrumentDecl)), None)
     ranks = _ranks(specs)
     instrument_names = {spec.source.path: _instrument_name(spec) for spec in specs}
@@ -377,7 +377,8 @@ def _protection(el: Elaborator, decl: S.NormDecl, modality: Modality) -> Protect
         el.error(Code.UNKNOWN_NAME, decl.protects.party.span, f"unknown party `{party}`",
                  help=el.sym.suggest(party, list(el.sym.parties)))
         return None
-    return Protection(party, el.formula(decl.protects.event, dict(el.loop)))
+    phrase = decl.protects.phrase or el.written(decl.protects.event.span)
+    return Protection(party, el.formula(decl.protects.event, dict(el.loop)), phrase)
 
 
 def _subject(el: Elaborator, subject: S.Subject) -> tuple[str, tuple[str, ...], Scope] | None:

@@ -59,6 +59,12 @@ class Elaborator:
     # exponentially, so elaboration stops expanding them past F.MAX_GROUND_SIZE.
     expanded: int = 0
     _sizes: dict[str, int] = field(default_factory=dict)
+    # The text of every file (path -> text), so a message can quote a condition as written.
+    texts: dict[str, str] = field(default_factory=dict)
+
+    def written(self, span: Span) -> str:
+        """The source text of a span, on one line."""
+        return " ".join(self.texts.get(span.path, "")[span.start:span.end].split())
 
     # ---- helpers -----------------------------------------------------------
     def fresh(self, name: str) -> str:

@@ -393,8 +393,8 @@ def ground_size(f: Node, term_size: Callable[[str], int] = lambda name: 1) -> in
 def known(f: Formula, env: Mapping[str, Value]) -> bool | None:
     """f's value where no world is needed, else None (three-valued, Kleene): atoms, vague
     terms (whatever their reading), quantities and brackets are unknown; `and` is false as
-    soon as one part is, `or` true as soon as one part is. A count is false when no number
-    of its unknown members passes, true when none is unknown and the count passes. This is
+    soon as one part is, `or` true as soon as one part is. A count is known when every
+    number of members its unknown members can make gives the same answer ("at least 0"). This is
     what makes `v == pb and consents(pb)` mention nothing for v = pa."""
     match f:
         case BoolConst():
@@ -424,8 +424,8 @@ def known(f: Formula, env: Mapping[str, Value]) -> bool | None:
                 return None
             parts = [known(f.body, {**env, f.var: v}) for v in f.domain]
             sure, open_ = parts.count(True), parts.count(None)
-            passing = [compare(f.op, k, bound) for k in range(sure, sure + open_ + 1)]
-            return False if not any(passing) else True if open_ == 0 else None
+            passing = {compare(f.op, k, bound) for k in range(sure, sure + open_ + 1)}
+            return passing.pop() if len(passing) == 1 else None
         case Atom() | TermApp() | Choice():
             return None
         case _:

@@ -75,6 +75,7 @@ class Protection:
 
     party: str
     event: Formula  # closed formula
+    phrase: str = ""  # the event as messages name it: the spec's phrase, else the event as written
 
 
 @dataclass(frozen=True, slots=True)

@@ -579,7 +579,7 @@ class _Build:
 
     @_spanned
     def protects(self, c: list[Any], span: Span) -> tuple[str, Any]:
-        return ("protects", S.Protects(self._name(c[0]), c[1], span))
+        return ("protects", S.Protects(self._name(c[0]), c[1], c[2] if len(c) > 2 else None, span))
 
     @_spanned
     def limit(self, c: list[Any], span: Span) -> S.LimitDecl:

@@ -269,6 +269,7 @@ class KeepAction:
 class Protects:
     party: Name
     event: Expr
+    phrase: str | None  # how messages name the event, if the spec says
     span: Span = field(compare=False, repr=False)
 
 

@@ -131,9 +131,44 @@ def test_known_pretext() -> None:
 
 def test_known_guarantee() -> None:
     ans = _answers("guarantee")
-    assert ans.blockable[("g1", 0, "ru")] == (True, True)    # ru attacks and withholds its agreement
-    assert ans.blockable[("g1", 0, "us")] == (False, False)
+    assert ans.blockable[("g1", 0, ("ru",))] == (True, True)    # ru attacks and withholds its agreement
+    assert ("g1", 0, ("us",)) not in ans.blockable               # us decides nothing the trigger reads
+    assert set(ans.blockable) == {("g1", 0, ("ru",))}            # {ru, us} is not minimal
     assert ans.vacuous[("g1", 0)] == (False, False)            # the area is ru's choice, not a circumstance
+
+
+MAJORITY = """
+    instrument k "K"; party ua, ru, g1, g2, g3; group guarantors = {g1, g2, g3};
+    fact attack(by: party) controlled by by; fact agrees(g: party) controlled by g;
+    act assist(actor: party, to: party);
+    assume not attack(by: ua);
+    clause art4 "4" { each g in guarantors must assist(to: ua) when attack(by: _) and DECISION
+                      protects ua against attack(by: _); }
+"""
+
+
+def test_a_majority_vote_is_blocked_by_every_pair_and_by_no_single_guarantor() -> None:
+    ans = _answers_of(MAJORITY.replace("DECISION", "a majority of g in guarantors: agrees(g)"))
+    assert set(ans.blockable) == {("art4", 0, pair) for pair in [("g1", "g2"), ("g1", "g3"), ("g2", "g3")]}
+    assert all(own is True for _, own in ans.blockable.values())  # a member may also be the attacker
+
+
+def test_consensus_is_blocked_by_each_guarantor_alone_and_no_pair_is_reported() -> None:
+    ans = _answers_of(MAJORITY.replace("DECISION", "all g in guarantors: agrees(g)"))
+    assert set(ans.blockable) == {("art4", 0, (g,)) for g in ("g1", "g2", "g3")}
+    # Each could attack ua itself while withholding its agreement: the gravest case.
+    assert all(own is True for _, own in ans.blockable.values())
+
+
+def test_a_vote_the_treaty_obliges_is_no_lawful_block() -> None:
+    """g1 must agree: voting no would breach that duty (which does not mention the event), so
+    g1 cannot block lawfully; g2 and g3 still can."""
+    text = MAJORITY.replace("DECISION", "all g in guarantors: agrees(g)") + """
+        clause duty "6" { g1 must keep agrees(g1); }
+    """
+    ans = _answers_of(text)
+    assert ("art4", 0, ("g1",)) not in ans.blockable
+    assert ("art4", 0, ("g2",)) in ans.blockable
 
 
 def test_permissions_only_when_the_act_can_be_done() -> None:

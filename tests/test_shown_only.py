@@ -44,7 +44,7 @@ def test_the_report_is_that_of_doing_all_the_work(name: str, monkeypatch: pytest
 
     calls[0] = 0
     monkeypatch.setattr(CheckContext, "reported", lambda self, clause_ids: True)
-    monkeypatch.setattr(CheckContext, "shown", lambda self, kind, clause_ids, party: True)
+    monkeypatch.setattr(CheckContext, "shown", lambda self, kind, clause_ids, party, coalition=(): True)
     everything = summary(ROOT / "specs" / name)
 
     assert skipping == everything

@@ -162,6 +162,8 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
 @_max_time_option
 @click.option("--max-findings", type=click.IntRange(min=1), default=8, show_default=True,
               help="At most this many findings per check, party and draft.")
+@click.option("--coalition-size", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
+              help="Ask which groups of up to N parties can block a guarantee or veto a permission together.")
 @_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file (atomically) instead of standard output.")
@@ -174,8 +176,9 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
               help="Check up to N spec files (or parts of a large one) at once, in worker processes "
                    "(default: the number of cores). The report is the same for every N.")
 def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
-          timeout: float, rlimit: int, max_time: float, max_findings: int, smt2_dir: Path | None, output: Path | None,
-          quiet: bool, verbose: bool, debug: bool, jobs: int | None) -> None:
+          timeout: float, rlimit: int, max_time: float, max_findings: int, coalition_size: int,
+          smt2_dir: Path | None, output: Path | None, quiet: bool, verbose: bool, debug: bool,
+          jobs: int | None) -> None:
     """Check spec files and folders (the default command).
 
     On a terminal, a progress line shows on standard error while a run lasts
@@ -193,6 +196,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
 
     _check_output(output, list(paths))
     options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
+    options.coalition_size = coalition_size
     options.budget = Budget.start(max_time)
     options.jobs = jobs if jobs is not None else _cores()
     activity = Activity()

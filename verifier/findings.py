@@ -58,6 +58,9 @@ class Finding:
     file: str
     clauses: tuple[ClauseRef, ...] = ()
     party: str | None = None
+    # A coalition's members in declaration order (`party` is the first), for blocking and
+    # vetoes that several parties achieve together; () for a single party.
+    coalition: tuple[str, ...] = ()
     readings: tuple[tuple[str, str], ...] = ()   # term -> reading in force ("open" when none)
     draft: str | None = None                     # the draft of the scenario; None without brackets
     drafts: tuple[str, ...] = ()                 # every draft in which the finding holds
@@ -68,7 +71,7 @@ class Finding:
 
     def problem_key(self) -> tuple[Any, ...]:
         """What a finding is about: its kind, clauses and party (see `problem_key`)."""
-        return problem_key(self.kind, [c.id for c in self.clauses], self.party)
+        return problem_key(self.kind, [c.id for c in self.clauses], self.party, self.coalition)
 
     def sort_key(self) -> tuple[Any, ...]:
         first = self.clauses[0] if self.clauses else None
@@ -81,6 +84,7 @@ class Finding:
             "severity": self.severity.value,
             "expected": self.expected,
             "party": self.party,
+            "coalition": list(self.coalition) or None,
             "message": self.message,
             "file": self.file,
             "clauses": [c.to_json() for c in self.clauses],
@@ -93,10 +97,11 @@ class Finding:
         }
 
 
-def problem_key(kind: FindingKind, clause_ids: Iterable[str], party: str | None) -> tuple[Any, ...]:
+def problem_key(kind: FindingKind, clause_ids: Iterable[str], party: str | None,
+                coalition: tuple[str, ...] = ()) -> tuple[Any, ...]:
     """A finding's problem, known before its witness is: under a claimant's readings, a
     finding whose problem the baseline has already is left out of the report."""
-    return (kind, tuple(clause_ids), party)
+    return (kind, tuple(clause_ids), party, coalition)
 
 
 def _jsonable(value: Any) -> Any:

@@ -40,6 +40,7 @@ class Options:
     rlimit: int = 0
     smt2_dir: Path | None = None
     max_findings: int = 8
+    coalition_size: int = 2  # the largest coalition asked whether it can block or veto
     jobs: int = 1  # processes that check instruments side by side (1: all in this process)
     budget: Budget | None = None  # the whole run's time (--max-time); None: no bound but the per-query ones
     # Sees every session made for the run and its queries (the progress line, --verbose);
@@ -153,7 +154,7 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
     for draft_name, draft in drafts_of_interest(instrument, options.drafts):
         found = DraftPart()
         ctx = CheckContext(instrument, session, readings, draft_name, draft, max_findings=options.max_findings,
-                           for_report=True)
+                           coalition_size=options.coalition_size, for_report=True)
         for check in checks:
             ctx.findings.extend(_within_budget(ctx, check, options.budget))
         found.baseline = ctx.findings
@@ -164,7 +165,7 @@ def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], 
         # reading prevails (kept where the baseline does not have them: see `assemble`).
         for claimant, claimed in claimant_readings(instrument, readings):
             alt = CheckContext(instrument, session, claimed, draft_name, draft, max_findings=options.max_findings,
-                               reading_name=claimant, baseline=readings, hidden=hidden, for_report=True)
+                               coalition_size=options.coalition_size, reading_name=claimant, baseline=readings, hidden=hidden, for_report=True)
             for check in checks:
                 if check.per_reading_set:
                     alt.findings.extend(_within_budget(alt, check, options.budget))

@@ -10,6 +10,7 @@ solver `unknown` ends it as `unknown`, never as "none".
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ import z3
 
 from verifier.encode import VarKey, and_, or_, substitute
 from verifier.scenario import Situation, Values
-from verifier.session import Session
+from verifier.session import Session, among
 
 MAX_ROUNDS = 400
 
@@ -166,3 +167,74 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         refute(answer.model)
     return EFResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                     rounds=max_rounds)
+
+
+@dataclass(frozen=True)
+class EveryChoiceResult:
+    status: str  # "found" | "none" | "unknown"
+    situation: tuple[z3.BoolRef, ...] = ()   # the outer literals of the situation found
+    choice: tuple[z3.BoolRef, ...] = ()      # the chooser's choice shown (the most it asks for)
+    model: z3.ModelRef | None = None         # a world of `outcome` under the situation and choice
+    reason: str = ""
+    rounds: int = 0
+
+
+def exists_for_every_choice(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Sequence[VarKey],
+                            choice_vars: Sequence[z3.BoolRef], fixed: Sequence[z3.BoolRef],
+                            able: z3.BoolRef, able_depends: z3.BoolRef, outcome: z3.BoolRef, name: str,
+                            max_rounds: int = MAX_ROUNDS) -> EveryChoiceResult:
+    """A situation s (values of `outer_keys` satisfying `guess`) such that, for every choice x
+    (values of the Boolean `choice_vars`) under which `able` can hold, `outcome` can hold too,
+    and `able` can hold under some x: ∃s [∃x ∃r able] ∧ ∀x [(∃r able) → (∃r outcome)], r being
+    every other variable. Both are asked of the session under `fixed` (the world, the draft).
+
+    Counterexample-guided over s; the choices are enumerated (a protected party's few
+    requests and consents). A choice x that can be made but whose outcome cannot hold rules
+    out every situation that agrees with s on the core of that refusal and on what
+    `able_depends` (`able` without the parts fixed true in every guess) reads of s: there x is
+    still a choice that can be made, and its outcome still cannot hold."""
+    enc = session.enc
+    situation = Situation.of(session, outer_keys)
+    able_names = enc.mentioned([able_depends])
+    depends = [i for i, k in enumerate(outer_keys) if enc.name_of(enc.var_of(k)) in able_names]
+    able_lit = session.formula_lit(("able", name), f"able {name}", able)
+    outcome_lit = session.formula_lit(("outcome", name), f"outcome {name}", outcome)
+    choices = [[v if bit else session.negation(v) for v, bit in zip(choice_vars, bits, strict=True)]
+               for bits in itertools.product((True, False), repeat=len(choice_vars))]
+    solver = session.side_solver()
+    solver.add(*guess)
+    for rounds in range(1, max_rounds + 1):
+        result = session.side_check(solver, "every choice: guess")
+        if result == z3.unsat:
+            return EveryChoiceResult("none", rounds=rounds)
+        if result != z3.sat:
+            return EveryChoiceResult("unknown", reason=solver.reason_unknown(), rounds=rounds)
+        lits = situation.literals(solver.model())
+        read = [lits[i] for i in depends]
+        shown: tuple[list[z3.BoolRef], z3.ModelRef] | None = None
+        refused = False
+        for x in choices:  # the first is the choice that asks for the most (every request made)
+            can = session.check([*fixed, *lits, *x, able_lit], "every choice: can the chooser make it?")
+            if not can.sat:
+                if not can.unsat:
+                    return EveryChoiceResult("unknown", reason=can.reason, rounds=rounds)
+                continue
+            then = session.check([*fixed, *lits, *x, outcome_lit], "every choice: and the outcome?")
+            if then.unsat:
+                core = among(then.core, lits)
+                solver.add(z3.Not(z3.And(*core, *read)) if core or read else z3.BoolVal(False, session.ctx))
+                refused = True
+                break
+            if not then.sat:
+                return EveryChoiceResult("unknown", reason=then.reason, rounds=rounds)
+            if shown is None:
+                assert then.model is not None
+                shown = (x, then.model)
+        if refused:
+            continue
+        if shown is None:  # no choice can be made here: nor anywhere that reads the same
+            solver.add(z3.Not(z3.And(*read)) if read else z3.BoolVal(False, session.ctx))
+            continue
+        return EveryChoiceResult("found", tuple(lits), tuple(shown[0]), shown[1], rounds=rounds)
+    return EveryChoiceResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
+                             rounds=max_rounds)

@@ -165,7 +165,7 @@ clause art2 "Art. 2" text "Ukraine shall conclude no agreement that would harm t
 expect pretext on art2 by russia;
 '''),
     Kind(FindingKind.BLOCKABLE_GUARANTEE,
-         "a party can, by what it controls (a vote, the attack itself), keep a guarantee from triggering",
+         "a party, or a coalition of parties, can keep a guarantee from triggering by what it decides (a vote, a consent)",
          Severity.ERROR, docs="blockable-guarantee", local=True, example='''\
 instrument example "Blockable guarantee";
 party ukraine, russia, usa;

@@ -377,17 +377,18 @@ class _Compare:
         # question is the baseline's may be left out (the baseline reports it), so the findings
         # lie between those the oracle needs here and all it has.
         blockable = self.of("blockable-guarantee")
-        for clause, b in sorted({(k[0], k[2]) for k in self.ans.blockable}):
+        found = {(k[0], k[2]) for k in self.ans.blockable} | {(f.clauses[0].id, _members(f)) for f in blockable}
+        for clause, b in sorted(found):
             keys = [k for k in self.ans.blockable if (k[0], k[2]) == (clause, b) and self.ans.blockable[k][0]]
             got = Counter(bool(dict(f.details)["controls_event"]) for f in blockable  # type: ignore[attr-defined]
-                          if f.clauses[0].id == clause and f.party == b)  # type: ignore[attr-defined]
+                          if f.clauses[0].id == clause and _members(f) == b)  # type: ignore[attr-defined]
             want = Counter(self.ans.blockable[k][1] for k in keys)
             needed = Counter(self.ans.blockable[k][1] for k in keys
                              if not (self.same("blockable", k) and self.same("vacuous", k[:2])))
-            self.add(needed <= got <= want, f"blockable-guarantee {clause} by {b}: controls_event {_flags(got)}, "
+            self.add(needed <= got <= want, f"blockable-guarantee {clause} by {'+'.join(b)}: controls_event {_flags(got)}, "
                                             f"oracle {_flags(want)} (at least {_flags(needed)})")
         for f in blockable:
-            clause, b = f.clauses[0].id, f.party  # type: ignore[attr-defined]
+            clause, b = f.clauses[0].id, _members(f)  # type: ignore[attr-defined]
             d = dict(f.details)  # type: ignore[attr-defined]
             choice = self.choice(d["choice"])
             w = self.world(f.scenario)  # type: ignore[attr-defined]
@@ -400,7 +401,7 @@ class _Compare:
                     if d["controls_event"]:
                         good = good and self.sp.member(self.cx.own_event(n, b), w)
                 ok = ok or good
-            self.add(ok, f"blockable-guarantee {clause} by {b} with {d['choice']!r} is not confirmed; "
+            self.add(ok, f"blockable-guarantee {clause} by {'+'.join(b)} with {d['choice']!r} is not confirmed; "
                          f"scenario {f.scenario}")  # type: ignore[attr-defined]
         vacuous = self.of("vacuous-guarantee")
         for clause in sorted({k[0] for k in self.ans.vacuous}):
@@ -511,6 +512,11 @@ def act_phrase(model: Model, key: tuple[str, tuple[Value, ...]]) -> str:
     name, args = key
     params = model.predicates[name].params
     return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:], strict=True))])})"
+
+
+def _members(f: object) -> tuple[str, ...]:
+    """A blocking finding's coalition, or its party alone."""
+    return tuple(f.coalition) or (f.party,)  # type: ignore[attr-defined]
 
 
 def _flags(flags: Counter[bool]) -> list[bool]:

@@ -75,6 +75,40 @@ def disj(*fs: G) -> G:
     return fs[0] if len(fs) == 1 else ("|", tuple(fs))
 
 
+def _known(f: G) -> bool | None:
+    """The value of a ground formula that no world can change, else None."""
+    tag = f[0]
+    if tag == "c":
+        return bool(f[1])
+    if tag == "n":
+        inner = _known(f[1])
+        return None if inner is None else not inner
+    if tag in ("&", "|"):
+        values = [_known(x) for x in f[1]]
+        absorbing = tag == "|"  # true absorbs an `or`, false an `and`
+        if absorbing in values:
+            return absorbing
+        return (not absorbing) if all(v is (not absorbing) for v in values) else None
+    if tag == "<":
+        left, right = _known_int(f[2]), _known_int(f[3])
+        return None if left is None or right is None else _OPS[f[1]](left, right)
+    return None  # an atom, a vague term, a bracket
+
+
+def _known_int(e: G) -> int | None:
+    if e[0] == "#":
+        return int(e[1])
+    if e[0] in ("+", "-"):
+        a, b = _known_int(e[1]), _known_int(e[2])
+        return None if a is None or b is None else a + b if e[0] == "+" else a - b
+    return None
+
+
+_OPS: dict[str, Callable[[int, int], bool]] = {
+    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b, "<": lambda a, b: a < b, ">": lambda a, b: a > b}
+
+
 # ---- the model ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -483,6 +517,13 @@ class Reader:
         parts = [self.formula(e.body, {**scope, e.binder.var.text: v}) for v in members]
 
         def sizes_pass(test: Callable[[int], bool]) -> G:
+            # A count no member's choice can change is its value (`_known` reads every other
+            # formula so; the subsets below would hide it: "at least 0" is true however many pass).
+            known = [_known(p) for p in parts]
+            sure, open_ = known.count(True), known.count(None)
+            outcomes = {test(k) for k in range(sure, sure + open_ + 1)}
+            if len(outcomes) == 1:
+                return TRUE if outcomes.pop() else FALSE
             return disj(FALSE, *(conj(TRUE, *(parts[i] if i in chosen else ("n", parts[i])
                                               for i in range(len(parts))))
                                  for k in range(len(parts) + 1) if test(k)

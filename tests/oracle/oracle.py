@@ -123,8 +123,8 @@ class Answers:
     pretext: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
     # DESIGN-level: (claimant, against) -> A ∧ Comp_p(ρ0) ∧ ¬Comp_p(ρ_q) is sat, ρ_q with all of q's readings
     pretext_any: dict[tuple[str, str], bool] = field(default_factory=dict)
-    # (clause, norm index, blocker) -> (blockable?, with the blocker causing the event?)
-    blockable: dict[tuple[str, int, str], tuple[bool, bool]] = field(default_factory=dict)
+    # (clause, norm index, minimal blocking coalition) -> (True, with the coalition causing the event?)
+    blockable: dict[tuple[str, int, tuple[str, ...]], tuple[bool, bool]] = field(default_factory=dict)
     # (clause, norm index) -> (never triggers?, some circumstance leaves the event uncovered?)
     vacuous: dict[tuple[str, int], tuple[bool, bool]] = field(default_factory=dict)
     # query name, kind -> holds (assert) / a world exists (scenario)
@@ -150,6 +150,21 @@ def respected(ev: Evaluator, norm: Norm, subject: str) -> int:
     for c in norm.cases[subject]:
         done |= ev.holds(c.where) & ev.holds(("a", (norm.act, (subject, *c.args))))
     return (sp.ALL & ~ev.holds(norm.trigger[subject])) | done
+
+
+def norm_mentions(ev: Evaluator, norm: Norm, subject: str) -> set[int]:
+    """The variables a norm mentions for a subject: what `respected` reads, as written
+    (`Evaluator.mentioned`: every bracket alternative, nothing settled without a world)."""
+    if norm.modality == "may":
+        return set()
+    if norm.act is None:
+        return ev.mentioned(("|", (("n", norm.trigger[subject]), norm.keep[subject])))
+    acts = [("a", (norm.act, (subject, *c.args))) for c in norm.cases[subject]]
+    if norm.modality == "must not":
+        return ev.mentioned(("&", tuple(("n", ("&", (c.cond, c.where, a)))
+                                        for c, a in zip(norm.cases[subject], acts, strict=True))))
+    done = ("|", tuple(("&", (c.where, a)) for c, a in zip(norm.cases[subject], acts, strict=True)))
+    return ev.mentioned(("|", (("n", norm.trigger[subject]), done)))
 
 
 class Context:
@@ -307,20 +322,65 @@ class Context:
         assert norm.protects is not None
         return self.ev.holds(norm.protects[1])
 
-    def blocking_choices(self, norm: Norm, outer: list[int], extra: int | None = None) -> int:
-        """Worlds whose `outer` part x has (∃y A ∧ E [∧ extra]) ∧ ∀y ¬(A ∧ E ∧ T)."""
+    def blocking_choices(self, norm: Norm, outer: list[int], extra: int | None = None, lawful: int | None = None) -> int:
+        """Worlds whose `outer` part x has (∃y A ∧ E [∧ extra] [∧ lawful]) ∧ ∀y ¬(A ∧ E ∧ T)."""
         y = self.space.all_but(outer)
         e = self.A & self.event(norm)
-        possible = self.space.exists(e if extra is None else e & extra, y)
+        possible = self.space.exists(e & (self.space.ALL if extra is None else extra)
+                                     & (self.space.ALL if lawful is None else lawful), y)
         return possible & ~self.space.exists(e & self.trigger(norm), y)
 
-    def own_event(self, norm: Norm, blocker: str) -> int:
-        """E with every atom the blocker does not control set false: the blocker causes E alone."""
+    def own_event(self, norm: Norm, blocker: str | tuple[str, ...]) -> int:
+        """E with every atom no member controls set false: the blocker (or coalition) causes E alone."""
         assert norm.protects is not None
         controller = self.oracle.controller
+        members = {blocker} if isinstance(blocker, str) else set(blocker)
         ev = Evaluator(self.space, self.readings, self.draft,
-                       false_atom=lambda key: controller.get(key) != blocker)
+                       false_atom=lambda key: controller.get(key) not in members)
         return ev.holds(norm.protects[1])
+
+    # DESIGN §12, coalitions: C blocks iff ∃x ∈ ctrl(C): (∃y A ∧ E ∧ Comp⁻_C) ∧ ∀y ¬(A ∧ E ∧ T),
+    # where Comp⁻_C is C's compliance with every norm that mentions no variable of E; x is what C
+    # decides besides E (not causing E is no block), or, for a C that can cause E, all C controls
+    # with E caused by C alone (the gravest case, `own`).
+    def event_vars(self, norm: Norm) -> set[int]:
+        assert norm.protects is not None
+        return self.ev.mentioned(norm.protects[1])
+
+    def lawful(self, coalition: tuple[str, ...], event_vars: set[int]) -> int:
+        out = self.space.ALL
+        for clause in self.model.clauses:
+            for n in clause.norms:
+                for p in coalition:
+                    if n.modality != "may" and p in n.subjects and not (norm_mentions(self.ev, n, p) & event_vars):
+                        out &= respected(self.ev, n, p)
+        return out
+
+    def blocks(self, norm: Norm, coalition: tuple[str, ...]) -> tuple[bool, bool]:
+        """(C blocks, C blocks with members S of C causing E alone, each taking part in it)."""
+        sp = self.space
+        event_vars = self.event_vars(norm)
+        controlled = [i for p in coalition for i in sp.controlled_by(p)]
+        decisions = [i for i in controlled if i not in event_vars]
+        lawful = self.lawful(coalition, event_vars)
+        plain = bool(decisions) and bool(self.blocking_choices(norm, decisions, None, lawful))
+        own = False
+        # S's part in E: the atoms and quantities of E its members control; taking part: one of
+        # a member's atoms of E true.
+        atoms = {p: [i for i in sp.controlled_by(p) if i in event_vars and sp.vars[i].kind == "atom"] for p in coalition}
+        takers = [p for p in coalition if atoms[p]]
+        for k in range(1, len(takers) + 1):
+            for attackers in combinations(takers, k):
+                part = [i for p in attackers for i in sp.controlled_by(p) if i in event_vars]
+                takes_part = sp.ALL
+                for p in attackers:
+                    some = 0
+                    for i in atoms[p]:
+                        some |= sp.mask(i, 1)
+                    takes_part &= some
+                caused = self.own_event(norm, attackers) & takes_part
+                own = own or bool(self.blocking_choices(norm, decisions + part, caused, lawful))
+        return plain or own, own
 
     # ---- properties ----------------------------------------------------------------------------------
     def compliant(self) -> int:
@@ -328,10 +388,12 @@ class Context:
 
 
 class Oracle:
-    def __init__(self, model: Model, readings: tuple[str, ...] = (), requested_drafts: tuple[str, ...] = ()) -> None:
+    def __init__(self, model: Model, readings: tuple[str, ...] = (), requested_drafts: tuple[str, ...] = (),
+                 coalition_size: int = 2) -> None:
         self.model = model
         self.requested = readings  # --reading options
         self.requested_drafts = requested_drafts  # --draft options
+        self.coalition_size = coalition_size  # --coalition-size
         open_terms = [t for t, r in baseline(model, readings).items() if r is None]
         self.space = Space(model, open_terms)
         # Who controls each ground atom of the whole vocabulary (not only the relevant ones).
@@ -402,14 +464,18 @@ class Oracle:
                 never = not (ctx.A & ctx.event(n) & ctx.trigger(n))
                 circumstance = False if never else bool(ctx.blocking_choices(n, self.space.free()))
                 ans.vacuous[(clause.id, n.index)] = (never, circumstance)
-                for b in model.parties:
-                    if b == g or b not in self.controls_something:
-                        continue
-                    # A guarantee that never answers its event is vacuous: nobody needs to block it.
-                    x = self.space.controlled_by(b)
-                    blockable = not never and bool(ctx.blocking_choices(n, x))
-                    own = blockable and bool(ctx.blocking_choices(n, x, ctx.own_event(n, b)))
-                    ans.blockable[(clause.id, n.index, b)] = (blockable, own)
+                # Every minimal coalition of up to `coalition_size` parties that blocks. A
+                # guarantee that never answers its event is vacuous: nobody needs to block it.
+                candidates = [b for b in model.parties if b != g and b in self.controls_something]
+                blockers: list[frozenset[str]] = []
+                for k in range(1, self.coalition_size + 1):
+                    for coalition in combinations(candidates, k):
+                        if never or any(c <= set(coalition) for c in blockers):
+                            continue
+                        blockable, own = ctx.blocks(n, coalition)
+                        if blockable:
+                            blockers.append(frozenset(coalition))
+                            ans.blockable[(clause.id, n.index, coalition)] = (True, own)
         if reading_name is None:
             compliant = ctx.compliant()
             for q in model.queries:

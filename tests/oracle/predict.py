@@ -19,6 +19,7 @@ class Predicted:
     reading: str | None            # the claimant context, or None
     reading_values: frozenset[str]
     details_reading: str | None
+    coalition: tuple[str, ...] = ()  # a blocking coalition of two or more (party is its first member)
 
 
 def predicted_findings(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers]) -> list[Predicted]:
@@ -35,8 +36,8 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
     here: list[Predicted] = []
 
     def add(kind: str, clauses: frozenset[str], party: str | None, extra: frozenset[str] | None = None,
-            details_reading: str | None = None) -> None:
-        here.append(Predicted(kind, clauses, extra, party, draft, rn, values, details_reading or rn))
+            details_reading: str | None = None, coalition: tuple[str, ...] = ()) -> None:
+        here.append(Predicted(kind, clauses, extra, party, draft, rn, values, details_reading or rn, coalition))
 
     if not ans.situation_possible:
         add("contradiction", frozenset(), None)
@@ -61,7 +62,7 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
             add("pretext", frozenset({c}), q, details_reading=q)
     for (c, _, b), (v, _) in ans.blockable.items():
         if v:
-            add("blockable-guarantee", frozenset({c}), b)
+            add("blockable-guarantee", frozenset({c}), b[0], coalition=b if len(b) > 1 else ())
     for (c, _), (never, circ) in ans.vacuous.items():
         if never or circ:
             add("vacuous-guarantee", frozenset({c}), None)
@@ -70,17 +71,17 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
 
 def _without_duplicates(out: list[Predicted]) -> list[Predicted]:
     """A claimant context's finding is dropped when the baseline of its draft has the same key."""
-    base_keys = {(p.draft, p.kind, p.clauses, p.party) for p in out if p.reading is None and p.extra is None}
+    base_keys = {(p.draft, p.kind, p.clauses, p.party, p.coalition) for p in out if p.reading is None and p.extra is None}
     return [p for p in out
-            if not (p.reading is not None and p.extra is None and (p.draft, p.kind, p.clauses, p.party) in base_keys)]
+            if not (p.reading is not None and p.extra is None and (p.draft, p.kind, p.clauses, p.party, p.coalition) in base_keys)]
 
 
 def matches(q: Query, p: Predicted) -> bool | None:
     """Does the predicted finding match the pattern? None: it depends on the core reported."""
     if p.kind != q.finding:
         return False
-    if q.by is not None and p.party != q.by:
-        return False
+    if q.by is not None and q.by not in (p.coalition or (p.party,)):
+        return False  # `by P`: P alone, or P as a member of a coalition
     if q.in_draft is not None and q.in_draft != p.draft:
         return False
     if q.under_reading is not None and p.details_reading != q.under_reading \

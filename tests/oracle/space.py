@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import product
 
-from tests.oracle.front import G, Key, Model, Value, children
+from tests.oracle.front import G, Key, Model, Value, _known, children
 
 MAX_WORLD_BITS = 22  # 4M worlds: beyond that the oracle refuses (the generator stays far below)
 
@@ -408,35 +408,6 @@ class Evaluator:
 
         visit(f)
         return out
-
-
-def _known(f: G) -> bool | None:
-    """The value of a ground formula that no world can change, else None."""
-    tag = f[0]
-    if tag == "c":
-        return bool(f[1])
-    if tag == "n":
-        inner = _known(f[1])
-        return None if inner is None else not inner
-    if tag in ("&", "|"):
-        values = [_known(x) for x in f[1]]
-        absorbing = tag == "|"  # true absorbs an `or`, false an `and`
-        if absorbing in values:
-            return absorbing
-        return (not absorbing) if all(v is (not absorbing) for v in values) else None
-    if tag == "<":
-        left, right = _known_int(f[2]), _known_int(f[3])
-        return None if left is None or right is None else OPS[f[1]](left, right)
-    return None  # an atom, a vague term, a bracket
-
-
-def _known_int(e: G) -> int | None:
-    if e[0] == "#":
-        return int(e[1])
-    if e[0] in ("+", "-"):
-        a, b = _known_int(e[1]), _known_int(e[2])
-        return None if a is None or b is None else a + b if e[0] == "+" else a - b
-    return None
 
 
 def _qty_keys(e: G) -> Iterator[Key]:

@@ -1,19 +1,29 @@
-"""Blockable guarantees: a party can keep a guarantee from triggering while its event happens.
+"""Blockable guarantees: a party, or a group of parties, can keep a guarantee from triggering
+while its event happens.
 
 What it finds
-    For a guarantee protecting p against E with trigger T, a party b ≠ p and
-    a choice x of what b controls (its votes, its consent, its own attack)
-    such that E can happen and, whatever everyone else does, T stays false.
+    For a guarantee protecting p against E with trigger T, a coalition C of up
+    to --coalition-size parties (p not in it) and a choice x of what C decides
+    such that E can happen while C's members breach nothing, and, whatever
+    everyone else does, T stays false. Only minimal coalitions are reported:
+    a pair is shown only when neither member can block alone.
 Why it matters
     A guarantee that the aggressor can switch off deters nobody; the gravest
-    case is a blocker that controls E itself (vetoing the answer to its own
-    attack), which is reported first.
+    case is a coalition that causes E itself (an attacker vetoing the answer
+    to its own attack), which is reported first. A majority vote is not
+    blocked by one guarantor, but may be by two.
 Query
-    ∃ x ∈ ctrl(b): (∃ y: A ∧ E) ∧ ∀ y: ¬(A ∧ E ∧ T), by counterexample-guided
-    search (verifier.qbf); where one is found, again with E caused by b's own atoms.
+    ∃ x ∈ ctrl(C): (∃ y: A ∧ E ∧ Comp⁻_C) ∧ ∀ y: ¬(A ∧ E ∧ T), by
+    counterexample-guided search (verifier.qbf), where Comp⁻_C is the members'
+    compliance with their norms that do not mention E's atoms
+    (coalitions.lawful_conduct). x is first what C decides besides the event
+    (votes, consents, requests): C's own part in E stays on the ∀ side, so
+    not attacking is no block. Then, for a coalition that can cause E, with
+    C's part in E chosen too and E caused by C alone (the gravest case).
 Evidence
-    The blocker, its blocking choice (the minimal part of x that forces T
-    false), the guarantee clause, and a minimal world with E and the choice.
+    The coalition (the finding's party is its first member), its blocking
+    choice (the minimal part of x that forces T false), the guarantee clause,
+    and a minimal world with E and the choice.
 Example
     examples/21_blockable_guarantee.nv
 """
@@ -21,10 +31,13 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
+from itertools import combinations
 
+from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, lawful_conduct, minimal_coalitions
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Guarantee, to_check, untriggered
-from verifier.encode import BoolTerm, VarKey, and_
+from verifier.encode import BoolTerm, VarKey, and_, or_
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.qbf import EFResult, exists_forall
@@ -38,86 +51,121 @@ def run(ctx: CheckContext) -> list[Finding]:
         answered = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit], "blockable-guarantee: can it answer E?")
         if not answered.sat:
             continue  # never triggers with its event: a vacuous guarantee, reported by that check
-        # Only what the trigger, the event or the assumptions mention can block.
-        names = ctx.enc.mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
-        for b in ctx.instrument.parties:
-            if b == g.protected:
-                continue
-            finding = _blocker(ctx, g, b, names)
-            if finding is not None:
-                out.append(finding)
+        # Only what the trigger, the event or the assumptions mention can block (a member that
+        # decides none of it adds nothing to a coalition: it is never minimal).
+        enc = ctx.enc
+        named = enc.keys_named(enc.mentioned([g.trigger, g.event, enc.assumptions(ctx.readings)]))
+        event_keys = enc.keys_named(enc.mentioned([g.event]))
+        candidates = [b for b in ctx.instrument.parties
+                      if b != g.protected and any(k in named for k in ctx.vocab.controlled_by(b))]
+        out.extend(minimal_coalitions(candidates, ctx.coalition_size,
+                                      partial(_blocking, ctx, g, named, event_keys)))
     return out
 
 
-def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: Sequence[VarKey], own_event: BoolTerm | None) -> EFResult:
+def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: Sequence[VarKey], own_event: BoolTerm | None,
+                    lawful: BoolTerm | None = None) -> EFResult:
+    """∃ x ∈ outer_keys: (∃ y: A ∧ E [∧ own_event] [∧ lawful]) ∧ ∀ y: ¬(A ∧ E ∧ T)."""
     enc = ctx.enc
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
-    guess = [world, g.event, *draft] + ([own_event] if own_event is not None else [])
+    guess = [world, g.event, *draft] + [f for f in (own_event, lawful) if f is not None]
     return exists_forall(ctx.session, guess=guess, outer_keys=outer_keys,
                          inner_formula=and_(world, g.event, g.trigger, *draft),
                          inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit],
                          base=ctx.guess_base(("world",), [world, *draft]))
 
 
-def _preferring_decisions(ctx: CheckContext, g: Guarantee, controlled: Sequence[VarKey], own_event: BoolTerm | None,
-                          found: EFResult, event_names: set[str]) -> EFResult:
-    """A blocking found by shaping the event itself (where b attacks) gives way to one by b's
-    other decisions (a veto, a vote), when there is one: that is the graver finding, and the
-    one the text can be asked to change. Which of several blockings a search comes upon is
-    otherwise the solver's choice, and drafts would be told apart by chance."""
-    choice = among(found.core, found.outer_lits)
-    if not event_names & ctx.enc.mentioned(choice):
-        return found
-    decisions = [k for k in controlled if k not in ctx.enc.keys_named(event_names)]
-    if not decisions:
-        return found
-    other = blocking_search(ctx, g, decisions, own_event)
-    return other if other.status == "found" else found
-
-
-def _blocker(ctx: CheckContext, g: Guarantee, b: str, names: set[str]) -> Finding | None:
-    named = ctx.enc.keys_named(names)
-    controlled = [k for k in ctx.vocab.controlled_by(b) if k in named]
-    if not controlled:
+def _blocking(ctx: CheckContext, g: Guarantee, named: set[VarKey], event_keys: set[VarKey],
+              coalition: Coalition) -> Outcome | None:
+    controlled = [k for m in coalition for k in ctx.vocab.controlled_by(m) if k in named]
+    decisions = [k for k in controlled if k not in event_keys]
+    lawful = lawful_conduct(ctx, coalition, event_keys)
+    who = coalition_phrase(coalition)
+    ref = [ctx.clause_ref(g.norm.clause)]
+    result: EFResult | None = None
+    if decisions:
+        result = blocking_search(ctx, g, decisions, None, lawful)
+        if result.status == "unknown":
+            return Outcome(ctx.unknown(f"whether {who} can block {g.norm.clause}", result.reason, ref), False)
+        if result.status != "found":
+            result = None
+    own = _own_blocking(ctx, g, coalition, controlled, decisions if result is not None else None, event_keys, lawful)
+    if own is not None:
+        return Outcome(_finding(ctx, g, coalition, own[0], own[1], own[2], lawful), True)
+    if result is None:
         return None
-    result = blocking_search(ctx, g, controlled, None)
-    if result.status == "unknown":
-        return ctx.unknown(f"whether {b} can block {g.norm.clause}", result.reason, [ctx.clause_ref(g.norm.clause)])
-    if result.status != "found":
-        return None  # (most parties: one search, since no blocking means none with b's own attack either)
-    # b can block: can it also when the event is its own attack (the gravest case)? E caused by
-    # b alone: every atom b does not control set false in E.
-    event_names = ctx.enc.mentioned([g.event])
-    others = []
-    for name in sorted(event_names):
-        key, var = ctx.enc.by_name.get(name, (None, None))
-        if ctx.enc.is_atom(key) and ctx.vocab.controller.get(key) != b:
-            others.append(var)
-    own_event = ctx.enc.falsified(g.event, others)
-    own_result = blocking_search(ctx, g, controlled, own_event)
-    own = own_result.status == "found"  # (if unknown, the general case found stands on its own)
-    if own:
-        result = own_result
-    result = _preferring_decisions(ctx, g, controlled, own_event if own else None, result, event_names)
-    choice = among(result.core, result.outer_lits)
-    shown = [*ctx.fixed(), g.event_lit, *choice]
-    if own:
-        # Show the gravest case as found: the blocker's own attack is the event.
-        shown.append(ctx.session.formula_lit(("own-event", g.norm.clause, g.norm.index, b),
-                                             f"event by {b} {g.norm.clause}#{g.norm.index}", own_event))
-    model = minimal_model(ctx.session, shown) \
-        if ctx.shown(FindingKind.BLOCKABLE_GUARANTEE, [g.norm.clause], b) else None
-    seen = None if model is None else ctx.witness(model, untriggered(ctx, g),
-                                                  what=f"blocking of {g.norm.clause} by {b}")
+    return Outcome(_finding(ctx, g, coalition, result, None, (), lawful), True)
+
+
+def _own_blocking(ctx: CheckContext, g: Guarantee, coalition: Coalition, controlled: Sequence[VarKey],
+                  decisions: Sequence[VarKey] | None, event_keys: set[VarKey],
+                  lawful: BoolTerm) -> tuple[EFResult, BoolTerm, Coalition] | None:
+    """The gravest case: the event caused by members S of the coalition alone, each taking part
+    in it (doing an atom of E), every other atom of E set false. S's part in the event may be
+    chosen with the block (where they strike); the other members' part stays on the ∀ side,
+    since not taking part in the event is no block. A block by what the members decide
+    (`decisions`, where they block without the event) is preferred: a veto is what a text can
+    change. Found as (search, the event so caused, S)."""
+    enc, vocab = ctx.enc, ctx.vocab
+    # The members' part in E (what they control that E mentions): key -> member.
+    owner = {k: m for m in coalition for k in vocab.controlled_by(m) if k in event_keys}
+    atoms = {m: [k for k, o in owner.items() if o == m and enc.is_atom(k)] for m in coalition}
+    takers = [m for m in coalition if atoms[m]]
+    groups = [s for k in range(1, len(takers) + 1) for s in combinations(takers, k)]
+    part = {s: [k for k, o in owner.items() if o in s] for s in groups}
+    caused: dict[Coalition, BoolTerm] = {}
+    for attackers in groups:
+        others = [enc.var_of(k) for k in event_keys if enc.is_atom(k) and k not in part[attackers]]
+        caused[attackers] = and_(enc.falsified(g.event, others),
+                                 *(or_(*(enc.var_of(k) for k in atoms[m])) for m in attackers))
+    tries = ([(s, decisions) for s in groups] if decisions else []) + [(s, [*_not_in(controlled, event_keys), *part[s]])
+                                                                       for s in groups]
+    for attackers, keys in tries:
+        own = blocking_search(ctx, g, keys, caused[attackers], lawful)
+        if own.status == "found":
+            return own, caused[attackers], attackers
+    return None  # (an unknown here leaves a blocking found without the event standing on its own)
+
+
+def _not_in(keys: Sequence[VarKey], excluded: set[VarKey]) -> list[VarKey]:
+    return [k for k in keys if k not in excluded]
+
+
+def _finding(ctx: CheckContext, g: Guarantee, coalition: Coalition, result: EFResult, own_event: BoolTerm | None,
+             attackers: Coalition, lawful: BoolTerm) -> Finding:
+    assert g.norm.protects is not None
+    session = ctx.session
+    choice = sorted(among(result.core, result.outer_lits), key=str)  # one order, whatever the solver's
+    tag = (g.norm.clause, g.norm.index, coalition)
+    shown = [*ctx.fixed(), g.event_lit, *choice,
+             session.formula_lit(("lawful", *tag), f"lawful {'+'.join(coalition)} {g.norm.clause}", lawful)]
+    if own_event is not None:
+        # Show the gravest case as found: the coalition's own act is the event.
+        shown.append(session.formula_lit(("own-event", *tag), f"event by {'+'.join(coalition)} {g.norm.clause}",
+                                         own_event))
+    who = coalition_phrase(coalition)
+    model = minimal_model(session, shown) \
+        if ctx.shown(FindingKind.BLOCKABLE_GUARANTEE, [g.norm.clause], coalition[0], _group(coalition)) else None
+    seen = None if model is None else ctx.witness(model, untriggered(ctx, g), what=f"blocking of {g.norm.clause} by {who}")
     clause = ctx.instrument.clause(g.norm.clause)
     how = choice_phrase(choice)
-    if own:
-        message = (f"{b} can attack {g.protected} itself and still keep {clause.label} ({clause.id}) from triggering, "
+    who = who + (" together" if len(coalition) > 1 else "")
+    event = g.norm.protects.phrase
+    if own_event is not None:
+        if attackers == coalition:
+            they = "they cause {} themselves" if len(coalition) > 1 else "it causes {} itself"
+        else:
+            they = coalition_phrase(attackers) + (" cause {} themselves" if len(attackers) > 1 else " causes {} itself")
+        message = (f"{who} can keep {clause.label} ({clause.id}) from triggering even when {they.format(event)}, "
                    f"by {how}")
     else:
-        message = (f"{b} can keep {clause.label} ({clause.id}) from triggering while {g.protected} is attacked, "
-                   f"by {how}")
-    details = (("choice", how), ("protected", g.protected), ("controls_event", own))
+        message = f"{who} can keep {clause.label} ({clause.id}) from triggering in the event of {event}, by {how}"
+    details = (("choice", how), ("protected", g.protected), ("controls_event", own_event is not None))
     return ctx.finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR, message, [ctx.clause_ref(clause.id, "guarantee")],
-                       party=b, witness=seen, details=details)
+                       party=coalition[0], coalition=_group(coalition), witness=seen, details=details)
+
+
+def _group(coalition: Coalition) -> Coalition:
+    """The `coalition` field of a finding: the members of a group of two or more, else ()."""
+    return coalition if len(coalition) > 1 else ()

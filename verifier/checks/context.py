@@ -29,6 +29,7 @@ class CheckContext:
     draft_name: str | None      # None when the instrument has no brackets
     draft: Mapping[str, str]
     max_findings: int = 8       # per check and subject: MUSes, conflicts, instances
+    coalition_size: int = 2     # the largest coalition asked whether it can block or veto
     reading_name: str | None = None  # the claimant whose readings are in force; None: the baseline
     baseline: Readings | None = None  # under a claimant's readings: the baseline ones, for comparison
     findings: list[Finding] = field(default_factory=list)
@@ -73,11 +74,12 @@ class CheckContext:
         it), so the checks skip searches whose findings can only be about such clauses."""
         return not self.for_report or in_report(self.instrument, {self.instrument.clause(c).path for c in clause_ids})
 
-    def shown(self, kind: FindingKind, clause_ids: list[str], party: str | None) -> bool:
+    def shown(self, kind: FindingKind, clause_ids: list[str], party: str | None,
+              coalition: tuple[str, ...] = ()) -> bool:
         """Whether a finding of this problem can reach the report (see `reported`, `hidden`).
         The checks find a minimal world (an Optimize call each) only for findings that can:
         on the corpus, more than half of all findings were of problems left out."""
-        return problem_key(kind, clause_ids, party) not in self.hidden and self.reported(clause_ids)
+        return problem_key(kind, clause_ids, party, coalition) not in self.hidden and self.reported(clause_ids)
 
     def comp(self, party: str, readings: Readings) -> list[BoolTerm]:
         """The party's norms, clause by clause, and the assumptions, under readings."""

@@ -28,8 +28,8 @@ def matches(query: Query, finding: Finding) -> bool:
     ids = {c.id for c in finding.clauses}
     if not set(query.clauses) <= ids:
         return False
-    if query.party is not None and finding.party != query.party:
-        return False
+    if query.party is not None and query.party not in (finding.coalition or (finding.party,)):
+        return False  # `by P`: P alone, or P as a member of a coalition
     if query.draft is not None and query.draft not in (finding.drafts or ((finding.draft,) if finding.draft else ("base",))):
         return False
     return query.reading is None or dict(finding.details).get("reading") == query.reading \

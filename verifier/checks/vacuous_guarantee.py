@@ -35,6 +35,8 @@ def run(ctx: CheckContext) -> list[Finding]:
     for g in to_check(ctx):
         clause = ctx.instrument.clause(g.norm.clause)
         ref = [ctx.clause_ref(clause.id, "guarantee")]
+        assert g.norm.protects is not None
+        event = g.norm.protects.phrase  # the event as the spec names it
         ever = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit],
                                  f"vacuous-guarantee: can {clause.id} trigger when its event happens?")
         if ever.status == "unknown":
@@ -42,7 +44,7 @@ def run(ctx: CheckContext) -> list[Finding]:
             continue
         if ever.unsat:
             out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.ERROR,
-                                   f"{clause.label} ({clause.id}) never triggers when {g.protected} is attacked "
+                                   f"{clause.label} ({clause.id}) never triggers in the event of {event} "
                                    f"in the stated situation: it protects {g.protected} in no world", ref,
                                    details=(("never", True), ("protected", g.protected))))
             continue
@@ -64,11 +66,11 @@ def run(ctx: CheckContext) -> list[Finding]:
                                                       what=f"vacuous guarantee {clause.id}")
         how = choice_phrase(circumstance)
         if how:
-            message = (f"{clause.label} ({clause.id}) does not trigger when {how}, although {g.protected} is attacked: "
+            message = (f"{clause.label} ({clause.id}) does not trigger when {how}, even in the event of {event}: "
                        f"the case it exists for is left out, whatever anyone decides")
         else:
-            message = (f"{clause.label} ({clause.id}) never triggers when the event it protects {g.protected} against "
-                       f"happens: the case it exists for is left out, whatever anyone decides")
+            message = (f"{clause.label} ({clause.id}) never triggers in the event of {event}: "
+                       f"the case it exists for is left out, whatever anyone decides")
         out.append(ctx.finding(FindingKind.VACUOUS_GUARANTEE, Severity.WARNING, message, ref, witness=seen,
                                details=(("never", False), ("circumstance", how), ("protected", g.protected))))
     return out

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import z3
-
 from dsl import load
 from verifier.findings import Finding
 from verifier.pipeline import Options, check_instrument
@@ -112,22 +110,79 @@ clause g "Art. 5" {
     assert dict(russia.details)["choice"] == "agrees(russia) = false"
     assert dict(russia.details)["controls_event"] is True
 
-    # And when a search comes upon the strike first, the veto is looked for and preferred.
-    from tests.unit.helpers import context, instrument
-    from verifier.checks.blockable_guarantee import _preferring_decisions, blocking_search
-    from verifier.checks.guarantees import guarantees
-    from verifier.session import among
 
-    ctx = context(instrument(WORLD + body))
-    [g] = guarantees(ctx)
-    event = ctx.enc.mentioned([g.event])
-    controlled = [k for k in ctx.vocab.controlled_by("russia") if k in ctx.enc.keys_named(ctx.enc.mentioned(
-        [g.trigger, g.event, ctx.enc.assumptions(ctx.readings)]))]
-    false = z3.BoolVal(False, ctx.session.ctx)
-    own_event = z3.substitute(g.event, *[(ctx.enc.by_name[n][1], false) for n in sorted(event)
-                                         if ctx.vocab.controller.get(ctx.enc.by_name[n][0]) != "russia"])
-    striking = blocking_search(ctx, g, [k for k in controlled if k in ctx.enc.keys_named(event)], own_event)
-    assert striking.status == "found"
-    assert ctx.enc.mentioned(among(striking.core, striking.outer_lits)) <= event
-    preferred = _preferring_decisions(ctx, g, controlled, own_event, striking, event)
-    assert [str(lit) for lit in among(preferred.core, preferred.outer_lits)] == ["Not(agrees(russia))"]
+
+# ---- coalitions (DESIGN §12) ------------------------------------------------------------------
+
+THREE = """
+party ua, ru, g1, g2, g3;
+group guarantors = {{g1, g2, g3}};
+fact attack(by: party) controlled by by;
+fact agrees(g: party) controlled by g;
+act assist(actor: party, to: party);
+assume not attack(by: ua);
+assume not attack(by: g1) and not attack(by: g2) and not attack(by: g3);
+clause art4 "Art. 4" {{
+  each g in guarantors must assist(to: ua) when attack(by: _) and {decision}
+    protects ua against attack(by: _) "an armed attack on Ukraine";
+}}
+{extra}
+"""
+
+
+def coalition_findings(tmp: Path, decision: str, extra: str = "", size: int = 2) -> list[Finding]:
+    path = tmp / "spec.nv"
+    path.write_text(THREE.format(decision=decision, extra=extra), encoding="utf-8")
+    loaded = load([path])
+    assert not loaded.diagnostics.has_errors(), [d.message for d in loaded.diagnostics.sorted()]
+    options = Options()
+    options.coalition_size = size
+    found, _, _ = check_instrument(loaded.instruments[0], options)
+    return [f for f in found if f.kind.value == "blockable-guarantee"]
+
+
+def members(f: Finding) -> tuple[str, ...]:
+    return f.coalition or ((f.party,) if f.party else ())
+
+
+def test_a_majority_draft_reports_the_minimal_blocking_pairs(tmp_path: Path) -> None:
+    fs = coalition_findings(tmp_path, "a majority of g in guarantors: agrees(g)")
+    assert sorted(members(f) for f in fs) == [("g1", "g2"), ("g1", "g3"), ("g2", "g3")]
+    pair = next(f for f in fs if members(f) == ("g1", "g2"))
+    assert pair.party == "g1"
+    assert pair.message.startswith("g1 and g2 together can keep Art. 4 (art4) from triggering in the event of "
+                                   "an armed attack on Ukraine, by agrees(g1) = false, agrees(g2) = false")
+    assert dict(pair.details)["controls_event"] is False  # the guarantors do not attack here
+    assert pair.to_json()["coalition"] == ["g1", "g2"]
+
+
+def test_a_consensus_draft_reports_each_single_guarantor_and_no_pair(tmp_path: Path) -> None:
+    fs = coalition_findings(tmp_path, "all g in guarantors: agrees(g)")
+    assert sorted(members(f) for f in fs) == [("g1",), ("g2",), ("g3",)]
+    assert all(f.coalition == () and f.to_json()["coalition"] is None for f in fs)
+
+
+def test_coalitions_above_the_size_bound_are_not_asked(tmp_path: Path) -> None:
+    assert coalition_findings(tmp_path, "a majority of g in guarantors: agrees(g)", size=1) == []
+    # Unanimity of "not all refuse": only all three together can block it.
+    decision = "at least 1 of g in guarantors: agrees(g)"
+    assert coalition_findings(tmp_path, decision) == []
+    assert sorted(members(f) for f in coalition_findings(tmp_path, decision, size=3)) == [("g1", "g2", "g3")]
+
+
+def test_a_vote_the_treaty_obliges_is_no_lawful_block(tmp_path: Path) -> None:
+    duty = 'clause art6 "Art. 6" { g1 must keep agrees(g1); }'
+    fs = coalition_findings(tmp_path, "all g in guarantors: agrees(g)", extra=duty)
+    assert sorted(members(f) for f in fs) == [("g2",), ("g3",)]
+
+
+def test_not_causing_the_event_is_no_block(tmp_path: Path) -> None:
+    """The guarantee answers only ru's attack, but protects against anyone's: ru "blocks" it
+    by not attacking, which is no block (the gap is another party's attack)."""
+    body = """
+    clause g "Art. 5" {
+      usa must assist(to: ukraine) when armed_attack(by: russia, on: ukraine)
+        protects ukraine against armed_attack(on: ukraine);
+    }
+    """
+    assert findings(tmp_path, body, "blockable-guarantee") == []

@@ -1,0 +1,79 @@
+"""Coalitions: the minimal groups of parties that achieve something together.
+
+A guarantee decided by majority cannot be stopped by one guarantor, but two may
+stop it together; an aggressor and its patron may. The checks that ask what a
+party can do alone (block a guarantee, veto a permission) ask it of every
+group of up to `--coalition-size` parties, and report a group only when no
+smaller group within it achieves the same (DESIGN §12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from dsl.model import Modality
+from verifier.checks.context import CheckContext
+from verifier.encode import BoolTerm, VarKey
+from verifier.findings import Finding
+
+Coalition = tuple[str, ...]  # members in declaration order
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a coalition's search gave: a finding, and whether it shows that the coalition
+    achieves the thing (False for `unknown`, which proves nothing either way)."""
+
+    finding: Finding
+    achieved: bool
+
+
+def minimal_coalitions(candidates: Sequence[str], size: int,
+                       test: Callable[[Coalition], Outcome | None]) -> list[Finding]:
+    """The findings of every coalition of up to `size` candidates (in the order given, smaller
+    groups first) that `test` says achieves the thing, and of no coalition that contains one
+    that does. Unknown outcomes are reported and do not hide larger coalitions."""
+    found: list[frozenset[str]] = []
+    out: list[Finding] = []
+    for k in range(1, size + 1):
+        for coalition in combinations(candidates, k):
+            members = frozenset(coalition)
+            if any(smaller <= members for smaller in found):
+                continue  # not minimal: a group within it does the same alone
+            outcome = test(coalition)
+            if outcome is None:
+                continue
+            out.append(outcome.finding)
+            if outcome.achieved:
+                found.append(members)
+    return out
+
+
+def coalition_phrase(members: Sequence[str]) -> str:
+    """`russia`, `usa and uk`, `usa, uk and france`."""
+    if len(members) < 2:
+        return "".join(members)
+    return ", ".join(members[:-1]) + " and " + members[-1]
+
+
+def lawful_conduct(ctx: CheckContext, coalition: Coalition, event_keys: set[VarKey]) -> BoolTerm:
+    """Comp⁻_C (DESIGN §12): the members' compliance with each of their norms that mentions no
+    atom of the event. A block counts only while its members breach nothing, but a member's
+    duty not to cause the event itself (its non-aggression) does not hide its veto: a vote
+    the treaty obliges is no lawful block, an attack is what the guarantee answers."""
+    enc = ctx.enc
+    parts: list[BoolTerm] = []
+    for member in coalition:
+        for clause in ctx.clauses_of(member):
+            for norm in clause.norms:
+                if norm.modality is Modality.MAY or member not in norm.subjects:
+                    continue
+                formula = enc.norm(norm, member, ctx.readings)
+                if not set(enc.keys_named(enc.mentioned([formula]))) & event_keys:
+                    parts.append(formula)
+    return enc.conj(parts)
+
+
+__all__ = ["Coalition", "Outcome", "coalition_phrase", "lawful_conduct", "minimal_coalitions"]
