@@ -31,6 +31,7 @@ from dsl.model import (
     Query,
     QueryKind,
     Reading,
+    Requirement,
     Term,
 )
 from dsl.source import SourceFile, Span
@@ -73,7 +74,15 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
     clauses = _apply_overrides(el, clauses, sym)
     el.site = BracketSite(PurePath(root.source.path).stem + ":query")
     el.clause = None
-    queries = [q for d in root.decls if (q := _query(el, d, sym, terms, finding_kinds)) is not None]
+    # Queries and protection requirements in the order written (their brackets are numbered so).
+    queries: list[Query] = []
+    requirements: list[Requirement] = []
+    for d in root.decls:
+        if isinstance(d, S.ProtectionDecl):
+            if (r := _requirement(el, d, len(requirements), root.source.path)) is not None:
+                requirements.append(r)
+        elif (q := _query(el, d, sym, terms, finding_kinds)) is not None:
+            queries.append(q)
     _unique_query_names(root, diags)
     goals = [g for d in root.decls
              if isinstance(d, S.GoalDecl) and (g := _goal(el, d, sym, terms, root.source, finding_kinds)) is not None]
@@ -100,6 +109,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
         sources={s.source.path: s.source for s in specs},
         goals=tuple(goals),
         objectives=tuple(objectives),
+        requirements=tuple(requirements),
     )
 
 
@@ -355,6 +365,34 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
     condition = F.conj(guard, when, F.neg(unless))
     return Norm(clause, 0, modality, subject_var, subjects, act_name, pattern, tuple(pattern_vars), where, condition,
                 keep, protection, False, decl.span, guard)
+
+
+def _requirement(el: Elaborator, decl: S.ProtectionDecl, index: int, path: str) -> Requirement | None:
+    """A protection requirement: its event, and its response as a formula of the responder."""
+    party = decl.party.text
+    if party not in el.sym.parties:
+        el.error(Code.UNKNOWN_NAME, decl.party.span, f"unknown party `{party}`",
+                 help=el.sym.suggest(party, list(el.sym.parties)))
+        return None
+    if not isinstance(decl.action, S.ActAction):
+        el.error(Code.BAD_GUARANTEE, decl.action.span,
+                 "the protection a party expects is an act of another party (`... by assist(to: ukraine)`)")
+        return None
+    event = el.formula(decl.event, {})
+    # The response, read as a permission of every party (its actor left open): its act pattern
+    # and `where` are elaborated as any norm's.
+    responder = S.Name("responder", decl.action.span)
+    every = S.EachSubject(responder, S.SetName(S.Name("party", decl.action.span), decl.action.span), decl.action.span)
+    norm = _norm(el, "protection", S.NormDecl(every, "may", decl.action, decl.where, None, None, None, decl.span),
+                 F.TRUE)
+    if norm is None or norm.act is None:
+        return None
+    body = F.conj(norm.where, F.Atom(norm.act, (F.Var(norm.subject_var), *norm.pattern)))
+    for var, dom in reversed(norm.pattern_vars):
+        body = F.Exists(var, dom, body)
+    written = decl.action.span if decl.where is None else decl.action.span.to(decl.where.span)
+    return Requirement(party, event, decl.phrase or el.written(decl.event.span), norm.subject_var, body,
+                       el.written(written), index, path, decl.span)
 
 
 def _condition(el: Elaborator, expr: S.Expr | None, scope: Scope, modality: Modality, word: str) -> F.Formula:

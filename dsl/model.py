@@ -79,6 +79,22 @@ class Protection:
 
 
 @dataclass(frozen=True, slots=True)
+class Requirement:
+    """`protection P against E by R`: the response R that counts as protecting P when E
+    happens (DESIGN §12). `response` holds for the party bound to `actor_var` giving R."""
+
+    party: str
+    event: Formula  # closed formula
+    phrase: str  # the event as messages name it
+    actor_var: str
+    response: Formula  # free in actor_var only
+    response_text: str  # R as written (`assist(to: ukraine) where means in {...}`)
+    index: int
+    path: str
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Norm:
     """One norm of a clause, for every subject in `subjects`.
 
@@ -207,6 +223,7 @@ class Instrument:
     sources: Mapping[str, SourceFile] = field(compare=False, repr=False)
     goals: tuple[Goal, ...] = ()
     objectives: tuple[Objective, ...] = ()
+    requirements: tuple[Requirement, ...] = ()  # protection requirements, in the root file's order
     # Clause id -> clause: the checks look clauses up by id for every finding and formula.
     _clause_index: Mapping[str, Clause] = field(init=False, repr=False, compare=False)
 

@@ -544,6 +544,11 @@ class _Build:
                 protects = value
         return S.NormDecl(subject, modality, action, where, when, unless, protects, span)
 
+    @_spanned
+    def protection_decl(self, c: list[Any], span: Span) -> S.ProtectionDecl:
+        where = c[4][1] if len(c) > 4 and c[4] is not None else None
+        return S.ProtectionDecl(self._name(c[0]), c[1], c[2], c[3], where, span)
+
     def subject_party(self, c: list[_Token]) -> S.Name:
         return self._name(c[0])
 

@@ -387,7 +387,19 @@ class ObjectiveDecl:
     span: Span = field(compare=False, repr=False)
 
 
-Decl = InstrumentDecl | ImportDecl | PartyDecl | GroupDecl | EnumDecl | PredicateDecl | DefineDecl | TermDecl | AssumeDecl | ClauseDecl | ExpectDecl | AssertNoDecl | AssertDecl | ScenarioDecl | GoalDecl | ObjectiveDecl
+@dataclass(frozen=True, slots=True)
+class ProtectionDecl:
+    """`protection P against E ["PHRASE"] by ACTION [where F];`"""
+
+    party: Name
+    event: Expr
+    phrase: str | None
+    action: ActAction | KeepAction
+    where: Expr | None
+    span: Span = field(compare=False, repr=False)
+
+
+Decl = InstrumentDecl | ImportDecl | PartyDecl | GroupDecl | EnumDecl | PredicateDecl | DefineDecl | TermDecl | AssumeDecl | ClauseDecl | ExpectDecl | AssertNoDecl | AssertDecl | ScenarioDecl | GoalDecl | ObjectiveDecl | ProtectionDecl
 
 
 @dataclass(frozen=True, slots=True)

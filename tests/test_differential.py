@@ -363,3 +363,17 @@ def test_a_condition_part_settled_without_a_world_gives_no_veto(seed: str) -> No
                            readings=tuple(re.findall(r"--reading (\S+)", head)))
     assert result.skipped is None and result.checks > 0, result.skipped
     assert not result.disagreements, "\n".join(result.disagreements)
+
+
+def test_an_event_settled_by_the_readings_has_no_part_for_a_blocker() -> None:
+    """Campaign seed 8000446: under reading pc, `t2(k1) implies act1(_)` is true whatever happens
+    (t2 is false). nverify's solver terms fold it through the reading, so pb's act1 was a
+    decision, not a part of the event; the oracle read the event's atoms without the readings.
+    What an event and a norm depend on is now read through the readings on both sides (a veto's
+    "as written" is not)."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "disagreements" / "seed8000446.nv").read_text()
+    result = compare_text(text, readings=("pc",))
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)

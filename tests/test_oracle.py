@@ -200,3 +200,22 @@ def test_the_generator_writes_specs_that_load() -> None:
         instrument, errors = load_text(text)
         assert instrument is not None, f"seed {seed}:\n{text}\n{errors}"
         assert instrument.clauses
+
+
+PROTECTION = """
+    instrument k "K"; party ua, ru, us; enum means = {talk, force};
+    fact attack(by: party) controlled by by; fact requested(p: party) controlled by p;
+    act assist(actor: party, to: party, means: means);
+    assume not attack(by: ua);
+    protection ua against attack(by: _) by assist(to: ua) where means == force;
+"""
+
+
+def test_known_protection_gaps() -> None:
+    talk = _answers_of(PROTECTION + 'clause c "4" { us must assist(to: ua, means: talk) when attack(by: _); }')
+    assert talk.protection == {("ua", 0): (True, True)}          # talk only: a gap in every attack
+    force = _answers_of(PROTECTION + 'clause c "5" { us must assist(to: ua, means: force) when attack(by: _); }')
+    assert force.protection == {("ua", 0): (True, False)}        # a gap only when us attacks too
+    asked = _answers_of(PROTECTION + 'assume not attack(by: us);\n'
+                        'clause c "5" { us must assist(to: ua, means: force) when attack(by: _) and requested(ua); }')
+    assert asked.protection == {("ua", 0): (False, False)}       # ua can always ask

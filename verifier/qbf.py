@@ -10,7 +10,6 @@ solver `unknown` ends it as `unknown`, never as "none".
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -173,68 +172,85 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
 class EveryChoiceResult:
     status: str  # "found" | "none" | "unknown"
     situation: tuple[z3.BoolRef, ...] = ()   # the outer literals of the situation found
-    choice: tuple[z3.BoolRef, ...] = ()      # the chooser's choice shown (the most it asks for)
-    model: z3.ModelRef | None = None         # a world of `outcome` under the situation and choice
     reason: str = ""
     rounds: int = 0
 
 
+def _able_regardless(session: Session, against: EFResult, lits: list[z3.BoolRef], fixed: Sequence[z3.BoolRef],
+                     choice: Situation, rest: Situation, not_able_lit: z3.BoolRef) -> list[z3.BoolRef] | None:
+    """The part D of the situation's literals under which the refuting choice can still be made
+    in any situation that agrees with D: with the choice and the guess's other values fixed,
+    `able` cannot fail (its negation's unsat core over the situation). None if it can."""
+    assert against.guess is not None
+    # The whole choice as the guess made it (the refutation fixed only what the outcome reads).
+    answer = session.check([*fixed, *lits, *choice.literals(against.guess), *rest.literals(against.guess),
+                            not_able_lit],
+                           "every choice: can the refuting choice be made regardless?")
+    if not answer.unsat:
+        return None
+    return among(answer.core, lits)
+
+
 def exists_for_every_choice(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Sequence[VarKey],
-                            choice_vars: Sequence[z3.BoolRef], fixed: Sequence[z3.BoolRef],
+                            choice_keys: Sequence[VarKey], fixed: Sequence[z3.BoolRef],
                             able: z3.BoolRef, able_depends: z3.BoolRef, outcome: z3.BoolRef, name: str,
+                            focus: Sequence[Sequence[z3.BoolRef]] = (), focus_rounds: int = 8,
                             max_rounds: int = MAX_ROUNDS) -> EveryChoiceResult:
     """A situation s (values of `outer_keys` satisfying `guess`) such that, for every choice x
-    (values of the Boolean `choice_vars`) under which `able` can hold, `outcome` can hold too,
-    and `able` can hold under some x: ∃s [∃x ∃r able] ∧ ∀x [(∃r able) → (∃r outcome)], r being
-    every other variable. Both are asked of the session under `fixed` (the world, the draft).
+    (values of `choice_keys`) under which `able` can hold, `outcome` can hold too, and `able`
+    can hold under some x: ∃s [∃x ∃r able] ∧ ∀x [(∃r able) → (∃r outcome)], r being every
+    other variable. Both are asked of the session under `fixed` (the world, the draft).
 
-    Counterexample-guided over s; the choices are enumerated (a protected party's few
-    requests and consents). A choice x that can be made but whose outcome cannot hold rules
-    out every situation that agrees with s on the core of that refusal and on what
-    `able_depends` (`able` without the parts fixed true in every guess) reads of s: there x is
-    still a choice that can be made, and its outcome still cannot hold."""
+    Counterexample-guided over s. For a guess s, a choice x against it (`able` can hold,
+    `outcome` cannot) is itself an exists-forall search over x. Such an x rules out every
+    situation that agrees with s on the core of the refusal of `outcome` and on what
+    `able_depends` (`able` without the parts true in every guess) reads of s: there x is
+    still a choice that can be made, and its outcome still cannot hold.
+
+    `focus`: sets of literals (the simplest situations: one attacker, one atom of the event)
+    under which the search looks first, each for at most `focus_rounds` guesses; what is
+    learned there holds everywhere. The answer does not depend on them, only how soon it comes."""
     enc = session.enc
     situation = Situation.of(session, outer_keys)
     able_names = enc.mentioned([able_depends])
     depends = [i for i, k in enumerate(outer_keys) if enc.name_of(enc.var_of(k)) in able_names]
-    able_lit = session.formula_lit(("able", name), f"able {name}", able)
     outcome_lit = session.formula_lit(("outcome", name), f"outcome {name}", outcome)
-    choices = [[v if bit else session.negation(v) for v, bit in zip(choice_vars, bits, strict=True)]
-               for bits in itertools.product((True, False), repeat=len(choice_vars))]
+    not_able_lit = session.formula_lit(("not-able", name), f"not able {name}", z3.Not(able))
+    # What `able` reads besides s and the choice: fixed in a refutation to the guess's values.
+    taken = set(outer_keys) | set(choice_keys)
+    rest = Situation.of(session, sorted((k for k in enc.keys_named(able_names | enc.mentioned([able]))
+                                         if k not in taken), key=repr))
+    choices = Situation.of(session, list(choice_keys))
+    variables = [enc.var_of(k) for k in outer_keys]
     solver = session.side_solver()
-    solver.add(*guess)
+    solver.add(*guess, able)
+    focused = [list(f) for f in focus for _ in range(focus_rounds)]
     for rounds in range(1, max_rounds + 1):
-        result = session.side_check(solver, "every choice: guess")
+        assumed = focused.pop(0) if focused else []
+        result = session.side_check(solver, "every choice: guess", assumed)
+        if assumed and result == z3.unsat:
+            while focused and focused[0] == assumed:
+                focused.pop(0)  # nothing left to find there
+            continue
         if result == z3.unsat:
             return EveryChoiceResult("none", rounds=rounds)
         if result != z3.sat:
             return EveryChoiceResult("unknown", reason=solver.reason_unknown(), rounds=rounds)
-        lits = situation.literals(solver.model())
-        read = [lits[i] for i in depends]
-        shown: tuple[list[z3.BoolRef], z3.ModelRef] | None = None
-        refused = False
-        for x in choices:  # the first is the choice that asks for the most (every request made)
-            can = session.check([*fixed, *lits, *x, able_lit], "every choice: can the chooser make it?")
-            if not can.sat:
-                if not can.unsat:
-                    return EveryChoiceResult("unknown", reason=can.reason, rounds=rounds)
-                continue
-            then = session.check([*fixed, *lits, *x, outcome_lit], "every choice: and the outcome?")
-            if then.unsat:
-                core = among(then.core, lits)
-                solver.add(z3.Not(z3.And(*core, *read)) if core or read else z3.BoolVal(False, session.ctx))
-                refused = True
-                break
-            if not then.sat:
-                return EveryChoiceResult("unknown", reason=then.reason, rounds=rounds)
-            if shown is None:
-                assert then.model is not None
-                shown = (x, then.model)
-        if refused:
-            continue
-        if shown is None:  # no choice can be made here: nor anywhere that reads the same
-            solver.add(z3.Not(z3.And(*read)) if read else z3.BoolVal(False, session.ctx))
-            continue
-        return EveryChoiceResult("found", tuple(lits), tuple(shown[0]), shown[1], rounds=rounds)
+        model = solver.model()
+        lits = situation.literals(model)
+        # s as constraints of a side solver (a quantity's literal means its value only in the session's)
+        pinned = [lit if isinstance(var, z3.BoolRef) else var == model.eval(var, model_completion=True)
+                  for var, lit in zip(variables, lits, strict=True)]
+        against = exists_forall(session, guess=[*guess, able, *pinned], outer_keys=choice_keys,
+                                inner_formula=and_(outcome, *pinned), inner_assumptions=[*fixed, *lits, outcome_lit])
+        if against.status == "unknown":
+            return EveryChoiceResult("unknown", reason=against.reason, rounds=rounds)
+        if against.status == "none":
+            return EveryChoiceResult("found", tuple(lits), rounds=rounds)
+        core = among(against.core, lits)
+        read = _able_regardless(session, against, lits, fixed, choices, rest, not_able_lit)
+        if read is None:
+            read = [lits[i] for i in depends]
+        solver.add(z3.Not(z3.And(*core, *read)) if core or read else z3.BoolVal(False, session.ctx))
     return EveryChoiceResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                              rounds=max_rounds)

@@ -38,6 +38,7 @@ class FindingKind(StrEnum):
     PRETEXT = "pretext"
     BLOCKABLE_GUARANTEE = "blockable-guarantee"
     VACUOUS_GUARANTEE = "vacuous-guarantee"
+    PROTECTION_GAP = "protection-gap"
     EXPECTATION_FAILED = "expectation-failed"
     UNKNOWN = "unknown"
 
@@ -97,6 +98,7 @@ CHECKS: tuple[Check, ...] = (
     Check("pretext", (FindingKind.PRETEXT,), group="pretexts", per_reading_set=False),
     Check("blockable_guarantee", (FindingKind.BLOCKABLE_GUARANTEE,), group="guarantees"),
     Check("vacuous_guarantee", (FindingKind.VACUOUS_GUARANTEE,), group="guarantees"),
+    Check("protection_gap", (FindingKind.PROTECTION_GAP,), group="guarantees"),
 )
 
 # The clash of the conflict example; the unknown example asks about it with --rlimit 1.
@@ -195,6 +197,22 @@ clause para4 "Para. 4" text "... a victim of an act of aggression ... in which n
     protects ukraine against armed_attack(on: ukraine);
 }
 expect vacuous-guarantee on para4;
+'''),
+    Kind(FindingKind.PROTECTION_GAP,
+         "in some attack, whatever the protected party asks, the others can comply without protecting it",
+         Severity.ERROR, docs="protection-gap", example='''\
+instrument example "Protection gap";
+party ukraine, russia, usa;
+enum means = {consultation, armed_force};
+fact armed_attack(by: party, on: party) controlled by by;
+act assist(actor: party, to: party, means: means);
+assume not armed_attack(by: ukraine, on: ukraine);
+clause point4 "Point 4" text "... to seek immediate Security Council action to provide assistance ..." {
+  usa must assist(to: ukraine, means: consultation) when armed_attack(on: ukraine);
+}
+protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine"
+  by assist(to: ukraine) where means == armed_force;
+expect protection-gap by ukraine;
 '''),
     Kind(FindingKind.EXPECTATION_FAILED,
          "an `expect`, `assert` or `scenario` in the spec did not come out as written",

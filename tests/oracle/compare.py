@@ -174,6 +174,7 @@ class _Compare:
         self.hollow()
         self.pretext()
         self.guarantees()
+        self.protection()
 
     # ---- worlds of findings --------------------------------------------------------------
     def world(self, scenario: object) -> int | None:
@@ -366,6 +367,18 @@ class _Compare:
             if exists and not reported:
                 self.result.design.append(f"{self.where} DESIGN pretext by {q} against {p} exists (all of {q}'s "
                                           f"readings together) but no per-term pretext was reported")
+
+    # ---- protection requirements ---------------------------------------------------------------------
+    def protection(self) -> None:
+        found = self.of("protection-gap")
+        for (p, index), (gap, never) in sorted(self.ans.protection.items()):
+            mine = [f for f in found if dict(f.details)["requirement"] == index]  # type: ignore[attr-defined]
+            may_skip = self.same("protection", (p, index))  # under a claimant's readings: the baseline's
+            ok = (len(mine) == int(gap) or (may_skip and not mine)) and \
+                all(bool(dict(f.details)["never"]) == never for f in mine)  # type: ignore[attr-defined]
+            self.add(ok, f"protection-gap of {p} (requirement {index}): {len(mine)} findings "
+                         f"{[dict(f.details)['never'] for f in mine]}, "  # type: ignore[attr-defined]
+                         f"oracle {gap} (never: {never})")
 
     # ---- guarantees ------------------------------------------------------------------------------------
     def _guarantee(self, clause: str) -> list[Norm]:

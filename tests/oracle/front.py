@@ -75,16 +75,19 @@ def disj(*fs: G) -> G:
     return fs[0] if len(fs) == 1 else ("|", tuple(fs))
 
 
-def _known(f: G) -> bool | None:
-    """The value of a ground formula that no world can change, else None."""
+def _known(f: G, term: Callable[[G], bool | None] | None = None) -> bool | None:
+    """The value of a ground formula that no world can change, else None. A vague term is
+    unknown, or, given `term`, what `term` says of it (its reading's value, where it has one)."""
     tag = f[0]
     if tag == "c":
         return bool(f[1])
+    if tag == "t":
+        return None if term is None else term(f)
     if tag == "n":
-        inner = _known(f[1])
+        inner = _known(f[1], term)
         return None if inner is None else not inner
     if tag in ("&", "|"):
-        values = [_known(x) for x in f[1]]
+        values = [_known(x, term) for x in f[1]]
         absorbing = tag == "|"  # true absorbs an `or`, false an `and`
         if absorbing in values:
             return absorbing
@@ -92,7 +95,7 @@ def _known(f: G) -> bool | None:
     if tag == "<":
         left, right = _known_int(f[2]), _known_int(f[3])
         return None if left is None or right is None else _OPS[f[1]](left, right)
-    return None  # an atom, a vague term, a bracket
+    return None  # an atom, a bracket
 
 
 def _known_int(e: G) -> int | None:
@@ -142,6 +145,16 @@ class Norm:
     trigger: dict[str, G] = field(default_factory=dict)            # obligations and keep norms, per subject
     keep: dict[str, G] = field(default_factory=dict)               # keep norms, per subject
     protects: tuple[str, G] | None = None
+
+
+@dataclass
+class Requirement:
+    """`protection P against E by R` (DESIGN §12): R given by each party, as a ground formula."""
+
+    party: str
+    index: int
+    event: G
+    responses: dict[str, G]
 
 
 @dataclass
@@ -202,6 +215,7 @@ class Model:
     goals: list[Goal]
     files: tuple[str, ...]
     reader: Reader = field(repr=False)
+    requirements: list[Requirement] = field(default_factory=list)
 
     def domain(self, type_name: str) -> tuple[Value, ...]:
         return _domain(self.parties, self.enums, type_name)
@@ -363,7 +377,7 @@ class Reader:
         root = self.root
         sites.append((_stem(root.source.path) + ":query",
                       [d for d in root.decls if isinstance(d, (S.AssertDecl, S.ScenarioDecl, S.GoalDecl,
-                                                               S.ObjectiveDecl))]))
+                                                               S.ObjectiveDecl, S.ProtectionDecl))]))
         for prefix, decls in sites:
             opened = sorted({(b.span.path, b.span.start) for b in _brackets_in(tuple(decls))})
             for i, where in enumerate(opened, 1):
@@ -403,7 +417,20 @@ class Reader:
             groups={g: members for g, (members, _) in self.groups.items()},
             predicates=self.predicates, terms=self.terms, assumptions=assumptions, clauses=clauses,
             brackets=self.brackets, queries=queries, goals=goals,
-            files=(self.root.source.path, *(s.source.path for s in self.specs[:-1])), reader=self)
+            files=(self.root.source.path, *(s.source.path for s in self.specs[:-1])), reader=self,
+            requirements=[self.requirement(d, i) for i, d in
+                          enumerate(d for d in self.root.decls if isinstance(d, S.ProtectionDecl))])
+
+    def requirement(self, d: S.ProtectionDecl, index: int) -> Requirement:
+        """The response R, read as every party's permission to do it: R by q is one of the acts
+        that permission grants q (its `where` holding)."""
+        assert isinstance(d.action, S.ActAction)
+        every = S.EachSubject(S.Name("responder", d.span), S.SetName(S.Name("party", d.span), d.span), d.span)
+        n = self.norm("protection", S.NormDecl(every, "may", d.action, d.where, None, None, None, d.span), TRUE, {})
+        assert n.act is not None
+        responses = {q: ("|", tuple(conj(c.where, ("a", (n.act, (q, *c.args)))) for c in n.cases[q]))
+                     for q in n.subjects}
+        return Requirement(d.party.text, index, self.formula(d.event, {}), responses)
 
     # ---- values and sets -------------------------------------------------------------------
     def value(self, e: object, scope: Mapping[str, Value]) -> Value:

@@ -467,12 +467,33 @@ class Gen:
         w.clauses.append(name)
         return head + " {\n" + "\n".join(items) + "\n}"
 
+    # ---- protection requirements -------------------------------------------------------------------
+    def protection(self, w: World) -> str:
+        """`protection P against E by ACT[(args)] [where F];` (the response's actor left open)."""
+        ch = self.ch
+        act = pick(ch, [p for p in w.preds if p.kind == "act"])
+        act_scope: Scope = [("actor", "party")]
+        args = []
+        for name, t in act.params[1:]:
+            act_scope.append((name, t))
+            if chance(ch, 40):
+                args.append(f"{name}: {self.value(w, t, [])}")
+        text = f"protection {pick(ch, w.parties)} against {self.condition(w, [], 1, allow_qty=False)}"
+        if chance(ch, 30):
+            text += ' "the event"'
+        text += f" by {act.name}" + (f"({', '.join(args)})" if args else "")
+        if act_scope[1:] and chance(ch, 40):
+            text += f" where {self.condition(w, act_scope, 1)}"
+        return text + ";"
+
     # ---- queries ------------------------------------------------------------------------------------
     def queries(self, w: World) -> list[str]:
         ch = self.ch
         out = []
         kinds = ["conflict", "hollow-permission", "pretext", "contradiction", "blockable-guarantee",
-                 "vacuous-guarantee"]
+                 "vacuous-guarantee", "protection-gap"]
+        if chance(ch, 35):
+            out.append(self.protection(w))
         for _ in range(ch.integer(0, 3)):
             parts = [pick(ch, kinds)]
             if chance(ch, 50):

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
-from tests.oracle.front import FALSE, Clause, G, Key, Model, Norm, children
+from tests.oracle.front import FALSE, Clause, G, Key, Model, Norm, Requirement, children
 from tests.oracle.space import Evaluator, Space
 
 Readings = dict[str, str | None]
@@ -123,6 +123,8 @@ class Answers:
     pretext: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
     # DESIGN-level: (claimant, against) -> A ∧ Comp_p(ρ0) ∧ ¬Comp_p(ρ_q) is sat, ρ_q with all of q's readings
     pretext_any: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # (protected party, requirement index) -> (a protection gap?, in every attack?)
+    protection: dict[tuple[str, int], tuple[bool, bool]] = field(default_factory=dict)
     # (clause, norm index, minimal blocking coalition) -> (True, with the coalition causing the event?)
     blockable: dict[tuple[str, int, tuple[str, ...]], tuple[bool, bool]] = field(default_factory=dict)
     # (clause, norm index) -> (never triggers?, some circumstance leaves the event uncovered?)
@@ -153,18 +155,18 @@ def respected(ev: Evaluator, norm: Norm, subject: str) -> int:
 
 
 def norm_mentions(ev: Evaluator, norm: Norm, subject: str) -> set[int]:
-    """The variables a norm mentions for a subject: what `respected` reads, as written
-    (`Evaluator.mentioned`: every bracket alternative, nothing settled without a world)."""
+    """The variables a norm mentions for a subject: what `respected` reads (`Evaluator.mentioned`
+    through the readings: every bracket alternative, nothing settled without a world)."""
     if norm.modality == "may":
         return set()
     if norm.act is None:
-        return ev.mentioned(("|", (("n", norm.trigger[subject]), norm.keep[subject])))
+        return ev.mentioned(("|", (("n", norm.trigger[subject]), norm.keep[subject])), True)
     acts = [("a", (norm.act, (subject, *c.args))) for c in norm.cases[subject]]
     if norm.modality == "must not":
         return ev.mentioned(("&", tuple(("n", ("&", (c.cond, c.where, a)))
-                                        for c, a in zip(norm.cases[subject], acts, strict=True))))
+                                        for c, a in zip(norm.cases[subject], acts, strict=True))), True)
     done = ("|", tuple(("&", (c.where, a)) for c, a in zip(norm.cases[subject], acts, strict=True)))
-    return ev.mentioned(("|", (("n", norm.trigger[subject]), done)))
+    return ev.mentioned(("|", (("n", norm.trigger[subject]), done)), True)
 
 
 class Context:
@@ -345,7 +347,7 @@ class Context:
     # with E caused by C alone (the gravest case, `own`).
     def event_vars(self, norm: Norm) -> set[int]:
         assert norm.protects is not None
-        return self.ev.mentioned(norm.protects[1])
+        return self.ev.mentioned(norm.protects[1], through_readings=True)
 
     def lawful(self, coalition: tuple[str, ...], event_vars: set[int]) -> int:
         out = self.space.ALL
@@ -381,6 +383,38 @@ class Context:
                 caused = self.own_event(norm, attackers) & takes_part
                 own = own or bool(self.blocking_choices(norm, decisions + part, caused, lawful))
         return plain or own, own
+
+    # ---- protection requirements (DESIGN §12) --------------------------------------------------
+    def protection_gap(self, req: Requirement) -> tuple[bool, bool]:
+        """(a gap: ∃e [∃x able] ∧ ∀x [able → outcome], no attack obliging the response at all).
+        e: the variables of E and the circumstances; x: what P controls besides; able: ∃r A ∧ E ∧
+        Comp_P; outcome: ∃r A ∧ E ∧ Comp_O ∧ ¬R_O, O the parties other than P and the attackers
+        (those with an atom of E true)."""
+        sp = self.space
+        p = req.party
+        event = self.ev.holds(req.event)
+        event_vars = self.ev.mentioned(req.event, through_readings=True)
+        others = [q for q in self.model.parties if q != p]
+        attacker: dict[str, int] = {}
+        for q in others:
+            attacker[q] = 0
+            for i in sp.controlled_by(q):
+                if i in event_vars and sp.vars[i].kind == "atom":
+                    attacker[q] |= sp.mask(i, 1)
+        comply = sp.ALL
+        responded = 0
+        for q in others:
+            comply &= attacker[q] | self.comp(q, self.oracle.constraining_clauses(q))
+            responded |= ~attacker[q] & self.ev.holds(req.responses[q])
+        able = self.A & event & self.comp(p, self.oracle.constraining_clauses(p))
+        outcome = self.A & event & comply & sp.ALL & ~responded
+        e = set(event_vars) | set(sp.free())
+        x = [i for i in sp.controlled_by(p) if i not in e]
+        r = [i for i in range(len(sp.vars)) if i not in e and i not in x]
+        can = sp.exists(able, r)
+        bad = can & ~sp.exists(outcome, r)
+        gap = ~sp.exists(bad, x) & sp.exists(can, x) & sp.ALL
+        return bool(gap), not bad
 
     # ---- properties ----------------------------------------------------------------------------------
     def compliant(self) -> int:
@@ -476,6 +510,8 @@ class Oracle:
                         if blockable:
                             blockers.append(frozenset(coalition))
                             ans.blockable[(clause.id, n.index, coalition)] = (True, own)
+        for req in model.requirements:
+            ans.protection[(req.party, req.index)] = ctx.protection_gap(req)
         if reading_name is None:
             compliant = ctx.compliant()
             for q in model.queries:

@@ -72,6 +72,9 @@ def model_formulas(model: Model) -> Iterator[G]:
     for q in model.queries:
         if q.formula is not None:
             yield q.formula
+    for r in model.requirements:
+        yield r.event
+        yield from r.responses.values()
 
 
 def int_options(e: G) -> list[G]:
@@ -376,15 +379,29 @@ class Evaluator:
             return (e[0], self._pick(e[1]), self._pick(e[2]))
         return e
 
-    def mentioned(self, f: G) -> set[int]:
+    def mentioned(self, f: G, through_readings: bool = False) -> set[int]:
         """The variables a formula mentions as written (vague terms read as the readings say;
         every alternative of a bracket), except in parts whose value is settled without a
         world: read with atoms, terms, quantities and brackets unknown, and `and` false as soon
-        as one part is, `or` true as soon as one part is."""
+        as one part is, `or` true as soon as one part is. `through_readings`: a term whose
+        reading settles it is settled too (what a formula depends on once the readings are
+        chosen: an event, a norm, as the solver sees them), not what a veto reads as written."""
         out: set[int] = set()
+        memo: dict[int, bool | None] = {}
+
+        def read(t: G) -> bool | None:
+            reading = self.readings.get(t[1])
+            if reading is None:
+                return None
+            body = self.model.reading_body(t[1], reading, t[2])
+            if id(body) not in memo:
+                memo[id(body)] = _known(body, read)
+            return memo[id(body)]
+
+        resolve = read if through_readings else None
 
         def visit(x: G) -> None:
-            if _known(x) is not None:
+            if _known(x, resolve) is not None:
                 return  # settled without any world (`pa == pb and x`, `true or x`): names nothing
             tag = x[0]
             if tag == "a":
