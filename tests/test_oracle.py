@@ -219,3 +219,13 @@ def test_known_protection_gaps() -> None:
     asked = _answers_of(PROTECTION + 'assume not attack(by: us);\n'
                         'clause c "5" { us must assist(to: ua, means: force) when attack(by: _) and requested(ua); }')
     assert asked.protection == {("ua", 0): (False, False)}       # ua can always ask
+
+
+def test_known_excuse() -> None:
+    ans = _answers_of("""
+        instrument k "K"; party ua, ru, us; enum means = {talk, force};
+        act intervene(actor: party, target: party, means: means);
+        term necessary(m: means) { reading ordinary: m == talk; reading ru: m in {talk, force}; reading us: false; }
+        clause c "3" { each p in {ru, us} must not intervene(target: ua) where not necessary(means); }
+    """)
+    assert ans.excuse == {("ru", "c", "necessary"): True, ("us", "c", "necessary"): False}

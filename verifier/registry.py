@@ -39,6 +39,7 @@ class FindingKind(StrEnum):
     BLOCKABLE_GUARANTEE = "blockable-guarantee"
     VACUOUS_GUARANTEE = "vacuous-guarantee"
     PROTECTION_GAP = "protection-gap"
+    EXCUSE = "excuse"
     EXPECTATION_FAILED = "expectation-failed"
     UNKNOWN = "unknown"
 
@@ -96,6 +97,7 @@ CHECKS: tuple[Check, ...] = (
           reads=(FindingKind.HOLLOW_PERMISSION,), heading="Vetoed permissions"),
     # A pretext compares a claimant's readings with the baseline: there is none to run it under.
     Check("pretext", (FindingKind.PRETEXT,), group="pretexts", per_reading_set=False),
+    Check("excuse", (FindingKind.EXCUSE,), group="pretexts", per_reading_set=False),
     Check("blockable_guarantee", (FindingKind.BLOCKABLE_GUARANTEE,), group="guarantees"),
     Check("vacuous_guarantee", (FindingKind.VACUOUS_GUARANTEE,), group="guarantees"),
     Check("protection_gap", (FindingKind.PROTECTION_GAP,), group="guarantees"),
@@ -165,6 +167,22 @@ clause art2 "Art. 2" text "Ukraine shall conclude no agreement that would harm t
   ukraine must not conclude where harms_security(kind);
 }
 expect pretext on art2 by russia;
+'''),
+    Kind(FindingKind.EXCUSE,
+         "conduct that breaches a clause under the ordinary reading is lawful under the party's own reading",
+         Severity.WARNING, docs="excuse", example='''\
+instrument example "Excuse";
+party ukraine, russia, usa;
+enum means = {consultation, armed_force};
+act assist(actor: party, to: party, means: means);
+term necessary_measures(m: means) {
+  reading ordinary: m == consultation;
+  reading russia: m in {consultation, armed_force};
+}
+clause art3 "Art. 3" text "The parties shall take only the necessary measures to restore peace." {
+  russia must not assist where not necessary_measures(means);
+}
+expect excuse on art3 by russia;
 '''),
     Kind(FindingKind.BLOCKABLE_GUARANTEE,
          "a party, or a coalition of parties, can keep a guarantee from triggering by what it decides (a vote, a consent)",

@@ -173,6 +173,7 @@ class _Compare:
         self.conflict()
         self.hollow()
         self.pretext()
+        self.excuse()
         self.guarantees()
         self.protection()
 
@@ -367,6 +368,20 @@ class _Compare:
             if exists and not reported:
                 self.result.design.append(f"{self.where} DESIGN pretext by {q} against {p} exists (all of {q}'s "
                                           f"readings together) but no per-term pretext was reported")
+
+    def excuse(self) -> None:
+        got: dict[tuple[str, str, str], int] = {}
+        for f in self.of("excuse"):
+            key = (f.party, f.clauses[0].id, dict(f.details)["term"])  # type: ignore[attr-defined]
+            got[key] = got.get(key, 0) + 1
+            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            if w is not None:
+                self.add(self.sp.member(self.cx.excuse(*key), w), f"excuse scenario {key} is not an excuse: "
+                                                                  f"{f.scenario}")  # type: ignore[attr-defined]
+        for key, exists in self.ans.excuse.items():
+            self.add(got.get(key, 0) == (1 if exists else 0), f"excuse {key}: {got.get(key, 0)} findings, oracle {exists}")
+        for key in got:
+            self.add(key in self.ans.excuse, f"excuse {key} reported but not a candidate")
 
     # ---- protection requirements ---------------------------------------------------------------------
     def protection(self) -> None:

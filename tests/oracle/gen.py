@@ -491,7 +491,7 @@ class Gen:
         ch = self.ch
         out = []
         kinds = ["conflict", "hollow-permission", "pretext", "contradiction", "blockable-guarantee",
-                 "vacuous-guarantee", "protection-gap"]
+                 "vacuous-guarantee", "protection-gap", "excuse"]
         if chance(ch, 35):
             out.append(self.protection(w))
         for _ in range(ch.integer(0, 3)):

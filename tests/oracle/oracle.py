@@ -123,6 +123,8 @@ class Answers:
     pretext: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
     # DESIGN-level: (claimant, against) -> A ∧ Comp_p(ρ0) ∧ ¬Comp_p(ρ_q) is sat, ρ_q with all of q's readings
     pretext_any: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # (party, clause, term) -> excuse? (DESIGN §12: the mirror of a pretext)
+    excuse: dict[tuple[str, str, str], bool] = field(default_factory=dict)
     # (protected party, requirement index) -> (a protection gap?, in every attack?)
     protection: dict[tuple[str, int], tuple[bool, bool]] = field(default_factory=dict)
     # (clause, norm index, minimal blocking coalition) -> (True, with the coalition causing the event?)
@@ -308,6 +310,11 @@ class Context:
         comp = self.comp(p, self.oracle.constraining_clauses(p))
         return self.A & comp & ~self.norm_of(clause, p, claimed)
 
+    def excuse(self, p: str, clause: str, term: str) -> int:
+        """Worlds with A ∧ ¬N_{c,p}(ρ0) ∧ Comp_p(ρ0[t := p])."""
+        own = {**self.readings, term: p}
+        return self.A & ~self.norm_of(clause, p) & self.comp(p, self.oracle.constraining_clauses(p), own)
+
     def pretext_any(self, q: str, p: str) -> bool:
         claimed = {t: (q if q in self.model.terms[t].readings else r) for t, r in self.readings.items()}
         clauses = self.oracle.constraining_clauses(p)
@@ -489,6 +496,13 @@ class Oracle:
                 for p in self.parties_with_norms():
                     if p != q:
                         ans.pretext_any[(q, p)] = ctx.pretext_any(q, p)
+                # q's own reading of a term of a clause that binds q
+                for clause in model.clauses:
+                    if q not in subjects(clause):
+                        continue
+                    for term in terms_used(clause):
+                        if q in model.terms[term].readings and readings.get(term) != q:
+                            ans.excuse[(q, clause.id, term)] = bool(ctx.excuse(q, clause.id, term))
         for clause in model.clauses:
             for n in clause.norms:
                 if n.protects is None or not ctx.ev.holds(n.guard):

@@ -63,6 +63,9 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
     for (c, _, b), (v, _) in ans.blockable.items():
         if v:
             add("blockable-guarantee", frozenset({c}), b[0], coalition=b if len(b) > 1 else ())
+    for (p, c, _), v in ans.excuse.items():
+        if v:
+            add("excuse", frozenset({c}), p, details_reading=p)
     for (p, _), (gap, _) in ans.protection.items():
         if gap:
             add("protection-gap", frozenset({f"protection_{p}"}), p)
