@@ -119,7 +119,7 @@ def test_known_hollow_permissions() -> None:
 
 def test_known_veto() -> None:
     ans = _answers("veto")
-    assert ans.vetoed[("c1", 0, "pa", "pb")] is True
+    assert ans.vetoed == {("c1", 0, "pa", ("pb",)): True}
     assert ans.hollow[("c1", 0, "pa")] == (False, False)  # pa itself decides nothing that blocks it
 
 

@@ -285,17 +285,19 @@ class _Compare:
                      f"oracle {[a for a, _ in want]}")
         for f in plain:
             self._check_hollow(f)
-        for clause, _, holder, b in self.ans.vetoed:
+        keys = {(k[0], k[2], k[3]) for k in self.ans.vetoed} | \
+            {(f.clauses[0].id, dict(f.details)["holder"], _members(f)) for f in vetoes}  # type: ignore[attr-defined]
+        for clause, holder, b in sorted(keys):
             if (clause, holder) in hollow_keys:
                 continue
-            got = [f for f in vetoes if f.clauses[0].id == clause and f.party == b  # type: ignore[attr-defined]
+            got = [f for f in vetoes if f.clauses[0].id == clause and _members(f) == b  # type: ignore[attr-defined]
                    and dict(f.details)["holder"] == holder]  # type: ignore[attr-defined]
             want = sum(1 for (c2, _, h2, b2), v in self.ans.vetoed.items() if (c2, h2, b2) == (clause, holder, b) and v)
             needed = sum(1 for k, v in self.ans.vetoed.items() if (k[0], k[2], k[3]) == (clause, holder, b) and v
                          and not (self.same("vetoed", k) and self.same("hollow", (k[0], k[1], k[2]))))
             if len(got) != want and needed <= len(got) <= want:
                 continue
-            self.add(len(got) == want, f"vetoed permission {clause} of {holder} by {b}: {len(got)} findings, "
+            self.add(len(got) == want, f"vetoed permission {clause} of {holder} by {'+'.join(b)}: {len(got)} findings, "
                                        f"oracle {want}")
         for f in vetoes:
             self._check_veto(f)

@@ -117,8 +117,8 @@ class Answers:
     dilemmas: dict[str, set[frozenset[str]]] = field(default_factory=dict)
     # (clause, norm index, subject) -> (always hollow?, hollow in some situation?)
     hollow: dict[tuple[str, int, str], tuple[bool, bool]] = field(default_factory=dict)
-    # (clause, norm index, holder, blocker) -> vetoed?
-    vetoed: dict[tuple[str, int, str, str], bool] = field(default_factory=dict)
+    # (clause, norm index, holder, minimal vetoing coalition) -> True
+    vetoed: dict[tuple[str, int, str, tuple[str, ...]], bool] = field(default_factory=dict)
     # (claimant, clause, term, against) -> pretext?
     pretext: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
     # DESIGN-level: (claimant, against) -> A ∧ Comp_p(ρ0) ∧ ¬Comp_p(ρ_q) is sat, ρ_q with all of q's readings
@@ -288,19 +288,19 @@ class Context:
         comp = self.comp(inst.subject, self.oracle.constraining_clauses(inst.subject))
         return bool(self.A & inst.cond & inst.use & comp)
 
-    def vetoes(self, inst: Instance, blocker: str, cond_vars: set[int]) -> int:
-        """Choices x ∈ ctrl(b) ∩ cond_vars with ∃y A and ∀y ¬(A ∧ cond ∧ act ∧ Comp_p) (as world sets)."""
+    def vetoes(self, inst: Instance, blocker: tuple[str, ...], cond_vars: set[int]) -> int:
+        """Choices x ∈ ctrl(C) ∩ cond_vars with ∃y A and ∀y ¬(A ∧ cond ∧ act ∧ Comp_p) (as world sets)."""
         p = inst.subject
-        x = [i for i in self.space.controlled_by(blocker) if i in cond_vars]
+        x = [i for b in blocker for i in self.space.controlled_by(b) if i in cond_vars]
         y = self.space.all_but(x)
         comp = self.comp(p, self.oracle.constraining_clauses(p))
         return self.space.exists(self.A, y) & ~self.space.exists(self.A & inst.cond & inst.use & comp, y)
 
-    def vetoable(self, instances: list[Instance], blocker: str) -> bool:
+    def vetoable(self, instances: list[Instance], blocker: tuple[str, ...]) -> bool:
         usable = [i for i in instances if self.usable(i)]
         cond_vars = set().union(*(i.cond_vars for i in usable)) if usable else set()
-        if not any(self.space.vars[v].controller == blocker for v in cond_vars):
-            return False  # the blocker decides nothing the condition mentions
+        if not any(self.space.vars[v].controller in blocker for v in cond_vars):
+            return False  # the coalition decides nothing the condition mentions
         return any(self.vetoes(i, blocker, cond_vars) for i in usable)
 
     # ---- pretext -----------------------------------------------------------------------------
@@ -480,10 +480,16 @@ class Oracle:
                     always = any(ctx.hollow_always(i) for i in instances)
                     situation = any(ctx.hollow_situations(i) for i in instances)
                     ans.hollow[(clause.id, n.index, s)] = (always, situation)
-                    for b in model.parties:
-                        if b == s or b not in self.controls_something:
-                            continue
-                        ans.vetoed[(clause.id, n.index, s, b)] = ctx.vetoable(instances, b)
+                    # Every minimal coalition of up to `coalition_size` parties that vetoes it.
+                    candidates = [b for b in model.parties if b != s and b in self.controls_something]
+                    vetoers: list[set[str]] = []
+                    for k in range(1, self.coalition_size + 1):
+                        for coalition in combinations(candidates, k):
+                            if any(v <= set(coalition) for v in vetoers):
+                                continue
+                            if ctx.vetoable(instances, coalition):
+                                vetoers.append(set(coalition))
+                                ans.vetoed[(clause.id, n.index, s, coalition)] = True
         if reading_name is None:
             for q in claimants(model):
                 for clause in model.clauses:

@@ -56,7 +56,7 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
             add("hollow-permission", frozenset({c}), s, frozenset(oracle.constraining_clauses(s)))
     for (c, _, h, b), v in ans.vetoed.items():
         if v and (c, h) not in hollow:
-            add("hollow-permission", frozenset({c}), b)
+            add("hollow-permission", frozenset({c}), b[0], coalition=b if len(b) > 1 else ())
     for (q, c, _, _), v in ans.pretext.items():
         if v:
             add("pretext", frozenset({c}), q, details_reading=q)

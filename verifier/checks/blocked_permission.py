@@ -31,6 +31,7 @@ from functools import partial
 
 from dsl.evaluate import bindings
 from dsl.model import AtomKey, Modality, Norm
+from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, minimal_coalitions
 from verifier.checks.context import CheckContext
 from verifier.checks.permissions import instances, usable_formulas
 from verifier.encode import BoolTerm, Model, VarKey, and_
@@ -66,16 +67,22 @@ def run(ctx: CheckContext) -> list[Finding]:
                 # A veto works through the permission's own condition (a consent, a vote): what
                 # the condition mentions as written, even where the readings make it constant.
                 named = _condition_keys(ctx, norm, subject, {key for key, _, _, _, _ in usable})
-                for b in ctx.instrument.parties:
-                    if b == subject:
-                        continue
-                    controlled = [k for k in ctx.vocab.controlled_by(b) if k in named]
-                    if not controlled:
-                        continue
-                    finding = _veto(ctx, norm, subject, b, usable, controlled)
-                    if finding is not None:
-                        out.append(finding)
+                # Every minimal coalition (of up to --coalition-size parties, the holder not in
+                # it) whose members decide something the condition mentions.
+                candidates = [b for b in ctx.instrument.parties
+                              if b != subject and any(k in named for k in ctx.vocab.controlled_by(b))]
+                out.extend(minimal_coalitions(candidates, ctx.coalition_size,
+                                              partial(_coalition_veto, ctx, norm, subject, usable, named)))
     return out
+
+
+def _coalition_veto(ctx: CheckContext, norm: Norm, subject: str, usable: list[Usable], named: set[VarKey],
+                    coalition: Coalition) -> Outcome | None:
+    controlled = [k for m in coalition for k in ctx.vocab.controlled_by(m) if k in named]
+    finding = _veto(ctx, norm, subject, coalition, usable, controlled)
+    if finding is None:
+        return None
+    return Outcome(finding, finding.kind is not FindingKind.UNKNOWN)
 
 
 Usable = tuple[AtomKey | None, BoolTerm, BoolTerm, BoolTerm, BoolTerm]
@@ -113,8 +120,9 @@ def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Findi
     return usable
 
 
-def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usable],
+def _veto(ctx: CheckContext, norm: Norm, subject: str, coalition: Coalition, usable: list[Usable],
           controlled: Sequence[VarKey]) -> Finding | None:
+    b = coalition_phrase(coalition)
     session, enc = ctx.session, ctx.enc
     lits = ctx.party_lits(subject)
     comp = ctx.party_compliance(subject)
@@ -140,17 +148,19 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, b: str, usable: list[Usab
     k = pick.index(result.guess)
     key = usable[k][0]
     choice = among(result.core, result.outer_lits)
+    group = coalition if len(coalition) > 1 else ()
     model = minimal_model(session, [*ctx.fixed(), *choice]) \
-        if ctx.shown(FindingKind.HOLLOW_PERMISSION, [norm.clause], b) else None
+        if ctx.shown(FindingKind.HOLLOW_PERMISSION, [norm.clause], coalition[0], group) else None
     # With the blocker's choice, no world lets the holder use the permission while complying:
     # the witness world, which has the choice, must not either.
     seen = None if model is None else ctx.witness(
         model, [NotExercised(norm, subject, key, ctx.readings)], what=f"veto by {b} of {norm.clause}")
     permission = ctx.instrument.clause(norm.clause)
     what = granted_phrase(ctx.instrument, norm, subject, key)
-    how = choice_phrase(choice)
-    message = (f"{b} alone can stop {subject} from using {permission.label} ({permission.id}) to {what}, "
+    how = choice_phrase(sorted(choice, key=str))
+    who = f"{b} together" if group else f"{b} alone"
+    message = (f"{who} can stop {subject} from using {permission.label} ({permission.id}) to {what}, "
                f"by {how}")
     return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.WARNING, message,
-                       [ctx.clause_ref(norm.clause, "permission")], party=b, witness=seen,
+                       [ctx.clause_ref(norm.clause, "permission")], party=coalition[0], coalition=group, witness=seen,
                        details=(("act", what), ("holder", subject), ("choice", how), ("veto", True)))
