@@ -377,3 +377,15 @@ def test_an_event_settled_by_the_readings_has_no_part_for_a_blocker() -> None:
     result = compare_text(text, readings=("pc",))
     assert result.skipped is None and result.checks > 0
     assert not result.disagreements, "\n".join(result.disagreements)
+
+
+def test_a_protection_gap_whose_protected_party_need_not_comply_in_the_witness() -> None:
+    """Campaign seed 10001935: a gap holds whatever the protected party decides, and the world
+    where the others leave it unprotected need not be one where it complies; the witness asked
+    for both and found none (a crash)."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "disagreements" / "seed10001935.nv").read_text()
+    result = compare_text(text)
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)

@@ -105,13 +105,13 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
                              inner_assumptions=[*ctx.fixed(), session.formula_lit(("outcome", name),
                                                                                   f"outcome {name}", outcome)])
     never = obliging.status == "none"
-    # The witness: the event as found, P complying (its requests made as it likes), the others
-    # complying without responding.
-    lits = [*ctx.fixed(), *result.situation, session.formula_lit(("outcome", name), f"outcome {name}", outcome),
-            session.formula_lit(("able", name), f"able {name}", able)]
+    # The witness: the event as found, the others complying without responding. (P's own
+    # conduct is whatever it is there: the gap holds whatever P decides.)
+    lits = [*ctx.fixed(), *result.situation, session.formula_lit(("outcome", name), f"outcome {name}", outcome)]
     model = minimal_model(session, lits)
-    claims: list[Claim] = [Holds(req.event, ctx.readings, what="the event the protection is for"),
-                           Complies(req.party, ctx.readings)]
+    if model is None:
+        return ctx.unknown(f"a scenario of the gap in the protection of {req.party}", "no witness could be read", ref)
+    claims: list[Claim] = [Holds(req.event, ctx.readings, what="the event the protection is for")]
     seen = ctx.witness(model, claims, what=f"protection gap of {req.party}")
     attackers = [q for q in ctx.instrument.parties if q != req.party and any(
         k in seen.world.atoms for k in ctx.vocab.controlled_by(q) if k in event_keys)]
