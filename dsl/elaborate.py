@@ -349,6 +349,10 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
         cond_scope = dict(base_scope)
         cond_scope[el.sym.predicates[act_name].params[0].name] = Binding(F.Var(subject_var), "party")
     where = el.formula(decl.where, pattern_scope) if decl.where is not None else F.TRUE
+    if act_name is not None:
+        # The norm covers no act of the subject towards itself (`other party`): none exists.
+        where = F.conj(*(F.neg(F.mk_eq(F.Var(subject_var), pattern[i - 1]))
+                         for i in el.sym.predicates[act_name].others), where)
     if decl.where is not None and act_name is None:
         el.error(Code.BAD_NORM, decl.where.span, "`where` filters an act's parameters; a `keep` norm has none")
     if modality is Modality.MUST and act_name is not None:

@@ -253,6 +253,10 @@ def _binding_of(ev: Evaluator, norm: Norm, env: dict[str, F.Value],
 
 
 def assumptions_hold(instrument: Instrument, world: World, readings: Readings) -> bool:
+    """Whether the world is one of the stated situation: it has only atoms that exist (no
+    `other party` argument is the first one) and every `assume` holds."""
+    if not all(instrument.predicates[p].admits(args) for p, args in world.atoms):
+        return False
     ev = Evaluator(instrument, world, readings)
     return all(ev.holds(a) for a in instrument.assumptions)
 

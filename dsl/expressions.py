@@ -325,7 +325,7 @@ class Elaborator:
         slots = self.match_args(pred.kind, expr.name, params, expr.args, scope, expr.span)
         if slots is None:
             return F.TRUE
-        return self._existential_args(lambda ts: F.Atom(pred.name, tuple(ts)), slots, params, scope)
+        return self._existential_args(lambda ts: _atom(pred, ts), slots, params, scope)
 
     def _term(self, expr: S.Call, scope: Scope) -> F.Formula:
         decl = self.sym.terms[expr.name.text]
@@ -591,3 +591,9 @@ def _describe(type_name: str) -> str:
     if type_name == INT:
         return "a number"
     return f"a value of `{type_name}`"
+
+
+def _atom(pred: Predicate, args: list[F.Term]) -> F.Formula:
+    """An atom, false where an `other party` argument is the first one: such an act (a party
+    assisting itself) exists in no world, so the condition names nothing there."""
+    return F.conj(*(F.neg(F.mk_eq(args[0], args[i])) for i in pred.others), F.Atom(pred.name, tuple(args)))

@@ -36,6 +36,7 @@ class PredicateKind(StrEnum):
 class Param:
     name: str
     type: str  # "party", "bool" or an enum name
+    other: bool = False  # `other party`: never the value of the first parameter (an act's actor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,16 @@ class Predicate:
     params: tuple[Param, ...]
     control: int | None  # index of the parameter whose party decides it; acts: 0
     span: Span = field(compare=False, repr=False)
+
+    @property
+    def others(self) -> tuple[int, ...]:
+        """The parameters declared `other party`: each differs from the first (an act's actor)."""
+        return tuple(i for i, p in enumerate(self.params) if p.other)
+
+    def admits(self, args: tuple[Value, ...]) -> bool:
+        """Whether the instance exists: no `other party` argument is the first one (no party
+        hosts, assists or concludes with itself). An instance that does not exist is in no world."""
+        return not any(args[i] == args[0] for i in self.others)
 
 
 @dataclass(frozen=True, slots=True)

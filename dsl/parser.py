@@ -476,8 +476,10 @@ class _Build:
         return tuple(p for p in c if p is not None)
 
     @_spanned
-    def param(self, c: list[_Token], span: Span) -> S.Param:
-        return S.Param(self._name(c[0]), self._name(c[1]), span)
+    def param(self, c: list[_Token | None], span: Span) -> S.Param:
+        name, qualifier, type_ = c
+        assert name is not None and type_ is not None
+        return S.Param(self._name(name), self._name(type_), span, None if qualifier is None else self._name(qualifier))
 
     def control(self, c: list[_Token]) -> S.Name:
         return self._name(c[0])

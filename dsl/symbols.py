@@ -112,9 +112,9 @@ def collect(specs: list[S.Spec], diags: Diagnostics) -> Symbols:
             elif isinstance(decl, S.GroupDecl) and sym.declared_at.get(decl.name.text) is decl.name.span:
                 _group(decl, sym, diags)
     for term in sym.terms.values():
-        check_params(term.params, sym, diags)
+        check_params(term.params, sym, diags, f"a term (`{term.name.text}`)")
     for define in sym.defines.values():
-        check_params(define.params, sym, diags)
+        check_params(define.params, sym, diags, f"a definition (`{define.name.text}`)")
     return sym
 
 
@@ -122,10 +122,14 @@ def _article(kind: str) -> str:
     return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
-def check_params(params: tuple[S.Param, ...], sym: Symbols, diags: Diagnostics) -> bool:
+def check_params(params: tuple[S.Param, ...], sym: Symbols, diags: Diagnostics, other: str | None = None) -> bool:
+    """Names and types of parameters; `other party` only where `other` says what it differs from
+    (a fact's or act's parameters), else it is an error naming the declaration (`define`, `term`)."""
     ok = True
     seen: dict[str, Span] = {}
     for p in params:
+        if p.qualifier is not None:
+            ok &= _check_other(p, other, diags)
         if p.name.text in seen:
             diags.error(Code.DUPLICATE_NAME, p.name.span, f"parameter `{p.name.text}` appears twice",
                         notes=(("first here", seen[p.name.text]),))
@@ -141,9 +145,43 @@ def check_params(params: tuple[S.Param, ...], sym: Symbols, diags: Diagnostics) 
     return ok
 
 
+def _check_other(p: S.Param, where: str | None, diags: Diagnostics) -> bool:
+    q = p.qualifier
+    assert q is not None
+    if q.text != "other":
+        diags.error(Code.UNKNOWN_TYPE, q.span, f"`{q.text} {p.type.text}` is not a type",
+                    help=f"a parameter's type is one word (`{p.name.text}: {p.type.text}`), or `other party` "
+                         "for a party other than the first parameter")
+        return False
+    if p.type.text != "party":
+        diags.error(Code.UNKNOWN_TYPE, p.type.span, f"`other {p.type.text}`: only a party can be `other`",
+                    help="`other party` is a party other than the first parameter (an act's actor)")
+        return False
+    if where is not None:
+        diags.error(Code.UNKNOWN_TYPE, q.span, f"`other party` is for the parameters of a fact or an act, not {where}",
+                    help="write `party`, and say `a != b` where the parties must differ")
+        return False
+    return True
+
+
 def _predicate(decl: S.PredicateDecl, sym: Symbols, diags: Diagnostics) -> Predicate | None:
-    ok = check_params(decl.params, sym, diags)
-    params = tuple(Param(p.name.text, p.type.text) for p in decl.params)
+    where = f"of a quantity (`{decl.name.text}`)" if decl.kind == "quantity" else None
+    ok = check_params(decl.params, sym, diags, where)
+    params = tuple(Param(p.name.text, p.type.text, p.qualifier is not None) for p in decl.params)
+    first = decl.params[0] if decl.params else None
+    if ok and first is not None and any(p.other for p in params):
+        if first.qualifier is not None:
+            diags.error(Code.UNKNOWN_TYPE, first.qualifier.span,
+                        f"`{first.name.text}` is the first parameter: `other party` means a party other than it",
+                        help=f"write `{first.name.text}: party`, and `other party` for the parameters that differ from it")
+            ok = False
+        elif first.type.text != "party":
+            other = next(p for p in decl.params if p.qualifier is not None)
+            assert other.qualifier is not None
+            diags.error(Code.UNKNOWN_TYPE, other.qualifier.span,
+                        f"`other party` differs from the first parameter, and `{first.name.text}` is not a party",
+                        help=f"put a party first in `{decl.name.text}`, or write `party`")
+            ok = False
     control: int | None = None
     if decl.kind == "act":
         if not params or params[0].type != "party":

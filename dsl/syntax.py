@@ -164,6 +164,7 @@ class Param:
     name: Name
     type: Name
     span: Span = field(compare=False, repr=False)
+    qualifier: Name | None = None  # `other` in `to: other party`
 
 
 @dataclass(frozen=True, slots=True)

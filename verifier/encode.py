@@ -211,16 +211,22 @@ class Atoms(Mapping[AtomKey, z3.BoolRef]):
     """
 
     def __init__(self, keys: tuple[AtomKey, ...], ctx: z3.Context, prefix: str,
-                 by_name: dict[str, tuple[VarKey, z3.ExprRef]]) -> None:
+                 by_name: dict[str, tuple[VarKey, z3.ExprRef]], instrument: Instrument) -> None:
         self._keys = keys
         self._known = frozenset(keys)
         self._made: dict[AtomKey, z3.BoolRef] = {}
         self._ctx, self._prefix, self._by_name = ctx, prefix, by_name
+        self._instrument = instrument
 
     def __getitem__(self, key: AtomKey) -> z3.BoolRef:
         var = self._made.get(key)
         if var is None:
             if key not in self._known:
+                pred = self._instrument.predicates.get(key[0])
+                if pred is not None and pred.others and not pred.admits(key[1]):
+                    # A party's act towards itself (`other party`) exists in no world: false.
+                    # (Norms and conditions guard against it; their parts are translated eagerly.)
+                    return z3.BoolVal(False, self._ctx)
                 raise KeyError(key)
             name = self._prefix + format_atom(key)
             var = self._made[key] = bool_const(name, self._ctx)
@@ -272,7 +278,7 @@ class Encoder:
     _decls_read: int = field(default=0, repr=False)
 
     def __post_init__(self) -> None:
-        self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name)
+        self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name, self.instrument)
         for key in self.vocab.quantities:
             name = self.atom_prefix + format_atom(key)
             var = z3.Int(name, self.ctx)

@@ -1,7 +1,7 @@
 """Instrument -> Vocabulary: the finite atoms of a scenario and who controls each.
 
-Every fact and act instance (one per combination of parameter values) is a
-Boolean atom; every quantity instance an integer. Control follows DESIGN
+Every fact and act instance (one per combination of parameter values, except those
+where an `other party` parameter is the first: those do not exist) is a Boolean atom; every quantity instance an integer. Control follows DESIGN
 section 1: an act is decided by its actor, a fact or quantity by the party in
 its `controlled by` parameter; everything else is a circumstance.
 """
@@ -52,7 +52,10 @@ def vocabulary(instrument: Instrument) -> Vocabulary:
     kind: dict[str, str] = {}
     for pred in instrument.predicates.values():
         kind[pred.name] = pred.kind
+        others = pred.others
         for args in product(*(instrument.domain(p.type) for p in pred.params)):
+            if others and not pred.admits(args):
+                continue  # a party's act towards itself (`other party`): no such atom, in any world
             key = (pred.name, tuple(args))
             (quantities if pred.kind == "quantity" else atoms).append(key)
             controller[key] = str(args[pred.control]) if pred.control is not None else None

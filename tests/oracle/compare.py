@@ -182,6 +182,9 @@ class _Compare:
         if scenario is None:
             return None
         atoms = frozenset(self.names[s] for s in (*scenario.facts, *scenario.acts))  # type: ignore[attr-defined]
+        for name, args in atoms:  # type: ignore[misc]
+            self.add(self.inst.predicates[name].exists(args),
+                     f"scenario has {name}{args}, which does not exist (`other party`): {scenario}")
         qty = {self.names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
         terms = frozenset(self.names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
         return self.sp.world_index(World(atoms, qty, terms))  # type: ignore[arg-type]

@@ -120,6 +120,13 @@ class Pred:
     name: str
     params: tuple[tuple[str, str], ...]  # (name, type)
     control: int | None                # the parameter whose party decides it; acts: 0
+    others: tuple[int, ...] = ()       # parameters declared `other party`: never the first's value
+
+    def exists(self, args: tuple[Value, ...]) -> bool:
+        """docs/language.md: an instance whose `other party` argument is the first argument (a
+        party assisting itself) does not exist: no world has it, a condition naming it is false,
+        and no norm is about it."""
+        return all(args[i] != args[0] for i in self.others)
 
 
 @dataclass(frozen=True)
@@ -344,7 +351,8 @@ class Reader:
                         control = next(i for i, (n, _) in enumerate(params) if n == d.control.text)
                     else:
                         control = None
-                    self.predicates[d.name.text] = Pred(d.kind, d.name.text, params, control)
+                    others = tuple(i for i, p in enumerate(d.params) if p.qualifier is not None)
+                    self.predicates[d.name.text] = Pred(d.kind, d.name.text, params, control, others)
                 elif isinstance(d, S.DefineDecl):
                     self.defines[d.name.text] = d
                 elif isinstance(d, S.TermDecl):
@@ -576,8 +584,11 @@ class Reader:
         pred = self.predicates.get(name)
         if pred is not None:
             given = self.slots(pred.params, e.args, scope)
-            return disj(*(("a", (name, args)) for args in self.completions(pred.params, given))) \
-                if None in given else ("a", (name, tuple(given)))  # type: ignore[arg-type]
+            # An instance that does not exist (`other party` = the first argument) is false.
+            atoms = [("a", (name, args)) for args in self.completions(pred.params, given) if pred.exists(args)]
+            if not atoms:
+                return FALSE
+            return disj(*atoms) if None in given else atoms[0]
         term = self.terms.get(name)
         if term is not None:
             given = self.slots(term.params, e.args, scope)
@@ -681,7 +692,9 @@ class Reader:
                 scope = {**base, actor: s, **{p: v for (p, _), v in zip(params, args, strict=True)}}
                 where = self.formula(d.where, scope) if d.where is not None else TRUE
                 cond = n.trigger[s] if d.modality == "must" else self._condition(d.when, d.unless, scope, guard)
-                cases.append(Case(args, cond, where))
+                # (Read even so: a bracket exists wherever it is written.)
+                if pred.exists((s, *args)):  # else no such act (the subject towards itself): no case
+                    cases.append(Case(args, cond, where))
             n.cases[s] = cases
         if d.protects is not None:
             party = d.protects.party.text

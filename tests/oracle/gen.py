@@ -1,7 +1,8 @@
 """Random well-typed spec TEXT, small enough for the oracle to enumerate every world.
 
 `generate(chooser)` writes one spec: 2-3 parties, a small enum, 1-3 facts
-(some controlled), 1-3 acts with 0-1 extra parameters, maybe a quantity, a
+(some controlled), 1-3 acts with 0-1 extra parameters (a party parameter of an act or
+of a two-party fact sometimes `other party`), maybe a quantity, a
 definition, a vague term (an ordinary and a party reading, a party reading
 only, or none), assumptions, 1-4 clauses of obligations, prohibitions and
 permissions with where/when/unless, `each`, bracketed alternatives, a
@@ -68,6 +69,7 @@ class Pred:
     name: str
     params: list[tuple[str, str]]     # (name, type); acts start with (actor, party)
     control: int | None = None
+    other: tuple[str, ...] = ()       # parameters declared `other party` (never the first's value)
 
 
 @dataclass
@@ -140,7 +142,10 @@ class Gen:
             budget -= w.size(params)
             if any(t == "party" for _, t in params) and chance(ch, 60):
                 control = next(i for i, (_, t) in enumerate(params) if t == "party")
-            w.preds.append(Pred("fact", f"f{i + 1}", params, control))
+            fact = Pred("fact", f"f{i + 1}", params, control)
+            if len(params) == 2 and params[0][1] == params[1][1] == "party" and chance(ch, 40):
+                fact.other = (params[1][0],)  # `at_war(a: party, b: other party)`
+            w.preds.append(fact)
         for i in range(ch.integer(1, 3)):
             params = [("actor", "party")]
             if chance(ch, 60):
@@ -150,9 +155,12 @@ class Gen:
             if w.size(params) > budget and i > 0:
                 break
             budget -= w.size(params)
-            w.preds.append(Pred("act", f"act{i + 1}", params, 0))
+            act = Pred("act", f"act{i + 1}", params, 0)
+            if len(params) == 2 and params[1][1] == "party" and chance(ch, 50):
+                act.other = ("y",)  # `assist(actor: party, to: other party)`
+            w.preds.append(act)
         for p in w.preds:
-            shown = ", ".join(f"{n}: {t}" for n, t in p.params)
+            shown = ", ".join(f"{n}: {'other ' if n in p.other else ''}{t}" for n, t in p.params)
             control = f" controlled by {p.params[p.control][0]}" if p.kind == "fact" and p.control is not None else ""
             lines.append(f"{p.kind} {p.name}({shown}){control};")
         if has_quantity:

@@ -172,6 +172,8 @@ class Space:
         variables: list[tuple[str, Key, tuple[object, ...], str | None]] = []
         for pred in predicates.values():
             for args in product(*(model.domain(t) for _, t in pred.params)):
+                if not pred.exists(tuple(args)):
+                    continue  # no world has it
                 key = (pred.name, tuple(args))
                 controller = str(args[pred.control]) if pred.control is not None else None
                 if pred.kind == "quantity":
