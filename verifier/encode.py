@@ -276,6 +276,7 @@ class Encoder:
     # Declaration (address) -> (key, variable), for the first `_decls_read` entries of by_name.
     _decls: dict[int, tuple[VarKey, z3.ExprRef]] = field(default_factory=dict, repr=False)
     _decls_read: int = field(default=0, repr=False)
+    _positions: dict[AtomKey, int] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name, self.instrument)
@@ -331,6 +332,13 @@ class Encoder:
         if copy is None:
             copy = self._renamed[key] = const_like(f"{self.name_of(var)} ({role})", var)
         return copy
+
+    def positions(self) -> Mapping[AtomKey, int]:
+        """Each atom's place in declaration order (remembered: the vocabulary never changes)."""
+        found = self._positions
+        if found is None:
+            found = self._positions = {key: i for i, key in enumerate(self.vocab.atoms)}
+        return found
 
     def by_declaration(self) -> Mapping[int, tuple[VarKey, z3.ExprRef]]:
         """Declaration (address) -> (key, variable), for every variable of `by_name`.

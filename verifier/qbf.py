@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import z3
 
+from verifier.canonical import Truth, canonical, fewest, preference
 from verifier.encode import VarKey, and_, or_, substitute
 from verifier.scenario import Situation, Values
 from verifier.session import Session, among
@@ -74,13 +76,21 @@ class EFResult:
     core: tuple[z3.BoolRef, ...] = ()
     reason: str = ""
     rounds: int = 0
+    # Of outer_lits, those of yes/no variables (canonical answers: the whole situation found).
+    booleans: tuple[z3.BoolRef, ...] = ()
 
 
 def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Iterable[VarKey] = (),
                   inner_keys: Collection[VarKey] | None = None, inner_formula: z3.BoolRef,
                   inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
-                  max_rounds: int = MAX_ROUNDS, base: GuessBase | None = None) -> EFResult:
+                  max_rounds: int = MAX_ROUNDS, base: GuessBase | None = None,
+                  prefer: Collection[str] | None = None, first: Sequence[z3.BoolRef] = ()) -> EFResult:
     """Find outer values satisfying `guess` under which `inner_formula` is unsat.
+
+    With `prefer` (the parties a finding names), the values found are the canonical ones of
+    all that answer (`verifier.canonical`): the fewest true outer atoms over the whole search,
+    not only near the first answer, then those naming the `prefer` parties, then declaration
+    order; `first` are guess literals to make true where they can (which act a search picks).
 
     `base`, if given, holds in a side solver a part of the guess that many searches share
     (a party's compliance): the search works in a scope of it (push/pop), so that part is
@@ -112,15 +122,20 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         else:
             inner_vars.append(var)
     inner_vars.extend(v for name, v in enc.selectors_by_name.items() if name in names)
+    order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None
+    if prefer is not None:
+        rank = preference(enc, prefer)
+        booleans = sorted((k for k in outer if isinstance(enc.var_of(k), z3.BoolRef)), key=rank)
+        order = ([cast(z3.BoolRef, enc.var_of(k)) for k in booleans], first)
     if base is None:
         solver = session.side_solver()
         solver.add(*guess)
-        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds)
+        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds, order)
     solver = base.solver
     solver.push()
     try:
         solver.add(*(g for g in guess if g.ast.value not in base.held))
-        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds)
+        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds, order)
     finally:
         solver.pop()
 
@@ -128,7 +143,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
 def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars: list[z3.ExprRef],
             inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
-            max_rounds: int) -> EFResult:
+            max_rounds: int, order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None) -> EFResult:
     situation = Situation.of(session, outer)
     values = Values(session, inner_vars)
 
@@ -159,7 +174,10 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         assumed = inner_assumptions(model) if callable(inner_assumptions) else inner_assumptions
         answer = session.check([*assumed, *lits], "exists-forall: inner check")
         if answer.unsat:
-            return EFResult("found", model, tuple(lits), answer.core, rounds=rounds)
+            found = EFResult("found", model, tuple(lits), answer.core, rounds=rounds,
+                             booleans=tuple(situation.booleans(lits)))
+            return found if order is None else _canonical(session, solver, situation, order, found, refute,
+                                                          inner_assumptions, max_rounds)
         if not answer.sat:
             return EFResult("unknown", reason=answer.reason, rounds=rounds)
         assert answer.model is not None
@@ -254,3 +272,44 @@ def exists_for_every_choice(session: Session, *, guess: Sequence[z3.BoolRef], ou
         solver.add(z3.Not(z3.And(*core, *read)) if core or read else z3.BoolVal(False, session.ctx))
     return EveryChoiceResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                              rounds=max_rounds)
+
+
+def _canonical(session: Session, solver: z3.Solver, situation: Situation,
+               order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]], found: EFResult,
+               refute: Callable[[z3.ModelRef], None],
+               inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
+               max_rounds: int) -> EFResult:
+    """The canonical answer, from a first one: the guess solver holds every guess not yet
+    refuted, a superset of the answers, so its canonical model, once the inner check confirms
+    it, is the canonical answer. Else that inner choice refutes it too, and again. If the
+    solver gives up on the way, the first answer stands."""
+    bools, first = order
+
+    def check(s: z3.Solver) -> z3.CheckSatResult:
+        return session.side_check(s, "exists-forall: canonical guess")
+
+    model = found.guess
+    assert model is not None
+    truth = Truth(bools)
+    for rounds in range(found.rounds + 1, max_rounds + 1):
+        most = truth.count(model)
+        smallest = fewest(solver, check, bools, most)
+        if smallest is None:
+            return found
+        chosen = canonical(solver, check, bools, smallest[0], smallest[1], first)
+        if chosen is None:
+            return found
+        lits = situation.literals(chosen)
+        assumed = inner_assumptions(chosen) if callable(inner_assumptions) else inner_assumptions
+        answer = session.check([*assumed, *lits], "exists-forall: canonical inner check")
+        if answer.unsat:
+            return EFResult("found", chosen, tuple(lits), answer.core, rounds=rounds,
+                            booleans=tuple(situation.booleans(lits)))
+        if not answer.sat:
+            return found
+        assert answer.model is not None
+        refute(answer.model)
+        if check(solver) != z3.sat:  # (the first answer is still a model: only a give-up)
+            return found
+        model = solver.model()
+    return found

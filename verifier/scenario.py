@@ -166,6 +166,10 @@ class Situation:
             found = cache[tuple(keys)] = Situation(session, keys)
         return found
 
+    def booleans(self, lits: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
+        """Of `literals(...)`, those that fix a yes/no variable (not a quantity)."""
+        return [lits[i] for i, _, _, _ in self._bools]
+
     def literals(self, model: z3.ModelRef) -> list[z3.BoolRef]:
         session = self.session
         c, m = model.ctx.ref(), model.model

@@ -30,7 +30,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import partial
 from itertools import combinations
 
@@ -64,8 +64,9 @@ def run(ctx: CheckContext) -> list[Finding]:
 
 
 def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: Sequence[VarKey], own_event: BoolTerm | None,
-                    lawful: BoolTerm | None = None) -> EFResult:
-    """∃ x ∈ outer_keys: (∃ y: A ∧ E [∧ own_event] [∧ lawful]) ∧ ∀ y: ¬(A ∧ E ∧ T)."""
+                    lawful: BoolTerm | None = None, prefer: Collection[str] = ()) -> EFResult:
+    """∃ x ∈ outer_keys: (∃ y: A ∧ E [∧ own_event] [∧ lawful]) ∧ ∀ y: ¬(A ∧ E ∧ T); the canonical
+    choice (`prefer`: the parties the finding names)."""
     enc = ctx.enc
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
@@ -73,7 +74,7 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: Sequence[VarKey
     return exists_forall(ctx.session, guess=guess, outer_keys=outer_keys,
                          inner_formula=and_(world, g.event, g.trigger, *draft),
                          inner_assumptions=[*ctx.fixed(), g.event_lit, g.trigger_lit],
-                         base=ctx.guess_base(("world",), [world, *draft]))
+                         base=ctx.guess_base(("world",), [world, *draft]), prefer=prefer)
 
 
 def _blocking(ctx: CheckContext, g: Guarantee, named: set[VarKey], event_keys: set[VarKey],
@@ -85,7 +86,7 @@ def _blocking(ctx: CheckContext, g: Guarantee, named: set[VarKey], event_keys: s
     ref = [ctx.clause_ref(g.norm.clause)]
     result: EFResult | None = None
     if decisions:
-        result = blocking_search(ctx, g, decisions, None, lawful)
+        result = blocking_search(ctx, g, decisions, None, lawful, (*coalition, g.protected))
         if result.status == "unknown":
             return Outcome(ctx.unknown(f"whether {who} can block {g.norm.clause}", result.reason, ref), False)
         if result.status != "found":
@@ -122,7 +123,7 @@ def _own_blocking(ctx: CheckContext, g: Guarantee, coalition: Coalition, control
     tries = ([(s, decisions) for s in groups] if decisions else []) + [(s, [*_not_in(controlled, event_keys), *part[s]])
                                                                        for s in groups]
     for attackers, keys in tries:
-        own = blocking_search(ctx, g, keys, caused[attackers], lawful)
+        own = blocking_search(ctx, g, keys, caused[attackers], lawful, (*coalition, g.protected))
         if own.status == "found":
             return own, caused[attackers], attackers
     return None  # (an unknown here leaves a blocking found without the event standing on its own)
@@ -145,7 +146,7 @@ def _finding(ctx: CheckContext, g: Guarantee, coalition: Coalition, result: EFRe
         shown.append(session.formula_lit(("own-event", *tag), f"event by {'+'.join(coalition)} {g.norm.clause}",
                                          own_event))
     who = coalition_phrase(coalition)
-    model = minimal_model(session, shown) \
+    model = minimal_model(session, shown, prefer=(*coalition, g.protected)) \
         if ctx.shown(FindingKind.BLOCKABLE_GUARANTEE, [g.norm.clause], coalition[0], _group(coalition)) else None
     seen = None if model is None else ctx.witness(model, untriggered(ctx, g), what=f"blocking of {g.norm.clause} by {who}")
     clause = ctx.instrument.clause(g.norm.clause)

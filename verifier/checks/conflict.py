@@ -103,7 +103,7 @@ def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | str
     result = exists_forall(session, guess=[world, *draft], inner_keys=controlled,
                            inner_formula=and_(world, comp, *draft),
                            inner_assumptions=[*ctx.fixed(), *lits],
-                           base=ctx.guess_base(("world",), [world, *draft]))
+                           base=ctx.guess_base(("world",), [world, *draft]), prefer=(party,))
     if result.status == "none":
         return None
     if result.status == "unknown":
@@ -111,8 +111,10 @@ def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | str
     core, minimal = minimise_core(session, [*ctx.fixed(), *result.outer_lits], result.core, lits)
     # Which parts of the situation force the dilemma for this minimal clause set.
     again = session.check([*ctx.fixed(), *core, *result.outer_lits], "conflict: situation core")
-    situation = among(again.core, result.outer_lits) if again.unsat \
-        else list(result.outer_lits)
+    # (The canonical situation found, whole, so the witness does not depend on which core the
+    # solver returned; of the quantities, only those that force it.)
+    situation = [*result.booleans, *(among(again.core, result.outer_lits) if again.unsat
+                                     else result.outer_lits)]
     names = [session.clause_of(lit) for lit in core]
     return Dilemma([n for n in names if n is not None], situation, minimal)
 
@@ -138,7 +140,7 @@ def _shrink(ctx: CheckContext, party: str, d: Dilemma, order: list[str]) -> Dile
 def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
     session = ctx.session
     # (A witness only for a finding the report can show: see CheckContext.shown.)
-    model = minimal_model(session, [*ctx.fixed(), *d.situation]) \
+    model = minimal_model(session, [*ctx.fixed(), *d.situation], prefer=(party,)) \
         if ctx.shown(FindingKind.CONFLICT, d.clauses, party) else None
     seen = None if model is None else ctx.witness(
         model, [Breaches(party, frozenset(d.clauses), ctx.readings)], what=f"conflict of {party}",

@@ -128,7 +128,8 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
                                            doable],
                            inner_keys=controlled, inner_formula=and_(world, *draft, chosen_exercise, inner_comp),
                            inner_assumptions=chosen,
-                           base=ctx.guess_base(("hollow-permission", subject), [world, *draft, comp]))
+                           base=ctx.guess_base(("hollow-permission", subject), [world, *draft, comp]),
+                           prefer=(subject,), first=pick.literals)
     if result.status == "unknown":
         return ctx.unknown(f"the permission in {norm.clause}", result.reason, [ctx.clause_ref(norm.clause)])
     if result.status != "found":
@@ -139,8 +140,8 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
     base = [*fixed, cond_lit, uses[k], *result.outer_lits]
     core, minimal = minimise_core(session, base, result.core, lits)
     again = session.check([*base, *core], "hollow-permission: situation core")
-    situation = among(again.core, result.outer_lits) if again.unsat \
-        else list(result.outer_lits)
+    situation = [*result.booleans, *(among(again.core, result.outer_lits) if again.unsat
+                                     else result.outer_lits)]  # (as in the conflict check)
     return _finding(ctx, norm, subject, key, core, [*fixed, cond_lit, uses[k], *situation], clauses, minimal,
                     always=False)
 
@@ -176,7 +177,8 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
     # for a finding the report can show: see CheckContext.shown).
     model = None
     if ctx.shown(FindingKind.HOLLOW_PERMISSION, [r.id for r in refs], subject):
-        model = minimal_model(session, [*hard, *others]) or minimal_model(session, hard)
+        model = minimal_model(session, [*hard, *others], prefer=(subject,)) \
+            or minimal_model(session, hard, prefer=(subject,))
     seen = None
     if model is not None:
         env = {norm.subject_var: subject}

@@ -30,7 +30,7 @@ from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, not_
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.minimal import witness
+from verifier.minimal import fewest_atoms, witness
 from verifier.scenario import world_over
 from verifier.witness import BreachesClause, Complies, Witness, WitnessError
 
@@ -98,7 +98,7 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         # others name conduct: they are read and re-checked on what the claimed breach mentions
         # (re-checking every clause for every variant made the check quadratic in clauses).
         if first is None:
-            model, minimal = witness(session, [*base, *blocked])
+            model, minimal = witness(session, [*base, *blocked], prefer=(q, p), against=((p, q),))
             if model is None:
                 return ctx.unknown(f"the pretext check of {clause.id} for {q}", "no witness could be read",
                                    [ctx.clause_ref(clause.id)])
@@ -108,9 +108,12 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             world = first.world
         else:
             assert outcome.model is not None
+            # The canonical minimal world, not the solver's: which conduct is listed (up to the
+            # cap) would otherwise depend on what the solver did before.
             by_name = ctx.enc.by_name  # (in the order of names: reading a model makes terms, and their order counts)
             keys = [by_name[n][0] for n in sorted(ctx.enc.mentioned([breach])) if n in by_name]
-            world = world_over(session, outcome.model, keys, ctx.draft)
+            further = fewest_atoms(session, [*base, *blocked], outcome.model, prefer=(q, p), over=keys, against=((p, q),))
+            world = world_over(session, further, keys, ctx.draft)
             problem = BreachesClause(p, clause.id, claimed).problem(ctx.instrument, world)
             if problem is not None:  # (a part of a world: it names conduct, and is no scenario)
                 raise WitnessError(f"pretext by {q} via {clause.id}: a further witness {problem}")

@@ -53,14 +53,14 @@ def run(ctx: CheckContext) -> list[Finding]:
         # (Among what the question mentions: the search fixes nothing else.)
         mentioned = ctx.enc.mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
         free = [key for key in ctx.enc.keys_named(mentioned) if _is_free(ctx, key)]
-        result = blocking_search(ctx, g, free, None)
+        result = blocking_search(ctx, g, free, None, prefer=(g.protected,))
         if result.status == "unknown":
             out.append(ctx.unknown(f"whether {clause.id} covers every case of its event", result.reason, ref))
             continue
         if result.status != "found":
             continue
         circumstance = among(result.core, result.outer_lits)
-        model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance]) \
+        model = minimal_model(ctx.session, [*ctx.fixed(), g.event_lit, *circumstance], prefer=(g.protected,)) \
             if ctx.shown(FindingKind.VACUOUS_GUARANTEE, [clause.id], None) else None
         seen = None if model is None else ctx.witness(model, untriggered(ctx, g),
                                                       what=f"vacuous guarantee {clause.id}")

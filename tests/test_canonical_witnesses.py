@@ -1,0 +1,124 @@
+"""Witnesses are minimal over the whole search and canonical: the same spec gives the same
+scenarios whatever the solver did before. The checks share one solver session per instrument,
+so running them in another order changes what the solver has learnt and how it numbered its
+terms; the findings, their messages and their scenarios must not change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import z3
+
+from tests.golden import run_cli
+from tests.unit.helpers import instrument
+from verifier import pipeline
+from verifier.canonical import canonical, fewest
+from verifier.encode import Encoder
+from verifier.ground import vocabulary
+from verifier.minimal import minimal_model
+from verifier.registry import CHECKS
+from verifier.session import Limits, Session
+
+SPECS = ["examples/15_conflict.nv", "examples/16_hollow_permission.nv", "examples/20_pretext.nv",
+         "examples/21_blockable_guarantee.nv", "examples/22_vacuous_guarantee.nv",
+         "examples/23_vetoed_permission.nv", "specs/istanbul_2022.nv", "specs/ireland.nv",
+         "specs/switzerland.nv", "specs/permanent_neutrality.nv", "examples/28_protection_gap.nv"]
+
+
+def _shuffled() -> tuple[object, ...]:
+    """The checks in reverse order, each still after the checks whose findings it reads."""
+    out: list[object] = []
+    left = list(reversed(CHECKS))
+    while left:
+        ready = next(c for c in left if not any(k in other.kinds for other in left if other is not c for k in c.reads))
+        out.append(ready)
+        left.remove(ready)
+    assert out != list(CHECKS)
+    return tuple(out)
+
+
+def _findings(spec: str) -> list[str]:
+    run = run_cli(["--format", "json", "--jobs", "1", spec])
+    assert run.exit_code in (0, 1), run.stderr
+    return sorted(json.dumps(f, sort_keys=True) for f in json.loads(run.stdout)["findings"])
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_the_same_witnesses_whatever_the_order_of_the_checks(spec: str, in_root: None,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _findings(spec)
+    monkeypatch.setattr(pipeline, "CHECKS", _shuffled())
+    again = _findings(spec)
+    assert any('"scenario": {' in f for f in first)
+    assert first == again
+
+
+WORLD = """instrument t "T";
+party ukraine, russia, usa, uk;
+enum area = {mainland, crimea};
+fact armed_attack(by: party, on: other party, area: area) controlled by by;
+fact at_war(a: party, b: other party);
+act assist(actor: party, to: other party);
+"""
+
+
+def _session(text: str) -> Session:
+    inst = instrument(text)
+    return Session(Encoder(inst, vocabulary(inst), z3.Context()), Limits(timeout_ms=10_000))
+
+
+def test_the_canonical_world_names_the_preferred_parties_then_follows_declaration_order() -> None:
+    session = _session(WORLD + "assume exists p in party, q in party: at_war(p, q);\n")
+    assumptions = [session.enc.assumptions({})]
+
+    def true_atoms(prefer: tuple[str, ...]) -> list[str]:
+        model = minimal_model(session, assumptions, prefer=prefer)
+        assert model is not None
+        return sorted(session.enc.name_of(d()) for d in model.decls()
+                      if z3.is_true(model[d]) and d.name().startswith("at_war"))
+
+    assert true_atoms(()) == ["at_war(ukraine, russia)"]  # declaration order: the first pair
+    assert true_atoms(("uk",)) == ["at_war(ukraine, uk)"]  # the first that names uk
+    assert true_atoms(("usa", "uk")) == ["at_war(ukraine, usa)"]
+
+
+def test_fewest_and_canonical_on_a_plain_solver() -> None:
+    ctx = z3.Context()
+    a, b, c, d = (z3.Bool(n, ctx) for n in "abcd")
+    s = z3.Solver(ctx=ctx)
+    s.add(z3.Or(a, b), z3.Or(c, d), z3.Implies(a, c), z3.Or(z3.Not(b), z3.Not(c)))
+    assert s.check() == z3.sat
+
+    def check(solver: z3.Solver) -> z3.CheckSatResult:
+        return solver.check()
+
+    found = fewest(s, check, [a, b, c, d], 4)
+    assert found is not None
+    k, model = found
+    assert k == 2  # {a, c} or {b, d}
+    chosen = canonical(s, check, [d, c, b, a], k, model)  # d first: {b, d}
+    assert chosen is not None
+    assert [z3.is_true(chosen.eval(x, model_completion=True)) for x in (a, b, c, d)] == [False, True, False, True]
+    chosen = canonical(s, check, [a, b, c, d], k, model)
+    assert chosen is not None
+    assert [z3.is_true(chosen.eval(x, model_completion=True)) for x in (a, b, c, d)] == [True, False, True, False]
+
+
+def test_a_conflict_is_shown_in_the_smallest_situation_of_the_whole_search(in_root: None, tmp_path: Path) -> None:
+    """The dilemma arises with one fact (f(pb)) or with three (g of every party): the witness
+    has the one, whichever situation the search met first."""
+    spec = tmp_path / "dilemma.nv"
+    spec.write_text("""instrument d "D";
+party pa, pb, pc;
+fact f(p: party);
+fact g(p: party);
+act x(actor: party);
+define pressed = (g(pa) and g(pb) and g(pc)) or f(pb);
+clause c1 "Art. 1" { pa must x when pressed; }
+clause c2 "Art. 2" { pa must not x when pressed; }
+""", encoding="utf-8")
+    run = run_cli(["--format", "json", "--jobs", "1", str(spec)])
+    (finding,) = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "conflict"]
+    assert finding["scenario"]["facts"] == ["f(pb)"] and finding["scenario"]["acts"] == []

@@ -1,0 +1,169 @@
+"""Canonical choices among equally small worlds: the same spec gives the same witness whatever
+the solver did before (the order of the checks, what it learnt, how it numbered its terms).
+
+Of the models of a solver's constraints with the fewest true variables, the canonical one is
+the one whose true variables come first in a preference order: the variables that involve the
+parties a finding names (its claimant, accused, protected party, blocker), then the world's
+declaration order (`preference`). It is found by questions whose answers are facts about the
+constraints (sat or unsat), never by which model a solver happens to return, so it does not
+depend on the solver's history. The cost is a handful of checks per true variable: for each,
+a binary search over the rest of the order for the first variable that can still be true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+import z3
+
+from verifier.encode import Encoder, OpenTermKey, VarKey, and_, not_, or_
+from verifier.z3_native import Term, c_function
+
+Check = Callable[[z3.Solver], z3.CheckSatResult]
+
+
+class Truth:
+    """Which of some Boolean constants a model makes true, read from the model's table of
+    constants (a constant the model leaves out is false): `model.eval` of hundreds of atoms
+    per question was most of the time of choosing."""
+
+    def __init__(self, bools: Sequence[z3.BoolRef]) -> None:
+        self.bools = list(bools)
+        self.ctx = bools[0].ctx if bools else None
+        c = self.ctx.ref() if self.ctx is not None else None
+        self._decls = [_APP_DECL(c, b.as_ast()) for b in self.bools]
+
+    def of(self, model: z3.ModelRef) -> list[bool]:
+        if self.ctx is None:
+            return []
+        c, m = self.ctx.ref(), model.model
+        out = []
+        for decl in self._decls:
+            value = _CONST_INTERP(c, m, decl)
+            out.append(bool(value) and _BOOL_VALUE(c, value) == z3.Z3_L_TRUE)
+        return out
+
+    def count(self, model: z3.ModelRef) -> int:
+        return sum(self.of(model))
+
+    def first(self, model: z3.ModelRef, start: int) -> int:
+        """The index of the first constant from `start` that the model makes true."""
+        assert self.ctx is not None
+        c, m = self.ctx.ref(), model.model
+        for i in range(start, len(self._decls)):
+            value = _CONST_INTERP(c, m, self._decls[i])
+            if value and _BOOL_VALUE(c, value) == z3.Z3_L_TRUE:
+                return i
+        raise ValueError("no constant from there is true")
+
+
+def at_most(bools: Sequence[z3.BoolRef], k: int) -> z3.BoolRef:
+    """`z3.AtMost(*bools, k)`, made in one call (z3py checks and converts every argument)."""
+    ctx = bools[0].ctx
+    array = (z3.Ast * len(bools))(*[b.as_ast() for b in bools])
+    return Term(_MK_ATMOST(ctx.ref(), len(bools), array, k), ctx)
+
+
+_APP_DECL = c_function(z3.Z3_get_app_decl)
+_CONST_INTERP = c_function(z3.Z3_model_get_const_interp)
+_BOOL_VALUE = c_function(z3.Z3_get_bool_value)
+_MK_ATMOST = c_function(z3.Z3_mk_atmost)
+
+
+def preference(enc: Encoder, prefer: Collection[str],
+               against: Collection[tuple[str, str]] = ()) -> Callable[[VarKey], tuple[int, int, int, str]]:
+    """A variable's place in the order: one that names a party of `prefer` first, then atoms in
+    declaration order (predicates, then their arguments in the order of their values), then
+    open terms by term and arguments. Never the order variables were made in (that is history).
+    `against`: (actor, party) pairs whose atoms (the actor's, naming the party after it) come
+    last: a claimant complaining of what the accused did for it is no example to show."""
+    positions = enc.positions()
+    terms = {name: i for i, name in enumerate(enc.instrument.terms)}
+    wanted = set(prefer)
+    last = set(against)
+
+    def rank(key: VarKey) -> tuple[int, int, int, str]:
+        if isinstance(key, OpenTermKey):
+            return (0 if wanted.intersection(map(str, key.args)) else 1, 1, terms.get(key.term, 0), repr(key.args))
+        args = key[1]
+        if last and args and any((args[0], a) in last for a in args[1:]):
+            return (2, 0, positions.get(key, 0), "")
+        return (0 if wanted.intersection(map(str, args)) else 1, 0, positions.get(key, 0), "")
+
+    return rank
+
+
+def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: int) -> tuple[int, z3.ModelRef] | None:
+    """The fewest of `bools` true in a model of the solver (at most `most`, which a model has),
+    with such a model; None if the solver gives up."""
+    lo, hi, best = 0, most, None
+    truth = Truth(bools)
+    while lo < hi:  # invariant: some model has at most hi true, none has fewer than lo
+        mid = (lo + hi) // 2
+        solver.push()
+        solver.add(at_most(bools, mid))
+        answer = check(solver)
+        model = solver.model() if answer == z3.sat else None
+        solver.pop()
+        if answer == z3.sat:
+            assert model is not None
+            hi, best = truth.count(model), model
+        elif answer == z3.unsat:
+            lo = mid + 1
+        else:
+            return None
+    if best is None:  # (the caller's model has `most`: ask once for one to return)
+        answer = check(solver)
+        if answer != z3.sat:
+            return None
+        best = solver.model()
+    return hi, best
+
+
+def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: int, model: z3.ModelRef,
+              first: Sequence[z3.BoolRef] = ()) -> z3.ModelRef | None:
+    """The canonical model of the solver with `k` (the fewest possible) of `bools` true, `bools`
+    in preference order; `model` is one with k true. `first`: literals to make true where they
+    can be, in order, before the bools are chosen (at most one of them: a choice among
+    alternatives). The solver is left as it was. None if it gives up."""
+    truth = Truth(bools)
+    solver.push()
+    try:
+        if bools:
+            solver.add(at_most(bools, k))
+        for lit in first:
+            solver.push()
+            solver.add(lit)
+            answer = check(solver)
+            found = solver.model() if answer == z3.sat else None
+            solver.pop()
+            if answer == z3.sat:
+                assert found is not None
+                solver.add(lit)
+                model = found
+                break
+            if answer != z3.unsat:
+                return None
+
+        pos = 0
+        for _ in range(k):
+            lo, hi = pos, truth.first(model, pos)
+            while lo < hi:  # the first variable from pos that can be true is in [lo, hi]
+                mid = (lo + hi) // 2
+                solver.push()
+                solver.add(or_(list(bools[lo:mid + 1])) if mid > lo else bools[lo])
+                answer = check(solver)
+                found = solver.model() if answer == z3.sat else None
+                solver.pop()
+                if answer == z3.sat:
+                    assert found is not None
+                    model, hi = found, truth.first(found, lo)
+                elif answer == z3.unsat:
+                    lo = mid + 1
+                else:
+                    return None
+            solver.add(and_([*(not_(b) for b in bools[pos:hi]), bools[hi]]))
+            pos = hi + 1
+        return model
+    finally:
+        solver.pop()
