@@ -27,6 +27,8 @@ CASES: dict[str, tuple[dict[str, str], list[str], bool]] = {
     "norm-bracket-label-twice": (spec('clause c "C" { [pa: pa must not a; | pa: pb must not a;] }\n'), ["main.nv"], False),
     "where-on-keep": (spec('clause c "C" { pa must keep f(pa) where f(pb); }\n'), ["main.nv"], False),
     "protects-unknown-party": (spec('clause c "C" { pa must a(pb) protects zz against f(pb); }\n'), ["main.nv"], False),
+    "protection-unknown-party": (spec('protection zz against f(pb) by a;\n'), ["main.nv"], False),
+    "protection-by-keep": (spec('protection pa against f(pb) by keep f(pa);\n'), ["main.nv"], False),
     "each-over-enum": (spec('clause c "C" { each v in k must not a; }\n'), ["main.nv"], False),
     "unknown-finding-kind": (spec('clause c "C" { pa must not a; }\nexpect nonsense on c;\n'), ["main.nv"], False),
     "goal-unknown-party": (spec('clause c "C" { pa must not a; }\ngoal zz: no contradiction;\n'), ["main.nv"], False),

@@ -36,6 +36,8 @@ CASES = [
     (FindingKind.PRETEXT, "emptied", "pretext by russia via art2"),
     (FindingKind.BLOCKABLE_GUARANTEE, "emptied", "blocking of art5 by"),
     (FindingKind.VACUOUS_GUARANTEE, "emptied", "vacuous guarantee para4"),
+    (FindingKind.PROTECTION_GAP, "emptied", "protection gap of ukraine"),
+    (FindingKind.EXCUSE, "emptied", "excuse of russia via art3"),
     (FindingKind.EXPECTATION_FAILED, "emptied", "counterexample to assert small_army"),
     # A veto's true witness is often the empty world (nobody consents): fill it instead, so
     # that everyone consents and the holder can use its permission.
