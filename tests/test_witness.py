@@ -42,6 +42,8 @@ CASES = [
     # A veto's true witness is often the empty world (nobody consents): fill it instead, so
     # that everyone consents and the holder can use its permission.
     ("examples/23_vetoed_permission.nv", "filled", "veto by russia of exercises"),
+    # A self-grant's witness is the empty world too (nobody agrees): filled, everyone agrees.
+    (FindingKind.SELF_GRANTED_PERMISSION, "filled", "self-grant of art4_2 by g1"),
 ]
 
 

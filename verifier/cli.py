@@ -163,7 +163,7 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
 @click.option("--max-findings", type=click.IntRange(min=1), default=8, show_default=True,
               help="At most this many findings per check, party and draft.")
 @click.option("--coalition-size", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
-              help="Ask which groups of up to N parties can block a guarantee or veto a permission together.")
+              help="Ask which groups of up to N parties can block a guarantee, or veto or grant a permission, together.")
 @_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file (atomically) instead of standard output.")

@@ -40,7 +40,7 @@ class Options:
     rlimit: int = 0
     smt2_dir: Path | None = None
     max_findings: int = 8
-    coalition_size: int = 2  # the largest coalition asked whether it can block or veto
+    coalition_size: int = 2  # the largest coalition asked whether it can block, veto or grant
     jobs: int = 1  # processes that check instruments side by side (1: all in this process)
     budget: Budget | None = None  # the whole run's time (--max-time); None: no bound but the per-query ones
     # Sees every session made for the run and its queries (the progress line, --verbose);

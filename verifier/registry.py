@@ -40,6 +40,7 @@ class FindingKind(StrEnum):
     VACUOUS_GUARANTEE = "vacuous-guarantee"
     PROTECTION_GAP = "protection-gap"
     EXCUSE = "excuse"
+    SELF_GRANTED_PERMISSION = "self-granted-permission"
     EXPECTATION_FAILED = "expectation-failed"
     UNKNOWN = "unknown"
 
@@ -101,6 +102,7 @@ CHECKS: tuple[Check, ...] = (
     Check("blockable_guarantee", (FindingKind.BLOCKABLE_GUARANTEE,), group="guarantees"),
     Check("vacuous_guarantee", (FindingKind.VACUOUS_GUARANTEE,), group="guarantees"),
     Check("protection_gap", (FindingKind.PROTECTION_GAP,), group="guarantees"),
+    Check("self_granted_permission", (FindingKind.SELF_GRANTED_PERMISSION,), group="self-grants"),
 )
 
 # The clash of the conflict example; the unknown example asks about it with --rlimit 1.
@@ -231,6 +233,22 @@ clause point4 "Point 4" text "... to seek immediate Security Council action to p
 protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine"
   by assist(to: ukraine) where means == armed_force;
 expect protection-gap by ukraine;
+'''),
+    Kind(FindingKind.SELF_GRANTED_PERMISSION,
+         "a party, alone or with others, can put its own permission in force whatever the parties "
+         "its condition names decide",
+         Severity.WARNING, docs="self-granted-permission", example='''\
+instrument example "Self-granted permission";
+party g1, g2, g3;
+group guarantors = {g1, g2, g3};
+fact agrees(g: party) controlled by g;
+act act_alone(actor: party);
+clause art4_2 "Art. 4(2)" text "Where concerted action proves impossible, each guarantor may act alone." {
+  each g in guarantors may act_alone when not all h in guarantors: agrees(h);
+}
+expect self-granted-permission on art4_2 by g1;   # g1 refuses to agree, then acts alone
+expect self-granted-permission on art4_2 by g2;
+expect self-granted-permission on art4_2 by g3;
 '''),
     Kind(FindingKind.EXPECTATION_FAILED,
          "an `expect`, `assert` or `scenario` in the spec did not come out as written",

@@ -174,6 +174,7 @@ class _Compare:
         self.hollow()
         self.pretext()
         self.excuse()
+        self.self_granted()
         self.guarantees()
         self.protection()
 
@@ -349,6 +350,42 @@ class _Compare:
             ok = ok or (bool(choice & self.cx.A) and not (choice & self.cx.A & inst.cond & inst.use & comp)
                         and self.cx.usable(inst))
         self.add(ok, f"veto of {clause} ({holder}) by {b} with {details['choice']!r} is not confirmed")
+
+    # ---- self-granted permissions ------------------------------------------------------------------
+    def self_granted(self) -> None:
+        # Under a claimant's readings a permission whose question is the baseline's may be left
+        # out (the baseline reports it): the findings lie between those needed here and all.
+        found = self.of("self-granted-permission")
+        got = Counter((f.clauses[0].id, dict(f.details)["holder"], _members(f)) for f in found)  # type: ignore[attr-defined]
+        want = Counter((c, h, b) for (c, _, h, b), v in self.ans.self_granted.items() if v)
+        needed = Counter((c, h, b) for (c, i, h, b), v in self.ans.self_granted.items()
+                         if v and not self.same("self_granted", (c, i, h, b)))
+        for key in sorted(set(got) | set(want)):
+            self.add(needed[key] <= got[key] <= want[key],
+                     f"self-granted-permission {key[0]} of {key[1]} by {'+'.join(key[2])}: {got[key]} findings, "
+                     f"oracle {want[key]} (at least {needed[key]})")
+        for f in found:
+            self._check_self_grant(f)
+
+    def _check_self_grant(self, f: object) -> None:
+        """The choice forces the condition of the act named, the coalition can comply with it,
+        and the scenario shows the choice, the members complying and the permission in force."""
+        details = dict(f.details)  # type: ignore[attr-defined]
+        clause, holder, members = f.clauses[0].id, details["holder"], _members(f)  # type: ignore[attr-defined]
+        choice = self.choice(details["choice"])
+        comp = self.sp.ALL
+        for p in members:
+            comp &= self.cx.comp(p, self.oracle.constraining_clauses(p))
+        w = self.world(f.scenario)  # type: ignore[attr-defined]
+        ok = False
+        for inst in self._instance(clause, holder, details["act"]):
+            good = bool(choice & self.cx.A & comp) and not (choice & self.cx.A & (self.sp.ALL & ~inst.cond))
+            if w is not None:
+                good = good and self.sp.member(choice & self.cx.A & comp & inst.cond, w)
+            ok = ok or good
+        self.add(ok and members[0] == holder == f.party,  # type: ignore[attr-defined]
+                 f"self-grant of {clause} ({holder}) by {'+'.join(members)} with {details['choice']!r} "
+                 f"is not confirmed; scenario {f.scenario}")  # type: ignore[attr-defined]
 
     # ---- pretext ------------------------------------------------------------------------------------
     def pretext(self) -> None:

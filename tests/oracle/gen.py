@@ -395,7 +395,10 @@ class Gen:
             elif act_scope[1:] and chance(ch, 50):
                 text += f" where {self.condition(w, [*scope, *act_scope], 1)}"
         cond_scope = scope + ([("actor", "party")] if modality == "must" and not keep else act_scope)
-        if not keep and chance(ch, 60):
+        decided = [p for p in w.preds if p.kind == "fact" and p.control is not None]
+        if modality == "may" and not keep and decided and chance(ch, 30):
+            text += f" when {self.concerted(w, pick(ch, decided))}"
+        elif not keep and chance(ch, 60):
             text += f" when {self.condition(w, cond_scope, 2)}"
         if chance(ch, 25):
             text += f" unless {self.condition(w, cond_scope, 1)}"
@@ -405,6 +408,24 @@ class Gen:
             protected = pick(ch, loop_parties) if loop_parties and chance(ch, 50) else pick(ch, w.parties)
             text += f" protects {protected} against {self.condition(w, list(loop), 1, allow_qty=False)}"
         return text + ";"
+
+    def concerted(self, w: World, fact: Pred) -> str:
+        """A condition on what every party decides, as in "where concerted action proves
+        impossible": a party (or a few) may be able to make it true by its own decision."""
+        ch = self.ch
+        assert fact.control is not None
+        u = f"u{self.fresh + 1}"
+        self.fresh += 1
+        call = f"{fact.name}({fact.params[fact.control][0]}: {u})"
+        among = pick(ch, ["party", *(g for g, (gt, _) in w.groups.items() if gt == "party")])
+        form = ch.integer(0, 4)
+        if form == 0:
+            return f"not (all {u} in {among}: {call})"
+        if form == 1:
+            return f"exists {u} in {among}: (not {call})"
+        if form in (2, 3):
+            return f"a majority of {u} in {among}: (not {call})"
+        return f"at most {ch.integer(0, 2)} of {u} in {among}: {call}"
 
     def for_item(self, w: World, index: int, guarantee_made: list[bool], loop: Sequence[tuple[str, str]]) -> str:
         """`for w in G: ITEM`, the item once per member of G (a party, or a kind)."""
@@ -499,7 +520,7 @@ class Gen:
         ch = self.ch
         out = []
         kinds = ["conflict", "hollow-permission", "pretext", "contradiction", "blockable-guarantee",
-                 "vacuous-guarantee", "protection-gap", "excuse"]
+                 "vacuous-guarantee", "protection-gap", "excuse", "self-granted-permission"]
         if chance(ch, 35):
             out.append(self.protection(w))
         for _ in range(ch.integer(0, 3)):

@@ -129,6 +129,8 @@ class Answers:
     protection: dict[tuple[str, int], tuple[bool, bool]] = field(default_factory=dict)
     # (clause, norm index, minimal blocking coalition) -> (True, with the coalition causing the event?)
     blockable: dict[tuple[str, int, tuple[str, ...]], tuple[bool, bool]] = field(default_factory=dict)
+    # (clause, norm index, holder, minimal coalition, the holder first) -> True: a self-granted permission
+    self_granted: dict[tuple[str, int, str, tuple[str, ...]], bool] = field(default_factory=dict)
     # (clause, norm index) -> (never triggers?, some circumstance leaves the event uncovered?)
     vacuous: dict[tuple[str, int], tuple[bool, bool]] = field(default_factory=dict)
     # query name, kind -> holds (assert) / a world exists (scenario)
@@ -302,6 +304,39 @@ class Context:
         if not any(self.space.vars[v].controller in blocker for v in cond_vars):
             return False  # the coalition decides nothing the condition mentions
         return any(self.vetoes(i, blocker, cond_vars) for i in usable)
+
+    # DESIGN §12, self-granted permission: for an instance whose condition mentions what another
+    # party decides and is false in some world of A, the minimal coalitions C (of any parties)
+    # with ∃x ∈ ctrl(C): (∃y A ∧ Comp_C) ∧ ∀y (A → cond); those that contain the holder and leave
+    # out some party the condition names are reported, minimal among them, the holder first.
+    def forces(self, cond: int, coalition: tuple[str, ...]) -> bool:
+        sp = self.space
+        x = [i for p in coalition for i in sp.controlled_by(p)]
+        y = sp.all_but(x)
+        comp = sp.ALL
+        for p in coalition:
+            comp &= self.comp(p, self.oracle.constraining_clauses(p))
+        possible = sp.exists(self.A & comp, y)
+        forced = sp.ALL & ~sp.exists(self.A & (sp.ALL & ~cond), y)
+        return bool(possible & forced)
+
+    def self_granted(self, instances: list[Instance], holder: str) -> set[tuple[str, ...]]:
+        sp = self.space
+        parties = [p for p in self.model.parties if p in self.oracle.controls_something]
+        granted: set[tuple[str, ...]] = set()
+        for inst in instances:
+            owners = {sp.vars[v].controller for v in inst.cond_vars} - {None}
+            if not owners - {holder} or not (self.A & (sp.ALL & ~inst.cond)):
+                continue
+            minimal: list[frozenset[str]] = []
+            for k in range(1, self.oracle.coalition_size + 1):
+                for coalition in combinations(parties, k):
+                    if any(m <= set(coalition) for m in minimal) or not self.forces(inst.cond, coalition):
+                        continue
+                    minimal.append(frozenset(coalition))
+                    if holder in coalition and owners - set(coalition):
+                        granted.add((holder, *(p for p in coalition if p != holder)))
+        return {c for c in granted if not any(set(o) < set(c) for o in granted)}
 
     # ---- pretext -----------------------------------------------------------------------------
     def pretext(self, q: str, clause: str, term: str, p: str) -> int:
@@ -490,6 +525,8 @@ class Oracle:
                             if ctx.vetoable(instances, coalition):
                                 vetoers.append(set(coalition))
                                 ans.vetoed[(clause.id, n.index, s, coalition)] = True
+                    for coalition in ctx.self_granted(instances, s):
+                        ans.self_granted[(clause.id, n.index, s, coalition)] = True
         if reading_name is None:
             for q in claimants(model):
                 for clause in model.clauses:

@@ -57,6 +57,9 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
     for (c, _, h, b), v in ans.vetoed.items():
         if v and (c, h) not in hollow:
             add("hollow-permission", frozenset({c}), b[0], coalition=b if len(b) > 1 else ())
+    for (c, _, h, coalition), v in ans.self_granted.items():
+        if v:
+            add("self-granted-permission", frozenset({c}), h, coalition=coalition if len(coalition) > 1 else ())
     for (q, c, _, _), v in ans.pretext.items():
         if v:
             add("pretext", frozenset({c}), q, details_reading=q)

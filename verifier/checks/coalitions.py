@@ -4,7 +4,9 @@ A guarantee decided by majority cannot be stopped by one guarantor, but two may
 stop it together; an aggressor and its patron may. The checks that ask what a
 party can do alone (block a guarantee, veto a permission) ask it of every
 group of up to `--coalition-size` parties, and report a group only when no
-smaller group within it achieves the same (DESIGN §12).
+smaller group within it achieves the same (DESIGN §12). (A self-granted permission asks
+which groups with its holder can put it in force: minimal among all groups, with the holder
+or without, so verifier.checks.self_granted_permission keeps its own list.)
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ class CheckContext:
     draft_name: str | None      # None when the instrument has no brackets
     draft: Mapping[str, str]
     max_findings: int = 8       # per check and subject: MUSes, conflicts, instances
-    coalition_size: int = 2     # the largest coalition asked whether it can block or veto
+    coalition_size: int = 2     # the largest coalition asked whether it can block, veto or grant
     reading_name: str | None = None  # the claimant whose readings are in force; None: the baseline
     baseline: Readings | None = None  # under a claimant's readings: the baseline ones, for comparison
     findings: list[Finding] = field(default_factory=list)
