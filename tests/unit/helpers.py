@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import z3
 
@@ -74,3 +75,21 @@ def run_checks(text: str, *checks: Callable[[CheckContext], Iterable[Finding]]) 
 
 def clause_sets(findings: Iterable[Finding], kind: str | None = None) -> list[frozenset[str]]:
     return [frozenset(c.id for c in f.clauses) for f in findings if kind is None or f.kind.value == kind]
+
+
+def findings_in(folder: Path, text: str, kinds: Iterable[str], **options: object) -> list[Finding]:
+    """The findings of these kinds of `nverify` on text written to folder/spec.nv (which must
+    load without errors), with pipeline Options set as given (`coalition_size=3`)."""
+    from dsl import load
+    from verifier.pipeline import Options, check_instrument
+
+    path = folder / "spec.nv"
+    path.write_text(text, encoding="utf-8")
+    loaded = load([path])
+    assert not loaded.diagnostics.has_errors(), [d.message for d in loaded.diagnostics.sorted()]
+    chosen = Options()
+    for name, value in options.items():
+        setattr(chosen, name, value)
+    found, _, _ = check_instrument(loaded.instruments[0], chosen)
+    wanted = set(kinds)
+    return [f for f in found if f.kind.value in wanted]

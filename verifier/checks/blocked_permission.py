@@ -30,10 +30,10 @@ from collections.abc import Sequence
 from functools import partial
 
 from dsl.evaluate import bindings
-from dsl.model import AtomKey, Modality, Norm
+from dsl.model import AtomKey, Norm
 from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, minimal_coalitions
 from verifier.checks.context import CheckContext
-from verifier.checks.permissions import instances, usable_formulas
+from verifier.checks.permissions import instances, permissions, usable_formulas
 from verifier.encode import BoolTerm, Model, VarKey, and_
 from verifier.explain import granted_phrase
 from verifier.findings import Finding, FindingKind, Severity
@@ -47,32 +47,27 @@ from verifier.witness import NotExercised
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     hollow = {(f.clauses[0].id, f.party) for f in ctx.findings if f.kind is FindingKind.HOLLOW_PERMISSION and f.clauses}
-    for clause in ctx.instrument.clauses:
-        if not ctx.reported([clause.id]):
-            continue  # (every finding here is about the permission's clause alone)
-        for norm in clause.norms:
-            if norm.modality is not Modality.MAY:
-                continue
-            for subject in norm.subjects:
-                if (clause.id, subject) in hollow:
-                    continue  # already hollow without anyone's veto
-                if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject)):
-                    continue
-                usable = _usable(ctx, norm, subject)
-                if isinstance(usable, Finding):
-                    out.append(usable)  # the solver gave up: say so, never a silent "no veto"
-                    continue
-                if not usable:
-                    continue
-                # A veto works through the permission's own condition (a consent, a vote): what
-                # the condition mentions as written, even where the readings make it constant.
-                named = _condition_keys(ctx, norm, subject, {key for key, _, _, _, _ in usable})
-                # Every minimal coalition (of up to --coalition-size parties, the holder not in
-                # it) whose members decide something the condition mentions.
-                candidates = [b for b in ctx.instrument.parties
-                              if b != subject and any(k in named for k in ctx.vocab.controlled_by(b))]
-                out.extend(minimal_coalitions(candidates, ctx.coalition_size,
-                                              partial(_coalition_veto, ctx, norm, subject, usable, named)))
+    # (every finding here is about the permission's clause alone)
+    for norm, subject in permissions(ctx, reported_alone=True):
+        if (norm.clause, subject) in hollow:
+            continue  # already hollow without anyone's veto
+        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject)):
+            continue
+        usable = _usable(ctx, norm, subject)
+        if isinstance(usable, Finding):
+            out.append(usable)  # the solver gave up: say so, never a silent "no veto"
+            continue
+        if not usable:
+            continue
+        # A veto works through the permission's own condition (a consent, a vote): what
+        # the condition mentions as written, even where the readings make it constant.
+        named = _condition_keys(ctx, norm, subject, {key for key, _, _, _, _ in usable})
+        # Every minimal coalition (of up to --coalition-size parties, the holder not in
+        # it) whose members decide something the condition mentions.
+        candidates = [b for b in ctx.instrument.parties
+                      if b != subject and any(k in named for k in ctx.vocab.controlled_by(b))]
+        out.extend(minimal_coalitions(candidates, ctx.coalition_size,
+                                      partial(_coalition_veto, ctx, norm, subject, usable, named)))
     return out
 
 

@@ -13,7 +13,7 @@ from functools import partial
 
 from dsl.model import Norm
 from verifier.checks.context import CheckContext
-from verifier.encode import BoolTerm, Readings, or_
+from verifier.encode import BoolTerm, OpenTermKey, Readings, VarKey, or_
 from verifier.witness import Claim, Holds, Triggers
 
 
@@ -75,3 +75,7 @@ def untriggered(ctx: CheckContext, g: Guarantee) -> list[Claim]:
     return [Holds(g.norm.protects.event, ctx.readings, what="the event the guarantee exists for"),
             Triggers(g.norm, ctx.readings, expected=False)]
 
+
+def is_free(ctx: CheckContext, key: VarKey) -> bool:
+    """Whether nobody decides a variable: a circumstance (the area attacked) or an open term."""
+    return isinstance(key, OpenTermKey) or ctx.vocab.controller.get(key) is None

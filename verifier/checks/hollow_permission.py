@@ -26,9 +26,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from dsl.model import AtomKey, Modality, Norm
+from dsl.model import AtomKey, Norm
 from verifier.checks.context import CheckContext
-from verifier.checks.permissions import instances, usable_formulas
+from verifier.checks.permissions import instances, permissions, usable_formulas
 from verifier.encode import BoolTerm, Model, VarKey, and_, substitute
 from verifier.explain import clause_list, granted_phrase, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
@@ -40,16 +40,12 @@ from verifier.witness import Breaches, Claim, Holds, Permits
 
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    for clause in ctx.instrument.clauses:
-        for norm in clause.norms:
-            if norm.modality is not Modality.MAY:
-                continue
-            for subject in norm.subjects:
-                if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject)):
-                    continue
-                finding = _permission(ctx, norm, subject)
-                if finding is not None:
-                    out.append(finding)
+    for norm, subject in permissions(ctx, reported_alone=False):
+        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject)):
+            continue
+        finding = _permission(ctx, norm, subject)
+        if finding is not None:
+            out.append(finding)
     return out
 
 

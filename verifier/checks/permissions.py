@@ -5,11 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dsl.evaluate import bindings
-from dsl.model import AtomKey, Norm
+from dsl.model import AtomKey, Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, Readings, and_, is_false
 
 MAX_INSTANCES = 64
+
+
+def permissions(ctx: CheckContext, *, reported_alone: bool) -> Iterator[tuple[Norm, str]]:
+    """(permission, holder) for every permission of the instrument, in order. With
+    `reported_alone`, only those of clauses whose findings about themselves alone can reach
+    the report (see CheckContext.reported)."""
+    for clause in ctx.instrument.clauses:
+        if reported_alone and not ctx.reported([clause.id]):
+            continue
+        for norm in clause.norms:
+            if norm.modality is Modality.MAY:
+                for subject in norm.subjects:
+                    yield norm, subject
 
 
 def permission_formulas(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -> list[BoolTerm]:

@@ -36,9 +36,11 @@ from dsl.evaluate import Evaluator
 from dsl.model import Modality, Norm, Requirement
 from verifier.checks.coalitions import coalition_phrase
 from verifier.checks.context import CheckContext
-from verifier.encode import BoolTerm, OpenTermKey, VarKey, and_, not_, or_
+from verifier.checks.guarantees import is_free
+from verifier.encode import BoolTerm, and_, not_, or_
 from verifier.explain import formula_text
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity
+from verifier.ground import format_atom
 from verifier.minimal import minimal_model
 from verifier.qbf import exists_for_every_choice, exists_forall
 from verifier.witness import Claim, Complies, Holds
@@ -83,7 +85,7 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     # e: what E mentions and what nobody controls; x: what P decides (its Boolean choices).
     relevant = enc.keys_named(enc.mentioned([world, event, *comp.values(), *response.values()]))
     event_keys = enc.keys_named(enc.mentioned([event]))
-    outer = sorted((k for k in relevant if k in event_keys or _is_free(ctx, k)), key=repr)
+    outer = sorted((k for k in relevant if k in event_keys or is_free(ctx, k)), key=repr)
     choice_keys = [k for k in ctx.vocab.controlled_by(req.party) if k in relevant and k not in event_keys]
     ref = [_ref(req)]
     name = f"{req.party}#{req.index}"
@@ -125,7 +127,7 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     what = req.response_text
     happened = [k for k in event_keys if enc.is_atom(k) and k in seen.world.atoms]
     by = (f" by {coalition_phrase(attackers)}" if attackers else "") + \
-        (f" ({', '.join(_atom_text(k) for k in sorted(happened, key=repr))})" if happened else "")
+        (f" ({', '.join(format_atom(k) for k in sorted(happened, key=repr))})" if happened else "")
     if never:
         message = (f"no clause of this instrument obliges anyone to {what} in the event of {req.phrase}: "
                    f"{req.party} is protected in no attack"
@@ -163,16 +165,7 @@ def _duty(norm: Norm, subject: str) -> str:
     return formula_text(F.Atom(norm.act, (F.Var(norm.subject_var), *norm.pattern)), env)
 
 
-def _atom_text(key: VarKey) -> str:
-    """`armed_attack(russia, ukraine, mainland)`, as scenarios list atoms."""
-    name, args = key if isinstance(key, tuple) else (str(key), ())
-    return f"{name}({', '.join(str(a).lower() if isinstance(a, bool) else str(a) for a in args)})"
-
-
 def _ref(req: Requirement) -> ClauseRef:
     return ClauseRef(f"protection_{req.party}", f"Protection of {req.party}", req.path, req.span.line,
                      req.span.column, None, None, "requirement")
 
-
-def _is_free(ctx: CheckContext, key: VarKey) -> bool:
-    return isinstance(key, OpenTermKey) or ctx.vocab.controller.get(key) is None

@@ -37,10 +37,10 @@ from functools import partial
 from itertools import combinations
 
 from dsl.evaluate import bindings
-from dsl.model import AtomKey, Modality, Norm
+from dsl.model import AtomKey, Norm
 from verifier.checks.coalitions import Coalition, coalition_phrase
 from verifier.checks.context import CheckContext
-from verifier.checks.permissions import MAX_INSTANCES, permission_formulas
+from verifier.checks.permissions import MAX_INSTANCES, permission_formulas, permissions
 from verifier.encode import BoolTerm, Readings, VarKey, and_, is_false, not_
 from verifier.explain import granted_phrase
 from verifier.findings import Finding, FindingKind, Severity
@@ -63,16 +63,11 @@ class _Condition:
 
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    for clause in ctx.instrument.clauses:
-        if not ctx.reported([clause.id]):
-            continue  # (every finding here is about the permission's clause alone)
-        for norm in clause.norms:
-            if norm.modality is not Modality.MAY:
-                continue
-            for subject in norm.subjects:
-                if ctx.same_as_baseline(partial(_formulas, ctx, norm, subject)):
-                    continue
-                out.extend(_permission(ctx, norm, subject))
+    # (every finding here is about the permission's clause alone)
+    for norm, subject in permissions(ctx, reported_alone=True):
+        if ctx.same_as_baseline(partial(_formulas, ctx, norm, subject)):
+            continue
+        out.extend(_permission(ctx, norm, subject))
     return out
 
 

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 from verifier.checks.blockable_guarantee import blocking_search
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import to_check, untriggered
-from verifier.encode import OpenTermKey, VarKey
+from verifier.checks.guarantees import is_free, to_check, untriggered
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.scenario import choice_phrase
@@ -52,7 +51,7 @@ def run(ctx: CheckContext) -> list[Finding]:
         # the event ever happen with the trigger? (DESIGN §10: `free` as the blocker.)
         # (Among what the question mentions: the search fixes nothing else.)
         mentioned = ctx.enc.mentioned([g.trigger, g.event, ctx.enc.assumptions(ctx.readings)])
-        free = [key for key in ctx.enc.keys_named(mentioned) if _is_free(ctx, key)]
+        free = [key for key in ctx.enc.keys_named(mentioned) if is_free(ctx, key)]
         result = blocking_search(ctx, g, free, None, prefer=(g.protected,))
         if result.status == "unknown":
             out.append(ctx.unknown(f"whether {clause.id} covers every case of its event", result.reason, ref))
@@ -75,8 +74,3 @@ def run(ctx: CheckContext) -> list[Finding]:
                                details=(("never", False), ("circumstance", how), ("protected", g.protected))))
     return out
 
-
-def _is_free(ctx: CheckContext, key: VarKey) -> bool:
-    if isinstance(key, OpenTermKey):
-        return True
-    return isinstance(key, OpenTermKey) or ctx.vocab.controller.get(key) is None

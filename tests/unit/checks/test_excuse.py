@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dsl import load
+from tests.unit.helpers import findings_in
 from verifier.findings import Finding
-from verifier.pipeline import Options, check_instrument
 
 WORLD = """
 party ukraine, russia, usa;
@@ -16,12 +15,7 @@ act intervene(actor: party, target: party, means: means);
 
 
 def excuses(tmp: Path, body: str) -> list[Finding]:
-    path = tmp / "spec.nv"
-    path.write_text(WORLD + body, encoding="utf-8")
-    loaded = load([path])
-    assert not loaded.diagnostics.has_errors(), [d.message for d in loaded.diagnostics.sorted()]
-    found, _, _ = check_instrument(loaded.instruments[0], Options())
-    return [f for f in found if f.kind.value == "excuse"]
+    return findings_in(tmp, WORLD + body, ["excuse"])
 
 
 TERM = """

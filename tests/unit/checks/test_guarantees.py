@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dsl import load
+from tests.unit.helpers import findings_in
 from verifier.findings import Finding
 from verifier.pipeline import Options, check_instrument
 
@@ -131,14 +132,7 @@ clause art4 "Art. 4" {{
 
 
 def coalition_findings(tmp: Path, decision: str, extra: str = "", size: int = 2) -> list[Finding]:
-    path = tmp / "spec.nv"
-    path.write_text(THREE.format(decision=decision, extra=extra), encoding="utf-8")
-    loaded = load([path])
-    assert not loaded.diagnostics.has_errors(), [d.message for d in loaded.diagnostics.sorted()]
-    options = Options()
-    options.coalition_size = size
-    found, _, _ = check_instrument(loaded.instruments[0], options)
-    return [f for f in found if f.kind.value == "blockable-guarantee"]
+    return findings_in(tmp, THREE.format(decision=decision, extra=extra), ["blockable-guarantee"], coalition_size=size)
 
 
 def members(f: Finding) -> tuple[str, ...]:

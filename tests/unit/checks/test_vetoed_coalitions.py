@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dsl import load
+from tests.unit.helpers import findings_in
 from verifier.findings import Finding
-from verifier.pipeline import Options, check_instrument
 
 SPEC = """
 party ukraine, g1, g2, g3;
@@ -20,12 +19,7 @@ clause art3 "Art. 3" {{
 
 
 def vetoes(tmp: Path, consent: str) -> list[Finding]:
-    path = tmp / "spec.nv"
-    path.write_text(SPEC.format(consent=consent), encoding="utf-8")
-    loaded = load([path])
-    assert not loaded.diagnostics.has_errors(), [d.message for d in loaded.diagnostics.sorted()]
-    found, _, _ = check_instrument(loaded.instruments[0], Options())
-    return [f for f in found if f.kind.value == "hollow-permission" and dict(f.details).get("veto")]
+    return [f for f in findings_in(tmp, SPEC.format(consent=consent), ["hollow-permission"]) if dict(f.details).get("veto")]
 
 
 def members(f: Finding) -> str:
