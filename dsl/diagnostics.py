@@ -42,6 +42,7 @@ class Code(StrEnum):
     BAD_ACTOR = "bad-actor"
     MIXED_GROUP = "mixed-group"
     DEFINITION_CYCLE = "definition-cycle"
+    BREACH_CYCLE = "breach-cycle"
     BAD_ALTERNATIVE = "bad-alternative"
     BAD_READING = "bad-reading"
     BAD_GUARANTEE = "bad-guarantee"

@@ -9,11 +9,12 @@ formula per norm and no override logic of its own.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import PurePath
 
 from dsl import formula as F
 from dsl import syntax as S
+from dsl.breaches import breach_cycles
 from dsl.diagnostics import Code, Diagnostics
 from dsl.estimate import within_limits
 from dsl.expressions import Binding, BracketSite, Elaborator, Scope
@@ -72,6 +73,10 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
             if isinstance(decl, S.DefineDecl) and sym.defines.get(decl.name.text) is decl:
                 el.define_body(decl)
     clauses = _apply_overrides(el, clauses, sym)
+    breach_cycles(clauses, terms, el.breach_uses, diags)
+    # Who owes something under each clause (an obligation, a prohibition or a limit): only
+    # they can breach it, in `while P breaches C`.
+    owed = {c.id: {s for n in c.norms if n.modality is not Modality.MAY for s in n.subjects} for c in clauses}
     el.site = BracketSite(PurePath(root.source.path).stem + ":query")
     el.clause = None
     # Queries and protection requirements in the order written (their brackets are numbered so).
@@ -81,7 +86,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
         if isinstance(d, S.ProtectionDecl):
             if (r := _requirement(el, d, len(requirements), root.source.path)) is not None:
                 requirements.append(r)
-        elif (q := _query(el, d, sym, terms, finding_kinds)) is not None:
+        elif (q := _query(el, d, sym, terms, finding_kinds, owed)) is not None:
             queries.append(q)
     _unique_query_names(root, diags)
     goals = [g for d in root.decls
@@ -169,24 +174,35 @@ def _ground_size_ok(terms: dict[str, Term], assumptions: list[tuple[F.Formula, S
     def term_size(name: str) -> int:
         if name not in sizes:
             sizes[name] = 1  # terms cannot be cyclic here (checked before)
-            sizes[name] = 1 + max((F.ground_size(r.body, term_size) for r in terms[name].readings), default=0)
+            sizes[name] = 1 + max((F.ground_size(r.body, term_size, breach_size) for r in terms[name].readings), default=0)
         return sizes[name]
+
+    by_id = {c.id: c for c in clauses}
+    breach_sizes: dict[str, int] = {}
+
+    def breach_size(clause: str) -> int:  # one party's norms of the clause (no breach cycles here)
+        if clause not in breach_sizes:
+            breach_sizes[clause] = 1 + sum(norm_size(n) // max(1, len(n.subjects)) for n in by_id[clause].norms)
+        return breach_sizes[clause]
+
+    def norm_size(n: Norm) -> int:
+        per = 1 + sum(F.ground_size(x, term_size, breach_size) for x in (n.condition, n.where, n.keep) if x is not None)
+        if n.protects is not None:
+            per += F.ground_size(n.protects.event, term_size, breach_size)
+        instances = len(n.subjects)
+        for _, dom in n.pattern_vars:
+            instances *= len(dom)
+        return per * instances
 
     parts: list[tuple[int, Span]] = []
     for a, span in assumptions:
-        parts.append((F.ground_size(a, term_size), span))
+        parts.append((F.ground_size(a, term_size, breach_size), span))
     for c in clauses:
         for n in c.norms:
-            per = 1 + sum(F.ground_size(x, term_size) for x in (n.condition, n.where, n.keep) if x is not None)
-            if n.protects is not None:
-                per += F.ground_size(n.protects.event, term_size)
-            instances = len(n.subjects)
-            for _, dom in n.pattern_vars:
-                instances *= len(dom)
-            parts.append((per * instances, n.span))
+            parts.append((norm_size(n), n.span))
     for q in queries:
         if q.formula is not None:
-            parts.append((F.ground_size(q.formula, term_size), q.span))
+            parts.append((F.ground_size(q.formula, term_size, breach_size), q.span))
     total = sum(size for size, _ in parts)
     if total <= F.MAX_GROUND_SIZE:
         return
@@ -557,7 +573,7 @@ def _covered(n: Norm, special: list[Clause]) -> F.Formula:
 # ---- queries ----------------------------------------------------------------------------
 
 def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term],
-           finding_kinds: Collection[str] | None) -> Query | None:
+           finding_kinds: Collection[str] | None, owed: Mapping[str, set[str]] | None = None) -> Query | None:
     if isinstance(decl, (S.ExpectDecl, S.AssertNoDecl)):
         p = decl.pattern
         ok = True
@@ -593,8 +609,34 @@ def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term],
     if isinstance(decl, (S.AssertDecl, S.ScenarioDecl)):
         formula = el.formula(decl.expr, {})
         kind = QueryKind.ASSERT if isinstance(decl, S.AssertDecl) else QueryKind.SCENARIO
-        return Query(kind, decl.name.text, formula=formula, span=decl.span)
+        return Query(kind, decl.name.text, formula=formula, span=decl.span, breaches=_while(el, decl.breaches, sym, owed or {}))
     return None
+
+
+def _while(el: Elaborator, breaches: tuple[S.BreachOf, ...], sym: Symbols,
+           owed: Mapping[str, set[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`while P breaches C, D and Q breaches`: the parties and clauses, checked."""
+    out: dict[str, list[str]] = {}
+    for b in breaches:
+        if b.party.text not in sym.parties:
+            el.error(Code.UNKNOWN_NAME, b.party.span, f"unknown party `{b.party.text}`",
+                     help=sym.suggest(b.party.text, list(sym.parties)))
+            continue
+        if b.party.text in out:
+            el.error(Code.BAD_QUERY, b.party.span, f"`{b.party.text}` is named twice after `while`",
+                     help="name each party once, with every clause it breaches: `russia breaches art2, art3`")
+            continue
+        out[b.party.text] = []
+        for c in b.clauses:
+            if c.text not in sym.clauses:
+                el.error(Code.UNKNOWN_NAME, c.span, f"unknown clause `{c.text}`",
+                         help=sym.suggest(c.text, list(sym.clauses)))
+            elif c.text in owed and b.party.text not in owed[c.text]:
+                el.error(Code.BAD_QUERY, c.span, f"`{b.party.text}` owes nothing under clause `{c.text}`, so it cannot "
+                         "breach it", help="name a clause with an obligation, a prohibition or a limit for this party")
+            elif c.text not in out[b.party.text]:
+                out[b.party.text].append(c.text)
+    return tuple((p, tuple(cs)) for p, cs in out.items())
 
 
 def _goal(el: Elaborator, decl: S.GoalDecl, sym: Symbols, terms: dict[str, Term], source: SourceFile,

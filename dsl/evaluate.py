@@ -109,6 +109,9 @@ class Evaluator:
             case F.Count():
                 count = sum(1 for v in f.domain if self.holds(f.body, {**env, f.var: v}))
                 return F.compare(f.op, count, self.integer(f.bound, env))
+            case F.Breached():
+                party = self.term(f.party, env)
+                return any(norm_breaches(self, n, (str(party),)) for n in self.instrument.clause(f.clause).norms)
             case _:
                 assert_never(f)
 

@@ -19,6 +19,7 @@ from dsl.source import Span
 from dsl.symbols import Symbols
 
 INT = "int"
+BREACHED = "breached"  # `breached(CLAUSE, by: P)`, unless the spec declares a fact or act of that name
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,9 @@ class Elaborator:
     _sizes: dict[str, int] = field(default_factory=dict)
     # The text of every file (path -> text), so a message can quote a condition as written.
     texts: dict[str, str] = field(default_factory=dict)
+    # Where each clause first names another's breach ((clause, breached clause) -> span), so a
+    # breach cycle is shown at a `breached` it goes through (dsl.breaches).
+    breach_uses: dict[tuple[str, str], Span] = field(default_factory=dict)
 
     def written(self, span: Span) -> str:
         """The source text of a span, on one line."""
@@ -299,6 +303,8 @@ class Elaborator:
             return self._define(expr, scope)
         if name in self.sym.terms:
             return self._term(expr, scope)
+        if name == BREACHED:
+            return self._breached(expr, scope)
         if self.sym.kinds.get(name) == "fact" or self.sym.kinds.get(name) == "act":
             return F.TRUE  # declared with an error already reported
         return self._not_condition(expr.name, expr.span, scope)
@@ -326,6 +332,29 @@ class Elaborator:
         if slots is None:
             return F.TRUE
         return self._existential_args(lambda ts: _atom(pred, ts), slots, params, scope)
+
+    def _breached(self, expr: S.Call, scope: Scope) -> F.Formula:
+        """`breached(CLAUSE, by: P)`: P does not respect its norms of the clause; without
+        `by`, some party does not."""
+        params = (("clause", "clause"), ("by", "party"))
+        slots = self.match_args("condition", expr.name, params, expr.args, scope, expr.span,
+                                arity_help="write `breached(CLAUSE, by: PARTY)`")
+        if slots is None:
+            return F.TRUE
+        target = slots[0]
+        if not isinstance(target, S.NameRef):
+            self.error(Code.TYPE_MISMATCH, target.span if target is not None else expr.span,
+                       "`breached` needs the clause breached, by its name",
+                       help="write `breached(CLAUSE, by: PARTY)`, e.g. `breached(art2, by: russia)`")
+            return F.TRUE
+        clause = target.name.text
+        if clause not in self.sym.clauses:
+            self.error(Code.UNKNOWN_NAME, target.span, f"unknown clause `{clause}`",
+                       help=self.sym.suggest(clause, list(self.sym.clauses)))
+            return F.TRUE
+        if self.clause is not None:
+            self.breach_uses.setdefault((self.clause, clause), expr.span)
+        return self._existential_args(lambda ts: F.Breached(clause, ts[0]), slots[1:], params[1:], scope)
 
     def _term(self, expr: S.Call, scope: Scope) -> F.Formula:
         decl = self.sym.terms[expr.name.text]

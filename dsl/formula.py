@@ -154,7 +154,19 @@ class Count:
     group: str = ""  # the set's name as written (`guarantors`, `party`); "" for a literal `{a, b}`
 
 
-Formula = BoolConst | Atom | TermApp | Eq | Cmp | Not | And | Or | Implies | Exists | Forall | Choice | Count
+@dataclass(frozen=True, slots=True)
+class Breached:
+    """`breached(clause, by: party)`: the party does not respect its norms of the clause
+    (DESIGN 12: the negation of their conjunction). Its meaning is the clause's norms in
+    force, so every stage evaluates it through the instrument, as a vague term through
+    its readings; `dsl.breaches` checks that no clause depends on its own breach."""
+
+    clause: str
+    party: Term
+
+
+Formula = BoolConst | Atom | TermApp | Eq | Cmp | Not | And | Or | Implies | Exists | Forall | Choice | Count \
+    | Breached
 
 TRUE = BoolConst(True)
 FALSE = BoolConst(False)
@@ -215,7 +227,7 @@ def children(node: Node) -> tuple[Node, ...]:
     """The formulas and integer expressions directly below a node, in source order
     (every option of a bracket; a vague term's readings are not part of the node)."""
     match node:
-        case BoolConst() | Atom() | TermApp() | Eq() | Num() | Qty():
+        case BoolConst() | Atom() | TermApp() | Eq() | Num() | Qty() | Breached():
             return ()
         case Not():
             return (node.operand,)
@@ -311,6 +323,8 @@ def subst(f: Formula, env: dict[str, Term]) -> Formula:
             return Choice(f.bracket, tuple((lab, subst(o, env)) for lab, o in f.options))
         case Count():
             return Count(f.op, f.var, f.domain, subst(f.body, env), f.bound, f.majority, f.group)
+        case Breached():
+            return Breached(f.clause, subst_term(f.party, env))
         case _:
             assert_never(f)
 
@@ -335,6 +349,8 @@ def terms_of(node: Node) -> tuple[Term, ...]:
             return node.args
         case Eq():
             return (node.left, node.right)
+        case Breached():
+            return (node.party,)
         case BoolConst() | Num() | Not() | And() | Or() | Implies() | Cmp() | Arith() | Exists() | Forall() \
                 | Choice() | IntChoice() | Count():
             return ()
@@ -361,14 +377,15 @@ def free_vars(f: Node) -> frozenset[str]:
 MAX_GROUND_SIZE = 2_000_000
 
 
-def ground_size(f: Node, term_size: Callable[[str], int] = lambda name: 1) -> int:
+def ground_size(f: Node, term_size: Callable[[str], int] = lambda name: 1,
+                breach_size: Callable[[str], int] = lambda clause: 1) -> int:
     """How many nodes f has once every quantifier is expanded over its domain.
 
     This is the work of grounding or evaluating f once. Shared subformulas (a
     definition used twice) count every time they are used, as every stage that
     walks the tree visits them again; the count itself is computed in time linear
     in the number of distinct nodes. `term_size` gives the size of a vague term's
-    longest reading.
+    longest reading, `breach_size` that of a clause's norms for one party.
     """
     def size(node: Node, below: Sequence[int]) -> int:
         match node:
@@ -378,6 +395,8 @@ def ground_size(f: Node, term_size: Callable[[str], int] = lambda name: 1) -> in
                 return 1 + len(node.domain) * below[0] + below[1]
             case TermApp():
                 return term_size(node.term)
+            case Breached():
+                return breach_size(node.clause)
             case BoolConst() | Atom() | Eq() | Num() | Qty():
                 return 1
             case Not() | And() | Or() | Implies() | Cmp() | Arith() | Choice() | IntChoice():
@@ -426,7 +445,7 @@ def known(f: Formula, env: Mapping[str, Value]) -> bool | None:
             sure, open_ = parts.count(True), parts.count(None)
             passing = {compare(f.op, k, bound) for k in range(sure, sure + open_ + 1)}
             return passing.pop() if len(passing) == 1 else None
-        case Atom() | TermApp() | Choice():
+        case Atom() | TermApp() | Choice() | Breached():
             return None
         case _:
             assert_never(f)

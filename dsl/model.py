@@ -179,6 +179,14 @@ class Query:
     reading: str | None = None
     formula: Formula | None = None
     span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]  # None in queries made without text (tests/oracle)
+    # `while russia breaches art2`: (party, clauses) whose norms the worlds asked about do not
+    # respect; no clauses: the party owes nothing there. Everyone else complies.
+    breaches: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def while_phrase(self) -> str:
+        """` while russia breaches art2` as written, or ""."""
+        parts = [f"{p} breaches {', '.join(cs)}".rstrip() for p, cs in self.breaches]
+        return f" while {' and '.join(parts)}" if parts else ""
 
 
 class GoalKind(StrEnum):

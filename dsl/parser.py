@@ -623,11 +623,18 @@ class _Build:
 
     @_spanned
     def assert_decl(self, c: list[Any], span: Span) -> S.AssertDecl:
-        return S.AssertDecl(self._name(c[0]), c[1], span)
+        return S.AssertDecl(self._name(c[0]), c[1], c[2] or (), span)
 
     @_spanned
     def scenario_decl(self, c: list[Any], span: Span) -> S.ScenarioDecl:
-        return S.ScenarioDecl(self._name(c[0]), c[1], span)
+        return S.ScenarioDecl(self._name(c[0]), c[1], c[2] or (), span)
+
+    def while_breaches(self, c: list[Any]) -> tuple[S.BreachOf, ...]:
+        return tuple(c)
+
+    @_spanned
+    def breach_of(self, c: list[Any], span: Span) -> S.BreachOf:
+        return S.BreachOf(self._name(c[0]), tuple(self._name(t) for t in c[1:] if t is not None), span)
 
     @_spanned
     def goal_decl(self, c: list[Any], span: Span) -> S.GoalDecl:

@@ -356,9 +356,19 @@ class AssertNoDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class BreachOf:
+    """`russia breaches art2, art3` after `while`; no clauses: the party owes nothing."""
+
+    party: Name
+    clauses: tuple[Name, ...]
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class AssertDecl:
     name: Name
     expr: Expr
+    breaches: tuple[BreachOf, ...]
     span: Span = field(compare=False, repr=False)
 
 
@@ -366,6 +376,7 @@ class AssertDecl:
 class ScenarioDecl:
     name: Name
     expr: Expr
+    breaches: tuple[BreachOf, ...]
     span: Span = field(compare=False, repr=False)
 
 

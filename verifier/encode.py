@@ -447,6 +447,10 @@ class Encoder:
             case F.And() | F.Or() | F.Not() | F.Exists() | F.Forall() | F.TermApp() | F.Implies() | F.Choice() \
                     | F.Count():
                 return self._memoized(f, readings, env)
+            case F.Breached():
+                party = str(self._value(f.party, env))
+                return self._not(self._nary([self.norm(n, party, readings) for n in self.instrument.clause(f.clause).norms
+                                             if party in n.subjects], True))
             case F.Eq():
                 return self._value(f.left, env) == self._value(f.right, env)
             case F.BoolConst():
@@ -552,7 +556,7 @@ class Encoder:
                 names = set().union(*(self._free_of(o) for o in F.children(f)))  # type: ignore[arg-type]  # a connective's children are formulas
             case F.Exists() | F.Forall():
                 names = set(self._free_of(f.body)) - {f.var}
-            case F.TermApp() | F.Choice() | F.BoolConst() | F.Atom() | F.Eq() | F.Cmp() | F.Count():
+            case F.TermApp() | F.Choice() | F.BoolConst() | F.Atom() | F.Eq() | F.Cmp() | F.Count() | F.Breached():
                 names = set(F.free_vars(f))
             case _:
                 assert_never(f)
@@ -594,6 +598,10 @@ class Encoder:
                     for v in x.domain:
                         visit(x.body, {**env, x.var: v})
                     visit(x.bound, env)
+                case F.Breached():
+                    party = str(self._value(x.party, env))
+                    visit(F.Not(F.And(tuple(self.respected(n, party) for n in self.instrument.clause(x.clause).norms
+                                            if party in n.subjects and n.modality is not Modality.MAY))), {})
                 case F.BoolConst() | F.Eq() | F.Num() | F.Not() | F.And() | F.Or() | F.Implies() | F.Cmp() \
                         | F.Arith() | F.Choice() | F.IntChoice():
                     for c in F.children(x):
@@ -638,6 +646,22 @@ class Encoder:
             options.append(self._nary([self._f(norm.where, readings, full), self.act_atom(norm, subject, full)], True))
         condition = self._f(norm.condition, readings, env)  # an obligation's never uses the act's parameters
         return self._nary([self._not(condition), self._nary(options, False)], False)
+
+    def respected(self, norm: Norm, subject: str) -> F.Formula:
+        """A subject respecting an obligation, prohibition or limit, as a closed formula (the
+        shape of `_norm`): what `breached` mentions is what this formula mentions."""
+        env: dict[str, F.Term] = {norm.subject_var: F.Const(subject)}
+        if norm.act is None:
+            assert norm.keep is not None
+            return F.Or((F.Not(F.subst(norm.condition, env)), F.subst(norm.keep, env)))
+        cases = []
+        for b in self.bindings(norm):
+            full = {**env, **{v: F.Const(x) for v, x in b.items()}}
+            act = F.Atom(norm.act, (F.Const(subject), *(F.subst_term(t, full) for t in norm.pattern)))
+            cases.append((F.subst(norm.condition, full), F.subst(norm.where, full), act))
+        if norm.modality is Modality.MUST_NOT:
+            return F.And(tuple(F.Not(F.And(case)) for case in cases))
+        return F.Or((F.Not(F.subst(norm.condition, env)), F.Or(tuple(F.And((w, a)) for _, w, a in cases))))
 
     @staticmethod
     def bindings(norm: Norm) -> Iterator[dict[str, F.Value]]:

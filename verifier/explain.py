@@ -106,6 +106,8 @@ def formula_text(f: F.Node, env: Mapping[str, object] | None = None) -> str:
                 return "[" + " | ".join(f"{lab}: {go(o)}" for lab, o in x.options) + "]"
             case F.Count():
                 return count_phrase(x, go(x.bound), go(x.body))
+            case F.Breached():
+                return f"breached({x.clause}, by: {term(x.party)})"
             case _:
                 assert_never(x)
 

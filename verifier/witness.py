@@ -81,6 +81,23 @@ class Complies(Claim):
 
 
 @dataclass(frozen=True)
+class CompliesExcept(Claim):
+    """Every norm is respected under `readings` but those of the excused parties and
+    clauses (`while P breaches C`): a party excused with no clauses owes nothing."""
+
+    excused: tuple[tuple[str, tuple[str, ...]], ...]
+    readings: Readings
+
+    def problem(self, instrument: Instrument, world: World) -> str | None:
+        excused = dict(self.excused)
+        for b in breaches(instrument, world, self.readings):
+            clauses = excused.get(b.subject)
+            if clauses is None or (clauses and b.norm.clause not in clauses):
+                return f"shows {b.subject} breaching {b.norm.clause}, which no `while` excuses"
+        return None
+
+
+@dataclass(frozen=True)
 class Permits(Claim):
     """The permission `norm` is in force for the act instance `args` (its actor first)."""
 

@@ -528,9 +528,9 @@ def _properties(oracle: Oracle, answers: dict[tuple[str | None, str | None], Ans
             d = dict(oracle.drafts())[dn]
             cx = oracle.context(d, answers[(dn, None)].readings)
             assert q.formula is not None
-            want = cx.A & cx.ev.holds(q.formula)
-            result.add(not (want & cx.comp(None, ids)) and all(want & cx.comp(None, [c for c in ids if c != x])
-                                                               for x in ids),
+            want = cx.A & cx.ev.holds(q.formula) & cx.breached(q.breaches)
+            result.add(not (want & cx.comp_except(ids, q.breaches))
+                       and all(want & cx.comp_except([c for c in ids if c != x], q.breaches) for x in ids),
                        f"`{statement}` ruled out by {ids}: not a minimal core")
 
 

@@ -19,6 +19,8 @@ vague term's applications left open (they depend on the draft and readings):
     ("t", name, values)            a vague term applied to values
     ("n", f)  ("&", fs)  ("|", fs) not, and, or
     ("?", bracket, ((label, f), ...))   a bracketed condition
+    ("b", clause, party)           `breached(clause, by: party)`: the negation of the party's
+                                   norms of the clause (Model.breach, read once every clause is)
     ("<", op, e1, e2)              a comparison of integer expressions:
         ("#", n)  ("q", key)  ("+", e1, e2)  ("-", e1, e2)  ("?", bracket, ((label, e), ...))
 
@@ -185,6 +187,7 @@ class Query:
     in_draft: str | None = None
     under_reading: str | None = None
     formula: G | None = None           # `assert NAME: F`, `scenario NAME: F`
+    breaches: tuple[tuple[str, tuple[str, ...]], ...] = ()  # `... while P breaches C, D` (no clauses: P owes nothing)
 
 
 @dataclass(frozen=True)
@@ -223,12 +226,24 @@ class Model:
     files: tuple[str, ...]
     reader: Reader = field(repr=False)
     requirements: list[Requirement] = field(default_factory=list)
+    _breaches: dict[tuple[str, Value], G] = field(default_factory=dict, repr=False)
 
     def domain(self, type_name: str) -> tuple[Value, ...]:
         return _domain(self.parties, self.enums, type_name)
 
     def clause(self, clause_id: str) -> Clause:
         return next(c for c in self.clauses if c.id == clause_id)
+
+    def breach(self, clause: str, party: Value) -> G:
+        """`breached(clause, by: party)` (DESIGN §12): not every norm of the clause addressed to
+        the party respected. Made on first use, when every clause (and override) has been read."""
+        key = (clause, party)
+        found = self._breaches.get(key)
+        if found is None:
+            parts = tuple(respected_formula(n, str(party)) for n in self.clause(clause).norms
+                          if party in n.subjects and n.modality != "may")
+            found = self._breaches[key] = ("n", ("&", parts))
+        return found
 
     @property
     def norms(self) -> list[Norm]:
@@ -243,6 +258,22 @@ class Model:
 
     def draft_labels(self) -> list[str]:
         return sorted({lab for labels in self.brackets.values() for lab in labels if lab != "base"})
+
+
+def respected_formula(norm: Norm, subject: str) -> G:
+    """The worlds where `subject` does not breach `norm`, as a ground formula (docs/language.md,
+    "Clauses and norms"): `must not A` forbids every matching act while its conditions hold;
+    `must A` needs one matching act done (its `where` holding) when its condition holds; `keep F`
+    and limits need F; `may` never constrains."""
+    if norm.modality == "may":
+        return TRUE
+    if norm.act is None:
+        return ("|", (("n", norm.trigger[subject]), norm.keep[subject]))
+    acts = [("a", (norm.act, (subject, *c.args))) for c in norm.cases[subject]]
+    if norm.modality == "must not":
+        return ("&", tuple(("n", ("&", (c.cond, c.where, a))) for c, a in zip(norm.cases[subject], acts, strict=True)))
+    done = ("|", tuple(("&", (c.where, a)) for c, a in zip(norm.cases[subject], acts, strict=True)))
+    return ("|", (("n", norm.trigger[subject]), done))
 
 
 # ---- reading files -------------------------------------------------------------------------
@@ -593,6 +624,8 @@ class Reader:
         if term is not None:
             given = self.slots(term.params, e.args, scope)
             return disj(*(("t", name, args) for args in self.completions(term.params, given)))
+        if name == "breached" and name not in self.defines:
+            return self.breached(e, scope)
         define = self.defines.get(name)
         if define is not None:
             params = tuple((p.name.text, p.type.text) for p in define.params)
@@ -600,6 +633,21 @@ class Reader:
             # A definition is expanded where it is used: its body sees only its parameters.
             return self.formula(define.body, {p: v for (p, _), v in zip(params, given, strict=True)})  # type: ignore[misc]
         raise SpecError(f"unknown condition `{name}`")
+
+    def breached(self, e: S.Call, scope: Mapping[str, Value]) -> G:
+        """`breached(CLAUSE, by: P)`; without `by`, a breach by any party."""
+        clause: str | None = None
+        by: Value | None = None
+        for i, arg in enumerate(e.args):
+            name = arg.name.text if arg.name is not None else ("clause" if i == 0 else "by")
+            if name == "clause":
+                assert isinstance(arg.value, S.NameRef)
+                clause = arg.value.name.text
+            elif not isinstance(arg.value, S.Wildcard):
+                by = self.value(arg.value, scope)
+        if clause is None:
+            raise SpecError("`breached` without a clause")
+        return ("b", clause, by) if by is not None else disj(*(("b", clause, p) for p in self.parties))
 
     def int_expr(self, e: S.Expr, scope: Mapping[str, Value]) -> G:
         if isinstance(e, S.Number):
@@ -763,7 +811,9 @@ class Reader:
             return _pattern("expect" if isinstance(d, S.ExpectDecl) else "assert no", d.pattern, d.span.line)
         if isinstance(d, (S.AssertDecl, S.ScenarioDecl)):
             kind = "assert" if isinstance(d, S.AssertDecl) else "scenario"
-            return Query(kind, d.name.text, d.span.line, formula=self.formula(d.expr, {}))
+            return Query(kind, d.name.text, d.span.line, formula=self.formula(d.expr, {}),
+                         breaches=tuple((b.party.text, tuple(dict.fromkeys(c.text for c in b.clauses)))
+                                        for b in d.breaches))
         return None
 
     def goal(self, d: S.GoalDecl) -> Goal:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
-from tests.oracle.front import FALSE, Clause, G, Key, Model, Norm, Requirement, children
+from tests.oracle.front import FALSE, Clause, G, Key, Model, Norm, Requirement, children, respected_formula
 from tests.oracle.space import Evaluator, Space
 
 Readings = dict[str, str | None]
@@ -163,14 +163,7 @@ def norm_mentions(ev: Evaluator, norm: Norm, subject: str) -> set[int]:
     through the readings: every bracket alternative, nothing settled without a world)."""
     if norm.modality == "may":
         return set()
-    if norm.act is None:
-        return ev.mentioned(("|", (("n", norm.trigger[subject]), norm.keep[subject])), True)
-    acts = [("a", (norm.act, (subject, *c.args))) for c in norm.cases[subject]]
-    if norm.modality == "must not":
-        return ev.mentioned(("&", tuple(("n", ("&", (c.cond, c.where, a)))
-                                        for c, a in zip(norm.cases[subject], acts, strict=True))), True)
-    done = ("|", tuple(("&", (c.where, a)) for c, a in zip(norm.cases[subject], acts, strict=True)))
-    return ev.mentioned(("|", (("n", norm.trigger[subject]), done)), True)
+    return ev.mentioned(respected_formula(norm, subject), True)
 
 
 class Context:
@@ -459,8 +452,28 @@ class Context:
         return bool(gap), not bad
 
     # ---- properties ----------------------------------------------------------------------------------
-    def compliant(self) -> int:
-        return self.A & self.comp(None, self.oracle.constraining_clauses(None))
+    def compliant(self, breaches: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> int:
+        """The worlds of the situation where everyone complies; with `while P breaches C`,
+        where P does not respect C (P named alone: owes nothing) and everyone else complies."""
+        return self.A & self.comp_except(self.oracle.constraining_clauses(None), breaches) & self.breached(breaches)
+
+    def comp_except(self, clauses: Iterable[str], breaches: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
+        """Comp over the clauses, but for the norms the `while` excuses."""
+        excused = dict(breaches)
+        out = self.space.ALL
+        for c in clauses:
+            for s in subjects(self.model.clause(c)):
+                if s not in excused or (excused[s] and c not in excused[s]):
+                    out &= self.norm_of(c, s)
+        return out
+
+    def breached(self, breaches: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
+        """The worlds with every breach a `while` names."""
+        out = self.space.ALL
+        for p, clauses in breaches:
+            for c in clauses:
+                out &= self.ev.holds(self.model.breach(c, p))
+        return out
 
 
 class Oracle:
@@ -570,10 +583,10 @@ class Oracle:
         for req in model.requirements:
             ans.protection[(req.party, req.index)] = ctx.protection_gap(req)
         if reading_name is None:
-            compliant = ctx.compliant()
             for q in model.queries:
                 if q.formula is None:
                     continue
+                compliant = ctx.compliant(q.breaches)
                 f = ctx.ev.holds(q.formula)
                 if q.kind == "assert":
                     ans.properties[(q.name, "assert")] = not (compliant & ~f)

@@ -114,6 +114,8 @@ class Mentions:
                 self.terms.add(key)
                 for reading in self.model.terms[f[1]].readings:
                     self.visit(self.model.reading_body(f[1], reading, f[2]))
+        elif tag == "b":
+            self.visit(self.model.breach(f[1], f[2]))
         elif tag == "<":
             for left in int_options(f[2]):
                 for right in int_options(f[3]):
@@ -350,6 +352,8 @@ class Evaluator:
         if tag == "?":
             label = self.draft[f[1]]
             return next(self.holds(o) for lab, o in f[2] if lab == label)
+        if tag == "b":
+            return self.holds(self.model.breach(f[1], f[2]))
         assert tag == "<"
         return self._compare(f)
 
@@ -422,6 +426,8 @@ class Evaluator:
                 i = self.space.index.get(("quantity", x[1]))
                 if i is not None:
                     out.add(i)
+            elif tag == "b":
+                visit(self.model.breach(x[1], x[2]))
             for y in children(x):
                 visit(y)
 

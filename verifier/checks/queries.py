@@ -5,12 +5,17 @@ none; `assert no` fails when it matches any. `assert NAME: F` asks for a
 compliant world where F is false (a counterexample); `scenario NAME: F` asks
 for a compliant world where F holds (sat with witness, unsat with the core of
 clauses that rule it out). Failures are `expectation-failed` findings.
+
+`... while P breaches C` asks the same of the worlds where P does not respect C and
+everyone else complies (DESIGN 12): P's norms of C are left out of the compliance
+asked for, and their breach is asked for instead.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from dsl import formula as F
 from dsl.model import Instrument, Query, QueryKind
 from verifier.budget import BudgetExhausted
 from verifier.checks.context import CheckContext
@@ -19,7 +24,7 @@ from verifier.explain import clause_list
 from verifier.findings import Expectation, Finding, FindingKind, Severity
 from verifier.minimal import witness
 from verifier.session import minimise_core
-from verifier.witness import Complies, Holds
+from verifier.witness import Claim, Complies, CompliesExcept, Holds
 
 
 def matches(query: Query, finding: Finding) -> bool:
@@ -77,15 +82,12 @@ def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]
     """`assert` and `scenario` statements in one draft."""
     findings: list[Finding] = []
     expectations: list[Expectation] = []
-    session = ctx.session
-    clauses = [c.id for c in ctx.clauses_of()]
-    lits = [session.clause_lit(c, ctx.readings) for c in clauses]
     in_draft = f" in draft {ctx.draft_name}" if ctx.draft_name else ""
     for q in ctx.instrument.queries:
         if q.kind not in (QueryKind.ASSERT, QueryKind.SCENARIO) or q.formula is None:
             continue
         try:
-            _property(ctx, q, lits, in_draft, findings, expectations)
+            _property(ctx, q, _compliance(ctx, q), in_draft, findings, expectations)
         except BudgetExhausted as spent:  # the run's time is up: this statement is undecided
             statement = f"{q.kind.value} {q.name}"
             findings.append(ctx.unknown(f"`{statement}`", str(spent), []))
@@ -93,16 +95,47 @@ def run_properties(ctx: CheckContext) -> tuple[list[Finding], list[Expectation]]
     return findings, expectations
 
 
-def _property(ctx: CheckContext, q: Query, lits: list[BoolTerm], in_draft: str, findings: list[Finding],
-              expectations: list[Expectation]) -> None:
+def _compliance(ctx: CheckContext, q: Query) -> tuple[list[BoolTerm], list[BoolTerm]]:
+    """The literals of the compliance a statement asks for: every clause, or, with `while`,
+    every clause but the excused parties' norms of the clauses they breach; and the literal
+    of those breaches, which a core never leaves out (the statement is about such worlds)."""
+    session = ctx.session
+    clauses = [c.id for c in ctx.clauses_of()]
+    if not q.breaches:
+        return [session.clause_lit(c, ctx.readings) for c in clauses], []
+    excused = dict(q.breaches)
+    lits: list[BoolTerm] = []
+    for c in clauses:
+        touched = {p for p, cs in excused.items() if not cs or c in cs}
+        if not touched:
+            lits.append(session.clause_lit(c, ctx.readings))
+            continue
+        subjects = dict.fromkeys(s for n in ctx.instrument.clause(c).norms for s in n.subjects)
+        lits += [session.clause_lit(c, ctx.readings, s) for s in subjects if s not in touched]
+    return lits, [session.formula_lit(("while", q.breaches), f"{q.kind.value} {q.name}: the breaches",
+                                      ctx.enc.formula(_breaches(q), ctx.readings))]
+
+
+def _breaches(q: Query) -> F.Formula:
+    """The breaches a `while` names, as a condition (a party named alone breaches nothing in particular)."""
+    return F.conj(*(F.Breached(c, F.Const(p)) for p, cs in q.breaches for c in cs))
+
+
+def _property(ctx: CheckContext, q: Query, compliance: tuple[list[BoolTerm], list[BoolTerm]], in_draft: str,
+              findings: list[Finding], expectations: list[Expectation]) -> None:
     """One `assert` or `scenario` statement: its finding, if any, and its expectation."""
     assert q.formula is not None
     session = ctx.session
+    lits, breaches = compliance
+    fixed = [*ctx.fixed(), *breaches]
     formula = ctx.enc.formula(q.formula, ctx.readings)
     wanted = formula if q.kind is QueryKind.SCENARIO else not_(formula)
     lit = session.formula_lit(("query", q.name, q.kind.value), f"{q.kind.value} {q.name}", wanted)
-    outcome = session.check([*ctx.fixed(), *lits, lit], f"{q.kind.value} {q.name}")
+    outcome = session.check([*fixed, *lits, lit], f"{q.kind.value} {q.name}")
     statement = f"{q.kind.value} {q.name}"
+    compliant: list[Claim] = [Complies(None, ctx.readings)] if not q.breaches else \
+        [CompliesExcept(q.breaches, ctx.readings), Holds(_breaches(q), ctx.readings, what="the breaches after `while`")]
+    world = "compliant world" if not q.breaches else f"world{q.while_phrase()} (everyone else complying)"
     if outcome.status == "unknown":
         findings.append(ctx.unknown(f"`{statement}`", outcome.reason, []))
         expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
@@ -110,12 +143,14 @@ def _property(ctx: CheckContext, q: Query, lits: list[BoolTerm], in_draft: str, 
     if q.kind is QueryKind.SCENARIO:
         if outcome.sat:
             expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
-                                            "a compliant world exists"))
+                                            f"a {world} exists"))
             return
-        core, minimal = minimise_core(session, [*ctx.fixed(), lit], outcome.core, lits)
-        ids = [c for c in (session.clause_of(lit) for lit in core) if c]
-        detail = f"no compliant world: ruled out by {clause_list(ctx.instrument, ids)}" if ids else \
+        core, minimal = minimise_core(session, [*fixed, lit], outcome.core, lits)
+        ids = list(dict.fromkeys(c for c in (session.clause_of(lit) for lit in core) if c))
+        detail = f"no {world}: ruled out by {clause_list(ctx.instrument, ids)}" if ids else \
             "no world of the stated situation has it"
+        if q.breaches:
+            detail += f", given that{q.while_phrase().removeprefix(' while')}"
         findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
                                     f"`scenario {q.name}` failed{in_draft}: {detail}",
                                     [ctx.clause_ref(c, "ruling out") for c in ids], minimal=minimal,
@@ -124,18 +159,18 @@ def _property(ctx: CheckContext, q: Query, lits: list[BoolTerm], in_draft: str, 
         return
     if outcome.unsat:
         expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, True,
-                                        "holds in every compliant world"))
+                                        f"holds in every {world}"))
         return
-    model, minimal = witness(session, [*ctx.fixed(), *lits, lit])
+    model, minimal = witness(session, [*fixed, *lits, lit])
     if model is None:
         findings.append(ctx.unknown(f"`{statement}`", "no counterexample could be read", []))
         expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
         return
-    seen = ctx.witness(model, [Complies(None, ctx.readings), Holds(q.formula, ctx.readings, expected=False,
-                                                                   what=f"the assertion {q.name}")],
+    seen = ctx.witness(model, [*compliant, Holds(q.formula, ctx.readings, expected=False,
+                                                 what=f"the assertion {q.name}")],
                        what=f"counterexample to assert {q.name}", minimal=minimal)
     findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
-                                f"`assert {q.name}` failed{in_draft}: a compliant world violates it", [],
+                                f"`assert {q.name}` failed{in_draft}: a {world} violates it", [],
                                 witness=seen, details=(("statement", statement), ("line", q.span.line))))
     expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False,
                                     "counterexample found"))
