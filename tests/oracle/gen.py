@@ -84,6 +84,9 @@ class World:
     quantity: Pred | None = None
     clauses: list[str] = field(default_factory=list)
     constants: list[int] = field(default_factory=list)
+    # clause -> parties known to owe something under it (named subjects of obligations,
+    # prohibitions and `keep`s; `each v in party`): what `while P breaches C` may name
+    owed: dict[str, set[str]] = field(default_factory=dict)
 
     def domain(self, type_name: str) -> list[str]:
         if type_name == "party":
@@ -107,6 +110,7 @@ class Gen:
         self.ch = ch
         self.fresh = 0
         self.brackets = 0
+        self.breach_ok = False  # whether a condition may name an earlier clause's breach
 
     # ---- the world --------------------------------------------------------------------
     def world(self) -> tuple[World, list[str]]:
@@ -249,6 +253,8 @@ class Gen:
             options.append("qty")
         if allow_const:
             options.append("const")
+        if self.breach_ok and w.clauses:
+            options.append("breach")
         kind = pick(ch, options)
         if kind == "pred":
             return self.call(w, pick(ch, w.preds), scope)
@@ -268,6 +274,13 @@ class Gen:
             return f"d1({self.value(w, w.define[1], scope)})"
         if kind == "qty":
             return self.comparison(w, scope)
+        if kind == "breach":
+            # only clauses written before: no clause can depend on its own breach
+            clause = pick(ch, w.clauses)
+            form = ch.integer(0, 3)
+            if form == 0:
+                return f"breached({clause})"
+            return f"breached({clause}, by: {self.value(w, 'party', scope) if form < 3 else '_'})"
         return pick(ch, ["true", "false"])
 
     def number(self, w: World) -> str:
@@ -366,6 +379,9 @@ class Gen:
         else:
             subject = pick(ch, w.parties)
         modality = pick(ch, ["must not", "must", "may", "must not", "may"])
+        if modality != "may":
+            owed = w.owed.setdefault(f"c{clause_index + 1}", set())
+            owed.update(w.parties if subject == "each v in party" else [subject] if subject in w.parties else [])
         acts = [p for p in w.preds if p.kind == "act"]
         keep = w.quantity is not None and modality != "must not" and chance(ch, 15)
         if keep:
@@ -466,8 +482,12 @@ class Gen:
         head = f'clause {name} "Art. {index + 1}"'
         if chance(ch, 50):
             head += f' text "wording of article {index + 1}"'
-        if index > 0 and chance(ch, 15):
+        overrides = index > 0 and chance(ch, 15)
+        if overrides:
             head += f" overrides c{ch.integer(1, index)}"
+        # An overriding clause's conditions become the overridden one's: no breach there, or
+        # the overridden clause could come to depend on its own breach.
+        self.breach_ok = not overrides and chance(ch, 30)
         items = []
         for _ in range(ch.integer(1, 2)):
             form = ch.integer(0, 11)
@@ -494,6 +514,7 @@ class Gen:
             else:
                 items.append("  " + self.norm(w, index, guarantee_made))
         w.clauses.append(name)
+        self.breach_ok = False
         return head + " {\n" + "\n".join(items) + "\n}"
 
     # ---- protection requirements -------------------------------------------------------------------
@@ -534,10 +555,26 @@ class Gen:
             if w.term and w.term[2] and chance(ch, 20):
                 parts.append(f"under reading {pick(ch, w.term[2])}")
             out.append(("expect " if chance(ch, 60) else "assert no ") + " ".join(parts) + ";")
+        self.breach_ok = True
         for i in range(ch.integer(0, 2)):
             kind = pick(ch, ["assert", "scenario"])
-            out.append(f"{kind} {kind[0]}{i + 1}: {self.condition(w, [], 2)};")
+            out.append(f"{kind} {kind[0]}{i + 1}: {self.condition(w, [], 2)}{self.while_breaches(w)};")
+        self.breach_ok = False
         return out
+
+    def while_breaches(self, w: World) -> str:
+        """` while pa breaches c1 and pb breaches` (often nothing): parties named with clauses they owe under."""
+        ch = self.ch
+        if not chance(ch, 30):
+            return ""
+        parts = []
+        for p in w.parties:
+            if not chance(ch, 50):
+                continue
+            owed = [c for c in w.clauses if p in w.owed.get(c, ())]
+            clauses = [c for c in owed if chance(ch, 60)] if chance(ch, 80) else []
+            parts.append(f"{p} breaches {', '.join(clauses)}".rstrip())
+        return f" while {' and '.join(parts)}" if parts else ""
 
 
 def _parts(ch: Chooser) -> tuple[list[str], list[str], list[str]]:
