@@ -63,7 +63,7 @@ def test_bad_cases_cover_the_diagnostic_codes() -> None:
     wanted = {"syntax", "bad-string", "unknown-name", "unknown-type", "duplicate-name", "arity",
               "unknown-attribute", "duplicate-argument", "type-mismatch", "not-an-act", "bad-control",
               "bad-actor", "wrong-kind", "mixed-group", "import-not-found", "import-cycle", "import-outside",
-              "definition-cycle", "bad-alternative", "bad-reading", "bad-limit", "bad-norm", "bad-override",
+              "definition-cycle", "breach-cycle", "bad-alternative", "bad-reading", "bad-limit", "bad-norm", "bad-override",
               "bad-guarantee", "bad-query", "io-error", "too-large"}
     assert wanted <= seen, f"no bad case reports {sorted(wanted - seen)}"
     assert len(CASES) >= 20

@@ -392,3 +392,26 @@ def test_a_protection_gap_whose_protected_party_need_not_comply_in_the_witness()
     result = compare_files(files, "gen.nv")
     assert result.skipped is None and result.checks > 0
     assert not result.disagreements, "\n".join(result.disagreements)
+
+
+def test_breaches_and_the_worlds_while_a_party_breaches() -> None:
+    """DESIGN 12: a duty that answers a breach, breaches by anyone and by a variable, and
+    statements asked of the worlds where named parties breach named clauses."""
+    _agrees("""instrument b "B";
+party ua, ru, us;
+enum means = {talk, force};
+act attack(actor: party, on: other party);
+act assist(actor: party, to: other party, means: means);
+group guarantors = {us};
+clause c2 "Art. 2" { each p in {ru, us} must not attack(on: ua); }
+clause c4 "Art. 4" {
+  each g in guarantors must assist(to: ua, means: talk) when exists p in party: breached(c2, by: p);
+  us may assist(to: ua, means: force) when breached(c2);
+}
+clause c5 "Art. 5" { ru must not assist(to: ua) when breached(c4, by: us); }
+scenario s1: attack(ru, ua) and not assist(us, ua, force) while ru breaches c2;
+scenario s2: attack(us, ua) while ru breaches c2;
+scenario s3: assist(ru, ua, talk) while us breaches c4 and ru breaches c2;
+assert a1: assist(us, ua, talk) while ru breaches c2;
+assert a2: not attack(us, ua) while us breaches;
+""")

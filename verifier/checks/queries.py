@@ -135,7 +135,8 @@ def _property(ctx: CheckContext, q: Query, compliance: tuple[list[BoolTerm], lis
     statement = f"{q.kind.value} {q.name}"
     compliant: list[Claim] = [Complies(None, ctx.readings)] if not q.breaches else \
         [CompliesExcept(q.breaches, ctx.readings), Holds(_breaches(q), ctx.readings, what="the breaches after `while`")]
-    world = "compliant world" if not q.breaches else f"world{q.while_phrase()} (everyone else complying)"
+    world = "compliant world" if not q.breaches else \
+        f"world where{q.while_phrase().removeprefix(' while')} and everyone else complies"
     if outcome.status == "unknown":
         findings.append(ctx.unknown(f"`{statement}`", outcome.reason, []))
         expectations.append(Expectation(ctx.instrument.path, q.span.line, statement + in_draft, False, "unknown"))
@@ -148,9 +149,8 @@ def _property(ctx: CheckContext, q: Query, compliance: tuple[list[BoolTerm], lis
         core, minimal = minimise_core(session, [*fixed, lit], outcome.core, lits)
         ids = list(dict.fromkeys(c for c in (session.clause_of(lit) for lit in core) if c))
         detail = f"no {world}: ruled out by {clause_list(ctx.instrument, ids)}" if ids else \
-            "no world of the stated situation has it"
-        if q.breaches:
-            detail += f", given that{q.while_phrase().removeprefix(' while')}"
+            "no world of the stated situation has it" + (f" where{q.while_phrase().removeprefix(' while')}"
+                                                          if q.breaches else "")
         findings.append(ctx.finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
                                     f"`scenario {q.name}` failed{in_draft}: {detail}",
                                     [ctx.clause_ref(c, "ruling out") for c in ids], minimal=minimal,
