@@ -631,10 +631,11 @@ def _while(el: Elaborator, breaches: tuple[S.BreachOf, ...], sym: Symbols,
             if c.text not in sym.clauses:
                 el.error(Code.UNKNOWN_NAME, c.span, f"unknown clause `{c.text}`",
                          help=sym.suggest(c.text, list(sym.clauses)))
-            elif c.text in owed and b.party.text not in owed[c.text]:
-                el.error(Code.BAD_QUERY, c.span, f"`{b.party.text}` owes nothing under clause `{c.text}`, so it cannot "
-                         "breach it", help="name a clause with an obligation, a prohibition or a limit for this party")
             elif c.text not in out[b.party.text]:
+                if c.text in owed and b.party.text not in owed[c.text]:
+                    # Not an error: a draft or a deleted clause can leave a party owing nothing.
+                    el.warning(Code.BAD_QUERY, c.span, f"`{b.party.text}` owes nothing under clause `{c.text}`, so no "
+                               "world has it breach the clause: this statement is about no world")
                 out[b.party.text].append(c.text)
     return tuple((p, tuple(cs)) for p, cs in out.items())
 
