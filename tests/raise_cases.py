@@ -37,6 +37,7 @@ CASES: dict[str, tuple[dict[str, str], list[str], bool]] = {
     "for-norms": (spec('clause c "C" { ' + "".join(f"for v{i} in party: " for i in range(16)) + "pa must not a; }\n"),
                   ["main.nv"], False),
     "fact-as-set": (when("exists v in f: f(v)"), ["main.nv"], False),
+    "breached-without-a-clause-name": (when("breached(3, by: pa)"), ["main.nv"], False),
     "unknown-set": (when("exists v in nowhere: f(v)"), ["main.nv"], False),
     "unknown-set-member": (when("exists v in {pa, zz}: f(v)"), ["main.nv"], False),
     "mixed-set": (when("exists v in {pa, x}: f(v)"), ["main.nv"], False),

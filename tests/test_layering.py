@@ -22,9 +22,9 @@ DSL_RANK = {
     "dsl.symbols": 3,
     "dsl.estimate": 4,
     "dsl.expressions": 4,
-    "dsl.elaborate": 5, "dsl.evaluate": 5,
-    "dsl.loader": 6,
-    "dsl": 7,
+    "dsl.breaches": 5, "dsl.elaborate": 6, "dsl.evaluate": 5,
+    "dsl.loader": 7,
+    "dsl": 8,
 }
 # Back-end modules below the checks: they never reach up to checks, the driver, reports or the CLI.
 CORE = ("verifier.ground", "verifier.encode", "verifier.session", "verifier.scenario", "verifier.minimal", "verifier.qbf",

@@ -284,12 +284,13 @@ class Context:
         return bool(self.A & inst.cond & inst.use & comp)
 
     def vetoes(self, inst: Instance, blocker: tuple[str, ...], cond_vars: set[int]) -> int:
-        """Choices x ∈ ctrl(C) ∩ cond_vars with ∃y A and ∀y ¬(A ∧ cond ∧ act ∧ Comp_p) (as world sets)."""
+        """Choices x ∈ ctrl(C) ∩ cond_vars with ∃y A and ∀y ¬(A ∧ act ∧ Comp_p) (as world sets): with
+        the choice, p cannot do the act lawfully, the permission in force or not."""
         p = inst.subject
         x = [i for b in blocker for i in self.space.controlled_by(b) if i in cond_vars]
         y = self.space.all_but(x)
         comp = self.comp(p, self.oracle.constraining_clauses(p))
-        return self.space.exists(self.A, y) & ~self.space.exists(self.A & inst.cond & inst.use & comp, y)
+        return self.space.exists(self.A, y) & ~self.space.exists(self.A & inst.use & comp, y)
 
     def vetoable(self, instances: list[Instance], blocker: tuple[str, ...]) -> bool:
         usable = [i for i in instances if self.usable(i)]

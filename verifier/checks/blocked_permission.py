@@ -3,13 +3,16 @@
 What it finds
     A permission of party p and an act it grants, and a party b ≠ p with a
     choice x of what b controls in the permission's condition (a consent, a
-    vote) such that, whatever everyone else does, p cannot do the act with
-    the permission in force while complying with its clauses.
+    vote) such that, whatever everyone else does, p cannot do the act while
+    complying with its clauses: with b's choice the permission is out of
+    force, and the act it granted is forbidden. (Where the act stays lawful
+    without the permission, b's choice takes nothing away: a state that does
+    not attack "vetoes" no permission to help the victim of an attack.)
 Why it matters
     "Exercises only with the consent of all guarantor states" lets any one
     guarantor veto every exercise: the permission is in that party's hands.
 Query
-    ∃ x ∈ ctrl(b) ∩ vars(cond): (∃ y: A) ∧ ∀ y: ¬(A ∧ cond ∧ act ∧ Comp_p), where
+    ∃ x ∈ ctrl(b) ∩ vars(cond): (∃ y: A) ∧ ∀ y: ¬(A ∧ act ∧ Comp_p), where
     vars(cond) is what the condition mentions as written (even where a reading makes it constant;
     not in a part whose value no world can change, such as `v == pb and ...` for v = pa),
     by counterexample-guided search (verifier.qbf) in which the act is part of
@@ -125,11 +128,12 @@ def _veto(ctx: CheckContext, norm: Norm, subject: str, coalition: Coalition, usa
     draft = enc.draft_literals(ctx.draft)
     # One search for every act the permission grants: which act is part of the guess.
     pick = Pick.named(session, f"veto pick {norm.clause}#{norm.index} @{subject} by {b}", len(usable))
-    exercised = pick.any_of([(cond, use) for _, cond, use, _, _ in usable])
+    # The act done at all, the permission in force or not: a veto leaves it forbidden.
+    exercised = pick.any_of([(use,) for _, _, use, _, _ in usable])
 
     def chosen(model: Model) -> list[BoolTerm]:
         k = pick.index(model)
-        return [*ctx.fixed(), usable[k][3], usable[k][4], *lits]
+        return [*ctx.fixed(), usable[k][4], *lits]
 
     result = exists_forall(session, guess=[world, *draft, pick.exactly_one()],
                            outer_keys=controlled, inner_formula=and_(world, *draft, exercised, comp),

@@ -75,14 +75,27 @@ def test_trigger_that_never_holds(tmp_path: Path) -> None:
 
 
 def test_vetoed_permission(tmp_path: Path) -> None:
+    # Exercises are banned but with the consent of every guarantor: each can refuse, and the
+    # exercise is then forbidden.
+    body = """
+act exercise(actor: party, with: party);
+fact consents(g: party) controlled by g;
+clause ban "Art. 3" { ukraine must not exercise; }
+clause e "Art. 4" overrides ban { ukraine may exercise(with: usa) when all g in guarantors: consents(g); }
+"""
+    fs = findings(tmp_path, body, "hollow-permission")
+    assert sorted(f.party for f in fs) == ["russia", "usa"]
+    assert all(dict(f.details)["veto"] for f in fs)
+
+
+def test_no_veto_where_the_act_stays_lawful_without_the_permission(tmp_path: Path) -> None:
+    # Nothing forbids the exercise: a guarantor that refuses its consent takes nothing away.
     body = """
 act exercise(actor: party, with: party);
 fact consents(g: party) controlled by g;
 clause e "Art. 4" { ukraine may exercise(with: usa) when all g in guarantors: consents(g); }
 """
-    fs = findings(tmp_path, body, "hollow-permission")
-    assert sorted(f.party for f in fs) == ["russia", "usa"]
-    assert all(dict(f.details)["veto"] for f in fs)
+    assert findings(tmp_path, body, "hollow-permission") == []
 
 
 def test_permission_nobody_else_controls_is_not_vetoed(tmp_path: Path) -> None:

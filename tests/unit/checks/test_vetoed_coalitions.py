@@ -1,4 +1,7 @@
-"""Vetoed permissions by coalitions (DESIGN §12): minimal groups that can stop a permission."""
+"""Vetoed permissions by coalitions (DESIGN §12): minimal groups that can stop a permission.
+
+The permission is an exception to a ban (Art. 3 overrides Art. 2), so withholding consent
+leaves the act forbidden: a veto."""
 
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ party ukraine, g1, g2, g3;
 group guarantors = {{g1, g2, g3}};
 fact consents(g: party) controlled by g;
 act host(actor: party, foreign: party);
-clause art3 "Art. 3" {{
+clause art2 "Art. 2" {{
+  ukraine must not host;
+}}
+clause art3 "Art. 3" overrides art2 {{
   ukraine may host(foreign: g1) when {consent};
 }}
 """
