@@ -92,6 +92,8 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
     goals = [g for d in root.decls
              if isinstance(d, S.GoalDecl) and (g := _goal(el, d, sym, terms, root.source, finding_kinds)) is not None]
     objectives = [o for d in root.decls if isinstance(d, S.ObjectiveDecl) and (o := _objective(el, d, root.source)) is not None]
+    checked_under = tuple(r for d in root.decls if isinstance(d, S.CheckReadingDecl)
+                          for r in _check_reading(el, d, sym, terms))
 
     if not diags.has_errors():
         _ground_size_ok(terms, list(zip(assumptions, assumption_spans, strict=True)), clauses, queries, diags)
@@ -115,6 +117,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
         goals=tuple(goals),
         objectives=tuple(objectives),
         requirements=tuple(requirements),
+        checked_under=checked_under,
     )
 
 
@@ -568,6 +571,34 @@ def _covered(n: Norm, special: list[Clause]) -> F.Formula:
                 body = F.Exists(var, dom, body)
             cases.append(body)
     return F.disj(*cases)
+
+
+# ---- the spec's own baseline reading ----------------------------------------------------
+
+def _check_reading(el: Elaborator, decl: S.CheckReadingDecl, sym: Symbols, terms: dict[str, Term]) -> list[str]:
+    """`check under reading NAME [for TERM, ...];` as the command line's `--reading [TERM=]NAME`
+    items (a reading no term has, or a term without it, is an error at the name)."""
+    name = decl.reading.text
+    if not decl.terms:
+        readings = sorted({r.name for t in terms.values() for r in t.readings})
+        if name not in readings:
+            el.error(Code.BAD_READING, decl.reading.span, f"no term has a reading `{name}`",
+                     help=sym.suggest(name, readings) or (f"the readings are {', '.join(readings)}" if readings
+                                                           else "declare a `term` with this `reading` first"))
+            return []
+        return [name]
+    out = []
+    for t in decl.terms:
+        term = terms.get(t.text)
+        if term is None:
+            el.error(Code.UNKNOWN_NAME, t.span, f"unknown term `{t.text}`", help=sym.suggest(t.text, sorted(terms)))
+        elif term.reading(name) is None:
+            own = sorted(r.name for r in term.readings)
+            el.error(Code.BAD_READING, decl.reading.span, f"term `{t.text}` has no reading `{name}`",
+                     help=sym.suggest(name, own) or f"its readings are {', '.join(own) or 'none'}")
+        else:
+            out.append(f"{t.text}={name}")
+    return out
 
 
 # ---- queries ----------------------------------------------------------------------------

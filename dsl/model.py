@@ -243,6 +243,9 @@ class Instrument:
     goals: tuple[Goal, ...] = ()
     objectives: tuple[Objective, ...] = ()
     requirements: tuple[Requirement, ...] = ()  # protection requirements, in the root file's order
+    # `check under reading NAME [for TERM];` in the root file, as `--reading` items (NAME or TERM=NAME):
+    # the baseline readings of its checks, before the command line's.
+    checked_under: tuple[str, ...] = ()
     # Clause id -> clause: the checks look clauses up by id for every finding and formula.
     _clause_index: Mapping[str, Clause] = field(init=False, repr=False, compare=False)
 

@@ -42,7 +42,7 @@ _TERMINAL_TEXT = {
 }
 # Declaration keywords: after an error the parser skips to the next of these.
 _DECL_KEYWORDS = ("instrument", "import", "party", "group", "enum", "fact", "act", "quantity", "define",
-                  "term", "assume", "clause", "expect", "assert", "scenario", "goal", "maximize", "minimize")
+                  "term", "assume", "check", "clause", "expect", "assert", "scenario", "goal", "maximize", "minimize")
 
 
 _OPTIONS: dict[str, Any] = {"parser": "lalr", "propagate_positions": True, "maybe_placeholders": True}
@@ -507,6 +507,10 @@ class _Build:
     @_spanned
     def reading_alias(self, c: list[Any], span: Span) -> S.Reading:
         return S.Reading(self._name(c[0]), None, self._name(c[1]), span)
+
+    @_spanned
+    def check_reading_decl(self, c: list[Any], span: Span) -> S.CheckReadingDecl:
+        return S.CheckReadingDecl(self._name(c[0]), tuple(self._name(t) for t in c[1:] if t is not None), span)
 
     @_spanned
     def assume_decl(self, c: list[Any], span: Span) -> S.AssumeDecl:

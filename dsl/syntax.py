@@ -244,6 +244,15 @@ class AssumeDecl:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckReadingDecl:
+    """`check under reading NAME [for TERM, ...];`: the baseline reading of the spec's checks."""
+
+    reading: Name
+    terms: tuple[Name, ...]
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class EachSubject:
     var: Name
     set: SetExpr
@@ -411,7 +420,7 @@ class ProtectionDecl:
     span: Span = field(compare=False, repr=False)
 
 
-Decl = InstrumentDecl | ImportDecl | PartyDecl | GroupDecl | EnumDecl | PredicateDecl | DefineDecl | TermDecl | AssumeDecl | ClauseDecl | ExpectDecl | AssertNoDecl | AssertDecl | ScenarioDecl | GoalDecl | ObjectiveDecl | ProtectionDecl
+Decl = InstrumentDecl | ImportDecl | PartyDecl | GroupDecl | EnumDecl | PredicateDecl | DefineDecl | TermDecl | AssumeDecl | ClauseDecl | ExpectDecl | AssertNoDecl | AssertDecl | ScenarioDecl | GoalDecl | ObjectiveDecl | ProtectionDecl | CheckReadingDecl
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"
-DIRECTIVE = "# nverify:"
 
 
 @dataclass(frozen=True)
@@ -40,15 +39,6 @@ class Run:
 def rel(path: Path) -> str:
     """The path as the transcripts show it: relative to the repository root, with `/`."""
     return path.resolve().relative_to(ROOT).as_posix()
-
-
-def directive_args(path: Path) -> list[str]:
-    """Extra CLI arguments from a `# nverify: ARGS` directive on the file's first line."""
-    with path.open("rb") as handle:
-        first = handle.readline().decode("utf-8", errors="replace").strip()
-    if not first.startswith(DIRECTIVE):
-        return []
-    return shlex.split(first[len(DIRECTIVE):])
 
 
 def normalise(text: str) -> str:

@@ -1,8 +1,8 @@
 """Bad input: every tests/cases/bad/*.nv is rejected with exit 2 and the diagnostics in its .out.
 
 Each case is one kind of mistake. The .out beside it is the transcript of
-`nverify --color never CASE` (standard error, then `[exit 2]`); a case's first
-line may add arguments (`# nverify: ...`). Besides the transcript, every case
+`nverify --color never CASE` (standard error, then `[exit 2]`); a case may add
+arguments before it (EXTRA_ARGS). Besides the transcript, every case
 must report `file:line:col: error[code]: message`, show the source line with a
 caret when the error is inside a file, print nothing on standard output, and
 never show a Python traceback. Files under bad/support/ are imported by cases.
@@ -16,13 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.golden import ROOT, check_golden, directive_args, rel, run_cli, transcript
+from tests.golden import ROOT, check_golden, rel, run_cli, transcript
 
 BAD = ROOT / "tests" / "cases" / "bad"
 CASES = sorted(BAD.glob("*.nv"))
 
 HEAD = re.compile(r"^(?P<path>[^:\n]+):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[a-z-]+)\]: \S", re.MULTILINE)
 CARET = re.compile(r"^ {5,}\| *\^+", re.MULTILINE)
+
+# Arguments given before a case's own path.
+EXTRA_ARGS = {"unreadable_path": ["tests/cases/bad/support/no_such_file.nv"]}
 
 # Cases whose error is not inside any file's text: there is no line to show.
 NO_SOURCE_LINE = {"unreadable_path"}
@@ -39,7 +42,7 @@ SETUP: dict[str, Callable[[pytest.MonkeyPatch], None]] = {"too_large": _lower_si
 def test_bad_input(case: Path, update_goldens: bool, in_root: None, monkeypatch: pytest.MonkeyPatch) -> None:
     if case.stem in SETUP:
         SETUP[case.stem](monkeypatch)
-    args = [*directive_args(case), "--color", "never", rel(case)]
+    args = [*EXTRA_ARGS.get(case.stem, []), "--color", "never", rel(case)]
     run = run_cli(args)
     assert run.exit_code == 2, run.output
     assert run.stdout == ""

@@ -281,3 +281,47 @@ def test_unknown_reading_or_draft_is_a_usage_error() -> None:
         result = CliRunner().invoke(main, [*args, "examples/24_bracketed_drafts.nv"])
         assert result.exit_code == 2, (args, result.output)
         assert "nverify: error:" in result.stderr and "Traceback" not in result.output
+
+
+# ---- the reading a spec says it is checked under --------------------------------------------
+
+READINGS = ('instrument demo "Demo";\nparty ukraine, russia, usa;\n'
+            "enum kind = {alliance, training};\nact conclude(actor: party, partner: other party, kind: kind);\n"
+            "term harms(kind: kind) { reading ordinary: kind == alliance; reading russia: true; }\n"
+            'clause no_harm "Art. 2" { ukraine must not conclude where harms(kind); }\n'
+            'clause training "Art. 3" { ukraine may conclude(partner: usa, kind: training); }\n'
+            "expect hollow-permission on training, no_harm by ukraine under reading russia;\n")
+
+
+def test_a_spec_is_checked_under_the_reading_it_states(here: Path) -> None:
+    """`check under reading russia;` does what `--reading russia` did: the spec passes as written."""
+    plain = spec(here, "plain.nv", READINGS)
+    stated = spec(here, "stated.nv", READINGS.replace("party ukraine", "check under reading russia;\nparty ukraine"))
+    assert run_cli(["--format", "json", plain]).exit_code == 1
+    assert run_cli(["--format", "json", "--reading", "russia", plain]).exit_code == 0
+    run = run_cli(["--format", "json", stated])
+    assert run.exit_code == 0, run.output
+    finding = json.loads(run.stdout)["findings"][0]
+    assert finding["kind"] == "hollow-permission" and finding["expected"]
+
+
+def test_the_command_line_reading_wins_over_the_spec(here: Path) -> None:
+    stated = spec(here, "stated.nv", READINGS.replace("party ukraine", "check under reading russia;\nparty ukraine"))
+    run = run_cli(["--format", "json", "--reading", "ordinary", stated])
+    # Under the ordinary baseline Russia can call the training agreement a breach: a pretext nobody expected.
+    assert run.exit_code == 1 and json.loads(run.stdout)["summary"]["by_kind"].get("pretext") == 1
+    assert run_cli(["--format", "json", stated]).exit_code == 0
+
+
+def test_a_stated_reading_for_one_term(here: Path) -> None:
+    stated = spec(here, "stated.nv", READINGS.replace("party ukraine", "check under reading russia for harms;\nparty ukraine"))
+    assert run_cli(["--format", "json", stated]).exit_code == 0
+
+
+def test_a_stated_reading_no_term_has_is_a_located_error(here: Path) -> None:
+    bad = spec(here, "bad.nv", READINGS.replace("party ukraine", "check under reading rusia;\nparty ukraine"))
+    run = run_cli(["--color", "never", bad])
+    assert run.exit_code == 2 and run.stdout == ""
+    assert "bad.nv:2:21: error[bad-reading]: no term has a reading `rusia`" in run.stderr
+    assert "check under reading rusia;" in run.stderr and "^^^^^" in run.stderr
+    assert "did you mean `russia`?" in run.stderr

@@ -1,8 +1,9 @@
 """Golden CLI transcripts of every example and every spec, in text and JSON.
 
 Each spec states its own expectations (`expect`, `assert`, `scenario`), so an
-example that passes exits 0; the transcript pins how the report reads. The
-first line of a spec may carry extra arguments: `# nverify: --reading russia`.
+example that passes exits 0; the transcript pins how the report reads. Every
+spec is checked as written, without extra arguments: a spec says itself under
+which reading it is checked (`check under reading russia;`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.golden import GOLDEN, ROOT, check_golden, directive_args, rel, run_cli, transcript
+from tests.golden import GOLDEN, ROOT, check_golden, rel, run_cli, transcript
 
 EXAMPLES = sorted(ROOT.glob("examples/**/*.nv"))
 SPECS = sorted(ROOT.glob("specs/**/*.nv"))
@@ -36,7 +37,7 @@ def test_html_report(spec: Path, in_root: None, shared_reports: None) -> None:
     """The HTML report of every example and spec is one well-formed, self-contained page."""
     from html.parser import HTMLParser
 
-    args = [*directive_args(spec), "--format", "html", rel(spec)]
+    args = ["--format", "html", rel(spec)]
     run = run_cli(args)
     assert run.exit_code in (0, 1), run.output
     page = run.stdout
@@ -92,7 +93,7 @@ def shared_reports() -> Iterator[None]:
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif"])
 @pytest.mark.parametrize("spec", CASES)
 def test_transcript(spec: Path, fmt: str, update_goldens: bool, in_root: None, shared_reports: None) -> None:
-    args = [*directive_args(spec), "--format", fmt, *(["--color", "never"] if fmt == "text" else []), rel(spec)]
+    args = ["--format", fmt, *(["--color", "never"] if fmt == "text" else []), rel(spec)]
     run = run_cli(args)
     assert "Traceback" not in run.output
     if fmt == "json" and run.exit_code in (0, 1):

@@ -27,8 +27,8 @@ from click.testing import CliRunner
 import verifier.output
 import verifier.pipeline
 from dsl.diagnostics import Diagnostics
-from tests.golden import directive_args
 from tests.raise_cases import CASES, FIFO, LINK_OUTSIDE
+from tests.test_cases import EXTRA_ARGS
 from verifier.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -157,7 +157,7 @@ def test_every_raise_site_is_reached(reached: set[tuple[str, int]], tmp_path: Pa
             patch.chdir(ROOT)
             if case.stem == "too_large":
                 patch.setattr("dsl.loader.MAX_FILE_BYTES", 300)
-            CliRunner().invoke(main, [*directive_args(case), "--color", "never", case.relative_to(ROOT).as_posix()])
+            CliRunner().invoke(main, [*EXTRA_ARGS.get(case.stem, []), "--color", "never", case.relative_to(ROOT).as_posix()])
     missed: dict[Site, list[int]] = {}
     for (rel, first, last), site in SITES.items():
         if not any((rel, line) in reached for line in range(first, last + 1)):

@@ -176,6 +176,11 @@ def test_scopes_of_a_sample(grammar: dict[str, Any]) -> None:
     has(line, "hollow-permission", "finding-kind")
     has(line, "on", "keyword.other.query", 1)  # the first "on" ends hollow-permission
     has(line, "russia", "entity.name.label.reading")
+    line = "check under reading russia for harms_security;"
+    has(line, "check", "keyword.other")
+    has(line, "under", "keyword.other.query")
+    has(line, "russia", "entity.name.label.reading")
+    has(line, "for", "keyword.other")
     has("assert no blockable-guarantee on art5 in draft ukraine;", "blockable-guarantee", "finding-kind")
     has("assert no blockable-guarantee on art5 in draft ukraine;", "no", "keyword.other.query")
     has("assert caps: personnel(ukraine) <= 250000;", "caps", "entity.name.function.query")

@@ -49,10 +49,11 @@ class Options:
 
 
 def baseline_readings(instrument: Instrument, requested: list[str]) -> dict[str, str | None]:
-    """`ordinary` for every term that has it (else open), then the command line's choices."""
+    """`ordinary` for every term that has it (else open), then the spec's own choices
+    (`check under reading`), then the command line's: a later choice wins for the terms it covers."""
     readings: dict[str, str | None] = {t.name: ("ordinary" if t.reading("ordinary") else None)
                                        for t in instrument.terms.values()}
-    for item in requested:
+    for item in (*instrument.checked_under, *requested):
         if "=" in item:
             term, name = item.split("=", 1)
             if term not in instrument.terms:
