@@ -325,3 +325,23 @@ def test_a_stated_reading_no_term_has_is_a_located_error(here: Path) -> None:
     assert "bad.nv:2:21: error[bad-reading]: no term has a reading `rusia`" in run.stderr
     assert "check under reading rusia;" in run.stderr and "^^^^^" in run.stderr
     assert "did you mean `russia`?" in run.stderr
+
+
+# ---- --draft and expectations about the drafts left out ---------------------------------------
+
+def test_expectations_about_drafts_not_checked_are_skipped(in_root: None) -> None:
+    """`--draft russia` checks Russia's version only: an `expect ... in draft ukraine` is skipped, not failed."""
+    run = run_cli(["--format", "json", "--draft", "russia", "specs/istanbul_2022.nv"])
+    assert run.exit_code == 0, run.output
+    document = json.loads(run.stdout)
+    skipped = [e for e in document["expectations"] if e["skipped"]]
+    assert skipped and all("in draft ukraine" in e["statement"] and not e["met"] for e in skipped)
+    assert all(e["met"] for e in document["expectations"] if not e["skipped"])
+    assert document["summary"]["expectations_skipped"] == len(skipped)
+    assert document["summary"]["expectations_failed"] == 0
+    text = run_cli(["--color", "never", "--draft", "russia", "specs/istanbul_2022.nv"])
+    assert text.exit_code == 0
+    assert f"0 failed, {len(skipped)} skipped (about drafts not checked)" in text.output
+    # Every draft checked: nothing is skipped.
+    whole = json.loads(run_cli(["--format", "json", "specs/istanbul_2022.nv"]).stdout)
+    assert whole["summary"]["expectations_skipped"] == 0

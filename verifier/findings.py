@@ -121,10 +121,19 @@ class Expectation:
     statement: str
     met: bool
     detail: str
+    skipped: bool = False  # about a draft that --draft left out: neither met nor failed
+
+    @property
+    def failed(self) -> bool:
+        return not self.met and not self.skipped
+
+    @property
+    def result(self) -> str:
+        return "skipped" if self.skipped else "met" if self.met else "failed"
 
     def to_json(self) -> dict[str, Any]:
         return {"file": self.file, "line": self.line, "statement": self.statement, "met": self.met,
-                "detail": self.detail}
+                "skipped": self.skipped, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -154,7 +163,8 @@ class Report:
             "expected": sum(1 for f in self.findings if f.expected),
             "unexpected": sum(1 for f in self.findings if not f.expected),
             "expectations_met": sum(1 for e in self.expectations if e.met),
-            "expectations_failed": sum(1 for e in self.expectations if not e.met),
+            "expectations_failed": sum(1 for e in self.expectations if e.failed),
+            "expectations_skipped": sum(1 for e in self.expectations if e.skipped),
             "unknown": by_kind.get(FindingKind.UNKNOWN.value, 0),
         }
 

@@ -14,6 +14,7 @@ asked for, and their breach is asked for instead.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection
 
 from dsl import formula as F
 from dsl.model import Instrument, Query, QueryKind
@@ -41,13 +42,23 @@ def matches(query: Query, finding: Finding) -> bool:
         or query.reading in dict(finding.readings).values()
 
 
-def apply_expectations(instrument: Instrument, findings: list[Finding]) -> tuple[list[Finding], list[Expectation]]:
-    """Mark expected findings; add a failure for each unmet `expect` and each violated `assert no`."""
+def apply_expectations(instrument: Instrument, findings: list[Finding],
+                       checked: Collection[str] | None = None) -> tuple[list[Finding], list[Expectation]]:
+    """Mark expected findings; add a failure for each unmet `expect` and each violated `assert no`.
+
+    `checked`: the drafts checked (`base` or a party's), when --draft chose some; an `expect` or
+    `assert no` about another draft is skipped, neither met nor failed. None: every draft was checked.
+    """
     expectations: list[Expectation] = []
     failures: list[Finding] = []
     expected_ids: set[int] = set()
     for q in instrument.queries:
         if q.kind not in (QueryKind.EXPECT, QueryKind.ASSERT_NO):
+            continue
+        if checked is not None and q.draft is not None and q.draft not in checked:
+            expectations.append(Expectation(instrument.path, q.span.line, q.name, False,
+                                            f"draft {q.draft} was not checked (--draft chose "
+                                            f"{', '.join(sorted(checked))})", skipped=True))
             continue
         hits = [i for i, f in enumerate(findings) if matches(q, f)]
         if q.kind is QueryKind.EXPECT:

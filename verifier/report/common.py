@@ -67,6 +67,8 @@ def summary_line(report: Report) -> str:
     line = (f"{plural(checked, 'instrument')} checked; {plural(s['findings'], 'finding')} "
             f"({s['expected']} expected, {s['unexpected']} unexpected); "
             f"expectations: {s['expectations_met']} met, {s['expectations_failed']} failed")
+    if s["expectations_skipped"]:
+        line += f", {s['expectations_skipped']} skipped (about drafts not checked)"
     if s["unknown"]:
         line += f"; {s['unknown']} unknown"
     return line

@@ -168,7 +168,7 @@ def render(report: Report, **_: Any) -> str:
     if report.expectations:
         out += ["## Expectations", ""]
         out += _table(["where", "statement", "result", "detail"],
-                      [[code(f"{e.file}:{e.line}"), code(e.statement), "met" if e.met else "**failed**", cell(e.detail)]
+                      [[code(f"{e.file}:{e.line}"), code(e.statement), "**failed**" if e.failed else e.result, cell(e.detail)]
                        for e in report.expectations])
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
