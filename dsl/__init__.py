@@ -4,6 +4,6 @@ Public API: `load(paths) -> LoadResult` with the checked instruments and the
 diagnostics; the model types live in `dsl.model` and `dsl.formula`.
 """
 
-from dsl.loader import LoadResult, load
+from dsl.loader import LoadResult, load, refuse_empty
 
-__all__ = ["LoadResult", "load"]
+__all__ = ["LoadResult", "load", "refuse_empty"]

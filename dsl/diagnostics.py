@@ -23,6 +23,7 @@ class Code(StrEnum):
     """Stable diagnostic codes, one per kind of mistake."""
 
     IO_ERROR = "io-error"
+    NOTHING_TO_CHECK = "nothing-to-check"
     TOO_LARGE = "too-large"
     SYNTAX = "syntax"
     BAD_STRING = "bad-string"

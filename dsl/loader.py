@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,9 @@ def expand(paths: list[Path], diags: Diagnostics, overlay: Collection[Path] = ()
                 folder = p.resolve()
                 found = {f for f in p.rglob("*.nv") if f.is_file()}
                 found |= {p / o.relative_to(folder) for o in overlay if o.suffix == ".nv" and o.is_relative_to(folder)}
+                if not found:
+                    diags.error(Code.IO_ERROR, span, f"no .nv file in {p}",
+                                help="nverify checks the .nv files in a folder and its subfolders")
                 for f in sorted(found):
                     if f.resolve() not in overlay and not f.resolve().is_relative_to(folder):
                         # A link to a file elsewhere: not part of the folder being checked.
@@ -260,3 +264,21 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
     result.sources = dict(loader.sources)
     result.files = dict(loader.files)
     return result
+
+
+
+_BLANK = re.compile(r"(?:\s|#[^\n]*)*\Z")
+
+
+def refuse_empty(result: LoadResult) -> None:
+    """A file checked that declares nothing at all (empty, or blanks and comments only) is an error:
+    there is nothing to check in it. A file of declarations alone is a module, checked for errors.
+
+    The language server leaves this out: a new file is empty while it is being written.
+    """
+    for path in result.modules:
+        source = result.sources.get(path)
+        if source is not None and _BLANK.match(source.text):
+            result.diagnostics.error(Code.NOTHING_TO_CHECK, source.span(0, 0),
+                                     f"{path} is empty: it declares nothing, so there is nothing to check",
+                                     help="write the clauses under review (`nverify init` writes a starter spec)")

@@ -60,6 +60,11 @@ CASES: dict[str, tuple[dict[str, str], list[str], bool]] = {
     "count-over-enum": (when("at least 1 of v in k: f(pa)"), ["main.nv"], False),
     "count-not-a-number": (when("at least [pa: q(pa) | pb: 1] of v in g: f(v)"), ["main.nv"], False),
     "count-negative": (when("at most [pa: 0 - 1 | pb: 1] of v in party: f(v)"), ["main.nv"], False),
+    "check-reading-unknown-term": (spec("term t(p: party) { reading ordinary: f(p); }\ncheck under reading ordinary for zz;\n"
+                                        'clause c "C" { pa must not a when t(pa); }\n'), ["main.nv"], False),
+    "check-reading-term-without-it": (spec("term t(p: party) { reading ordinary: f(p); }\ncheck under reading pa for t;\n"
+                                           'clause c "C" { pa must not a when t(pa); }\n'), ["main.nv"], False),
+    "folder-without-specs": ({"notes.txt": "party pa;\n"}, ["."], False),
     "folder-link-outside": ({"main.nv": W, "elsewhere.nv": LINK_OUTSIDE}, ["."], False),
     "imports-too-deep": ({**{f"f{i}.nv": f'import "f{i + 1}.nv";\n' for i in range(40)}, "f40.nv": W},
                          ["f0.nv"], False),

@@ -67,6 +67,6 @@ def test_bad_cases_cover_the_diagnostic_codes() -> None:
               "unknown-attribute", "duplicate-argument", "type-mismatch", "not-an-act", "bad-control",
               "bad-actor", "wrong-kind", "mixed-group", "import-not-found", "import-cycle", "import-outside",
               "definition-cycle", "breach-cycle", "bad-alternative", "bad-reading", "bad-limit", "bad-norm", "bad-override",
-              "bad-guarantee", "bad-query", "io-error", "too-large"}
+              "bad-guarantee", "bad-query", "io-error", "too-large", "nothing-to-check"}
     assert wanted <= seen, f"no bad case reports {sorted(wanted - seen)}"
     assert len(CASES) >= 20

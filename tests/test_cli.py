@@ -345,3 +345,37 @@ def test_expectations_about_drafts_not_checked_are_skipped(in_root: None) -> Non
     # Every draft checked: nothing is skipped.
     whole = json.loads(run_cli(["--format", "json", "specs/istanbul_2022.nv"]).stdout)
     assert whole["summary"]["expectations_skipped"] == 0
+
+
+# ---- nothing to check ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("given", ["empty_folder", "no_nv_here", "empty.nv", "comments.nv", "no_such.nv"])
+def test_nothing_to_check_is_an_error_naming_what_was_given(here: Path, given: str) -> None:
+    (here / "empty_folder").mkdir()
+    (here / "no_nv_here").mkdir()
+    (here / "no_nv_here" / "notes.txt").write_text("party ukraine;\n", encoding="utf-8")
+    (here / "empty.nv").write_text("", encoding="utf-8")
+    (here / "comments.nv").write_text("# a comment\n\n", encoding="utf-8")
+    run = run_cli(["--color", "never", given])
+    assert run.exit_code == 2 and run.stdout == ""
+    assert run.stderr.startswith(f"{given}:1:1: error["), run.stderr
+    assert "instruments checked" not in run.output
+    assert "nothing was checked" in run.stderr
+
+
+def test_an_empty_file_fails_the_run_it_is_in(here: Path) -> None:
+    (here / "empty.nv").write_text("", encoding="utf-8")
+    run = run_cli(["--color", "never", spec(here, "ok.nv", PASSING), "empty.nv"])
+    assert run.exit_code == 2
+    assert "empty.nv:1:1: error[nothing-to-check]: empty.nv is empty" in run.stderr
+
+
+def test_a_declarations_module_alone_is_checked_for_errors(here: Path) -> None:
+    """A file of declarations only is a module (see docs/language.md): not an error."""
+    run = run_cli(["--color", "never", spec(here, "world.nv", "party ukraine, russia;\n")])
+    assert run.exit_code == 0, run.output
+
+
+def test_no_paths_at_all_is_a_usage_error(here: Path) -> None:
+    run = run_cli(["check"])
+    assert run.exit_code == 2 and "PATHS" in run.stderr

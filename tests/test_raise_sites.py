@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RAISED = {"UsageError", "OutputError"}
 HEAD = re.compile(r"^\S+:\d+:\d+: error\[[a-z-]+\]: \S", re.MULTILINE)
 CARET = re.compile(r"^ {5,}\| *\^+", re.MULTILINE)
-PATH_CASES = {"path-name-too-long", "folder-link-outside"}  # an error about a path given on the command line: no line to show
+PATH_CASES = {"path-name-too-long", "folder-link-outside", "folder-without-specs"}  # an error about a path given on the command line: no line to show
 
 Site = tuple[str, str, str]  # file, enclosing function, what is reported (a Code or an exception class)
 

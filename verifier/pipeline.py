@@ -14,7 +14,7 @@ from pathlib import Path
 
 import z3
 
-from dsl import LoadResult
+from dsl import LoadResult, refuse_empty
 from dsl.model import Instrument
 from verifier.budget import Budget, BudgetExhausted
 from verifier.checks import CheckContext
@@ -293,6 +293,7 @@ def run(paths: list[Path], options: Options,
     """Load (`overlay`: text in place of files, see dsl.loader) and check; the report is None when
     the input has errors."""
     loaded = load(paths, overlay)
+    refuse_empty(loaded)  # a file that declares nothing (an empty folder is refused by the loader)
     if loaded.diagnostics.has_errors():
         return loaded, None
     validate_options(loaded.instruments, options)
