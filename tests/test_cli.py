@@ -124,7 +124,6 @@ def test_bad_input_in_json_mode_still_exits_2_on_stderr(here: Path) -> None:
 # ---- usage errors ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("args", [
-    [],                                   # no path
     ["--no-such-option", "x.nv"],
     ["--format", "yaml", "x.nv"],
     ["--timeout", "0", "x.nv"],
@@ -379,3 +378,18 @@ def test_a_declarations_module_alone_is_checked_for_errors(here: Path) -> None:
 def test_no_paths_at_all_is_a_usage_error(here: Path) -> None:
     run = run_cli(["check"])
     assert run.exit_code == 2 and "PATHS" in run.stderr
+
+
+# ---- nverify alone ----------------------------------------------------------------------------
+
+def test_nverify_alone_prints_the_help_with_the_check_options() -> None:
+    run = run_cli([])
+    assert run.exit_code == 0 and run.stderr == ""
+    assert run.stdout.startswith("Usage: nverify [OPTIONS] PATH...\n")
+    assert "Missing argument" not in run.output
+    for option in ("--format", "--reading", "--draft", "--timeout", "--max-time", "--max-findings", "-o, --output",
+                   "-q, --quiet", "-j, --jobs", "--emit-smt2", "--color"):
+        assert f"\n  {option} " in run.stdout, option
+    for command in ("diff", "negotiate", "explain", "init"):
+        assert f"\n  {command} " in run.stdout, command
+    assert run_cli(["--help"]).stdout == run.stdout

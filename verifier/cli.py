@@ -65,9 +65,28 @@ class DefaultGroup(click.Group):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        if not args:
+            # `nverify` alone: the help (with the options of `nverify PATH...`), and exit 0.
+            click.echo(ctx.get_help())
+            ctx.exit(0)
+        if args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[OPTIONS] PATH...")
+        formatter.write_usage(ctx.command_path, "COMMAND [ARGS]...", prefix="   or: ")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The options of `nverify PATH...` (the check command) first, then the commands."""
+        check = self.commands.get("check")
+        if check is not None:
+            records = [record for param in check.get_params(ctx)
+                       if isinstance(param, click.Option) and "--help" not in param.opts
+                       and (record := param.get_help_record(ctx)) is not None]
+            with formatter.section("Options of nverify PATH... (the check command)"):
+                formatter.write_dl(records)
+        super().format_options(ctx, formatter)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         # A command-line run (not CliRunner, which passes its arguments) stops cleanly on Ctrl-C.
@@ -78,7 +97,7 @@ class DefaultGroup(click.Group):
         return super().main(args, *rest, **kwargs)
 
 
-@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=DefaultGroup, name="nverify", context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="nverify")
 def main() -> None:
     """nverify: find contradictions, hollow permissions, pretexts and blockable
@@ -151,7 +170,8 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "markdown", "html"]), default="text",
               show_default=True, help="Output format (html is one self-contained page).")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Colour the text report: on a terminal only (auto), always or never.")
 @click.option("--reading", "readings", multiple=True, metavar="[TERM=]NAME",
               help="Use reading NAME as the baseline (for every term that has it, or for TERM only).")
 @click.option("--draft", "drafts", multiple=True, metavar="NAME|BRACKET=LABEL",
