@@ -40,7 +40,7 @@ def summary(run: Run) -> dict[str, object]:
 
 def test_exit_0_when_everything_is_as_expected(here: Path) -> None:
     run = run_cli(["--format", "json", spec(here, "ok.nv", PASSING)])
-    assert run.exit_code == 0 and run.stderr == ""
+    assert run.exit_code == 0 and run.stderr.startswith("1 instrument checked; 0 findings")
     assert summary(run)["findings"] == 0 and summary(run)["expectations_met"] == 1
 
 
@@ -116,9 +116,59 @@ def test_json_is_deterministic(here: Path) -> None:
     assert run_cli(["--format", "json", name]).stdout == run_cli(["--format", "json", name]).stdout
 
 
-def test_bad_input_in_json_mode_still_exits_2_on_stderr(here: Path) -> None:
+def test_bad_input_in_json_mode_is_json_on_stdout_and_text_on_stderr(here: Path) -> None:
     run = run_cli(["--format", "json", spec(here, "bad.nv", BAD)])
-    assert run.exit_code == 2 and run.stdout == "" and "error[syntax]" in run.stderr
+    assert run.exit_code == 2 and "bad.nv:1:14: error[syntax]" in run.stderr
+    document = json.loads(run.stdout)
+    assert document["version"] == 1 and document["findings"] == [] and document["summary"]["errors"] == 1
+    [diag] = document["diagnostics"]
+    assert (diag["file"], diag["line"], diag["column"], diag["code"], diag["severity"]) == \
+        ("bad.nv", 1, 14, "syntax", "error")
+    assert diag["message"] == "missing ';' at the end of this statement"
+
+
+def test_bad_input_in_sarif_mode_is_sarif_with_a_region(here: Path) -> None:
+    from tests.test_golden import validate_sarif
+
+    run = run_cli(["--format", "sarif", spec(here, "bad.nv", BAD)])
+    assert run.exit_code == 2 and "error[syntax]" in run.stderr
+    document = json.loads(run.stdout)
+    validate_sarif(document)
+    [sarif_run] = document["runs"]
+    assert sarif_run["invocations"] == [{"executionSuccessful": False, "exitCode": 2}]
+    [result] = sarif_run["results"]
+    assert result["level"] == "error" and result["ruleId"] == "syntax"
+    assert result["message"]["text"].startswith("missing ';' at the end of this statement")
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "bad.nv"
+    assert location["region"]["startLine"] == 1 and location["region"]["startColumn"] == 14
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_errors_without_a_place_are_machine_readable_too(here: Path, fmt: str) -> None:
+    """A reading no spec has, a folder with nothing to check, a -o FILE that is a spec: stdout is parseable."""
+    from tests.test_golden import validate_sarif
+
+    name = spec(here, "ok.nv", PASSING)
+    (here / "empty").mkdir()
+    for args in (["--reading", "nonexistent", name], ["empty"], ["-o", name, name]):
+        run = run_cli(["--format", fmt, *args])
+        assert run.exit_code == 2 and run.stderr.startswith(("nverify: error:", "empty:1:1: error[io-error]")), args
+        document = json.loads(run.stdout)
+        if fmt == "json":
+            [diag] = document["diagnostics"]
+            assert diag["severity"] == "error" and diag["message"], args
+        else:
+            validate_sarif(document)
+            [result] = document["runs"][0]["results"]
+            assert result["level"] == "error" and result["message"]["text"], args
+    assert (here / name).read_text(encoding="utf-8") == PASSING  # -o never wrote over the spec
+
+
+def test_bad_input_in_diff_json_is_json(here: Path) -> None:
+    name = spec(here, "bad.nv", BAD)
+    run = run_cli(["diff", "--format", "json", name, name])
+    assert run.exit_code == 2 and json.loads(run.stdout)["diagnostics"][0]["code"] == "syntax"
 
 
 # ---- usage errors ---------------------------------------------------------------------------
@@ -200,7 +250,9 @@ def test_output_file_is_replaced_atomically(here: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(os, "replace", replace)
     run = run_cli(["--color", "never", "-o", str(target), name])
     assert run.exit_code == 0 and len(renames) == 1
-    assert target.read_text(encoding="utf-8") == shown.stdout
+    # The file holds the whole report: what standard output shows, then the summary line it leaves to stderr.
+    assert target.read_text(encoding="utf-8") == shown.stdout + shown.stderr
+    assert run.stdout == "" and run.stderr == shown.stderr
 
 
 def test_output_file_has_the_mode_of_a_file_written_in_place(here: Path) -> None:

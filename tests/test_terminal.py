@@ -94,15 +94,31 @@ def test_progress_line_never_wraps(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_quiet_prints_only_the_summary_line(tmp_path: Path) -> None:
     proc = nverify("--quiet", DATA / "drafts.nv")
     assert proc.returncode == 1
-    assert proc.stdout.count("\n") == 1 and proc.stdout.startswith("1 instrument checked; ")
-    assert proc.stderr == ""
+    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("1 instrument checked; ")
+    assert proc.stdout == ""
     full = nverify(DATA / "drafts.nv")
-    assert full.stdout.rstrip("\n").splitlines()[-1] == proc.stdout.rstrip("\n")
+    assert full.stderr == proc.stderr
 
     out = tmp_path / "r.json"
     with_file = nverify("-q", "--format", "json", "-o", out, DATA / "drafts.nv")
-    assert with_file.returncode == 1 and with_file.stdout == proc.stdout
+    assert with_file.returncode == 1 and with_file.stderr == proc.stderr and with_file.stdout == ""
     assert out.read_text(encoding="utf-8").startswith("{")
+
+
+def test_the_summary_line_goes_to_stderr_in_every_format_and_with_o(tmp_path: Path) -> None:
+    """The text report on standard output leaves its summary line to standard error; the other
+    formats, and any report written with -o FILE, keep theirs, and standard error has it too."""
+    text = nverify(DATA / "drafts.nv")
+    line = text.stderr
+    assert line.startswith("1 instrument checked; ") and line.count("\n") == 1
+    assert text.stdout.endswith("\n\n") and not text.stdout.rstrip("\n").splitlines()[-1].startswith("1 instrument")
+    for fmt in ("json", "sarif", "markdown", "html"):
+        proc = nverify("--format", fmt, DATA / "drafts.nv")
+        assert proc.returncode == 1 and proc.stderr == line, fmt
+    out = tmp_path / "r.txt"
+    to_file = nverify("-o", out, DATA / "drafts.nv")
+    assert to_file.returncode == 1 and to_file.stdout == "" and to_file.stderr == line
+    assert out.read_text(encoding="utf-8") == text.stdout + line
 
 
 def test_quiet_needs_a_file_for_other_formats_and_excludes_verbose() -> None:
@@ -121,14 +137,16 @@ def test_verbose_adds_timings_on_stderr_only() -> None:
     assert any(line.startswith("nverify: drafts (tests/data/report/drafts.nv): ") and " queries, " in line
                for line in lines)
     assert any(line.startswith("nverify: escaping (tests/data/report/escaping.nv): ") for line in lines)
-    assert lines[-1].startswith("nverify: total: 2 instruments, ")
+    assert lines[-2].startswith("nverify: total: 2 instruments, ")
+    assert lines[-1].startswith("2 instruments checked; ")
     solo = nverify("--verbose", DATA / "drafts.nv")
     assert solo.stdout == plain.stdout
 
 
 def test_no_progress_when_stderr_is_not_a_terminal() -> None:
     proc = nverify(DATA / "drafts.nv", env={"NVERIFY_PROGRESS_DELAY": "0"})
-    assert "\x1b" not in proc.stderr and proc.stderr == ""
+    assert "\x1b" not in proc.stderr and proc.stderr.startswith("1 instrument checked; ")
+    assert proc.stderr.count("\n") == 1
 
 
 def test_progress_on_a_real_terminal() -> None:
@@ -157,5 +175,6 @@ def test_progress_on_a_real_terminal() -> None:
     os.close(master)
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert "nverify: " in shown and ("checking drafts" in shown or "loading specs" in shown)
-    assert shown.endswith(ERASE)
+    assert ERASE in shown
+    assert "1 instrument checked; " in shown.rsplit(ERASE, 1)[1]  # the summary line, after the last erase
     assert stdout == nverify(DATA / "drafts.nv").stdout

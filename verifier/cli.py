@@ -107,7 +107,7 @@ def main() -> None:
     """
 
 
-def _write(text: str, output: Path | None) -> None:
+def _write(text: str, output: Path | None, fmt: str | None = None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
@@ -116,13 +116,12 @@ def _write(text: str, output: Path | None) -> None:
     try:
         write_atomically(text, output)
     except OutputError as err:
-        _bad_output(err)
+        _bad_output(err, fmt)
     except OSError as err:
-        click.echo(f"nverify: error: cannot write the report to {output}: {err.strerror or err}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _usage_error(f"cannot write the report to {output}: {err.strerror or err}", fmt, code="output")
 
 
-def _check_output(output: Path | None, inputs: list[Path]) -> None:
+def _check_output(output: Path | None, inputs: list[Path], fmt: str | None = None) -> None:
     """Refuse, before any work, a -o FILE that is an input, a link, not a regular file, or in no folder."""
     if output is None:
         return
@@ -131,22 +130,46 @@ def _check_output(output: Path | None, inputs: list[Path]) -> None:
     try:
         refuse_unsafe(output, inputs)
     except OutputError as err:
-        _bad_output(err)
+        _bad_output(err, fmt)
 
 
-def _bad_output(err: Exception) -> NoReturn:
-    click.echo(f"nverify: error: {err}", err=True)
+def _bad_output(err: Exception, fmt: str | None = None) -> NoReturn:
+    _usage_error(str(err), fmt, code="output")
+
+
+def _machine_errors(problems: list[Any], fmt: str | None) -> None:
+    """Under --format json or sarif, the errors in that format too (verifier.report.errors), on
+    standard output: nothing is written to a -o FILE (it may even be what the error is about)."""
+    from verifier.report.errors import RENDERERS
+
+    if fmt in RENDERERS:
+        click.echo(RENDERERS[fmt](problems), nl=False)
+
+
+def _usage_error(message: str, fmt: str | None, code: str = "usage") -> NoReturn:
+    """An error about the command line or a path (no place in a spec): on stderr, and under
+    --format json or sarif as that format too; exit 2."""
+    from verifier.report.errors import Problem
+
+    click.echo(f"nverify: error: {message}", err=True)
+    _machine_errors([Problem(code, message)], fmt)
     sys.exit(EXIT_BAD_INPUT)
 
 
-def _input_errors(loads: list[Any], nothing: str) -> NoReturn:
-    """Every diagnostic of the loads (each file once, in order), a count, and exit 2."""
+def _input_errors(loads: list[Any], nothing: str, fmt: str | None = None) -> NoReturn:
+    """Every diagnostic of the loads (each file once, in order), a count, and exit 2; under
+    --format json or sarif, the diagnostics in that format as well."""
+    from verifier.report.errors import Problem
+
     count = 0
+    problems = []
     for loaded in loads:
         for diag in loaded.diagnostics.sorted():
             click.echo(render_diagnostic(diag, loaded.sources), err=True)
+            problems.append(Problem.of(diag))
             count += diag.severity.value == "error"
     click.echo(f"nverify: {count} error{'s' if count != 1 else ''} in the input; nothing was {nothing}", err=True)
+    _machine_errors(problems, fmt)
     sys.exit(EXIT_BAD_INPUT)
 
 
@@ -188,7 +211,7 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file (atomically) instead of standard output.")
 @click.option("-q", "--quiet", is_flag=True,
-              help="Print only the summary line (with -o, the report still goes to the file).")
+              help="Print only the summary line, to standard error (with -o, the report still goes to the file).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print per-instrument timings and query counts to standard error.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
@@ -212,9 +235,10 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
     from verifier.pipeline import Options, UsageError, run
     from verifier.progress import Activity, watching
     from verifier.report import FORMATS
+    from verifier.report.text import render as render_text
     from verifier.report.text import summary
 
-    _check_output(output, list(paths))
+    _check_output(output, list(paths), fmt)
     options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
     options.coalition_size = coalition_size
     options.budget = Budget.start(max_time)
@@ -225,8 +249,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         with watching(activity, show=not quiet):
             loaded, report = run(list(paths), options)
     except UsageError as err:
-        click.echo(f"nverify: error: {err}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _usage_error(str(err), fmt)
     except KeyboardInterrupt:
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)
@@ -236,17 +259,20 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         for line in activity.verbose_lines(report):
             click.echo(line, err=True)
     if report is None:
-        _input_errors([loaded], "checked")
-    _check_output(output, list(loaded.files.values()))  # (the imports too)
+        _input_errors([loaded], "checked", fmt)
+    _check_output(output, list(loaded.files.values()), fmt)  # (the imports too)
     colour = color == "always" or (color == "auto" and output is None and sys.stdout.isatty())
     kwargs: dict[str, Any] = {"colour": colour}
     if quiet:
         if output is not None:
-            _write(FORMATS[fmt](report, colour=False), output)
-        tty = color == "always" or (color == "auto" and sys.stdout.isatty())
-        click.echo(summary(report, colour=tty))
-        sys.exit(report.exit_code)
-    _write(FORMATS[fmt](report, **kwargs), output)
+            _write(FORMATS[fmt](report, colour=False), output, fmt)
+    elif fmt == "text" and output is None:
+        # The summary line ends the text report; on standard output it goes to standard error instead.
+        _write(render_text(report, colour=colour, with_summary=False), None)
+    else:
+        _write(FORMATS[fmt](report, **kwargs), output, fmt)
+    # The summary line goes to standard error in every format, with -o FILE and with --quiet.
+    click.echo(summary(report, colour=color == "always" or (color == "auto" and sys.stderr.isatty())), err=True)
     sys.exit(report.exit_code)
 
 
@@ -277,7 +303,7 @@ def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, max_time: float,
     from verifier.pipeline import UsageError
 
     budget = Budget.start(max_time)
-    _check_output(output, [Path(a), Path(b), Path(a.rpartition("@")[0] or a), Path(b.rpartition("@")[0] or b)])
+    _check_output(output, [Path(a), Path(b), Path(a.rpartition("@")[0] or a), Path(b.rpartition("@")[0] or b)], fmt)
     try:
         from verifier.diff import SideSpec, compare
         from verifier.report.diff_report import render_json, render_text
@@ -285,16 +311,15 @@ def diff(a: str, b: str, fmt: str, timeout: float, rlimit: int, max_time: float,
         result, loads = compare(SideSpec.parse(a), SideSpec.parse(b),
                                 limits=_limits(timeout, rlimit, smt2_dir, budget))
     except UsageError as err:
-        click.echo(f"nverify: error: {err}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        _usage_error(str(err), fmt)
     except KeyboardInterrupt:
         click.echo("nverify: interrupted; no report was written", err=True)
         sys.exit(130)
     except Exception as err:  # noqa: BLE001 - an internal error, as in `check`
         _internal_error(err, debug)
     if result is None:
-        _input_errors(loads, "compared")
-    _check_output(output, [f for load in loads for f in getattr(load, "files", {}).values()])
+        _input_errors(loads, "compared", fmt)
+    _check_output(output, [f for load in loads for f in getattr(load, "files", {}).values()], fmt)
     _write(render_json(result) if fmt == "json" else render_text(result), output)
     sys.exit(EXIT_FINDINGS if result.changed else EXIT_OK)
 
@@ -317,18 +342,17 @@ def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, max_time: float
     from verifier.registry import load
 
     budget = Budget.start(max_time)
-    _check_output(output, [path])
+    _check_output(output, [path], fmt)
     try:
         from verifier.negotiate import negotiate as search
         from verifier.report.negotiation_report import render_json, render_text
 
         loaded = load([path])
         if loaded.diagnostics.has_errors():
-            _input_errors([loaded], "searched")
-        _check_output(output, list(loaded.files.values()))
+            _input_errors([loaded], "searched", fmt)
+        _check_output(output, list(loaded.files.values()), fmt)
         if not loaded.instruments or not loaded.instruments[0].goals:
-            click.echo(f"nverify: error: {path} states no `goal`; nothing to negotiate", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            _usage_error(f"{path} states no `goal`; nothing to negotiate", fmt)
         result = search(loaded.instruments[0], limits=_limits(timeout, rlimit, smt2_dir, budget))
     except KeyboardInterrupt:
         click.echo("nverify: interrupted; no report was written", err=True)

@@ -62,10 +62,13 @@ def summary(report: Report, *, colour: bool = False) -> str:
     return _paint(summary_line(report), colour_code + ";1", colour)
 
 
-def render(report: Report, *, colour: bool = False, **_: Any) -> str:
+def render(report: Report, *, colour: bool = False, with_summary: bool = True, **_: Any) -> str:
+    """The findings, then the summary line (left out with `with_summary=False`: the command line
+    writes it to standard error instead, when the report goes to standard output)."""
     lines: list[str] = []
     for f in report.findings:
         lines.extend(_finding(f, colour))
         lines.append("")
-    lines.append(summary(report, colour=colour))
-    return "\n".join(lines) + "\n"
+    if with_summary:
+        lines.append(summary(report, colour=colour))
+    return "\n".join(lines) + "\n" if lines else ""
