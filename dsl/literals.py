@@ -15,7 +15,7 @@ from dsl.source import SourceFile
 MAX_DIGITS = 1_000
 
 # Strings and comments are skipped whole; a number is a digit run that does not continue a name.
-_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|#[^\n]*|(?<![A-Za-z0-9_])[0-9][0-9_]*')
+_TOKENS = re.compile(r'"(?:\\.|[^"\\])*"|#[^\n]*|(?<!\w)[0-9][0-9_]*')
 
 
 def numbers_ok(source: SourceFile, diags: Diagnostics) -> bool:

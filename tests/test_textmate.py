@@ -153,6 +153,9 @@ def test_scopes_of_a_sample(grammar: dict[str, Any]) -> None:
     has(line, "# the attacker decides", "comment.line")
 
     has("party ukraine, russia;", "russia", "variable.other.constant.party")
+    has("party türkiye, россия;", "türkiye", "variable.other.constant.party")
+    has("party türkiye, россия;", "россия", "variable.other.constant.party")
+    has("fact straits_closed(by: party) controlled by türkiye;", "straits_closed", "entity.name.function")
     has("group guarantors = {russia, usa};", "guarantors", "entity.name.type")
     has('clause art5 "Art. 5" source "A \\"quoted\\" source" {', "art5", "entity.name.section.clause")
     has('clause art5 "Art. 5" source "A \\"quoted\\" source" {', '"Art. 5"', "string.quoted.double")

@@ -273,6 +273,24 @@ def test_spans_after_non_ascii_text() -> None:
     assert norm.span.column == len('party a; clause c "Neutralität" text "ä ö ü" { ') + 1
 
 
+def test_names_may_be_written_in_any_alphabet() -> None:
+    """Names are Unicode letters, digits and `_`, starting with a letter or `_`."""
+    d = decl("party türkiye, россия, _usa, 日本2;")
+    assert isinstance(d, S.PartyDecl)
+    assert [n.text for n in d.names] == ["türkiye", "россия", "_usa", "日本2"]
+    assert (d.names[1].span.column, d.names[1].span.end_column) == (16, 22)  # columns count characters
+    e = expr("pass_straits(türkiye, _kind: _)")
+    assert isinstance(e, S.Call)
+    [first, wildcard] = e.args
+    assert isinstance(first.value, S.NameRef) and first.value.name.text == "türkiye"
+    assert wildcard.name is not None and wildcard.name.text == "_kind" and isinstance(wildcard.value, S.Wildcard)
+
+
+@pytest.mark.parametrize("text", ["party 2nd;", "party a-b;", "party ;"])
+def test_a_name_starts_with_a_letter_or_underscore(text: str) -> None:
+    assert errors(text)
+
+
 # ---- errors ---------------------------------------------------------------------------
 
 def errors(text: str) -> list[tuple[int, int, str, str | None]]:
@@ -336,3 +354,4 @@ def test_recovery_reports_each_independent_error() -> None:
             "fact f(p party);\n")                     # error on line 9
     found = errors(text)
     assert [line for line, *_ in found] == [3, 8, 9]
+

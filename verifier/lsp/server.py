@@ -35,7 +35,7 @@ _SEVERITY = {
     Severity.WARNING: T.DiagnosticSeverity.Warning,
     Severity.NOTE: T.DiagnosticSeverity.Information,
 }
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+_WORD = re.compile(r"[^\W\d]\w*")  # a name of the language (dsl/grammar.lark: NAME)
 
 
 # ---- positions -------------------------------------------------------------------
