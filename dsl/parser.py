@@ -291,7 +291,13 @@ def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnost
     span = source.span(start, start + max(1, len(str(token))))
     message = f"unexpected {str(token)!r}"
     help_text = f"expected {_expected(err.accepts)}"
-    if token.type == "IMPLIES" and "OR" in err.accepts:
+    misspelt = None if _ends_an_earlier_line(source, base, token, err) else _misspelt_keyword(source.text[base:], err)
+    if misspelt is not None:
+        (word_start, word), keyword, accepted = misspelt
+        span = source.span(base + word_start, base + word_start + len(word))
+        message = f"unknown word {word!r} here; did you mean {keyword!r}?"
+        help_text = f"expected {_expected(accepted)}"
+    elif token.type == "IMPLIES" and "OR" in err.accepts:
         message = "`implies` cannot be chained"
         help_text = "add parentheses: `(a implies b) implies c` or `a implies (b implies c)`"
     elif token.type == "NAME" and err.accepts and {"MUST", "MAY"} & set(err.accepts):
@@ -307,6 +313,65 @@ def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnost
         else:
             message = f"unexpected {str(token)!r}; missing ';'?"
     diags.error(Code.SYNTAX, span, message, help=help_text)
+
+
+def _ends_an_earlier_line(source: SourceFile, base: int, token: Token, err: UnexpectedToken) -> bool:
+    """Whether a `;` is accepted here and the statement before the token ended on an earlier line
+    (then the `;` is what is missing, whatever word the next line starts with)."""
+    if "SEMICOLON" not in err.accepts:
+        return False
+    previous = _previous_token_end(source.text[base:], token.start_pos or 0)
+    return previous is not None and source.position(base + previous)[0] < source.position(base + (token.start_pos or 0))[0]
+
+
+def _keywords(accepts: Iterable[str]) -> dict[str, str]:
+    """The words among the accepted terminals (`not`, `where`, ...): word -> terminal name."""
+    out = {}
+    for term in _lark().terminals:
+        if term.name in accepts and term.pattern.type == "str" and str(term.pattern.value).isalpha():
+            out[str(term.pattern.value)] = term.name
+    return out
+
+
+def _close_keyword(word: str, accepts: Iterable[str]) -> tuple[str, set[str]] | None:
+    """The keyword accepted here that `word` most looks like a misspelling of (difflib), if any."""
+    import difflib
+
+    keywords = _keywords(accepts)
+    close = difflib.get_close_matches(word, list(keywords), n=1, cutoff=0.6)
+    return (close[0], set(accepts)) if close and close[0] != word else None
+
+
+def _misspelt_keyword(chunk: str, err: UnexpectedToken) -> tuple[tuple[int, str], str, set[str]] | None:
+    """A name where the parser could also take a keyword it resembles: the word (offset in chunk,
+    text), the keyword, and what the parser accepted there. The word is the unexpected token
+    itself (`whre`), or the name just before it, which the parser took as a name although a
+    keyword was expected too (`must nto join`: `nto` is read as the act, then `join` is unexpected)."""
+    token = err.token
+    if token.type == "NAME":
+        found = _close_keyword(str(token), err.accepts)
+        if found is not None:
+            return (token.start_pos or 0, str(token)), *found
+    try:
+        before = list(_lark().lex(chunk[: token.start_pos or 0]))
+    except UnexpectedInput:
+        return None
+    if not before or before[-1].type != "NAME":
+        return None
+    previous = before[-1]
+    # What the parser accepted at the name before: replay the parse up to it.
+    interactive = _lark().parse_interactive(chunk)
+    try:
+        for seen in interactive.iter_parse():
+            if seen.start_pos == previous.start_pos:
+                accepted: set[str] = interactive.accepts()  # type: ignore[no-untyped-call]
+                break
+        else:
+            return None
+    except UnexpectedInput:
+        return None
+    found = _close_keyword(str(previous), accepted)
+    return ((previous.start_pos or 0, str(previous)), *found) if found is not None else None
 
 
 class _BadLiteral(Exception):

@@ -355,3 +355,31 @@ def test_recovery_reports_each_independent_error() -> None:
     found = errors(text)
     assert [line for line, *_ in found] == [3, 8, 9]
 
+
+CLAUSE = 'party ukraine;\nact join(actor: party);\nclause c "C" {\n  %s\n}\n'
+
+
+@pytest.mark.parametrize(("norm", "column", "word", "keyword"), [
+    ("ukraine must nto join;", 16, "nto", "not"),          # taken as the act; the error comes at `join`
+    ("ukraine mst not join;", 11, "mst", "must"),
+    ("ukraine must join whre true;", 21, "whre", "where"),
+    ("ukraine may join unles true;", 20, "unles", "unless"),
+    ("ukraine must join when true adn true;", 31, "adn", "and"),
+])
+def test_a_misspelt_keyword_is_named_with_the_keyword_meant(norm: str, column: int, word: str, keyword: str) -> None:
+    spec, diags = parse_text("t.nv", CLAUSE % norm)
+    assert spec is None
+    [d] = diags.sorted()
+    assert d.message == f"unknown word {word!r} here; did you mean {keyword!r}?"
+    assert (d.span.line, d.span.column, d.span.end_column) == (4, column, column + len(word))
+    assert d.help is not None and f"'{keyword}'" in d.help
+
+
+def test_a_misspelt_declaration_keyword() -> None:
+    [(line, col, message, _)] = errors("party ukraine;\nexpct contradiction;\n")
+    assert (line, col, message) == (2, 1, "unknown word 'expct' here; did you mean 'expect'?")
+
+
+def test_a_word_like_no_keyword_keeps_the_plain_message() -> None:
+    [(_, _, message, _)] = errors(CLAUSE % "ukraine must zzz join;")
+    assert message == "unexpected 'join'; missing ';'?"
