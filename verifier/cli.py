@@ -196,9 +196,11 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
               help="Colour the text report: on a terminal only (auto), always or never.")
 @click.option("--reading", "readings", multiple=True, metavar="[TERM=]NAME",
-              help="Use reading NAME as the baseline (for every term that has it, or for TERM only).")
+              help="Use reading NAME as the baseline (for every term that has it, or for TERM only), "
+                   "over the spec's own `check under reading`.")
 @click.option("--draft", "drafts", multiple=True, metavar="NAME|BRACKET=LABEL",
-              help="Check only this draft (base or a party), or pin one bracket's alternative.")
+              help="Check only this draft (base or a party), or pin one bracket's alternative; "
+                   "expectations about the other drafts are skipped.")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="Seconds per solver query; a timeout is reported as `unknown`.")
 @_rlimit_option
