@@ -123,7 +123,10 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     claims += [Holds(req.response, ctx.readings, expected=False, what=f"no response by {q}", env={req.actor_var: q})
                for q in others]
     seen = ctx.witness(model, claims, what=f"protection gap of {req.party}")
-    obliged = _obligations_in_force(ctx, ev, others)
+    obligations = _obligations_in_force(ctx, ev, others)
+    obliged = [text for text, _ in obligations]
+    # The clauses that oblige the others to something else are quoted with the requirement.
+    ref += [ctx.clause_ref(c, "obliging instead") for c in dict.fromkeys(c for _, c in obligations)]
     what = req.response_text
     happened = [k for k in event_keys if enc.is_atom(k) and k in seen.world.atoms]
     by = (f" by {coalition_phrase(attackers)}" if attackers else "") + \
@@ -131,9 +134,9 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     if never:
         message = (f"no clause of this instrument obliges anyone to {what} in the event of {req.phrase}: "
                    f"{req.party} is protected in no attack"
-                   + (f"; the others must only {'; '.join(obliged)}" if obliged else ""))
+                   + (f"; what the others must do instead: {'; '.join(obliged)}" if obliged else ""))
     elif obliged:
-        message = (f"in the event of {req.phrase}{by}, no one must {what}: the others must only "
+        message = (f"in the event of {req.phrase}{by}, no one must {what}; what the others must do instead: "
                    f"{'; '.join(obliged)}")
     else:
         message = f"in the event of {req.phrase}{by}, no clause obliges anyone to {what}"
@@ -143,26 +146,34 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
                        details=details)
 
 
-def _obligations_in_force(ctx: CheckContext, ev: Evaluator, parties: list[str]) -> list[str]:
-    """`consult(usa, with: ukraine) (Point 4)`: the obligations to act of these parties whose
-    condition holds in the witness world."""
-    out: list[str] = []
+def _obligations_in_force(ctx: CheckContext, ev: Evaluator, parties: list[str]) -> list[tuple[str, str]]:
+    """(`usa, france and germany must assist(to: uk) (Art. 5)`, clause id): the obligations to
+    act of these parties whose condition holds in the witness world, one per norm."""
+    out: list[tuple[str, str]] = []
     for clause in ctx.instrument.clauses:
         for norm in clause.norms:
             if norm.modality is not Modality.MUST or norm.act is None:
                 continue  # (a state to keep, such as not attacking, is no answer to the event)
-            for q in norm.subjects:
-                if q in parties and ev.holds(norm.condition, {norm.subject_var: q}):
-                    what = _duty(norm, q)
-                    out.append(f"{what} ({clause.label})")
+            bound = [q for q in norm.subjects if q in parties and ev.holds(norm.condition, {norm.subject_var: q})]
+            if bound:
+                out.append((f"{coalition_phrase(bound)} must {_duty(ctx, norm)} ({clause.label})", clause.id))
     return list(dict.fromkeys(out))
 
 
-def _duty(norm: Norm, subject: str) -> str:
-    """`consult(usa, with: ...)`-like: what an obligation to act asks of its subject, as written."""
-    env = {norm.subject_var: subject}
+def _duty(ctx: CheckContext, norm: Norm) -> str:
+    """`assist(to: uk)`, `assist(to: ukraine, means: consultation)`: the act an obligation asks
+    for, with the arguments its pattern fixes (those it leaves open are not shown)."""
     assert norm.act is not None
-    return formula_text(F.Atom(norm.act, (F.Var(norm.subject_var), *norm.pattern)), env)
+    params = ctx.instrument.predicates[norm.act].params[1:]
+    fixed = [f"{p.name}: {str(t.value).lower() if isinstance(t.value, bool) else t.value}"
+             for p, t in zip(params, norm.pattern, strict=True) if isinstance(t, F.Const)]
+    # `where` as written, without the part that only keeps the subject apart from an
+    # `other party` argument (`not m == uk`): that is the act's own shape, not a condition.
+    parts = norm.where.operands if isinstance(norm.where, F.And) else (norm.where,)
+    shown = [p for p in parts if p != F.TRUE and not (isinstance(p, F.Not) and isinstance(p.operand, F.Eq)
+                                                      and F.Var(norm.subject_var) in (p.operand.left, p.operand.right))]
+    where = f" where {formula_text(F.conj(*shown))}" if shown else ""
+    return f"{norm.act}({', '.join(fixed)}){where}"
 
 
 def _ref(req: Requirement) -> ClauseRef:

@@ -35,7 +35,9 @@ def test_a_duty_to_consult_is_no_protection_in_any_attack(tmp_path: Path) -> Non
     assert gap.party == "ukraine" and d["never"] is True
     assert gap.message.startswith("no clause of this instrument obliges anyone to assist(to: ukraine) where "
                                   "means == armed_force in the event of an armed attack on Ukraine")
-    assert "assist(usa, ukraine, consultation) (Art. 4)" in gap.message
+    assert gap.message.endswith("what the others must do instead: usa and uk must assist(to: ukraine, means: "
+                                "consultation) (Art. 4)")
+    assert [(c.id, c.role) for c in gap.clauses] == [("protection_ukraine", "requirement"), ("art4", "obliging instead")]
     assert gap.scenario is not None and any(f.startswith("armed_attack(") for f in gap.scenario.facts)
 
 
