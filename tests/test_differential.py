@@ -415,3 +415,15 @@ scenario s3: assist(ru, ua, talk) while us breaches c4 and ru breaches c2;
 assert a1: assist(us, ua, talk) while ru breaches c2;
 assert a2: not attack(us, ua) while us breaches;
 """)
+
+
+def test_an_expectation_about_a_draft_not_checked_is_skipped_on_both_sides() -> None:
+    """Campaign seed 9400011, run with `--draft c2#1=base`: the drafts checked are base, pb and
+    pc, so `assert no protection-gap in draft pa` is skipped, neither met nor failed. The
+    comparison read the skipped expectation as failed."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "disagreements" / "seed9400011.nv").read_text()
+    result = compare_text(text, drafts=("c2#1=base",))
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)

@@ -538,9 +538,19 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
                   expectations: list[object], result: Result) -> None:
     inst = oracle.model
     by_line = {e.line: e.met for e in expectations}  # type: ignore[attr-defined]
+    skipped = {e.line for e in expectations if getattr(e, "skipped", False)}
     predicted = predicted_findings(oracle, answers)
+    # With --draft, an expectation about a draft that is not checked is skipped (docs/language.md).
+    checked = {(name or "base").partition("+")[0] for name, _ in oracle.drafts()} if oracle.requested_drafts else None
     for q in inst.queries:
         if q.kind not in ("expect", "assert no"):
+            continue
+        if checked is not None and q.in_draft is not None and q.in_draft not in checked:
+            result.add(q.line in skipped, f"`{q.name}` (line {q.line}): nverify "
+                                          f"{'skipped' if q.line in skipped else 'did not skip'} it, oracle skipped it")
+            continue
+        if q.line in skipped:
+            result.add(False, f"`{q.name}` (line {q.line}): nverify skipped it, the oracle checked draft {q.in_draft}")
             continue
         outcomes = {matches(q, p) for p in predicted}
         if True in outcomes:
