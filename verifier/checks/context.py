@@ -156,16 +156,24 @@ class CheckContext:
         return [p for p in self.instrument.parties if p in parties]
 
     def precedence(self, clause_ids: list[str]) -> str:
-        """`; Art. 102 (constitution) prevails, its instrument ranking higher`, when ranks differ."""
+        """`; in this regime, ukraine_constitution has rank 2 and istanbul_2022 rank 1`, when the
+        clauses' instruments have different ranks: the ranks as facts, highest first. What
+        follows from them (which text must give way, or be amended) is for the spec's notes
+        to say: a domestic court and an international one answer differently."""
         clauses = [self.instrument.clause(c) for c in clause_ids]
-        ranks = {c.rank for c in clauses}
-        if len(ranks) < 2:
+        ranks = dict(sorted({c.instrument: c.rank for c in clauses}.items(), key=lambda kv: -kv[1]))
+        if len(set(ranks.values())) < 2:
             return ""
-        top = max(ranks)
-        winners = [c for c in clauses if c.rank == top]
-        names = ", ".join(f"{c.label} ({c.id})" for c in winners)
-        return (f"; {names} {'prevails' if len(winners) == 1 else 'prevail'} where the instruments are ranked "
-                f"({winners[0].instrument} has rank {top}), so the other text must give way")
+        parts = [f"{name} {'has rank' if i == 0 else 'rank'} {rank}" for i, (name, rank) in enumerate(ranks.items())]
+        return "; in this regime, " + ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    def rank_of(self, clause_id: str) -> str:
+        """`; the clause is in ukraine_constitution, rank 2 in this regime`, in a regime whose
+        instruments have different ranks (else "")."""
+        if len({c.rank for c in self.instrument.clauses}) < 2:
+            return ""
+        clause = self.instrument.clause(clause_id)
+        return f"; the clause is in {clause.instrument}, rank {clause.rank} in this regime"
 
     def clause_ref(self, clause_id: str, role: str | None = None) -> ClauseRef:
         c = self.instrument.clause(clause_id)

@@ -73,7 +73,8 @@ def _excuse(ctx: CheckContext, p: str, clause: Clause, term: str, own: dict[str,
     baseline = ctx.readings.get(term) or "open"
     how = f" by {acts[0]}" if acts else ""
     message = (f"{p} can present its breach of {clause_list(ctx.instrument, [clause.id])}{how} as lawful: "
-               f"a breach under the {baseline} reading of `{term}`, lawful under {p}'s own reading")
+               f"a breach under the {baseline} reading of `{term}`, lawful under {p}'s own reading"
+               + ctx.rank_of(clause.id))
     details = (("term", term), ("reading", p), ("baseline", baseline), ("conduct", acts))
     return ctx.finding(FindingKind.EXCUSE, Severity.WARNING, message, [ctx.clause_ref(clause.id, "breached")],
                        party=p, witness=seen, details=details)

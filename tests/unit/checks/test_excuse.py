@@ -44,3 +44,12 @@ def test_a_narrower_own_reading_excuses_nothing(tmp_path: Path) -> None:
 def test_no_excuse_for_a_party_without_a_reading_of_its_own(tmp_path: Path) -> None:
     fs = excuses(tmp_path, TERM.format(russia="true"))
     assert [f.party for f in fs] == ["russia"]  # usa has no reading: it is never excused
+
+
+def test_in_a_ranked_regime_the_excuse_says_which_instrument_it_relies_on(tmp_path: Path) -> None:
+    (tmp_path / "law.nv").write_text(f'instrument law "Law" rank 2;\n{WORLD}'
+                                     'clause l1 "Law, Art. 1" { usa must not intervene(target: russia); }\n',
+                                     encoding="utf-8")
+    treaty = TERM.format(russia="m in {consultation, armed_force}")
+    [f] = findings_in(tmp_path, f'instrument treaty "Treaty" rank 1;\nimport "law.nv";\n{treaty}', ["excuse"])
+    assert f.message.endswith("; the clause is in treaty, rank 1 in this regime")
