@@ -427,3 +427,25 @@ def test_an_expectation_about_a_draft_not_checked_is_skipped_on_both_sides() -> 
     result = compare_text(text, drafts=("c2#1=base",))
     assert result.skipped is None and result.checks > 0
     assert not result.disagreements, "\n".join(result.disagreements)
+
+
+def test_blocking_a_protection_requirement() -> None:
+    """DESIGN 12, coalitions with T := the response obliged: g1's agreement is needed for the
+    armed help the requirement asks; g2's duty to talk gives nothing; a circumstance (where
+    the attack hits) is nobody's block."""
+    _agrees("""instrument pb2 "protection blocking";
+party ua, ru, g1, g2;
+enum means = {talk, force};
+fact attack(by: party) controlled by by;
+fact agrees(g: party) controlled by g;
+fact main_hit();
+act assist(actor: party, to: other party, means: means);
+assume not attack(by: ua) and not attack(by: g1) and not attack(by: g2);
+clause c5 "Art. 5" {
+  each g in {g1, g2} must assist(to: ua, means: force) when attack(by: _) and main_hit and agrees(g1);
+  g2 must assist(to: ua, means: talk) when attack(by: _);
+}
+protection ua against attack(by: _) by assist(to: ua) where means == force;
+expect blockable-guarantee on c5 by g1;
+assert no blockable-guarantee by g2;
+""")

@@ -187,7 +187,7 @@ clause art3 "Art. 3" text "The parties shall take only the necessary measures to
 expect excuse on art3 by russia;
 '''),
     Kind(FindingKind.BLOCKABLE_GUARANTEE,
-         "a party, or a coalition of parties, can keep a guarantee from triggering by what it decides (a vote, a consent)",
+         "a party, or a coalition of parties, can keep a guarantee from triggering, or a required protection from being owed, by what it decides (a vote, a consent)",
          Severity.ERROR, docs="blockable-guarantee", local=True, example='''\
 instrument example "Blockable guarantee";
 party ukraine, russia, usa;

@@ -439,6 +439,10 @@ class _Compare:
 
     # ---- guarantees ------------------------------------------------------------------------------------
     def _guarantee(self, clause: str) -> list[Norm]:
+        """A clause's guarantees; for `protection_P`, P's protection requirements as guarantees to block."""
+        if clause not in {c.id for c in self.inst.clauses}:
+            targets = [self.cx.protection_target(r) for r in self.inst.requirements if f"protection_{r.party}" == clause]
+            return [t for t in targets if t is not None]
         return [n for n in self.inst.clause(clause).norms if n.protects is not None]
 
     def guarantees(self) -> None:

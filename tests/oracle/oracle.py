@@ -17,8 +17,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
-from tests.oracle.front import FALSE, Clause, G, Key, Model, Norm, Requirement, children, respected_formula
-from tests.oracle.space import Evaluator, Space
+from tests.oracle.front import (
+    FALSE,
+    TRUE,
+    Clause,
+    G,
+    Key,
+    Model,
+    Norm,
+    Requirement,
+    _known,
+    children,
+    respected_formula,
+)
+from tests.oracle.space import OPS, Evaluator, Space
 
 Readings = dict[str, str | None]
 
@@ -135,6 +147,9 @@ class Answers:
     vacuous: dict[tuple[str, int], tuple[bool, bool]] = field(default_factory=dict)
     # query name, kind -> holds (assert) / a world exists (scenario)
     properties: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # `protection_P` -> the clauses whose obligations give P's required response (cited by a
+    # finding that blocks the requirement)
+    responding: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def respected(ev: Evaluator, norm: Norm, subject: str) -> int:
@@ -452,6 +467,72 @@ class Context:
         gap = ~sp.exists(bad, x) & sp.exists(can, x) & sp.ALL
         return bool(gap), not bad
 
+    # ---- blocking a protection requirement ----------------------------------------------------------
+    def protection_target(self, req: Requirement) -> Norm | None:
+        """The requirement as a guarantee to block: protected party and event as stated, and for
+        each party s, the trigger "an obligation of s that gives the response binds s, and s
+        takes no part in the event". An obligation gives the response when every act it lets
+        s do to meet it is the response (in a world with that act alone); None when none does."""
+        trigger: dict[str, G] = {}
+        event_atoms = [self.space.vars[i] for i in self.ev.mentioned(req.event, through_readings=True)]
+        for clause in self.model.clauses:
+            for n in clause.norms:
+                if n.modality != "must" or n.act is None:
+                    continue
+                for s in n.subjects:
+                    if s == req.party or not self._gives(req, n, s):
+                        continue
+                    own = [("a", v.key) for v in event_atoms if v.kind == "atom" and v.controller == s]
+                    part = ("&", (n.trigger[s], ("n", ("|", tuple(own))))) if own else n.trigger[s]
+                    trigger[s] = ("|", (trigger[s], part)) if s in trigger else part
+        if not trigger:
+            return None
+        return Norm(f"protection_{req.party}", req.index, "must", tuple(trigger), None, False, False, TRUE,
+                    trigger=trigger, protects=(req.party, req.event))
+
+    def responding_clauses(self, req: Requirement) -> frozenset[str]:
+        return frozenset(c.id for c in self.model.clauses for n in c.norms
+                         if n.modality == "must" and n.act is not None
+                         and any(s != req.party and self._gives(req, n, s) for s in n.subjects))
+
+    def _gives(self, req: Requirement, n: Norm, s: str) -> bool:
+        assert n.act is not None
+        options = [c for c in n.cases[s] if _known(c.where) is not False]
+        return bool(options) and all(self._alone(req.responses[s], (n.act, (s, *c.args))) for c in options)
+
+    def _alone(self, f: G, key: Key) -> bool:
+        """f in the world where `key` is the only true atom (open terms false, quantities 0)."""
+        tag = f[0]
+        if tag == "c":
+            return bool(f[1])
+        if tag == "a":
+            return bool(f[1] == key)
+        if tag == "t":
+            reading = self.readings.get(f[1])
+            return reading is not None and self._alone(self.model.reading_body(f[1], reading, f[2]), key)
+        if tag == "n":
+            return not self._alone(f[1], key)
+        if tag == "&":
+            return all(self._alone(x, key) for x in f[1])
+        if tag == "|":
+            return any(self._alone(x, key) for x in f[1])
+        if tag == "?":
+            return self._alone(next(o for lab, o in f[2] if lab == self.draft[f[1]]), key)
+        if tag == "b":
+            return self._alone(self.model.breach(f[1], f[2]), key)
+        assert tag == "<"
+        return bool(OPS[f[1]](self._int_alone(f[2]), self._int_alone(f[3])))
+
+    def _int_alone(self, e: G) -> int:
+        if e[0] == "#":
+            return int(e[1])
+        if e[0] in ("+", "-"):
+            a, b = self._int_alone(e[1]), self._int_alone(e[2])
+            return a + b if e[0] == "+" else a - b
+        if e[0] == "?":
+            return self._int_alone(next(o for lab, o in e[2] if lab == self.draft[e[1]]))
+        return 0  # a quantity
+
     # ---- properties ----------------------------------------------------------------------------------
     def compliant(self, breaches: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> int:
         """The worlds of the situation where everyone complies; with `while P breaches C`,
@@ -583,6 +664,22 @@ class Oracle:
                             ans.blockable[(clause.id, n.index, coalition)] = (True, own)
         for req in model.requirements:
             ans.protection[(req.party, req.index)] = ctx.protection_gap(req)
+            # Blocking a protection requirement: a guarantee whose trigger is "some obligation
+            # that gives the response binds a party outside the attack" (DESIGN §12, T := R obliged).
+            target = ctx.protection_target(req)
+            if target is None or not (ctx.A & ctx.event(target) & ctx.trigger(target)):
+                continue  # no obligation ever gives it: a protection gap, nothing to block
+            ans.responding[target.clause] = ctx.responding_clauses(req)
+            candidates = [b for b in model.parties if b != req.party and b in self.controls_something]
+            blockers = []
+            for k in range(1, self.coalition_size + 1):
+                for coalition in combinations(candidates, k):
+                    if any(c <= set(coalition) for c in blockers):
+                        continue
+                    blockable, own = ctx.blocks(target, coalition)
+                    if blockable:
+                        blockers.append(frozenset(coalition))
+                        ans.blockable[(target.clause, target.index, coalition)] = (True, own)
         if reading_name is None:
             for q in model.queries:
                 if q.formula is None:

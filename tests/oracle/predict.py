@@ -64,14 +64,16 @@ def _predicted_in(oracle: Oracle, dn: str | None, rn: str | None, ans: Answers) 
         if v:
             add("pretext", frozenset({c}), q, details_reading=q)
     for (c, _, b), (v, _) in ans.blockable.items():
-        if v:
-            add("blockable-guarantee", frozenset({c}), b[0], coalition=b if len(b) > 1 else ())
+        if v:  # (a protection requirement is cited with the clauses that give its response)
+            add("blockable-guarantee", frozenset({c}) | ans.responding.get(c, frozenset()), b[0],
+                coalition=b if len(b) > 1 else ())
     for (p, c, _), v in ans.excuse.items():
         if v:
             add("excuse", frozenset({c}), p, details_reading=p)
     for (p, _), (gap, _) in ans.protection.items():
         if gap:
-            add("protection-gap", frozenset({f"protection_{p}"}), p)
+            # (cited with the clauses that oblige the others to something else, in the witness)
+            add("protection-gap", frozenset({f"protection_{p}"}), p, frozenset(c.id for c in oracle.model.clauses))
     for (c, _), (never, circ) in ans.vacuous.items():
         if never or circ:
             add("vacuous-guarantee", frozenset({c}), None)

@@ -6,7 +6,10 @@ What it finds
     to --coalition-size parties (p not in it) and a choice x of what C decides
     such that E can happen while C's members breach nothing, and, whatever
     everyone else does, T stays false. Only minimal coalitions are reported:
-    a pair is shown only when neither member can block alone.
+    a pair is shown only when neither member can block alone. The same is
+    asked of each protection requirement, with T "an obligation that gives
+    the required response binds a party outside the event"
+    (verifier.checks.protection_blocking).
 Why it matters
     A guarantee that the aggressor can switch off deters nobody; the gravest
     case is a coalition that causes E itself (an attacker vetoing the answer
@@ -36,9 +39,10 @@ from itertools import combinations
 
 from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, lawful_conduct, minimal_coalitions
 from verifier.checks.context import CheckContext
-from verifier.checks.guarantees import Guarantee, to_check, untriggered
+from verifier.checks.guarantees import Guarantee, Target, to_check, untriggered
+from verifier.checks.protection_blocking import Protection, protections, requirement_ref, unanswered
 from verifier.encode import BoolTerm, VarKey, and_, or_
-from verifier.findings import Finding, FindingKind, Severity
+from verifier.findings import ClauseRef, Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.qbf import EFResult, exists_forall
 from verifier.scenario import choice_phrase
@@ -47,10 +51,12 @@ from verifier.session import among
 
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    for g in to_check(ctx):
+    # Guarantees, then protection requirements (verifier.checks.protection_blocking).
+    targets: list[Target] = [*to_check(ctx), *protections(ctx)]
+    for g in targets:
         answered = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit], "blockable-guarantee: can it answer E?")
         if not answered.sat:
-            continue  # never triggers with its event: a vacuous guarantee, reported by that check
+            continue  # never triggers with its event: vacuous, or a protection gap (those checks say so)
         # Only what the trigger, the event or the assumptions mention can block (a member that
         # decides none of it adds nothing to a coalition: it is never minimal).
         enc = ctx.enc
@@ -63,7 +69,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     return out
 
 
-def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: Sequence[VarKey], own_event: BoolTerm | None,
+def blocking_search(ctx: CheckContext, g: Target, outer_keys: Sequence[VarKey], own_event: BoolTerm | None,
                     lawful: BoolTerm | None = None, prefer: Collection[str] = ()) -> EFResult:
     """∃ x ∈ outer_keys: (∃ y: A ∧ E [∧ own_event] [∧ lawful]) ∧ ∀ y: ¬(A ∧ E ∧ T); the canonical
     choice (`prefer`: the parties the finding names)."""
@@ -77,18 +83,18 @@ def blocking_search(ctx: CheckContext, g: Guarantee, outer_keys: Sequence[VarKey
                          base=ctx.guess_base(("world",), [world, *draft]), prefer=prefer)
 
 
-def _blocking(ctx: CheckContext, g: Guarantee, named: set[VarKey], event_keys: set[VarKey],
+def _blocking(ctx: CheckContext, g: Target, named: set[VarKey], event_keys: set[VarKey],
               coalition: Coalition) -> Outcome | None:
     controlled = [k for m in coalition for k in ctx.vocab.controlled_by(m) if k in named]
     decisions = [k for k in controlled if k not in event_keys]
     lawful = lawful_conduct(ctx, coalition, event_keys)
     who = coalition_phrase(coalition)
-    ref = [ctx.clause_ref(g.norm.clause)]
+    ref = _refs(ctx, g)
     result: EFResult | None = None
     if decisions:
         result = blocking_search(ctx, g, decisions, None, lawful, (*coalition, g.protected))
         if result.status == "unknown":
-            return Outcome(ctx.unknown(f"whether {who} can block {g.norm.clause}", result.reason, ref), False)
+            return Outcome(ctx.unknown(f"whether {who} can block {ref[0].id}", result.reason, ref), False)
         if result.status != "found":
             result = None
     own = _own_blocking(ctx, g, coalition, controlled, decisions if result is not None else None, event_keys, lawful)
@@ -99,7 +105,7 @@ def _blocking(ctx: CheckContext, g: Guarantee, named: set[VarKey], event_keys: s
     return Outcome(_finding(ctx, g, coalition, result, None, (), lawful), True)
 
 
-def _own_blocking(ctx: CheckContext, g: Guarantee, coalition: Coalition, controlled: Sequence[VarKey],
+def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, controlled: Sequence[VarKey],
                   decisions: Sequence[VarKey] | None, event_keys: set[VarKey],
                   lawful: BoolTerm) -> tuple[EFResult, BoolTerm, Coalition] | None:
     """The gravest case: the event caused by members S of the coalition alone, each taking part
@@ -133,37 +139,53 @@ def _not_in(keys: Sequence[VarKey], excluded: set[VarKey]) -> list[VarKey]:
     return [k for k in keys if k not in excluded]
 
 
-def _finding(ctx: CheckContext, g: Guarantee, coalition: Coalition, result: EFResult, own_event: BoolTerm | None,
+def _refs(ctx: CheckContext, g: Target) -> list[ClauseRef]:
+    """A guarantee's clause; a protection requirement, then the clauses that give its response."""
+    if isinstance(g, Guarantee):
+        return [ctx.clause_ref(g.norm.clause, "guarantee")]
+    assert isinstance(g, Protection)
+    return [requirement_ref(g.requirement),
+            *(ctx.clause_ref(c, "obliging") for c in dict.fromkeys(n.clause for n, _ in g.responding))]
+
+
+def _finding(ctx: CheckContext, g: Target, coalition: Coalition, result: EFResult, own_event: BoolTerm | None,
              attackers: Coalition, lawful: BoolTerm) -> Finding:
-    assert g.norm.protects is not None
     session = ctx.session
+    refs = _refs(ctx, g)
+    name = refs[0].id
     choice = sorted(among(result.core, result.outer_lits), key=str)  # one order, whatever the solver's
-    tag = (g.norm.clause, g.norm.index, coalition)
+    tag = (name, g.norm.index if isinstance(g, Guarantee) else -1, coalition)
     shown = [*ctx.fixed(), g.event_lit, *choice,
-             session.formula_lit(("lawful", *tag), f"lawful {'+'.join(coalition)} {g.norm.clause}", lawful)]
+             session.formula_lit(("lawful", *tag), f"lawful {'+'.join(coalition)} {name}", lawful)]
     if own_event is not None:
         # Show the gravest case as found: the coalition's own act is the event.
-        shown.append(session.formula_lit(("own-event", *tag), f"event by {'+'.join(coalition)} {g.norm.clause}",
-                                         own_event))
+        shown.append(session.formula_lit(("own-event", *tag), f"event by {'+'.join(coalition)} {name}", own_event))
     who = coalition_phrase(coalition)
     model = minimal_model(session, shown, prefer=(*coalition, g.protected)) \
-        if ctx.shown(FindingKind.BLOCKABLE_GUARANTEE, [g.norm.clause], coalition[0], _group(coalition)) else None
-    seen = None if model is None else ctx.witness(model, untriggered(ctx, g), what=f"blocking of {g.norm.clause} by {who}")
-    clause = ctx.instrument.clause(g.norm.clause)
+        if ctx.shown(FindingKind.BLOCKABLE_GUARANTEE, [name], coalition[0], _group(coalition)) else None
+    if isinstance(g, Guarantee):
+        assert g.norm.protects is not None
+        clause = ctx.instrument.clause(g.norm.clause)
+        claims = untriggered(ctx, g)
+        what, event = f"keep {clause.label} ({clause.id}) from triggering", g.norm.protects.phrase
+    else:
+        assert isinstance(g, Protection)
+        claims = unanswered(ctx, g, set(attackers))
+        what = f"keep anyone from being obliged to {g.requirement.response_text} for {g.protected}"
+        event = g.requirement.phrase
+    seen = None if model is None else ctx.witness(model, claims, what=f"blocking of {name} by {who}")
     how = choice_phrase(choice)
     who = who + (" together" if len(coalition) > 1 else "")
-    event = g.norm.protects.phrase
     if own_event is not None:
         if attackers == coalition:
             they = "they cause {} themselves" if len(coalition) > 1 else "it causes {} itself"
         else:
             they = coalition_phrase(attackers) + (" cause {} themselves" if len(attackers) > 1 else " causes {} itself")
-        message = (f"{who} can keep {clause.label} ({clause.id}) from triggering even when {they.format(event)}, "
-                   f"by {how}")
+        message = f"{who} can {what} even when {they.format(event)}, by {how}"
     else:
-        message = f"{who} can keep {clause.label} ({clause.id}) from triggering in the event of {event}, by {how}"
+        message = f"{who} can {what} in the event of {event}, by {how}"
     details = (("choice", how), ("protected", g.protected), ("controls_event", own_event is not None))
-    return ctx.finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR, message, [ctx.clause_ref(clause.id, "guarantee")],
+    return ctx.finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR, message, refs,
                        party=coalition[0], coalition=_group(coalition), witness=seen, details=details)
 
 

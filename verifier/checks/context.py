@@ -72,7 +72,12 @@ class CheckContext:
         """Whether a finding about exactly these clauses can reach the report. A regime leaves
         out what concerns the clauses of one imported file alone (checking that file reports
         it), so the checks skip searches whose findings can only be about such clauses."""
-        return not self.for_report or in_report(self.instrument, {self.instrument.clause(c).path for c in clause_ids})
+        return not self.for_report or in_report(self.instrument, {self._path_of(c) for c in clause_ids})
+
+    def _path_of(self, clause_id: str) -> str:
+        """A clause's file; a protection requirement (`protection_P`, no clause) is the root file's."""
+        clauses = {c.id for c in self.instrument.clauses}
+        return self.instrument.clause(clause_id).path if clause_id in clauses else self.instrument.path
 
     def shown(self, kind: FindingKind, clause_ids: list[str], party: str | None,
               coalition: tuple[str, ...] = ()) -> bool:

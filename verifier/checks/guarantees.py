@@ -18,13 +18,21 @@ from verifier.witness import Claim, Holds, Triggers
 
 
 @dataclass(frozen=True)
-class Guarantee:
-    norm: Norm
+class Target:
+    """What blocking is asked of: a party protected against an event, and the trigger that
+    answers it (a guarantee's condition; for a protection requirement, the conditions of the
+    obligations that give the response)."""
+
     protected: str
     trigger: BoolTerm
     event: BoolTerm
     trigger_lit: BoolTerm
     event_lit: BoolTerm
+
+
+@dataclass(frozen=True)
+class Guarantee(Target):
+    norm: Norm
 
 
 def guarantees(ctx: CheckContext) -> list[Guarantee]:
@@ -38,9 +46,10 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
             event = enc.formula(norm.protects.event, ctx.readings)
             tag = (clause.id, norm.index)
             out.append(Guarantee(
-                norm, norm.protects.party, trigger, event,
+                norm.protects.party, trigger, event,
                 session.formula_lit(("trigger", *tag), f"trigger {clause.id}#{norm.index}", trigger),
                 session.formula_lit(("event", *tag), f"event {clause.id}#{norm.index}", event),
+                norm,
             ))
     return out
 

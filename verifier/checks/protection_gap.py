@@ -37,9 +37,10 @@ from dsl.model import Modality, Norm, Requirement
 from verifier.checks.coalitions import coalition_phrase
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import is_free
+from verifier.checks.protection_blocking import requirement_ref
 from verifier.encode import BoolTerm, and_, not_, or_
 from verifier.explain import formula_text
-from verifier.findings import ClauseRef, Finding, FindingKind, Severity
+from verifier.findings import Finding, FindingKind, Severity
 from verifier.ground import format_atom
 from verifier.minimal import minimal_model
 from verifier.qbf import exists_for_every_choice, exists_forall
@@ -87,7 +88,7 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     event_keys = enc.keys_named(enc.mentioned([event]))
     outer = sorted((k for k in relevant if k in event_keys or is_free(ctx, k)), key=repr)
     choice_keys = [k for k in ctx.vocab.controlled_by(req.party) if k in relevant and k not in event_keys]
-    ref = [_ref(req)]
+    ref = [requirement_ref(req)]
     name = f"{req.party}#{req.index}"
     # Look first where one atom of the event happens alone (one attacker, one area).
     atoms = [enc.var_of(k) for k in outer if k in event_keys and enc.is_atom(k)]
@@ -176,7 +177,4 @@ def _duty(ctx: CheckContext, norm: Norm) -> str:
     return f"{norm.act}({', '.join(fixed)}){where}"
 
 
-def _ref(req: Requirement) -> ClauseRef:
-    return ClauseRef(f"protection_{req.party}", f"Protection of {req.party}", req.path, req.span.line,
-                     req.span.column, None, None, "requirement")
 
