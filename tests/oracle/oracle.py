@@ -409,8 +409,10 @@ class Context:
                         out &= respected(self.ev, n, p)
         return out
 
-    def blocks(self, norm: Norm, coalition: tuple[str, ...]) -> tuple[bool, bool]:
-        """(C blocks, C blocks with members S of C causing E alone, each taking part in it)."""
+    def blocks(self, norm: Norm, coalition: tuple[str, ...], event_choice: bool = True) -> tuple[bool, bool]:
+        """(C blocks, C blocks with members S of C causing E alone, each taking part in it).
+        `event_choice`: S's part in E may be chosen with the block (where they strike); not for
+        a protection requirement, where an event that obliges nobody is a protection gap."""
         sp = self.space
         event_vars = self.event_vars(norm)
         controlled = [i for p in coalition for i in sp.controlled_by(p)]
@@ -432,7 +434,8 @@ class Context:
                         some |= sp.mask(i, 1)
                     takes_part &= some
                 caused = self.own_event(norm, attackers) & takes_part
-                own = own or bool(self.blocking_choices(norm, decisions + part, caused, lawful))
+                chosen = decisions + part if event_choice else decisions
+                own = own or bool(self.blocking_choices(norm, chosen, caused, lawful))
         return plain or own, own
 
     # ---- protection requirements (DESIGN §12) --------------------------------------------------
@@ -676,7 +679,7 @@ class Oracle:
                 for coalition in combinations(candidates, k):
                     if any(c <= set(coalition) for c in blockers):
                         continue
-                    blockable, own = ctx.blocks(target, coalition)
+                    blockable, own = ctx.blocks(target, coalition, event_choice=False)
                     if blockable:
                         blockers.append(frozenset(coalition))
                         ans.blockable[(target.clause, target.index, coalition)] = (True, own)

@@ -126,8 +126,11 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, controlled
         others = [enc.var_of(k) for k in event_keys if enc.is_atom(k) and k not in part[attackers]]
         caused[attackers] = and_(enc.falsified(g.event, others),
                                  *(or_(*(enc.var_of(k) for k in atoms[m])) for m in attackers))
-    tries = ([(s, decisions) for s in groups] if decisions else []) + [(s, [*_not_in(controlled, event_keys), *part[s]])
-                                                                       for s in groups]
+    tries = [(s, decisions) for s in groups] if decisions else []
+    if isinstance(g, Guarantee):
+        # The members' part in E chosen with the block (where they strike). Not for a protection
+        # requirement: an event that obliges nobody however it happens is a protection gap.
+        tries += [(s, [*_not_in(controlled, event_keys), *part[s]]) for s in groups]
     for attackers, keys in tries:
         own = blocking_search(ctx, g, keys, caused[attackers], lawful, (*coalition, g.protected))
         if own.status == "found":
