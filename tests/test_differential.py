@@ -449,3 +449,23 @@ protection ua against attack(by: _) by assist(to: ua) where means == force;
 expect blockable-guarantee on c5 by g1;
 assert no blockable-guarantee by g2;
 """)
+
+
+@pytest.mark.parametrize(("seed", "drafts"), [
+    # A protection gap cites the clauses that oblige the others to something else, which
+    # depend on the witness: the oracle does not predict them exactly.
+    (9500852, ()),
+    # `at most [pb: 2] of u in party: f1(_)` over two parties: every draft's number settles
+    # it, so the permission's condition names none of pb's decisions (not self-granted).
+    (9503030, ("c2#1=pb",)),
+    # `scenario s2 ... while pa breaches`: a core names clauses, not the per-party parts
+    # of a clause (c3 alone rules the world out, for pb and pc at once).
+    (9503420, ("base",)),
+])
+def test_campaign_seeds_of_the_third_round(seed: int, drafts: tuple[str, ...]) -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "disagreements" / f"seed{seed}.nv").read_text()
+    result = compare_text(text, drafts=drafts)
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)

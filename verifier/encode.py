@@ -9,6 +9,7 @@ literals (exactly one per bracket), so one solver covers every draft.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -595,6 +596,9 @@ class Encoder:
                     for v in x.domain:
                         visit(x.body, {**env, x.var: v})
                 case F.Count():
+                    if isinstance(x.bound, F.IntChoice) and all(
+                            F.known(dataclasses.replace(x, bound=b), env) is not None for _, b in x.bound.options):
+                        return  # every draft's number settles it (`at most [pb: 2] of` two parties)
                     for v in x.domain:
                         visit(x.body, {**env, x.var: v})
                     visit(x.bound, env)

@@ -203,6 +203,23 @@ class Session:
             self._scopes[lit.ast.value] = party if party is not None else ALL_PARTIES
         return lit
 
+    def clause_lit_except(self, clause_id: str, readings: Readings, excused: frozenset[str]) -> z3.BoolRef:
+        """A literal that switches on a clause's norms for every subject but the excused ones
+        (`while P breaches C`): one literal per clause, so a core names clauses, not parties."""
+        if not excused:
+            return self.clause_lit(clause_id, readings)
+        key = ("clause-except", clause_id, excused, readings_key(readings))
+        lit = self._lits.get(key)
+        if lit is None:
+            lit = z3.Bool(f"clause {clause_id} but {'+'.join(sorted(excused))}{self._suffix(readings)}", self.ctx)
+            clause = self.instrument.clause(clause_id)
+            self._guard(lit, self.enc.conj(self.enc.norm(n, s, readings) for n in clause.norms for s in n.subjects
+                                           if s not in excused))
+            self._lits[key] = lit
+            self._clause_ids[lit.ast.value] = clause_id
+            self._scopes[lit.ast.value] = ALL_PARTIES
+        return lit
+
     def norms_of(self, clause_id: str, readings: Readings, party: str | None = None) -> z3.BoolRef:
         key = ("norms", clause_id, party, readings_key(readings))
         cached = self._norms.get(key)

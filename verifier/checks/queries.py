@@ -117,12 +117,8 @@ def _compliance(ctx: CheckContext, q: Query) -> tuple[list[BoolTerm], list[BoolT
     excused = dict(q.breaches)
     lits: list[BoolTerm] = []
     for c in clauses:
-        touched = {p for p, cs in excused.items() if not cs or c in cs}
-        if not touched:
-            lits.append(session.clause_lit(c, ctx.readings))
-            continue
-        subjects = dict.fromkeys(s for n in ctx.instrument.clause(c).norms for s in n.subjects)
-        lits += [session.clause_lit(c, ctx.readings, s) for s in subjects if s not in touched]
+        touched = frozenset(p for p, cs in excused.items() if not cs or c in cs)
+        lits.append(session.clause_lit_except(c, ctx.readings, touched))
     return lits, [session.formula_lit(("while", q.breaches), f"{q.kind.value} {q.name}: the breaches",
                                       ctx.enc.formula(_breaches(q), ctx.readings))]
 
