@@ -206,7 +206,8 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
 @_rlimit_option
 @_max_time_option
 @click.option("--max-findings", type=click.IntRange(min=1), default=8, show_default=True,
-              help="At most this many findings per check, party and draft.")
+              help="At most this many findings per check, party and draft (minimal sets, conflicts, acts "
+                   "of a pretext); a finding says how many it did not list.")
 @click.option("--coalition-size", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
               help="Ask which groups of up to N parties can block a guarantee, or veto or grant a permission, together.")
 @_smt2_option

@@ -17,15 +17,16 @@ from verifier.session import Session, minimise_core
 
 
 def marco(session: Session, fixed: Sequence[z3.BoolRef], lits: Mapping[str, z3.BoolRef],
-          limit: int) -> Iterator[tuple[list[str], bool, str]]:
-    """Yield (the names of a MUS among `lits`, proved minimal, "") up to `limit` of them; on an
-    `unknown` answer, ([], False, its reason) and stop: never a silent end."""
+          limit: int | None) -> Iterator[tuple[list[str], bool, str]]:
+    """Yield (the names of a MUS among `lits`, proved minimal, "") up to `limit` of them (None:
+    all of them); on an `unknown` answer, ([], False, its reason) and stop: never a silent end.
+    The caller can stop earlier (a generator): the MUSes are found one by one."""
     names = list(lits)
     mapvars = {c: z3.Bool(f"map {c}", session.ctx) for c in names}
     map_solver = session.side_solver(limited=False)  # a small Boolean map: no limit needed
     found = 0
     by_lit = {str(v): c for c, v in lits.items()}
-    while found < limit:
+    while limit is None or found < limit:
         answer = session.side_check(map_solver, "contradiction: MARCO map")
         if answer == z3.unsat:
             return  # every subset is known: the enumeration is complete

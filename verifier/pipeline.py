@@ -231,7 +231,7 @@ def _with_draft(findings: list[Finding], draft: str | None) -> list[Finding]:
 # Details that describe a finding's example (which conduct or act instance the search came
 # upon) rather than the problem itself. How a guarantee is blocked (`choice`, `circumstance`)
 # is the problem: a veto in one draft and an excluded area in another are two findings.
-_EXAMPLE_DETAILS = frozenset({"conduct", "act", "reason"})
+_EXAMPLE_DETAILS = frozenset({"conduct", "conduct_listed", "act", "reason"})
 
 
 def _merge_drafts(findings: list[Finding]) -> list[Finding]:

@@ -224,12 +224,17 @@ class _Compare:
             self.add(set(reported) == muses, f"contradiction: reported {_sets(reported)}, all MUSes {_sets(muses)}")
         else:
             self.add(len(set(reported)) == MAX_FINDINGS, f"contradiction: {len(reported)} of {len(muses)} MUSes")
+            counts = {dict(f.details).get("sets_shown") for f in self.of("contradiction")}  # type: ignore[attr-defined]
+            self.add(counts in ({f"{MAX_FINDINGS} of {len(muses)}"}, {f"{MAX_FINDINGS} of at least {len(muses)}"})
+                     if len(muses) < 4 * MAX_FINDINGS else len(counts) == 1 and None not in counts,
+                     f"contradiction: {len(muses)} MUSes, the findings say {counts}")
         for f in self.of("contradiction"):
             self.add(f.minimal, f"contradiction {f.message} not marked minimal")  # type: ignore[attr-defined]
 
     # ---- conflict ------------------------------------------------------------------------------
     def conflict(self) -> None:
-        contradictions = {frozenset(c.id for c in f.clauses) for f in self.of("contradiction")}  # type: ignore[attr-defined]
+        # Every MUS is a contradiction, reported or past --max-findings: never a conflict.
+        contradictions = set(self.ans.muses) if self.ans.situation_possible else set()
         for p, minimal in self.ans.dilemmas.items():
             found = [f for f in self.of("conflict") if f.party == p]  # type: ignore[attr-defined]
             reported = {frozenset(c.id for c in f.clauses) for f in found}  # type: ignore[attr-defined]

@@ -11,7 +11,11 @@ Query
     ∃ s ∉ ctrl(p): A(s) ∧ ∀ x ∈ ctrl(p): ¬(A ∧ Comp_p)(s, x), solved by
     counterexample-guided search (verifier.qbf). Sat iff a conflict exists.
     Different minimal clause sets are found by searching again without one
-    member of each set found (a hitting-set tree), up to a limit.
+    member of each set found (a hitting-set tree), up to a limit. A set that no
+    world complies with at all (a MUS of every party's norms) is a
+    contradiction, never a conflict: it is left to the contradiction check and
+    does not count against the limit. A search that stops at the limit with
+    subsets left says so in its last finding.
 Evidence
     The minimal situation, and the minimal set of p's clauses (proved minimal
     across all situations by deletion) that cannot all be respected in it.
@@ -21,6 +25,7 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import partial
 
@@ -45,18 +50,17 @@ class Dilemma:
 
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
-    contradictions = {frozenset(c.id for c in f.clauses) for f in ctx.findings
-                      if f.kind is FindingKind.CONTRADICTION}
     for party in ctx.parties_with_norms():
         if ctx.same_as_baseline(partial(ctx.comp, party)):
             continue
-        out.extend(_party(ctx, party, contradictions))
+        out.extend(_party(ctx, party))
     return out
 
 
-def _party(ctx: CheckContext, party: str, contradictions: set[frozenset[str]]) -> list[Finding]:
+def _party(ctx: CheckContext, party: str) -> list[Finding]:
     all_clauses = [c.id for c in ctx.clauses_of(party)]
     found: list[Dilemma] = []
+    contradictions: set[frozenset[str]] = set()
     unknown = ""
     visited: set[frozenset[str]] = set()
     queue = [frozenset(all_clauses)]
@@ -77,19 +81,41 @@ def _party(ctx: CheckContext, party: str, contradictions: set[frozenset[str]]) -
         if isinstance(result, str):
             unknown = result
             break
-        if all(set(d.clauses) != set(result.clauses) for d in found):
-            found.append(result)
+        key = frozenset(result.clauses)
+        if key not in contradictions and all(set(d.clauses) != key for d in found):
+            # A set of clauses no world complies with is a contradiction, the stronger finding,
+            # which the contradiction check reports (or counts, past --max-findings): never a
+            # conflict, and it takes no place among the conflicts listed.
+            if _contradictory(ctx, result.clauses):
+                contradictions.add(key)
+            else:
+                found.append(result)
         for c in result.clauses:
             queue.append(subset - {c})
-    findings = []
-    for d in found:
-        if frozenset(d.clauses) in contradictions:
-            continue  # already reported as a contradiction, which is the stronger finding
-        findings.append(_finding(ctx, party, d))
+    findings = [_finding(ctx, party, d) for d in found]
+    if findings and queue and (len(found) >= ctx.max_findings or searches >= MAX_SEARCHES):
+        # The search stopped with subsets left to explore: say so rather than end silently.
+        why = "--max-findings" if len(found) >= ctx.max_findings else f"{MAX_SEARCHES} searches"
+        last = findings[-1]
+        findings[-1] = dataclasses.replace(
+            last, message=f"{last.message} ({len(found)} conflicts of {party} shown; the search stopped at {why}: "
+                          "there may be more)",
+            details=(*last.details, ("search_stopped", why)))
     if unknown:
         findings.append(ctx.unknown(f"the conflict check for {party}", unknown,
                                     [ctx.clause_ref(c) for c in all_clauses]))
     return findings
+
+
+def _contradictory(ctx: CheckContext, clauses: list[str]) -> bool:
+    """Whether the clauses are a minimal set that no world of the situation complies with
+    (with every party's norms of them): a MUS, which the contradiction check reports."""
+    session = ctx.session
+    lits = [session.clause_lit(c, ctx.readings) for c in clauses]
+    if not session.check([*ctx.fixed(), *lits], "conflict: a contradiction?").unsat:
+        return False
+    return all(session.check([*ctx.fixed(), *(x for x in lits if x is not lit)], "conflict: a smaller one?").sat
+               for lit in lits)
 
 
 def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | str | None:

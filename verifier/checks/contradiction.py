@@ -12,12 +12,16 @@ Query
     satisfiable sets, unsat ones shrink to MUSes by deletion.
 Evidence
     Each MUS (proved minimal), with the clauses' quoted wording. No scenario:
-    none exists.
+    none exists. When --max-findings stops the listing, the enumeration goes
+    on without reporting, to count the sets not shown (exactly, or "at least N"
+    past COUNT_FACTOR times the cap), and the first finding says how many.
 Example
     examples/14_contradiction.nv
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from verifier.checks.context import CheckContext
 from verifier.explain import clause_list
@@ -45,10 +49,18 @@ def run(ctx: CheckContext) -> list[Finding]:
     if not first.unsat:
         return [ctx.unknown("the contradiction check", first.reason, refs)]
     out: list[Finding] = []
-    for mus, minimal, unknown in marco(ctx.session, fixed, lits, ctx.max_findings):
+    count_limit = ctx.max_findings * COUNT_FACTOR
+    total, exact = 0, True
+    for mus, minimal, unknown in marco(ctx.session, fixed, lits, count_limit):
         if unknown:
-            out.append(ctx.unknown("the search for further contradictions", unknown, refs))
+            if total < ctx.max_findings:
+                out.append(ctx.unknown("the search for further contradictions", unknown, refs))
+            else:
+                exact = False  # (counting what is not shown: what was found stands)
             break
+        total += 1
+        if total > ctx.max_findings:
+            continue  # past the cap: counted, not reported
         ids = sorted(mus, key=clauses.index)
         if len(ids) == 1:
             message = f"{clause_list(ctx.instrument, ids)} can never be respected in the stated situation"
@@ -57,5 +69,29 @@ def run(ctx: CheckContext) -> list[Finding]:
         message += ctx.precedence(ids)
         out.append(ctx.finding(FindingKind.CONTRADICTION, Severity.ERROR, message,
                                [ctx.clause_ref(c, "conflicting") for c in ids], minimal=minimal))
+    if total > ctx.max_findings:
+        out = _say_not_shown(out, ctx.max_findings, total, exact and total < count_limit)
     return out
 
+
+# Past --max-findings, the MUSes are still enumerated (not reported) to count them, up to this
+# many times the cap: beyond it, the count is a lower bound ("at least N").
+COUNT_FACTOR = 4
+
+
+def not_shown_note(shown: int, total: int, exact: bool) -> str:
+    """`8 of 10 minimal sets shown; raise --max-findings to list them all`."""
+    return (f"{shown} of {'' if exact else 'at least '}{total} minimal sets of contradictory clauses shown; "
+            f"raise --max-findings to list {'them all' if exact else 'more'}")
+
+
+def _say_not_shown(findings: list[Finding], shown: int, total: int, exact: bool) -> list[Finding]:
+    """The contradiction the report lists first says how many were not shown (and all carry the count)."""
+    note = not_shown_note(shown, total, exact)
+    first = min(range(len(findings)), key=lambda i: findings[i].sort_key())
+    out = []
+    for i, f in enumerate(findings):
+        details = (*f.details, ("sets_shown", f"{shown} of {'' if exact else 'at least '}{total}"))
+        message = f"{f.message} ({note})" if i == first else f.message
+        out.append(dataclasses.replace(f, message=message, details=details))
+    return out

@@ -11,8 +11,10 @@ Why it matters
 Query
     ∃ w: A ∧ Comp_p(ρ₀) ∧ ¬norm_{c,p}(ρ₀[t := q]); sat iff a pretext exists.
     The conduct is then blocked (its act assumed false) and the query repeated
-    to list the distinct acts q could object to, up to a limit, so one
-    finding per clause and term names every distinct conduct found.
+    to list the distinct acts q could object to, up to --max-findings, so one
+    finding per clause and term names the distinct conduct found; past the
+    cap the enumeration goes on to count the acts not listed (exactly, or "at
+    least N" past COUNT_FACTOR times the cap), and the finding says so.
 Evidence
     The claimant q, the term with both readings, the clause q would invoke,
     the distinct conduct, and a minimal world (re-checked by dsl.evaluate:
@@ -88,9 +90,20 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
     conduct: list[str] = []
     blocked: list[BoolTerm] = []
     first: Witness | None = None
-    while len(conduct) < ctx.max_findings:
+    # Up to --max-findings acts are listed; the enumeration goes on to count the others, up to
+    # COUNT_FACTOR times the cap, past which the count is a lower bound.
+    count_limit = ctx.max_findings * COUNT_FACTOR
+    exact = True
+    while True:
+        if len(conduct) >= count_limit:
+            more = session.check([*base, *blocked], f"pretext by {q} via {clause.id} ({term}): more?")
+            exact = not (more.sat or more.status == "unknown")
+            break
         outcome = session.check([*base, *blocked], f"pretext by {q} via {clause.id} ({term})")
         if outcome.status == "unknown":
+            if len(conduct) >= ctx.max_findings:
+                exact = False  # (counting what is not listed: what was found stands)
+                break
             return ctx.unknown(f"the pretext check of {clause.id} for {q}", outcome.reason, [ctx.clause_ref(clause.id)])
         if not outcome.sat:
             break
@@ -127,23 +140,35 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             blocked.append(not_(ctx.enc.atom(key)))
     if first is None:
         return None
-    shown = [c for c in conduct if c]
+    found = [c for c in conduct if c]
+    shown = found[:ctx.max_findings]
     t = ctx.instrument.terms[term]
     baseline = ctx.readings.get(term) or "open"
+    listed: tuple[tuple[str, str], ...] = ()
     if shown:
-        what = shown[0] + (f" (and {len(shown) - 1} other distinct act{'s' if len(shown) > 2 else ''})"
-                           if len(shown) > 1 else "")
+        others = len(found) - 1
+        at_least = "" if exact else "at least "
+        what = shown[0] + (f" (and {at_least}{others} other distinct act{'s' if others > 1 else ''})" if others else "")
         message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} by {what}: "
                    f"lawful under {_baseline_phrase(baseline, term)}, a breach under {q}'s reading")
+        if len(found) > len(shown) or not exact:
+            message += (f" (the details list {len(shown)} of {'the ' if exact else 'at least '}{len(found)}; "
+                        f"raise --max-findings to list {'them all' if exact else 'more'})")
+            listed = (("conduct_listed", f"{len(shown)} of {at_least}{len(found)}"),)
     else:
         message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} in a situation "
                    f"where {p} complies under {_baseline_phrase(baseline, term)}")
     reading_q = t.reading(q)
     details = (("term", term), ("reading", q), ("baseline", baseline),
                ("claimant_reading_alias", reading_q.alias_of if reading_q else None),
-               ("conduct", shown), ("against", p))
+               ("conduct", shown), *listed, ("against", p))
     return ctx.finding(FindingKind.PRETEXT, Severity.WARNING, message, [ctx.clause_ref(clause.id, "invoked")],
                        party=q, witness=first, details=details)
+
+
+# Past --max-findings, the conduct is still enumerated (not listed) to count it, up to this many
+# times the cap: beyond it, the count is a lower bound ("at least N").
+COUNT_FACTOR = 4
 
 
 def _baseline_phrase(baseline: str, term: str) -> str:

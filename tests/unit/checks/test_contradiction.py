@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.unit.helpers import clause_sets, run_checks
+from tests.unit.helpers import clause_sets, findings_in, run_checks
 from verifier.checks import contradiction
 from verifier.findings import FindingKind, Severity
 
@@ -140,3 +140,35 @@ def test_a_set_not_proved_minimal_says_so(monkeypatch) -> None:  # type: ignore[
     (f,) = run_checks(WORLD + 'clause a "A" { ukraine must join(org: eu); }\nclause b "B" { ukraine must not join; }',
                       contradiction.run)
     assert f.kind is FindingKind.CONTRADICTION and f.minimal is False
+
+
+def _pairs(n: int) -> str:
+    """n independent contradictory pairs: `ukraine must act_i` against `ukraine must not act_i`."""
+    acts = "".join(f"act act{i}(actor: party);\n" for i in range(n))
+    clauses = "".join(f'clause must{i} "Must {i}" {{ ukraine must act{i}; }}\n'
+                      f'clause not{i} "Not {i}" {{ ukraine must not act{i}; }}\n' for i in range(n))
+    return "party ukraine, russia;\n" + acts + clauses
+
+
+def test_ten_pairs_under_a_cap_of_eight_say_how_many_are_not_shown(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Eight contradictions are listed, the first says "8 of 10", and no pair comes out as a conflict."""
+    found = findings_in(tmp_path, _pairs(10), ["contradiction", "conflict"])
+    assert [f.kind for f in found] == [FindingKind.CONTRADICTION] * 8
+    noted = [f for f in found if "8 of 10 minimal sets" in f.message]
+    assert len(noted) == 1 and "raise --max-findings" in noted[0].message
+    assert {dict(f.details)["sets_shown"] for f in found} == {"8 of 10"}
+
+
+def test_ten_pairs_with_room_for_ten_are_all_listed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    found = findings_in(tmp_path, _pairs(10), ["contradiction", "conflict"], max_findings=10)
+    assert sorted(clause_sets(found, "contradiction"), key=sorted) == \
+        sorted((frozenset({f"must{i}", f"not{i}"}) for i in range(10)), key=sorted)
+    assert len(found) == 10 and not any("minimal sets" in f.message for f in found)
+
+
+def test_past_four_times_the_cap_the_count_is_a_lower_bound(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    found = findings_in(tmp_path, _pairs(10), ["contradiction", "conflict"], max_findings=2)
+    assert [f.kind for f in found] == [FindingKind.CONTRADICTION] * 2
+    assert {dict(f.details)["sets_shown"] for f in found} == {"2 of at least 8"}
+    assert sum("2 of at least 8 minimal sets of contradictory clauses shown; raise --max-findings to list more"
+               in f.message for f in found) == 1

@@ -96,3 +96,24 @@ clause c "Art. 2" { ukraine must not conclude where harms(kind); }
     assert plain.scenario.to_json()["minimal"] is False
     text = render(Report(findings=[plain]))
     assert "scenario (not minimised" in text and "scenario (minimal)" not in text
+
+
+def test_conduct_past_the_cap_is_counted_not_dropped(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Ten acts russia can object to, a cap of 3: three listed, the message counts all ten."""
+    from tests.unit.helpers import findings_in
+
+    text = """
+party ukraine, russia;
+enum partner = {p0, p1, p2, p3, p4, p5, p6, p7, p8, p9};
+act deal(actor: party, with: partner);
+term harmful(with: partner) { reading ordinary: false; reading russia: true; }
+clause c "C" { ukraine must not deal where harmful(with); }
+"""
+    (f,) = findings_in(tmp_path, text, ["pretext"], max_findings=3)
+    assert "(and 9 other distinct acts)" in f.message
+    assert "(the details list 3 of the 10; raise --max-findings to list them all)" in f.message
+    assert len(dict(f.details)["conduct"]) == 3 and dict(f.details)["conduct_listed"] == "3 of 10"
+    (g,) = findings_in(tmp_path, text, ["pretext"], max_findings=2)
+    assert "(and at least 7 other distinct acts)" in g.message and "list 2 of at least 8; raise --max-findings to list more" in g.message
+    (h,) = findings_in(tmp_path, text, ["pretext"], max_findings=10)
+    assert "(and 9 other distinct acts)" in h.message and "details list" not in h.message
