@@ -445,3 +445,45 @@ def test_nverify_alone_prints_the_help_with_the_check_options() -> None:
     for command in ("diff", "negotiate", "explain", "init"):
         assert f"\n  {command} " in run.stdout, command
     assert run_cli(["--help"]).stdout == run.stdout
+
+
+# ---- expected findings, merged findings -----------------------------------------------------
+
+def test_expected_findings_are_folded_unless_show_expected_or_verbose(here: Path) -> None:
+    name = spec(here, "expected.nv", EXPECTED)
+    folded = run_cli([name])
+    assert folded.exit_code == 0
+    assert folded.stdout.splitlines()[0].startswith("expected.nv:3:1: expected[contradiction]: A (a) and B (b)")
+    assert folded.stdout.splitlines()[0].endswith("  (expected)") and "[conflicting]" not in folded.stdout
+    for option in ("--show-expected", "--verbose"):
+        full = run_cli([option, name])
+        assert full.exit_code == 0 and "  - A (a) [conflicting] at expected.nv:3:1" in full.stdout, option
+        assert full.stdout.splitlines()[0].startswith("expected.nv:3:1: expected[contradiction]: ")
+    data = json.loads(run_cli(["--format", "json", name]).stdout)
+    assert data["findings"][0]["expected"] is True and data["findings"][0]["severity"] == "error"
+
+
+VETO = """party ukraine, russia, usa, uk;
+group guarantors = {usa, uk};
+fact attack(by: party, on: other party) controlled by by;
+fact agrees(g: party) controlled by g;
+act assist(actor: party, to: other party);
+clause art5 "Art. 5" {
+  each g in guarantors must assist(to: ukraine) when attack(on: ukraine) and (all h in guarantors: agrees(h))
+    protects ukraine against attack(on: ukraine);
+}
+"""
+
+
+def test_findings_that_differ_only_in_the_party_are_one_in_json(here: Path) -> None:
+    run = run_cli(["--format", "json", spec(here, "veto.nv", VETO + "expect blockable-guarantee on art5;\n"
+                                                              "assert no blockable-guarantee on art5 by russia;\n")])
+    assert run.exit_code == 0, run.stdout
+    vetoes = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "blockable-guarantee"]
+    assert [(f["party"], f["parties"], f["merged"]) for f in vetoes] == \
+        [("usa", ["usa", "uk"], {"on": "party", "parties": ["usa", "uk"]})]
+    assert vetoes[0]["message"].endswith("; likewise with uk in place of usa")
+    # `by P` matches every party merged, not only the first
+    run = run_cli(["--format", "json", spec(here, "veto.nv", VETO + "expect blockable-guarantee on art5;\n"
+                                                              "assert no blockable-guarantee on art5 by uk;\n")])
+    assert run.exit_code == 1 and summary(run)["expectations_failed"] == 1

@@ -22,7 +22,7 @@ HEADER = re.compile(r"^; nverify (?:side )?query \d+ (?:after query \d+ )?on \S+
 PURPOSES = {
     "contradiction: the stated situation alone", "contradiction: all clauses", "contradiction: MARCO seed",
     "contradiction: grow", "contradiction: MARCO map", "core minimisation", "minimal witness",
-    "conflict: situation core",
+    "conflict: situation core", "conflict: a contradiction?", "conflict: a smaller one?",
     "exists-forall: a first inner choice", "exists-forall: inner check", "exists-forall: guess",
     "hollow-permission: can the permission apply?", "hollow-permission: always blocked?",
     "hollow-permission: can the act be done?", "hollow-permission: situation core",

@@ -129,7 +129,8 @@ def test_quiet_needs_a_file_for_other_formats_and_excludes_verbose() -> None:
 
 
 def test_verbose_adds_timings_on_stderr_only() -> None:
-    plain = nverify(DATA / "drafts.nv")
+    """And shows expected findings in full, as --show-expected does; the rest of stdout is the same."""
+    plain = nverify("--show-expected", DATA / "drafts.nv")
     proc = nverify("--verbose", DATA / "drafts.nv", DATA / "escaping.nv")
     assert proc.returncode == 1
     lines = proc.stderr.splitlines()

@@ -216,15 +216,18 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
 @click.option("-q", "--quiet", is_flag=True,
               help="Print only the summary line, to standard error (with -o, the report still goes to the file).")
 @click.option("-v", "--verbose", is_flag=True,
-              help="Also print per-instrument timings and query counts to standard error.")
+              help="Also print per-instrument timings and query counts to standard error, and show "
+                   "expected findings in full.")
+@click.option("--show-expected", is_flag=True,
+              help="Show expected findings in full in the text report (folded to one line each by default).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check up to N spec files (or parts of a large one) at once, in worker processes "
                    "(default: the number of cores). The report is the same for every N.")
 def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
           timeout: float, rlimit: int, max_time: float, max_findings: int, coalition_size: int,
-          smt2_dir: Path | None, output: Path | None, quiet: bool, verbose: bool, debug: bool,
-          jobs: int | None) -> None:
+          smt2_dir: Path | None, output: Path | None, quiet: bool, verbose: bool, show_expected: bool,
+          debug: bool, jobs: int | None) -> None:
     """Check spec files and folders (the default command).
 
     On a terminal, a progress line shows on standard error while a run lasts
@@ -265,13 +268,14 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
         _input_errors([loaded], "checked", fmt)
     _check_output(output, list(loaded.files.values()), fmt)  # (the imports too)
     colour = color == "always" or (color == "auto" and output is None and sys.stdout.isatty())
-    kwargs: dict[str, Any] = {"colour": colour}
+    in_full = show_expected or verbose
+    kwargs: dict[str, Any] = {"colour": colour, "show_expected": in_full}
     if quiet:
         if output is not None:
-            _write(FORMATS[fmt](report, colour=False), output, fmt)
+            _write(FORMATS[fmt](report, colour=False, show_expected=in_full), output, fmt)
     elif fmt == "text" and output is None:
         # The summary line ends the text report; on standard output it goes to standard error instead.
-        _write(render_text(report, colour=colour, with_summary=False), None)
+        _write(render_text(report, colour=colour, with_summary=False, show_expected=in_full), None)
     else:
         _write(FORMATS[fmt](report, **kwargs), output, fmt)
     # The summary line goes to standard error in every format, with -o FILE and with --quiet.

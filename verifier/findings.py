@@ -68,6 +68,19 @@ class Finding:
     details: tuple[tuple[str, Any], ...] = ()    # kind-specific evidence
     expected: bool = False
     minimal: bool = True                         # the clause set was proved minimal
+    # One finding standing for several that differ only in one party (verifier.merge): those
+    # parties in declaration order (the first is the one shown), and where that party is:
+    # "party", or the detail that names it ("against", "holder"); () and None otherwise.
+    merged: tuple[str, ...] = ()
+    merged_on: str | None = None
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Every party the finding's `party` stands for: the merged parties when they differ in
+        `party`, else the party alone (() with none). `by P` matches any of them."""
+        if self.merged_on == "party":
+            return self.merged
+        return (self.party,) if self.party else ()
 
     def problem_key(self) -> tuple[Any, ...]:
         """What a finding is about: its kind, clauses and party (see `problem_key`)."""
@@ -84,7 +97,9 @@ class Finding:
             "severity": self.severity.value,
             "expected": self.expected,
             "party": self.party,
+            "parties": list(self.parties),
             "coalition": list(self.coalition) or None,
+            "merged": {"on": self.merged_on, "parties": list(self.merged)} if self.merged_on else None,
             "message": self.message,
             "file": self.file,
             "clauses": [c.to_json() for c in self.clauses],

@@ -24,6 +24,7 @@ from verifier.checks.queries import apply_expectations, run_properties
 from verifier.encode import Encoder
 from verifier.findings import Expectation, FileResult, Finding, Report
 from verifier.ground import vocabulary
+from verifier.merge import merge_parties
 from verifier.registry import CHECKS, GROUPS, Check, load
 from verifier.session import Limits, Observer, Session
 
@@ -205,7 +206,8 @@ def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPar
     findings = _regime_filter(instrument, findings)
     # With --draft, an expectation about a draft left out is skipped rather than failed.
     checked = {(d or "base").partition("+")[0] for d, _ in drafts} if options.drafts else None
-    findings, expect_results = apply_expectations(instrument, findings, checked)
+    findings, expect_results = apply_expectations(instrument, findings, checked,
+                                                  merge=lambda found: merge_parties(found, instrument.parties))
     return findings, expect_results + expectations, tuple(d for d, _ in drafts if d is not None)
 
 

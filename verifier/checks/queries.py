@@ -14,7 +14,7 @@ asked for, and their breach is asked for instead.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from dsl import formula as F
 from dsl.model import Instrument, Query, QueryKind
@@ -34,8 +34,8 @@ def matches(query: Query, finding: Finding) -> bool:
     ids = {c.id for c in finding.clauses}
     if not set(query.clauses) <= ids:
         return False
-    if query.party is not None and query.party not in (finding.coalition or (finding.party,)):
-        return False  # `by P`: P alone, or P as a member of a coalition
+    if query.party is not None and query.party not in (finding.coalition or finding.parties):
+        return False  # `by P`: P alone, P as a member of a coalition, or one of the parties merged
     if query.draft is not None and query.draft not in (finding.drafts or ((finding.draft,) if finding.draft else ("base",))):
         return False
     return query.reading is None or dict(finding.details).get("reading") == query.reading \
@@ -43,12 +43,19 @@ def matches(query: Query, finding: Finding) -> bool:
 
 
 def apply_expectations(instrument: Instrument, findings: list[Finding],
-                       checked: Collection[str] | None = None) -> tuple[list[Finding], list[Expectation]]:
+                       checked: Collection[str] | None = None,
+                       merge: Callable[[list[Finding]], list[Finding]] | None = None,
+                       ) -> tuple[list[Finding], list[Expectation]]:
     """Mark expected findings; add a failure for each unmet `expect` and each violated `assert no`.
 
     `checked`: the drafts checked (`base` or a party's), when --draft chose some; an `expect` or
     `assert no` about another draft is skipped, neither met nor failed. None: every draft was checked.
+    `merge` (verifier.merge): applied once the findings are marked, so that only findings
+    alike in being expected are merged, and the expectations count the findings reported.
     """
+    if merge is not None:
+        marked, _ = apply_expectations(instrument, findings, checked)
+        findings = merge(marked[:len(findings)])  # (the failures come after: made again below)
     expectations: list[Expectation] = []
     failures: list[Finding] = []
     expected_ids: set[int] = set()
@@ -79,7 +86,8 @@ def apply_expectations(instrument: Instrument, findings: list[Finding],
             failures.append(Finding(FindingKind.EXPECTATION_FAILED, Severity.ERROR,
                                     f"`{q.name}` failed: {detail}", instrument.path, (),
                                     details=(("statement", q.name), ("line", q.span.line))))
-    marked = [dataclasses.replace(f, expected=True) if i in expected_ids else f for i, f in enumerate(findings)]
+    marked = [dataclasses.replace(f, expected=True) if i in expected_ids and not f.expected else f
+              for i, f in enumerate(findings)]
     return marked + failures, expectations
 
 

@@ -85,6 +85,30 @@ def kind_rows(report: Report) -> list[tuple[str, int, int, int]]:
     return rows
 
 
+def party_facts(f: Finding) -> list[tuple[str, str]]:
+    """Who the finding is about, as (label, names): `party` (`parties` when it stands for several,
+    verifier.merge), and the parties merged in a detail (`against: usa, uk`)."""
+    if f.merged_on == "party":
+        return [("parties", ", ".join(f.merged))]
+    out = [("party", f.party)] if f.party else []
+    if f.merged_on:
+        out.append((f.merged_on.replace("_", " "), ", ".join(f.merged)))
+    return out
+
+
+def quote_key(c: ClauseRef) -> tuple[str, str, str | None]:
+    """What makes two citations the same quotation: a report prints each once."""
+    return (c.file, c.id, c.text)
+
+
+def empty_scenario_line(f: Finding) -> str:
+    """What a scenario with nothing in it says: the finding's choice, if it has one."""
+    choice = dict(f.details).get("choice")
+    if isinstance(choice, str) and choice:
+        return f"nothing happens but the choice: {choice}"
+    return "nothing happens: every fact and act is false"
+
+
 def drafts_of(f: Finding) -> tuple[str, ...]:
     return f.drafts or ((f.draft,) if f.draft else ())
 

@@ -19,6 +19,7 @@ from verifier.report.common import (
     evidence,
     kind_rows,
     message_parts,
+    party_facts,
     plural,
     primary_location,
     scenario_rows,
@@ -155,8 +156,8 @@ def _finding(n: int, f: Finding) -> list[str]:
            f'<p class="where">at {code(primary_location(f))}</p>', "</header>",
            f'<p class="message">{sentence(f.message)}</p>']
     facts: list[tuple[str, str]] = []
-    if f.party:
-        facts.append(("Party", e(f.party)))
+    for label, names in party_facts(f):
+        facts.append((label[0].upper() + label[1:], e(names)))
     drafts = drafts_of(f)
     if drafts:
         facts.append(("Draft in force" if len(drafts) == 1 else "Drafts in force", ", ".join(code(d) for d in drafts)))

@@ -19,7 +19,9 @@ from verifier.report.common import (
     evidence,
     kind_rows,
     message_parts,
+    party_facts,
     primary_location,
+    quote_key,
     scenario_rows,
     summary_line,
     tool_version,
@@ -82,13 +84,20 @@ def _table(header: list[str], rows: list[list[str]], align: list[str] | None = N
     return out
 
 
-def _clause(i: int, c: ClauseRef) -> list[str]:
+def _clause(i: int, c: ClauseRef, quoted: dict[tuple[str, str, str | None], int], n: int) -> list[str]:
     role = f", {escape(c.role)}" if c.role else ""
-    out = [f"{i}. **{escape(c.label)}** ({code(c.id)}){role}: {code(f'{c.file}:{c.line}:{c.column}')}"]
+    head = f"{i}. **{escape(c.label)}** ({code(c.id)}){role}: {code(f'{c.file}:{c.line}:{c.column}')}"
+    key = quote_key(c)
+    if (c.text or c.source) and key in quoted:
+        first = quoted[key]
+        return [f"{head} ({'quoted' if c.text else 'source'} above, in [finding {first}](#finding-{first}))", ""]
+    if c.text or c.source:
+        quoted[key] = n
+    out = [head]
     if c.text:
-        quoted = "\u201c" + c.text + "\u201d"
+        words = "\u201c" + c.text + "\u201d"
         out.append("")
-        out += ["   > " + line if line else "   >" for line in escape(quoted).splitlines()]
+        out += ["   > " + line if line else "   >" for line in escape(words).splitlines()]
     if c.source:
         out.append("")
         out.append(f"   Source: {escape(c.source)}")
@@ -96,15 +105,15 @@ def _clause(i: int, c: ClauseRef) -> list[str]:
     return out
 
 
-def _finding(n: int, f: Finding) -> list[str]:
+def _finding(n: int, f: Finding, quoted: dict[tuple[str, str, str | None], int]) -> list[str]:
     where = primary_location(f)
     status = " (expected)" if f.expected else ""
     out = [f'<a id="finding-{n}"></a>', "",
            f"### {n}. {f.severity.value}[{f.kind.value}] at {code(str(where))}{status}", "",
            sentence(f.message, starts_line=True), ""]
     facts = []
-    if f.party:
-        facts.append(f"- **Party:** {escape(f.party)}")
+    for label, names in party_facts(f):
+        facts.append(f"- **{label[0].upper() + label[1:]}:** {escape(names)}")
     drafts = drafts_of(f)
     if drafts:
         facts.append(f"- **Draft{'s' if len(drafts) > 1 else ''} in force:** " + ", ".join(code(d) for d in drafts))
@@ -117,7 +126,7 @@ def _finding(n: int, f: Finding) -> list[str]:
     if f.clauses:
         out += ["**Clauses**", ""]
         for i, c in enumerate(f.clauses, start=1):
-            out += _clause(i, c)
+            out += _clause(i, c, quoted, n)
     rows = scenario_rows(f)
     if f.scenario is not None:
         what = "minimal" if f.scenario.minimal else "not minimised, the solver gave up: a plain witness"
@@ -161,8 +170,9 @@ def render(report: Report, **_: Any) -> str:
         out.append("")
     if report.findings:
         out += ["## Findings", ""]
+        quoted: dict[tuple[str, str, str | None], int] = {}  # each quotation once: where it is
         for n, f in enumerate(report.findings, start=1):
-            out += _finding(n, f)
+            out += _finding(n, f, quoted)
     else:
         out += ["## Findings", "", "No findings.", ""]
     if report.expectations:

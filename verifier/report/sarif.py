@@ -109,6 +109,8 @@ def _result(f: Finding, rule_index: dict[str, int], index: dict[str, int]) -> di
         "partialFingerprints": {FINGERPRINT: fingerprint(f)},
         "properties": {
             "party": f.party,
+            "parties": list(f.parties),
+            "merged": f.to_json()["merged"],
             "expected": f.expected,
             "minimal": f.minimal,
             "draft": f.draft,

@@ -1,6 +1,10 @@
 """Report -> text for a terminal: each finding as a located message, its clauses
 with their quoted wording, and the scenario; a summary line last.
 
+A quotation is printed once per report: a later finding citing the same clause
+says "(quoted above)". Expected findings are labelled `expected[KIND]` and folded
+to one line each (location, kind, a short message, "(expected)") unless
+`show_expected` (`--show-expected`, `--verbose`) asks for them in full.
 Colour only when asked (the CLI turns it on for a tty).
 """
 
@@ -10,23 +14,39 @@ import textwrap
 from typing import Any
 
 from verifier.findings import Finding, Report, Severity
-from verifier.report.common import primary_location, summary_line
+from verifier.report.common import empty_scenario_line, party_facts, primary_location, quote_key, summary_line
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
+_EXPECTED = "32"
+FOLDED_WIDTH = 110  # the short message of a folded expected finding, at most (then the parties merged)
 
 
 def _paint(text: str, code: str, colour: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if colour else text
 
 
-def _finding(f: Finding, colour: bool) -> list[str]:
+def _head(f: Finding, colour: bool) -> str:
+    if f.expected:
+        return _paint(f"expected[{f.kind.value}]", _EXPECTED + ";1", colour)
+    return _paint(f"{f.severity.value}[{f.kind.value}]", _COLOURS[f.severity] + ";1", colour)
+
+
+def _folded(f: Finding, colour: bool) -> list[str]:
+    """An expected finding on one line: where, what kind, the message shortened."""
+    message, likewise = f.message, ""
+    if f.merged:  # (keep the parties merged in sight: verifier.merge ends the message with them)
+        cut = message.rfind("; likewise with ")
+        if cut >= 0:
+            message, likewise = message[:cut], message[cut:]
+    short = textwrap.shorten(message, width=FOLDED_WIDTH, placeholder=" ...") + likewise
+    return [f"{primary_location(f)}: {_head(f, colour)}: {short}{_paint('  (expected)', _EXPECTED, colour)}"]
+
+
+def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]]) -> list[str]:
     location = primary_location(f)  # (where every format points: an expectation's own statement)
-    head = _paint(f"{f.severity.value}[{f.kind.value}]", _COLOURS[f.severity] + ";1", colour)
     tag = "  (expected)" if f.expected else ""
-    out = [f"{location}: {head}: {f.message}{_paint(tag, '32', colour)}"]
-    meta = []
-    if f.party:
-        meta.append(f"party: {f.party}")
+    out = [f"{location}: {_head(f, colour)}: {f.message}{_paint(tag, _EXPECTED, colour)}"]
+    meta = [f"{label}: {names}" for label, names in party_facts(f)]
     if f.drafts:
         meta.append(f"draft{'s' if len(f.drafts) > 1 else ''}: {', '.join(f.drafts)}")
     shown = [f"{t}={r}" for t, r in f.readings]
@@ -38,7 +58,14 @@ def _finding(f: Finding, colour: bool) -> list[str]:
         out.append("  " + "; ".join(meta))
     for c in f.clauses:
         role = f" [{c.role}]" if c.role else ""
-        out.append(f"  - {c.label} ({c.id}){role} at {c.file}:{c.line}:{c.column}")
+        key = quote_key(c)
+        again = bool(c.text or c.source) and key in quoted
+        out.append(f"  - {c.label} ({c.id}){role} at {c.file}:{c.line}:{c.column}"
+                   + ((" (quoted above)" if c.text else " (source above)") if again else ""))
+        if again:
+            continue
+        if c.text or c.source:
+            quoted.add(key)
         if c.text:
             for wrapped in textwrap.wrap(f"\u201c{c.text}\u201d", width=92):
                 out.append(f"      {wrapped}")
@@ -46,13 +73,20 @@ def _finding(f: Finding, colour: bool) -> list[str]:
             out.append(f"      source: {c.source}")
     if f.scenario is not None:
         s = f.scenario
-        out.append("  scenario (minimal):" if s.minimal else "  scenario (not minimised: the solver gave up; a plain witness):")
-        out.append("    facts: " + (", ".join(s.facts) or "none"))
-        out.append("    acts: " + (", ".join(s.acts) or "none"))
+        head = "  scenario (minimal):" if s.minimal else "  scenario (not minimised: the solver gave up; a plain witness):"
+        lines = []
+        if s.facts:
+            lines.append("    facts: " + ", ".join(s.facts))
+        if s.acts:
+            lines.append("    acts: " + ", ".join(s.acts))
         if s.terms:
-            out.append("    open terms that hold: " + ", ".join(s.terms))
+            lines.append("    open terms that hold: " + ", ".join(s.terms))
         if s.quantities:
-            out.append("    quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
+            lines.append("    quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
+        if lines:
+            out += [head, *lines]
+        else:
+            out.append(f"{head} {empty_scenario_line(f)}")
     return out
 
 
@@ -62,13 +96,23 @@ def summary(report: Report, *, colour: bool = False) -> str:
     return _paint(summary_line(report), colour_code + ";1", colour)
 
 
-def render(report: Report, *, colour: bool = False, with_summary: bool = True, **_: Any) -> str:
+def render(report: Report, *, colour: bool = False, with_summary: bool = True, show_expected: bool = False,
+           **_: Any) -> str:
     """The findings, then the summary line (left out with `with_summary=False`: the command line
-    writes it to standard error instead, when the report goes to standard output)."""
+    writes it to standard error instead, when the report goes to standard output). Expected
+    findings are folded to one line each unless `show_expected`."""
     lines: list[str] = []
+    quoted: set[tuple[str, str, str | None]] = set()
     for f in report.findings:
-        lines.extend(_finding(f, colour))
+        if f.expected and not show_expected:
+            lines.extend(_folded(f, colour))
+            continue
+        if lines and lines[-1] != "":
+            lines.append("")  # (a finding in full stands apart from folded ones before it)
+        lines.extend(_finding(f, colour, quoted))
         lines.append("")
+    if lines and lines[-1] != "":
+        lines.append("")  # (a blank line after the folded findings that end the list)
     if with_summary:
         lines.append(summary(report, colour=colour))
     return "\n".join(lines) + "\n" if lines else ""

@@ -7,6 +7,7 @@ from pathlib import Path
 from dsl import load
 from tests.unit.helpers import findings_in
 from verifier.findings import Finding
+from verifier.merge import expand
 from verifier.pipeline import Options, check_instrument
 
 WORLD = """
@@ -28,7 +29,8 @@ def findings(tmp: Path, body: str, kind: str) -> list[Finding]:
     loaded = load([path])
     assert not loaded.diagnostics.has_errors(), [d.message for d in loaded.diagnostics.sorted()]
     found, _, _ = check_instrument(loaded.instruments[0], Options())
-    return [f for f in found if f.kind.value == kind]
+    # (a finding merged over several parties stands for one per party: verifier.merge)
+    return [e for f in found if f.kind.value == kind for e in expand(f)]
 
 
 GUARANTEE = """
@@ -145,7 +147,8 @@ clause art4 "Art. 4" {{
 
 
 def coalition_findings(tmp: Path, decision: str, extra: str = "", size: int = 2) -> list[Finding]:
-    return findings_in(tmp, THREE.format(decision=decision, extra=extra), ["blockable-guarantee"], coalition_size=size)
+    found = findings_in(tmp, THREE.format(decision=decision, extra=extra), ["blockable-guarantee"], coalition_size=size)
+    return [e for f in found for e in expand(f)]
 
 
 def members(f: Finding) -> tuple[str, ...]:

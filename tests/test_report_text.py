@@ -1,0 +1,79 @@
+"""The text report: expected findings folded, each quotation once, no empty scenario lines."""
+
+from __future__ import annotations
+
+from verifier.findings import ClauseRef, Finding, FindingKind, Report, Scenario, Severity
+from verifier.report import markdown, text
+
+ART5 = ClauseRef("art5", "Art. 5", "t.nv", 3, 1, "each of the Guarantor States will provide assistance", "Draft")
+ART2 = ClauseRef("art2", "Art. 2", "t.nv", 9, 1, "no agreement that would harm the security of others")
+
+
+def veto(party: str, expected: bool = True) -> Finding:
+    return Finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR,
+                   f"{party} can keep Art. 5 (art5) from triggering, by agrees({party}) = false", "t.nv", (ART5,),
+                   party=party, scenario=Scenario(), details=(("choice", f"agrees({party}) = false"),),
+                   expected=expected)
+
+
+def test_expected_findings_are_labelled_expected_and_folded_to_one_line() -> None:
+    report = Report(findings=[veto("usa"), veto("uk", expected=False)])
+    out = text.render(report, with_summary=False).splitlines()
+    assert out[0] == "t.nv:3:1: expected[blockable-guarantee]: usa can keep Art. 5 (art5) from triggering, " \
+                     "by agrees(usa) = false  (expected)"
+    assert out[1] == ""
+    assert out[2].startswith("t.nv:3:1: error[blockable-guarantee]: uk can keep")
+    assert "error[" not in "\n".join(out[:2])
+
+
+def test_a_long_expected_message_is_shortened_on_its_line() -> None:
+    long = Finding(FindingKind.PRETEXT, Severity.WARNING, "russia can claim " + "that ukraine breaches " * 20,
+                   "t.nv", (ART2,), party="russia", expected=True)
+    (line,) = text.render(Report(findings=[long]), with_summary=False).splitlines()[:1]
+    assert line.endswith(" ...  (expected)") and len(line) < 180
+
+
+def test_show_expected_prints_expected_findings_in_full() -> None:
+    out = text.render(Report(findings=[veto("usa")]), with_summary=False, show_expected=True)
+    assert "expected[blockable-guarantee]" in out and "\u201ceach of the Guarantor States" in out
+    assert "  party: usa" in out
+
+
+def test_a_quotation_is_printed_once_and_later_citations_refer_to_it() -> None:
+    report = Report(findings=[veto("usa", expected=False), veto("uk", expected=False)])
+    out = text.render(report, with_summary=False)
+    assert out.count("each of the Guarantor States") == 1 and out.count("source: Draft") == 1
+    assert "  - Art. 5 (art5) at t.nv:3:1 (quoted above)" in out
+
+
+def test_a_folded_finding_does_not_count_as_quoted() -> None:
+    out = text.render(Report(findings=[veto("usa"), veto("uk", expected=False)]), with_summary=False)
+    assert out.count("each of the Guarantor States") == 1 and "(quoted above)" not in out
+
+
+def test_an_empty_scenario_is_one_line_naming_the_choice() -> None:
+    out = text.render(Report(findings=[veto("usa", expected=False)]), with_summary=False)
+    assert "  scenario (minimal): nothing happens but the choice: agrees(usa) = false" in out
+    assert "facts: none" not in out and "acts: none" not in out
+
+
+def test_a_scenario_lists_only_what_it_has() -> None:
+    f = Finding(FindingKind.CONFLICT, Severity.ERROR, "ukraine cannot respect ...", "t.nv", (ART2,), party="ukraine",
+                scenario=Scenario(facts=("at_war(russia, usa)",)))
+    out = text.render(Report(findings=[f]), with_summary=False)
+    assert "    facts: at_war(russia, usa)" in out and "    acts:" not in out
+
+
+def test_a_merged_finding_names_its_parties() -> None:
+    f = Finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR, "usa can keep ...; likewise with uk in place of usa",
+                "t.nv", (ART5,), party="usa", merged=("usa", "uk"), merged_on="party")
+    assert "  parties: usa, uk" in text.render(Report(findings=[f]), with_summary=False)
+    g = Finding(FindingKind.PRETEXT, Severity.WARNING, "russia can claim ...", "t.nv", (ART2,), party="russia",
+                merged=("usa", "uk"), merged_on="against")
+    assert "  party: russia; against: usa, uk" in text.render(Report(findings=[g]), with_summary=False)
+
+
+def test_markdown_quotes_a_clause_once_and_links_to_it() -> None:
+    out = markdown.render(Report(findings=[veto("usa"), veto("uk")]))
+    assert out.count("each of the Guarantor States") == 1
+    assert "(quoted above, in [finding 1](#finding-1))" in out
