@@ -1,4 +1,5 @@
-"""Golden CLI transcripts of every example and every spec, in text and JSON.
+"""Golden CLI transcripts of every example and every spec: text (as it reads by default,
+and with expected findings in full), JSON, Markdown and SARIF.
 
 Each spec states its own expectations (`expect`, `assert`, `scenario`), so an
 example that passes exits 0; the transcript pins how the report reads. Every
@@ -21,7 +22,10 @@ EXAMPLES = sorted(ROOT.glob("examples/**/*.nv"))
 SPECS = sorted(ROOT.glob("specs/**/*.nv"))
 CASES = [pytest.param(p, id=rel(p)) for p in EXAMPLES] + \
         [pytest.param(p, id=rel(p)) for p in SPECS]
-SUFFIX = {"text": ".txt", "json": ".json", "markdown": ".md", "sarif": ".sarif"}
+SUFFIX = {"text": ".txt", "text-full": ".full.txt", "json": ".json", "markdown": ".md", "sarif": ".sarif"}
+# The text report as it reads by default (expected findings folded), and with them in full.
+ARGS = {"text": ["--format", "text", "--color", "never"],
+        "text-full": ["--format", "text", "--color", "never", "--show-expected"]}
 
 
 def validate_sarif(document: dict[str, Any]) -> None:
@@ -90,10 +94,10 @@ def shared_reports() -> Iterator[None]:
         yield
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "sarif"])
+@pytest.mark.parametrize("fmt", ["text", "text-full", "json", "markdown", "sarif"])
 @pytest.mark.parametrize("spec", CASES)
 def test_transcript(spec: Path, fmt: str, update_goldens: bool, in_root: None, shared_reports: None) -> None:
-    args = ["--format", fmt, *(["--color", "never"] if fmt == "text" else []), rel(spec)]
+    args = [*ARGS.get(fmt, ["--format", fmt]), rel(spec)]
     run = run_cli(args)
     assert "Traceback" not in run.output
     if fmt == "json" and run.exit_code in (0, 1):
