@@ -461,6 +461,11 @@ assert no blockable-guarantee by g2;
     # `scenario s2 ... while pa breaches`: a core names clauses, not the per-party parts
     # of a clause (c3 alone rules the world out, for pb and pc at once).
     (9503420, ("base",)),
+    # Blocking a protection requirement: the witness may show a party that takes part in the
+    # event bound by an obligation that gives the response; that duty is no answer to it.
+    (9800079, ("c1#1=pa",)),
+    (9802803, ()),
+    (9804044, ()),
 ])
 def test_campaign_seeds_of_the_third_round(seed: int, drafts: tuple[str, ...]) -> None:
     from pathlib import Path

@@ -98,6 +98,26 @@ class CompliesExcept(Claim):
 
 
 @dataclass(frozen=True)
+class NotObliged(Claim):
+    """None of these obligations binds its subject, unless the subject takes part in the event
+    in this world (one of `event_atoms[subject]` true): the response is owed by nobody outside
+    the attack."""
+
+    obligations: tuple[tuple[Norm, str], ...]
+    event_atoms: Mapping[str, frozenset[tuple[str, tuple[F.Value, ...]]]]
+    readings: Readings
+
+    def problem(self, instrument: Instrument, world: World) -> str | None:
+        ev = Evaluator(instrument, world, self.readings)
+        for norm, s in self.obligations:
+            if self.event_atoms.get(s, frozenset()) & world.atoms:
+                continue  # s takes part in the event: its duty is no answer to it
+            if ev.holds(norm.condition, {norm.subject_var: s}):
+                return f"shows an obligation of {s} to give the response ({norm.clause})"
+        return None
+
+
+@dataclass(frozen=True)
 class Permits(Claim):
     """The permission `norm` is in force for the act instance `args` (its actor first)."""
 

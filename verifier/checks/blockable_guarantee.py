@@ -173,7 +173,7 @@ def _finding(ctx: CheckContext, g: Target, coalition: Coalition, result: EFResul
         what, event = f"keep {clause.label} ({clause.id}) from triggering", g.norm.protects.phrase
     else:
         assert isinstance(g, Protection)
-        claims = unanswered(ctx, g, set(attackers))
+        claims = unanswered(ctx, g)
         what = f"keep anyone from being obliged to {g.requirement.response_text} for {g.protected}"
         event = g.requirement.phrase
     seen = None if model is None else ctx.witness(model, claims, what=f"blocking of {name} by {who}")

@@ -35,7 +35,7 @@ from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Target
 from verifier.encode import BoolTerm, and_, not_
 from verifier.findings import ClauseRef
-from verifier.witness import Claim, Holds
+from verifier.witness import Claim, Holds, NotObliged
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,12 @@ def requirement_ref(req: Requirement) -> ClauseRef:
                      req.span.column, None, None, "requirement")
 
 
-def unanswered(ctx: CheckContext, p: Protection, attackers: set[str]) -> list[Claim]:
+def unanswered(ctx: CheckContext, p: Protection) -> list[Claim]:
     """What a witness of a blocked protection shows: the event, and no obligation that gives
-    the response binding a party outside the attack."""
-    claims: list[Claim] = [Holds(p.requirement.event, ctx.readings, what="the event the protection is for")]
-    claims += [Holds(norm.condition, ctx.readings, expected=False, env={norm.subject_var: s},
-                     what=f"an obligation of {s} to give the response ({norm.clause})")
-               for norm, s in p.responding if s not in attackers]
-    return claims
+    the response binding a party that takes no part in the event in that world."""
+    enc = ctx.enc
+    event_keys = enc.keys_named(enc.mentioned([p.event]))
+    parts = {s: frozenset(k for k in ctx.vocab.controlled_by(s) if k in event_keys and enc.is_atom(k))
+             for s in dict.fromkeys(s for _, s in p.responding)}
+    return [Holds(p.requirement.event, ctx.readings, what="the event the protection is for"),
+            NotObliged(p.responding, parts, ctx.readings)]
