@@ -77,3 +77,18 @@ def test_markdown_quotes_a_clause_once_and_links_to_it() -> None:
     out = markdown.render(Report(findings=[veto("usa"), veto("uk")]))
     assert out.count("each of the Guarantor States") == 1
     assert "(quoted above, in [finding 1](#finding-1))" in out
+
+
+def test_a_clause_note_is_shown_in_the_full_text_report_and_in_markdown() -> None:
+    from dataclasses import replace
+
+    from verifier.report import json_report
+
+    noted = replace(ART5, note="The consultations (three days) are not modelled.")
+    finding = replace(veto("usa", expected=False), clauses=(noted,))
+    report = Report(findings=[finding])
+    assert "note:" not in text.render(report, with_summary=False)  # the default report stays short
+    full = text.render(report, with_summary=False, show_expected=True)
+    assert "      note: The consultations (three days) are not modelled." in full
+    assert "   Note: The consultations (three days) are not modelled." in markdown.render(report)
+    assert '"note": "The consultations (three days) are not modelled."' in json_report.render(report)

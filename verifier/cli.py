@@ -217,9 +217,10 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
               help="Print only the summary line, to standard error (with -o, the report still goes to the file).")
 @click.option("-v", "--verbose", is_flag=True,
               help="Also print per-instrument timings and query counts to standard error, and show "
-                   "expected findings in full.")
+                   "expected findings and the clauses' notes in full.")
 @click.option("--show-expected", is_flag=True,
-              help="Show expected findings in full in the text report (folded to one line each by default).")
+              help="Show expected findings in full in the text report (folded to one line each by default), "
+                   "with the clauses' notes.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check up to N spec files (or parts of a large one) at once, in worker processes "

@@ -202,7 +202,7 @@ def _comp(enc: Encoder, norms: list[Norm], readings: Readings) -> z3.BoolRef:
 
 def _ref(instrument: Instrument, clause_id: str) -> ClauseRef:
     c = instrument.clause(clause_id)
-    return ClauseRef(c.id, c.label, c.path, c.span.line, c.span.column, c.text, c.source)
+    return ClauseRef(c.id, c.label, c.path, c.span.line, c.span.column, c.text, c.source, note=c.note)
 
 
 def _norm_compliant(instrument: Instrument, world: World, readings: Readings, norms: list[Norm]) -> bool:

@@ -24,10 +24,11 @@ class ClauseRef:
     text: str | None
     source: str | None = None
     role: str | None = None  # what the clause does in this finding ("permission", "blocking", ...)
+    note: str | None = None  # the spec's note on the clause (how it is modelled, what is unsure)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "label": self.label, "file": self.file, "line": self.line, "column": self.column,
-                "text": self.text, "source": self.source, "role": self.role}
+                "text": self.text, "source": self.source, "role": self.role, "note": self.note}
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,7 @@ class CheckContext:
 
     def clause_ref(self, clause_id: str, role: str | None = None) -> ClauseRef:
         c = self.instrument.clause(clause_id)
-        return ClauseRef(c.id, c.label, c.path, c.span.line, c.span.column, c.text, c.source, role)
+        return ClauseRef(c.id, c.label, c.path, c.span.line, c.span.column, c.text, c.source, role, c.note)
 
     def readings_shown(self, readings: Readings | None = None) -> tuple[tuple[str, str], ...]:
         r = readings or self.readings

@@ -142,6 +142,8 @@ def _clause(c: ClauseRef) -> list[str]:
         out.append(f"<blockquote>\u201c{e(c.text)}\u201d</blockquote>")
     if c.source:
         out.append(f'<p class="source">Source: {e(c.source)}</p>')
+    if c.note:
+        out.append(f'<p class="note">Note: {e(c.note)}</p>')
     out.append("</li>")
     return out
 

@@ -101,6 +101,9 @@ def _clause(i: int, c: ClauseRef, quoted: dict[tuple[str, str, str | None], int]
     if c.source:
         out.append("")
         out.append(f"   Source: {escape(c.source)}")
+    if c.note:
+        out.append("")
+        out.append(f"   Note: {escape(c.note)}")
     out.append("")
     return out
 

@@ -4,7 +4,8 @@ with their quoted wording, and the scenario; a summary line last.
 A quotation is printed once per report: a later finding citing the same clause
 says "(quoted above)". Expected findings are labelled `expected[KIND]` and folded
 to one line each (location, kind, a short message, "(expected)") unless
-`show_expected` (`--show-expected`, `--verbose`) asks for them in full.
+`show_expected` (`--show-expected`, `--verbose`) asks for them in full; that full report
+also prints each clause's `note` (how the spec models it, what is unsure).
 Colour only when asked (the CLI turns it on for a tty).
 """
 
@@ -42,7 +43,7 @@ def _folded(f: Finding, colour: bool) -> list[str]:
     return [f"{primary_location(f)}: {_head(f, colour)}: {short}{_paint('  (expected)', _EXPECTED, colour)}"]
 
 
-def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]]) -> list[str]:
+def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]], notes: bool = False) -> list[str]:
     location = primary_location(f)  # (where every format points: an expectation's own statement)
     tag = "  (expected)" if f.expected else ""
     out = [f"{location}: {_head(f, colour)}: {f.message}{_paint(tag, _EXPECTED, colour)}"]
@@ -71,6 +72,8 @@ def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]])
                 out.append(f"      {wrapped}")
         if c.source:
             out.append(f"      source: {c.source}")
+        if notes and c.note:
+            out += [f"      {line}" for line in textwrap.wrap(f"note: {c.note}", width=92)]
     if f.scenario is not None:
         s = f.scenario
         head = "  scenario (minimal):" if s.minimal else "  scenario (not minimised: the solver gave up; a plain witness):"
@@ -109,7 +112,7 @@ def render(report: Report, *, colour: bool = False, with_summary: bool = True, s
             continue
         if lines and lines[-1] != "":
             lines.append("")  # (a finding in full stands apart from folded ones before it)
-        lines.extend(_finding(f, colour, quoted))
+        lines.extend(_finding(f, colour, quoted, notes=show_expected))
         lines.append("")
     if lines and lines[-1] != "":
         lines.append("")  # (a blank line after the folded findings that end the list)
