@@ -109,11 +109,14 @@ def _problem(result: object, output: str, located: bool = False) -> str | None:
         return f"uncaught {type(exc).__name__}: {exc}\n{shown}"
     code = getattr(result, "exit_code", None)
     said = "\n".join(line for line in output.splitlines() if not EXCERPT.match(line))  # not the input's own words
-    if "internal error" in said:  # (exit 3)
-        return "an internal error: " + next(line for line in said.splitlines() if "internal error" in line)
+    # How nverify itself says so, at the start of a line: a diagnostic's message may quote a
+    # token of the input (`unexpected '"... internal error ..."'`), which may say anything.
+    internal = [line for line in said.splitlines() if line.startswith("nverify: internal error")]
+    if internal or code == 3:
+        return "an internal error: " + (internal[0] if internal else "exit code 3")
     if code not in ALLOWED:
         return f"exit code {code}"
-    if "Traceback" in said:
+    if any(line.startswith("Traceback (most recent call last)") for line in said.splitlines()):
         return "a traceback in the output"
     stderr = getattr(result, "stderr", "")
     if code == 2 and not stderr.strip():

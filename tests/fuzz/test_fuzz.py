@@ -100,6 +100,15 @@ def test_the_input_quoted_under_a_diagnostic_is_not_taken_for_a_crash() -> None:
     assert outcome.problem is None, outcome.problem
 
 
+def test_a_token_quoted_in_a_message_is_not_taken_for_a_crash() -> None:
+    """Fuzzing (seed 5): a string token that runs on over several lines is quoted in the syntax
+    error's message itself, not under it; it may say `internal error` too."""
+    text = 'instrument r "R";\nact a(actor: party, "x # internal error: KeyError\nTraceback (most recent call last)";\n'
+    outcome = run_cli(text)
+    assert outcome.exit_code == 2 and "internal error" in outcome.output
+    assert outcome.problem is None, outcome.problem
+
+
 def test_a_reused_folder_gives_the_same_outcomes(tmp_path: Path) -> None:
     """scripts/fuzz_guided.py runs every input in one folder: no input may see another's files."""
     good = 'instrument r "R"; party pa; act a(actor: party); clause c "C" { pa must not a; }\n'
