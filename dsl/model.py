@@ -262,6 +262,9 @@ class Instrument:
     def clause(self, clause_id: str) -> Clause:
         return self._clause_index[clause_id]
 
+    def has_clause(self, clause_id: str) -> bool:
+        return clause_id in self._clause_index
+
     @property
     def norms(self) -> tuple[Norm, ...]:
         return tuple(n for c in self.clauses for n in c.norms)

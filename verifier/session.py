@@ -212,9 +212,8 @@ class Session:
         lit = self._lits.get(key)
         if lit is None:
             lit = z3.Bool(f"clause {clause_id} but {'+'.join(sorted(excused))}{self._suffix(readings)}", self.ctx)
-            clause = self.instrument.clause(clause_id)
-            self._guard(lit, self.enc.conj(self.enc.norm(n, s, readings) for n in clause.norms for s in n.subjects
-                                           if s not in excused))
+            subjects = dict.fromkeys(s for n in self.instrument.clause(clause_id).norms for s in n.subjects)
+            self._guard(lit, self.enc.conj(self.norms_of(clause_id, readings, s) for s in subjects if s not in excused))
             self._lits[key] = lit
             self._clause_ids[lit.ast.value] = clause_id
             self._scopes[lit.ast.value] = ALL_PARTIES

@@ -77,6 +77,11 @@ def clause_sets(findings: Iterable[Finding], kind: str | None = None) -> list[fr
     return [frozenset(c.id for c in f.clauses) for f in findings if kind is None or f.kind.value == kind]
 
 
+def members(f: Finding) -> str:
+    """`usa`, or `g1+g2` for a coalition: who a blocking or veto finding names."""
+    return "+".join(f.coalition or (f.party or "",))
+
+
 def findings_in(folder: Path, text: str, kinds: Iterable[str], **options: object) -> list[Finding]:
     """The findings of these kinds of `nverify` on text written to folder/spec.nv (which must
     load without errors), with pipeline Options set as given (`coalition_size=3`)."""

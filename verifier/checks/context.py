@@ -76,8 +76,7 @@ class CheckContext:
 
     def _path_of(self, clause_id: str) -> str:
         """A clause's file; a protection requirement (`protection_P`, no clause) is the root file's."""
-        clauses = {c.id for c in self.instrument.clauses}
-        return self.instrument.clause(clause_id).path if clause_id in clauses else self.instrument.path
+        return self.instrument.clause(clause_id).path if self.instrument.has_clause(clause_id) else self.instrument.path
 
     def shown(self, kind: FindingKind, clause_ids: list[str], party: str | None,
               coalition: tuple[str, ...] = ()) -> bool:

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from dsl import formula as F
 from dsl.evaluate import Evaluator, World, bindings
-from dsl.model import Modality, Norm, Requirement
+from dsl.model import AtomKey, Modality, Norm, Requirement
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Target
-from verifier.encode import BoolTerm, and_, not_
+from verifier.encode import BoolTerm, VarKey, and_, not_
 from verifier.findings import ClauseRef
 from verifier.witness import Claim, Holds, NotObliged
 
@@ -42,6 +42,13 @@ from verifier.witness import Claim, Holds, NotObliged
 class Protection(Target):
     requirement: Requirement
     responding: tuple[tuple[Norm, str], ...]  # (obligation, subject) that give the response
+
+
+def event_atoms(ctx: CheckContext, event_keys: set[VarKey], party: str) -> list[AtomKey]:
+    """The party's part in an event: the atoms of the event it controls (one of them true:
+    it takes part, as an attacker does). Shared by protection-gap and protection blocking."""
+    enc = ctx.enc
+    return [k for k in ctx.vocab.controlled_by(party) if k in event_keys and enc.is_atom(k)]
 
 
 def protections(ctx: CheckContext) -> list[Protection]:
@@ -57,7 +64,7 @@ def protections(ctx: CheckContext) -> list[Protection]:
         event_keys = enc.keys_named(enc.mentioned([event]))
         parts: list[BoolTerm] = []
         for norm, s in responding:
-            attacker = enc.disj([enc.var_of(k) for k in ctx.vocab.controlled_by(s) if k in event_keys and enc.is_atom(k)])
+            attacker = enc.disj([enc.var_of(k) for k in event_atoms(ctx, event_keys, s)])
             parts.append(and_(enc.formula(norm.condition, ctx.readings, {norm.subject_var: s}), not_(attacker)))
         trigger = enc.disj(parts)
         tag = (f"protection_{req.party}", req.index)
@@ -112,7 +119,6 @@ def unanswered(ctx: CheckContext, p: Protection) -> list[Claim]:
     the response binding a party that takes no part in the event in that world."""
     enc = ctx.enc
     event_keys = enc.keys_named(enc.mentioned([p.event]))
-    parts = {s: frozenset(k for k in ctx.vocab.controlled_by(s) if k in event_keys and enc.is_atom(k))
-             for s in dict.fromkeys(s for _, s in p.responding)}
+    parts = {s: frozenset(event_atoms(ctx, event_keys, s)) for s in dict.fromkeys(s for _, s in p.responding)}
     return [Holds(p.requirement.event, ctx.readings, what="the event the protection is for"),
             NotObliged(p.responding, parts, ctx.readings)]

@@ -37,7 +37,7 @@ from dsl.model import Modality, Norm, Requirement
 from verifier.checks.coalitions import coalition_phrase
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import is_free
-from verifier.checks.protection_blocking import requirement_ref
+from verifier.checks.protection_blocking import event_atoms, requirement_ref
 from verifier.encode import BoolTerm, and_, not_, or_
 from verifier.explain import formula_text
 from verifier.findings import Finding, FindingKind, Severity
@@ -67,8 +67,7 @@ def _parts(ctx: CheckContext, req: Requirement) -> tuple[BoolTerm, dict[str, Boo
     for q in ctx.instrument.parties:
         if q == req.party:
             continue
-        own = [enc.var_of(k) for k in ctx.vocab.controlled_by(q) if k in event_keys and enc.is_atom(k)]
-        attacker[q] = enc.disj(own)  # (false for a party with no part in E)
+        attacker[q] = enc.disj([enc.var_of(k) for k in event_atoms(ctx, event_keys, q)])  # (false: no part in E)
         response[q] = enc.formula(req.response, ctx.readings, {req.actor_var: q})
     return event, attacker, response
 

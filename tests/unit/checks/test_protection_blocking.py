@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.helpers import findings_in
+from tests.unit.helpers import findings_in, members
 from verifier.findings import Finding
 from verifier.merge import expand
 
@@ -30,10 +30,6 @@ def blocks(tmp: Path, decision: str, means: str = "armed_force") -> list[Finding
     # (a finding merged over several parties stands for one per party: verifier.merge)
     found = findings_in(tmp, SPEC.format(decision=decision, means=means), ["blockable-guarantee"])
     return [e for f in found for e in expand(f)]
-
-
-def members(f: Finding) -> str:
-    return "+".join(f.coalition or (f.party or "",))
 
 
 def test_a_majority_decision_is_blocked_by_any_two(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.helpers import findings_in
+from tests.unit.helpers import findings_in, members
 from verifier.findings import Finding
 from verifier.merge import expand
 
@@ -29,10 +29,6 @@ def vetoes(tmp: Path, consent: str) -> list[Finding]:
     # (a finding merged over several parties stands for one per party: verifier.merge)
     return [e for f in findings_in(tmp, SPEC.format(consent=consent), ["hollow-permission"])
             if dict(f.details).get("veto") for e in expand(f)]
-
-
-def members(f: Finding) -> str:
-    return "+".join(f.coalition or (f.party or "",))
 
 
 def test_consent_of_a_majority_is_vetoed_by_any_two(tmp_path: Path) -> None:
