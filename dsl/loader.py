@@ -12,6 +12,7 @@ exists for imports even when it was never saved.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dsl import symmetry
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
 from dsl.elaborate import elaborate
@@ -238,11 +240,13 @@ class Loader:
 
 
 def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
-         finding_kinds: Collection[str] | None = None) -> LoadResult:
+         finding_kinds: Collection[str] | None = None, coalition_size: int | None = None) -> LoadResult:
     """Load every spec under paths. Any error leaves `instruments` empty-handed for that file.
 
     `overlay` (path -> text) replaces files on disk, or adds files that are not there.
     `finding_kinds`: the kinds a finding pattern may name (see `elaborate`; None: any).
+    `coalition_size`: check each class of interchangeable parties with as many representatives
+    as questions about coalitions up to that size need (`dsl.symmetry`); None: every party.
     """
     result = LoadResult()
     loader = Loader(result.diagnostics, overlay)
@@ -250,6 +254,8 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
         specs = loader.closure(path, folder)
         if specs is None:
             continue
+        found = symmetry.classes(specs, coalition_size) if coalition_size is not None else ()
+        specs = symmetry.reduce(specs, found)
         local = Diagnostics()
         sym = collect(specs, local)
         # Elaborate even after declaration errors, so unknown names elsewhere are reported too.
@@ -257,6 +263,8 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
         result.diagnostics.extend(local)
         if instrument is None or local.has_errors():
             continue
+        if found:
+            instrument = dataclasses.replace(instrument, symmetry=found)
         if instrument.clauses or instrument.queries:
             result.instruments.append(instrument)
         else:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from dsl.formula import BoolConst, Formula, IntExpr, Value
 from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
+from dsl.symmetry import PartyClass
 
 # A ground atom or quantity instance: its name and argument values (`("agrees", ("russia",))`).
 # The vocabulary both the verifier and the independent evaluator speak; neither owns it.
@@ -246,6 +247,10 @@ class Instrument:
     # `check under reading NAME [for TERM];` in the root file, as `--reading` items (NAME or TERM=NAME):
     # the baseline readings of its checks, before the command line's.
     checked_under: tuple[str, ...] = ()
+    # Classes of interchangeable parties checked through a few representatives (dsl.symmetry):
+    # the others are not in `parties` or `groups`; a finding about a representative holds
+    # for each member of its class.
+    symmetry: tuple[PartyClass, ...] = ()
     # Clause id -> clause: the checks look clauses up by id for every finding and formula.
     _clause_index: Mapping[str, Clause] = field(init=False, repr=False, compare=False)
 

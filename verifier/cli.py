@@ -210,6 +210,9 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
                    "of a pretext); a finding says how many it did not list.")
 @click.option("--coalition-size", type=click.IntRange(min=1), default=2, show_default=True, metavar="N",
               help="Ask which groups of up to N parties can block a guarantee, or veto or grant a permission, together.")
+@click.option("--no-symmetry", "no_symmetry", is_flag=True,
+              help="Check every party as declared. By default, parties that no clause names and that are in "
+                   "the same groups are checked through a few of them, and each finding says which others it covers.")
 @_smt2_option
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the report to this file (atomically) instead of standard output.")
@@ -227,7 +230,7 @@ def _limits(timeout: float, rlimit: int, smt2_dir: Path | None, budget: Budget |
                    "(default: the number of cores). The report is the same for every N.")
 def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ...], drafts: tuple[str, ...],
           timeout: float, rlimit: int, max_time: float, max_findings: int, coalition_size: int,
-          smt2_dir: Path | None, output: Path | None, quiet: bool, verbose: bool, show_expected: bool,
+          no_symmetry: bool, smt2_dir: Path | None, output: Path | None, quiet: bool, verbose: bool, show_expected: bool,
           debug: bool, jobs: int | None) -> None:
     """Check spec files and folders (the default command).
 
@@ -248,6 +251,7 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
     _check_output(output, list(paths), fmt)
     options = Options(list(readings), list(drafts), timeout, rlimit, smt2_dir, max_findings)
     options.coalition_size = coalition_size
+    options.symmetry = not no_symmetry
     options.budget = Budget.start(max_time)
     options.jobs = jobs if jobs is not None else _cores()
     activity = Activity()

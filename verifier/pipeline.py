@@ -27,6 +27,7 @@ from verifier.ground import vocabulary
 from verifier.merge import merge_parties
 from verifier.registry import CHECKS, GROUPS, Check, load
 from verifier.session import Limits, Observer, Session
+from verifier.symmetry import lift
 
 
 class UsageError(Exception):
@@ -42,6 +43,9 @@ class Options:
     smt2_dir: Path | None = None
     max_findings: int = 8
     coalition_size: int = 2  # the largest coalition asked whether it can block, veto or grant
+    # Check a class of interchangeable parties through a few representatives (dsl.symmetry);
+    # False: every party, as declared (--no-symmetry).
+    symmetry: bool = True
     jobs: int = 1  # processes that check instruments side by side (1: all in this process)
     budget: Budget | None = None  # the whole run's time (--max-time); None: no bound but the per-query ones
     # Sees every session made for the run and its queries (the progress line, --verbose);
@@ -207,7 +211,8 @@ def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPar
     # With --draft, an expectation about a draft left out is skipped rather than failed.
     checked = {(d or "base").partition("+")[0] for d, _ in drafts} if options.drafts else None
     findings, expect_results = apply_expectations(instrument, findings, checked,
-                                                  merge=lambda found: merge_parties(found, instrument.parties))
+                                                  merge=lambda found: lift(merge_parties(found, instrument.parties),
+                                                                          instrument.symmetry))
     return findings, expect_results + expectations, tuple(d for d, _ in drafts if d is not None)
 
 
@@ -294,7 +299,7 @@ def run(paths: list[Path], options: Options,
         overlay: Mapping[Path, str] | None = None) -> tuple[LoadResult, Report | None]:
     """Load (`overlay`: text in place of files, see dsl.loader) and check; the report is None when
     the input has errors."""
-    loaded = load(paths, overlay)
+    loaded = load(paths, overlay, options.coalition_size if options.symmetry else None)
     refuse_empty(loaded)  # a file that declares nothing (an empty folder is refused by the loader)
     if loaded.diagnostics.has_errors():
         return loaded, None

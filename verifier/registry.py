@@ -339,8 +339,10 @@ PATTERN_KINDS: tuple[str, ...] = tuple(k.kind.value for k in KINDS if k.in_patte
 LOCAL_KINDS = frozenset(k.kind for k in KINDS if k.local)
 
 
-def load(paths: list[Path], overlay: Mapping[Path, str] | None = None) -> LoadResult:
-    """`dsl.load`, told the kinds a finding pattern may name (an unknown one is a located error)."""
+def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
+         coalition_size: int | None = None) -> LoadResult:
+    """`dsl.load`, told the kinds a finding pattern may name (an unknown one is a located error).
+    `coalition_size`: see `dsl.load` (None: every party is checked)."""
     from dsl import load as load_specs
 
-    return load_specs(paths, overlay, PATTERN_KINDS)
+    return load_specs(paths, overlay, PATTERN_KINDS, coalition_size)

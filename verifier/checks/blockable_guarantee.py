@@ -47,6 +47,7 @@ from verifier.minimal import minimal_model
 from verifier.qbf import EFResult, exists_forall
 from verifier.scenario import choice_phrase
 from verifier.session import among
+from verifier.symmetry import free_classes
 
 
 def run(ctx: CheckContext) -> list[Finding]:
@@ -65,7 +66,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         candidates = [b for b in ctx.instrument.parties
                       if b != g.protected and any(k in named for k in ctx.vocab.controlled_by(b))]
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
-                                      partial(_blocking, ctx, g, named, event_keys)))
+                                      partial(_blocking, ctx, g, named, event_keys),
+                                      free_classes(ctx.instrument, [g.protected])))
     return out
 
 

@@ -44,6 +44,7 @@ from verifier.minimal import minimal_model
 from verifier.qbf import Pick, exists_forall
 from verifier.scenario import choice_phrase
 from verifier.session import among
+from verifier.symmetry import free_classes
 from verifier.witness import NotExercised
 
 
@@ -70,7 +71,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         candidates = [b for b in ctx.instrument.parties
                       if b != subject and any(k in named for k in ctx.vocab.controlled_by(b))]
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
-                                      partial(_coalition_veto, ctx, norm, subject, usable, named)))
+                                      partial(_coalition_veto, ctx, norm, subject, usable, named),
+                                      free_classes(ctx.instrument, [subject])))
     return out
 
 

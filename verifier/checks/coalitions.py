@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from dsl.model import Modality
+from dsl.symmetry import PartyClass
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, VarKey
 from verifier.findings import Finding
+from verifier.symmetry import canonical_coalition
 
 Coalition = tuple[str, ...]  # members in declaration order
 
@@ -33,14 +35,22 @@ class Outcome:
 
 
 def minimal_coalitions(candidates: Sequence[str], size: int,
-                       test: Callable[[Coalition], Outcome | None]) -> list[Finding]:
+                       test: Callable[[Coalition], Outcome | None],
+                       classes: Sequence[PartyClass] = ()) -> list[Finding]:
     """The findings of every coalition of up to `size` candidates (in the order given, smaller
     groups first) that `test` says achieves the thing, and of no coalition that contains one
-    that does. Unknown outcomes are reported and do not hide larger coalitions."""
+    that does. Unknown outcomes are reported and do not hide larger coalitions.
+
+    With classes of interchangeable parties, only the coalitions that take each class's
+    representatives in order are asked (verifier.symmetry): the others are renamings of them,
+    and a group within a canonical coalition that achieves the thing is, renamed, a canonical
+    group within it too."""
     found: list[frozenset[str]] = []
     out: list[Finding] = []
     for k in range(1, size + 1):
         for coalition in combinations(candidates, k):
+            if classes and not canonical_coalition(coalition, classes):
+                continue
             members = frozenset(coalition)
             if any(smaller <= members for smaller in found):
                 continue  # not minimal: a group within it does the same alone

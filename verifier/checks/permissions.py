@@ -8,6 +8,7 @@ from dsl.evaluate import bindings
 from dsl.model import AtomKey, Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, Readings, and_, is_false
+from verifier.symmetry import canonical, free_classes
 
 MAX_INSTANCES = 64
 
@@ -15,13 +16,15 @@ MAX_INSTANCES = 64
 def permissions(ctx: CheckContext, *, reported_alone: bool) -> Iterator[tuple[Norm, str]]:
     """(permission, holder) for every permission of the instrument, in order. With
     `reported_alone`, only those of clauses whose findings about themselves alone can reach
-    the report (see CheckContext.reported)."""
+    the report (see CheckContext.reported). Of interchangeable holders, only the first is
+    asked (verifier.symmetry): the others' answers are its own, renamed."""
+    classes = free_classes(ctx.instrument)
     for clause in ctx.instrument.clauses:
         if reported_alone and not ctx.reported([clause.id]):
             continue
         for norm in clause.norms:
             if norm.modality is Modality.MAY:
-                for subject in norm.subjects:
+                for subject in canonical(norm.subjects, classes):
                     yield norm, subject
 
 

@@ -1,0 +1,139 @@
+"""Interchangeable parties: the spec cannot tell them apart, so a few of them stand for all.
+
+Two parties are interchangeable when no declaration but the party list and the group
+lists names either of them, and they belong to the same groups. Swapping them maps the
+spec onto itself, so every question asked of one has the renamed answer for the other:
+the 21 NATO members that are also EU members and that no clause names behave alike.
+
+Such a class is checked with a few representatives (the first in declaration order) and
+the others are left out of the world before anything is grounded. How many stand for the
+class is what the questions need (DESIGN section 12): two for the single-party and
+pairwise checks (a party and another of its kind), as many as the largest coalition
+asked about, one more than the largest count bound over a set that holds the class.
+A count by majority depends on the size of its set, so a class inside such a set keeps
+every member. Each finding about a representative stands for every member of its class
+(`verifier.symmetry` says so in the report).
+
+The rule is exact for the renaming (the answer for one member is the answer for any);
+that a few representatives give the same findings as the whole class is checked against
+the full world in tests (`tests/unit/test_symmetry.py`) and by `--no-symmetry`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dsl import syntax as S
+
+MIN_REPRESENTATIVES = 2  # a party and another of the same kind
+
+
+@dataclass(frozen=True)
+class PartyClass:
+    """Interchangeable parties (in declaration order), the groups they are in, and the
+    first few that stand for all of them in the checks."""
+
+    members: tuple[str, ...]
+    groups: tuple[str, ...]
+    representatives: tuple[str, ...]
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        return self.members[len(self.representatives):]
+
+
+def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
+    """The classes of interchangeable parties of specs that have more members than they need
+    representatives (the others are checked as they are)."""
+    parties = [n.text for spec in specs for d in spec.decls if isinstance(d, S.PartyDecl) for n in d.names]
+    group_members: dict[str, set[str]] = {}
+    for spec in specs:
+        for d in spec.decls:
+            if isinstance(d, S.GroupDecl):
+                group_members.setdefault(d.name.text, set()).update(m.text for m in d.members)
+    named = _named(specs)
+    by_groups: dict[tuple[str, ...], list[str]] = {}
+    for p in dict.fromkeys(parties):
+        if p in named:
+            continue
+        key = tuple(sorted(g for g, members in group_members.items() if p in members))
+        by_groups.setdefault(key, []).append(p)
+    counts = list(_counts(specs))
+    out = []
+    for groups, members in by_groups.items():
+        need = _representatives(set(groups), counts, coalition_size)
+        if need is not None and len(members) > need:
+            out.append(PartyClass(tuple(members), groups, tuple(members[:need])))
+    return tuple(out)
+
+
+def reduce(specs: list[S.Spec], found: tuple[PartyClass, ...]) -> list[S.Spec]:
+    """specs with the parties each class leaves out removed from the party and group lists."""
+    gone = {p for c in found for p in c.left_out}
+    if not gone:
+        return specs
+    out = []
+    for spec in specs:
+        decls: list[S.Decl] = []
+        for d in spec.decls:
+            if isinstance(d, S.PartyDecl):
+                d = dataclasses.replace(d, names=tuple(n for n in d.names if n.text not in gone))
+            elif isinstance(d, S.GroupDecl):
+                d = dataclasses.replace(d, members=tuple(n for n in d.members if n.text not in gone))
+            decls.append(d)
+        out.append(dataclasses.replace(spec, decls=tuple(decls)))
+    return out
+
+
+def _representatives(groups: set[str], counts: list[tuple[str, int | None]], coalition_size: int) -> int | None:
+    """How many members of a class in `groups` the questions need; None: all of them."""
+    need = max(MIN_REPRESENTATIVES, coalition_size)
+    for set_name, bound in counts:
+        if set_name != "party" and set_name not in groups:
+            continue  # a count over a set without this class
+        if bound is None:
+            return None  # a majority: depends on how many there are
+        need = max(need, bound + 1)
+    return need
+
+
+def _named(specs: list[S.Spec]) -> set[str]:
+    """Every name written anywhere but in a party list or a group's member list."""
+    out: set[str] = set()
+    for spec in specs:
+        for d in spec.decls:
+            if isinstance(d, S.PartyDecl):
+                continue
+            if isinstance(d, S.GroupDecl):
+                out.add(d.name.text)
+                continue
+            out.update(n.text for n in _walk(d) if isinstance(n, S.Name))
+    return out
+
+
+def _counts(specs: list[S.Spec]) -> Iterator[tuple[str, int | None]]:
+    """(set, bound) of every count: its largest bound, or None for a majority. A count over a
+    literal set counts named parties only, which no class holds."""
+    for spec in specs:
+        for d in spec.decls:
+            for node in _walk(d):
+                if isinstance(node, S.Count) and isinstance(node.binder.set, S.SetName):
+                    if node.bound is None:
+                        yield node.binder.set.name.text, None
+                    else:
+                        numbers = [n.value for n in _walk(node.bound) if isinstance(n, S.Number)]
+                        yield node.binder.set.name.text, max(numbers, default=0)
+
+
+def _walk(node: object) -> Iterator[object]:
+    """node and every syntax node or name under it."""
+    yield node
+    if isinstance(node, tuple):
+        for item in node:
+            yield from _walk(item)
+    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+        for f in dataclasses.fields(node):
+            if f.name != "span" and f.name != "header":
+                yield from _walk(getattr(node, f.name))

@@ -1,0 +1,191 @@
+"""Findings about interchangeable parties: asked of one representative, said of all.
+
+`dsl.symmetry` leaves most members of a class of interchangeable parties out of the
+world and keeps a few representatives. Here the checks ask their per-party and
+per-coalition questions only up to renaming within a class (`canonical`,
+`canonical_coalition`): what the second representative could do alone, the first
+can, renamed. The findings then say which parties they stand for (`lift`): a
+finding about the first representative holds, renamed, for every member of its
+class, whether the world kept that member or not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterable, Sequence
+from itertools import pairwise
+
+from dsl import formula as F
+from dsl.model import Instrument
+from dsl.symmetry import PartyClass
+from verifier.findings import Finding, FindingKind
+
+_NEVER = frozenset({FindingKind.EXPECTATION_FAILED, FindingKind.UNKNOWN})
+
+
+def free_classes(instrument: Instrument, fixed: Iterable[str] = ()) -> tuple[PartyClass, ...]:
+    """The classes with the representatives a question may rename among: without those an
+    elaborated formula names (a norm written `for v in G` has one instance per member: each
+    names its own) and without the question's own parties (`fixed`: the holder, the protected
+    party). A renaming of the others maps the question onto itself."""
+    if not instrument.symmetry:
+        return ()
+    pinned = _pinned(instrument) | set(fixed)
+    out = []
+    for c in instrument.symmetry:
+        free = tuple(r for r in c.representatives if r not in pinned)
+        if len(free) > 1:
+            out.append(dataclasses.replace(c, representatives=free))
+    return tuple(out)
+
+
+_PINNED: dict[int, tuple[Instrument, frozenset[str]]] = {}
+
+
+def _pinned(instrument: Instrument) -> frozenset[str]:
+    """The representatives that an elaborated norm names, or that are some but not all of a
+    norm's subjects (asked once per instrument)."""
+    hit = _PINNED.get(id(instrument))
+    if hit is not None and hit[0] is instrument:
+        return hit[1]
+    reps = {r for c in instrument.symmetry for r in c.representatives}
+    found: set[str] = set()
+    for norm in instrument.norms:
+        parts: list[F.Node] = [norm.condition, norm.where, norm.guard]
+        found.update(str(t.value) for t in norm.pattern if isinstance(t, F.Const))
+        if norm.keep is not None:
+            parts.append(norm.keep)
+        if norm.protects is not None:
+            parts.append(norm.protects.event)
+            found.add(norm.protects.party)
+        for part in parts:
+            found.update(str(t.value) for n in F.walk(part) for t in F.terms_of(n)
+                         if isinstance(t, F.Const) and t.value in reps)
+        for c in instrument.symmetry:
+            mine = set(norm.subjects) & set(c.representatives)
+            if mine and mine != set(c.representatives):
+                found |= mine
+    pinned = frozenset(found & reps)
+    _PINNED[id(instrument)] = (instrument, pinned)
+    return pinned
+
+
+def canonical(parties: Sequence[str], classes: Sequence[PartyClass]) -> list[str]:
+    """parties without the representatives of a class but its first: a question about one
+    party has, for another of its class, the same answer renamed."""
+    later = {r for c in classes for r in c.representatives[1:]}
+    return [p for p in parties if p not in later]
+
+
+def canonical_coalition(coalition: Sequence[str], classes: Sequence[PartyClass]) -> bool:
+    """Whether the coalition takes the representatives of each class in order (the first,
+    then the second...): every coalition is one of these, renamed within classes."""
+    members = set(coalition)
+    for c in classes:
+        taken = [r in members for r in c.representatives]
+        if any(t and not before for before, t in pairwise(taken)):
+            return False
+    return True
+
+
+def lift(findings: list[Finding], classes: Sequence[PartyClass]) -> list[Finding]:
+    """Each finding about a class's representative, said of every member of the class."""
+    if not classes:
+        return findings
+    firsts = {c.representatives[0]: c for c in classes}
+    later = {r: c.representatives[0] for c in classes for r in c.representatives[1:]}
+    about_first = {(_problem(f, firsts), v) for f in findings for v in _role(f, firsts)[1] if v in firsts}
+    out = []
+    for f in findings:
+        role, names = _role(f, later)
+        # The same problem about a later representative: the first's finding, renamed, says it.
+        if role is not None and not f.coalition and names and all(n in later for n in names) \
+                and all((_problem(f, later), later[n]) in about_first for n in names):
+            continue
+        out.append(_lifted(f, classes))
+    return out
+
+
+def _problem(f: Finding, reps: Collection[str]) -> tuple[object, ...]:
+    return (f.kind, f.file, tuple(c.id for c in f.clauses), f.draft, f.drafts, f.expected, _role(f, reps)[0])
+
+
+def class_phrase(c: PartyClass, *, others: bool = False) -> str:
+    """`the 21 parties in eu_members and nato_members that the text does not name` (`others`:
+    `the 20 other parties ...`, the first representative left out)."""
+    where = _listed_and(list(c.groups)) if c.groups else "no group"
+    count = f"{len(c.members) - 1} other" if others else f"{len(c.members)}"
+    return f"the {count} parties in {where} that the text does not name"
+
+
+def _lifted(f: Finding, classes: Sequence[PartyClass]) -> Finding:
+    if f.kind in _NEVER:
+        return f
+    if f.coalition:
+        return _coalition(f, classes)
+    role, names = _role(f, {c.representatives[0] for c in classes})
+    if role is None:
+        return f
+    hit = [c for c in classes if c.representatives[0] in names]
+    if not hit:
+        return f
+    lifted: list[str] = []
+    for n in names:
+        c = next((c for c in hit if n in c.members), None)
+        if c is None:
+            lifted.append(n)
+        elif n == c.representatives[0]:
+            lifted.extend(c.members)
+    shown = names[0]
+    parts = [n for n in names[1:] if not any(n in c.members for c in hit)]
+    parts += [f"each of {class_phrase(c, others=c.representatives[0] == shown)}" for c in hit]
+    message = f"{_base(f)}; likewise with {_listed(parts)} in place of {shown}"
+    return dataclasses.replace(f, message=message, merged=tuple(dict.fromkeys(lifted)), merged_on=role)
+
+
+def _base(f: Finding) -> str:
+    """The message without the parties merged (verifier.merge appends them)."""
+    cut = f.message.rfind("; likewise with ")
+    return f.message[:cut] if f.merged_on and cut >= 0 else f.message
+
+
+def _role(f: Finding, reps: Collection[str] = ()) -> tuple[str | None, list[str]]:
+    """Where the finding names a representative it is about: the parties it was merged on,
+    else its `party` or the detail that names the accused or the holder (verifier.merge's
+    roles), the first of these that names one of `reps`; with the names there."""
+    if f.merged_on:
+        return f.merged_on, list(f.merged)
+    details = dict(f.details)
+    for key, value in (("party", f.party), *((k, details.get(k)) for k in _PARTY_DETAILS)):
+        if isinstance(value, str) and value in reps:
+            return key, [value]
+    return None, []
+
+
+# Details that name the party a finding is about when `party` is someone else (the claimant
+# of a pretext accuses `against`; a veto's `holder` holds the permission).
+_PARTY_DETAILS = ("against", "holder")
+
+
+def _listed_and(names: Sequence[str]) -> str:
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+
+
+def _listed(names: Sequence[str]) -> str:
+    return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1]
+
+
+def _coalition(f: Finding, classes: Sequence[PartyClass]) -> Finding:
+    """A coalition with representatives: `any 2 of ...` for them."""
+    notes = []
+    for c in classes:
+        taken = [m for m in f.coalition if m in c.representatives]
+        if taken:
+            who = " and ".join(taken)
+            notes.append(f"{who} stand{'s' if len(taken) == 1 else ''} for any {len(taken)} of {class_phrase(c)}")
+    if not notes:
+        return f
+    return dataclasses.replace(f, message=f"{f.message} ({'; '.join(notes)})")
+
+
+__all__ = ["canonical", "canonical_coalition", "class_phrase", "free_classes", "lift"]
