@@ -331,7 +331,7 @@ class Elaborator:
         slots = self.match_args(pred.kind, expr.name, params, expr.args, scope, expr.span)
         if slots is None:
             return F.TRUE
-        return self._existential_args(lambda ts: _atom(pred, ts), slots, params, scope)
+        return self._existential_args(lambda ts: _atom(pred, ts, expr.span), slots, params, scope)
 
     def _breached(self, expr: S.Call, scope: Scope) -> F.Formula:
         """`breached(CLAUSE, by: P)`: P does not respect its norms of the clause; without
@@ -431,7 +431,7 @@ class Elaborator:
         right_i = self.int_expr(expr.right, scope)
         if left_i is None or right_i is None:
             return F.TRUE
-        return F.Cmp(expr.op, left_i, right_i)
+        return F.Cmp(expr.op, left_i, right_i, expr.span)
 
     def _is_value_side(self, expr: S.Expr, scope: Scope) -> bool:
         if isinstance(expr, S.BoolLit):
@@ -622,7 +622,7 @@ def _describe(type_name: str) -> str:
     return f"a value of `{type_name}`"
 
 
-def _atom(pred: Predicate, args: list[F.Term]) -> F.Formula:
+def _atom(pred: Predicate, args: list[F.Term], span: Span) -> F.Formula:
     """An atom, false where an `other party` argument is the first one: such an act (a party
     assisting itself) exists in no world, so the condition names nothing there."""
-    return F.conj(*(F.neg(F.mk_eq(args[0], args[i])) for i in pred.others), F.Atom(pred.name, tuple(args)))
+    return F.conj(*(F.neg(F.mk_eq(args[0], args[i])) for i in pred.others), F.Atom(pred.name, tuple(args), span))

@@ -9,8 +9,10 @@ expand it without looking anything up. Bound variables have unique names
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar, assert_never
+
+from dsl.source import Span
 
 Value = str | bool | int  # a party or enum value name, a bool, an int
 
@@ -72,6 +74,7 @@ class Atom:
 
     pred: str
     args: tuple[Term, ...]
+    span: Span | None = field(default=None, compare=False, repr=False)  # where it is written, if known
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,10 @@ class Cmp:
     op: str  # == != <= >= < >
     left: IntExpr
     right: IntExpr
+    # Where the comparison is written (a limit, a reading, a condition), so a message can point
+    # at the part of a clause responsible; None for comparisons made without text (tests).
+    # Spans take no part in equality (dsl.source).
+    span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,13 +307,13 @@ def subst(f: Formula, env: dict[str, Term]) -> Formula:
         case BoolConst():
             return f
         case Atom():
-            return Atom(f.pred, tuple(subst_term(a, env) for a in f.args))
+            return Atom(f.pred, tuple(subst_term(a, env) for a in f.args), f.span)
         case TermApp():
             return TermApp(f.term, tuple(subst_term(a, env) for a in f.args))
         case Eq():
             return _eq(subst_term(f.left, env), subst_term(f.right, env))
         case Cmp():
-            return Cmp(f.op, subst_int(f.left, env), subst_int(f.right, env))
+            return Cmp(f.op, subst_int(f.left, env), subst_int(f.right, env), f.span)
         case Not():
             return neg(subst(f.operand, env))
         case And():

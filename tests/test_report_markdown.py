@@ -46,7 +46,7 @@ def test_clauses_are_quoted_with_source_and_drafts_and_readings_shown() -> None:
     assert "   > \u201cUkraine's armed forces shall not exceed 85,000 personnel.\u201d" in md
     assert "   Source: Press reports \\| 2022" in md
     assert "**Drafts in force:** `russia`, `ukraine`" in md
-    assert "**Readings:** `status_breach` read as `open`" in md
+    assert "**Wording read as:** `status_breach`: no reading (left open)" in md
     assert "**Party:** usa" in md
 
 

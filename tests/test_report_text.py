@@ -92,3 +92,31 @@ def test_a_clause_note_is_shown_in_the_full_text_report_and_in_markdown() -> Non
     assert "      note: The consultations (three days) are not modelled." in full
     assert "   Note: The consultations (three days) are not modelled." in markdown.render(report)
     assert '"note": "The consultations (three days) are not modelled."' in json_report.render(report)
+
+
+def test_colour_only_paints_the_plain_report() -> None:
+    """With colour, the heads and the summary carry the terminal's colour codes; without them,
+    the report is the plain one character for character."""
+    import re
+
+    report = Report(findings=[veto("usa"), veto("uk", expected=False)])
+    plain = text.render(report, show_expected=True)
+    coloured = text.render(report, colour=True, show_expected=True)
+    assert "\x1b[1;32mexpected[blockable-guarantee]\x1b[0m" in coloured
+    assert "\x1b[1;31merror[blockable-guarantee]\x1b[0m" in coloured
+    assert "\x1b[1;31m" in coloured.splitlines()[-1]  # (an unexpected finding: the summary in red)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    assert "\x1b" not in plain
+
+
+def test_readings_and_open_wording_are_said_in_words() -> None:
+    f = Finding(FindingKind.PRETEXT, Severity.WARNING, "russia can claim that ukraine breaches Art. 2 (art2)", "t.nv",
+                (ART2,), party="russia", readings=(("harms", "russia"), ("lawful", "open"), ("x", "ordinary")),
+                scenario=Scenario(terms=("lawful(ukraine)",)),
+                details=(("claimant_reading_alias", None), ("baseline", "open")))
+    out = text.render(Report(findings=[f]), show_expected=True)
+    assert "wording: harms in the russia reading; lawful left open (no reading); x in its ordinary meaning" in out
+    assert "open wording read as true: lawful(ukraine)" in out
+    assert "readings:" not in out and "open terms" not in out
+    md = markdown.render(Report(findings=[f]))
+    assert "claimant reading alias" not in md and "- lawful under: no reading (left open)" in md

@@ -16,6 +16,7 @@ import z3
 
 from dsl import LoadResult, refuse_empty
 from dsl.model import Instrument
+from verifier import clash, quotation
 from verifier.budget import Budget, BudgetExhausted
 from verifier.checks import CheckContext
 from verifier.checks.context import in_report
@@ -206,7 +207,8 @@ def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPar
         for c, claimant in enumerate(claimants_):
             extra = [_under(f, claimant) for part in parts for f in part[d].claimed[c] if f.problem_key() not in seen]
             findings.extend(_with_draft(extra, draft_name))
-    findings = _merge_drafts(findings)
+    labels = ("base", *instrument.draft_labels())
+    findings = [quotation.in_force(clash.explain(instrument, f, drafts), labels) for f in _merge_drafts(findings)]
     findings = _regime_filter(instrument, findings)
     # With --draft, an expectation about a draft left out is skipped rather than failed.
     checked = {(d or "base").partition("+")[0] for d, _ in drafts} if options.drafts else None

@@ -168,9 +168,10 @@ def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
     # (A witness only for a finding the report can show: see CheckContext.shown.)
     model = minimal_model(session, [*ctx.fixed(), *d.situation], prefer=(party,)) \
         if ctx.shown(FindingKind.CONFLICT, d.clauses, party) else None
+    # (No quantity is shown for its own sake: what the party decides is its choice, and the
+    # figures that clash are named by verifier.clash.)
     seen = None if model is None else ctx.witness(
-        model, [Breaches(party, frozenset(d.clauses), ctx.readings)], what=f"conflict of {party}",
-        show_quantities=_quantities(ctx, d.clauses))
+        model, [Breaches(party, frozenset(d.clauses), ctx.readings)], what=f"conflict of {party}")
     scenario = seen.scenario if seen else None
     names = clause_list(ctx.instrument, d.clauses)
     if len(d.clauses) == 1:
@@ -182,13 +183,3 @@ def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
     return ctx.finding(FindingKind.CONFLICT, Severity.ERROR, message,
                        [ctx.clause_ref(c, "conflicting") for c in d.clauses], party=party, witness=seen,
                        minimal=d.minimal)
-
-
-def _quantities(ctx: CheckContext, clauses: list[str]) -> set[str]:
-    names: set[str] = set()
-    for c in clauses:
-        for n in ctx.instrument.clause(c).norms:
-            if n.keep is not None:
-                names.update(q for q in ctx.instrument.predicates if ctx.instrument.predicates[q].kind == "quantity"
-                             and q in repr(n.keep))
-    return names

@@ -174,7 +174,7 @@ COUNT_FACTOR = 4
 def _baseline_phrase(baseline: str, term: str) -> str:
     """`the ordinary reading of `t``; for an open term, the reading that leaves it open."""
     if baseline == "open":
-        return f"another admissible reading of `{term}` (the term has no ordinary reading)"
+        return f"some reasonable reading of `{term}` (the spec gives the term no ordinary reading)"
     return f"the {baseline} reading of `{term}`"
 
 

@@ -114,20 +114,100 @@ def drafts_of(f: Finding) -> tuple[str, ...]:
 
 
 def scenario_rows(f: Finding) -> list[tuple[str, str, str]]:
-    """The scenario as (what, atom, value) rows: true facts, acts done, open terms that hold, quantities."""
+    """The scenario as (what, atom, value) rows: true facts, acts done, open wording read as true, quantities."""
     s = f.scenario
     if s is None:
         return []
     rows = [("fact", a, "true") for a in s.facts]
     rows += [("act", a, "done") for a in s.acts]
-    rows += [("open term", t, "holds") for t in s.terms]
+    rows += [("open wording", t, "read as true") for t in s.terms]
     rows += [("quantity", q, f"{v:,}") for q, v in s.quantities]
     return rows
 
 
 def evidence(f: Finding) -> list[tuple[str, str]]:
-    """The kind-specific details a reader has not seen elsewhere, as (name in words, text)."""
-    return [(k.replace("_", " "), show_value(v)) for k, v in f.details if k not in SHOWN_ELSEWHERE]
+    """The kind-specific details a reader has not seen elsewhere, as (name in words, text in words).
+
+    The JSON keeps the details' stable names and values; a report says them for a legal adviser
+    (`nverify explain KIND` has the precise terms). A detail with nothing to say is left out."""
+    out = []
+    for k, v in f.details:
+        if k in SHOWN_ELSEWHERE:
+            continue
+        said = _said(f.kind, k, v)
+        if said is not None:
+            out.append(said)
+    return out
+
+
+# Details said in words: (label, the text for True, the text for False) for yes/no details.
+_YES_NO = {
+    "controls_event": ("the blocker", "also causes the event itself", "does not cause the event itself"),
+    "always": ("blocked", "in every situation", "in the situation of the scenario"),
+    "veto": ("blocked by", "the decision of the parties named", "the situation"),
+}
+_LABELS = {
+    "act": "the act", "against": "party accused", "term": "wording", "conduct": "conduct",
+    "conduct_listed": "conduct listed", "choice": "decision", "circumstance": "circumstance",
+    "protected": "protected party", "holder": "holder of the permission",
+    "others": "parties whose say the permission depends on", "attackers": "attacker",
+    "obliged": "obliged to respond", "sets_shown": "minimal sets shown", "search_stopped": "search stopped at",
+    "reason": "why the solver stopped", "clash": "what clashes",
+}
+_HIDDEN = frozenset({"requirement"})  # (an index into the spec's protection requirements: the location shows it)
+
+
+def _said(kind: FindingKind, key: str, v: Any) -> tuple[str, str] | None:
+    if key in _HIDDEN or v is None:
+        return None
+    if key in _YES_NO and isinstance(v, bool):
+        label, yes, no = _YES_NO[key]
+        return label, yes if v else no
+    if key == "never" and isinstance(v, bool):
+        if kind is FindingKind.PROTECTION_GAP:
+            return "response owed", "in no attack at all" if v else "not in the attack of the scenario"
+        return "triggers", "never" if v else "not in the circumstance shown"
+    if key == "claimant_reading_alias":
+        return "the claimant's reading", f"the same as the {v} reading"
+    if key in ("baseline", "reading"):
+        return ("lawful under" if key == "baseline" else "claimed under"), reading_words(str(v))
+    if key == "clash" and isinstance(v, (list, tuple)):
+        return _LABELS[key], "; ".join(str(x) for x in v)
+    if key == "obliged" and isinstance(v, (list, tuple)) and not v:
+        return _LABELS[key], "nobody"
+    return _LABELS.get(key, key.replace("_", " ")), show_value(v)
+
+
+def reading_words(reading: str) -> str:
+    """`the ordinary meaning`, `the russia reading`, `no reading (left open)`: a reading in words."""
+    if reading == "ordinary":
+        return "the ordinary meaning"
+    if reading == "open":
+        return "no reading (left open)"
+    return f"the {reading} reading"
+
+
+def readings_grouped(f: Finding) -> str:
+    """`forces_needed and harms_security in their ordinary meaning; x left open (no reading)`."""
+    groups: dict[str, list[str]] = {}
+    for t, r in f.readings:
+        groups.setdefault(r, []).append(t)
+    parts = []
+    for r, terms in groups.items():
+        names = terms[0] if len(terms) == 1 else ", ".join(terms[:-1]) + " and " + terms[-1]
+        if r == "ordinary":
+            how = "in its ordinary meaning" if len(terms) == 1 else "in their ordinary meaning"
+        elif r == "open":
+            how = "left open (no reading)"
+        else:
+            how = f"in the {r} reading"
+        parts.append(f"{names} {how}")
+    return "; ".join(parts)
+
+
+def readings_words(f: Finding) -> list[tuple[str, str]]:
+    """(term, how it is read) for each term of the finding: what the report says of readings."""
+    return [(t, reading_words(r)) for t, r in f.readings]
 
 
 def show_value(v: Any) -> str:

@@ -19,7 +19,7 @@ def _scenario(s: Scenario | None, indent: str) -> list[str]:
         return []
     lines = [f"{indent}witness: facts: {', '.join(s.facts) or 'none'}; acts: {', '.join(s.acts) or 'none'}"]
     if s.terms:
-        lines.append(f"{indent}         open terms that hold: {', '.join(s.terms)}")
+        lines.append(f"{indent}         open wording read as true: {', '.join(s.terms)}")
     if s.quantities:
         lines.append(f"{indent}         quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
     return lines

@@ -22,6 +22,7 @@ from verifier.report.common import (
     party_facts,
     primary_location,
     quote_key,
+    readings_words,
     scenario_rows,
     summary_line,
     tool_version,
@@ -121,9 +122,9 @@ def _finding(n: int, f: Finding, quoted: dict[tuple[str, str, str | None], int])
     if drafts:
         facts.append(f"- **Draft{'s' if len(drafts) > 1 else ''} in force:** " + ", ".join(code(d) for d in drafts))
     if f.readings:
-        facts.append("- **Readings:** " + ", ".join(f"{code(t)} read as {code(r)}" for t, r in f.readings))
+        facts.append("- **Wording read as:** " + ", ".join(f"{code(t)}: {how}" for t, how in readings_words(f)))
     if not f.minimal:
-        facts.append("- **Minimality:** the clause set was not proved minimal")
+        facts.append("- **Minimality:** the clauses listed may not all be needed (not proved minimal)")
     if facts:
         out += [*facts, ""]
     if f.clauses:
@@ -135,7 +136,7 @@ def _finding(n: int, f: Finding, quoted: dict[tuple[str, str, str | None], int])
         what = "minimal" if f.scenario.minimal else "not minimised, the solver gave up: a plain witness"
         out += [f"**Scenario** ({what}: every fact and act not listed is false, every quantity not listed is 0)", ""]
         if rows:
-            out += _table(["", "atom", "value"], [[w, code(a), cell(v)] for w, a, v in rows])
+            out += _table(["kind", "what", "value"], [[w, code(a), cell(v)] for w, a, v in rows])
         else:
             out.append("Nothing happens at all: every fact and act is false.")
         out.append("")

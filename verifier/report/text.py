@@ -6,30 +6,49 @@ says "(quoted above)". Expected findings are labelled `expected[KIND]` and folde
 to one line each (location, kind, a short message, "(expected)") unless
 `show_expected` (`--show-expected`, `--verbose`) asks for them in full; that full report
 also prints each clause's `note` (how the spec models it, what is unsure).
-Colour only when asked (the CLI turns it on for a tty).
+Colour only when asked (the CLI turns it on for a tty), through rich's styles; without
+colour, the text is exactly what the layout above makes (the transcripts pin it).
 """
 
 from __future__ import annotations
 
+import io
 import textwrap
 from typing import Any
 
-from verifier.findings import Finding, Report, Severity
-from verifier.report.common import empty_scenario_line, party_facts, primary_location, quote_key, summary_line
+from rich.console import Console
+from rich.text import Text
 
-_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
-_EXPECTED = "32"
+from verifier.findings import Finding, Report, Severity
+from verifier.report.common import (
+    empty_scenario_line,
+    party_facts,
+    primary_location,
+    quote_key,
+    readings_grouped,
+    summary_line,
+)
+
+_COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_EXPECTED = "green"
 FOLDED_WIDTH = 110  # the short message of a folded expected finding, at most (then the parties merged)
 
 
-def _paint(text: str, code: str, colour: bool) -> str:
-    return f"\x1b[{code}m{text}\x1b[0m" if colour else text
+def _paint(text: str, style: str, colour: bool) -> str:
+    """The text in a rich style (`bold red`) as the terminal's escape codes; as it is without colour."""
+    if not colour:
+        return text
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="standard", width=max(len(text), 1),
+                      highlight=False, markup=False, emoji=False)
+    with console.capture() as captured:
+        console.print(Text(text, style=style), end="", soft_wrap=True)
+    return captured.get()
 
 
 def _head(f: Finding, colour: bool) -> str:
     if f.expected:
-        return _paint(f"expected[{f.kind.value}]", _EXPECTED + ";1", colour)
-    return _paint(f"{f.severity.value}[{f.kind.value}]", _COLOURS[f.severity] + ";1", colour)
+        return _paint(f"expected[{f.kind.value}]", f"bold {_EXPECTED}", colour)
+    return _paint(f"{f.severity.value}[{f.kind.value}]", f"bold {_COLOURS[f.severity]}", colour)
 
 
 def _folded(f: Finding, colour: bool) -> list[str]:
@@ -50,13 +69,16 @@ def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]],
     meta = [f"{label}: {names}" for label, names in party_facts(f)]
     if f.drafts:
         meta.append(f"draft{'s' if len(f.drafts) > 1 else ''}: {', '.join(f.drafts)}")
-    shown = [f"{t}={r}" for t, r in f.readings]
-    if shown:
-        meta.append("readings: " + ", ".join(shown))
+    if f.readings:
+        meta.append("wording: " + readings_grouped(f))
     if not f.minimal:
-        meta.append("clause set not proved minimal")
+        meta.append("the clauses listed may not all be needed (not proved minimal)")
     if meta:
         out.append("  " + "; ".join(meta))
+    clash = dict(f.details).get("clash")
+    if isinstance(clash, (list, tuple)) and clash:
+        out.append("  what clashes:")
+        out += [f"    - {part}" for part in clash]
     for c in f.clauses:
         role = f" [{c.role}]" if c.role else ""
         key = quote_key(c)
@@ -83,7 +105,7 @@ def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]],
         if s.acts:
             lines.append("    acts: " + ", ".join(s.acts))
         if s.terms:
-            lines.append("    open terms that hold: " + ", ".join(s.terms))
+            lines.append("    open wording read as true: " + ", ".join(s.terms))
         if s.quantities:
             lines.append("    quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
         if lines:
@@ -95,8 +117,7 @@ def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]],
 
 def summary(report: Report, *, colour: bool = False) -> str:
     """The summary line (green when the run passes, red when it fails); all that `--quiet` prints."""
-    colour_code = "32" if report.exit_code == 0 else "31"
-    return _paint(summary_line(report), colour_code + ";1", colour)
+    return _paint(summary_line(report), "bold green" if report.exit_code == 0 else "bold red", colour)
 
 
 def render(report: Report, *, colour: bool = False, with_summary: bool = True, show_expected: bool = False,
