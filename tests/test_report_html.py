@@ -8,6 +8,7 @@ rendering; they skip, saying so, only where chromium is absent.
 
 from __future__ import annotations
 
+import html
 import struct
 import subprocess
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from report_support import DATA, check, nverify
 
 from verifier.findings import Report
 from verifier.report import FORMATS
-from verifier.report.common import primary_location, summary_line
+from verifier.report.common import primary_location, reading_words, summary_line
 
 CHROMIUM = Path("/usr/bin/chromium")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -116,8 +117,7 @@ def test_everything_from_the_spec_is_escaped(reports: dict[str, Report]) -> None
     quotes = [q.text() for q in dom.iter("blockquote")]
     assert any("<script>alert(1)</script> any *alliance* | `code` & &amp; <img src=x onerror=alert(2)>" in q
                for q in quotes)
-    assert "Press | reports & <a href=\"http://example.invalid/\">link</a>" in page.replace("&lt;", "<").replace(
-        "&gt;", ">").replace("&amp;", "&").replace("&quot;", '"')
+    assert "Press | reports & <a href=\"http://example.invalid/\">link</a>" in html.unescape(page)
 
 
 # ---- in a real browser --------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_browser_dom_has_summary_then_findings(reports: dict[str, Report],
         for d in f.drafts:
             assert d in context
         for term, reading in f.readings:
-            assert f"{term} read as {reading}" in context
+            assert f"{term}: {reading_words(reading)}" in context
         tables = art.iter("table", "scenario")
         if f.scenario is not None and (f.scenario.facts or f.scenario.acts or f.scenario.quantities):
             rows = [[td.text() for td in tr.iter("td")] for tr in tables[0].iter("tbody")[0].iter("tr")]

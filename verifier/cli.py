@@ -107,9 +107,9 @@ def main() -> None:
     """
 
 
-def _write(text: str, output: Path | None, fmt: str | None = None) -> None:
+def _write(text: str, output: Path | None, fmt: str | None = None, *, colour: bool = False) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=True if colour else None)  # (click strips colour off a terminal)
         return
     from verifier.output import OutputError, write_atomically
 
@@ -280,11 +280,12 @@ def check(paths: tuple[Path, ...], fmt: str, color: str, readings: tuple[str, ..
             _write(FORMATS[fmt](report, colour=False, show_expected=in_full), output, fmt)
     elif fmt == "text" and output is None:
         # The summary line ends the text report; on standard output it goes to standard error instead.
-        _write(render_text(report, colour=colour, with_summary=False, show_expected=in_full), None)
+        _write(render_text(report, colour=colour, with_summary=False, show_expected=in_full), None, colour=colour)
     else:
         _write(FORMATS[fmt](report, **kwargs), output, fmt)
     # The summary line goes to standard error in every format, with -o FILE and with --quiet.
-    click.echo(summary(report, colour=color == "always" or (color == "auto" and sys.stderr.isatty())), err=True)
+    summary_colour = color == "always" or (color == "auto" and sys.stderr.isatty())
+    click.echo(summary(report, colour=summary_colour), err=True, color=True if summary_colour else None)
     sys.exit(report.exit_code)
 
 

@@ -6,9 +6,9 @@ instrument's time runs from its session's start to the next instrument's (or
 the end of the run), so it includes its checks, witnesses and expectations;
 loading and parsing come before the first session and are shown apart.
 
-`ProgressLine` redraws one status line on a terminal's standard error while a
-run lasts longer than a second, and erases it at the end; it draws nothing
-anywhere else (a pipe, a file, CI logs), so reports and transcripts never
+`ProgressLine` redraws one status line on a terminal's standard error (with
+rich's live display) while a run lasts longer than a second, and erases it at
+the end; it draws nothing anywhere else (a pipe, a file, CI logs), so reports and transcripts never
 contain it.
 """
 
@@ -23,6 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Self, TextIO
+
+from rich.console import Console
+from rich.live import Live
+from rich.spinner import Spinner
+from rich.text import Text
 
 from verifier.findings import Report
 
@@ -114,7 +119,9 @@ class Activity:
 
 
 class ProgressLine:
-    """A status line on a terminal, redrawn every `interval` seconds after `delay` seconds.
+    """A status line on a terminal, redrawn every `interval` seconds after `delay` seconds
+    (rich's live display, transient: erased when the run ends; cut, never wrapped, at the
+    terminal's width).
 
     Inactive (draws nothing, starts no thread) unless the stream is a terminal.
     """
@@ -126,7 +133,6 @@ class ProgressLine:
         self.delay = delay
         self.interval = interval
         self.active = _isatty(stream)
-        self.drawn = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -144,26 +150,22 @@ class ProgressLine:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
-        if self.drawn:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
-            self.drawn = False
 
     def _run(self) -> None:
         if self._stop.wait(self.delay):
             return
-        frames = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
-        tick = 0
-        while not self._stop.is_set():
-            width = shutil.get_terminal_size((80, 24)).columns
-            line = f"{frames[tick % len(frames)]} {self.status()}"
-            if len(line) > width - 1:  # never wrap: `\r` only returns within one screen line
-                line = line[:max(width - 2, 1)] + "\u2026"
-            self.stream.write("\r\x1b[2K" + line)
-            self.stream.flush()
-            self.drawn = True
-            tick += 1
-            self._stop.wait(self.interval)
+        # One column short of the terminal: a line that fills the last column may wrap.
+        width = max(shutil.get_terminal_size((80, 24)).columns - 1, 2)
+        console = Console(file=self.stream, width=width, highlight=False, markup=False, emoji=False)
+        spinner = Spinner("dots")  # (its frames and their pace: the line also shows the status)
+
+        def line() -> Text:
+            frame = spinner.frames[int(console.get_time() * 1000 / spinner.interval) % len(spinner.frames)]
+            return Text(f"{frame} {self.status()}", no_wrap=True, overflow="ellipsis")
+
+        with Live(get_renderable=line, console=console, transient=True, refresh_per_second=1 / self.interval,
+                  redirect_stdout=False, redirect_stderr=False):
+            self._stop.wait()
 
 
 def _isatty(stream: TextIO) -> bool:
