@@ -14,7 +14,6 @@ from enum import StrEnum
 from dsl.formula import BoolConst, Formula, IntExpr, Value
 from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
-from dsl.symmetry import PartyClass
 
 # A ground atom or quantity instance: its name and argument values (`("agrees", ("russia",))`).
 # The vocabulary both the verifier and the independent evaluator speak; neither owns it.
@@ -220,6 +219,20 @@ class Objective:
     expr: IntExpr
     text: str
     span: Span = field(compare=False, repr=False, default=None)  # type: ignore[assignment]  # None in queries made without text (tests/oracle)
+
+
+@dataclass(frozen=True, slots=True)
+class PartyClass:
+    """Interchangeable parties (in declaration order), the groups they are in, and the
+    first few that stand for all of them in the checks."""
+
+    members: tuple[str, ...]
+    groups: tuple[str, ...]
+    representatives: tuple[str, ...]
+
+    @property
+    def left_out(self) -> tuple[str, ...]:
+        return self.members[len(self.representatives):]
 
 
 @dataclass(frozen=True, slots=True)

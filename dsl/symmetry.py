@@ -23,25 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dsl import syntax as S
+from dsl.model import PartyClass
 
 MIN_REPRESENTATIVES = 2  # a party and another of the same kind
-
-
-@dataclass(frozen=True)
-class PartyClass:
-    """Interchangeable parties (in declaration order), the groups they are in, and the
-    first few that stand for all of them in the checks."""
-
-    members: tuple[str, ...]
-    groups: tuple[str, ...]
-    representatives: tuple[str, ...]
-
-    @property
-    def left_out(self) -> tuple[str, ...]:
-        return self.members[len(self.representatives):]
 
 
 def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:

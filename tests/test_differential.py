@@ -466,6 +466,9 @@ assert no blockable-guarantee by g2;
     (9800079, ("c1#1=pa",)),
     (9802803, ()),
     (9804044, ()),  # (with an imported file: a folder)
+    # Under a claimant's readings, a party's own norms unchanged: its dilemma is no longer a
+    # contradiction when another party's norms of one of its clauses became one alone.
+    (11404074, ()),
 ])
 def test_campaign_seeds_of_the_third_round(seed: int, drafts: tuple[str, ...]) -> None:
     from pathlib import Path

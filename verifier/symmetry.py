@@ -16,8 +16,7 @@ from collections.abc import Collection, Iterable, Sequence
 from itertools import pairwise
 
 from dsl import formula as F
-from dsl.model import Instrument
-from dsl.symmetry import PartyClass
+from dsl.model import Instrument, PartyClass
 from verifier.findings import Finding, FindingKind
 
 _NEVER = frozenset({FindingKind.EXPECTATION_FAILED, FindingKind.UNKNOWN})

@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from dsl.model import Modality
-from dsl.symmetry import PartyClass
+from dsl.model import Modality, PartyClass
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, VarKey
 from verifier.findings import Finding

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from verifier.checks.context import CheckContext
-from verifier.encode import BoolTerm, and_
+from verifier.encode import BoolTerm, Readings, and_
 from verifier.explain import clause_list, situation_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
@@ -51,10 +51,22 @@ class Dilemma:
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for party in ctx.parties_with_norms():
-        if ctx.same_as_baseline(partial(ctx.comp, party)):
+        # Under a claimant's readings, the party's dilemmas are the baseline's when its norms are;
+        # but whether one is a contradiction instead (`_contradictory`) turns on every party's
+        # norms of its clauses, so those must be the baseline's too.
+        if ctx.same_as_baseline(partial(_comp_of_its_clauses, ctx, party)):
             continue
         out.extend(_party(ctx, party))
     return out
+
+
+def _comp_of_its_clauses(ctx: CheckContext, party: str, readings: Readings) -> list[BoolTerm]:
+    """The party's norms and those of every party under the party's clauses, under readings."""
+    session = ctx.session
+    own = ctx.comp(party, readings)
+    others = [session.norms_of(c.id, readings, q) for c in ctx.clauses_of(party)
+              for q in ctx.instrument.parties if q != party]
+    return [*own, *others]
 
 
 def _party(ctx: CheckContext, party: str) -> list[Finding]:
