@@ -30,6 +30,7 @@ goldens: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/parties.py
 
 # The heavy runs recorded in docs/trust.md; never part of `make test`.
 FUZZ_STAMP := $(VENV)/.fuzz-installed

@@ -8,8 +8,12 @@ the 21 NATO members that are also EU members and that no clause names behave ali
 Such a class is checked with a few representatives (the first in declaration order) and
 the others are left out of the world before anything is grounded. How many stand for the
 class is what the questions need (DESIGN section 12): two for the single-party and
-pairwise checks (a party and another of its kind), as many as the largest coalition
-asked about, one more than the largest count bound over a set that holds the class.
+pairwise checks (a party and another of its kind); one more than the largest coalition
+asked about, so that a coalition of representatives is never the whole class (a guarantee
+that any member can trigger cannot be kept from triggering by two of five members, but it
+can by two of two); and, for a count over a set that holds the class, its largest bound
+plus the largest coalition plus one (a coalition of two forces "at most 2 of G" when at
+most two members are left outside it).
 A count by majority depends on the size of its set, so a class inside such a set keeps
 every member. Each finding about a representative stands for every member of its class
 (`verifier.symmetry` says so in the report).
@@ -31,8 +35,8 @@ MIN_REPRESENTATIVES = 2  # a party and another of the same kind
 
 
 def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
-    """The classes of interchangeable parties of specs that have more members than they need
-    representatives (the others are checked as they are)."""
+    """The classes of interchangeable parties of specs (two members or more), each with its
+    representatives: all its members when it needs as many."""
     parties = [n.text for spec in specs for d in spec.decls if isinstance(d, S.PartyDecl) for n in d.names]
     group_members: dict[str, set[str]] = {}
     for spec in specs:
@@ -49,9 +53,12 @@ def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
     counts = list(_counts(specs))
     out = []
     for groups, members in by_groups.items():
+        if len(members) < 2:
+            continue
         need = _representatives(set(groups), counts, coalition_size)
-        if need is not None and len(members) > need:
-            out.append(PartyClass(tuple(members), groups, tuple(members[:need])))
+        # A class no larger than it needs keeps every member, and still is one: its questions
+        # are asked up to renaming (verifier.symmetry), and its findings said of it.
+        out.append(PartyClass(tuple(members), groups, tuple(members if need is None else members[:need])))
     return tuple(out)
 
 
@@ -75,13 +82,15 @@ def reduce(specs: list[S.Spec], found: tuple[PartyClass, ...]) -> list[S.Spec]:
 
 def _representatives(groups: set[str], counts: list[tuple[str, int | None]], coalition_size: int) -> int | None:
     """How many members of a class in `groups` the questions need; None: all of them."""
-    need = max(MIN_REPRESENTATIVES, coalition_size)
+    need = max(MIN_REPRESENTATIVES, coalition_size + 1)
     for set_name, bound in counts:
         if set_name != "party" and set_name not in groups:
             continue  # a count over a set without this class
         if bound is None:
             return None  # a majority: depends on how many there are
-        need = max(need, bound + 1)
+        # More members outside any coalition than the bound: what a coalition can force on a
+        # count ("at most 2 of G") must not come from the class running out of members.
+        need = max(need, bound + coalition_size + 1)
     return need
 
 

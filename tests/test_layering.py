@@ -19,7 +19,7 @@ DSL_RANK = {
     "dsl.source": 0, "dsl.formula": 1,  # (formula nodes keep the spans where they are written)
     "dsl.diagnostics": 2, "dsl.syntax": 2, "dsl.model": 2,
     "dsl.render": 3, "dsl.parser": 3, "dsl.literals": 3,
-    "dsl.symbols": 4,
+    "dsl.symbols": 4, "dsl.symmetry": 4,  # (interchangeable parties, from the syntax tree)
     "dsl.estimate": 5,
     "dsl.expressions": 5,
     "dsl.breaches": 6, "dsl.elaborate": 7, "dsl.evaluate": 6,

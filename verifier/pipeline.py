@@ -214,7 +214,7 @@ def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPar
     checked = {(d or "base").partition("+")[0] for d, _ in drafts} if options.drafts else None
     findings, expect_results = apply_expectations(instrument, findings, checked,
                                                   merge=lambda found: lift(merge_parties(found, instrument.parties),
-                                                                          instrument.symmetry))
+                                                                          instrument))
     return findings, expect_results + expectations, tuple(d for d, _ in drafts if d is not None)
 
 

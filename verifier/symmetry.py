@@ -87,10 +87,13 @@ def canonical_coalition(coalition: Sequence[str], classes: Sequence[PartyClass])
     return True
 
 
-def lift(findings: list[Finding], classes: Sequence[PartyClass]) -> list[Finding]:
-    """Each finding about a class's representative, said of every member of the class."""
+def lift(findings: list[Finding], instrument: Instrument) -> list[Finding]:
+    """Each finding about a class's representative, said of every member of the class; a
+    coalition found in several renamings within a class, once."""
+    classes = instrument.symmetry
     if not classes:
         return findings
+    findings = _canonical_coalitions(findings, instrument)
     firsts = {c.representatives[0]: c for c in classes}
     later = {r: c.representatives[0] for c in classes for r in c.representatives[1:]}
     about_first = {(_problem(f, firsts), v) for f in findings for v in _role(f, firsts)[1] if v in firsts}
@@ -102,6 +105,37 @@ def lift(findings: list[Finding], classes: Sequence[PartyClass]) -> list[Finding
                 and all((_problem(f, later), later[n]) in about_first for n in names):
             continue
         out.append(_lifted(f, classes))
+    return out
+
+
+def canonical_image(coalition: Sequence[str], classes: Sequence[PartyClass], order: Sequence[str]) -> tuple[str, ...]:
+    """The coalition with each class's members in it replaced by the class's first
+    representatives (in declaration order): the canonical coalition it is a renaming of."""
+    out = [m for m in coalition if not any(m in c.representatives for c in classes)]
+    for c in classes:
+        k = sum(1 for m in coalition if m in c.representatives)
+        out.extend(c.representatives[:k])
+    rank = {p: i for i, p in enumerate(order)}
+    return tuple(sorted(out, key=lambda p: rank.get(p, len(rank))))
+
+
+def _canonical_coalitions(findings: list[Finding], instrument: Instrument) -> list[Finding]:
+    """Coalition findings that are renamings, within classes, of another one of the same
+    problem (the holder of the permission kept): only the canonical one. The searches that
+    list coalitions themselves (a self-granted permission's) come upon every renaming."""
+    def problem(f: Finding) -> tuple[object, ...]:
+        return (f.kind, f.file, tuple(c.id for c in f.clauses), f.draft, f.drafts, dict(f.details).get("holder"))
+
+    present = {(problem(f), f.coalition) for f in findings if f.coalition}
+    out = []
+    for f in findings:
+        if f.coalition:
+            holder = dict(f.details).get("holder")
+            image = canonical_image(f.coalition, free_classes(instrument, [holder] if isinstance(holder, str) else []),
+                                    instrument.parties)
+            if image != f.coalition and (problem(f), image) in present:
+                continue
+        out.append(f)
     return out
 
 
@@ -181,7 +215,8 @@ def _coalition(f: Finding, classes: Sequence[PartyClass]) -> Finding:
         taken = [m for m in f.coalition if m in c.representatives]
         if taken:
             who = " and ".join(taken)
-            notes.append(f"{who} stand{'s' if len(taken) == 1 else ''} for any {len(taken)} of {class_phrase(c)}")
+            notes.append(f"{who} stands for any of {class_phrase(c)}" if len(taken) == 1
+                         else f"{who} stand for any {len(taken)} of {class_phrase(c)}")
     if not notes:
         return f
     return dataclasses.replace(f, message=f"{f.message} ({'; '.join(notes)})")

@@ -1,0 +1,139 @@
+"""Party scaling: how the time grows with the number of parties the world declares.
+
+    .venv/bin/python bench/parties.py [--sizes 10,20,40,60,120] [--full-max 20] [--no-write]
+
+A copy of the corpus (`specs/`) whose `world.nv` declares N parties: the ten the specs
+name, then N - 10 more that no clause names, all members of NATO and the EU (one class of
+interchangeable parties). For each N: `nverify -q --jobs 1 specs/istanbul_2022.nv` and
+`nverify -q specs/` (the whole corpus, default --jobs), through representatives (the
+default) and, up to --full-max parties, with `--no-symmetry`. Wall seconds, best of two,
+and the growth exponent b of time ~ N^b over the sizes. Writes its table into
+bench/RESULTS.md between the party-scaling markers (unless --no-write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NVERIFY = ROOT / ".venv" / "bin" / "nverify"
+BEGIN, END = "<!-- party-scaling: begin -->", "<!-- party-scaling: end -->"
+NAMED = 10  # the parties world.nv declares on its first `party` line
+
+
+def world_with(n: int, text: str) -> str:
+    """world.nv with only its first ten parties, then n - 10 interchangeable NATO and EU members."""
+    extra = [f"member{i}" for i in range(1, n - NAMED + 1)]
+    lines = text.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("party "))
+    # drop the later `party` declarations and their continuation lines (the real members)
+    kept, skipping = [], False
+    for i, line in enumerate(lines):
+        if i > first and line.startswith("party "):
+            skipping = True
+        if skipping:
+            skipping = not line.rstrip().endswith(";")
+            continue
+        kept.append(line)
+    out = "\n".join(kept) + "\n"
+    named = re.findall(r"\w+", lines[first][len("party "):])
+    out = re.sub(r"group (states|nato_members|eu_members) = \{[^}]*\};",
+                 lambda m: _group(m.group(1), named, extra), out)
+    if extra:
+        out += f"party {', '.join(extra)};\n"
+    return out
+
+
+def _group(name: str, named: list[str], extra: list[str]) -> str:
+    base = {"states": [p for p in named if p not in ("eu", "nato")],
+            "nato_members": ["usa", "uk", "france", "germany"],
+            "eu_members": ["france", "germany", "austria"]}[name]
+    return f"group {name} = {{{', '.join(base + extra)}}};"
+
+
+def timed(args: list[str], cwd: Path, timeout: float) -> float | None:
+    """Best wall time of two runs; None past the timeout."""
+    best = math.inf
+    for _ in range(2):
+        start = time.perf_counter()
+        try:
+            subprocess.run([str(NVERIFY), *args], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                           timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            return None
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def fit(points: list[tuple[int, float]]) -> float | None:
+    pts = [(math.log(n), math.log(t)) for n, t in points if t > 0]
+    if len(pts) < 2:
+        return None
+    mx, my = sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    return None if sxx == 0 else sum((x - mx) * (y - my) for x, y in pts) / sxx
+
+
+def fmt(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10,20,40,60,120")
+    parser.add_argument("--full-max", type=int, default=20, help="largest N also run with --no-symmetry")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per run before giving up")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    original = (ROOT / "specs" / "world.nv").read_text(encoding="utf-8")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            folder = Path(tmp) / f"n{n}"
+            shutil.copytree(ROOT / "specs", folder / "specs")
+            (folder / "specs" / "world.nv").write_text(world_with(n, original), encoding="utf-8")
+            ist = ["-q", "--jobs", "1", "specs/istanbul_2022.nv"]
+            row = {"n": n,
+                   "istanbul": timed(ist, folder, args.timeout),
+                   "corpus": timed(["-q", "specs/"], folder, args.timeout),
+                   "istanbul_full": timed(["--no-symmetry", *ist], folder, args.timeout) if n <= args.full_max else None,
+                   "corpus_full": timed(["--no-symmetry", "-q", "specs/"], folder, args.timeout)
+                   if n <= args.full_max else None}
+            rows.append(row)
+            print(n, {k: fmt(v) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
+    table = [BEGIN, "",
+             "Party scaling (`bench/parties.py`): the corpus's world with N parties, the ten the specs name and",
+             "N - 10 interchangeable NATO and EU members. Wall seconds, best of two; `every party` is",
+             "`--no-symmetry` (run up to N = %d)." % args.full_max, "",
+             "| N | istanbul_2022.nv | every party | corpus | every party |", "|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        table.append(f"| {r['n']} | {fmt(r['istanbul'])} | {fmt(r['istanbul_full'])} | {fmt(r['corpus'])} | "
+                     f"{fmt(r['corpus_full'])} |")
+    for key, label in (("istanbul", "istanbul_2022.nv"), ("corpus", "corpus")):
+        b = fit([(r["n"], r[key]) for r in rows if r[key] is not None])
+        table.append("")
+        table.append(f"Growth in N, {label}, through representatives: time ~ N^{fmt(b)}.")
+    table += ["", END]
+    text = "\n".join(table)
+    print(text)
+    if not args.no_write:
+        page = ROOT / "bench" / "RESULTS.md"
+        current = page.read_text(encoding="utf-8")
+        if BEGIN in current:
+            current = current[:current.index(BEGIN)] + text + current[current.index(END) + len(END):]
+        else:
+            current = current.rstrip() + "\n\n" + text + "\n"
+        page.write_text(current, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
