@@ -113,7 +113,7 @@ def main() -> None:
     table = [BEGIN, "",
              "Party scaling (`bench/parties.py`): the corpus's world with N parties, the ten the specs name and",
              "N - 10 interchangeable NATO and EU members. Wall seconds, best of two; `every party` is",
-             "`--no-symmetry` (run up to N = %d)." % args.full_max, "",
+             f"`--no-symmetry` (run up to N = {args.full_max}).", "",
              "| N | istanbul_2022.nv | every party | corpus | every party |", "|---:|---:|---:|---:|---:|"]
     for r in rows:
         table.append(f"| {r['n']} | {fmt(r['istanbul'])} | {fmt(r['istanbul_full'])} | {fmt(r['corpus'])} | "

@@ -20,6 +20,7 @@ from dsl.model import Instrument, PartyClass
 from verifier.findings import Finding, FindingKind
 
 _NEVER = frozenset({FindingKind.EXPECTATION_FAILED, FindingKind.UNKNOWN})
+LISTED = 8  # a class of at most this many is listed by name; a larger one is counted
 
 
 def free_classes(instrument: Instrument, fixed: Iterable[str] = ()) -> tuple[PartyClass, ...]:
@@ -171,7 +172,11 @@ def _lifted(f: Finding, classes: Sequence[PartyClass]) -> Finding:
             lifted.extend(c.members)
     shown = names[0]
     parts = [n for n in names[1:] if not any(n in c.members for c in hit)]
-    parts += [f"each of {class_phrase(c, others=c.representatives[0] == shown)}" for c in hit]
+    for c in hit:
+        if len(c.members) <= LISTED:  # a few: named, as verifier.merge names them
+            parts += [m for m in c.members if m != shown]
+        else:
+            parts.append(f"each of {class_phrase(c, others=c.representatives[0] == shown)}")
     message = f"{_base(f)}; likewise with {_listed(parts)} in place of {shown}"
     return dataclasses.replace(f, message=message, merged=tuple(dict.fromkeys(lifted)), merged_on=role)
 
