@@ -25,7 +25,7 @@ Key = tuple[str, tuple[str, ...], str, str]
 class Outcome:
     differences: list[str] = field(default_factory=list)
     classes: tuple[PartyClass, ...] = ()
-    unknown: bool = False  # a solver gave up on either side: nothing to compare
+    unknown: bool = False  # a solver gave up on either side, or every party is past the limits
     findings: int = 0
 
 
@@ -38,7 +38,10 @@ def compare(root: Path, readings: tuple[str, ...] = (), drafts: tuple[str, ...] 
         options.jobs = 1
         loaded, report = run([root], options)
         if report is None:
-            out.differences.append("does not load: " + "; ".join(d.message for d in loaded.diagnostics.sorted()))
+            if not symmetry and any(d.code.value == "too-complex" for d in loaded.diagnostics.sorted()):
+                out.unknown = True  # every party, as declared, is past the limits: nothing to compare
+            else:
+                out.differences.append("does not load: " + "; ".join(d.message for d in loaded.diagnostics.sorted()))
             return out
         if symmetry:
             out.classes = loaded.instruments[0].symmetry if loaded.instruments else ()
@@ -65,7 +68,10 @@ def compare(root: Path, readings: tuple[str, ...] = (), drafts: tuple[str, ...] 
 
 def per_party(findings: list[Finding], classes: dict[str, str]) -> set[Key]:
     """(kind, clauses, who, whom) for each party a finding stands for; `whom` is the accused or
-    the holder. A coalition's members from a class as CLASS#1, CLASS#2 ..."""
+    the holder. In a coalition's finding, the members of a class (the holder first, then the
+    coalition's) are named CLASS#1, CLASS#2 ... in the order met: coalitions are asked and
+    reported up to renaming within a class. Clauses as a set: the order they are cited in is
+    the search's."""
     out: set[Key] = set()
     for f in findings:
         if f.kind is FindingKind.EXPECTATION_FAILED:
@@ -73,17 +79,23 @@ def per_party(findings: list[Finding], classes: dict[str, str]) -> set[Key]:
         for one in expand(f):
             details = dict(one.details)
             whom = str(details.get("against") or details.get("holder") or "")
+            clauses = tuple(sorted(c.id for c in one.clauses))
             if one.coalition:
                 seen: dict[str, int] = {}
-                who = []
-                for m in one.coalition:
+                names: dict[str, str] = {}
+
+                def label(m: str) -> str:
                     c = classes.get(m)
                     if c is None:
-                        who.append(m)
-                    else:
+                        return m
+                    if m not in names:
                         seen[c] = seen.get(c, 0) + 1
-                        who.append(f"{c}#{seen[c]}")
-                out.add((one.kind.value, tuple(c.id for c in one.clauses), "+".join(sorted(who)), whom))
+                        names[m] = f"{c}#{seen[c]}"
+                    return names[m]
+
+                holder = label(whom) if whom else ""
+                who = sorted(label(m) for m in one.coalition)
+                out.add((one.kind.value, clauses, "+".join(who), holder))
             else:
-                out.add((one.kind.value, tuple(c.id for c in one.clauses), one.party or "", whom))
+                out.add((one.kind.value, clauses, one.party or "", whom))
     return out
