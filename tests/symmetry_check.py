@@ -81,21 +81,29 @@ def per_party(findings: list[Finding], classes: dict[str, str]) -> set[Key]:
             whom = str(details.get("against") or details.get("holder") or "")
             clauses = tuple(sorted(c.id for c in one.clauses))
             if one.coalition:
-                seen: dict[str, int] = {}
-                names: dict[str, str] = {}
-
-                def label(m: str) -> str:
-                    c = classes.get(m)
-                    if c is None:
-                        return m
-                    if m not in names:
-                        seen[c] = seen.get(c, 0) + 1
-                        names[m] = f"{c}#{seen[c]}"
-                    return names[m]
-
-                holder = label(whom) if whom else ""
-                who = sorted(label(m) for m in one.coalition)
+                labels = _Labels(classes)
+                holder = labels.of(whom) if whom else ""
+                who = sorted(labels.of(m) for m in one.coalition)
                 out.add((one.kind.value, clauses, "+".join(who), holder))
             else:
                 out.add((one.kind.value, clauses, one.party or "", whom))
     return out
+
+
+class _Labels:
+    """CLASS#1, CLASS#2 ... for the members of each class, in the order they are met."""
+
+    def __init__(self, classes: dict[str, str]) -> None:
+        self.classes = classes
+        self.seen: dict[str, int] = {}
+        self.names: dict[str, str] = {}
+
+    def of(self, member: str) -> str:
+        c = self.classes.get(member)
+        if c is None:
+            return member
+        if member not in self.names:
+            self.seen[c] = self.seen.get(c, 0) + 1
+            self.names[member] = f"{c}#{self.seen[c]}"
+        return self.names[member]
+
