@@ -39,15 +39,17 @@ def free_classes(instrument: Instrument, fixed: Iterable[str] = ()) -> tuple[Par
     return tuple(out)
 
 
-_PINNED: dict[int, tuple[Instrument, frozenset[str]]] = {}
+# The last instrument asked about and its pinned representatives: the checks of one
+# instrument run one after another, and a long-lived process (the language server) must
+# not keep every instrument it ever saw.
+_PINNED: list[tuple[Instrument, frozenset[str]]] = []
 
 
 def _pinned(instrument: Instrument) -> frozenset[str]:
     """The representatives that an elaborated norm names, or that are some but not all of a
     norm's subjects (asked once per instrument)."""
-    hit = _PINNED.get(id(instrument))
-    if hit is not None and hit[0] is instrument:
-        return hit[1]
+    if _PINNED and _PINNED[0][0] is instrument:
+        return _PINNED[0][1]
     reps = {r for c in instrument.symmetry for r in c.representatives}
     found: set[str] = set()
     for norm in instrument.norms:
@@ -66,7 +68,7 @@ def _pinned(instrument: Instrument) -> frozenset[str]:
             if mine and mine != set(c.representatives):
                 found |= mine
     pinned = frozenset(found & reps)
-    _PINNED[id(instrument)] = (instrument, pinned)
+    _PINNED[:] = [(instrument, pinned)]
     return pinned
 
 
