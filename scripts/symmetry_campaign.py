@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
                                                encoding="utf-8")
     elapsed = time.monotonic() - start
     print(f"specs compared: {specs} ({with_class} with a class of interchangeable parties; {unknown} left out: "
-          f"a solver gave up); findings compared: {findings}; differing specs: {differing}; {elapsed:.0f} s")
+          f"a solver gave up, or every party is past the limits); findings compared: {findings}; differing specs: {differing}; {elapsed:.0f} s")
     return 1 if differing else 0
 
 

@@ -133,12 +133,30 @@ def rename(f: Finding, p: str, q: str) -> tuple[str | None, str, tuple[tuple[str
     return (sub(f.party), sub(f.message), details)
 
 
+def listed(names: Sequence[str], last: str = "or") -> str:
+    """`usa`, `usa or uk`, `usa, uk or france` (`last`: the word before the last name)."""
+    return ", ".join(names[:-1]) + (f" {last} " if len(names) > 1 else "") + names[-1]
+
+
+_LIKEWISE = "; likewise with "
+
+
+def likewise(message: str, others: Sequence[str], shown: str) -> str:
+    """The message of a finding that stands for several parties: `...; likewise with uk or
+    france in place of usa`."""
+    return f"{message}{_LIKEWISE}{listed(others)} in place of {shown}"
+
+
+def unmerged_message(f: Finding) -> str:
+    """A merged finding's message without the parties appended by `likewise`."""
+    cut = f.message.rfind(_LIKEWISE)
+    return f.message[:cut] if f.merged_on and cut >= 0 else f.message
+
+
 def _merged(group: list[Finding], role: str) -> Finding:
     first = group[0]
     names = [str(_value(f, role)) for f in group]
-    others = names[1:]
-    listed = ", ".join(others[:-1]) + (" or " if len(others) > 1 else "") + others[-1]
-    message = f"{first.message}; likewise with {listed} in place of {names[0]}"
+    message = likewise(first.message, names[1:], names[0])
     return dataclasses.replace(first, message=message, merged=tuple(names), merged_on=role)
 
 
@@ -150,8 +168,7 @@ def expand(f: Finding) -> list[Finding]:
     if not f.merged_on:
         return [f]
     role, first = f.merged_on, f.merged[0]
-    cut = f.message.rfind("; likewise with ")
-    base = dataclasses.replace(f, message=f.message[:cut] if cut >= 0 else f.message, merged=(), merged_on=None)
+    base = dataclasses.replace(f, message=unmerged_message(f), merged=(), merged_on=None)
     out = [base]
     for other in f.merged[1:]:
         party, message, details = rename(base, first, other)

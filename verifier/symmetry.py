@@ -18,6 +18,7 @@ from itertools import pairwise
 from dsl import formula as F
 from dsl.model import Instrument, PartyClass
 from verifier.findings import Finding, FindingKind
+from verifier.merge import likewise, listed, unmerged_message
 
 _NEVER = frozenset({FindingKind.EXPECTATION_FAILED, FindingKind.UNKNOWN})
 LISTED = 8  # a class of at most this many is listed by name; a larger one is counted
@@ -149,7 +150,7 @@ def _problem(f: Finding, reps: Collection[str]) -> tuple[object, ...]:
 def class_phrase(c: PartyClass, *, others: bool = False) -> str:
     """`the 21 parties in eu_members and nato_members that the text does not name` (`others`:
     `the 20 other parties ...`, the first representative left out)."""
-    where = _listed_and(list(c.groups)) if c.groups else "no group"
+    where = listed(c.groups, "and") if c.groups else "no group"
     count = f"{len(c.members) - 1} other" if others else f"{len(c.members)}"
     return f"the {count} parties in {where} that the text does not name"
 
@@ -179,14 +180,8 @@ def _lifted(f: Finding, classes: Sequence[PartyClass]) -> Finding:
             parts += [m for m in c.members if m != shown]
         else:
             parts.append(f"each of {class_phrase(c, others=c.representatives[0] == shown)}")
-    message = f"{_base(f)}; likewise with {_listed(parts)} in place of {shown}"
+    message = likewise(unmerged_message(f), parts, shown)
     return dataclasses.replace(f, message=message, merged=tuple(dict.fromkeys(lifted)), merged_on=role)
-
-
-def _base(f: Finding) -> str:
-    """The message without the parties merged (verifier.merge appends them)."""
-    cut = f.message.rfind("; likewise with ")
-    return f.message[:cut] if f.merged_on and cut >= 0 else f.message
 
 
 def _role(f: Finding, reps: Collection[str] = ()) -> tuple[str | None, list[str]]:
@@ -205,14 +200,6 @@ def _role(f: Finding, reps: Collection[str] = ()) -> tuple[str | None, list[str]
 # Details that name the party a finding is about when `party` is someone else (the claimant
 # of a pretext accuses `against`; a veto's `holder` holds the permission).
 _PARTY_DETAILS = ("against", "holder")
-
-
-def _listed_and(names: Sequence[str]) -> str:
-    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
-
-
-def _listed(names: Sequence[str]) -> str:
-    return ", ".join(names[:-1]) + (" or " if len(names) > 1 else "") + names[-1]
 
 
 def _coalition(f: Finding, classes: Sequence[PartyClass]) -> Finding:

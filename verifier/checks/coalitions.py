@@ -19,6 +19,7 @@ from dsl.model import Modality, PartyClass
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, VarKey
 from verifier.findings import Finding
+from verifier.merge import listed
 from verifier.symmetry import canonical_coalition
 
 Coalition = tuple[str, ...]  # members in declaration order
@@ -64,9 +65,7 @@ def minimal_coalitions(candidates: Sequence[str], size: int,
 
 def coalition_phrase(members: Sequence[str]) -> str:
     """`russia`, `usa and uk`, `usa, uk and france`."""
-    if len(members) < 2:
-        return "".join(members)
-    return ", ".join(members[:-1]) + " and " + members[-1]
+    return listed(members, "and") if members else ""
 
 
 def lawful_conduct(ctx: CheckContext, coalition: Coalition, event_keys: set[VarKey]) -> BoolTerm:
