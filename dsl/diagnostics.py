@@ -52,6 +52,7 @@ class Code(StrEnum):
     TOO_COMPLEX = "too-complex"
     BAD_LIMIT = "bad-limit"
     BAD_NORM = "bad-norm"
+    BAD_TIME = "bad-time"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ formula per norm and no override logic of its own.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
+from functools import partial
 from pathlib import PurePath
 
 from dsl import formula as F
@@ -17,12 +18,14 @@ from dsl import syntax as S
 from dsl.breaches import breach_cycles
 from dsl.diagnostics import Code, Diagnostics
 from dsl.estimate import within_limits
-from dsl.expressions import Binding, BracketSite, Elaborator, Scope
+from dsl.expressions import STEP_VAR, Binding, BracketSite, Elaborator, Scope
+from dsl.model import STEP as STEP_TYPE
 from dsl.model import (
     Clause,
     Direction,
     Goal,
     GoalKind,
+    Horizon,
     Instrument,
     Modality,
     Norm,
@@ -63,7 +66,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
         for decl in spec.decls:
             if isinstance(decl, S.AssumeDecl):
                 el.site, el.clause = file_site, None  # not the site of the clause elaborated before it
-                assumptions.append(el.formula(decl.expr, {}))
+                assumptions.append(_every_step(el, partial(el.formula, decl.expr, {})))
                 assumption_spans.append(decl.span)
             elif isinstance(decl, S.ClauseDecl) and sizes_ok and sym.clauses.get(decl.id.text) is decl:
                 clauses.append(_clause(el, decl, instrument_names[spec.source.path], ranks[spec.source.path],
@@ -98,6 +101,9 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
     if not diags.has_errors():
         _ground_size_ok(terms, list(zip(assumptions, assumption_spans, strict=True)), clauses, queries, diags)
     predicates = dict(sym.predicates)
+    if sym.horizon is not None:  # every fact, act and quantity holds at a step: its last argument
+        predicates = {n: dataclasses.replace(p, params=(*p.params, Param(STEP_VAR, STEP_TYPE)))
+                      for n, p in predicates.items()}
     return Instrument(
         name=header.name.text if header else PurePath(root.source.path).stem,
         title=header.title if header else PurePath(root.source.path).stem,
@@ -118,7 +124,24 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
         objectives=tuple(objectives),
         requirements=tuple(requirements),
         checked_under=checked_under,
+        horizon=sym.horizon,
     )
+
+
+# ---- time (DESIGN 13) ----------------------------------------------------------------------
+
+def _every_step(el: Elaborator, build: Callable[[], F.Formula]) -> F.Formula:
+    """A statement that holds at every step (an assumption, an assertion); untimed: as written."""
+    if el.sym.horizon is None:
+        return build()
+    return F.conj(*(el.at_step(t, build) for t in el.sym.horizon.steps))
+
+
+def _some_step(el: Elaborator, build: Callable[[], F.Formula]) -> F.Formula:
+    """A statement that holds at some step (a scenario, a possibility); untimed: as written."""
+    if el.sym.horizon is None:
+        return build()
+    return F.disj(*(el.at_step(t, build) for t in el.sym.horizon.steps))
 
 
 def _instrument_name(spec: S.Spec) -> str:
@@ -139,6 +162,7 @@ def _ranks(specs: list[S.Spec]) -> dict[str, int]:
 def _term(el: Elaborator, decl: S.TermDecl) -> Term:
     el.site = BracketSite(f"term {decl.name.text}")
     el.clause = None
+    el.step = F.Var(STEP_VAR) if el.sym.horizon is not None else None  # a reading is read at the step of each use
     scope = {p.name.text: Binding(F.Var(p.name.text), p.type.text) for p in decl.params}
     bodies: dict[str, F.Formula] = {}
     seen: dict[str, S.Reading] = {}
@@ -166,6 +190,9 @@ def _term(el: Elaborator, decl: S.TermDecl) -> Term:
                 continue
             readings.append(Reading(r.name.text, bodies[r.alias.text], alias_of=r.alias.text))
     params = tuple(Param(p.name.text, p.type.text) for p in decl.params)
+    if el.sym.horizon is not None:
+        params = (*params, Param(STEP_VAR, STEP_TYPE))
+    el.step = None
     return Term(decl.name.text, params, tuple(readings), decl.span)
 
 
@@ -264,13 +291,18 @@ def _squash(text: str | None) -> str | None:
 def _items(el: Elaborator, clause: str, items: tuple[S.ClauseItem, ...], guard: F.Formula, out: list[Norm]) -> None:
     for item in items:
         if isinstance(item, S.NormDecl):
-            norm = _norm(el, clause, item, guard)
-            if norm is not None:
-                out.append(norm)
+            out.extend(_norm_instances(el, clause, item, guard))
         elif isinstance(item, S.LimitDecl):
-            norm = _limit(el, clause, item, guard)
-            if norm is not None:
-                out.append(norm)
+            if el.sym.horizon is None:
+                norm = _limit(el, clause, item, guard)
+                if norm is not None:
+                    out.append(norm)
+                continue
+            for t in el.sym.horizon.steps:
+                limit = el.at_step(t, partial(_limit, el, clause, item, guard))
+                if limit is None:
+                    break  # its error is reported once
+                out.append(dataclasses.replace(limit, step=t))
         elif isinstance(item, S.ForItem):
             _for(el, clause, item, guard, out)
         else:
@@ -307,7 +339,43 @@ def _norm_bracket(el: Elaborator, clause: str, item: S.NormBracket, guard: F.For
         _items(el, clause, alt.items, F.conj(guard, chosen), out)
 
 
-def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> Norm | None:
+def _norm_instances(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> list[Norm]:
+    """The norm once (no time), or once per step: a deadline's once per step of the event
+    whose window ends within the horizon (the later ones fall due beyond what is checked)."""
+    horizon = el.sym.horizon
+    if horizon is None:
+        if decl.deadline is not None:
+            el.error(Code.BAD_TIME, decl.deadline.span, "a deadline needs a timeline, and this spec has none",
+                     help="declare one first, e.g. `time day 0..10;`")
+            return []
+        norm = _norm(el, clause, decl, guard)
+        return [] if norm is None else [norm]
+    if decl.deadline is not None:
+        if decl.modality != "must" or not isinstance(decl.action, S.ActAction):
+            el.error(Code.BAD_TIME, decl.deadline.span, "only an obligation to act has a deadline",
+                     help="write `P must ACT within N of EVENT`")
+            return []
+        delay = decl.deadline.steps.value
+        triggers = [t for t in horizon.steps if t + delay <= horizon.last]
+        if not triggers:
+            el.error(Code.BAD_TIME, decl.deadline.steps.span,
+                     f"a deadline of {delay} steps never falls due within the timeline ({horizon.phrase()})",
+                     help="lengthen the timeline, so that what the deadline owes can be checked")
+            return []
+    else:
+        delay, triggers = 0, list(horizon.steps)
+    out: list[Norm] = []
+    for t in triggers:
+        norm = el.at_step(t, partial(_norm, el, clause, decl, guard, (t, delay)))
+        if norm is None:
+            return []  # its errors are reported once
+        out.append(dataclasses.replace(norm, step=t + delay))
+    return out
+
+
+def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula,
+          window: tuple[int, int] | None = None) -> Norm | None:
+    """`window`: in a timed spec, the step read now and the deadline's delay (0: none)."""
     modality = Modality(decl.modality)
     subject = _subject(el, decl.subject)
     if subject is None:
@@ -362,12 +430,25 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
             el.error(Code.BAD_NORM, decl.action.span, "`must not keep` is not a norm",
                      help="write `must keep` with the negated condition")
             return None
+    # In a timed spec the act is done at the step read now, or, under a deadline, at some step
+    # of its window (a pattern variable like the act's open arguments).
+    act_step: F.Term | None = None
+    if window is not None and act_name is not None:
+        t, delay = window
+        act_step = F.Const(t)
+        if delay:
+            var = el.fresh("step")
+            pattern_vars.append((var, tuple(range(t, t + delay + 1))))
+            act_step = F.Var(var)
     # An obligation's trigger may not depend on which act fulfils it.
     cond_scope = base_scope if modality is Modality.MUST else pattern_scope
     if modality is Modality.MUST and act_name is not None:
         cond_scope = dict(base_scope)
         cond_scope[el.sym.predicates[act_name].params[0].name] = Binding(F.Var(subject_var), "party")
+    saved_step = el.step
+    el.step = act_step if act_step is not None else el.step
     where = el.formula(decl.where, pattern_scope) if decl.where is not None else F.TRUE
+    el.step = saved_step
     if act_name is not None:
         # The norm covers no act of the subject towards itself (`other party`): none exists.
         where = F.conj(*(F.neg(F.mk_eq(F.Var(subject_var), pattern[i - 1]))
@@ -386,6 +467,10 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula) -> No
     if decl.protects is not None:
         protection = _protection(el, decl, modality)
     condition = F.conj(guard, when, F.neg(unless))
+    if decl.deadline is not None and window is not None:  # owed once the event has happened
+        condition = F.conj(condition, el.formula(decl.deadline.event, cond_scope))
+    if act_step is not None:
+        pattern = (*pattern, act_step)
     return Norm(clause, 0, modality, subject_var, subjects, act_name, pattern, tuple(pattern_vars), where, condition,
                 keep, protection, False, decl.span, guard)
 
@@ -401,21 +486,69 @@ def _requirement(el: Elaborator, decl: S.ProtectionDecl, index: int, path: str) 
         el.error(Code.BAD_GUARANTEE, decl.action.span,
                  "the protection a party expects is an act of another party (`... by assist(to: ukraine)`)")
         return None
-    event = el.formula(decl.event, {})
     # The response, read as a permission of every party (its actor left open): its act pattern
     # and `where` are elaborated as any norm's.
     responder = S.Name("responder", decl.action.span)
     every = S.EachSubject(responder, S.SetName(S.Name("party", decl.action.span), decl.action.span), decl.action.span)
-    norm = _norm(el, "protection", S.NormDecl(every, "may", decl.action, decl.where, None, None, None, decl.span),
-                 F.TRUE)
-    if norm is None or norm.act is None:
-        return None
-    body = F.conj(norm.where, F.Atom(norm.act, (F.Var(norm.subject_var), *norm.pattern)))
-    for var, dom in reversed(norm.pattern_vars):
-        body = F.Exists(var, dom, body)
+    as_norm = S.NormDecl(every, "may", decl.action, decl.where, None, None, None, decl.span)
+    actor = el.fresh("responder")
+
+    def response() -> F.Formula | None:
+        """R given by the party `actor`, at the step read now."""
+        norm = _norm(el, "protection", as_norm, F.TRUE, None if el.step is None else (int(el.step.value), 0))  # type: ignore[union-attr]
+        if norm is None or norm.act is None:
+            return None
+        body = F.conj(norm.where, F.Atom(norm.act, (F.Var(norm.subject_var), *norm.pattern)))
+        for var, dom in reversed(norm.pattern_vars):
+            body = F.Exists(var, dom, body)
+        return F.subst(body, {norm.subject_var: F.Var(actor)})
+
     written = decl.action.span if decl.where is None else decl.action.span.to(decl.where.span)
-    return Requirement(party, event, decl.phrase or el.written(decl.event.span), norm.subject_var, body,
-                       el.written(written), index, path, decl.span)
+    phrase = decl.phrase or el.written(decl.event.span)
+    horizon = el.sym.horizon
+    if horizon is None:
+        if decl.within is not None:
+            el.error(Code.BAD_TIME, decl.within.span, "a delay needs a timeline, and this spec has none",
+                     help="declare one first, e.g. `time day 0..10;`")
+            return None
+        event, body = el.formula(decl.event, {}), response()
+        if body is None:
+            return None
+        return Requirement(party, event, phrase, actor, body, el.written(written), index, path, decl.span)
+    # Timed: the event's first occurrence, at a step t whose window [t, t+N] (to the end of the
+    # timeline without `within`) the timeline holds; R counts when given in that window.
+    delay = decl.within.value if decl.within is not None else None
+    steps = horizon.steps
+    happens = {t: el.at_step(t, lambda: el.formula(decl.event, {})) for t in steps}
+    responses: dict[int, F.Formula] = {}
+    for t in steps:
+        r = el.at_step(t, response)
+        if r is None:
+            return None
+        responses[t] = r
+    firsts, answered = [], []
+    for t in steps:
+        if delay is not None and t + delay > horizon.last:
+            break
+        first = F.conj(happens[t], F.neg(F.disj(*(happens[s] for s in steps if s < t))))
+        window = [s for s in steps if t <= s and (delay is None or s <= t + delay)]
+        firsts.append(first)
+        answered.append(F.conj(first, F.disj(*(responses[s] for s in window))))
+    if not firsts:
+        assert decl.within is not None
+        el.error(Code.BAD_TIME, decl.within.span,
+                 f"a delay of {delay} steps never ends within the timeline ({horizon.phrase()})",
+                 help="lengthen the timeline, so that the response can be checked")
+        return None
+    text = el.written(written) + (f" within {delay} {_unit(horizon, delay)}" if delay is not None else "")
+    return Requirement(party, F.disj(*firsts), phrase, actor, F.disj(*answered), text, index, path, decl.span,
+                       within=delay)
+
+
+def _unit(horizon: Horizon, n: int) -> str:
+    """`days`, `day`; `steps` for named phases."""
+    word = horizon.unit or "step"
+    return word if n == 1 else word + "s"
 
 
 def _condition(el: Elaborator, expr: S.Expr | None, scope: Scope, modality: Modality, word: str) -> F.Formula:
@@ -638,7 +771,9 @@ def _query(el: Elaborator, decl: S.Decl, sym: Symbols, terms: dict[str, Term],
         return Query(kind, text, p.kind.text, tuple(c.text for c in p.clauses), _text(p.party), _text(p.draft),
                      _text(p.reading), None, decl.span)
     if isinstance(decl, (S.AssertDecl, S.ScenarioDecl)):
-        formula = el.formula(decl.expr, {})
+        # Timed: an assertion holds at every step, a scenario at some step.
+        over = _every_step if isinstance(decl, S.AssertDecl) else _some_step
+        formula = over(el, lambda: el.formula(decl.expr, {}))
         kind = QueryKind.ASSERT if isinstance(decl, S.AssertDecl) else QueryKind.SCENARIO
         return Query(kind, decl.name.text, formula=formula, span=decl.span, breaches=_while(el, decl.breaches, sym, owed or {}))
     return None
@@ -683,8 +818,11 @@ def _goal(el: Elaborator, decl: S.GoalDecl, sym: Symbols, terms: dict[str, Term]
         if pattern is None:
             return None
         return Goal(decl.party.text, label, GoalKind(decl.kind), pattern=pattern, span=decl.span)
-    assert decl.expr is not None
-    return Goal(decl.party.text, label, GoalKind(decl.kind), formula=el.formula(decl.expr, {}), span=decl.span)
+    expr = decl.expr
+    assert expr is not None
+    over = _every_step if decl.kind == "always" else _some_step
+    return Goal(decl.party.text, label, GoalKind(decl.kind), formula=over(el, lambda: el.formula(expr, {})),
+                span=decl.span)
 
 
 def _statement(source: SourceFile, decl: S.GoalDecl | S.ObjectiveDecl) -> str:
@@ -693,6 +831,10 @@ def _statement(source: SourceFile, decl: S.GoalDecl | S.ObjectiveDecl) -> str:
 
 
 def _objective(el: Elaborator, decl: S.ObjectiveDecl, source: SourceFile) -> Objective | None:
+    if el.sym.horizon is not None:
+        el.error(Code.BAD_TIME, decl.span, f"`{decl.direction}` takes one number, and in a timed spec a quantity "
+                 "has one per step", help="state the goal as `goal P: always ...` or `possible ...` instead")
+        return None
     expr = el.int_expr(decl.expr, {})
     if expr is None:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from dsl import formula as F
 from dsl import syntax as S
@@ -19,6 +20,10 @@ from dsl.source import Span
 from dsl.symbols import Symbols
 
 INT = "int"
+# The step a definition or a reading is read at, in a timed spec: a parameter of its own,
+# given the step of each use (a name no spec can write).
+STEP_VAR = "@step"
+_T = TypeVar("_T")
 BREACHED = "breached"  # `breached(CLAUSE, by: P)`, unless the spec declares a fact or act of that name
 
 
@@ -65,6 +70,9 @@ class Elaborator:
     # Where each clause first names another's breach ((clause, breached clause) -> span), so a
     # breach cycle is shown at a `breached` it goes through (dsl.breaches).
     breach_uses: dict[tuple[str, str], Span] = field(default_factory=dict)
+    # In a timed spec, the step the formula being elaborated is read at: a constant in clauses
+    # and queries (elaborated once per step), STEP_VAR in definitions and readings; None: no time.
+    step: F.Term | None = None
 
     def written(self, span: Span) -> str:
         """The source text of a span, on one line."""
@@ -261,10 +269,80 @@ class Elaborator:
             return self._count(expr, scope)
         if isinstance(expr, S.ExprBracket):
             return self._bracket_formula(expr, scope, neutral)
+        if isinstance(expr, S.Temporal):
+            return self._temporal(expr, scope)
         what = "a number" if isinstance(expr, (S.Number, S.Arith)) else "this expression"
         self.error(Code.TYPE_MISMATCH, expr.span, f"expected a condition, found {what}",
                    help="compare numbers with <=, >=, ==, ...")
         return F.TRUE
+
+    # ---- time (DESIGN 13) ----------------------------------------------------------------
+    def timed(self, items: list[Any], step: Any = None) -> list[Any]:
+        """Arguments with the step appended, in a timed spec (the step read now, or `step`)."""
+        if self.sym.horizon is None:
+            return list(items)
+        return [*items, step if step is not None else self.step]
+
+    def at_step(self, step: int, build: Callable[[], _T]) -> _T:
+        """What `build` elaborates, read at `step` (a formula, a norm)."""
+        saved = self.step
+        self.step = F.Const(step)
+        try:
+            return build()
+        finally:
+            self.step = saved
+
+    def _temporal(self, expr: S.Temporal, scope: Scope) -> F.Formula:
+        horizon = self.sym.horizon
+        if horizon is None or self.step is None:
+            self.error(Code.BAD_TIME, expr.span, f"`{expr.kind}` reads a condition over time, and this spec has no timeline",
+                       help="declare one first, e.g. `time day 0..10;`")
+            return F.TRUE
+        steps = horizon.steps
+        if expr.kind == "during" or (expr.kind == "at" and expr.phase is not None):
+            assert expr.phase is not None
+            interval = horizon.phases.get(expr.phase.text)
+            if interval is None:
+                self.error(Code.UNKNOWN_NAME, expr.phase.span, f"unknown phase `{expr.phase.text}`",
+                           help=self.sym.suggest(expr.phase.text, list(horizon.phases)) or
+                           ("the phases are " + ", ".join(horizon.phases) if horizon.phases else
+                            "declare one with `phase NAME = FIRST..LAST;`"))
+                return F.TRUE
+            within = tuple(s for s in steps if interval[0] <= s <= interval[1])
+        if expr.kind == "at" and expr.amount is not None and expr.amount.value not in steps:
+            self.error(Code.BAD_TIME, expr.amount.span,
+                       f"step {expr.amount.value} is outside the timeline ({horizon.first}..{horizon.last})")
+            return F.TRUE
+        operand = expr.operand
+
+        def read(at: int) -> F.Formula:
+            assert operand is not None
+            return self.at_step(at, lambda: self.formula(operand, scope))
+
+        def now(t: int) -> F.Formula:
+            """The condition at step t (the current step)."""
+            if expr.kind == "during":
+                return F.BoolConst(t in within)
+            if expr.kind == "at":
+                return read(expr.amount.value) if expr.amount is not None else F.disj(*(read(s) for s in within))
+            if expr.kind == "within":
+                assert expr.amount is not None
+                return F.disj(*(read(s) for s in steps if t - expr.amount.value <= s <= t))
+            if expr.kind == "since":
+                return F.disj(*(read(s) for s in steps if s <= t))
+            if expr.kind == "after":
+                return F.disj(*(read(s) for s in steps if s < t))
+            if expr.kind == "before":
+                return F.neg(F.disj(*(read(s) for s in steps if s <= t)))
+            if expr.kind == "until":
+                return F.neg(F.disj(*(read(s) for s in steps if s < t)))
+            assert expr.kind == "first"
+            return F.conj(read(t), F.neg(F.disj(*(read(s) for s in steps if s < t))))
+
+        if isinstance(self.step, F.Const):
+            return now(int(self.step.value))
+        # Read at a step not yet known (a definition, a reading): one case per step.
+        return F.disj(*(F.conj(F.mk_eq(self.step, F.Const(t)), now(t)) for t in steps))
 
     def _name_formula(self, expr: S.NameRef, scope: Scope) -> F.Formula:
         name = expr.name.text
@@ -331,7 +409,7 @@ class Elaborator:
         slots = self.match_args(pred.kind, expr.name, params, expr.args, scope, expr.span)
         if slots is None:
             return F.TRUE
-        return self._existential_args(lambda ts: _atom(pred, ts, expr.span), slots, params, scope)
+        return self._existential_args(lambda ts: _atom(pred, self.timed(ts), expr.span), slots, params, scope)
 
     def _breached(self, expr: S.Call, scope: Scope) -> F.Formula:
         """`breached(CLAUSE, by: P)`: P does not respect its norms of the clause; without
@@ -354,7 +432,13 @@ class Elaborator:
             return F.TRUE
         if self.clause is not None:
             self.breach_uses.setdefault((self.clause, clause), expr.span)
-        return self._existential_args(lambda ts: F.Breached(clause, ts[0]), slots[1:], params[1:], scope)
+        step = self.step.value if isinstance(self.step, F.Const) else None
+        if isinstance(self.step, F.Var):
+            self.error(Code.BAD_TIME, expr.span, "in a timed spec, a definition or a reading cannot name a breach",
+                       help="name it in the clause or query itself, where the step is known")
+            return F.TRUE
+        return self._existential_args(lambda ts: F.Breached(clause, ts[0], step if isinstance(step, int) else None),
+                                      slots[1:], params[1:], scope)
 
     def _term(self, expr: S.Call, scope: Scope) -> F.Formula:
         decl = self.sym.terms[expr.name.text]
@@ -362,7 +446,7 @@ class Elaborator:
         slots = self.match_args("term", expr.name, params, expr.args, scope, expr.span)
         if slots is None:
             return F.TRUE
-        return self._existential_args(lambda ts: F.TermApp(decl.name.text, tuple(ts)), slots, params, scope)
+        return self._existential_args(lambda ts: F.TermApp(decl.name.text, tuple(self.timed(ts))), slots, params, scope)
 
     def _define(self, expr: S.Call, scope: Scope) -> F.Formula:
         name = expr.name.text
@@ -394,7 +478,7 @@ class Elaborator:
         terms = self.arg_terms(slots, params, scope, lambda i, p, t: F.Const(""))
         if terms is None:
             return F.TRUE
-        return F.subst(body[1], dict(zip(body[0], terms, strict=True)))
+        return F.subst(body[1], dict(zip(body[0], self.timed(terms), strict=True)))
 
     def define_body(self, decl: S.DefineDecl) -> tuple[tuple[str, ...], F.Formula] | None:
         name = decl.name.text
@@ -405,13 +489,14 @@ class Elaborator:
             self.error(Code.DEFINITION_CYCLE, decl.name.span, f"definition `{name}` refers to itself ({cycle})")
             return None
         self._define_stack.append(name)
-        saved_site, saved_clause = self.site, self.clause
+        saved_site, saved_clause, saved_step = self.site, self.clause, self.step
         self.site, self.clause = BracketSite(f"define {name}"), None
+        self.step = F.Var(STEP_VAR) if self.sym.horizon is not None else None
         scope = {p.name.text: Binding(F.Var(p.name.text), p.type.text) for p in decl.params}
         body = self.formula(decl.body, scope)
-        self.site, self.clause = saved_site, saved_clause
+        self.site, self.clause, self.step = saved_site, saved_clause, saved_step
         self._define_stack.pop()
-        result = (tuple(p.name.text for p in decl.params), body)
+        result = (tuple(self.timed([p.name.text for p in decl.params], STEP_VAR)), body)
         self._define_cache[name] = result
         return result
 
@@ -584,7 +669,7 @@ class Elaborator:
                                "a number belongs to one party")
                     return None
                 terms = self.arg_terms(slots, params, scope, lambda i, p, t: F.Const(""))
-                return None if terms is None else F.Qty(pred.name, tuple(terms))
+                return None if terms is None else F.Qty(pred.name, tuple(self.timed(terms)))
             if name.text in self.sym.kinds or name.text in scope:
                 kind = self.sym.kinds.get(name.text, "variable")
                 self.error(Code.TYPE_MISMATCH, expr.span, f"`{name.text}` is {_article(kind)}, not a number")

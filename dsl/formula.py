@@ -170,6 +170,9 @@ class Breached:
 
     clause: str
     party: Term
+    # In a timed spec, the step whose norms are meant (a norm's `step`: where its breach happens);
+    # None: the norms of every step (a breach at some step).
+    step: int | None = None
 
 
 Formula = BoolConst | Atom | TermApp | Eq | Cmp | Not | And | Or | Implies | Exists | Forall | Choice | Count \

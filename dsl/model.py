@@ -15,6 +15,9 @@ from dsl.formula import BoolConst, Formula, IntExpr, Value
 from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
 
+# The type of the hidden last parameter of every fact, act and quantity of a timed spec: the step.
+STEP = "step"
+
 # A ground atom or quantity instance: its name and argument values (`("agrees", ("russia",))`).
 # The vocabulary both the verifier and the independent evaluator speak; neither owns it.
 AtomKey = tuple[str, tuple[Value, ...]]
@@ -61,6 +64,42 @@ class Predicate:
 
 
 @dataclass(frozen=True, slots=True)
+class Horizon:
+    """A bounded timeline (DESIGN 13): steps `first..last`, each named `unit N` (`day 3`), or
+    one per named phase (`time phases peace, crisis;`). Every fact, act and quantity holds at a
+    step: its last argument. What is proved holds up to `last`."""
+
+    unit: str | None  # None for named phases
+    first: int
+    last: int
+    phases: Mapping[str, tuple[int, int]]  # named intervals, first and last step
+    names: tuple[str, ...] = ()  # the named phases of `time phases`, one per step
+
+    @property
+    def steps(self) -> tuple[int, ...]:
+        return tuple(range(self.first, self.last + 1))
+
+    def label(self, step: int) -> str:
+        """`day 3`, or the phase's name."""
+        return self.names[step - self.first] if self.names else f"{self.unit} {step}"
+
+    def phrase(self) -> str:
+        """`day 0 to day 10`, or `peace, crisis and ceasefire`."""
+        if self.names:
+            return ", ".join(self.names[:-1]) + (" and " if len(self.names) > 1 else "") + self.names[-1]
+        return f"{self.label(self.first)} to {self.label(self.last)}"
+
+
+def step_of(key: AtomKey) -> tuple[AtomKey, int | None]:
+    """An atom without its step, and the step (None in an untimed spec): the step is the only
+    int argument of an atom (bools are ints to Python, and never steps)."""
+    name, args = key
+    if args and type(args[-1]) is int:
+        return (name, args[:-1]), args[-1]
+    return key, None
+
+
+@dataclass(frozen=True, slots=True)
 class Reading:
     name: str
     body: Formula  # over the term's parameters (Var(param.name))
@@ -103,6 +142,9 @@ class Requirement:
     index: int
     path: str
     span: Span = field(compare=False, repr=False)
+    # `... within N` in a timed spec: the event is its first occurrence, and R counts only
+    # within N steps of it (the formulas above say so already; this is for messages).
+    within: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +176,9 @@ class Norm:
     span: Span = field(compare=False, repr=False)
     # Where the norm exists at all: the bracketed alternatives that contain it (TRUE outside brackets).
     guard: Formula = field(default=BoolConst(True))
+    # A timed spec's norms hold once per step: the step of this one (a deadline's, the step the
+    # deadline falls due); None in an untimed spec.
+    step: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +309,8 @@ class Instrument:
     # the others are not in `parties` or `groups`; a finding about a representative holds
     # for each member of its class.
     symmetry: tuple[PartyClass, ...] = ()
+    # A timed spec's horizon (every predicate then has a last parameter of type STEP); None: no time.
+    horizon: Horizon | None = None
     # Clause id -> clause: the checks look clauses up by id for every finding and formula.
     _clause_index: Mapping[str, Clause] = field(init=False, repr=False, compare=False)
 
@@ -275,6 +322,8 @@ class Instrument:
             return self.parties
         if type_name == "bool":
             return (False, True)
+        if type_name == STEP and self.horizon is not None:
+            return self.horizon.steps
         return tuple(self.enums[type_name])
 
     def clause(self, clause_id: str) -> Clause:

@@ -303,7 +303,7 @@ def _report(source: SourceFile, base: int, err: UnexpectedInput, diags: Diagnost
     elif token.type == "NAME" and err.accepts and {"MUST", "MAY"} & set(err.accepts):
         message = f"unknown modality {str(token)!r}"
         help_text = "a norm says `must`, `must not` or `may`"
-    elif "SEMICOLON" in err.accepts and len(err.accepts) <= 6:
+    elif "SEMICOLON" in err.accepts and len(err.accepts) <= 7:
         previous = _previous_token_end(source.text[base:], token.start_pos or 0)
         if previous is not None and source.position(base + previous)[0] < span.line:
             # The statement ended on an earlier line: point where the ';' belongs.
@@ -600,9 +600,12 @@ class _Build:
     @_spanned
     def norm(self, c: list[Any], span: Span) -> S.NormDecl:
         subject, modality, action = c[0], c[1], c[2]
-        where = when = unless = protects = None
+        where = when = unless = protects = deadline = None
         for part in c[3:]:
             if part is None:
+                continue
+            if isinstance(part, S.Deadline):
+                deadline = part
                 continue
             kind, value = part
             if kind == "where":
@@ -613,12 +616,71 @@ class _Build:
                 unless = value
             else:
                 protects = value
-        return S.NormDecl(subject, modality, action, where, when, unless, protects, span)
+        return S.NormDecl(subject, modality, action, where, when, unless, protects, span, deadline)
+
+    @_spanned
+    def deadline(self, c: list[Any], span: Span) -> S.Deadline:
+        return S.Deadline(self._number(c[0]), c[1], span)
 
     @_spanned
     def protection_decl(self, c: list[Any], span: Span) -> S.ProtectionDecl:
-        where = c[4][1] if len(c) > 4 and c[4] is not None else None
-        return S.ProtectionDecl(self._name(c[0]), c[1], c[2], c[3], where, span)
+        where = next((p[1] for p in c[4:] if isinstance(p, tuple) and p[0] == "where"), None)
+        within = next((p for p in c[4:] if isinstance(p, S.Number)), None)
+        return S.ProtectionDecl(self._name(c[0]), c[1], c[2], c[3], where, span, within)
+
+    def delay(self, c: list[_Token]) -> S.Number:
+        return self._number(c[0])
+
+    def _number(self, token: _Token) -> S.Number:
+        return S.Number(int(token[0].replace("_", "")), self._tok(token))
+
+    # -- time
+    @_spanned
+    def time_range(self, c: list[_Token], span: Span) -> S.TimeDecl:
+        return S.TimeDecl(self._name(c[0]), self._number(c[1]), self._number(c[2]), (), span)
+
+    @_spanned
+    def time_phases(self, c: list[_Token], span: Span) -> S.TimeDecl:
+        return S.TimeDecl(None, None, None, tuple(self._name(t) for t in c), span)
+
+    @_spanned
+    def phase_decl(self, c: list[_Token], span: Span) -> S.PhaseDecl:
+        return S.PhaseDecl(self._name(c[0]), self._number(c[1]), self._number(c[2]), span)
+
+    @_spanned
+    def at_(self, c: list[Any], span: Span) -> S.Temporal:
+        ref = c[1]
+        if isinstance(ref, S.Number):
+            return S.Temporal("at", c[0], ref, None, span)
+        return S.Temporal("at", c[0], None, ref.name, span)
+
+    @_spanned
+    def within_(self, c: list[Any], span: Span) -> S.Temporal:
+        return S.Temporal("within", c[1], self._number(c[0]), None, span)
+
+    @_spanned
+    def since_(self, c: list[Any], span: Span) -> S.Temporal:
+        return S.Temporal("since", c[0], None, None, span)
+
+    @_spanned
+    def after_(self, c: list[Any], span: Span) -> S.Temporal:
+        return S.Temporal("after", c[0], None, None, span)
+
+    @_spanned
+    def before_(self, c: list[Any], span: Span) -> S.Temporal:
+        return S.Temporal("before", c[0], None, None, span)
+
+    @_spanned
+    def until_(self, c: list[Any], span: Span) -> S.Temporal:
+        return S.Temporal("until", c[0], None, None, span)
+
+    @_spanned
+    def first_(self, c: list[Any], span: Span) -> S.Temporal:
+        return S.Temporal("first", c[0], None, None, span)
+
+    @_spanned
+    def during_(self, c: list[_Token], span: Span) -> S.Temporal:
+        return S.Temporal("during", None, None, self._name(c[0]), span)
 
     def subject_party(self, c: list[_Token]) -> S.Name:
         return self._name(c[0])

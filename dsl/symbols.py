@@ -9,14 +9,18 @@ of one type.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dsl import syntax as S
 from dsl.diagnostics import Code, Diagnostics
-from dsl.model import Param, Predicate, PredicateKind
+from dsl.model import Horizon, Param, Predicate, PredicateKind
 from dsl.source import Span
 
 BUILTIN_TYPES = ("party", "bool")
+# The most steps a horizon may have: every atom is one per step, and a year of days stays well
+# inside the atom limit for a small world.
+MAX_STEPS = 366
 # Words that read as values or types and may not be declared again.
 RESERVED = {"party", "bool", "base", "true", "false"}
 
@@ -36,6 +40,8 @@ class Symbols:
     clause_files: dict[str, str] = field(default_factory=dict)
     declared_at: dict[str, Span] = field(default_factory=dict)  # every global name -> first declaration
     kinds: dict[str, str] = field(default_factory=dict)  # global name -> what it is ("party", "act", ...)
+    horizon: Horizon | None = None  # `time ...;` (DESIGN 13): None, no time
+    time_span: Span | None = None  # where the horizon is declared
 
     def all_names(self) -> list[str]:
         return list(self.declared_at)
@@ -101,6 +107,7 @@ def collect(specs: list[S.Spec], diags: Diagnostics) -> Symbols:
                     sym.clauses[decl.id.text] = decl
                     sym.clause_files[decl.id.text] = spec.source.path
 
+    _time(specs, sym, diags, declare)
     # Second pass: things that refer to types and values declared anywhere.
     for spec in specs:
         for decl in spec.decls:
@@ -116,6 +123,50 @@ def collect(specs: list[S.Spec], diags: Diagnostics) -> Symbols:
     for define in sym.defines.values():
         check_params(define.params, sym, diags, f"a definition (`{define.name.text}`)")
     return sym
+
+
+def _time(specs: list[S.Spec], sym: Symbols, diags: Diagnostics, declare: Callable[[S.Name, str], bool]) -> None:
+    """The horizon (one `time` declaration, in any file of the spec) and the named phases."""
+    times = [d for spec in specs for d in spec.decls if isinstance(d, S.TimeDecl)]
+    phases = [d for spec in specs for d in spec.decls if isinstance(d, S.PhaseDecl)]
+    for extra in times[1:]:
+        diags.error(Code.BAD_TIME, extra.span, "a spec has one timeline: `time` is declared twice",
+                    notes=(("first declared here", times[0].span),))
+    if not times:
+        for p in phases:
+            diags.error(Code.BAD_TIME, p.span, "a phase needs a timeline: declare one first (`time day 0..10;`)")
+        return
+    decl = times[0]
+    named: dict[str, tuple[int, int]] = {}
+    if decl.unit is None:
+        for i, n in enumerate(decl.phases):
+            if declare(n, "phase"):
+                named[n.text] = (i, i)
+        first, last = 0, len(decl.phases) - 1
+        unit = None
+    else:
+        assert decl.first is not None and decl.last is not None
+        first, last, unit = decl.first.value, decl.last.value, decl.unit.text
+        if last < first:
+            diags.error(Code.BAD_TIME, decl.last.span, f"the timeline ends ({last}) before it starts ({first})")
+            return
+    if last - first + 1 > MAX_STEPS:
+        diags.error(Code.BAD_TIME, decl.span, f"this timeline has {last - first + 1:,} steps; the limit is {MAX_STEPS}",
+                    help="every fact and act is one condition per step: use a coarser unit, or phases")
+        return
+    for p in phases:
+        if p.last.value < p.first.value:
+            diags.error(Code.BAD_TIME, p.last.span, f"phase `{p.name.text}` ends before it starts")
+            continue
+        if p.first.value < first or p.last.value > last:
+            bad = p.first if p.first.value < first else p.last
+            diags.error(Code.BAD_TIME, bad.span,
+                        f"phase `{p.name.text}` goes outside the timeline ({first}..{last})")
+            continue
+        if declare(p.name, "phase"):
+            named[p.name.text] = (p.first.value, p.last.value)
+    sym.horizon = Horizon(unit, first, last, named, tuple(n.text for n in decl.phases))
+    sym.time_span = decl.span
 
 
 def _article(kind: str) -> str:

@@ -154,7 +154,20 @@ class ExprBracket:
     span: Span = field(compare=False, repr=False)
 
 
-Expr = NameRef | Call | Number | BoolLit | Not | Binary | Compare | Arith | Member | Quantified | Count | ExprBracket
+@dataclass(frozen=True, slots=True)
+class Temporal:
+    """A condition read at other steps (DESIGN 13): `E at 3`, `E at PHASE`, `within N of E`,
+    `since E`, `after E`, `before E`, `until E`, `first E`, `during PHASE` (operand None)."""
+
+    kind: str  # "at" | "within" | "since" | "after" | "before" | "until" | "first" | "during"
+    operand: Expr | None
+    amount: Number | None  # N of `within N of`, the step of `at N`
+    phase: Name | None  # `at PHASE`, `during PHASE`
+    span: Span = field(compare=False, repr=False)
+
+
+Expr = NameRef | Call | Number | BoolLit | Not | Binary | Compare | Arith | Member | Quantified | Count | ExprBracket \
+    | Temporal
 
 
 # ---- declarations ------------------------------------------------------------
@@ -284,6 +297,15 @@ class Protects:
 
 
 @dataclass(frozen=True, slots=True)
+class Deadline:
+    """`within N of E` after a norm's act: owed at some step of the N after each step with E."""
+
+    steps: Number
+    event: Expr
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class NormDecl:
     subject: Subject
     modality: str  # "must" | "must not" | "may"
@@ -293,6 +315,7 @@ class NormDecl:
     unless: Expr | None
     protects: Protects | None
     span: Span = field(compare=False, repr=False)
+    deadline: Deadline | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,9 +441,31 @@ class ProtectionDecl:
     action: ActAction | KeepAction
     where: Expr | None
     span: Span = field(compare=False, repr=False)
+    within: Number | None = None  # `... within N`: the response counts only if given within N steps
 
 
-Decl = InstrumentDecl | ImportDecl | PartyDecl | GroupDecl | EnumDecl | PredicateDecl | DefineDecl | TermDecl | AssumeDecl | ClauseDecl | ExpectDecl | AssertNoDecl | AssertDecl | ScenarioDecl | GoalDecl | ObjectiveDecl | ProtectionDecl | CheckReadingDecl
+@dataclass(frozen=True, slots=True)
+class TimeDecl:
+    """`time day 0..10;` (a unit and a range of steps) or `time phases a, b, c;` (named steps)."""
+
+    unit: Name | None  # None for named phases
+    first: Number | None
+    last: Number | None
+    phases: tuple[Name, ...]
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseDecl:
+    """`phase consultations = 1..3;`: a named interval of steps."""
+
+    name: Name
+    first: Number
+    last: Number
+    span: Span = field(compare=False, repr=False)
+
+
+Decl = InstrumentDecl | ImportDecl | PartyDecl | GroupDecl | EnumDecl | PredicateDecl | DefineDecl | TermDecl | AssumeDecl | ClauseDecl | ExpectDecl | AssertNoDecl | AssertDecl | ScenarioDecl | GoalDecl | ObjectiveDecl | ProtectionDecl | CheckReadingDecl | TimeDecl | PhaseDecl
 
 
 @dataclass(frozen=True, slots=True)

@@ -270,11 +270,27 @@ def _act_clash(instrument: Instrument, clauses: Sequence[str], parties: Sequence
         what = shown[0] if len(shown) == 1 else "one of " + ", ".join(shown)
         subject = acts[0][1][0]
         phrases = [f"{_label(instrument, duty.clause)} obliges {subject} to {what}"]
-        phrases += [f"{_label(instrument, b.clause)} forbids it" for b in bans]
         where = [f"{duty.clause}: {subject} must {what}{_at(duty.span)}"]
+        if instrument.horizon is not None:
+            # A timed norm is one per step: a clause's bans of the same wording are one ban of
+            # the steps they cover.
+            merged: dict[tuple[str, Span], frozenset[AtomKey]] = {}
+            for b in bans:
+                merged[(b.clause, b.span)] = merged.get((b.clause, b.span), frozenset()) | (b.acts & duty.acts)
+            for (clause, span), banned in merged.items():
+                phrases.append(f"{_label(instrument, clause)} forbids "
+                               + ("it" if banned == duty.acts else _one_of(instrument, banned)))
+                where.append(f"{clause}: {subject} must not {_one_of(instrument, banned)}{_at(span)}")
+            return phrases, where
+        phrases += [f"{_label(instrument, b.clause)} forbids it" for b in bans]
         where += [f"{b.clause}: {subject} must not {what}{_at(b.span)}" for b in bans]
         return phrases, where
     return [], []
+
+
+def _one_of(instrument: Instrument, acts: frozenset[AtomKey]) -> str:
+    shown = [act_phrase(instrument, a) for a in sorted(acts, key=repr)]
+    return shown[0] if len(shown) == 1 else "one of " + ", ".join(shown)
 
 
 def _act_rules(instrument: Instrument, clause: str, parties: Sequence[str],
@@ -282,6 +298,8 @@ def _act_rules(instrument: Instrument, clause: str, parties: Sequence[str],
     for norm in instrument.clause(clause).norms:
         if norm.act is None or norm.modality is Modality.MAY or _value(norm.guard, choice) is False:
             continue
+        if norm.step is not None and F.known(norm.condition, {}) is False:
+            continue  # a timed norm that is in force at no step (`during` another phase)
         for subject in norm.subjects:
             if subject in parties:
                 acts = _instances(norm, subject)

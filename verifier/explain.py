@@ -10,16 +10,17 @@ from collections.abc import Mapping, Sequence
 from typing import assert_never
 
 from dsl import formula as F
-from dsl.model import AtomKey, Instrument, Norm
+from dsl.model import AtomKey, Instrument, Norm, step_of
 from verifier.findings import Scenario
 
 
 def act_phrase(instrument: Instrument, key: AtomKey) -> str:
     """`conclude(ukraine, partner: usa, kind: training)`: the actor first, then named arguments."""
-    name, args = key
+    (name, args), step = step_of(key)
     pred = instrument.predicates[name]
-    shown = [_value(args[0])] + [f"{p.name}: {_value(v)}" for p, v in zip(pred.params[1:], args[1:], strict=True)]
-    return f"{name}({', '.join(shown)})"
+    shown = [_value(args[0])] + [f"{p.name}: {_value(v)}" for p, v in zip(pred.params[1:], args[1:], strict=False)]
+    when = f" at {instrument.horizon.label(step)}" if step is not None and instrument.horizon is not None else ""
+    return f"{name}({', '.join(shown)}){when}"
 
 
 def granted_phrase(instrument: Instrument, norm: Norm, subject: str, key: AtomKey | None) -> str:

@@ -41,10 +41,18 @@ class Scenario:
     quantities: tuple[tuple[str, int], ...] = ()
     terms: tuple[str, ...] = ()  # open terms that hold
     minimal: bool = True  # False: a plain witness (minimising it ran out of time or resources)
+    # A timed spec's witness step by step: (step, what holds there), for the steps where
+    # something changes; `facts`, `acts` and `quantities` then name each item's step too.
+    timeline: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    horizon: str = ""  # `day 0 to day 10`: how far the timeline was checked
 
     def to_json(self) -> dict[str, Any]:
-        return {"facts": list(self.facts), "acts": list(self.acts), "quantities": dict(self.quantities),
-                "terms": list(self.terms), "minimal": self.minimal}
+        out = {"facts": list(self.facts), "acts": list(self.acts), "quantities": dict(self.quantities),
+               "terms": list(self.terms), "minimal": self.minimal}
+        if self.horizon:
+            out["steps"] = [{"step": step, "holds": list(items)} for step, items in self.timeline]
+            out["horizon"] = self.horizon
+        return out
 
     @property
     def size(self) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from dsl import estimate
-from dsl.model import AtomKey, Instrument
+from dsl.model import AtomKey, Horizon, Instrument, step_of
 
 MAX_ATOMS = estimate.MAX_ATOMS  # (checked on the syntax, before elaboration: dsl.estimate)
 
@@ -62,8 +62,11 @@ def vocabulary(instrument: Instrument) -> Vocabulary:
     return Vocabulary(tuple(atoms), tuple(quantities), controller, kind)
 
 
-def format_atom(key: AtomKey) -> str:
-    """`armed_attack(russia, ukraine, mainland)`: how an atom is shown to people."""
-    name, args = key
+def format_atom(key: AtomKey, horizon: Horizon | None = None) -> str:
+    """`armed_attack(russia, ukraine, mainland)`: how an atom is shown to people; in a timed
+    spec with its step, `... at day 3` (`@3` where the horizon is not at hand: solver names)."""
+    (name, args), step = step_of(key)
     shown = ", ".join(("true" if a else "false") if isinstance(a, bool) else str(a) for a in args)
-    return f"{name}({shown})"
+    if step is None:
+        return f"{name}({shown})"
+    return f"{name}({shown}) " + (f"at {horizon.label(step)}" if horizon is not None else f"@{step}")

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 import z3
 
 from dsl.evaluate import World
-from dsl.model import AtomKey
+from dsl.model import AtomKey, Horizon, step_of
 from verifier.encode import Encoder, OpenTermKey, VarKey
 from verifier.findings import Scenario
-from verifier.ground import format_atom
+from verifier.ground import Vocabulary, format_atom
 from verifier.session import Session
 from verifier.z3_native import c_function
 
@@ -94,13 +94,44 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
     """The world as people read it: atoms in declaration order, relevant quantities (`minimal`:
     whether the world came from `minimal_model`, not from a plain model in its place)."""
     vocab = session.enc.vocab
+    horizon = session.instrument.horizon
     shown = set(show_quantities)
-    facts = tuple(format_atom(a) for a in vocab.atoms if a in world.atoms and vocab.kind[a[0]] == "fact")
-    acts = tuple(format_atom(a) for a in vocab.atoms if a in world.atoms and vocab.kind[a[0]] == "act")
-    quantities = tuple((format_atom(q), world.quantities.get(q, 0)) for q in vocab.quantities
+    facts = tuple(format_atom(a, horizon) for a in vocab.atoms if a in world.atoms and vocab.kind[a[0]] == "fact")
+    acts = tuple(format_atom(a, horizon) for a in vocab.atoms if a in world.atoms and vocab.kind[a[0]] == "act")
+    quantities = tuple((format_atom(q, horizon), world.quantities.get(q, 0)) for q in vocab.quantities
                        if world.quantities.get(q, 0) != 0 or q[0] in shown)
-    terms = tuple(format_atom(t) for t in sorted(world.open_terms, key=repr))
-    return Scenario(facts, acts, quantities, terms, minimal)
+    terms = tuple(format_atom(t, horizon) for t in sorted(world.open_terms, key=repr))
+    if horizon is None:
+        return Scenario(facts, acts, quantities, terms, minimal)
+    return Scenario(facts, acts, quantities, terms, minimal, timeline_of(vocab, world, horizon), horizon.phrase())
+
+
+def timeline_of(vocab: Vocabulary, world: World, horizon: Horizon) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What holds at each step where something changes (the first step when anything holds):
+    facts, acts done, open wording read as true, non-zero quantities, without their step."""
+    at: dict[int, list[str]] = {t: [] for t in horizon.steps}
+    for key in vocab.atoms:
+        if key in world.atoms:
+            bare, step = step_of(key)
+            if step is not None:
+                at[step].append(format_atom(bare))
+    for key in vocab.quantities:
+        value = world.quantities.get(key, 0)
+        if value:
+            bare, step = step_of(key)
+            if step is not None:
+                at[step].append(f"{format_atom(bare)} = {value:,}")
+    for key in sorted(world.open_terms, key=repr):
+        bare, step = step_of(key)
+        if step is not None:
+            at[step].append(format_atom(bare) + " (open wording read as true)")
+    out: list[tuple[str, tuple[str, ...]]] = []
+    before: list[str] = []
+    for t in horizon.steps:
+        if at[t] != before:
+            out.append((horizon.label(t), tuple(at[t])))
+        before = at[t]
+    return tuple(out)
 
 
 class Values:

@@ -130,7 +130,7 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     what = req.response_text
     happened = [k for k in event_keys if enc.is_atom(k) and k in seen.world.atoms]
     by = (f" by {coalition_phrase(attackers)}" if attackers else "") + \
-        (f" ({', '.join(format_atom(k) for k in sorted(happened, key=repr))})" if happened else "")
+        (f" ({', '.join(format_atom(k, ctx.instrument.horizon) for k in sorted(happened, key=repr))})" if happened else "")
     if never:
         message = (f"no clause of this instrument obliges anyone to {what} in the event of {req.phrase}: "
                    f"{req.party} is protected in no attack"

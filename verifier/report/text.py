@@ -100,14 +100,20 @@ def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]],
         s = f.scenario
         head = "  scenario (minimal):" if s.minimal else "  scenario (not minimised: the solver gave up; a plain witness):"
         lines = []
-        if s.facts:
-            lines.append("    facts: " + ", ".join(s.facts))
-        if s.acts:
-            lines.append("    acts: " + ", ".join(s.acts))
-        if s.terms:
-            lines.append("    open wording read as true: " + ", ".join(s.terms))
-        if s.quantities:
-            lines.append("    quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
+        if s.horizon:  # a timeline: what holds at each step where something changes
+            lines.append(f"    timeline ({s.horizon}; only the steps where something changes):")
+            lines += [f"      {step}: {', '.join(items) or 'nothing'}" for step, items in s.timeline]
+            if not s.timeline:
+                lines.append("      nothing happens at any step")
+        else:
+            if s.facts:
+                lines.append("    facts: " + ", ".join(s.facts))
+            if s.acts:
+                lines.append("    acts: " + ", ".join(s.acts))
+            if s.terms:
+                lines.append("    open wording read as true: " + ", ".join(s.terms))
+            if s.quantities:
+                lines.append("    quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
         if lines:
             out += [head, *lines]
         else:
