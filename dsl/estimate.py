@@ -41,12 +41,17 @@ def _set_size(sym: Symbols, expr: S.SetExpr) -> int:
     return _type_size(sym, name)
 
 
+def _steps(sym: Symbols) -> int:
+    """How many times a timed spec has every atom and norm: once per step (DESIGN 13)."""
+    return 1 if sym.horizon is None else len(sym.horizon.steps)
+
+
 def _atoms_ok(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> bool:
     sizes: list[tuple[int, S.PredicateDecl]] = []
     for spec in specs:
         for decl in spec.decls:
             if isinstance(decl, S.PredicateDecl):
-                n = 1
+                n = _steps(sym)
                 for p in decl.params:
                     n *= _type_size(sym, p.type.text)
                 sizes.append((n, decl))
@@ -57,7 +62,10 @@ def _atoms_ok(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> bool:
     (most, decl), rest = ranked[0], ranked[1:4]
 
     def product(d: S.PredicateDecl) -> str:
-        return " x ".join(f"{_type_size(sym, p.type.text):,} ({p.type.text})" for p in d.params) or "1"
+        shown = [f"{_type_size(sym, p.type.text):,} ({p.type.text})" for p in d.params]
+        if sym.horizon is not None:
+            shown.append(f"{_steps(sym):,} (steps)")
+        return " x ".join(shown) or "1"
 
     notes: tuple[tuple[str, Span | None], ...] = tuple(
         (f"`{d.name.text}` grounds to {n:,} atoms", d.span) for n, d in rest if n > MAX_ATOMS // 100)
@@ -66,7 +74,8 @@ def _atoms_ok(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> bool:
                 f"of parameter values); the limit is {MAX_ATOMS:,}. `{decl.name.text}` alone grounds to "
                 f"{most:,} = {product(decl)}",
                 notes=notes,
-                help="use fewer parties or smaller enums for the predicates with the most parameters")
+                help="use fewer parties or smaller enums for the predicates with the most parameters"
+                     + ("; or a shorter timeline" if sym.horizon is not None else ""))
     return False
 
 
@@ -84,7 +93,7 @@ def _norms_ok(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> bool:
             elif isinstance(item, S.NormBracket):
                 n, at = count(tuple(i for alt in item.alts for i in alt.items))
             else:
-                n, at = 1, None
+                n, at = _steps(sym), None
             total = min(total + n, MAX_NORMS * 1000)  # (stops growing long past the limit)
             if at is not None and n > biggest:
                 where, biggest = at, n
@@ -103,8 +112,9 @@ def _norms_ok(specs: list[S.Spec], sym: Symbols, diags: Diagnostics) -> bool:
     def shown(n: int) -> str:
         return f"{n:,}" if n < MAX_NORMS * 1000 else f"more than {MAX_NORMS * 1000:,}"
 
+    timed = f" (each once per step of the timeline: {_steps(sym):,})" if sym.horizon is not None else ""
     diags.error(Code.TOO_COMPLEX, span,
-                f"`for` expands the clauses to {shown(total)} norms ({shown(most)} from here); "
+                f"`for` expands the clauses{timed} to {shown(total)} norms ({shown(most)} from here); "
                 f"the limit is {MAX_NORMS:,}",
                 help="nested `for` multiplies: `for a in S: for b in S: ...` is |S|*|S| norms; "
                      "use `each`, a quantifier, or fewer nested loops")

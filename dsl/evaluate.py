@@ -111,7 +111,8 @@ class Evaluator:
                 return F.compare(f.op, count, self.integer(f.bound, env))
             case F.Breached():
                 party = self.term(f.party, env)
-                return any(norm_breaches(self, n, (str(party),)) for n in self.instrument.clause(f.clause).norms)
+                return any(norm_breaches(self, n, (str(party),)) for n in self.instrument.clause(f.clause).norms
+                           if f.step is None or n.step == f.step)
             case _:
                 assert_never(f)
 

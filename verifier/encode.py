@@ -451,7 +451,7 @@ class Encoder:
             case F.Breached():
                 party = str(self._value(f.party, env))
                 return self._not(self._nary([self.norm(n, party, readings) for n in self.instrument.clause(f.clause).norms
-                                             if party in n.subjects], True))
+                                             if party in n.subjects and (f.step is None or n.step == f.step)], True))
             case F.Eq():
                 return self._value(f.left, env) == self._value(f.right, env)
             case F.BoolConst():
@@ -605,7 +605,8 @@ class Encoder:
                 case F.Breached():
                     party = str(self._value(x.party, env))
                     visit(F.Not(F.And(tuple(self.respected(n, party) for n in self.instrument.clause(x.clause).norms
-                                            if party in n.subjects and n.modality is not Modality.MAY))), {})
+                                            if party in n.subjects and n.modality is not Modality.MAY
+                                            and (x.step is None or n.step == x.step)))), {})
                 case F.BoolConst() | F.Eq() | F.Num() | F.Not() | F.And() | F.Or() | F.Implies() | F.Cmp() \
                         | F.Arith() | F.Choice() | F.IntChoice():
                     for c in F.children(x):
