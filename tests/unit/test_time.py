@@ -199,14 +199,14 @@ def test_a_spec_without_time_is_read_as_before() -> None:
     ("time day 0..1000;\nparty a;\n", "bad-time"),
     ("time day 0..3;\nparty a;\nfact e(p: party);\nscenario s: during nowhere;\n", "unknown-name"),
     ("time day 0..3;\nparty a;\nfact e(p: party);\nscenario s: e(a) at 7;\n", "bad-time"),
-    ("time day 0..3;\nparty a;\nfact e(p: party);\nact x(p: party);\n"
-     'clause c "c" { a must x within 5 of e(a); }\n', "bad-time"),  # never falls due
-    ("time day 0..3;\nparty a;\nfact e(p: party);\nact x(p: party);\n"
-     'clause c "c" { a must not x within 1 of e(a); }\n', "bad-time"),  # only obligations
-    ("party a;\nfact e(p: party);\nact x(p: party);\n'"
-     'clause c "c" { a must x within 1 of e(a); }\n', "syntax"),
-    ("party a;\nfact e(p: party);\nact x(p: party);\n"
-     'clause c "c" { a must x within 1 of e(a); }\n', "bad-time"),  # a deadline without time
+    (("time day 0..3;\nparty a;\nfact e(p: party);\nact x(p: party);\n"
+     'clause c "c" { a must x within 5 of e(a); }\n'), "bad-time"),  # never falls due
+    (("time day 0..3;\nparty a;\nfact e(p: party);\nact x(p: party);\n"
+     'clause c "c" { a must not x within 1 of e(a); }\n'), "bad-time"),  # only obligations
+    (("party a;\nfact e(p: party);\nact x(p: party);\n'"
+     'clause c "c" { a must x within 1 of e(a); }\n'), "syntax"),
+    (("party a;\nfact e(p: party);\nact x(p: party);\n"
+     'clause c "c" { a must x within 1 of e(a); }\n'), "bad-time"),  # a deadline without time
     ("time day 0..3;\nparty a;\nquantity n(p: party) controlled by p;\nmaximize n(a);\n", "bad-time"),
 ])
 def test_bad_time_is_located(text: str, code: str) -> None:
