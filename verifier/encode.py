@@ -229,7 +229,7 @@ class Atoms(Mapping[AtomKey, z3.BoolRef]):
                     # (Norms and conditions guard against it; their parts are translated eagerly.)
                     return z3.BoolVal(False, self._ctx)
                 raise KeyError(key)
-            name = self._prefix + format_atom(key)
+            name = self._prefix + format_atom(key, self._instrument.horizon)
             var = self._made[key] = bool_const(name, self._ctx)
             self._by_name[name] = (key, var)
         return var
@@ -282,7 +282,7 @@ class Encoder:
     def __post_init__(self) -> None:
         self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name, self.instrument)
         for key in self.vocab.quantities:
-            name = self.atom_prefix + format_atom(key)
+            name = self.atom_prefix + format_atom(key, self.instrument.horizon)
             var = z3.Int(name, self.ctx)
             self.qty_vars[key] = var
             self.by_name[name] = (key, var)
@@ -302,7 +302,7 @@ class Encoder:
         """An open term's value: a circumstance atom the solver may choose."""
         var = self.open_vars.get(key)
         if var is None:
-            name = self.atom_prefix + "term " + format_atom(key)
+            name = self.atom_prefix + "term " + format_atom(key, self.instrument.horizon)
             var = z3.Bool(name, self.ctx)
             self.open_vars[key] = var
             self.by_name[name] = (OpenTermKey(*key), var)

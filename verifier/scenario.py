@@ -6,6 +6,7 @@ scenario is how people read it. The model is usually a minimal one (`verifier.mi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import z3
@@ -231,4 +232,33 @@ def choice_phrase(lits: Sequence[z3.BoolRef]) -> str:
             parts.append(str(lit))
         else:
             parts.append(f"{lit} = true")
-    return ", ".join(parts)
+    return ", ".join(_steps_together(parts))
+
+
+_AT_STEP = re.compile(r"^(.*\)) at (.+) = (.+)$")
+
+
+def _steps_together(parts: list[str]) -> list[str]:
+    """`agrees(usa) = false at day 0, day 1 and day 2` for the same value at several steps
+    (a timed spec's atoms are one per step); anything else as it is."""
+    steps: dict[tuple[str, str], list[str]] = {}
+    order: list[str | tuple[str, str]] = []
+    for part in parts:
+        m = _AT_STEP.match(part)
+        if m is None:
+            order.append(part)
+            continue
+        key = (m.group(1), m.group(3))
+        if key not in steps:
+            steps[key] = []
+            order.append(key)
+        steps[key].append(m.group(2))
+    out = []
+    for item in order:
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        labels = steps[item]
+        when = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+        out.append(f"{item[0]} = {item[1]} at {when}")
+    return out

@@ -178,10 +178,11 @@ class Triggers(Claim):
     norm: Norm
     readings: Readings
     expected: bool
+    more: tuple[Norm, ...] = ()  # its instances at the other steps, in a timed spec: it triggers at some step
 
     def problem(self, instrument: Instrument, world: World) -> str | None:
         ev = Evaluator(instrument, world, self.readings)
-        fired = any(ev.holds(self.norm.condition, {self.norm.subject_var: s}) for s in self.norm.subjects)
+        fired = any(ev.holds(n.condition, {n.subject_var: s}) for n in (self.norm, *self.more) for s in n.subjects)
         if fired == self.expected:
             return None
         return f"{'does not trigger' if self.expected else 'triggers'} the guarantee in {self.norm.clause}"

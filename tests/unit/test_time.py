@@ -203,8 +203,6 @@ def test_a_spec_without_time_is_read_as_before() -> None:
      'clause c "c" { a must x within 5 of e(a); }\n'), "bad-time"),  # never falls due
     (("time day 0..3;\nparty a;\nfact e(p: party);\nact x(p: party);\n"
      'clause c "c" { a must not x within 1 of e(a); }\n'), "bad-time"),  # only obligations
-    (("party a;\nfact e(p: party);\nact x(p: party);\n'"
-     'clause c "c" { a must x within 1 of e(a); }\n'), "syntax"),
     (("party a;\nfact e(p: party);\nact x(p: party);\n"
      'clause c "c" { a must x within 1 of e(a); }\n'), "bad-time"),  # a deadline without time
     ("time day 0..3;\nparty a;\nquantity n(p: party) controlled by p;\nmaximize n(a);\n", "bad-time"),

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 
+from dsl import formula as F
 from dsl.model import Norm
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, OpenTermKey, Readings, VarKey, or_
@@ -33,23 +34,43 @@ class Target:
 @dataclass(frozen=True)
 class Guarantee(Target):
     norm: Norm
+    # In a timed spec, the norm's instances at every step, `norm` the first: one guarantee,
+    # which answers the event when it triggers at some step (DESIGN 13); () without time.
+    steps: tuple[Norm, ...] = ()
+
+    @property
+    def instances(self) -> tuple[Norm, ...]:
+        return self.steps or (self.norm,)
+
+    @property
+    def event_formula(self) -> F.Formula:
+        """The event the guarantee is for, as a formula (at some step, in a timed spec)."""
+        return F.disj(*(n.protects.event for n in self.instances if n.protects is not None))
 
 
 def guarantees(ctx: CheckContext) -> list[Guarantee]:
     out = []
+    enc, session = ctx.enc, ctx.session
     for clause in ctx.instrument.clauses:
+        # A timed norm is one per step: its instances (same wording, same draft) are one guarantee.
+        grouped: dict[tuple[int, F.Formula], list[Norm]] = {}
         for norm in clause.norms:
             if norm.protects is None or not present(ctx, norm):
                 continue
-            enc, session = ctx.enc, ctx.session
-            trigger = or_([enc.formula(norm.condition, ctx.readings, {norm.subject_var: s}) for s in norm.subjects])
-            event = enc.formula(norm.protects.event, ctx.readings)
+            key = (norm.span.start, norm.guard) if norm.step is not None else (-1 - norm.index, norm.guard)
+            grouped.setdefault(key, []).append(norm)
+        for norms in grouped.values():
+            norm = norms[0]
+            assert norm.protects is not None
+            trigger = or_([enc.formula(n.condition, ctx.readings, {n.subject_var: s}) for n in norms for s in n.subjects])
+            events = [enc.formula(n.protects.event, ctx.readings) for n in norms if n.protects is not None]
+            event = events[0] if len(events) == 1 else or_(events)
             tag = (clause.id, norm.index)
             out.append(Guarantee(
                 norm.protects.party, trigger, event,
                 session.formula_lit(("trigger", *tag), f"trigger {clause.id}#{norm.index}", trigger),
                 session.formula_lit(("event", *tag), f"event {clause.id}#{norm.index}", event),
-                norm,
+                norm, tuple(norms) if norm.step is not None else (),
             ))
     return out
 
@@ -65,10 +86,8 @@ def to_check(ctx: CheckContext) -> Iterator[Guarantee]:
 def guarantee_formulas(ctx: CheckContext, g: Guarantee, readings: Readings) -> list[BoolTerm]:
     """What a guarantee's verdicts depend on, under readings: trigger, event, assumptions."""
     enc = ctx.enc
-    n = g.norm
-    assert n.protects is not None
-    trigger = enc.disj(enc.formula(n.condition, readings, {n.subject_var: s}) for s in n.subjects)
-    return [trigger, enc.formula(n.protects.event, readings), enc.assumptions(readings)]
+    trigger = enc.disj(enc.formula(n.condition, readings, {n.subject_var: s}) for n in g.instances for s in n.subjects)
+    return [trigger, enc.formula(g.event_formula, readings), enc.assumptions(readings)]
 
 
 def present(ctx: CheckContext, norm: Norm) -> bool:
@@ -80,9 +99,8 @@ def present(ctx: CheckContext, norm: Norm) -> bool:
 
 def untriggered(ctx: CheckContext, g: Guarantee) -> list[Claim]:
     """What a witness of a guarantee that stays silent shows: its event, and no trigger."""
-    assert g.norm.protects is not None
-    return [Holds(g.norm.protects.event, ctx.readings, what="the event the guarantee exists for"),
-            Triggers(g.norm, ctx.readings, expected=False)]
+    return [Holds(g.event_formula, ctx.readings, what="the event the guarantee exists for"),
+            Triggers(g.norm, ctx.readings, expected=False, more=g.steps)]
 
 
 def is_free(ctx: CheckContext, key: VarKey) -> bool:

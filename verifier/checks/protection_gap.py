@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dsl import formula as F
 from dsl.evaluate import Evaluator
-from dsl.model import Modality, Norm, Requirement
+from dsl.model import STEP, Modality, Norm, Requirement
 from verifier.checks.coalitions import coalition_phrase
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import is_free
@@ -166,14 +166,20 @@ def _duty(ctx: CheckContext, norm: Norm) -> str:
     assert norm.act is not None
     params = ctx.instrument.predicates[norm.act].params[1:]
     fixed = [f"{p.name}: {str(t.value).lower() if isinstance(t.value, bool) else t.value}"
-             for p, t in zip(params, norm.pattern, strict=True) if isinstance(t, F.Const)]
+             for p, t in zip(params, norm.pattern, strict=True) if isinstance(t, F.Const) and p.type != STEP]
+    # In a timed spec a deadline's act falls due at the norm's step (the step of a plain
+    # norm's act is the step it is in force: the witness's timeline shows it).
+    due = ""
+    horizon = ctx.instrument.horizon
+    if horizon is not None and norm.step is not None and norm.pattern and isinstance(norm.pattern[-1], F.Var):
+        due = f" by {horizon.label(norm.step)}"
     # `where` as written, without the part that only keeps the subject apart from an
     # `other party` argument (`not m == uk`): that is the act's own shape, not a condition.
     parts = norm.where.operands if isinstance(norm.where, F.And) else (norm.where,)
     shown = [p for p in parts if p != F.TRUE and not (isinstance(p, F.Not) and isinstance(p.operand, F.Eq)
                                                       and F.Var(norm.subject_var) in (p.operand.left, p.operand.right))]
     where = f" where {formula_text(F.conj(*shown))}" if shown else ""
-    return f"{norm.act}({', '.join(fixed)}){where}"
+    return f"{norm.act}({', '.join(fixed)}){where}{due}"
 
 
 
