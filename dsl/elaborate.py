@@ -9,6 +9,7 @@ formula per norm and no override logic of its own.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Collection, Iterable, Mapping
 from functools import partial
 from pathlib import PurePath
@@ -278,7 +279,9 @@ def _clause(el: Elaborator, decl: S.ClauseDecl, instrument: str, rank: int, path
     el.clause = decl.id.text
     norms: list[Norm] = []
     _items(el, decl.id.text, decl.items, F.TRUE, norms)
-    norms = [dataclasses.replace(n, index=i) for i, n in enumerate(norms)]
+    firsts: dict[int, int] = {}  # a statement's instances are numbered by the first one's index
+    norms = [dataclasses.replace(n, index=i, first=None if n.first is None else firsts.setdefault(n.first, i))
+             for i, n in enumerate(norms)]
     return Clause(decl.id.text, decl.label, decl.source, _squash(decl.text), decl.note and _squash(decl.note),
                   tuple(norms), tuple(o.text for o in decl.overrides), instrument, rank, path, decl.span)
 
@@ -298,11 +301,12 @@ def _items(el: Elaborator, clause: str, items: tuple[S.ClauseItem, ...], guard: 
                 if norm is not None:
                     out.append(norm)
                 continue
+            statement = next(_statements)
             for t in el.sym.horizon.steps:
                 limit = el.at_step(t, partial(_limit, el, clause, item, guard))
                 if limit is None:
                     break  # its error is reported once
-                out.append(dataclasses.replace(limit, step=t))
+                out.append(dataclasses.replace(limit, step=t, first=statement))
         elif isinstance(item, S.ForItem):
             _for(el, clause, item, guard, out)
         else:
@@ -365,12 +369,17 @@ def _norm_instances(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Form
     else:
         delay, triggers = 0, list(horizon.steps)
     out: list[Norm] = []
+    statement = next(_statements)
     for t in triggers:
         norm = el.at_step(t, partial(_norm, el, clause, decl, guard, (t, delay)))
         if norm is None:
             return []  # its errors are reported once
-        out.append(dataclasses.replace(norm, step=t + delay))
+        out.append(dataclasses.replace(norm, step=t + delay, first=statement))
     return out
+
+
+# Tells the instances of one timed statement from another's until `_clause` numbers them.
+_statements = itertools.count()
 
 
 def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula,
@@ -460,15 +469,17 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula,
         el.out_of_scope = {p: ((f"`{p}` is a parameter of the act `{act_name}`: an obligation's `when` and `unless` "
                                 "cannot depend on which act fulfils it"),
                                f"filter the act with `where` (`... must {act_name} where ...`)") for p in hidden}
+    # In the order written: the deadline's event before `when`, so that brackets are numbered so.
+    event = el.formula(decl.deadline.event, cond_scope) if decl.deadline is not None and window is not None \
+        else F.TRUE
     when = _condition(el, decl.when, cond_scope, modality, "when")
     unless = _condition(el, decl.unless, cond_scope, modality, "unless")
     el.out_of_scope = {}
     protection = None
     if decl.protects is not None:
         protection = _protection(el, decl, modality)
-    condition = F.conj(guard, when, F.neg(unless))
-    if decl.deadline is not None and window is not None:  # owed once the event has happened
-        condition = F.conj(condition, el.formula(decl.deadline.event, cond_scope))
+    # A deadline is owed once its event has happened.
+    condition = F.conj(guard, when, F.neg(unless), event)
     if act_step is not None:
         pattern = (*pattern, act_step)
     return Norm(clause, 0, modality, subject_var, subjects, act_name, pattern, tuple(pattern_vars), where, condition,
@@ -542,7 +553,7 @@ def _requirement(el: Elaborator, decl: S.ProtectionDecl, index: int, path: str) 
         return None
     text = el.written(written) + (f" within {delay} {_unit(horizon, delay)}" if delay is not None else "")
     return Requirement(party, F.disj(*firsts), phrase, actor, F.disj(*answered), text, index, path, decl.span,
-                       within=delay)
+                       within=delay, given=F.disj(*responses.values()))
 
 
 def _unit(horizon: Horizon, n: int) -> str:
@@ -695,6 +706,8 @@ def _covered(n: Norm, special: list[Clause]) -> F.Formula:
                 continue
             if not set(m.subjects) & set(n.subjects):
                 continue  # addressed to other parties: it never covers n (and its atoms are not n's condition)
+            if m.act is None and m.step != n.step:
+                continue  # a timed `keep` or limit covers its own step (an act's step is in its pattern)
             # m's subject is n's subject, and m's pattern matches n's pattern.
             env: dict[str, F.Term] = {m.subject_var: F.Var(n.subject_var)}
             same_subject = F.disj(*(F.mk_eq(F.Var(n.subject_var), F.Const(s)) for s in m.subjects))

@@ -429,7 +429,8 @@ def known(f: Formula, env: Mapping[str, Value]) -> bool | None:
         case BoolConst():
             return f.value
         case Eq():
-            return _term_value(f.left, env) == _term_value(f.right, env)
+            left, right = _term_value(f.left, env), _term_value(f.right, env)
+            return None if left is None or right is None else left == right
         case Not():
             inner = known(f.operand, env)
             return None if inner is None else not inner
@@ -461,8 +462,9 @@ def known(f: Formula, env: Mapping[str, Value]) -> bool | None:
             assert_never(f)
 
 
-def _term_value(t: Term, env: Mapping[str, Value]) -> Value:
-    return t.value if isinstance(t, Const) else env[t.name]
+def _term_value(t: Term, env: Mapping[str, Value]) -> Value | None:
+    """A constant's value, a bound variable's; None for a variable env does not bind (unknown)."""
+    return t.value if isinstance(t, Const) else env.get(t.name)
 
 
 def _known_int(e: IntExpr) -> int | None:

@@ -145,6 +145,14 @@ class Requirement:
     # `... within N` in a timed spec: the event is its first occurrence, and R counts only
     # within N steps of it (the formulas above say so already; this is for messages).
     within: int | None = None
+    # R given by the actor at some step, whatever the event (what an act must be to give R); None:
+    # `response` (no time).
+    given: Formula | None = None
+
+    @property
+    def gives(self) -> Formula:
+        """R given by the party bound to `actor_var`, at any time and whether or not E happened."""
+        return self.response if self.given is None else self.given
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +187,10 @@ class Norm:
     # A timed spec's norms hold once per step: the step of this one (a deadline's, the step the
     # deadline falls due); None in an untimed spec.
     step: int | None = None
+    # A timed spec: the index of the first instance of the statement this norm is an instance of
+    # (one per step; one statement per member of a `for`). The norms with the same `first` are
+    # one norm over the steps. None in an untimed spec.
+    first: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -394,6 +394,22 @@ def test_a_protection_gap_whose_protected_party_need_not_comply_in_the_witness()
     assert not result.disagreements, "\n".join(result.disagreements)
 
 
+def test_a_pretext_on_a_term_written_where_it_cannot_matter() -> None:
+    """Campaign seed 12022726: Art. 2 writes `t1` only in `at least 0 of u3 in party: t1(k1)`
+    (always true), and pc's reading of t1 reaches Art. 2 through `breached(c1, by: pc)`. nverify
+    lists the terms a clause writes and reports the pretext under t1; the oracle folds the
+    count away and had no such candidate. The pretext exists, so both agree."""
+    from pathlib import Path
+
+    from tests.oracle.compare import compare_files
+
+    folder = Path(__file__).parent / "data" / "disagreements" / "seed12022726"
+    files = {str(p.relative_to(folder)): p.read_text() for p in folder.rglob("*.nv")}
+    result = compare_files(files, "gen.nv")
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)
+
+
 def test_breaches_and_the_worlds_while_a_party_breaches() -> None:
     """DESIGN 12: a duty that answers a breach, breaches by anyone and by a variable, and
     statements asked of the worlds where named parties breach named clauses."""

@@ -298,9 +298,9 @@ def _act_rules(instrument: Instrument, clause: str, parties: Sequence[str],
     for norm in instrument.clause(clause).norms:
         if norm.act is None or norm.modality is Modality.MAY or _value(norm.guard, choice) is False:
             continue
-        if norm.step is not None and F.known(norm.condition, {}) is False:
-            continue  # a timed norm that is in force at no step (`during` another phase)
         for subject in norm.subjects:
+            if norm.step is not None and F.known(norm.condition, {norm.subject_var: subject}) is False:
+                continue  # a timed norm that is in force at no step (`during` another phase)
             if subject in parties:
                 acts = _instances(norm, subject)
                 if acts:

@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from dsl.model import Horizon
 from verifier.findings import Finding, FindingKind
 
 _NEVER = frozenset({FindingKind.EXPECTATION_FAILED, FindingKind.UNKNOWN})
@@ -174,4 +175,28 @@ def expand(f: Finding) -> list[Finding]:
         party, message, details = rename(base, first, other)
         out.append(dataclasses.replace(base, party=other if role == "party" else party, message=message,
                                        details=details, scenario=None))
+    return out
+
+
+def merge_steps(findings: list[Finding], horizon: Horizon | None) -> list[Finding]:
+    """In a timed spec, one finding per problem whatever step it is shown at: a norm holds
+    once per step, so a check can find the same problem at day 0, day 1, ... (the first,
+    the earliest, is kept). Findings differing in anything but their steps stay apart."""
+    if horizon is None:
+        return findings
+    labels = "|".join(re.escape(horizon.label(t)) for t in sorted(horizon.steps, key=lambda t: -len(horizon.label(t))))
+    steps = re.compile(rf" (?:at|by) (?:{labels})(?:(?:, | and )(?:{labels}))*")
+
+    def key(f: Finding) -> tuple[Any, ...]:
+        details = tuple((k, steps.sub("", repr(v))) for k, v in f.details)
+        return (f.kind, tuple(c.id for c in f.clauses), f.party, f.coalition, f.drafts, f.severity,
+                steps.sub("", f.message), details)
+
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for f in findings:
+        k = key(f)
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
     return out

@@ -25,7 +25,7 @@ from verifier.checks.queries import apply_expectations, run_properties
 from verifier.encode import Encoder
 from verifier.findings import Expectation, FileResult, Finding, Report
 from verifier.ground import vocabulary
-from verifier.merge import merge_parties
+from verifier.merge import merge_parties, merge_steps
 from verifier.registry import CHECKS, GROUPS, Check, load
 from verifier.session import Limits, Observer, Session
 from verifier.symmetry import lift
@@ -208,7 +208,8 @@ def assemble(instrument: Instrument, options: Options, parts: list[list[DraftPar
             extra = [_under(f, claimant) for part in parts for f in part[d].claimed[c] if f.problem_key() not in seen]
             findings.extend(_with_draft(extra, draft_name))
     labels = ("base", *instrument.draft_labels())
-    findings = [quotation.in_force(clash.explain(instrument, f, drafts), labels) for f in _merge_drafts(findings)]
+    findings = [quotation.in_force(clash.explain(instrument, f, drafts), labels)
+                for f in merge_steps(_merge_drafts(findings), instrument.horizon)]
     findings = _regime_filter(instrument, findings)
     # With --draft, an expectation about a draft left out is skipped rather than failed.
     checked = {(d or "base").partition("+")[0] for d, _ in drafts} if options.drafts else None

@@ -41,6 +41,7 @@ class FindingKind(StrEnum):
     PROTECTION_GAP = "protection-gap"
     EXCUSE = "excuse"
     SELF_GRANTED_PERMISSION = "self-granted-permission"
+    UNANSWERED_DEADLINE = "unanswered-deadline"
     EXPECTATION_FAILED = "expectation-failed"
     UNKNOWN = "unknown"
 
@@ -103,6 +104,7 @@ CHECKS: tuple[Check, ...] = (
     Check("vacuous_guarantee", (FindingKind.VACUOUS_GUARANTEE,), group="guarantees"),
     Check("protection_gap", (FindingKind.PROTECTION_GAP,), group="guarantees"),
     Check("self_granted_permission", (FindingKind.SELF_GRANTED_PERMISSION,), group="self-grants"),
+    Check("unanswered_deadline", (FindingKind.UNANSWERED_DEADLINE,), group="deadlines"),
 )
 
 # The clash of the conflict example; the unknown example asks about it with --rlimit 1.
@@ -249,6 +251,19 @@ clause art4_2 "Art. 4(2)" text "Where concerted action proves impossible, each g
 expect self-granted-permission on art4_2 by g1;   # g1 refuses to agree, then acts alone
 expect self-granted-permission on art4_2 by g2;
 expect self-granted-permission on art4_2 by g3;
+'''),
+    Kind(FindingKind.UNANSWERED_DEADLINE,
+         "a party can miss a deadline while everyone else complies, and no clause obliges anyone to act on it",
+         Severity.WARNING, docs="unanswered-deadline", example='''\
+instrument example "Unanswered deadline";
+time day 0..3;
+party neutral, belligerent;
+fact enters_port(ship_of: party, port_of: other party) controlled by ship_of;
+act leave_port(actor: party, port_of: other party);
+clause art12 "Art. 12" text "... belligerent war-ships are not permitted to remain ... for more than twenty-four hours ..." {
+  belligerent must leave_port(port_of: neutral) within 1 of enters_port(belligerent, neutral);
+}
+expect unanswered-deadline on art12 by belligerent;
 '''),
     Kind(FindingKind.EXPECTATION_FAILED,
          "an `expect`, `assert` or `scenario` in the spec did not come out as written",

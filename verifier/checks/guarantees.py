@@ -53,12 +53,11 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
     enc, session = ctx.enc, ctx.session
     for clause in ctx.instrument.clauses:
         # A timed norm is one per step: its instances (same wording, same draft) are one guarantee.
-        grouped: dict[tuple[int, F.Formula], list[Norm]] = {}
+        grouped: dict[int, list[Norm]] = {}
         for norm in clause.norms:
             if norm.protects is None or not present(ctx, norm):
                 continue
-            key = (norm.span.start, norm.guard) if norm.step is not None else (-1 - norm.index, norm.guard)
-            grouped.setdefault(key, []).append(norm)
+            grouped.setdefault(norm.index if norm.first is None else norm.first, []).append(norm)
         for norms in grouped.values():
             norm = norms[0]
             assert norm.protects is not None

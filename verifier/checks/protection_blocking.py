@@ -103,7 +103,7 @@ def _gives(ctx: CheckContext, req: Requirement, norm: Norm, subject: str) -> boo
             continue
         options += 1
         world = World(frozenset({key}), draft=dict(ctx.draft))
-        if not Evaluator(ctx.instrument, world, ctx.readings).holds(req.response, {req.actor_var: subject}):
+        if not Evaluator(ctx.instrument, world, ctx.readings).holds(req.gives, {req.actor_var: subject}):
             return False
     return options > 0
 

@@ -65,9 +65,26 @@ def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     # (every finding here is about the permission's clause alone)
     for norm, subject in permissions(ctx, reported_alone=True):
-        if ctx.same_as_baseline(partial(_formulas, ctx, norm, subject)):
-            continue
+        if ctx.same_as_baseline(partial(_formulas, ctx, norm, subject)) and \
+                (ctx.baseline is None or _mentions(ctx, norm, subject, ctx.readings)
+                 == _mentions(ctx, norm, subject, ctx.baseline)):
+            continue  # the baseline's answer: the same formulas, naming the same decisions
         out.extend(_permission(ctx, norm, subject))
+    return out
+
+
+def _mentions(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -> set[VarKey]:
+    """The decisions the permission's condition names under readings (`t1(pb)` may fold to
+    true under two readings, one of which names act1(pb) in it)."""
+    env = {norm.subject_var: subject}
+    if norm.act is None:
+        return set(ctx.enc.keys_mentioned(norm.condition, readings, env))
+    out: set[VarKey] = set()
+    for count, b in enumerate(bindings(norm)):
+        if count >= MAX_INSTANCES:
+            break
+        full = {**env, **b}
+        out |= ctx.enc.keys_mentioned(norm.condition, readings, full) | ctx.enc.keys_mentioned(norm.where, readings, full)
     return out
 
 
