@@ -135,7 +135,9 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
 
 # ---- one context ------------------------------------------------------------------------------
 
-CHOICE = re.compile(r"((?:term )?[A-Za-z][A-Za-z0-9_]*\([^()]*\)) = ([A-Za-z0-9_]+)")
+# `agrees(ru) = false`; in a timed spec with the step, `agrees(ru) @2 = false` (or `... at day 2`)
+CHOICE = re.compile(r"((?:term )?[A-Za-z][A-Za-z0-9_]*\([^()]*\)(?: @-?\d+| at [A-Za-z_][A-Za-z0-9_]*(?: -?\d+)?)?)"
+                    r" = ([A-Za-z0-9_]+)")
 
 
 class _Compare:
@@ -584,14 +586,19 @@ def _shown(v: object) -> str:
 
 def scenario_names(model: Model) -> dict[str, object]:
     """How a scenario names each ground atom, quantity and term application (`agrees(ru)`,
-    `term harms(alliance)`) -> its key."""
+    `term harms(alliance)`) -> its key. Timed: with the step, as scenarios (`agrees(ru) at
+    day 2`, the JSON's facts and acts) and choices (`agrees(ru) @2`) name it."""
     out: dict[str, object] = {}
-    for pred in model.predicates.values():
-        for args in product(*(model.domain(t) for _, t in pred.params)):
-            out[f"{pred.name}({', '.join(map(_shown, args))})"] = (pred.name, tuple(args))
-    for term in model.terms.values():
-        for args in product(*(model.domain(t) for _, t in term.params)):
-            out[f"term {term.name}({', '.join(map(_shown, args))})"] = (term.name, tuple(args))
+    h = model.horizon
+    for prefix, name, params in [*(("", p.name, p.params) for p in model.predicates.values()),
+                                 *(("term ", t.name, t.params) for t in model.terms.values())]:
+        for args in product(*(model.domain(t) for _, t in params)):
+            if h is None:
+                out[f"{prefix}{name}({', '.join(map(_shown, args))})"] = (name, tuple(args))
+                continue
+            bare = f"{prefix}{name}({', '.join(map(_shown, args[:-1]))})"
+            step = int(args[-1])  # type: ignore[arg-type]
+            out[f"{bare} at {h.label(step)}"] = out[f"{bare} @{step}"] = (name, tuple(args))
     return out
 
 
@@ -600,7 +607,11 @@ def act_phrase(model: Model, key: tuple[str, tuple[Value, ...]]) -> str:
     first, then each other argument by its parameter's name."""
     name, args = key
     params = model.predicates[name].params
-    return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:], strict=True))])})"
+    when = ""
+    if model.horizon is not None:  # timed: `assist(ukraine, to: usa) at day 2`
+        params, args, when = params[:-1], args[:-1], f" at {model.horizon.label(int(args[-1]))}"  # type: ignore[arg-type]
+    return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:], strict=True))])})" \
+        + when
 
 
 def _members(f: object) -> tuple[str, ...]:

@@ -501,7 +501,9 @@ class Context:
     def _gives(self, req: Requirement, n: Norm, s: str) -> bool:
         assert n.act is not None
         options = [c for c in n.cases[s] if _known(c.where) is not False]
-        return bool(options) and all(self._alone(req.responses[s], (n.act, (s, *c.args))) for c in options)
+        # Timed: R as an act alone shows it, at the act's step (`responses` also want the event).
+        response = req.responses[s] if req.plain is None else req.plain[s]
+        return bool(options) and all(self._alone(response, (n.act, (s, *c.args))) for c in options)
 
     def _alone(self, f: G, key: Key) -> bool:
         """f in the world where `key` is the only true atom (open terms false, quantities 0)."""
@@ -522,7 +524,7 @@ class Context:
         if tag == "?":
             return self._alone(next(o for lab, o in f[2] if lab == self.draft[f[1]]), key)
         if tag == "b":
-            return self._alone(self.model.breach(f[1], f[2]), key)
+            return self._alone(self.model.breach(*f[1:]), key)
         assert tag == "<"
         return bool(OPS[f[1]](self._int_alone(f[2]), self._int_alone(f[3])))
 
