@@ -72,6 +72,40 @@ def recording() -> Iterator[list[object]]:
         pipeline.CheckContext = original  # type: ignore[misc]
 
 
+# Known nverify bugs of timed specs, reported with a reproducer in tests/data/disagreements/timed/
+# and stepped around here so that a campaign goes on comparing everything else (docs/trust.md,
+# "Timed specs against the oracle"). Each is a DESIGN-level note of the result when it happens.
+KNOWN_TIMED_BUGS = {
+    "clash": "verifier/clash.py `_act_rules` crashes (KeyError) explaining a conflict between timed norms "
+             "whose condition names a variable (tests/data/disagreements/timed/seed20000013.nv); "
+             "the finding is compared without the explanation",
+}
+
+
+@contextmanager
+def stepping_around_known_bugs(timed: bool, notes: list[str]) -> Iterator[None]:
+    """For a timed instrument: a conflict whose explanation crashes is kept unexplained (noted)."""
+    if not timed:
+        yield
+        return
+    from verifier import clash
+
+    original = clash.explain
+
+    def explain(instrument: object, finding: object, drafts: object) -> object:
+        try:
+            return original(instrument, finding, drafts)  # type: ignore[arg-type]
+        except KeyError:
+            notes.append("known nverify bug: " + KNOWN_TIMED_BUGS["clash"])
+            return finding
+
+    clash.explain = explain  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        clash.explain = original
+
+
 def load_files(files: dict[str, str], root: str) -> tuple[Instrument | None, str]:
     """nverify's instrument for `root`, the files written to a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -119,7 +153,7 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
     except Unsupported as err:
         result.skipped = str(err)
         return result
-    with recording() as contexts:
+    with recording() as contexts, stepping_around_known_bugs(model.horizon is not None, result.design):
         findings, expectations, _ = check_instrument(instrument, Options(readings=list(readings), drafts=list(drafts),
                                                                          timeout_s=timeout_s, max_findings=MAX_FINDINGS))
     got = {(c.draft_name, c.reading_name) for c in contexts}  # type: ignore[attr-defined]
