@@ -79,7 +79,24 @@ KNOWN_TIMED_BUGS = {
     "clash": "verifier/clash.py `_act_rules` crashes (KeyError) explaining a conflict between timed norms "
              "whose condition names a variable (tests/data/disagreements/timed/seed20000013.nv); "
              "the finding is compared without the explanation",
+    "protection blocking": "verifier/checks/protection_blocking.py `_gives` finds no obligation that gives the "
+                           "response of a timed protection requirement, so none is ever blockable "
+                           "(tests/data/disagreements/timed/seed20000156.nv); the oracle's blocking "
+                           "coalitions of protection requirements are left out of the comparison",
 }
+
+
+def drop_known_bugs(model: Model, answers: dict[tuple[str | None, str | None], Answers], notes: list[str]) -> None:
+    """For a timed instrument: leave out what a known bug keeps nverify from answering."""
+    if model.horizon is None:
+        return
+    for a in answers.values():
+        blocked = [k for k in a.blockable if k[0].startswith("protection_")]
+        for k in blocked:
+            del a.blockable[k]
+        if blocked:
+            notes.append(f"[draft {a.draft_name}, reading {a.reading_name or 'baseline'}] known nverify bug: "
+                         + KNOWN_TIMED_BUGS["protection blocking"] + f": {sorted(blocked)}")
 
 
 @contextmanager
@@ -153,6 +170,7 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
     except Unsupported as err:
         result.skipped = str(err)
         return result
+    drop_known_bugs(model, answers, result.design)
     with recording() as contexts, stepping_around_known_bugs(model.horizon is not None, result.design):
         findings, expectations, _ = check_instrument(instrument, Options(readings=list(readings), drafts=list(drafts),
                                                                          timeout_s=timeout_s, max_findings=MAX_FINDINGS))

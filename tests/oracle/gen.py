@@ -133,6 +133,12 @@ class Gen:
         self.fresh = 0
         self.brackets = 0
         self.breach_ok = False  # whether a condition may name an earlier clause's breach
+        self.overriding = False  # whether the clause being written overrides another
+
+    def timed_override(self, w: World) -> bool:
+        """No keep norm or limit in an overriding clause of a timed spec: nverify lets it suspend
+        the overridden clause's at every step (tests/data/disagreements/timed/keep_override_at_a_step.nv)."""
+        return w.time is not None and self.overriding
 
     # ---- the world --------------------------------------------------------------------
     def world(self) -> tuple[World, list[str]]:
@@ -465,7 +471,7 @@ class Gen:
             owed = w.owed.setdefault(f"c{clause_index + 1}", set())
             owed.update(w.parties if subject == "each v in party" else [subject] if subject in w.parties else [])
         acts = [p for p in w.preds if p.kind == "act"]
-        keep = w.quantity is not None and modality != "must not" and chance(ch, 15)
+        keep = w.quantity is not None and modality != "must not" and chance(ch, 15) and not self.timed_override(w)
         if keep:
             owner = self.value(w, "party", scope)
             text = f"{subject} {modality} keep q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)}"
@@ -543,7 +549,8 @@ class Gen:
             body = self.for_item(w, index, guarantee_made, inner)
         elif form == 1:
             body = self.norm_bracket(w, index, guarantee_made, inner)
-        elif form == 2 and w.quantity is not None and any(ty == "party" for _, ty in inner):
+        elif form == 2 and w.quantity is not None and any(ty == "party" for _, ty in inner) \
+                and not self.timed_override(w):
             owner = pick(ch, [n for n, ty in inner if ty == "party"])
             body = f"limit q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)};"
         else:
@@ -574,6 +581,7 @@ class Gen:
         # An overriding clause's conditions become the overridden one's: no breach there, or
         # the overridden clause could come to depend on its own breach.
         self.breach_ok = not overrides and chance(ch, 30)
+        self.overriding = overrides
         items = []
         for _ in range(ch.integer(1, 2)):
             form = ch.integer(0, 11)
@@ -583,7 +591,7 @@ class Gen:
             if form == 11:
                 items.append("  " + self.norm_bracket(w, index, guarantee_made, []))
                 continue
-            if form == 9 and w.quantity is not None:
+            if form == 9 and w.quantity is not None and not self.timed_override(w):
                 owner = pick(ch, w.parties)
                 limit = f"  limit q({owner}) {pick(ch, ['<=', '>='])} "
                 if chance(ch, 40):
@@ -600,7 +608,7 @@ class Gen:
             else:
                 items.append("  " + self.norm(w, index, guarantee_made))
         w.clauses.append(name)
-        self.breach_ok = False
+        self.breach_ok = self.overriding = False
         return head + " {\n" + "\n".join(items) + "\n}"
 
     # ---- protection requirements -------------------------------------------------------------------
