@@ -134,6 +134,10 @@ class Gen:
         self.brackets = 0
         self.breach_ok = False  # whether a condition may name an earlier clause's breach
         self.overriding = False  # whether the clause being written overrides another
+        # No bracket in a deadline's event: nverify numbers it after the norm's `when`, `unless` and
+        # `protects` (tests/data/disagreements/timed/seed20001131.nv), so `--draft c1#1=...` would
+        # name another bracket than the oracle's, numbered as written.
+        self.no_brackets = False
 
     def timed_override(self, w: World) -> bool:
         """No keep norm or limit in an overriding clause of a timed spec: nverify lets it suspend
@@ -383,7 +387,7 @@ class Gen:
         if chance(ch, 30):
             left += f" + {self.number(w)}"
         right = self.number(w)
-        if chance(ch, 20):
+        if chance(ch, 20) and not self.no_brackets:
             a, b = pick(ch, w.parties), pick(ch, w.parties)
             right = f"[{a}: {self.number(w)}" + (f" | {b}: {self.number(w)}]" if b != a else "]")
             right = f"[base: {self.number(w)} | {right[1:]}" if chance(ch, 50) or b == a else right
@@ -401,12 +405,12 @@ class Gen:
         if form in (5, 6):
             op = pick(ch, ["and", "or", "implies"])
             left = self.primary(w, scope, depth - 1, allow_qty)
-            if op in ("and", "or") and chance(ch, 25):
+            if op in ("and", "or") and chance(ch, 25) and not self.no_brackets:
                 right = self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=True)
             else:
                 right = self.primary(w, scope, depth - 1, allow_qty)
             return f"{left} {op} {right}"
-        if form == 7:
+        if form == 7 and not self.no_brackets:
             return self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=False)
         self.fresh += 1
         var = f"u{self.fresh}"
@@ -430,7 +434,7 @@ class Gen:
         how = pick(ch, ["at least", "at most", "exactly", "a majority"])
         if how == "a majority":
             return "a majority of"
-        if chance(ch, 25):
+        if chance(ch, 25) and not self.no_brackets:
             labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]
             if chance(ch, 50):
                 labels.insert(0, "base")
@@ -500,7 +504,9 @@ class Gen:
                 text += f" where {self.condition(w, [*scope, *act_scope], 1)}"
         if w.time is not None and modality == "must" and not keep and chance(ch, 40):
             # a deadline: owed within N steps of each step where the event holds
+            self.no_brackets = True
             event = self.primary(w, [*scope, ("actor", "party")], 1, True)
+            self.no_brackets = False
             text += f" within {ch.integer(0, w.time.last - w.time.first)} of {event}"
         cond_scope = scope + ([("actor", "party")] if modality == "must" and not keep else act_scope)
         decided = [p for p in w.preds if p.kind == "fact" and p.control is not None]
