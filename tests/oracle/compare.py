@@ -247,7 +247,41 @@ class _Compare:
                      f"scenario has {name}{args}, which does not exist (`other party`): {scenario}")
         qty = {self.names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
         terms = frozenset(self.names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
+        if self.inst.horizon is not None:
+            self.timeline(scenario)
         return self.sp.world_index(World(atoms, qty, terms))  # type: ignore[arg-type]
+
+    def timeline(self, scenario: object) -> None:
+        """A timed witness's timeline (docs/language.md, "Witnesses are timelines"): what holds
+        at each step where something changes (facts, acts, non-zero quantities, open wording
+        read as true), the horizon checked, and the JSON's `steps` and `horizon` saying the same."""
+        h = self.inst.horizon
+        assert h is not None
+        at: dict[str, set[str]] = {h.label(t): set() for t in h.steps}
+        for item in (*scenario.facts, *scenario.acts):  # type: ignore[attr-defined]
+            bare, _, label = item.partition(" at ")
+            at[label].add(bare)
+        for item, v in scenario.quantities:  # type: ignore[attr-defined]
+            bare, _, label = item.partition(" at ")
+            if v:
+                at[label].add(f"{bare} = {v:,}")
+        for item in scenario.terms:  # type: ignore[attr-defined]
+            bare, _, label = item.partition(" at ")
+            at[label].add(f"{bare} (open wording read as true)")
+        want: list[tuple[str, set[str]]] = []
+        before: set[str] = set()
+        for t in h.steps:
+            if at[h.label(t)] != before:
+                want.append((h.label(t), at[h.label(t)]))
+            before = at[h.label(t)]
+        got = [(label, set(items)) for label, items in scenario.timeline]  # type: ignore[attr-defined]
+        phrase = f"{h.label(h.first)} to {h.label(h.last)}" if not h.names else \
+            ", ".join(h.names[:-1]) + (" and " if len(h.names) > 1 else "") + h.names[-1]
+        as_json = scenario.to_json()  # type: ignore[attr-defined]
+        self.add(got == want and scenario.horizon == phrase == as_json["horizon"]  # type: ignore[attr-defined]
+                 and as_json["steps"] == [{"step": label, "holds": list(items)}
+                                          for label, items in scenario.timeline],  # type: ignore[attr-defined]
+                 f"timeline {scenario.timeline} over {scenario.horizon!r}: expected {want} over {phrase!r}")  # type: ignore[attr-defined]
 
     def choice(self, phrase: str) -> int:
         """The worlds that agree with a choice phrase (`agrees(ru) = false, q(ua) = 3`)."""
