@@ -126,6 +126,15 @@ def test_a_breach_read_at_a_step_is_of_the_norms_of_that_step() -> None:
     assert ans.properties[("a", "assert")] is True
 
 
+def test_a_timed_guarantee_is_one_over_its_steps() -> None:
+    """The norm's instances at every step answer its event together (verifier/checks/guarantees.py):
+    pa blocks it by never agreeing, one finding, not one per step."""
+    model = read_text(SPEC + "fact agrees(p: party) controlled by p;\n"
+                      'clause c "C" { pa must act1 when agrees(pa) protects pb against e; }\n')
+    (ans,) = [a for a in Oracle(model).all_answers() if a.reading_name is None]
+    assert list(ans.blockable) == [("c", 0, ("pa",))] and ans.vacuous == {("c", 0): (False, False)}
+
+
 def test_statements_hold_at_every_step_or_at_some_step() -> None:
     model = read_text(SPEC + "assume not e at 0;\nassert a: since e;\nscenario s: e and first e;\n")
     (assumption,) = model.assumptions
@@ -207,10 +216,13 @@ def test_the_oracle_on_the_known_bugs() -> None:
     assert event[:2] == ("?", "c1#1") and model.brackets["c1#2"] == ("base", "pb")
     (ans,) = Oracle(read_text((TIMED / "seed20000156.nv").read_text())).all_answers()
     assert {k[2] for k in ans.blockable if k[0] == "protection_pa"} == {("pc",)}
+    (ans,) = Oracle(read_text((TIMED / "for_guarantee_grouped.nv").read_text())).all_answers()
+    assert sorted(ans.vacuous.values()) == [(False, False), (True, False)]  # v = pb's, v = pa's
 
 
-@pytest.mark.xfail(strict=True, reason="nverify reads breached(C, by: P) at every step (verifier/encode.py)")
 def test_nverify_reads_a_breach_at_its_step() -> None:
+    """Found by the timed oracle, fixed on main by 2a142dd (breaches at a step in the evaluator
+    and the encoder) while this work was under way."""
     assert not _agrees("breached_at_a_step.nv")
 
 
@@ -242,3 +254,8 @@ def test_nverify_explains_a_timed_conflict() -> None:
     assert instrument is not None, errors
     findings, _, _ = check_instrument(instrument, Options())
     assert [f for f in findings if f.kind.value == "conflict"]
+
+
+@pytest.mark.xfail(strict=True, reason="nverify groups the guarantees of every member of a `for` into one")
+def test_nverify_keeps_the_guarantees_of_a_for_apart() -> None:
+    assert not _agrees("for_guarantee_grouped.nv")

@@ -31,7 +31,7 @@ from pathlib import Path
 from dsl import load
 from dsl.model import Instrument
 from tests.oracle.front import Model, Norm, Value, read_model
-from tests.oracle.oracle import Answers, Context, Instance, Oracle
+from tests.oracle.oracle import Answers, Context, Instance, Oracle, guarantees
 from tests.oracle.predict import matches, predicted_findings
 from tests.oracle.space import Space, Unsupported, World
 
@@ -189,9 +189,28 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
 
 # ---- one context ------------------------------------------------------------------------------
 
-# `agrees(ru) = false`; in a timed spec with the step, `agrees(ru) @2 = false` (or `... at day 2`)
-CHOICE = re.compile(r"((?:term )?[A-Za-z][A-Za-z0-9_]*\([^()]*\)(?: @-?\d+| at [A-Za-z_][A-Za-z0-9_]*(?: -?\d+)?)?)"
-                    r" = ([A-Za-z0-9_]+)")
+# A choice phrase: `agrees(ru) = false, q(ua) = 3`; in a timed spec each item with its steps,
+# `agrees(ru) = false at day 0, day 1 and day 2` (or one step before the value: `agrees(ru) at
+# day 2 = false`, `agrees(ru) @2 = false`).
+CHOICE_PART = re.compile(r", (?=(?:term )?[A-Za-z][A-Za-z0-9_]*\()")
+CHOICE = re.compile(r"((?:term )?[A-Za-z][A-Za-z0-9_]*\([^()]*\))(?: (@-?\d+|at [^=]+?))? = ([A-Za-z0-9_]+)(?: at (.+))?")
+
+
+def choice_items(phrase: str) -> list[tuple[str, str]]:
+    """(how a scenario names the atom, its value) for each item of a choice phrase."""
+    out = []
+    for part in CHOICE_PART.split(phrase):
+        m = CHOICE.fullmatch(part.strip())
+        if m is None:
+            continue
+        atom, step, value, steps = m.groups()
+        if step is not None:
+            out.append((f"{atom} {step}", value))
+        elif steps is not None:
+            out += [(f"{atom} at {label}", value) for label in re.split(r", | and ", steps)]
+        else:
+            out.append((atom, value))
+    return out
 
 
 class _Compare:
@@ -286,7 +305,7 @@ class _Compare:
     def choice(self, phrase: str) -> int:
         """The worlds that agree with a choice phrase (`agrees(ru) = false, q(ua) = 3`)."""
         s = self.sp.ALL
-        for name, value in CHOICE.findall(phrase):
+        for name, value in choice_items(phrase):
             key = self.names.get(name)
             if key is None:
                 raise AssertionError(f"cannot read {name!r} in choice {phrase!r}")
@@ -541,7 +560,7 @@ class _Compare:
         if clause not in {c.id for c in self.inst.clauses}:
             targets = [self.cx.protection_target(r) for r in self.inst.requirements if f"protection_{r.party}" == clause]
             return [t for t in targets if t is not None]
-        return [n for n in self.inst.clause(clause).norms if n.protects is not None]
+        return [n for n in guarantees(self.inst) if n.clause == clause]
 
     def guarantees(self) -> None:
         # One finding per guarantee (a clause may have several: `for`, `each`): compared as

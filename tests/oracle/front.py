@@ -168,6 +168,7 @@ class Norm:
     keep: dict[str, G] = field(default_factory=dict)               # keep norms, per subject
     protects: tuple[str, G] | None = None
     step: int | None = None            # timed: the step of this instance (a deadline's: when it falls due)
+    group: int = 0                     # the norm as written (one `for` member): its instances share it
 
 
 @dataclass
@@ -423,6 +424,7 @@ class Reader:
         self.clause_decls: list[tuple[S.Spec, S.ClauseDecl]] = []
         self.horizon = _horizon(specs)
         self.step: int | None = None  # timed: the step the formula being read is read at
+        self.groups_made = 0  # norms as written (Norm.group)
         for spec in specs:
             for d in spec.decls:
                 if isinstance(d, S.PartyDecl):
@@ -898,15 +900,19 @@ class Reader:
         deadline's `within N of E` once per trigger step t with t+N within the timeline (a later
         window is cut by the horizon), falling due at t+N."""
         h = self.horizon
+        self.groups_made += 1
         if h is None:
-            return [self.norm(clause, d, guard, loop)]
-        delay = d.deadline.steps.value if d.deadline is not None else 0
-        out = []
-        for t in h.steps:
-            if t + delay > h.last:
-                break
-            with self.at(t):
-                out.append(self.norm(clause, d, guard, loop, (t, delay)))
+            out = [self.norm(clause, d, guard, loop)]
+        else:
+            delay = d.deadline.steps.value if d.deadline is not None else 0
+            out = []
+            for t in h.steps:
+                if t + delay > h.last:
+                    break
+                with self.at(t):
+                    out.append(self.norm(clause, d, guard, loop, (t, delay)))
+        for n in out:
+            n.group = self.groups_made
         return out
 
     def norm(self, clause: str, d: S.NormDecl, guard: G, loop: dict[str, Value],

@@ -22,8 +22,10 @@ written (readings included), deadline norms (`must A within N of E`) and protect
 requirements `within N`. The budget of atoms is shared among the steps (atoms x steps stay
 about 13); a quantity only on timelines of one or two steps. Untimed generation makes the
 same choices as before for every seed: the timed ones are drawn only when `timed` is set.
-Timed specs name no `breached(...)` in conditions (see docs/trust.md, "Timed specs against
-the oracle": nverify reads it at every step); `while P breaches C` is kept.
+A deadline's `where` names no breach (its act is done at a step of its window, and a
+breach is read at a known step). What nverify gets wrong in timed specs is left out (see
+docs/trust.md, "Timed specs against the oracle"): keep norms and limits in an overriding
+clause, brackets in a deadline's event, guarantees inside `for`.
 """
 
 from __future__ import annotations
@@ -341,7 +343,7 @@ class Gen:
             options.append("qty")
         if allow_const:
             options.append("const")
-        if self.breach_ok and w.clauses and w.time is None:
+        if self.breach_ok and w.clauses:
             options.append("breach")
         if w.time is not None:
             options += ["temporal", "temporal"]
@@ -476,11 +478,13 @@ class Gen:
             owed.update(w.parties if subject == "each v in party" else [subject] if subject in w.parties else [])
         acts = [p for p in w.preds if p.kind == "act"]
         keep = w.quantity is not None and modality != "must not" and chance(ch, 15) and not self.timed_override(w)
+        deadline = False
         if keep:
             owner = self.value(w, "party", scope)
             text = f"{subject} {modality} keep q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)}"
             act_scope: Scope = []
         else:
+            deadline = w.time is not None and modality == "must" and chance(ch, 40)
             act = pick(ch, acts)
             args = []
             act_scope = [("actor", "party")]
@@ -501,8 +505,11 @@ class Gen:
                     other = w.terms[1] if term is w.terms[0] else w.terms[0]
                     text += f" {pick(ch, ['and', 'or'])} {other[0]}({self.value(w, other[1], [*scope, *act_scope])})"
             elif act_scope[1:] and chance(ch, 50):
+                # (a deadline's act is done at a step of its window: its `where` names no breach)
+                saved, self.breach_ok = self.breach_ok, self.breach_ok and not deadline
                 text += f" where {self.condition(w, [*scope, *act_scope], 1)}"
-        if w.time is not None and modality == "must" and not keep and chance(ch, 40):
+                self.breach_ok = saved
+        if deadline:
             # a deadline: owed within N steps of each step where the event holds
             self.no_brackets = True
             event = self.primary(w, [*scope, ("actor", "party")], 1, True)
@@ -516,7 +523,8 @@ class Gen:
             text += f" when {self.condition(w, cond_scope, 2)}"
         if chance(ch, 25):
             text += f" unless {self.condition(w, cond_scope, 1)}"
-        if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35):
+        if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35) \
+                and not (w.time is not None and loop):  # tests/data/disagreements/timed/for_guarantee_grouped.nv
             guarantee_made[0] = True
             # `protects` sees the `for` variables, not the subject's or the act's
             protected = pick(ch, loop_parties) if loop_parties and chance(ch, 50) else pick(ch, w.parties)
