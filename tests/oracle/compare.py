@@ -79,6 +79,11 @@ KNOWN_TIMED_BUGS = {
     "clash": "verifier/clash.py `_act_rules` crashes (KeyError) explaining a conflict between timed norms "
              "whose condition names a variable (tests/data/disagreements/timed/seed20000013.nv); "
              "the finding is compared without the explanation",
+    "self-grant": "verifier/checks/self_granted_permission.py skips a permission under a claimant's reading "
+                  "when its Z3 formulas are the baseline's, though what its condition mentions (every "
+                  "alternative, through the readings) differs (tests/data/disagreements/timed/seed20200322.nv, "
+                  "not about time: timed specs are the first whose readings name atoms); a self-grant "
+                  "missing under a claimant's reading is noted, not counted",
     "protection blocking": "verifier/checks/protection_blocking.py `_gives` judges which obligations give the "
                            "response of a timed protection requirement on a world without its event, so "
                            "it finds none where the event needs an atom "
@@ -478,9 +483,12 @@ class _Compare:
         needed = Counter((c, h, b) for (c, i, h, b), v in self.ans.self_granted.items()
                          if v and not self.same("self_granted", (c, i, h, b)))
         for key in sorted(set(got) | set(want)):
-            self.add(needed[key] <= got[key] <= want[key],
-                     f"self-granted-permission {key[0]} of {key[1]} by {'+'.join(key[2])}: {got[key]} findings, "
-                     f"oracle {want[key]} (at least {needed[key]})")
+            message = (f"self-granted-permission {key[0]} of {key[1]} by {'+'.join(key[2])}: {got[key]} findings, "
+                       f"oracle {want[key]} (at least {needed[key]})")
+            if got[key] < needed[key] and self.inst.horizon is not None and self.ans.reading_name is not None:
+                self.result.design.append(f"{self.where} known nverify bug: {KNOWN_TIMED_BUGS['self-grant']}: {message}")
+                continue
+            self.add(needed[key] <= got[key] <= want[key], message)
         for f in found:
             self._check_self_grant(f)
 
@@ -686,6 +694,13 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
             continue  # depends on which of several minimal cores the solver reports
         want = hit if q.kind == "expect" else not hit
         got = by_line.get(q.line)
+        if got != want and inst.horizon is not None and q.finding == "self-granted-permission":
+            # KNOWN_TIMED_BUGS["self-grant"]: nverify may miss one under a claimant's reading only
+            base = {k: a for k, a in answers.items() if k[1] is None}
+            in_base = any(matches(q, p) for p in predicted_findings(oracle, base))
+            if got == (in_base if q.kind == "expect" else not in_base):
+                result.design.append(f"`{q.name}` (line {q.line}) known nverify bug: {KNOWN_TIMED_BUGS['self-grant']}")
+                continue
         result.add(got == want, f"`{q.name}` (line {q.line}): nverify {'met' if got else 'failed'}, "
                                 f"oracle {'met' if want else 'failed'}")
 
