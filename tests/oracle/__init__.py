@@ -17,6 +17,10 @@ Modules and the functions other oracles build on:
   `trigger[subject]` for obligations and keep norms, `keep[subject]`, `guard`,
   `protects`), `brackets` (id -> labels) and `queries`. Formulas are ground
   tuples (see front's docstring); `Model.reading_body(term, reading, args)`.
+  A timed spec (docs/language.md, "Time: steps, deadlines and phases") has a
+  `Model.horizon`; every atom and term then takes the step as its last argument,
+  norms are one per step (`Norm.step`, `Norm.group`: the norm as written), and
+  `oracle.guarantees(model)` joins a timed guarantee's steps into one.
 * `space`: `Space(model, open_terms)` enumerates the worlds as bits of an int
   (`mask`, `exists`, `forall`, `controlled_by`, `free`, `world`,
   `world_index`); `Evaluator(space, readings, draft).holds(formula)` is the

@@ -31,7 +31,7 @@ from pathlib import Path
 from dsl import load
 from dsl.model import Instrument
 from tests.oracle.front import Model, Norm, Value, read_model
-from tests.oracle.oracle import Answers, Context, Instance, Oracle
+from tests.oracle.oracle import Answers, Context, Instance, Oracle, guarantees
 from tests.oracle.predict import matches, predicted_findings
 from tests.oracle.space import Space, Unsupported, World
 
@@ -70,6 +70,64 @@ def recording() -> Iterator[list[object]]:
         yield seen
     finally:
         pipeline.CheckContext = original  # type: ignore[misc]
+
+
+# Known nverify bugs of timed specs, reported with a reproducer in tests/data/disagreements/timed/
+# and stepped around here so that a campaign goes on comparing everything else (docs/trust.md,
+# "Timed specs against the oracle"). Each is a DESIGN-level note of the result when it happens.
+KNOWN_TIMED_BUGS = {
+    "clash": "verifier/clash.py `_act_rules` crashes (KeyError) explaining a conflict between timed norms "
+             "whose condition names a variable (tests/data/disagreements/timed/seed20000013.nv); "
+             "the finding is compared without the explanation",
+    "self-grant": "verifier/checks/self_granted_permission.py skips a permission under a claimant's reading "
+                  "when its Z3 formulas are the baseline's, though what its condition mentions (every "
+                  "alternative, through the readings) differs (tests/data/disagreements/timed/seed20200322.nv, "
+                  "not about time: timed specs are the first whose readings name atoms); a self-grant "
+                  "missing under a claimant's reading is noted, not counted",
+    "protection blocking": "verifier/checks/protection_blocking.py `_gives` judges which obligations give the "
+                           "response of a timed protection requirement on a world without its event, so "
+                           "it finds none where the event needs an atom "
+                           "(tests/data/disagreements/timed/seed20000156.nv); blocking a protection "
+                           "requirement is left out of the comparison on both sides, and so are the "
+                           "`blockable-guarantee` patterns of a spec with a protection requirement",
+}
+
+
+def drop_known_bugs(model: Model, answers: dict[tuple[str | None, str | None], Answers], notes: list[str]) -> None:
+    """For a timed instrument: leave out what a known bug keeps nverify from answering."""
+    if model.horizon is None:
+        return
+    for a in answers.values():
+        blocked = [k for k in a.blockable if k[0].startswith("protection_")]
+        for k in blocked:
+            del a.blockable[k]
+        if blocked:
+            notes.append(f"[draft {a.draft_name}, reading {a.reading_name or 'baseline'}] known nverify bug: "
+                         + KNOWN_TIMED_BUGS["protection blocking"] + f": {sorted(blocked)}")
+
+
+@contextmanager
+def stepping_around_known_bugs(timed: bool, notes: list[str]) -> Iterator[None]:
+    """For a timed instrument: a conflict whose explanation crashes is kept unexplained (noted)."""
+    if not timed:
+        yield
+        return
+    from verifier import clash
+
+    original = clash.explain
+
+    def explain(instrument: object, finding: object, drafts: object) -> object:
+        try:
+            return original(instrument, finding, drafts)  # type: ignore[arg-type]
+        except KeyError:
+            notes.append("known nverify bug: " + KNOWN_TIMED_BUGS["clash"])
+            return finding
+
+    clash.explain = explain  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        clash.explain = original
 
 
 def load_files(files: dict[str, str], root: str) -> tuple[Instrument | None, str]:
@@ -119,7 +177,8 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
     except Unsupported as err:
         result.skipped = str(err)
         return result
-    with recording() as contexts:
+    drop_known_bugs(model, answers, result.design)
+    with recording() as contexts, stepping_around_known_bugs(model.horizon is not None, result.design):
         findings, expectations, _ = check_instrument(instrument, Options(readings=list(readings), drafts=list(drafts),
                                                                          timeout_s=timeout_s, max_findings=MAX_FINDINGS))
     got = {(c.draft_name, c.reading_name) for c in contexts}  # type: ignore[attr-defined]
@@ -135,7 +194,28 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
 
 # ---- one context ------------------------------------------------------------------------------
 
-CHOICE = re.compile(r"((?:term )?[A-Za-z][A-Za-z0-9_]*\([^()]*\)) = ([A-Za-z0-9_]+)")
+# A choice phrase: `agrees(ru) = false, q(ua) = 3`; in a timed spec each item with its steps,
+# `agrees(ru) = false at day 0, day 1 and day 2` (or one step before the value: `agrees(ru) at
+# day 2 = false`, `agrees(ru) @2 = false`).
+CHOICE_PART = re.compile(r", (?=(?:term )?[A-Za-z][A-Za-z0-9_]*\()")
+CHOICE = re.compile(r"((?:term )?[A-Za-z][A-Za-z0-9_]*\([^()]*\))(?: (@-?\d+|at [^=]+?))? = ([A-Za-z0-9_]+)(?: at (.+))?")
+
+
+def choice_items(phrase: str) -> list[tuple[str, str]]:
+    """(how a scenario names the atom, its value) for each item of a choice phrase."""
+    out = []
+    for part in CHOICE_PART.split(phrase):
+        m = CHOICE.fullmatch(part.strip())
+        if m is None:
+            continue
+        atom, step, value, steps = m.groups()
+        if step is not None:
+            out.append((f"{atom} {step}", value))
+        elif steps is not None:
+            out += [(f"{atom} at {label}", value) for label in re.split(r", | and ", steps)]
+        else:
+            out.append((atom, value))
+    return out
 
 
 class _Compare:
@@ -150,6 +230,9 @@ class _Compare:
         self.ans = ans
         self.cx: Context = oracle.context(ans.draft, ans.readings)
         self.findings = list(ctx.findings)  # type: ignore[attr-defined]
+        if self.inst.horizon is not None:  # KNOWN_TIMED_BUGS["protection blocking"]
+            self.findings = [f for f in self.findings if not (f.kind.value == "blockable-guarantee"  # type: ignore[attr-defined]
+                                                              and f.clauses[0].id.startswith("protection_"))]  # type: ignore[attr-defined]
         self.result = result
         self.where = f"[draft {ans.draft_name}, reading {ans.reading_name or 'baseline'}]"
         self.names = scenario_names(self.inst)
@@ -188,12 +271,46 @@ class _Compare:
                      f"scenario has {name}{args}, which does not exist (`other party`): {scenario}")
         qty = {self.names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
         terms = frozenset(self.names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
+        if self.inst.horizon is not None:
+            self.timeline(scenario)
         return self.sp.world_index(World(atoms, qty, terms))  # type: ignore[arg-type]
+
+    def timeline(self, scenario: object) -> None:
+        """A timed witness's timeline (docs/language.md, "Witnesses are timelines"): what holds
+        at each step where something changes (facts, acts, non-zero quantities, open wording
+        read as true), the horizon checked, and the JSON's `steps` and `horizon` saying the same."""
+        h = self.inst.horizon
+        assert h is not None
+        at: dict[str, set[str]] = {h.label(t): set() for t in h.steps}
+        for item in (*scenario.facts, *scenario.acts):  # type: ignore[attr-defined]
+            bare, _, label = item.partition(" at ")
+            at[label].add(bare)
+        for item, v in scenario.quantities:  # type: ignore[attr-defined]
+            bare, _, label = item.partition(" at ")
+            if v:
+                at[label].add(f"{bare} = {v:,}")
+        for item in scenario.terms:  # type: ignore[attr-defined]
+            bare, _, label = item.partition(" at ")
+            at[label].add(f"{bare} (open wording read as true)")
+        want: list[tuple[str, set[str]]] = []
+        before: set[str] = set()
+        for t in h.steps:
+            if at[h.label(t)] != before:
+                want.append((h.label(t), at[h.label(t)]))
+            before = at[h.label(t)]
+        got = [(label, set(items)) for label, items in scenario.timeline]  # type: ignore[attr-defined]
+        phrase = f"{h.label(h.first)} to {h.label(h.last)}" if not h.names else \
+            ", ".join(h.names[:-1]) + (" and " if len(h.names) > 1 else "") + h.names[-1]
+        as_json = scenario.to_json()  # type: ignore[attr-defined]
+        self.add(got == want and scenario.horizon == phrase == as_json["horizon"]  # type: ignore[attr-defined]
+                 and as_json["steps"] == [{"step": label, "holds": list(items)}
+                                          for label, items in scenario.timeline],  # type: ignore[attr-defined]
+                 f"timeline {scenario.timeline} over {scenario.horizon!r}: expected {want} over {phrase!r}")  # type: ignore[attr-defined]
 
     def choice(self, phrase: str) -> int:
         """The worlds that agree with a choice phrase (`agrees(ru) = false, q(ua) = 3`)."""
         s = self.sp.ALL
-        for name, value in CHOICE.findall(phrase):
+        for name, value in choice_items(phrase):
             key = self.names.get(name)
             if key is None:
                 raise AssertionError(f"cannot read {name!r} in choice {phrase!r}")
@@ -366,9 +483,12 @@ class _Compare:
         needed = Counter((c, h, b) for (c, i, h, b), v in self.ans.self_granted.items()
                          if v and not self.same("self_granted", (c, i, h, b)))
         for key in sorted(set(got) | set(want)):
-            self.add(needed[key] <= got[key] <= want[key],
-                     f"self-granted-permission {key[0]} of {key[1]} by {'+'.join(key[2])}: {got[key]} findings, "
-                     f"oracle {want[key]} (at least {needed[key]})")
+            message = (f"self-granted-permission {key[0]} of {key[1]} by {'+'.join(key[2])}: {got[key]} findings, "
+                       f"oracle {want[key]} (at least {needed[key]})")
+            if got[key] < needed[key] and self.inst.horizon is not None and self.ans.reading_name is not None:
+                self.result.design.append(f"{self.where} known nverify bug: {KNOWN_TIMED_BUGS['self-grant']}: {message}")
+                continue
+            self.add(needed[key] <= got[key] <= want[key], message)
         for f in found:
             self._check_self_grant(f)
 
@@ -454,7 +574,7 @@ class _Compare:
         if clause not in {c.id for c in self.inst.clauses}:
             targets = [self.cx.protection_target(r) for r in self.inst.requirements if f"protection_{r.party}" == clause]
             return [t for t in targets if t is not None]
-        return [n for n in self.inst.clause(clause).norms if n.protects is not None]
+        return [n for n in guarantees(self.inst) if n.clause == clause]
 
     def guarantees(self) -> None:
         # One finding per guarantee (a clause may have several: `for`, `each`): compared as
@@ -560,6 +680,8 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
     for q in inst.queries:
         if q.kind not in ("expect", "assert no"):
             continue
+        if inst.horizon is not None and inst.requirements and q.finding == "blockable-guarantee":
+            continue  # KNOWN_TIMED_BUGS["protection blocking"]
         if checked is not None and q.in_draft is not None and q.in_draft not in checked:
             result.add(q.line in skipped, f"`{q.name}` (line {q.line}): nverify "
                                           f"{'skipped' if q.line in skipped else 'did not skip'} it, oracle skipped it")
@@ -578,6 +700,13 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
             continue  # depends on which of several minimal cores the solver reports
         want = hit if q.kind == "expect" else not hit
         got = by_line.get(q.line)
+        if got != want and inst.horizon is not None and q.finding == "self-granted-permission":
+            # KNOWN_TIMED_BUGS["self-grant"]: nverify may miss one under a claimant's reading only
+            base = {k: a for k, a in answers.items() if k[1] is None}
+            in_base = any(matches(q, p) for p in predicted_findings(oracle, base))
+            if got == (in_base if q.kind == "expect" else not in_base):
+                result.design.append(f"`{q.name}` (line {q.line}) known nverify bug: {KNOWN_TIMED_BUGS['self-grant']}")
+                continue
         result.add(got == want, f"`{q.name}` (line {q.line}): nverify {'met' if got else 'failed'}, "
                                 f"oracle {'met' if want else 'failed'}")
 
@@ -590,14 +719,19 @@ def _shown(v: object) -> str:
 
 def scenario_names(model: Model) -> dict[str, object]:
     """How a scenario names each ground atom, quantity and term application (`agrees(ru)`,
-    `term harms(alliance)`) -> its key."""
+    `term harms(alliance)`) -> its key. Timed: with the step, as scenarios (`agrees(ru) at
+    day 2`, the JSON's facts and acts) and choices (`agrees(ru) @2`) name it."""
     out: dict[str, object] = {}
-    for pred in model.predicates.values():
-        for args in product(*(model.domain(t) for _, t in pred.params)):
-            out[f"{pred.name}({', '.join(map(_shown, args))})"] = (pred.name, tuple(args))
-    for term in model.terms.values():
-        for args in product(*(model.domain(t) for _, t in term.params)):
-            out[f"term {term.name}({', '.join(map(_shown, args))})"] = (term.name, tuple(args))
+    h = model.horizon
+    for prefix, name, params in [*(("", p.name, p.params) for p in model.predicates.values()),
+                                 *(("term ", t.name, t.params) for t in model.terms.values())]:
+        for args in product(*(model.domain(t) for _, t in params)):
+            if h is None:
+                out[f"{prefix}{name}({', '.join(map(_shown, args))})"] = (name, tuple(args))
+                continue
+            bare = f"{prefix}{name}({', '.join(map(_shown, args[:-1]))})"
+            step = int(args[-1])  # type: ignore[arg-type]
+            out[f"{bare} at {h.label(step)}"] = out[f"{bare} @{step}"] = (name, tuple(args))
     return out
 
 
@@ -606,7 +740,11 @@ def act_phrase(model: Model, key: tuple[str, tuple[Value, ...]]) -> str:
     first, then each other argument by its parameter's name."""
     name, args = key
     params = model.predicates[name].params
-    return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:], strict=True))])})"
+    when = ""
+    if model.horizon is not None:  # timed: `assist(ukraine, to: usa) at day 2`
+        params, args, when = params[:-1], args[:-1], f" at {model.horizon.label(int(args[-1]))}"  # type: ignore[arg-type]
+    return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:], strict=True))])})" \
+        + when
 
 
 def _members(f: object) -> tuple[str, ...]:

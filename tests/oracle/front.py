@@ -19,18 +19,29 @@ vague term's applications left open (they depend on the draft and readings):
     ("t", name, values)            a vague term applied to values
     ("n", f)  ("&", fs)  ("|", fs) not, and, or
     ("?", bracket, ((label, f), ...))   a bracketed condition
-    ("b", clause, party)           `breached(clause, by: party)`: the negation of the party's
-                                   norms of the clause (Model.breach, read once every clause is)
+    ("b", clause, party, step)     `breached(clause, by: party)`: the negation of the party's
+                                   norms of the clause (Model.breach, read once every clause is);
+                                   in a timed spec, its norms of that step (None: of every step)
     ("<", op, e1, e2)              a comparison of integer expressions:
         ("#", n)  ("q", key)  ("+", e1, e2)  ("-", e1, e2)  ("?", bracket, ((label, e), ...))
 
 Nothing is folded here: `true or x` is kept as written, and `Ev.mentioned`
 decides what a condition mentions (what matters for vetoes).
+
+Time (docs/language.md, "Time: steps, deadlines and phases"): in a timed spec every
+fact, act, quantity and vague term has a last argument, the step (an int; the hidden
+parameter `STEP`), and the Reader reads each formula at a current step (`Reader.step`).
+A temporal condition is written out over the steps it reads (`since E` at step 2 is
+E@first or ... or E@2). Norms, limits and keep norms are one `Norm` per step (a
+deadline's, one per trigger step whose window ends within the timeline, its `step` the
+step it falls due); assumptions and assertions are the conjunction over every step,
+scenarios the disjunction; a definition and a reading are read at the step of each use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations, product
 from pathlib import PurePosixPath
@@ -44,6 +55,8 @@ from dsl.source import SourceFile
 Value = str | bool
 Key = tuple[str, tuple[Value, ...]]
 G = tuple[Any, ...]  # a ground formula or integer expression (see the module docstring)
+
+STEP = "@step"  # the hidden last parameter (and its type) of every atom and term of a timed spec
 
 TRUE: G = ("c", True)
 FALSE: G = ("c", False)
@@ -154,6 +167,8 @@ class Norm:
     trigger: dict[str, G] = field(default_factory=dict)            # obligations and keep norms, per subject
     keep: dict[str, G] = field(default_factory=dict)               # keep norms, per subject
     protects: tuple[str, G] | None = None
+    step: int | None = None            # timed: the step of this instance (a deadline's: when it falls due)
+    group: int = 0                     # the norm as written (one `for` member): its instances share it
 
 
 @dataclass
@@ -164,6 +179,9 @@ class Requirement:
     index: int
     event: G
     responses: dict[str, G]
+    # Timed: R by each party at any step, as an act alone shows it (which obligations give R);
+    # `event` is then E's first occurrence at a trigger step, `responses` R within its window.
+    plain: dict[str, G] | None = None
 
 
 @dataclass
@@ -201,6 +219,26 @@ class Goal:
     formula: G | None = None
 
 
+@dataclass(frozen=True)
+class Horizon:
+    """`time day 0..10;` (unit `day`) or `time phases a, b, c;` (steps 0.. , one per name), with
+    the named intervals of `phase NAME = A..B;` (and each phase of `time phases`)."""
+
+    first: int
+    last: int
+    unit: str | None
+    names: tuple[str, ...]
+    phases: dict[str, tuple[int, int]]
+
+    @property
+    def steps(self) -> tuple[int, ...]:
+        return tuple(range(self.first, self.last + 1))
+
+    def label(self, step: int) -> str:
+        """How reports name a step: `day 3`, or the phase's name."""
+        return self.names[step - self.first] if self.names else f"{self.unit} {step}"
+
+
 @dataclass
 class TermDef:
     name: str
@@ -226,22 +264,25 @@ class Model:
     files: tuple[str, ...]
     reader: Reader = field(repr=False)
     requirements: list[Requirement] = field(default_factory=list)
-    _breaches: dict[tuple[str, Value], G] = field(default_factory=dict, repr=False)
+    horizon: Horizon | None = None
+    _breaches: dict[tuple[str, Value, int | None], G] = field(default_factory=dict, repr=False)
 
     def domain(self, type_name: str) -> tuple[Value, ...]:
-        return _domain(self.parties, self.enums, type_name)
+        return _domain(self.parties, self.enums, type_name, self.horizon)
 
     def clause(self, clause_id: str) -> Clause:
         return next(c for c in self.clauses if c.id == clause_id)
 
-    def breach(self, clause: str, party: Value) -> G:
+    def breach(self, clause: str, party: Value, step: int | None = None) -> G:
         """`breached(clause, by: party)` (DESIGN §12): not every norm of the clause addressed to
-        the party respected. Made on first use, when every clause (and override) has been read."""
-        key = (clause, party)
+        the party respected. Made on first use, when every clause (and override) has been read.
+        Timed: read at `step`, the party's norms of that step (a deadline's: the step it falls
+        due); `step` None (`while P breaches C`): a breach at some step."""
+        key = (clause, party, step)
         found = self._breaches.get(key)
         if found is None:
             parts = tuple(respected_formula(n, str(party)) for n in self.clause(clause).norms
-                          if party in n.subjects and n.modality != "may")
+                          if party in n.subjects and n.modality != "may" and (step is None or n.step == step))
             found = self._breaches[key] = ("n", ("&", parts))
         return found
 
@@ -321,10 +362,33 @@ def read_text(text: str, name: str = "gen.nv") -> Model:
 
 # ---- names -----------------------------------------------------------------------------------
 
-def _domain(parties: tuple[str, ...], enums: Mapping[str, tuple[str, ...]], type_name: str) -> tuple[Value, ...]:
-    """The values of a parameter type: the parties, false and true, or an enum's values."""
+def _domain(parties: tuple[str, ...], enums: Mapping[str, tuple[str, ...]], type_name: str,
+            horizon: Horizon | None = None) -> tuple[Value, ...]:
+    """The values of a parameter type: the parties, false and true, an enum's values, the steps."""
+    if type_name == STEP and horizon is not None:
+        return horizon.steps  # type: ignore[return-value]
     builtin: dict[str, tuple[Value, ...]] = {"party": parties, "bool": (False, True)}
     return builtin[type_name] if type_name in builtin else enums[type_name]
+
+
+def _horizon(specs: list[S.Spec]) -> Horizon | None:
+    """The timeline of `time ...;` (one per spec, in any of its files) and its phases."""
+    times = [d for spec in specs for d in spec.decls if isinstance(d, S.TimeDecl)]
+    if not times:
+        return None
+    t = times[0]
+    if t.unit is None:
+        names = tuple(n.text for n in t.phases)
+        first, last, unit = 0, len(names) - 1, None
+        phases = {n: (i, i) for i, n in enumerate(names)}
+    else:
+        assert t.first is not None and t.last is not None
+        names, first, last, unit, phases = (), t.first.value, t.last.value, t.unit.text, {}
+    for spec in specs:
+        for d in spec.decls:
+            if isinstance(d, S.PhaseDecl):
+                phases[d.name.text] = (d.first.value, d.last.value)
+    return Horizon(first, last, unit, names, phases)
 
 
 def _stem(path: str) -> str:
@@ -358,6 +422,9 @@ class Reader:
         self.defines: dict[str, S.DefineDecl] = {}
         self.terms: dict[str, TermDef] = {}
         self.clause_decls: list[tuple[S.Spec, S.ClauseDecl]] = []
+        self.horizon = _horizon(specs)
+        self.step: int | None = None  # timed: the step the formula being read is read at
+        self.groups_made = 0  # norms as written (Norm.group)
         for spec in specs:
             for d in spec.decls:
                 if isinstance(d, S.PartyDecl):
@@ -383,6 +450,8 @@ class Reader:
                     else:
                         control = None
                     others = tuple(i for i, p in enumerate(d.params) if p.qualifier is not None)
+                    if self.horizon is not None:
+                        params = (*params, (STEP, STEP))  # every fact, act and quantity holds at a step
                     self.predicates[d.name.text] = Pred(d.kind, d.name.text, params, control, others)
                 elif isinstance(d, S.DefineDecl):
                     self.defines[d.name.text] = d
@@ -392,6 +461,8 @@ class Reader:
                     readings = {}
                     for r in d.readings:
                         readings[r.name.text] = r.body if r.body is not None else bodies[r.alias.text]  # type: ignore[union-attr]
+                    if self.horizon is not None:
+                        params = (*params, (STEP, STEP))  # a term applies at a step (an open term: one per step)
                     self.terms[d.name.text] = TermDef(d.name.text, params, readings)  # type: ignore[arg-type]
                 elif isinstance(d, S.ClauseDecl):
                     self.clause_decls.append((spec, d))
@@ -422,6 +493,83 @@ class Reader:
             for i, where in enumerate(opened, 1):
                 self.bracket_ids[where] = f"{prefix}#{i}"
 
+    # ---- time ---------------------------------------------------------------------------------
+    @contextmanager
+    def at(self, step: int | None) -> Iterator[None]:
+        """Read what follows at `step` (None: untimed, as written)."""
+        saved = self.step
+        self.step = step
+        try:
+            yield
+        finally:
+            self.step = saved
+
+    def every_step(self, read: Callable[[], G]) -> G:
+        """A statement that holds at every step (an assumption, an assertion); untimed: as written."""
+        if self.horizon is None:
+            return read()
+        parts = []
+        for t in self.horizon.steps:
+            with self.at(t):
+                parts.append(read())
+        return conj(*parts)
+
+    def some_step(self, read: Callable[[], G]) -> G:
+        """A statement that holds at some step (a scenario, a possibility)."""
+        if self.horizon is None:
+            return read()
+        parts = []
+        for t in self.horizon.steps:
+            with self.at(t):
+                parts.append(read())
+        return disj(*parts)
+
+    def timed(self, given: list[Value | None]) -> list[Value | None]:
+        """Arguments by parameter with the step (the last, hidden one) set to the current step."""
+        if self.horizon is not None:
+            given[-1] = self.step  # type: ignore[call-overload]
+        return given
+
+    def temporal(self, e: S.Temporal, scope: Mapping[str, Value]) -> G:
+        """docs/language.md's table, at the current step t over the timeline first..last."""
+        h = self.horizon
+        t = self.step
+        assert h is not None and t is not None, "a temporal condition in an untimed spec"
+        steps = h.steps
+
+        def read(at: int) -> G:
+            assert e.operand is not None
+            with self.at(at):
+                return self.formula(e.operand, scope)
+
+        def some(where: Callable[[int], bool]) -> G:
+            return disj(*(read(s) for s in steps if where(s))) if any(where(s) for s in steps) else FALSE
+
+        if e.kind == "during":
+            assert e.phase is not None
+            a, b = h.phases[e.phase.text]
+            return ("c", a <= t <= b)
+        if e.kind == "at":
+            if e.amount is not None:
+                return read(e.amount.value)
+            assert e.phase is not None
+            a, b = h.phases[e.phase.text]
+            return some(lambda s: a <= s <= b)
+        if e.kind == "within":
+            assert e.amount is not None
+            n = e.amount.value
+            return some(lambda s: t - n <= s <= t)
+        if e.kind == "since":
+            return some(lambda s: s <= t)
+        if e.kind == "after":
+            return some(lambda s: s < t)
+        if e.kind == "before":
+            return ("n", some(lambda s: s <= t))
+        if e.kind == "until":
+            return ("n", some(lambda s: s < t))
+        assert e.kind == "first", e.kind
+        return ("&", (read(t), ("n", some(lambda s: s < t))))
+
     def _bracket(self, node: S.ExprBracket | S.NormBracket, labels: tuple[str, ...]) -> str:
         ident = self.bracket_ids[(node.span.path, node.span.start)]
         self.brackets.setdefault(ident, labels)
@@ -429,8 +577,8 @@ class Reader:
 
     # ---- the model ------------------------------------------------------------------------
     def model(self) -> Model:
-        assumptions = [self.formula(d.expr, {}) for spec in self.specs for d in spec.decls
-                       if isinstance(d, S.AssumeDecl)]
+        assumptions = [self.every_step(lambda d=d: self.formula(d.expr, {})) for spec in self.specs  # type: ignore[misc]
+                       for d in spec.decls if isinstance(d, S.AssumeDecl)]
         clauses = [self.clause(spec, d) for spec, d in self.clause_decls]
         self._overrides(clauses)
         queries = [q for d in self.root.decls if (q := self.query(d)) is not None]
@@ -441,7 +589,8 @@ class Reader:
         for d in self.defines.values():
             params = tuple((p.name.text, p.type.text) for p in d.params)
             for args in self.completions(params, [None] * len(params))[:1]:
-                self.formula(d.body, {p: v for (p, _), v in zip(params, args, strict=True)})
+                with self.at(self.horizon.first if self.horizon is not None else None):
+                    self.formula(d.body, {p: v for (p, _), v in zip(params, args, strict=True)})
         for t in self.terms.values():
             for reading in t.readings:
                 for args in self.completions(t.params, [None] * len(t.params))[:1]:
@@ -458,18 +607,44 @@ class Reader:
             brackets=self.brackets, queries=queries, goals=goals,
             files=(self.root.source.path, *(s.source.path for s in self.specs[:-1])), reader=self,
             requirements=[self.requirement(d, i) for i, d in
-                          enumerate(d for d in self.root.decls if isinstance(d, S.ProtectionDecl))])
+                          enumerate(d for d in self.root.decls if isinstance(d, S.ProtectionDecl))],
+            horizon=self.horizon)
 
     def requirement(self, d: S.ProtectionDecl, index: int) -> Requirement:
         """The response R, read as every party's permission to do it: R by q is one of the acts
         that permission grants q (its `where` holding)."""
         assert isinstance(d.action, S.ActAction)
         every = S.EachSubject(S.Name("responder", d.span), S.SetName(S.Name("party", d.span), d.span), d.span)
-        n = self.norm("protection", S.NormDecl(every, "may", d.action, d.where, None, None, None, d.span), TRUE, {})
-        assert n.act is not None
-        responses = {q: ("|", tuple(conj(c.where, ("a", (n.act, (q, *c.args)))) for c in n.cases[q]))
-                     for q in n.subjects}
-        return Requirement(d.party.text, index, self.formula(d.event, {}), responses)
+        decl = S.NormDecl(every, "may", d.action, d.where, None, None, None, d.span)
+
+        def response() -> dict[str, G]:
+            """R by each party, at the current step."""
+            n = self.norm("protection", decl, TRUE, {}, None if self.step is None else (self.step, 0))
+            assert n.act is not None
+            return {q: ("|", tuple(conj(c.where, ("a", (n.act, (q, *c.args)))) for c in n.cases[q]))
+                    for q in n.subjects}
+
+        h = self.horizon
+        if h is None:
+            return Requirement(d.party.text, index, self.formula(d.event, {}), response())
+        # Timed (docs/language.md, "Delays in protection requirements"): E's first occurrence at
+        # a step t whose window [t, t+N] (to the end without `within`) ends within the timeline;
+        # R counts when given at a step of that window.
+        delay = d.within.value if d.within is not None else None
+        happens: dict[int, G] = {}
+        given: dict[int, dict[str, G]] = {}
+        for t in h.steps:
+            with self.at(t):
+                happens[t] = self.formula(d.event, {})
+                given[t] = response()
+        parties = list(given[h.first])
+        triggers = [t for t in h.steps if delay is None or t + delay <= h.last]
+        first = {t: conj(happens[t], ("n", disj(FALSE, *(happens[s] for s in h.steps if s < t)))) for t in triggers}
+        window = {t: [s for s in h.steps if t <= s and (delay is None or s <= t + delay)] for t in triggers}
+        responses = {q: disj(FALSE, *(conj(first[t], disj(*(given[s][q] for s in window[t]))) for t in triggers))
+                     for q in parties}
+        plain = {q: disj(*(given[s][q] for s in h.steps)) for q in parties}
+        return Requirement(d.party.text, index, disj(FALSE, *first.values()), responses, plain)
 
     # ---- values and sets -------------------------------------------------------------------
     def value(self, e: object, scope: Mapping[str, Value]) -> Value:
@@ -496,7 +671,7 @@ class Reader:
         return self.groups[name][0]
 
     def domain(self, type_name: str) -> tuple[Value, ...]:
-        return _domain(tuple(self.parties), self.enums, type_name)
+        return _domain(tuple(self.parties), self.enums, type_name, self.horizon)
 
     def slots(self, params: tuple[tuple[str, str], ...], args: tuple[S.Arg, ...],
               scope: Mapping[str, Value]) -> list[Value | None]:
@@ -549,6 +724,8 @@ class Reader:
             return self.quantified(e, list(e.binders), scope)
         if isinstance(e, S.Count):
             return self.count(e, scope)
+        if isinstance(e, S.Temporal):
+            return self.temporal(e, scope)
         if isinstance(e, S.ExprBracket):
             options = [(a.label.text, self.formula(a.expr, scope)) for a in e.alts]
             if not any(lab == "base" for lab, _ in options):
@@ -614,7 +791,7 @@ class Reader:
         name = e.name.text
         pred = self.predicates.get(name)
         if pred is not None:
-            given = self.slots(pred.params, e.args, scope)
+            given = self.timed(self.slots(pred.params, e.args, scope))
             # An instance that does not exist (`other party` = the first argument) is false.
             atoms = [("a", (name, args)) for args in self.completions(pred.params, given) if pred.exists(args)]
             if not atoms:
@@ -622,7 +799,7 @@ class Reader:
             return disj(*atoms) if None in given else atoms[0]
         term = self.terms.get(name)
         if term is not None:
-            given = self.slots(term.params, e.args, scope)
+            given = self.timed(self.slots(term.params, e.args, scope))
             return disj(*(("t", name, args) for args in self.completions(term.params, given)))
         if name == "breached" and name not in self.defines:
             return self.breached(e, scope)
@@ -647,7 +824,8 @@ class Reader:
                 by = self.value(arg.value, scope)
         if clause is None:
             raise SpecError("`breached` without a clause")
-        return ("b", clause, by) if by is not None else disj(*(("b", clause, p) for p in self.parties))
+        return ("b", clause, by, self.step) if by is not None else \
+            disj(*(("b", clause, p, self.step) for p in self.parties))
 
     def int_expr(self, e: S.Expr, scope: Mapping[str, Value]) -> G:
         if isinstance(e, S.Number):
@@ -660,7 +838,7 @@ class Reader:
         if isinstance(e, (S.Call, S.NameRef)):
             pred = self.predicates[e.name.text]
             args = e.args if isinstance(e, S.Call) else ()
-            return ("q", (pred.name, tuple(self.slots(pred.params, args, scope))))
+            return ("q", (pred.name, tuple(self.timed(self.slots(pred.params, args, scope)))))
         raise SpecError(f"not a number: {e}")
 
     def reading_body(self, term: str, reading: str, args: tuple[Value, ...]) -> G:
@@ -668,8 +846,10 @@ class Reader:
         found = self._reading_cache.get(key)
         if found is None:
             t = self.terms[term]
-            found = self._reading_cache[key] = self.formula(t.readings[reading],
-                                                            {n: v for (n, _), v in zip(t.params, args, strict=True)})
+            # Timed: a reading is read at the step of its use, the term's last argument.
+            with self.at(int(args[-1]) if self.horizon is not None else None):
+                found = self._reading_cache[key] = self.formula(
+                    t.readings[reading], {n: v for (n, _), v in zip(t.params, args, strict=True)})
         return found
 
     # ---- clauses -------------------------------------------------------------------------------
@@ -686,9 +866,15 @@ class Reader:
               out: list[Norm]) -> None:
         for item in items:
             if isinstance(item, S.NormDecl):
-                out.append(self.norm(clause, item, guard, loop))
+                out.extend(self.norms(clause, item, guard, loop))
             elif isinstance(item, S.LimitDecl):
-                out.append(self.limit(clause, item, guard, loop))
+                if self.horizon is None:
+                    out.append(self.limit(clause, item, guard, loop))
+                    continue
+                for t in self.horizon.steps:  # a limit holds at every step
+                    with self.at(t):
+                        out.append(self.limit(clause, item, guard, loop))
+                        out[-1].step = t
             elif isinstance(item, S.ForItem):
                 for v in self.set_values(item.set):
                     self.items(clause, (item.item,), guard, {**loop, item.var.text: v}, out)
@@ -709,7 +895,30 @@ class Reader:
             parts.append(("n", self.formula(unless, scope)))
         return conj(*parts)
 
-    def norm(self, clause: str, d: S.NormDecl, guard: G, loop: dict[str, Value]) -> Norm:
+    def norms(self, clause: str, d: S.NormDecl, guard: G, loop: dict[str, Value]) -> list[Norm]:
+        """The norm (untimed), or one per step: at every step it holds, read at that step; a
+        deadline's `within N of E` once per trigger step t with t+N within the timeline (a later
+        window is cut by the horizon), falling due at t+N."""
+        h = self.horizon
+        self.groups_made += 1
+        if h is None:
+            out = [self.norm(clause, d, guard, loop)]
+        else:
+            delay = d.deadline.steps.value if d.deadline is not None else 0
+            out = []
+            for t in h.steps:
+                if t + delay > h.last:
+                    break
+                with self.at(t):
+                    out.append(self.norm(clause, d, guard, loop, (t, delay)))
+        for n in out:
+            n.group = self.groups_made
+        return out
+
+    def norm(self, clause: str, d: S.NormDecl, guard: G, loop: dict[str, Value],
+             window: tuple[int, int] | None = None) -> Norm:
+        """`window`: timed, the step t read now and the deadline's delay N (0: none); the act is
+        done at t, or under a deadline at some step of [t, t+N], its `where` read at that step."""
         if isinstance(d.subject, S.Name):
             name = d.subject.text
             subjects = (str(loop[name]),) if name in loop else (name,)
@@ -718,7 +927,7 @@ class Reader:
             subjects = tuple(str(v) for v in self.set_values(d.subject.set))
             each = d.subject.var.text
         if isinstance(d.action, S.KeepAction):
-            n = Norm(clause, 0, d.modality, subjects, None, False, False, guard)
+            n = Norm(clause, 0, d.modality, subjects, None, False, False, guard, step=self.step)
             for s in subjects:
                 scope = {**loop, **({each: s} if each else {})}
                 n.trigger[s] = self._condition(d.when, d.unless, scope, guard)
@@ -727,18 +936,26 @@ class Reader:
         pred = self.predicates[d.action.name.text]
         params = pred.params[1:]
         actor = pred.params[0][0]
-        n = Norm(clause, 0, d.modality, subjects, pred.name, False, False, guard)
+        n = Norm(clause, 0, d.modality, subjects, pred.name, False, False, guard,
+                 step=None if window is None else window[0] + window[1])
         for s in subjects:
             base = {**loop, **({each: s} if each else {})}
             given = self.slots(params, d.action.args, base)
+            if window is not None:
+                given[-1] = window[0] if window[1] == 0 else None  # under a deadline: any step of the window
             n.open_params = None in given
             if d.modality == "must":
                 # An obligation's trigger cannot depend on which act fulfils it.
                 n.trigger[s] = self._condition(d.when, d.unless, {**base, actor: s}, guard)
+                if d.deadline is not None:  # owed once the event has happened (at t)
+                    n.trigger[s] = conj(n.trigger[s], self.formula(d.deadline.event, {**base, actor: s}))
             cases = []
             for args in self.completions(params, given):
+                if window is not None and not window[0] <= int(args[-1]) <= window[0] + window[1]:
+                    continue
                 scope = {**base, actor: s, **{p: v for (p, _), v in zip(params, args, strict=True)}}
-                where = self.formula(d.where, scope) if d.where is not None else TRUE
+                with self.at(int(args[-1]) if window is not None else self.step):
+                    where = self.formula(d.where, scope) if d.where is not None else TRUE
                 cond = n.trigger[s] if d.modality == "must" else self._condition(d.when, d.unless, scope, guard)
                 # (Read even so: a bracket exists wherever it is written.)
                 if pred.exists((s, *args)):  # else no such act (the subject towards itself): no case
@@ -781,7 +998,9 @@ class Reader:
             for n in general.norms:
                 for s in n.subjects:
                     if n.act is None:
-                        covered = [trig[s] for m, trig, _ in others if m.act is None and s in m.subjects]
+                        # a keep norm of special, while its condition holds: at the same step
+                        covered = [trig[s] for m, trig, _ in others if m.act is None and s in m.subjects
+                                   and m.step == n.step]
                         if covered:
                             n.trigger[s] = conj(n.trigger[s], ("n", disj(*covered)))
                         continue
@@ -811,7 +1030,8 @@ class Reader:
             return _pattern("expect" if isinstance(d, S.ExpectDecl) else "assert no", d.pattern, d.span.line)
         if isinstance(d, (S.AssertDecl, S.ScenarioDecl)):
             kind = "assert" if isinstance(d, S.AssertDecl) else "scenario"
-            return Query(kind, d.name.text, d.span.line, formula=self.formula(d.expr, {}),
+            over = self.every_step if kind == "assert" else self.some_step
+            return Query(kind, d.name.text, d.span.line, formula=over(lambda: self.formula(d.expr, {})),
                          breaches=tuple((b.party.text, tuple(dict.fromkeys(c.text for c in b.clauses)))
                                         for b in d.breaches))
         return None
@@ -821,8 +1041,10 @@ class Reader:
         label = d.label or " ".join(text.split()).rstrip(";").split(":", 1)[1].strip()
         if d.pattern is not None:
             return Goal(d.party.text, label, d.kind, pattern=_pattern("expect", d.pattern, d.span.line))
-        assert d.expr is not None
-        return Goal(d.party.text, label, d.kind, formula=self.formula(d.expr, {}))
+        expr = d.expr
+        assert expr is not None
+        over = self.every_step if d.kind == "always" else self.some_step
+        return Goal(d.party.text, label, d.kind, formula=over(lambda: self.formula(expr, {})))
 
 
 def _pattern(kind: str, p: S.FindingPattern, line: int) -> Query:

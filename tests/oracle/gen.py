@@ -13,6 +13,19 @@ a seeded `random.Random` (`RandomChooser`, for long campaigns).
 
 The generator keeps a budget of ground atoms (about 13 yes/no variables plus a
 few quantity values), so the oracle decides each spec in well under a second.
+
+Timed specs (`generate(chooser, timed=True)`, `scripts/campaign.py --timed`): a timeline
+of 1 to 4 steps (`time day A..B`, A sometimes not 0, or `time phases ...`), sometimes a
+`phase NAME = A..B`, the temporal conditions (`E at N`, `E at PHASE`, `during PHASE`,
+`within N of E`, `since`, `after`, `before`, `until`, `first`) wherever a condition is
+written (readings included), deadline norms (`must A within N of E`) and protection
+requirements `within N`. The budget of atoms is shared among the steps (atoms x steps stay
+about 13); a quantity only on timelines of one or two steps. Untimed generation makes the
+same choices as before for every seed: the timed ones are drawn only when `timed` is set.
+A deadline's `where` names no breach (its act is done at a step of its window, and a
+breach is read at a known step). What nverify gets wrong in timed specs is left out (see
+docs/trust.md, "Timed specs against the oracle"): keep norms and limits in an overriding
+clause, brackets in a deadline's event, guarantees inside `for`.
 """
 
 from __future__ import annotations
@@ -73,6 +86,15 @@ class Pred:
 
 
 @dataclass
+class Timeline:
+    """A timed spec's steps and the phases a condition may name."""
+
+    first: int
+    last: int
+    phases: list[str]
+
+
+@dataclass
 class World:
     parties: list[str]
     enum: list[str]
@@ -87,6 +109,7 @@ class World:
     # clause -> parties known to owe something under it (named subjects of obligations,
     # prohibitions and `keep`s; `each v in party`): what `while P breaches C` may name
     owed: dict[str, set[str]] = field(default_factory=dict)
+    time: Timeline | None = None
 
     def domain(self, type_name: str) -> list[str]:
         if type_name == "party":
@@ -106,16 +129,30 @@ Scope = list[tuple[str, str]]  # variables in scope: (name, type)
 
 
 class Gen:
-    def __init__(self, ch: Chooser) -> None:
+    def __init__(self, ch: Chooser, timed: bool = False) -> None:
         self.ch = ch
+        self.timed = timed
         self.fresh = 0
         self.brackets = 0
         self.breach_ok = False  # whether a condition may name an earlier clause's breach
+        self.overriding = False  # whether the clause being written overrides another
+        # No bracket in a deadline's event: nverify numbers it after the norm's `when`, `unless` and
+        # `protects` (tests/data/disagreements/timed/seed20001131.nv), so `--draft c1#1=...` would
+        # name another bracket than the oracle's, numbered as written.
+        self.no_brackets = False
+
+    def timed_override(self, w: World) -> bool:
+        """No keep norm or limit in an overriding clause of a timed spec: nverify lets it suspend
+        the overridden clause's at every step (tests/data/disagreements/timed/keep_override_at_a_step.nv)."""
+        return w.time is not None and self.overriding
 
     # ---- the world --------------------------------------------------------------------
     def world(self) -> tuple[World, list[str]]:
         ch = self.ch
         n_parties = ch.integer(2, 3)
+        steps = ch.integer(1, 4) if self.timed else 1
+        if steps == 4:
+            n_parties = 2  # an act of three parties over four steps is 12 atoms alone
         w = World(["pa", "pb", "pc"][:n_parties], ["k1", "k2", "k3"][:ch.integer(2, 3 if n_parties == 2 else 2)])
         lines = ['instrument gen "Generated" source "tests/oracle/gen.py";',
                  f"party {', '.join(w.parties)};", f"enum kind = {{{', '.join(w.enum)}}};"]
@@ -128,7 +165,12 @@ class Gen:
             w.groups["kinds"] = ("kind", members)
             lines.append(f"group kinds = {{{', '.join(members)}}};")
         budget = ATOM_BUDGET
-        has_quantity = chance(ch, 40)
+        if self.timed:
+            w.time = self.timeline(lines, steps)
+            budget = max(3, 12 // steps)  # atoms x steps stay about the untimed budget
+            has_quantity = steps <= 2 and chance(ch, 40)
+        else:
+            has_quantity = chance(ch, 40)
         if has_quantity:
             budget -= 4
         # 0: ordinary and party readings; 1: ordinary only; 2: party readings only; 3: open; 4: no term
@@ -136,6 +178,8 @@ class Gen:
         if term_style in (2, 3):
             budget -= 3
         for i in range(ch.integer(1, 3)):
+            if self.timed and i > 0 and budget - 1 < n_parties:
+                break  # room for an act
             params: list[tuple[str, str]] = []
             control = None
             for j in range(ch.integer(0, 2)):
@@ -185,6 +229,46 @@ class Gen:
         w.term = w.terms[0] if w.terms else None
         return w, lines
 
+    def timeline(self, lines: list[str], steps: int) -> Timeline:
+        """`time day A..B;` (A sometimes not 0) or `time phases ...;` of `steps` steps, and now
+        and then `phase NAME = A..B;`."""
+        ch = self.ch
+        phases: list[str] = []
+        if chance(ch, 30):
+            names = ["peace", "crisis", "war", "truce"][:steps]
+            lines.append(f"time phases {', '.join(names)};")
+            first = 0
+            phases += names
+        else:
+            first = pick(ch, [0, 0, 1, 5])
+            lines.append(f"time {pick(ch, ['day', 'week'])} {first}..{first + steps - 1};")
+        if chance(ch, 50):
+            a = ch.integer(first, first + steps - 1)
+            b = ch.integer(a, first + steps - 1)
+            lines.append(f"phase ph = {a}..{b};")
+            phases.append("ph")
+        return Timeline(first, first + steps - 1, phases)
+
+    def temporal(self, w: World, scope: Scope, depth: int, allow_qty: bool) -> str:
+        """A temporal condition (docs/language.md's table), its operand a primary."""
+        ch = self.ch
+        assert w.time is not None
+        span = w.time.last - w.time.first
+        kinds = ["at", "within", "since", "after", "before", "until", "first"]
+        if w.time.phases:
+            kinds += ["at phase", "during"]
+        kind = pick(ch, kinds)
+        if kind == "during":
+            return f"during {pick(ch, w.time.phases)}"
+        operand = self.primary(w, scope, depth, allow_qty)
+        if kind == "at":
+            return f"{operand} at {ch.integer(w.time.first, w.time.last)}"
+        if kind == "at phase":
+            return f"{operand} at {pick(ch, w.time.phases)}"
+        if kind == "within":
+            return f"within {ch.integer(0, span + 1)} of {operand}"
+        return f"{kind} {operand}"
+
     def term(self, w: World, name: str, style: int, party: str | None = None) -> tuple[str, str, list[str], str]:
         ch = self.ch
         t = pick(ch, ["kind", "party"])
@@ -192,11 +276,11 @@ class Gen:
         body: list[str] = []
         if style in (0, 1):
             readings.append("ordinary")
-            body.append(f"reading ordinary: {self.value_condition(w, 'a', t)};")
+            body.append(f"reading ordinary: {self.value_condition(w, 'a', t)}{self.timed_part(w)};")
         if style in (0, 2):
             party = party or pick(ch, w.parties)
             readings.append(party)
-            body.append(f"reading {party}: {self.value_condition(w, 'a', t)};")
+            body.append(f"reading {party}: {self.value_condition(w, 'a', t)}{self.timed_part(w)};")
             if chance(ch, 30):
                 other = next(p for p in w.parties if p != party)
                 readings.append(other)
@@ -204,6 +288,12 @@ class Gen:
                             else f"reading {other}: {self.value_condition(w, 'a', t)};")
         text = f"term {name}(a: {t}) {{ {' '.join(body)} }}" if body else f"term {name}(a: {t});"
         return name, t, readings, text
+
+    def timed_part(self, w: World) -> str:
+        """Timed only, now and then: ` and|or TEMPORAL` after a reading's condition on its value."""
+        if w.time is None or not chance(self.ch, 30):
+            return ""
+        return f" {pick(self.ch, ['and', 'or'])} ({self.temporal(w, [], 0, False)})"
 
     # ---- expressions ------------------------------------------------------------------------
     def value(self, w: World, t: str, scope: Scope) -> str:
@@ -255,7 +345,11 @@ class Gen:
             options.append("const")
         if self.breach_ok and w.clauses:
             options.append("breach")
+        if w.time is not None:
+            options += ["temporal", "temporal"]
         kind = pick(ch, options)
+        if kind == "temporal":
+            return self.temporal(w, scope, 0, allow_qty)
         if kind == "pred":
             return self.call(w, pick(ch, w.preds), scope)
         if kind == "value":
@@ -295,7 +389,7 @@ class Gen:
         if chance(ch, 30):
             left += f" + {self.number(w)}"
         right = self.number(w)
-        if chance(ch, 20):
+        if chance(ch, 20) and not self.no_brackets:
             a, b = pick(ch, w.parties), pick(ch, w.parties)
             right = f"[{a}: {self.number(w)}" + (f" | {b}: {self.number(w)}]" if b != a else "]")
             right = f"[base: {self.number(w)} | {right[1:]}" if chance(ch, 50) or b == a else right
@@ -313,12 +407,12 @@ class Gen:
         if form in (5, 6):
             op = pick(ch, ["and", "or", "implies"])
             left = self.primary(w, scope, depth - 1, allow_qty)
-            if op in ("and", "or") and chance(ch, 25):
+            if op in ("and", "or") and chance(ch, 25) and not self.no_brackets:
                 right = self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=True)
             else:
                 right = self.primary(w, scope, depth - 1, allow_qty)
             return f"{left} {op} {right}"
-        if form == 7:
+        if form == 7 and not self.no_brackets:
             return self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=False)
         self.fresh += 1
         var = f"u{self.fresh}"
@@ -342,7 +436,7 @@ class Gen:
         how = pick(ch, ["at least", "at most", "exactly", "a majority"])
         if how == "a majority":
             return "a majority of"
-        if chance(ch, 25):
+        if chance(ch, 25) and not self.no_brackets:
             labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]
             if chance(ch, 50):
                 labels.insert(0, "base")
@@ -383,12 +477,14 @@ class Gen:
             owed = w.owed.setdefault(f"c{clause_index + 1}", set())
             owed.update(w.parties if subject == "each v in party" else [subject] if subject in w.parties else [])
         acts = [p for p in w.preds if p.kind == "act"]
-        keep = w.quantity is not None and modality != "must not" and chance(ch, 15)
+        keep = w.quantity is not None and modality != "must not" and chance(ch, 15) and not self.timed_override(w)
+        deadline = False
         if keep:
             owner = self.value(w, "party", scope)
             text = f"{subject} {modality} keep q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)}"
             act_scope: Scope = []
         else:
+            deadline = w.time is not None and modality == "must" and chance(ch, 40)
             act = pick(ch, acts)
             args = []
             act_scope = [("actor", "party")]
@@ -409,7 +505,16 @@ class Gen:
                     other = w.terms[1] if term is w.terms[0] else w.terms[0]
                     text += f" {pick(ch, ['and', 'or'])} {other[0]}({self.value(w, other[1], [*scope, *act_scope])})"
             elif act_scope[1:] and chance(ch, 50):
+                # (a deadline's act is done at a step of its window: its `where` names no breach)
+                saved, self.breach_ok = self.breach_ok, self.breach_ok and not deadline
                 text += f" where {self.condition(w, [*scope, *act_scope], 1)}"
+                self.breach_ok = saved
+        if deadline:
+            # a deadline: owed within N steps of each step where the event holds
+            self.no_brackets = True
+            event = self.primary(w, [*scope, ("actor", "party")], 1, True)
+            self.no_brackets = False
+            text += f" within {ch.integer(0, w.time.last - w.time.first)} of {event}"
         cond_scope = scope + ([("actor", "party")] if modality == "must" and not keep else act_scope)
         decided = [p for p in w.preds if p.kind == "fact" and p.control is not None]
         if modality == "may" and not keep and decided and chance(ch, 30):
@@ -418,7 +523,8 @@ class Gen:
             text += f" when {self.condition(w, cond_scope, 2)}"
         if chance(ch, 25):
             text += f" unless {self.condition(w, cond_scope, 1)}"
-        if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35):
+        if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35) \
+                and not (w.time is not None and loop):  # tests/data/disagreements/timed/for_guarantee_grouped.nv
             guarantee_made[0] = True
             # `protects` sees the `for` variables, not the subject's or the act's
             protected = pick(ch, loop_parties) if loop_parties and chance(ch, 50) else pick(ch, w.parties)
@@ -457,7 +563,8 @@ class Gen:
             body = self.for_item(w, index, guarantee_made, inner)
         elif form == 1:
             body = self.norm_bracket(w, index, guarantee_made, inner)
-        elif form == 2 and w.quantity is not None and any(ty == "party" for _, ty in inner):
+        elif form == 2 and w.quantity is not None and any(ty == "party" for _, ty in inner) \
+                and not self.timed_override(w):
             owner = pick(ch, [n for n, ty in inner if ty == "party"])
             body = f"limit q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)};"
         else:
@@ -488,6 +595,7 @@ class Gen:
         # An overriding clause's conditions become the overridden one's: no breach there, or
         # the overridden clause could come to depend on its own breach.
         self.breach_ok = not overrides and chance(ch, 30)
+        self.overriding = overrides
         items = []
         for _ in range(ch.integer(1, 2)):
             form = ch.integer(0, 11)
@@ -497,7 +605,7 @@ class Gen:
             if form == 11:
                 items.append("  " + self.norm_bracket(w, index, guarantee_made, []))
                 continue
-            if form == 9 and w.quantity is not None:
+            if form == 9 and w.quantity is not None and not self.timed_override(w):
                 owner = pick(ch, w.parties)
                 limit = f"  limit q({owner}) {pick(ch, ['<=', '>='])} "
                 if chance(ch, 40):
@@ -514,7 +622,7 @@ class Gen:
             else:
                 items.append("  " + self.norm(w, index, guarantee_made))
         w.clauses.append(name)
-        self.breach_ok = False
+        self.breach_ok = self.overriding = False
         return head + " {\n" + "\n".join(items) + "\n}"
 
     # ---- protection requirements -------------------------------------------------------------------
@@ -534,6 +642,8 @@ class Gen:
         text += f" by {act.name}" + (f"({', '.join(args)})" if args else "")
         if act_scope[1:] and chance(ch, 40):
             text += f" where {self.condition(w, act_scope, 1)}"
+        if w.time is not None and chance(ch, 60):
+            text += f" within {ch.integer(0, w.time.last - w.time.first)}"
         return text + ";"
 
     # ---- queries ------------------------------------------------------------------------------------
@@ -577,9 +687,9 @@ class Gen:
         return f" while {' and '.join(parts)}" if parts else ""
 
 
-def _parts(ch: Chooser) -> tuple[list[str], list[str], list[str]]:
+def _parts(ch: Chooser, timed: bool = False) -> tuple[list[str], list[str], list[str]]:
     """(declarations, assumptions, clauses and queries) of one spec; the header is declarations[0]."""
-    g = Gen(ch)
+    g = Gen(ch, timed)
     w, lines = g.world()
     assumptions = []
     if chance(ch, 30):
@@ -589,8 +699,8 @@ def _parts(ch: Chooser) -> tuple[list[str], list[str], list[str]]:
     return lines, assumptions, [*clauses, *g.queries(w)]
 
 
-def generate(ch: Chooser) -> str:
-    declarations, assumptions, rest = _parts(ch)
+def generate(ch: Chooser, timed: bool = False) -> str:
+    declarations, assumptions, rest = _parts(ch, timed)
     return "\n".join([*declarations, *assumptions, *rest]) + "\n"
 
 
@@ -604,10 +714,11 @@ class Case:
     drafts: tuple[str, ...] = ()     # --draft NAME or BRACKET=LABEL
 
 
-def generate_case(ch: Chooser) -> Case:
+def generate_case(ch: Chooser, timed: bool = False) -> Case:
     """A spec, sometimes split over imported files, with the --reading and --draft options to
-    check it with: a reading it has (one spec in five), a draft by name or pinned brackets."""
-    declarations, assumptions, rest = _parts(ch)
+    check it with: a reading it has (one spec in five), a draft by name or pinned brackets.
+    `timed`: a timed spec (see the module's docstring)."""
+    declarations, assumptions, rest = _parts(ch, timed)
     header, body = declarations[0], declarations[1:]
     layout = ch.integer(0, 9)
     if layout <= 5:

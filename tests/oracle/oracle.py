@@ -28,6 +28,7 @@ from tests.oracle.front import (
     Requirement,
     _known,
     children,
+    disj,
     respected_formula,
 )
 from tests.oracle.space import OPS, Evaluator, Space
@@ -501,7 +502,9 @@ class Context:
     def _gives(self, req: Requirement, n: Norm, s: str) -> bool:
         assert n.act is not None
         options = [c for c in n.cases[s] if _known(c.where) is not False]
-        return bool(options) and all(self._alone(req.responses[s], (n.act, (s, *c.args))) for c in options)
+        # Timed: R as an act alone shows it, at the act's step (`responses` also want the event).
+        response = req.responses[s] if req.plain is None else req.plain[s]
+        return bool(options) and all(self._alone(response, (n.act, (s, *c.args))) for c in options)
 
     def _alone(self, f: G, key: Key) -> bool:
         """f in the world where `key` is the only true atom (open terms false, quantities 0)."""
@@ -522,7 +525,7 @@ class Context:
         if tag == "?":
             return self._alone(next(o for lab, o in f[2] if lab == self.draft[f[1]]), key)
         if tag == "b":
-            return self._alone(self.model.breach(f[1], f[2]), key)
+            return self._alone(self.model.breach(*f[1:]), key)
         assert tag == "<"
         return bool(OPS[f[1]](self._int_alone(f[2]), self._int_alone(f[3])))
 
@@ -644,27 +647,27 @@ class Oracle:
                     for term in terms_used(clause):
                         if q in model.terms[term].readings and readings.get(term) != q:
                             ans.excuse[(q, clause.id, term)] = bool(ctx.excuse(q, clause.id, term))
-        for clause in model.clauses:
-            for n in clause.norms:
-                if n.protects is None or not ctx.ev.holds(n.guard):
-                    continue  # not a guarantee, or one this draft leaves out
-                g = n.protects[0]
-                # "never triggers when E happens" (vacuous_guarantee's docstring): A ∧ E ∧ T unsat.
-                never = not (ctx.A & ctx.event(n) & ctx.trigger(n))
-                circumstance = False if never else bool(ctx.blocking_choices(n, self.space.free()))
-                ans.vacuous[(clause.id, n.index)] = (never, circumstance)
-                # Every minimal coalition of up to `coalition_size` parties that blocks. A
-                # guarantee that never answers its event is vacuous: nobody needs to block it.
-                candidates = [b for b in model.parties if b != g and b in self.controls_something]
-                blockers: list[frozenset[str]] = []
-                for k in range(1, self.coalition_size + 1):
-                    for coalition in combinations(candidates, k):
-                        if never or any(c <= set(coalition) for c in blockers):
-                            continue
-                        blockable, own = ctx.blocks(n, coalition)
-                        if blockable:
-                            blockers.append(frozenset(coalition))
-                            ans.blockable[(clause.id, n.index, coalition)] = (True, own)
+        for n in guarantees(model):
+            clause = model.clause(n.clause)
+            if not ctx.ev.holds(n.guard):
+                continue  # a guarantee this draft leaves out
+            g = n.protects[0]
+            # "never triggers when E happens" (vacuous_guarantee's docstring): A ∧ E ∧ T unsat.
+            never = not (ctx.A & ctx.event(n) & ctx.trigger(n))
+            circumstance = False if never else bool(ctx.blocking_choices(n, self.space.free()))
+            ans.vacuous[(clause.id, n.index)] = (never, circumstance)
+            # Every minimal coalition of up to `coalition_size` parties that blocks. A
+            # guarantee that never answers its event is vacuous: nobody needs to block it.
+            candidates = [b for b in model.parties if b != g and b in self.controls_something]
+            blockers: list[frozenset[str]] = []
+            for k in range(1, self.coalition_size + 1):
+                for coalition in combinations(candidates, k):
+                    if never or any(c <= set(coalition) for c in blockers):
+                        continue
+                    blockable, own = ctx.blocks(n, coalition)
+                    if blockable:
+                        blockers.append(frozenset(coalition))
+                        ans.blockable[(clause.id, n.index, coalition)] = (True, own)
         for req in model.requirements:
             ans.protection[(req.party, req.index)] = ctx.protection_gap(req)
             # Blocking a protection requirement: a guarantee whose trigger is "some obligation
@@ -701,6 +704,35 @@ class Oracle:
     def all_answers(self) -> list[Answers]:
         return [self.answers(dn, d, rn, r) for dn, d in self.drafts()
                 for rn, r in reading_sets(self.model, self.requested)]
+
+
+def guarantees(model: Model) -> list[Norm]:
+    """Every guarantee (an obligation with `protects`). In a timed spec a guarantee is one over
+    its steps (verifier/checks/guarantees.py, commit 60f559d; docs/language.md does not say):
+    the norm as written, its instances at every step together, answering its event when it
+    triggers at some step: a `Norm` whose trigger (per subject) and event are the disjunctions
+    of its instances'."""
+    out = []
+    for clause in model.clauses:
+        groups: dict[int, list[Norm]] = {}
+        for n in clause.norms:
+            if n.protects is not None:
+                groups.setdefault(n.group, []).append(n)
+        for norms in groups.values():
+            first = norms[0]
+            assert first.protects is not None
+            if model.horizon is None:
+                out.extend(norms)
+                continue
+            trigger: dict[str, G] = {}
+            for n in norms:
+                for s in n.subjects:
+                    trigger[s] = ("|", (trigger[s], n.trigger[s])) if s in trigger else n.trigger[s]
+            event = disj(*(n.protects[1] for n in norms if n.protects is not None))
+            out.append(Norm(first.clause, first.index, first.modality, tuple(trigger), first.act, first.open_params,
+                            False, first.guard, trigger=trigger, protects=(first.protects[0], event),
+                            group=first.group))
+    return out
 
 
 def terms_used(clause: Clause) -> list[str]:

@@ -115,7 +115,7 @@ class Mentions:
                 for reading in self.model.terms[f[1]].readings:
                     self.visit(self.model.reading_body(f[1], reading, f[2]))
         elif tag == "b":
-            self.visit(self.model.breach(f[1], f[2]))
+            self.visit(self.model.breach(*f[1:]))
         elif tag == "<":
             for left in int_options(f[2]):
                 for right in int_options(f[3]):
@@ -353,7 +353,7 @@ class Evaluator:
             label = self.draft[f[1]]
             return next(self.holds(o) for lab, o in f[2] if lab == label)
         if tag == "b":
-            return self.holds(self.model.breach(f[1], f[2]))
+            return self.holds(self.model.breach(*f[1:]))
         assert tag == "<"
         return self._compare(f)
 
@@ -427,7 +427,7 @@ class Evaluator:
                 if i is not None:
                     out.add(i)
             elif tag == "b":
-                visit(self.model.breach(x[1], x[2]))
+                visit(self.model.breach(*x[1:]))
             for y in children(x):
                 visit(y)
 
