@@ -26,7 +26,6 @@ from dsl.model import (
     Direction,
     Goal,
     GoalKind,
-    Horizon,
     Instrument,
     Modality,
     Norm,
@@ -354,20 +353,38 @@ def _norm_instances(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Form
             return []
         norm = _norm(el, clause, decl, guard)
         return [] if norm is None else [norm]
-    if decl.deadline is not None:
-        if decl.modality != "must" or not isinstance(decl.action, S.ActAction):
-            el.error(Code.BAD_TIME, decl.deadline.span, "only an obligation to act has a deadline",
-                     help="write `P must ACT within N of EVENT`")
-            return []
-        delay = decl.deadline.steps.value
+    if decl.deadline is None:
+        return _timed_statement(el, clause, decl, guard, 0, list(horizon.steps))
+    if decl.modality != "must" or not isinstance(decl.action, S.ActAction):
+        el.error(Code.BAD_TIME, decl.deadline.span, "only an obligation to act has a deadline",
+                 help="write `P must ACT within N of EVENT`")
+        return []
+    # A bracketed delay is the deadline once per number of steps from the least alternative to
+    # the greatest, each in force where the bracket's figure is that number: a draft's
+    # alternative, or any figure between them that `negotiate` tries.
+    delays = _delay_alternatives(el, decl.deadline.steps)
+    if not delays:
+        return []
+    out: list[Norm] = []
+    least, most = min(d for d, _ in delays), max(d for d, _ in delays)
+    for delay in range(least, most + 1):
         triggers = [t for t in horizon.steps if t + delay <= horizon.last]
         if not triggers:
-            el.error(Code.BAD_TIME, decl.deadline.steps.span,
-                     f"a deadline of {delay} steps never falls due within the timeline ({horizon.phrase()})",
+            span = next((sp for d, sp in delays if d == delay), decl.deadline.steps.span)
+            el.error(Code.BAD_TIME, span,
+                     f"a deadline of {horizon.units(delay)} never falls due within the timeline ({horizon.phrase()})",
                      help="lengthen the timeline, so that what the deadline owes can be checked")
             return []
-    else:
-        delay, triggers = 0, list(horizon.steps)
+        instances = _timed_statement(el, clause, decl, guard, delay, triggers)
+        if not instances:
+            return []
+        out += instances
+    return out
+
+
+def _timed_statement(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula, delay: int,
+                     triggers: list[int]) -> list[Norm]:
+    """A timed norm once per step of `triggers` (a deadline's, once per step of its event)."""
     out: list[Norm] = []
     statement = next(_statements)
     for t in triggers:
@@ -375,6 +392,20 @@ def _norm_instances(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Form
         if norm is None:
             return []  # its errors are reported once
         out.append(dataclasses.replace(norm, step=t + delay, first=statement))
+    return out
+
+
+def _delay_alternatives(el: Elaborator, steps: S.Number | S.ExprBracket) -> list[tuple[int, Span]]:
+    """A deadline's delays as written: (N, where it is written), one per alternative."""
+    if isinstance(steps, S.Number):
+        return [(steps.value, steps.span)]
+    out: list[tuple[int, Span]] = []
+    for alt in steps.alts:
+        if not isinstance(alt.expr, S.Number):
+            el.error(Code.BAD_TIME, alt.expr.span, "a deadline's delay is a whole number of steps",
+                     help="write each alternative as a number, e.g. `within [russia: 7 | ukraine: 3] of ...`")
+            return []
+        out.append((alt.expr.value, alt.expr.span))
     return out
 
 
@@ -469,7 +500,14 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula,
         el.out_of_scope = {p: ((f"`{p}` is a parameter of the act `{act_name}`: an obligation's `when` and `unless` "
                                 "cannot depend on which act fulfils it"),
                                f"filter the act with `where` (`... must {act_name} where ...`)") for p in hidden}
-    # In the order written: the deadline's event before `when`, so that brackets are numbered so.
+    # In the order written: a bracketed delay, the deadline's event, then `when`, so that
+    # brackets are numbered so.
+    if decl.deadline is not None and window is not None and isinstance(decl.deadline.steps, S.ExprBracket):
+        # This norm is the deadline of `window`'s delay: in force where the bracket's figure is it.
+        figure = el.int_expr(decl.deadline.steps, {})
+        if figure is None:
+            return None
+        guard = F.conj(guard, F.Cmp("==", figure, F.Num(window[1])))
     event = el.formula(decl.deadline.event, cond_scope) if decl.deadline is not None and window is not None \
         else F.TRUE
     when = _condition(el, decl.when, cond_scope, modality, "when")
@@ -551,15 +589,9 @@ def _requirement(el: Elaborator, decl: S.ProtectionDecl, index: int, path: str) 
                  f"a delay of {delay} steps never ends within the timeline ({horizon.phrase()})",
                  help="lengthen the timeline, so that the response can be checked")
         return None
-    text = el.written(written) + (f" within {delay} {_unit(horizon, delay)}" if delay is not None else "")
+    text = el.written(written) + (f" within {horizon.units(delay)}" if delay is not None else "")
     return Requirement(party, F.disj(*firsts), phrase, actor, F.disj(*answered), text, index, path, decl.span,
                        within=delay, given=F.disj(*responses.values()))
-
-
-def _unit(horizon: Horizon, n: int) -> str:
-    """`days`, `day`; `steps` for named phases."""
-    word = horizon.unit or "step"
-    return word if n == 1 else word + "s"
 
 
 def _condition(el: Elaborator, expr: S.Expr | None, scope: Scope, modality: Modality, word: str) -> F.Formula:

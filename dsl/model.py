@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dsl.formula import BoolConst, Formula, IntExpr, Value
+from dsl.formula import BoolConst, Formula, IntExpr, Value, Var
 from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
 
@@ -82,6 +82,11 @@ class Horizon:
     def label(self, step: int) -> str:
         """`day 3`, or the phase's name."""
         return self.names[step - self.first] if self.names else f"{self.unit} {step}"
+
+    def units(self, n: int) -> str:
+        """`3 days`, `1 day`; `steps` for named phases."""
+        word = self.unit or "step"
+        return f"{n} {word if n == 1 else word + 's'}"
 
     def phrase(self) -> str:
         """`day 0 to day 10`, or `peace, crisis and ceasefire`."""
@@ -187,6 +192,15 @@ class Norm:
     # A timed spec's norms hold once per step: the step of this one (a deadline's, the step the
     # deadline falls due); None in an untimed spec.
     step: int | None = None
+    @property
+    def delay(self) -> int | None:
+        """A deadline's N (`must A within N of E`): its act falls at one of N+1 steps, a pattern
+        variable; None for any other norm."""
+        if self.step is None or self.act is None or self.modality is not Modality.MUST \
+                or not self.pattern or not isinstance(self.pattern[-1], Var):
+            return None
+        return len(self.pattern_vars[-1][1]) - 1
+
     # A timed spec: the index of the first instance of the statement this norm is an instance of
     # (one per step; one statement per member of a `for`). The norms with the same `first` are
     # one norm over the steps. None in an untimed spec.
@@ -206,6 +220,15 @@ class Clause:
     rank: int
     path: str
     span: Span = field(compare=False, repr=False)
+
+    def deadlines(self) -> list[tuple[Norm, ...]]:
+        """The clause's deadlines, each as its instances (one per step of the event, in step
+        order)."""
+        grouped: dict[int | None, list[Norm]] = {}
+        for n in self.norms:
+            if n.delay is not None:
+                grouped.setdefault(n.first, []).append(n)
+        return [tuple(ns) for ns in grouped.values()]
 
 
 @dataclass(frozen=True, slots=True)

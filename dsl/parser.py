@@ -620,7 +620,7 @@ class _Build:
 
     @_spanned
     def deadline(self, c: list[Any], span: Span) -> S.Deadline:
-        return S.Deadline(self._number(c[0]), c[1], span)
+        return S.Deadline(c[0], c[1], span)
 
     @_spanned
     def protection_decl(self, c: list[Any], span: Span) -> S.ProtectionDecl:

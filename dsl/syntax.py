@@ -298,9 +298,10 @@ class Protects:
 
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """`within N of E` after a norm's act: owed at some step of the N after each step with E."""
+    """`within N of E` after a norm's act: owed at some step of the N after each step with E.
+    N may be bracketed per draft (`within [russia: 7 | ukraine: 3] of E`)."""
 
-    steps: Number
+    steps: Number | ExprBracket
     event: Expr
     span: Span = field(compare=False, repr=False)
 

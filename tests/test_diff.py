@@ -118,3 +118,42 @@ def test_cli_errors_in_both_sides_are_all_shown_and_counted(tmp_path: Path) -> N
 @pytest.mark.parametrize("side", ["examples/diff/earlier.nv", "examples/diff/later.nv"])
 def test_example_sides_load(side: str) -> None:
     assert Path(side).exists()
+
+
+TIMED = """
+instrument t "Timed";
+time day 0..8;
+party ukraine, usa, uk;
+group guarantors = {usa, uk};
+fact attack(on: party);
+act assist(actor: party, to: other party);
+clause art5 "Art. 5" { each g in guarantors must assist(to: ukraine) within DAYS of attack(ukraine); }
+"""
+
+
+def delays(tmp: Path, a: int, b: int) -> list:  # type: ignore[type-arg]
+    pa, pb = tmp / "a.nv", tmp / "b.nv"
+    pa.write_text(TIMED.replace("DAYS", str(a)), encoding="utf-8")
+    pb.write_text(TIMED.replace("DAYS", str(b)), encoding="utf-8")
+    result, _ = compare(SideSpec(pa, None), SideSpec(pb, None))
+    assert result is not None
+    return [d for d in result.differences if d.aspect == "delay"]
+
+
+def test_a_longer_delay_is_said_with_a_timeline_where_the_act_comes_late(tmp_path: Path) -> None:
+    (d,) = delays(tmp_path, 3, 7)
+    assert d.direction == "longer delay in B"
+    assert d.message.startswith("art5: B lets usa and uk wait 7 days instead of 3 to assist")
+    assert d.scenario is not None
+    steps = dict(d.scenario.timeline)
+    attack = next(int(s.split()[1]) for s, items in steps.items() if "attack(ukraine)" in items)
+    helped = [int(s.split()[1]) for s, items in steps.items() if any(i.startswith("assist(") for i in items)]
+    # Late for three days, in time for seven, and due within the timeline in both texts.
+    assert helped and all(attack + 3 < t <= attack + 7 for t in helped) and attack + 7 <= 8
+
+
+def test_a_shorter_delay_and_the_same_delay(tmp_path: Path) -> None:
+    (d,) = delays(tmp_path, 7, 3)
+    assert d.direction == "shorter delay in B"
+    assert d.message.startswith("art5: B gives usa and uk 3 days instead of 7 to assist")
+    assert delays(tmp_path, 3, 3) == []

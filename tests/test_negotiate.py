@@ -106,3 +106,12 @@ def test_example_26() -> None:
     result = negotiate(load([Path("examples/26_negotiation.nv")]).instruments[0])
     assert result.status == "agreement"
     assert result.best is not None and result.best.objective == 200000
+
+
+def test_a_bracketed_delay_is_negotiated_day_by_day() -> None:
+    """Example 39: Ukraine wants help within 3 days, Russia two days to consult; every
+    figure from 3 to 7 is tried, and only 3 meets both."""
+    result = negotiate(load([Path("examples/39_negotiating_a_delay.nv")]).instruments[0])
+    assert result.status == "agreement"
+    assert result.ranges == {"art5#1": (3, 7)}
+    assert result.agreed_ranges == {"art5#1": (3, 3)}

@@ -30,6 +30,7 @@ from verifier.checks.pretext import run as pretext_run
 from verifier.encode import Encoder, Readings
 from verifier.findings import ClauseRef, Finding, Scenario
 from verifier.ground import format_atom, vocabulary
+from verifier.merge import listed
 from verifier.minimal import witness
 from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
 from verifier.registry import load
@@ -237,6 +238,7 @@ def compare(a_spec: SideSpec, b_spec: SideSpec, *, timeout_s: float = 10.0,
     for name, ra, rb in _reading_sets(inst_a, inst_b):
         _whole(differ, result, name, ra, rb)
         _by_clause(differ, result, name, ra, rb)
+        _delays(differ, result, name, ra, rb)
         _by_act(differ, result, name, ra, rb)
         _permissions(differ, result, name, ra, rb)
         _guarantees(differ, result, name, ra, rb)
@@ -315,6 +317,74 @@ def _by_clause(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Read
                   _complies(d.a.instrument, ra, na), _complies(d.b.instrument, rb, nb),
                   ("conduct compliant with A becomes a breach in B", "conduct in breach of A becomes compliant in B"),
                   refs_a, refs_b)
+
+
+def _delays(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Readings) -> None:
+    """A deadline of a clause in both texts whose delay changed (DESIGN 13): `B lets pb wait
+    7 days instead of 3`, with a timeline where the act comes in time for the longer delay and
+    late for the shorter. A change no world can tell apart (the event never happens, say) is
+    no difference."""
+    ha, hb = d.a.instrument.horizon, d.b.instrument.horizon
+    if ha is None or hb is None:
+        return
+    ids_b = {c.id for c in d.b.instrument.clauses}
+    for clause in d.a.instrument.clauses:
+        if clause.id not in ids_b:
+            continue
+        unmatched = list(d.b.instrument.clause(clause.id).deadlines())
+        for na in clause.deadlines():
+            # The same deadline in B: the same act owed by the same parties.
+            nb = next((x for x in unmatched if (x[0].act, x[0].subjects) == (na[0].act, na[0].subjects)), None)
+            if nb is None:
+                continue
+            unmatched.remove(nb)
+            _delay(d, result, name, ra, rb, clause.id, na, nb)
+
+
+def _delay(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Readings, clause_id: str,
+           na: tuple[Norm, ...], nb: tuple[Norm, ...]) -> None:
+    """One deadline in A (`na`, its instances) and in B (`nb`)."""
+    ha, hb = d.a.instrument.horizon, d.b.instrument.horizon
+    assert ha is not None and hb is not None
+    da, db = na[0].delay, nb[0].delay
+    assert da is not None and db is not None
+    if da == db:
+        return
+    who = listed(list(na[0].subjects), last="and")
+    longer = db > da
+    verb = "lets" if longer else "gives"
+    message = (f"{clause_id}: B {verb} {who} {'wait ' if longer else ''}{hb.units(db)} instead of {da} "
+               f"to {na[0].act} (A: within {ha.units(da)} of the event, B: within {hb.units(db)})")
+    direction = "longer delay in B" if longer else "shorter delay in B"
+    # One event, at a step t where both deadlines fall due within the timelines, and a party
+    # that acts in time for the longer delay and late for the shorter (a deadline that falls
+    # due past the end of a timeline is not checked: it would show no act at all).
+    by_trigger_a = {n.step - da: n for n in na if n.step is not None}
+    by_trigger_b = {n.step - db: n for n in nb if n.step is not None}
+    cases = []
+    for t in sorted(set(by_trigger_a) & set(by_trigger_b)):
+        xa, xb = by_trigger_a[t], by_trigger_b[t]
+        for s in xa.subjects:
+            if s not in xb.subjects:
+                continue
+            owed = d.b.encoder.formula(xb.condition, rb, {xb.subject_var: s}) if longer \
+                else d.a.encoder.formula(xa.condition, ra, {xa.subject_var: s})
+            in_a, in_b = d.a.encoder.norm(xa, s, ra), d.b.encoder.norm(xb, s, rb)
+            cases.append(z3.And(owed, in_b, z3.Not(in_a)) if longer else z3.And(owed, in_a, z3.Not(in_b)))
+    if not cases:
+        return
+    ok_a, ok_b = _complies(d.a.instrument, ra, list(na)), _complies(d.b.instrument, rb, list(nb))
+    scenario = d.witness([*d.fixed(ra, rb), d.lit(("delay", clause_id, na[0].index, name), z3.Or(cases))], ra, rb,
+                         (lambda wa, wb: not ok_a(wa)) if longer else (lambda wa, wb: not ok_b(wb)))
+    refs = ((_ref(d.a.instrument, clause_id),), (_ref(d.b.instrument, clause_id),))
+    prefix = "" if name == "baseline" else f"under {name}'s reading, "
+    if scenario is None:
+        return
+    if isinstance(scenario, str):
+        result.differences.append(Difference("delay", clause_id, "unknown", f"the solver gave up comparing "
+                                             f"the delay of {clause_id} ({scenario})", name, None, *refs))
+        return
+    result.differences.append(Difference("delay", clause_id, direction, prefix + message, name, scenario, *refs))
 
 
 def _complies(instrument: Instrument, readings: Readings, norms: list[Norm]) -> Callable[[World], bool]:

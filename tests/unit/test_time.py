@@ -121,6 +121,23 @@ def test_a_deadline_whose_window_passes_the_horizon_is_not_checked() -> None:
     assert [n.step for n in inst.clause("d").norms] == [1, 2, 3]
 
 
+def test_a_bracketed_delay_is_one_deadline_per_number_of_days_each_in_force_at_its_figure() -> None:
+    text = WORLD + 'clause d "deadline" { a must act1 within [a: 3 | b: 1] of e(a); }\n'
+    inst = instrument(text)
+    # Delays 1, 2 and 3 (2 for `negotiate`, which tries the figures in between), one
+    # statement each, its instances numbered by their first.
+    assert sorted({n.delay for n in inst.clause("d").norms}) == [1, 2, 3]
+    assert len({n.first for n in inst.clause("d").norms}) == 3
+
+    def complies(draft: str, acts: set[int]) -> bool:
+        atoms = frozenset({("e", ("a", 0)), *(("act1", ("a", t)) for t in acts)})
+        return compliant(inst, World(atoms, draft={"d#1": draft}), {})
+
+    assert complies("a", {3}) and not complies("b", {3})
+    assert complies("b", {1}) and complies("a", {1})
+    assert not complies("a", set())
+
+
 def test_a_breach_of_a_deadline_happens_when_it_falls_due() -> None:
     text = DEADLINE + "act act2(p: party);\n" \
         'clause r "response" { b must act2 when breached(d, by: a); }\n' \
@@ -206,6 +223,10 @@ def test_a_spec_without_time_is_read_as_before() -> None:
     (("party a;\nfact e(p: party);\nact x(p: party);\n"
      'clause c "c" { a must x within 1 of e(a); }\n'), "bad-time"),  # a deadline without time
     ("time day 0..3;\nparty a;\nquantity n(p: party) controlled by p;\nmaximize n(a);\n", "bad-time"),
+    (("time day 0..3;\nparty a;\nfact e(p: party);\nact x(p: party);\n"
+     'clause c "c" { a must x within [a: 1 | b: e(a)] of e(a); }\n'), "bad-time"),  # a delay is a number
+    (("time day 0..3;\nparty a;\nfact e(p: party);\nact x(p: party);\n"
+     'clause c "c" { a must x within [a: 1 | b: 5] of e(a); }\n'), "bad-time"),  # 5 never falls due
 ])
 def test_bad_time_is_located(text: str, code: str) -> None:
     assert code in codes(text)

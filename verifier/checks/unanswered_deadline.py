@@ -41,24 +41,13 @@ def run(ctx: CheckContext) -> list[Finding]:
     for clause in ctx.instrument.clauses:
         if not ctx.reported([clause.id]):
             continue
-        for norms in deadlines(clause):
+        for norms in clause.deadlines():
             answering = _answering(ctx, clause.id)
             for p in norms[0].subjects:
                 finding = _unanswered(ctx, clause, norms, p, answering)
                 if finding is not None:
                     out.append(finding)
     return out
-
-
-def deadlines(clause: Clause) -> list[tuple[Norm, ...]]:
-    """The clause's deadlines, each as its instances (one per step of the event, in step
-    order): obligations whose act falls at a step of a window (a pattern variable)."""
-    grouped: dict[int | None, list[Norm]] = {}
-    for n in clause.norms:
-        if n.step is not None and n.modality is Modality.MUST and n.act is not None and n.pattern \
-                and isinstance(n.pattern[-1], F.Var):
-            grouped.setdefault(n.first, []).append(n)
-    return [tuple(ns) for ns in grouped.values()]
 
 
 def _answering(ctx: CheckContext, clause_id: str, permissions: bool = False) -> list[Norm]:
@@ -103,7 +92,8 @@ def _unanswered(ctx: CheckContext, clause: Clause, norms: tuple[Norm, ...], p: s
     seen = ctx.witness(model, claims, what=f"unanswered deadline of {clause.id} for {p}", minimal=minimal)
     horizon = ctx.instrument.horizon
     assert horizon is not None  # a deadline exists only in a timed spec
-    window = len(dict(norms[0].pattern_vars).get(_step_var(norms[0]), ())) - 1
+    window = norms[0].delay
+    assert window is not None  # `deadlines` gives deadlines only
     answers = sorted({n.clause for n in answering})
     silent_text = (f"; {clause_list(ctx.instrument, answers)} answer{'s' if len(answers) == 1 else ''} a breach "
                    f"of it, but not this one" if answers else "")
@@ -112,7 +102,7 @@ def _unanswered(ctx: CheckContext, clause: Clause, norms: tuple[Norm, ...], p: s
         silent_text += (f"; {clause_list(ctx.instrument, allowing)} allow{'s' if len(allowing) == 1 else ''} "
                         f"an answer, but oblige{'s' if len(allowing) == 1 else ''} none")
     message = (f"if {p} misses the deadline of {clause_list(ctx.instrument, [clause.id])} "
-               f"({norms[0].act} within {window} {_unit(horizon.unit, window)}), no clause obliges anyone to do "
+               f"({norms[0].act} within {horizon.units(window)}), no clause obliges anyone to do "
                f"anything about it{silent_text}")
     ref += [ctx.clause_ref(c, "answers a breach") for c in answers if c != clause.id]
     ref += [ctx.clause_ref(c, "allows an answer") for c in allowing if c != clause.id and c not in answers]
@@ -120,13 +110,3 @@ def _unanswered(ctx: CheckContext, clause: Clause, norms: tuple[Norm, ...], p: s
     return ctx.finding(FindingKind.UNANSWERED_DEADLINE, Severity.WARNING, message, ref, party=p, witness=seen,
                        details=details)
 
-
-def _step_var(norm: Norm) -> str:
-    last = norm.pattern[-1]
-    assert isinstance(last, F.Var)
-    return last.name
-
-
-def _unit(unit: str | None, n: int) -> str:
-    word = unit or "step"
-    return word if n == 1 else word + "s"

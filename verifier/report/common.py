@@ -125,6 +125,19 @@ def scenario_rows(f: Finding) -> list[tuple[str, str, str]]:
     return rows
 
 
+# A step of a timeline where nothing holds any more (listed because something stopped).
+NOTHING_AT_A_STEP = "no fact true, no act done"
+
+
+def timeline_rows(f: Finding) -> list[tuple[str, str]]:
+    """A timed witness step by step, as (step, what holds there), for the steps where
+    something changes; [] for a witness without time."""
+    s = f.scenario
+    if s is None or not s.horizon:
+        return []
+    return [(step, ", ".join(items) or NOTHING_AT_A_STEP) for step, items in s.timeline]
+
+
 def evidence(f: Finding) -> list[tuple[str, str]]:
     """The kind-specific details a reader has not seen elsewhere, as (name in words, text in words).
 

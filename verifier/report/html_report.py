@@ -31,6 +31,7 @@ from verifier.report.common import (
     readings_words,
     scenario_rows,
     summary_line,
+    timeline_rows,
     tool_version,
     z3_version,
 )
@@ -59,7 +60,8 @@ def _finding(n: int, f: Finding) -> dict[str, Any]:
     scenario = None
     if f.scenario is not None:
         what = "Minimal" if f.scenario.minimal else "Not minimised (the solver gave up: a plain witness)"
-        scenario = {"what": what, "rows": [list(r) for r in scenario_rows(f)]}
+        scenario = {"what": what, "rows": [list(r) for r in scenario_rows(f)],
+                    "horizon": f.scenario.horizon, "timeline": [list(r) for r in timeline_rows(f)]}
     return {"n": n, "severity": f.severity.value, "kind": f.kind.value, "expected": f.expected,
             "where": str(primary_location(f)), "message": f.message, "facts": facts, "clauses": f.clauses,
             "scenario": scenario, "evidence": evidence(f)}

@@ -25,6 +25,7 @@ from verifier.report.common import (
     readings_words,
     scenario_rows,
     summary_line,
+    timeline_rows,
     tool_version,
     z3_version,
 )
@@ -135,7 +136,13 @@ def _finding(n: int, f: Finding, quoted: dict[tuple[str, str, str | None], int])
     if f.scenario is not None:
         what = "minimal" if f.scenario.minimal else "not minimised, the solver gave up: a plain witness"
         out += [f"**Scenario** ({what}: every fact and act not listed is false, every quantity not listed is 0)", ""]
-        if rows:
+        if f.scenario.horizon:
+            out += [f"Timeline ({f.scenario.horizon}; only the steps where something changes):", ""]
+            if f.scenario.timeline:
+                out += _table(["step", "what holds"], [[cell(t), cell(w)] for t, w in timeline_rows(f)])
+            else:
+                out.append("Nothing happens at any step: every fact and act is false.")
+        elif rows:
             out += _table(["kind", "what", "value"], [[w, code(a), cell(v)] for w, a, v in rows])
         else:
             out.append("Nothing happens at all: every fact and act is false.")

@@ -27,6 +27,7 @@ from verifier.report.common import (
     quote_key,
     readings_grouped,
     summary_line,
+    timeline_rows,
 )
 
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -102,7 +103,7 @@ def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]],
         lines = []
         if s.horizon:  # a timeline: what holds at each step where something changes
             lines.append(f"    timeline ({s.horizon}; only the steps where something changes):")
-            lines += [f"      {step}: {', '.join(items) or 'nothing'}" for step, items in s.timeline]
+            lines += [f"      {step}: {what}" for step, what in timeline_rows(f)]
             if not s.timeline:
                 lines.append("      nothing happens at any step")
         else:
