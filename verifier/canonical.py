@@ -16,6 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 
 import z3
 
+from dsl.model import step_of
 from verifier.encode import Encoder, OpenTermKey, VarKey, and_, not_, or_
 from verifier.z3_native import Term, c_function
 
@@ -71,24 +72,27 @@ _MK_ATMOST = c_function(z3.Z3_mk_atmost)
 
 
 def preference(enc: Encoder, prefer: Collection[str],
-               against: Collection[tuple[str, str]] = ()) -> Callable[[VarKey], tuple[int, int, int, str]]:
-    """A variable's place in the order: one that names a party of `prefer` first, then atoms in
-    declaration order (predicates, then their arguments in the order of their values), then
-    open terms by term and arguments. Never the order variables were made in (that is history).
-    `against`: (actor, party) pairs whose atoms (the actor's, naming the party after it) come
-    last: a claimant complaining of what the accused did for it is no example to show."""
+               against: Collection[tuple[str, str]] = ()) -> Callable[[VarKey], tuple[int, int, int, int, str]]:
+    """A variable's place in the order: one that names a party of `prefer` first, then, in a
+    timed spec, the earlier step first (a timeline that starts as early as it can), then atoms
+    in declaration order (predicates, then their arguments in the order of their values),
+    then open terms by term and arguments. Never the order variables were made in (that is
+    history). `against`: (actor, party) pairs whose atoms (the actor's, naming the party after
+    it) come last: a claimant complaining of what the accused did for it is no example to show."""
     positions = enc.positions()
     terms = {name: i for i, name in enumerate(enc.instrument.terms)}
     wanted = set(prefer)
     last = set(against)
+    timed = enc.instrument.horizon is not None
 
-    def rank(key: VarKey) -> tuple[int, int, int, str]:
+    def rank(key: VarKey) -> tuple[int, int, int, int, str]:
         if isinstance(key, OpenTermKey):
-            return (0 if wanted.intersection(map(str, key.args)) else 1, 1, terms.get(key.term, 0), repr(key.args))
+            return (0 if wanted.intersection(map(str, key.args)) else 1, 0, 1, terms.get(key.term, 0), repr(key.args))
         args = key[1]
+        step = (step_of(key)[1] or 0) if timed else 0
         if last and args and any((args[0], a) in last for a in args[1:]):
-            return (2, 0, positions.get(key, 0), "")
-        return (0 if wanted.intersection(map(str, args)) else 1, 0, positions.get(key, 0), "")
+            return (2, step, 0, positions.get(key, 0), "")
+        return (0 if wanted.intersection(map(str, args)) else 1, step, 0, positions.get(key, 0), "")
 
     return rank
 

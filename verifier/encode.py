@@ -258,6 +258,8 @@ class Encoder:
     selectors: dict[tuple[str, str], z3.BoolRef] = field(default_factory=dict)
     selectors_by_name: dict[str, z3.BoolRef] = field(default_factory=dict, repr=False)
     background: list[z3.BoolRef] = field(default_factory=list)  # domain constraints, always asserted
+    # Of those, each quantity's `>= 0` (a question that does not mention the quantity can leave it out).
+    bounds: dict[AtomKey, z3.BoolRef] = field(default_factory=dict)
     # Two encoders in one context share atoms (same names) but never selectors: `diff`
     # compares two drafts of one file, whose brackets have the same ids.
     selector_prefix: str = ""
@@ -286,7 +288,8 @@ class Encoder:
             var = z3.Int(name, self.ctx)
             self.qty_vars[key] = var
             self.by_name[name] = (key, var)
-            self.background.append(var >= 0)
+            self.bounds[key] = var >= 0
+            self.background.append(self.bounds[key])
         for bracket in self.instrument.brackets.values():
             lits = []
             for label in bracket.labels:

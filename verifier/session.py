@@ -380,12 +380,14 @@ class Session:
         return Outcome(Status.UNKNOWN, reason=solver.reason_unknown())
 
     # ---- the searches' own solvers ---------------------------------------------------
-    def side_solver(self, limited: bool = True, *, simple: bool = True) -> z3.Solver:
+    def side_solver(self, limited: bool = True, *, simple: bool = True, finite: bool = False) -> z3.Solver:
         """A fresh solver in the session's context, for a search's own questions (the guesses
         of an exists-forall search, the map of a MUS enumeration, negotiate's drafts): the
         session's seed and, if `limited`, its timeout and resource limit. Ask it through
-        `side_check`."""
-        solver = z3.SimpleSolver(ctx=self.ctx) if simple else z3.Solver(ctx=self.ctx)
+        `side_check`. `finite`: Z3's SAT-based solver for Boolean and cardinality constraints
+        (no integers: it answers `unknown` to those)."""
+        solver = z3.SolverFor("QF_FD", ctx=self.ctx) if finite \
+            else z3.SimpleSolver(ctx=self.ctx) if simple else z3.Solver(ctx=self.ctx)
         self._configure(solver, limited)
         return solver
 
