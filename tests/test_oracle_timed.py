@@ -277,3 +277,17 @@ def test_nverify_asks_a_self_grant_under_a_claimants_reading() -> None:
     """nverify skipped a self-grant under a claimant's reading whose Z3 formulas are the
     baseline's, though what its condition mentions differs; now checked: it asks it there too."""
     assert not _agrees("seed20200322.nv", drafts=("pb",))
+
+
+def test_nverify_folds_a_timed_guarantees_event_that_always_happens() -> None:
+    """Found by the timed campaign (seed 21000963): the event of a timed guarantee, true at day 0
+    whatever anyone does, counted the atoms of its later steps as the event's, so pa's not doing
+    act1 was taken for its part in the event and no block was reported; now checked: pa blocks,
+    as without time, and nverify agrees with the oracle."""
+    from verifier.pipeline import Options, check_instrument
+
+    instrument, errors = load_text((TIMED / "event_at_the_first_step.nv").read_text())
+    assert instrument is not None, errors
+    findings, _, _ = check_instrument(instrument, Options())
+    assert [f.party for f in findings if f.kind.value == "blockable-guarantee"] == ["pa"]
+    assert not _agrees("event_at_the_first_step.nv")
