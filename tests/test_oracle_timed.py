@@ -4,9 +4,8 @@ campaign seeds against nverify.
 docs/language.md, "Time: steps, deadlines and phases" is the reference: the temporal
 conditions' table is checked here step by step on worlds written out by hand, then deadlines,
 breaches at a step, statements over the steps and protection requirements with a delay. The
-known nverify bugs of timed specs (tests/data/disagreements/timed/) are kept as strict xfails:
-once one is fixed, its test passes, and the campaign's exclusion for it (tests/oracle/compare.py
-`KNOWN_TIMED_BUGS`, tests/oracle/gen.py) can go.
+nverify bugs of timed specs the oracle found (tests/data/disagreements/timed/, all fixed) are
+regression tests: each reproducer's oracle answer is checked by hand, and nverify agrees with it.
 """
 
 from __future__ import annotations
@@ -200,7 +199,7 @@ def test_the_generator_writes_timed_specs_that_load() -> None:
         assert instrument.horizon is not None
 
 
-# ---- the known nverify bugs: strict xfails, each reproducer's oracle answer checked by hand ----
+# ---- the nverify bugs found by the timed oracle, fixed: each reproducer's oracle answer checked by hand ----
 
 def _agrees(name: str, drafts: tuple[str, ...] = ()) -> list[str]:
     return compare_text((TIMED / name).read_text(), drafts=drafts).disagreements
@@ -226,42 +225,69 @@ def test_nverify_reads_a_breach_at_its_step() -> None:
     assert not _agrees("breached_at_a_step.nv")
 
 
-@pytest.mark.xfail(strict=True, reason="nverify: a keep norm of the overriding clause suspends at every step")
 def test_nverify_suspends_a_keep_norm_at_its_step() -> None:
+    """A keep norm of an overriding clause suspended the overridden clause's keep norms at every
+    step; now checked: only at its own step."""
     assert not _agrees("keep_override_at_a_step.nv")
 
 
-@pytest.mark.xfail(strict=True, reason="nverify numbers a deadline's bracket after the norm's `when`")
 def test_nverify_numbers_a_deadlines_bracket_as_written() -> None:
+    """nverify numbered a bracket in a deadline's event after those of the norm's `when`; now
+    checked: brackets are numbered as written, so `--draft c1#1=base` pins the event's."""
     assert not _agrees("seed20001131.nv", drafts=("pb", "c1#1=base"))
 
 
-@pytest.mark.xfail(strict=True, reason="nverify finds no obligation that gives a timed protection's response")
 def test_nverify_blocks_a_timed_protection_requirement() -> None:
+    """nverify found no obligation that gives a timed protection requirement's response (it
+    judged the response on a world without the event); now checked: pc can block it, as the
+    oracle says, and nverify agrees with the oracle on the whole spec."""
     from verifier.pipeline import Options, check_instrument
 
     instrument, errors = load_text((TIMED / "seed20000156.nv").read_text())
     assert instrument is not None, errors
     findings, _, _ = check_instrument(instrument, Options())
     assert [f for f in findings if f.kind.value == "blockable-guarantee" and f.party == "pc"]
+    assert not _agrees("seed20000156.nv")
 
 
-@pytest.mark.xfail(strict=True, reason="nverify crashes explaining a conflict of timed norms (verifier/clash.py)")
-def test_nverify_explains_a_timed_conflict() -> None:
+def test_nverify_explains_a_timed_contradiction() -> None:
+    """nverify crashed (KeyError in verifier/clash.py) explaining the dilemma of timed norms
+    addressed to `each v` with `when v == pb`; now checked: it reports the contradiction (pb must
+    act1 and must not act1, as without `time`), its message naming the step, and agrees with the
+    oracle."""
     from verifier.pipeline import Options, check_instrument
 
     instrument, errors = load_text((TIMED / "seed20000013.nv").read_text())
     assert instrument is not None, errors
     findings, _, _ = check_instrument(instrument, Options())
-    assert [f for f in findings if f.kind.value == "conflict"]
+    (found,) = [f for f in findings if f.kind.value == "contradiction"]
+    assert {c.id for c in found.clauses} == {"c1", "c2"}
+    assert "at day 0" in found.message
+    assert not [f for f in findings if f.kind.value == "conflict"]
+    assert not _agrees("seed20000013.nv")
 
 
-@pytest.mark.xfail(strict=True, reason="nverify groups the guarantees of every member of a `for` into one")
 def test_nverify_keeps_the_guarantees_of_a_for_apart() -> None:
+    """nverify grouped the guarantees of every member of a `for` into one; now checked: one
+    guarantee per member."""
     assert not _agrees("for_guarantee_grouped.nv")
 
 
-@pytest.mark.xfail(strict=True, reason="nverify skips a self-grant under a claimant's reading whose Z3 formulas "
-                                       "are the baseline's, though what its condition mentions differs")
 def test_nverify_asks_a_self_grant_under_a_claimants_reading() -> None:
+    """nverify skipped a self-grant under a claimant's reading whose Z3 formulas are the
+    baseline's, though what its condition mentions differs; now checked: it asks it there too."""
     assert not _agrees("seed20200322.nv", drafts=("pb",))
+
+
+def test_nverify_folds_a_timed_guarantees_event_that_always_happens() -> None:
+    """Found by the timed campaign (seed 21000963): the event of a timed guarantee, true at day 0
+    whatever anyone does, counted the atoms of its later steps as the event's, so pa's not doing
+    act1 was taken for its part in the event and no block was reported; now checked: pa blocks,
+    as without time, and nverify agrees with the oracle."""
+    from verifier.pipeline import Options, check_instrument
+
+    instrument, errors = load_text((TIMED / "event_at_the_first_step.nv").read_text())
+    assert instrument is not None, errors
+    findings, _, _ = check_instrument(instrument, Options())
+    assert [f.party for f in findings if f.kind.value == "blockable-guarantee"] == ["pa"]
+    assert not _agrees("event_at_the_first_step.nv")

@@ -72,64 +72,6 @@ def recording() -> Iterator[list[object]]:
         pipeline.CheckContext = original  # type: ignore[misc]
 
 
-# Known nverify bugs of timed specs, reported with a reproducer in tests/data/disagreements/timed/
-# and stepped around here so that a campaign goes on comparing everything else (docs/trust.md,
-# "Timed specs against the oracle"). Each is a DESIGN-level note of the result when it happens.
-KNOWN_TIMED_BUGS = {
-    "clash": "verifier/clash.py `_act_rules` crashes (KeyError) explaining a conflict between timed norms "
-             "whose condition names a variable (tests/data/disagreements/timed/seed20000013.nv); "
-             "the finding is compared without the explanation",
-    "self-grant": "verifier/checks/self_granted_permission.py skips a permission under a claimant's reading "
-                  "when its Z3 formulas are the baseline's, though what its condition mentions (every "
-                  "alternative, through the readings) differs (tests/data/disagreements/timed/seed20200322.nv, "
-                  "not about time: timed specs are the first whose readings name atoms); a self-grant "
-                  "missing under a claimant's reading is noted, not counted",
-    "protection blocking": "verifier/checks/protection_blocking.py `_gives` judges which obligations give the "
-                           "response of a timed protection requirement on a world without its event, so "
-                           "it finds none where the event needs an atom "
-                           "(tests/data/disagreements/timed/seed20000156.nv); blocking a protection "
-                           "requirement is left out of the comparison on both sides, and so are the "
-                           "`blockable-guarantee` patterns of a spec with a protection requirement",
-}
-
-
-def drop_known_bugs(model: Model, answers: dict[tuple[str | None, str | None], Answers], notes: list[str]) -> None:
-    """For a timed instrument: leave out what a known bug keeps nverify from answering."""
-    if model.horizon is None:
-        return
-    for a in answers.values():
-        blocked = [k for k in a.blockable if k[0].startswith("protection_")]
-        for k in blocked:
-            del a.blockable[k]
-        if blocked:
-            notes.append(f"[draft {a.draft_name}, reading {a.reading_name or 'baseline'}] known nverify bug: "
-                         + KNOWN_TIMED_BUGS["protection blocking"] + f": {sorted(blocked)}")
-
-
-@contextmanager
-def stepping_around_known_bugs(timed: bool, notes: list[str]) -> Iterator[None]:
-    """For a timed instrument: a conflict whose explanation crashes is kept unexplained (noted)."""
-    if not timed:
-        yield
-        return
-    from verifier import clash
-
-    original = clash.explain
-
-    def explain(instrument: object, finding: object, drafts: object) -> object:
-        try:
-            return original(instrument, finding, drafts)  # type: ignore[arg-type]
-        except KeyError:
-            notes.append("known nverify bug: " + KNOWN_TIMED_BUGS["clash"])
-            return finding
-
-    clash.explain = explain  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        clash.explain = original
-
-
 def load_files(files: dict[str, str], root: str) -> tuple[Instrument | None, str]:
     """nverify's instrument for `root`, the files written to a temporary folder."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -177,8 +119,7 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
     except Unsupported as err:
         result.skipped = str(err)
         return result
-    drop_known_bugs(model, answers, result.design)
-    with recording() as contexts, stepping_around_known_bugs(model.horizon is not None, result.design):
+    with recording() as contexts:
         findings, expectations, _ = check_instrument(instrument, Options(readings=list(readings), drafts=list(drafts),
                                                                          timeout_s=timeout_s, max_findings=MAX_FINDINGS))
     got = {(c.draft_name, c.reading_name) for c in contexts}  # type: ignore[attr-defined]
@@ -230,9 +171,6 @@ class _Compare:
         self.ans = ans
         self.cx: Context = oracle.context(ans.draft, ans.readings)
         self.findings = list(ctx.findings)  # type: ignore[attr-defined]
-        if self.inst.horizon is not None:  # KNOWN_TIMED_BUGS["protection blocking"]
-            self.findings = [f for f in self.findings if not (f.kind.value == "blockable-guarantee"  # type: ignore[attr-defined]
-                                                              and f.clauses[0].id.startswith("protection_"))]  # type: ignore[attr-defined]
         self.result = result
         self.where = f"[draft {ans.draft_name}, reading {ans.reading_name or 'baseline'}]"
         self.names = scenario_names(self.inst)
@@ -485,9 +423,6 @@ class _Compare:
         for key in sorted(set(got) | set(want)):
             message = (f"self-granted-permission {key[0]} of {key[1]} by {'+'.join(key[2])}: {got[key]} findings, "
                        f"oracle {want[key]} (at least {needed[key]})")
-            if got[key] < needed[key] and self.inst.horizon is not None and self.ans.reading_name is not None:
-                self.result.design.append(f"{self.where} known nverify bug: {KNOWN_TIMED_BUGS['self-grant']}: {message}")
-                continue
             self.add(needed[key] <= got[key] <= want[key], message)
         for f in found:
             self._check_self_grant(f)
@@ -680,8 +615,6 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
     for q in inst.queries:
         if q.kind not in ("expect", "assert no"):
             continue
-        if inst.horizon is not None and inst.requirements and q.finding == "blockable-guarantee":
-            continue  # KNOWN_TIMED_BUGS["protection blocking"]
         if checked is not None and q.in_draft is not None and q.in_draft not in checked:
             result.add(q.line in skipped, f"`{q.name}` (line {q.line}): nverify "
                                           f"{'skipped' if q.line in skipped else 'did not skip'} it, oracle skipped it")
@@ -700,13 +633,6 @@ def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], A
             continue  # depends on which of several minimal cores the solver reports
         want = hit if q.kind == "expect" else not hit
         got = by_line.get(q.line)
-        if got != want and inst.horizon is not None and q.finding == "self-granted-permission":
-            # KNOWN_TIMED_BUGS["self-grant"]: nverify may miss one under a claimant's reading only
-            base = {k: a for k, a in answers.items() if k[1] is None}
-            in_base = any(matches(q, p) for p in predicted_findings(oracle, base))
-            if got == (in_base if q.kind == "expect" else not in_base):
-                result.design.append(f"`{q.name}` (line {q.line}) known nverify bug: {KNOWN_TIMED_BUGS['self-grant']}")
-                continue
         result.add(got == want, f"`{q.name}` (line {q.line}): nverify {'met' if got else 'failed'}, "
                                 f"oracle {'met' if want else 'failed'}")
 

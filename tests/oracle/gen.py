@@ -23,9 +23,8 @@ requirements `within N`. The budget of atoms is shared among the steps (atoms x 
 about 13); a quantity only on timelines of one or two steps. Untimed generation makes the
 same choices as before for every seed: the timed ones are drawn only when `timed` is set.
 A deadline's `where` names no breach (its act is done at a step of its window, and a
-breach is read at a known step). What nverify gets wrong in timed specs is left out (see
-docs/trust.md, "Timed specs against the oracle"): keep norms and limits in an overriding
-clause, brackets in a deadline's event, guarantees inside `for`.
+breach is read at a known step). Keep norms and limits in an overriding clause, brackets in
+a deadline's event and guarantees inside `for` are written in timed specs as in untimed ones.
 """
 
 from __future__ import annotations
@@ -135,16 +134,6 @@ class Gen:
         self.fresh = 0
         self.brackets = 0
         self.breach_ok = False  # whether a condition may name an earlier clause's breach
-        self.overriding = False  # whether the clause being written overrides another
-        # No bracket in a deadline's event: nverify numbers it after the norm's `when`, `unless` and
-        # `protects` (tests/data/disagreements/timed/seed20001131.nv), so `--draft c1#1=...` would
-        # name another bracket than the oracle's, numbered as written.
-        self.no_brackets = False
-
-    def timed_override(self, w: World) -> bool:
-        """No keep norm or limit in an overriding clause of a timed spec: nverify lets it suspend
-        the overridden clause's at every step (tests/data/disagreements/timed/keep_override_at_a_step.nv)."""
-        return w.time is not None and self.overriding
 
     # ---- the world --------------------------------------------------------------------
     def world(self) -> tuple[World, list[str]]:
@@ -389,7 +378,7 @@ class Gen:
         if chance(ch, 30):
             left += f" + {self.number(w)}"
         right = self.number(w)
-        if chance(ch, 20) and not self.no_brackets:
+        if chance(ch, 20):
             a, b = pick(ch, w.parties), pick(ch, w.parties)
             right = f"[{a}: {self.number(w)}" + (f" | {b}: {self.number(w)}]" if b != a else "]")
             right = f"[base: {self.number(w)} | {right[1:]}" if chance(ch, 50) or b == a else right
@@ -407,12 +396,12 @@ class Gen:
         if form in (5, 6):
             op = pick(ch, ["and", "or", "implies"])
             left = self.primary(w, scope, depth - 1, allow_qty)
-            if op in ("and", "or") and chance(ch, 25) and not self.no_brackets:
+            if op in ("and", "or") and chance(ch, 25):
                 right = self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=True)
             else:
                 right = self.primary(w, scope, depth - 1, allow_qty)
             return f"{left} {op} {right}"
-        if form == 7 and not self.no_brackets:
+        if form == 7:
             return self.bracket(w, scope, depth - 1, allow_qty, neutral_ok=False)
         self.fresh += 1
         var = f"u{self.fresh}"
@@ -436,7 +425,7 @@ class Gen:
         how = pick(ch, ["at least", "at most", "exactly", "a majority"])
         if how == "a majority":
             return "a majority of"
-        if chance(ch, 25) and not self.no_brackets:
+        if chance(ch, 25):
             labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]
             if chance(ch, 50):
                 labels.insert(0, "base")
@@ -477,7 +466,7 @@ class Gen:
             owed = w.owed.setdefault(f"c{clause_index + 1}", set())
             owed.update(w.parties if subject == "each v in party" else [subject] if subject in w.parties else [])
         acts = [p for p in w.preds if p.kind == "act"]
-        keep = w.quantity is not None and modality != "must not" and chance(ch, 15) and not self.timed_override(w)
+        keep = w.quantity is not None and modality != "must not" and chance(ch, 15)
         deadline = False
         if keep:
             owner = self.value(w, "party", scope)
@@ -511,9 +500,7 @@ class Gen:
                 self.breach_ok = saved
         if deadline:
             # a deadline: owed within N steps of each step where the event holds
-            self.no_brackets = True
             event = self.primary(w, [*scope, ("actor", "party")], 1, True)
-            self.no_brackets = False
             text += f" within {ch.integer(0, w.time.last - w.time.first)} of {event}"
         cond_scope = scope + ([("actor", "party")] if modality == "must" and not keep else act_scope)
         decided = [p for p in w.preds if p.kind == "fact" and p.control is not None]
@@ -523,8 +510,7 @@ class Gen:
             text += f" when {self.condition(w, cond_scope, 2)}"
         if chance(ch, 25):
             text += f" unless {self.condition(w, cond_scope, 1)}"
-        if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35) \
-                and not (w.time is not None and loop):  # tests/data/disagreements/timed/for_guarantee_grouped.nv
+        if modality == "must" and not keep and not guarantee_made[0] and chance(ch, 35):
             guarantee_made[0] = True
             # `protects` sees the `for` variables, not the subject's or the act's
             protected = pick(ch, loop_parties) if loop_parties and chance(ch, 50) else pick(ch, w.parties)
@@ -563,8 +549,7 @@ class Gen:
             body = self.for_item(w, index, guarantee_made, inner)
         elif form == 1:
             body = self.norm_bracket(w, index, guarantee_made, inner)
-        elif form == 2 and w.quantity is not None and any(ty == "party" for _, ty in inner) \
-                and not self.timed_override(w):
+        elif form == 2 and w.quantity is not None and any(ty == "party" for _, ty in inner):
             owner = pick(ch, [n for n, ty in inner if ty == "party"])
             body = f"limit q({owner}) {pick(ch, ['<=', '>='])} {self.number(w)};"
         else:
@@ -595,7 +580,6 @@ class Gen:
         # An overriding clause's conditions become the overridden one's: no breach there, or
         # the overridden clause could come to depend on its own breach.
         self.breach_ok = not overrides and chance(ch, 30)
-        self.overriding = overrides
         items = []
         for _ in range(ch.integer(1, 2)):
             form = ch.integer(0, 11)
@@ -605,7 +589,7 @@ class Gen:
             if form == 11:
                 items.append("  " + self.norm_bracket(w, index, guarantee_made, []))
                 continue
-            if form == 9 and w.quantity is not None and not self.timed_override(w):
+            if form == 9 and w.quantity is not None:
                 owner = pick(ch, w.parties)
                 limit = f"  limit q({owner}) {pick(ch, ['<=', '>='])} "
                 if chance(ch, 40):
@@ -622,7 +606,7 @@ class Gen:
             else:
                 items.append("  " + self.norm(w, index, guarantee_made))
         w.clauses.append(name)
-        self.breach_ok = self.overriding = False
+        self.breach_ok = False
         return head + " {\n" + "\n".join(items) + "\n}"
 
     # ---- protection requirements -------------------------------------------------------------------

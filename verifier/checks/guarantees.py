@@ -62,8 +62,9 @@ def guarantees(ctx: CheckContext) -> list[Guarantee]:
             norm = norms[0]
             assert norm.protects is not None
             trigger = or_([enc.formula(n.condition, ctx.readings, {n.subject_var: s}) for n in norms for s in n.subjects])
-            events = [enc.formula(n.protects.event, ctx.readings) for n in norms if n.protects is not None]
-            event = events[0] if len(events) == 1 else or_(events)
+            # E at some step, constants folded as in `event_formula`: an event that happens at one
+            # step whatever anyone does mentions no atom of the other steps' events.
+            event = enc.formula(F.disj(*(n.protects.event for n in norms if n.protects is not None)), ctx.readings)
             tag = (clause.id, norm.index)
             out.append(Guarantee(
                 norm.protects.party, trigger, event,
