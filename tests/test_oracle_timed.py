@@ -291,3 +291,21 @@ def test_nverify_folds_a_timed_guarantees_event_that_always_happens() -> None:
     findings, _, _ = check_instrument(instrument, Options())
     assert [f.party for f in findings if f.kind.value == "blockable-guarantee"] == ["pa"]
     assert not _agrees("event_at_the_first_step.nv")
+
+
+def test_a_bracketed_delay_agrees_in_every_draft() -> None:
+    """`within [russia: 3 | ukraine: 1] of E`: each draft reads its own delay (the guarantee
+    answers too late in Russia's), and a breach of either is answered by Art. 6."""
+    text = """instrument n "Bracketed delay";
+party ukraine, russia, usa;
+time day 0..4;
+fact attack(on: party);
+act assist(actor: party, to: other party);
+act talk(actor: party);
+clause art5 "Art. 5" { usa must assist(to: ukraine) within [russia: 3 | ukraine: 1] of attack(ukraine); }
+clause art6 "Art. 6" { russia must talk when breached(art5, by: usa); }
+protection ukraine against attack(ukraine) by assist(to: ukraine) within 1;
+"""
+    result = compare_text(text)
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\\n".join(result.disagreements)

@@ -904,16 +904,37 @@ class Reader:
         if h is None:
             out = [self.norm(clause, d, guard, loop)]
         else:
-            delay = d.deadline.steps.value if d.deadline is not None else 0
             out = []
-            for t in h.steps:
-                if t + delay > h.last:
-                    break
-                with self.at(t):
-                    out.append(self.norm(clause, d, guard, loop, (t, delay)))
+            for delay, chosen in self._delays(d):
+                self.groups_made += 1 if out else 0
+                in_force = guard if chosen is None else chosen if guard == TRUE else conj(guard, chosen)
+                group = []
+                for t in h.steps:
+                    if t + delay > h.last:
+                        break
+                    with self.at(t):
+                        group.append(self.norm(clause, d, in_force, loop, (t, delay)))
+                for n in group:
+                    n.group = self.groups_made
+                out += group
+            return out
         for n in out:
             n.group = self.groups_made
         return out
+
+    def _delays(self, d: S.NormDecl) -> list[tuple[int, G | None]]:
+        """A deadline's delays: (N, the condition that the draft chooses it; None: written as
+        a number). `within [russia: 7 | ukraine: 3] of E` is a deadline per alternative, each
+        in force in the drafts that choose it (the figures between are `negotiate`'s)."""
+        if d.deadline is None:
+            return [(0, None)]
+        steps = d.deadline.steps
+        if isinstance(steps, S.Number):
+            return [(steps.value, None)]
+        labels = tuple(a.label.text for a in steps.alts)
+        ident = self._bracket(steps, labels)
+        return [(_whole(a.expr), ("?", ident, tuple((lab, ("c", lab == a.label.text)) for lab in labels)))
+                for a in steps.alts]
 
     def norm(self, clause: str, d: S.NormDecl, guard: G, loop: dict[str, Value],
              window: tuple[int, int] | None = None) -> Norm:

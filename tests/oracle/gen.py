@@ -501,7 +501,14 @@ class Gen:
         if deadline:
             # a deadline: owed within N steps of each step where the event holds
             event = self.primary(w, [*scope, ("actor", "party")], 1, True)
-            text += f" within {ch.integer(0, w.time.last - w.time.first)} of {event}"
+            span = w.time.last - w.time.first
+            if chance(ch, 20):  # the drafts dispute the delay
+                labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]
+                if chance(ch, 30):
+                    labels.insert(0, "base")
+                text += " within [" + " | ".join(f"{lab}: {ch.integer(0, span)}" for lab in labels) + f"] of {event}"
+            else:
+                text += f" within {ch.integer(0, span)} of {event}"
         cond_scope = scope + ([("actor", "party")] if modality == "must" and not keep else act_scope)
         decided = [p for p in w.preds if p.kind == "fact" and p.control is not None]
         if modality == "may" and not keep and decided and chance(ch, 30):
