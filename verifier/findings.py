@@ -166,9 +166,13 @@ class FileResult:
     instrument: str | None
     title: str | None
     drafts: tuple[str, ...] = ()
+    horizon: str = ""  # a timed instrument's timeline (`day 0 to day 4`): what every answer holds up to
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "instrument": self.instrument, "title": self.title, "drafts": list(self.drafts)}
+        out = {"path": self.path, "instrument": self.instrument, "title": self.title, "drafts": list(self.drafts)}
+        if self.horizon:
+            out["horizon"] = self.horizon
+        return out
 
 
 @dataclass

@@ -312,7 +312,8 @@ def run(paths: list[Path], options: Options,
         report.files.append(FileResult(path, None, None))
     for instrument, (findings, expectations, drafts) in zip(loaded.instruments,
                                                              check_all(loaded.instruments, options), strict=True):
-        report.files.append(FileResult(instrument.path, instrument.name, instrument.title, drafts))
+        horizon = instrument.horizon.phrase() if instrument.horizon is not None else ""
+        report.files.append(FileResult(instrument.path, instrument.name, instrument.title, drafts, horizon))
         report.findings.extend(findings)
         report.expectations.extend(expectations)
     report.files.sort(key=lambda f: f.path)

@@ -71,6 +71,9 @@ def summary_line(report: Report) -> str:
         line += f", {s['expectations_skipped']} skipped (about drafts not checked)"
     if s["unknown"]:
         line += f"; {s['unknown']} unknown"
+    timed = [f"{f.instrument} ({f.horizon})" for f in report.files if f.instrument and f.horizon]
+    if timed:  # a timed answer holds up to the end of its timeline, not beyond
+        line += f"; checked over {'its timeline' if len(timed) == 1 else 'their timelines'}: {', '.join(timed)}"
     return line
 
 
