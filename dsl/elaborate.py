@@ -521,7 +521,8 @@ def _norm(el: Elaborator, clause: str, decl: S.NormDecl, guard: F.Formula,
     if act_step is not None:
         pattern = (*pattern, act_step)
     return Norm(clause, 0, modality, subject_var, subjects, act_name, pattern, tuple(pattern_vars), where, condition,
-                keep, protection, False, decl.span, guard)
+                keep, protection, False, decl.span, guard,
+                where_text=el.written(decl.where.span) if decl.where is not None else None)
 
 
 def _requirement(el: Elaborator, decl: S.ProtectionDecl, index: int, path: str) -> Requirement | None:

@@ -205,6 +205,8 @@ class Norm:
     # (one per step; one statement per member of a `for`). The norms with the same `first` are
     # one norm over the steps. None in an untimed spec.
     first: int | None = None
+    # The `where` as written (`with in guarantors`), for messages; None without one.
+    where_text: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

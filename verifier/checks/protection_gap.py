@@ -133,7 +133,7 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
         (f" ({', '.join(format_atom(k, ctx.instrument.horizon) for k in sorted(happened, key=repr))})" if happened else "")
     if never:
         message = (f"no clause of this instrument obliges anyone to {what} in the event of {req.phrase}: "
-                   f"{req.party} is protected in no attack"
+                   f"in no such event is {req.party} protected as it asks"
                    + (f"; what the others must do instead: {'; '.join(obliged)}" if obliged else ""))
     elif obliged:
         message = (f"in the event of {req.phrase}{by}, no one must {what}; what the others must do instead: "
@@ -178,8 +178,9 @@ def _duty(ctx: CheckContext, norm: Norm) -> str:
     parts = norm.where.operands if isinstance(norm.where, F.And) else (norm.where,)
     shown = [p for p in parts if p != F.TRUE and not (isinstance(p, F.Not) and isinstance(p.operand, F.Eq)
                                                       and F.Var(norm.subject_var) in (p.operand.left, p.operand.right))]
-    where = f" where {formula_text(F.conj(*shown))}" if shown else ""
-    return f"{norm.act}({', '.join(fixed)}){where}{due}"
+    where = f" where {norm.where_text or formula_text(F.conj(*shown))}" if shown else ""
+    act = f"{norm.act}({', '.join(fixed)})" if fixed or not where else norm.act  # `consult where ...`
+    return f"{act}{where}{due}"
 
 
 
