@@ -31,6 +31,7 @@ goldens: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/parties.py
+	$(BIN)/python bench/horizon.py
 
 # The heavy runs recorded in docs/trust.md; never part of `make test`.
 FUZZ_STAMP := $(VENV)/.fuzz-installed
