@@ -39,6 +39,8 @@ CASES = [
     (FindingKind.PROTECTION_GAP, "emptied", "protection gap of ukraine"),
     (FindingKind.EXCUSE, "emptied", "excuse of russia via art3"),
     (FindingKind.EXPECTATION_FAILED, "emptied", "counterexample to assert small_army"),
+    # (emptied, the ship never enters port: nothing was owed, so nothing was missed)
+    (FindingKind.UNANSWERED_DEADLINE, "emptied", "unanswered deadline of art12 for belligerent"),
     # A veto's true witness is often the empty world (nobody consents): fill it instead, so
     # that everyone consents and the holder can use its permission.
     ("examples/23_vetoed_permission.nv", "filled", "veto by russia of exercises"),

@@ -157,6 +157,9 @@ def _plain(session: Session, active: Sequence[z3.BoolRef], boolean: bool = False
             _LIB.Z3_solver_assert(c, s, formula.as_ast())
         return solver
 
+    # (`--emit-smt2` writes what a solver holds; the SAT-based one holds its own encoding of
+    # the formulas, which does not replay as SMT-LIB: the default solver answers then.)
+    boolean = boolean and session.limits.smt2_dir is None
     solver = fill(session.side_solver(finite=boolean))
 
     def check(asked: z3.Solver) -> z3.CheckSatResult:
