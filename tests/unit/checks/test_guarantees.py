@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from dsl import load
-from tests.unit.helpers import findings_in
-from verifier.findings import Finding
+from tests.unit.helpers import context, findings_in, instrument, run_checks
+from verifier.checks import vacuous_guarantee
+from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.merge import expand
 from verifier.pipeline import Options, check_instrument
+from verifier.qbf import EFResult
+from verifier.session import Outcome, Session, Status
 
 WORLD = """
 party ukraine, russia, usa;
@@ -196,3 +202,90 @@ def test_not_causing_the_event_is_no_block(tmp_path: Path) -> None:
     }
     """
     assert findings(tmp_path, body, "blockable-guarantee") == []
+
+
+# The vacuous-guarantee check in full: its findings word for word, its `unknown`s, and the
+# canonical circumstance and world it shows.
+
+EXCLUDED = GUARANTEE.format(trigger="armed_attack(on: ukraine) and attack_in(mainland)")
+
+
+def test_a_guarantee_that_leaves_out_a_case_is_a_warning_that_names_it() -> None:
+    (f,) = run_checks(WORLD + EXCLUDED, vacuous_guarantee.run)
+    assert (f.kind, f.severity) == (FindingKind.VACUOUS_GUARANTEE, Severity.WARNING)
+    assert f.message == ("Art. 5 (g) does not trigger when attack_in(mainland) = false, even in the event of "
+                         "armed_attack(on: ukraine): the case it exists for is left out, whatever anyone decides")
+    assert [(c.id, c.role) for c in f.clauses] == [("g", "guarantee")]
+    assert f.details == (("never", False), ("circumstance", "attack_in(mainland) = false"), ("protected", "ukraine"))
+    assert f.scenario is not None and f.scenario.facts == ("armed_attack(russia, ukraine)",)
+
+
+def test_a_trigger_that_never_holds_is_an_error_that_says_so() -> None:
+    body = GUARANTEE.format(trigger="armed_attack(on: ukraine) and armed_attack(by: ukraine, on: ukraine)")
+    (f,) = run_checks(WORLD + body, vacuous_guarantee.run)
+    assert (f.kind, f.severity) == (FindingKind.VACUOUS_GUARANTEE, Severity.ERROR)
+    assert f.message == ("Art. 5 (g) never triggers in the event of armed_attack(on: ukraine) in the stated "
+                         "situation: it protects ukraine in no world")
+    assert [(c.id, c.role) for c in f.clauses] == [("g", "guarantee")]
+    assert f.details == (("never", True), ("protected", "ukraine"))
+
+
+TWO = EXCLUDED + EXCLUDED.replace('clause g "Art. 5"', 'clause h "Art. 6"')
+
+
+@pytest.mark.parametrize(("where", "question"), [
+    ("trigger", "whether g can trigger"),
+    ("search", "whether g covers every case of its event"),
+])
+def test_a_solver_that_gives_up_on_one_guarantee_is_an_unknown_and_the_next_is_still_asked(
+        monkeypatch: pytest.MonkeyPatch, where: str, question: str) -> None:
+    original_check, original_search = Session.check, vacuous_guarantee.blocking_search
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if where == "trigger" and label == "vacuous-guarantee: can g trigger when its event happens?":
+            return Outcome(Status.UNKNOWN, reason="canceled")
+        return original_check(self, assumptions, label)
+
+    def search(ctx: Any, g: Any, *args: Any, **kw: Any) -> EFResult:
+        if where == "search" and g.norm.clause == "g":
+            return EFResult("unknown", reason="canceled")
+        return original_search(ctx, g, *args, **kw)
+
+    monkeypatch.setattr(Session, "check", check)
+    monkeypatch.setattr(vacuous_guarantee, "blocking_search", search)
+    gave_up, h = run_checks(WORLD + TWO, vacuous_guarantee.run)
+    assert (gave_up.kind, gave_up.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
+    assert gave_up.message == f"the solver gave up on {question} (canceled); nothing is proved either way"
+    assert [(c.id, c.role) for c in gave_up.clauses] == [("g", "guarantee")]
+    assert (h.kind, [c.id for c in h.clauses]) == (FindingKind.VACUOUS_GUARANTEE, ["h"])
+
+
+def test_a_guarantee_that_covers_its_event_does_not_end_the_check() -> None:
+    body = GUARANTEE.format(trigger="armed_attack(on: ukraine)") + EXCLUDED.replace('clause g "Art. 5"',
+                                                                                    'clause h "Art. 6"')
+    assert [(f.kind, [c.id for c in f.clauses]) for f in run_checks(WORLD + body, vacuous_guarantee.run)] \
+        == [(FindingKind.VACUOUS_GUARANTEE, ["h"])]
+
+
+def test_a_finding_left_out_of_the_report_gets_no_world() -> None:
+    """The minimal world (an Optimize call) is sought only for a finding that is shown."""
+    ctx = context(instrument(WORLD + EXCLUDED))
+    ctx.hidden = frozenset({problem_key(FindingKind.VACUOUS_GUARANTEE, ["g"], None)})
+    (f,) = vacuous_guarantee.run(ctx)
+    assert f.kind is FindingKind.VACUOUS_GUARANTEE and f.scenario is None
+
+
+def test_the_circumstance_and_the_world_shown_name_the_protected_party() -> None:
+    """Either sanction leaves the guarantee silent, and the event can happen to anyone: the
+    finding shows the ones about ukraine, though russia is declared first."""
+    spec = """
+party russia, ukraine, usa;
+fact incident(p: party);
+fact sanctioned(p: party);
+act assist(actor: party, to: party);
+clause g "Art. 5" { usa must assist(to: ukraine) when incident(_) and not sanctioned(russia) and not sanctioned(ukraine)
+    protects ukraine against incident(_); }
+"""
+    (f,) = run_checks(spec, vacuous_guarantee.run)
+    assert dict(f.details)["circumstance"] == "sanctioned(ukraine) = true"
+    assert f.scenario is not None and f.scenario.facts == ("incident(ukraine)", "sanctioned(ukraine)")
