@@ -16,7 +16,7 @@ from verifier.pipeline import Options, run
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ["14_contradiction", "15_conflict", "16_hollow_permission", "17_scenario_and_assert", "20_pretext",
             "21_blockable_guarantee", "22_vacuous_guarantee", "23_vetoed_permission",
-            "28_protection_gap", "29_self_granted_permission", "30_excuse"]
+            "28_protection_gap", "29_self_granted_permission", "30_excuse", "32_unanswered_deadline"]
 HEADER = re.compile(r"^; nverify (?:side )?query \d+ (?:after query \d+ )?on \S+ "
                     r"\((?:solver of (?:\([^()]*\)|[^()]+)|solver|optimize)\): (.+)$")
 PURPOSES = {
@@ -33,6 +33,7 @@ PURPOSES = {
     "vacuous-guarantee: can guarantee trigger when its event happens?",
     "scenario attack_answered", "scenario quiet",
     "assert answered", "assert recognised", "assert ukraine_never_attacks",
+    "unanswered-deadline: can belligerent miss the deadline of art12 unanswered?",
     "canonical witness", "exists-forall: canonical guess", "exists-forall: canonical inner check",
     "self-granted permission: ever out of force?",
     "every choice: guess", "every choice: can the refuting choice be made regardless?",
