@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from series import fit, fmt, write_section  # noqa: E402
+
 from dsl import load  # noqa: E402
 from verifier.ground import vocabulary  # noqa: E402
 
@@ -82,19 +84,6 @@ def timed(path: Path, timeout: float) -> tuple[float | None, int]:
     return best, code
 
 
-def fit(points: list[tuple[int, float]]) -> float | None:
-    pts = [(math.log(n), math.log(t)) for n, t in points if t > 0]
-    if len(pts) < 2:
-        return None
-    mx, my = sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts)
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    return None if sxx == 0 else sum((x - mx) * (y - my) for x, y in pts) / sxx
-
-
-def fmt(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", default="1,3,10,30")
@@ -127,14 +116,7 @@ def main() -> None:
     text = "\n".join(table)
     print(text)
     if not args.no_write:
-        page = ROOT / "bench" / "RESULTS.md"
-        current = page.read_text(encoding="utf-8")
-        if BEGIN in current:
-            current = current[:current.index(BEGIN)] + text + current[current.index(END) + len(END):]
-        else:
-            current = current.rstrip() + "\n\n" + text + "\n"
-        page.write_text(current, encoding="utf-8")
-
+        write_section(BEGIN, END, text)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from series import fit, fmt, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 NVERIFY = ROOT / ".venv" / "bin" / "nverify"
 BEGIN, END = "<!-- party-scaling: begin -->", "<!-- party-scaling: end -->"
@@ -73,19 +75,6 @@ def timed(args: list[str], cwd: Path, timeout: float) -> float | None:
     return best
 
 
-def fit(points: list[tuple[int, float]]) -> float | None:
-    pts = [(math.log(n), math.log(t)) for n, t in points if t > 0]
-    if len(pts) < 2:
-        return None
-    mx, my = sum(x for x, _ in pts) / len(pts), sum(y for _, y in pts) / len(pts)
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    return None if sxx == 0 else sum((x - mx) * (y - my) for x, y in pts) / sxx
-
-
-def fmt(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="10,20,40,60,120")
@@ -126,14 +115,7 @@ def main() -> None:
     text = "\n".join(table)
     print(text)
     if not args.no_write:
-        page = ROOT / "bench" / "RESULTS.md"
-        current = page.read_text(encoding="utf-8")
-        if BEGIN in current:
-            current = current[:current.index(BEGIN)] + text + current[current.index(END) + len(END):]
-        else:
-            current = current.rstrip() + "\n\n" + text + "\n"
-        page.write_text(current, encoding="utf-8")
-
+        write_section(BEGIN, END, text)
 
 if __name__ == "__main__":
     sys.exit(main())

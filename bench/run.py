@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT))
 import z3  # noqa: E402
 
 from bench.gen import defaults, generate  # noqa: E402
+from bench.series import fit, fmt  # noqa: E402
 
 DEFAULT_SIZES = (10, 20, 50, 100, 200, 500, 1000, 2000)
 EMIT_MAX = 50  # per-query --emit-smt2 files are replayed up to this size (each restates everything)
@@ -433,23 +434,6 @@ def emitted_time(path: Path, folder: Path) -> tuple[float, int]:
 
 
 # ---- report -------------------------------------------------------------------------
-
-def fit(points: list[tuple[int, float]]) -> float | None:
-    """Exponent b of time ~ a * N^b (least squares on logs)."""
-    pts = [(math.log(n), math.log(t)) for n, t in points if t > 0]
-    if len(pts) < 2:
-        return None
-    mx = sum(x for x, _ in pts) / len(pts)
-    my = sum(y for _, y in pts) / len(pts)
-    sxx = sum((x - mx) ** 2 for x, _ in pts)
-    if sxx == 0:
-        return None
-    return sum((x - mx) * (y - my) for x, y in pts) / sxx
-
-
-def fmt(x: float | None, digits: int = 2) -> str:
-    return "–" if x is None else f"{x:.{digits}f}"
-
 
 def report(rows: list[Row]) -> str:
     out: list[str] = []

@@ -37,6 +37,7 @@ from functools import partial
 from itertools import combinations
 
 from dsl.evaluate import bindings
+from dsl.formula import Value
 from dsl.model import AtomKey, Norm
 from verifier.checks.coalitions import Coalition, coalition_phrase
 from verifier.checks.context import CheckContext
@@ -83,9 +84,13 @@ def _mentions(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -
     for count, b in enumerate(bindings(norm)):
         if count >= MAX_INSTANCES:
             break
-        full = {**env, **b}
-        out |= ctx.enc.keys_mentioned(norm.condition, readings, full) | ctx.enc.keys_mentioned(norm.where, readings, full)
+        out |= _mentioned(ctx, norm, readings, {**env, **b})
     return out
+
+
+def _mentioned(ctx: CheckContext, norm: Norm, readings: Readings, env: dict[str, Value]) -> set[VarKey]:
+    """The decisions one act instance's condition and filter name under readings."""
+    return set(ctx.enc.keys_mentioned(norm.condition, readings, env) | ctx.enc.keys_mentioned(norm.where, readings, env))
 
 
 def _formulas(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -> list[BoolTerm]:
@@ -110,8 +115,7 @@ def _conditions(ctx: CheckContext, norm: Norm, subject: str) -> list[_Condition]
                              enc.formula(norm.where, ctx.readings, full))
             if is_false(condition):
                 continue
-            mentions = enc.keys_mentioned(norm.condition, ctx.readings, full) | \
-                enc.keys_mentioned(norm.where, ctx.readings, full)
+            mentions = _mentioned(ctx, norm, ctx.readings, full)
             found.append((enc.act_key(norm, subject, full), condition, mentions))
     out: list[_Condition] = []
     for key, condition, mentions in found:
