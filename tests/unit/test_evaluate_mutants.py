@@ -3,9 +3,10 @@
 Each test names what a surviving mutant changed: a `keep` norm over a group that reads its
 subject, the right-hand side of a comparison or an implication and a count's bound under the
 bound variables, the message of an unbound variable, a vague term applied to too many
-arguments, and a pattern variable that occurs twice in an act's pattern. The last three are
-built by hand: the language gives no such formula or norm, but the evaluator's contract is
-the whole formula language, and it is the referee of every witness.
+arguments, and a pattern variable that occurs twice in an act's pattern. The count's bound
+that reads a variable and the last three are built by hand: the language writes no such
+formula or norm, but the evaluator's contract is the whole formula language, and it is the
+referee of every witness.
 """
 
 from __future__ import annotations
