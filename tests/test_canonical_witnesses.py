@@ -122,3 +122,44 @@ clause c2 "Art. 2" { pa must not x when pressed; }
     run = run_cli(["--format", "json", "--jobs", "1", str(spec)])
     (finding,) = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "conflict"]
     assert finding["scenario"]["facts"] == ["f(pb)"] and finding["scenario"]["acts"] == []
+
+
+def test_fewest_returns_a_model_with_the_fewest_even_when_the_callers_model_already_had_them() -> None:
+    """When no model has fewer true than the caller's, the model returned still has no more:
+    a plain model of the solver may have more (here b and c as well as a)."""
+    ctx = z3.Context()
+    a, b, c = (z3.Bool(n, ctx) for n in "abc")
+    s = z3.Solver(ctx=ctx)
+    s.add(a)
+
+    def check(solver: z3.Solver) -> z3.CheckSatResult:
+        return solver.check()
+
+    for _ in range(5):  # (whatever model the solver happens to give first)
+        found = fewest(s, check, [a, b, c], 1)
+        assert found is not None
+        k, model = found
+        assert k == 1
+        assert [z3.is_true(model.eval(x, model_completion=True)) for x in (a, b, c)] == [True, False, False]
+        s.push()
+        s.add(b, c)  # a plain model now has all three; the solver's history changes
+        assert s.check() == z3.sat
+        s.pop()
+
+
+def test_a_conflict_found_with_more_clauses_is_shown_in_its_own_smallest_situation(in_root: None,
+                                                                                   tmp_path: Path) -> None:
+    """The search for a dilemma of help and neutral finds one of help alone: no ally to help.
+    Its situation is the war alone, not a war the ban would need too."""
+    spec = tmp_path / "allies.nv"
+    spec.write_text("""instrument allies "Allies";
+party ukraine, russia, usa;
+fact at_war(a: party, b: other party);
+fact ally(a: party);
+act assist(actor: party, to: other party);
+clause help "Duty to help allies" { ukraine must assist where ally(to) when at_war(russia, ukraine); }
+clause neutral "No help to anyone at war" { ukraine must not assist where at_war(to, russia); }
+""", encoding="utf-8")
+    run = run_cli(["--format", "json", "--jobs", "1", str(spec)])
+    (finding,) = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "conflict"]
+    assert finding["scenario"]["facts"] == ["at_war(russia, ukraine)"] and finding["scenario"]["acts"] == []

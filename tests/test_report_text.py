@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from verifier.findings import ClauseRef, Finding, FindingKind, Report, Scenario, Severity
 from verifier.report import markdown, text
 
@@ -31,6 +33,20 @@ def test_a_long_expected_message_is_shortened_on_its_line() -> None:
                    "t.nv", (ART2,), party="russia", expected=True)
     (line,) = text.render(Report(findings=[long]), with_summary=False).splitlines()[:1]
     assert line.endswith(" ...  (expected)") and len(line) < 180
+
+
+def test_a_folded_message_is_cut_at_a_word_within_the_width_in_terminal_cells() -> None:
+    """Names may be written in any alphabet; a wide letter takes two cells of the terminal."""
+    from rich.cells import cell_len
+
+    from verifier.report.text import FOLDED_WIDTH, _shorten
+
+    wide = "\u4e2d\u56fd"  # two letters, four cells
+    text_ = " ".join([wide] * 60)
+    short = _shorten(text_, FOLDED_WIDTH)
+    assert short.endswith(f"{wide} ...") and cell_len(short) <= FOLDED_WIDTH < len(short) * 2
+    assert _shorten("a  short\n message", FOLDED_WIDTH) == "a short message"
+    assert _shorten("x" * 200, 20) == "x" * 16 + " ..."  # one word longer than the line: cut inside it
 
 
 def test_show_expected_prints_expected_findings_in_full() -> None:
@@ -120,3 +136,24 @@ def test_readings_and_open_wording_are_said_in_words() -> None:
     assert "readings:" not in out and "open terms" not in out
     md = markdown.render(Report(findings=[f]))
     assert "claimant reading alias" not in md and "- lawful under: no reading (left open)" in md
+
+
+def test_the_corpus_report_is_a_third_of_the_full_one_and_loses_no_finding() -> None:
+    """The text report of every spec as it reads by default (expected findings folded) against
+    the full one (`--show-expected`), from the transcripts that tests/test_golden.py keeps equal
+    to the real output: at most a third of the lines, and the same findings in the same order,
+    each folded to its one line."""
+    from tests.golden import GOLDEN
+
+    head = re.compile(r"^\S+:\d+:\d+: (?:expected|error|warning|info)\[[a-z-]+\]: ")
+    folded_lines = full_lines = 0
+    for folded in sorted((GOLDEN / "specs").glob("*.txt")):
+        if folded.name.endswith(".full.txt"):
+            continue
+        full = folded.with_name(folded.name.removesuffix(".txt") + ".full.txt")
+        short, whole = folded.read_text(encoding="utf-8").splitlines(), full.read_text(encoding="utf-8").splitlines()
+        folded_lines, full_lines = folded_lines + len(short), full_lines + len(whole)
+        heads = [line for line in whole if head.match(line)]
+        assert [head.match(line).group(0) for line in short if head.match(line)] == \
+               [head.match(line).group(0) for line in heads], folded.name  # type: ignore[union-attr]
+    assert full_lines > 0 and folded_lines * 3 <= full_lines

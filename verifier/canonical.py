@@ -116,11 +116,15 @@ def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: i
             lo = mid + 1
         else:
             return None
-    if best is None:  # (the caller's model has `most`: ask once for one to return)
+    if best is None:  # (some model has `most` true, the caller's: ask for one with that many)
+        solver.push()
+        if bools:
+            solver.add(at_most(bools, hi))
         answer = check(solver)
-        if answer != z3.sat:
+        best = solver.model() if answer == z3.sat else None
+        solver.pop()
+        if best is None:
             return None
-        best = solver.model()
     return hi, best
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from dsl import formula as F
+from dsl.evaluate import EvalError, Evaluator, World, bindings
 from dsl.model import AtomKey, Instrument, Modality, Norm
 from dsl.source import Span
 from verifier.explain import act_phrase
@@ -51,6 +52,7 @@ class Bound:
     span: Span | None
     reading: str = ""  # ` (the ordinary reading of forces_needed)` when a term's reading says it
     bracketed: bool = False  # the figure is a bracket's: each draft's is named with the draft
+    written: str = ""  # the figure as written, where a world gives its value (`threat(russia) + 1`)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,14 @@ def explain(instrument: Instrument, finding: Finding, drafts: Sequence[Draft]) -
     phrases, where = _bound_clash(instrument, clauses, parties, readings, in_force)
     if not phrases:
         phrases, where = _act_clash(instrument, clauses, parties, in_force[0][1])
+    world = finding.scenario.world if finding.scenario is not None else None
+    if not phrases and finding.kind is FindingKind.CONFLICT and world is not None:
+        # What depends on the situation (a condition, a filter, a figure the world sets) is
+        # read in the situation the witness shows.
+        try:
+            phrases, where = _clash_here(instrument, clauses, parties, readings, world)
+        except EvalError:
+            phrases, where = [], []
     if not phrases:
         return finding
     sentence = _sentence(phrases)
@@ -255,12 +265,141 @@ def _value(f: F.Formula, choice: Mapping[str, str]) -> bool | None:
             return None
 
 
+# ---- in the witness's situation -----------------------------------------------------------
+
+def _clash_here(instrument: Instrument, clauses: Sequence[str], parties: Sequence[str],
+                readings: Mapping[str, str | None], world: World) -> tuple[list[str], list[str]]:
+    """The clash in one world: the bounds of the norms in force there, with the figures the
+    world gives (`threat(russia)`, here 0), then the acts a duty asks for there and the bans
+    that cover them, or a duty that nothing there can meet."""
+    ev = Evaluator(instrument, world, readings)
+    bounds: list[Bound] = []
+    for norm in _in_force(ev, instrument, clauses, parties, keep=True):
+        for subject in norm.subjects:
+            env = {norm.subject_var: subject}
+            if subject in parties and ev.holds(norm.condition, env):
+                assert norm.keep is not None
+                bounds += _bounds_here(ev, norm.clause, norm.keep, env, "")
+    clashing = _clashing(bounds)
+    if clashing:
+        phrases = [f"{_label(instrument, b.clause)} {_VERB[b.op].format(q=b.quantity, n=_figure_here(b))}{b.reading}"
+                   for b in clashing]
+        return phrases, [f"{b.clause}: {b.quantity} {b.op} {_figure_here(b)}{b.reading}{_at(b.span)}" for b in clashing]
+    rules: list[ActRule] = []
+    for norm in _in_force(ev, instrument, clauses, parties, keep=False):
+        for subject in norm.subjects:
+            if subject not in parties:
+                continue
+            acts = _instances_here(ev, norm, subject)
+            if acts is None:
+                continue
+            if norm.modality is Modality.MUST and not acts:
+                what = f"{norm.act} where {norm.where_text}" if norm.where_text else f"{norm.act}"
+                return ([(f"{_label(instrument, norm.clause)} obliges {subject} to {what}, and nothing "
+                          f"{subject} can do in this situation meets it")],
+                        [f"{norm.clause}: {subject} must {what}, which no act meets here{_at(norm.span)}"])
+            if acts:
+                rules.append(ActRule(norm.clause, norm.modality, acts, norm.span))
+    return _duty_banned(instrument, rules)
+
+
+def _in_force(ev: Evaluator, instrument: Instrument, clauses: Sequence[str], parties: Sequence[str], *,
+              keep: bool) -> Iterator[Norm]:
+    """The clauses' obligations and prohibitions of the draft the world reads (`keep`: the
+    norms that keep a condition, else those about an act)."""
+    for clause in clauses:
+        for norm in instrument.clause(clause).norms:
+            if norm.modality is Modality.MAY or (norm.keep is not None) != keep or (norm.act is not None) == keep:
+                continue
+            if keep and norm.modality is not Modality.MUST:
+                continue
+            if ev.holds(norm.guard, {}):
+                yield norm
+
+
+def _bounds_here(ev: Evaluator, clause: str, f: F.Formula, env: Mapping[str, F.Value],
+                 reading: str) -> Iterator[Bound]:
+    """The bounds `q op e` that f requires in the world, with e's value there."""
+    match f:
+        case F.And():
+            for o in f.operands:
+                yield from _bounds_here(ev, clause, o, env, reading)
+        case F.Choice():
+            yield from _bounds_here(ev, clause, _option(f.bracket, f.options, ev.world.draft) or F.BoolConst(True),
+                                    env, reading)
+        case F.TermApp():
+            name = ev.readings.get(f.term)
+            term = ev.instrument.terms[f.term]
+            found = term.reading(name) if name else None
+            if found is None:
+                return
+            args = {p.name: ev.term(a, env) for p, a in zip(term.params, f.args, strict=True)}
+            yield from _bounds_here(ev, clause, found.body, {**env, **args},
+                                    reading or f" (the {name} reading of {f.term})")
+        case F.Cmp() if f.op in _VERB:
+            for side, other, op in ((f.left, f.right, f.op), (f.right, f.left, _FLIP[f.op])):
+                quantity = _quantity(side, env)
+                if quantity is not None:
+                    yield Bound(clause, quantity, op, ev.integer(other, env), f.span, reading,
+                                written=_written(other, env, ev.world.draft))
+                    return
+        case _:
+            return
+
+
+def _figure_here(b: Bound) -> str:
+    """A figure as written, with its value here when the text does not give it as a number."""
+    plain = f"{b.value:,}"
+    return plain if b.written in ("", plain) else f"{b.written} (here {plain})"
+
+
+def _written(e: F.IntExpr, env: Mapping[str, F.Value], draft: Mapping[str, str]) -> str:
+    match e:
+        case F.Num():
+            return f"{e.value:,}"
+        case F.Qty():
+            return format_atom((e.name, tuple(_term(a, env) for a in e.args)))
+        case F.Arith():
+            return f"{_written(e.left, env, draft)} {e.op} {_written(e.right, env, draft)}"
+        case F.IntChoice():
+            option = _option(e.bracket, e.options, draft)
+            return "" if option is None else _written(option, env, draft)
+        case _:
+            return ""
+
+
+def _instances_here(ev: Evaluator, norm: Norm, subject: str) -> frozenset[AtomKey] | None:
+    """The act instances the norm covers for the subject in the world (a duty: none when it is
+    not in force there); None past MAX_INSTANCES."""
+    assert norm.act is not None
+    size = 1
+    for _, domain in norm.pattern_vars:
+        size *= len(domain)
+    if size > MAX_INSTANCES:
+        return None
+    env: dict[str, F.Value] = {norm.subject_var: subject}
+    if norm.modality is Modality.MUST and not ev.holds(norm.condition, env):
+        return None
+    out = set()
+    for b in bindings(norm):
+        full = {**env, **b}
+        if norm.modality is Modality.MUST_NOT and not ev.holds(norm.condition, full):
+            continue
+        if ev.holds(norm.where, full):
+            out.add((norm.act, (subject, *(ev.term(t, full) for t in norm.pattern))))
+    return frozenset(out)
+
+
 # ---- acts ----------------------------------------------------------------------------------
 
 def _act_clash(instrument: Instrument, clauses: Sequence[str], parties: Sequence[str],
                choice: Mapping[str, str]) -> tuple[list[str], list[str]]:
     """An act one clause obliges (every way of doing it) and another forbids."""
-    rules = [r for c in clauses for r in _act_rules(instrument, c, parties, choice)]
+    return _duty_banned(instrument, [r for c in clauses for r in _act_rules(instrument, c, parties, choice)])
+
+
+def _duty_banned(instrument: Instrument, rules: list[ActRule]) -> tuple[list[str], list[str]]:
+    """The first duty whose every act some ban covers: phrases and detail lines."""
     for duty in (r for r in rules if r.modality is Modality.MUST):
         bans = [r for r in rules if r.modality is Modality.MUST_NOT and r.acts & duty.acts]
         if not bans or not duty.acts <= frozenset().union(*(b.acts for b in bans)):

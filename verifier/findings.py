@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dsl.evaluate import World
 from verifier.registry import FindingKind, Severity
 
 
@@ -45,6 +46,9 @@ class Scenario:
     # something changes; `facts`, `acts` and `quantities` then name each item's step too.
     timeline: tuple[tuple[str, tuple[str, ...]], ...] = ()
     horizon: str = ""  # `day 0 to day 10`: how far the timeline was checked
+    # The world itself, for the stages that read it after the check (verifier.clash names what
+    # clashes in it); not part of the report, nor of a finding's identity.
+    world: World | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out = {"facts": list(self.facts), "acts": list(self.acts), "quantities": dict(self.quantities),

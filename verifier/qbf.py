@@ -5,7 +5,10 @@ ones satisfies F?" A guess solver proposes outer values; the session checks F
 under them (with assumption literals, so the unsat core names clauses); each
 inner witness becomes a lemma that rules out every guess it also answers.
 The search is exact and ends because the atoms are finite; a round limit or a
-solver `unknown` ends it as `unknown`, never as "none".
+solver `unknown` ends it as `unknown`, never as "none". Over quantities, refuting one
+figure at a time need not end, so past QUANTIFIED_AFTER rounds Z3 is asked the
+question whole (`forall` over the inner variables, which it decides for linear
+integer arithmetic); if it gives up, the search goes on as before.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from verifier.scenario import Situation, Values
 from verifier.session import Session, among
 
 MAX_ROUNDS = 400
+# Past this many rounds of a search with integers, Z3 is asked the quantified question itself:
+# refuting one integer value at a time need never end (`x >= t + 1` against every t).
+QUANTIFIED_AFTER = 20
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,23 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         elif not answer.unsat:
             return EFResult("unknown", reason=answer.reason, rounds=0)
         # (unsat: no choice at all; the first guess is then a situation found, with its core)
+    with_integers = any(z3.is_int(v) for v in inner_vars) or situation.has_integers
     for rounds in range(1, max_rounds + 1):
+        if with_integers and rounds == QUANTIFIED_AFTER:
+            quantified = _quantified(session, solver, inner_vars, inner_formula, rounds)
+            if quantified is not None:
+                if quantified.status != "found":
+                    return quantified
+                assert quantified.guess is not None
+                model = quantified.guess
+                lits = situation.literals(model)
+                assumed = inner_assumptions(model) if callable(inner_assumptions) else inner_assumptions
+                answer = session.check([*assumed, *lits], "exists-forall: inner check of the quantified answer")
+                if answer.unsat:
+                    return EFResult("found", model, tuple(lits), answer.core, rounds=rounds,
+                                    booleans=tuple(situation.booleans(lits)))
+                if not answer.sat:
+                    return EFResult("unknown", reason=answer.reason, rounds=rounds)
         result = session.side_check(solver, "exists-forall: guess")
         if result == z3.unsat:
             return EFResult("none", rounds=rounds)
@@ -184,6 +206,23 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         refute(answer.model)
     return EFResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                     rounds=max_rounds)
+
+
+def _quantified(session: Session, solver: z3.Solver, inner_vars: list[z3.ExprRef], inner_formula: z3.BoolRef,
+                rounds: int) -> EFResult | None:
+    """The search's question asked of Z3 whole: the guesses not yet refuted, and no inner
+    choice that satisfies the formula (a `forall`, which Z3 decides for linear integer
+    arithmetic). "found" with the guess's model, or "none"; None if Z3 gives up, and the
+    search goes on as before."""
+    quantified = session.side_solver(simple=False)
+    quantified.add(*solver.assertions())
+    quantified.add(z3.ForAll(inner_vars, z3.Not(inner_formula)) if inner_vars else z3.Not(inner_formula))
+    answer = session.side_check(quantified, "exists-forall: the quantified question")
+    if answer == z3.unsat:
+        return EFResult("none", rounds=rounds)
+    if answer == z3.sat:
+        return EFResult("found", quantified.model(), rounds=rounds)
+    return None
 
 
 @dataclass(frozen=True)

@@ -103,8 +103,9 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
                        if world.quantities.get(q, 0) != 0 or q[0] in shown)
     terms = tuple(format_atom(t, horizon) for t in sorted(world.open_terms, key=repr))
     if horizon is None:
-        return Scenario(facts, acts, quantities, terms, minimal)
-    return Scenario(facts, acts, quantities, terms, minimal, timeline_of(vocab, world, horizon), horizon.phrase())
+        return Scenario(facts, acts, quantities, terms, minimal, world=world)
+    return Scenario(facts, acts, quantities, terms, minimal, timeline_of(vocab, world, horizon), horizon.phrase(),
+                    world=world)
 
 
 def timeline_of(vocab: Vocabulary, world: World, horizon: Horizon) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -188,6 +189,11 @@ class Situation:
         self._others: list[tuple[int, z3.ExprRef, z3.FuncDecl, dict[int, z3.BoolRef]]] = [
             (i, var, _LIB.Z3_get_app_decl(c, var.as_ast()), {})
             for i, var in enumerate(self.variables) if not isinstance(var, z3.BoolRef)]
+
+    @property
+    def has_integers(self) -> bool:
+        """Whether some variable is a quantity (a search over it need not end by refutation)."""
+        return bool(self._others)
 
     @staticmethod
     def of(session: Session, keys: Sequence[VarKey]) -> Situation:

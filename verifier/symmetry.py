@@ -40,6 +40,23 @@ def free_classes(instrument: Instrument, fixed: Iterable[str] = ()) -> tuple[Par
     return tuple(out)
 
 
+def clause_classes(instrument: Instrument, fixed: Iterable[str] = ()) -> tuple[PartyClass, ...]:
+    """The classes with the representatives that a question about a party and whole clauses
+    may rename among (without the question's own parties, `fixed`). No clause names a member
+    of a class (`dsl.symmetry`), so a renaming within a class maps each clause, and the set of
+    norms elaborated from it (`for v in G` gives one instance per member), onto itself: a
+    question about p and clauses whole has, for another representative, the same answer
+    renamed, even where a single norm names the representative. (Questions about one norm,
+    held fixed while a coalition varies, need `free_classes`.)"""
+    fixed = set(fixed)
+    out = []
+    for c in instrument.symmetry:
+        free = tuple(r for r in c.representatives if r not in fixed)
+        if len(free) > 1:
+            out.append(dataclasses.replace(c, representatives=free))
+    return tuple(out)
+
+
 # The last instrument asked about and its pinned representatives: the checks of one
 # instrument run one after another, and a long-lived process (the language server) must
 # not keep every instrument it ever saw.

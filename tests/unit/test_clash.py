@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dsl.evaluate import World
 from tests.unit.helpers import findings_in, instrument
 from verifier.clash import explain
-from verifier.findings import ClauseRef, Finding, FindingKind, Severity
+from verifier.findings import ClauseRef, Finding, FindingKind, Scenario, Severity
 
 CAPS = """
 instrument caps "Caps";
@@ -90,3 +91,101 @@ def test_the_conflict_of_caps_and_a_duty_end_to_end(tmp_path: Path) -> None:
     assert "whatever ukraine does" not in f.message
     # The scenario is the situation; the figures the party decides are the clash's, not the scenario's.
     assert f.scenario is not None and f.scenario.quantities == () and f.scenario.facts == ("at_war(russia, ukraine)",)
+
+
+# ---- clashes that depend on the situation: read in the witness's world --------------------
+
+ALLIES = """
+instrument allies "Allies";
+party ukraine, russia, usa;
+fact at_war(a: party, b: other party);
+fact ally(a: party);
+act assist(actor: party, to: other party);
+clause help "Duty to help allies" {
+  ukraine must assist where ally(to) when at_war(russia, ukraine);
+}
+clause neutral "No help to anyone at war" {
+  ukraine must not assist where at_war(to, russia);
+}
+"""
+
+
+def test_an_act_a_duty_asks_for_and_a_ban_forbids_in_the_situation_shown(tmp_path: Path) -> None:
+    """Which assistance the duty asks for and the ban forbids depends on who is an ally and
+    who is at war: the clash is read in the witness's situation."""
+    found = findings_in(tmp_path, ALLIES + "assume ally(usa);\nexpect conflict on help, neutral by ukraine;\n",
+                        ["conflict"])
+    assert [f.message for f in found] == [(
+        "ukraine cannot respect Duty to help allies (help) and No help to anyone at war (neutral) together when "
+        "at_war(russia, ukraine) and at_war(usa, russia) and ally(usa): Duty to help allies obliges ukraine to "
+        "assist(ukraine, to: usa), while No help to anyone at war forbids it")]
+    spec = tmp_path / "spec.nv"
+    assert dict(found[0].details)["clash"] == [f"help: ukraine must assist(ukraine, to: usa) at {spec}:8:3",
+                                              f"neutral: ukraine must not assist(ukraine, to: usa) at {spec}:11:3"]
+
+
+def test_a_duty_that_nothing_in_the_situation_can_meet(tmp_path: Path) -> None:
+    found = findings_in(tmp_path, ALLIES + "expect conflict on help by ukraine;\n", ["conflict"])
+    assert [f.message for f in found] == [(
+        "ukraine cannot respect Duty to help allies (help) when at_war(russia, ukraine): whatever ukraine does, it is "
+        "in breach; Duty to help allies obliges ukraine to assist where ally(to), and nothing ukraine can do in this "
+        "situation meets it")]
+    assert dict(found[0].details)["clash"] == [
+        f"help: ukraine must assist where ally(to), which no act meets here at {tmp_path / 'spec.nv'}:8:3"]
+
+
+THREAT = """
+instrument threat "Threat";
+party ukraine, russia;
+fact at_war(a: party, b: other party);
+quantity personnel(p: party) controlled by p;
+quantity threat(p: party);
+clause cap "Cap" { limit personnel(ukraine) <= threat(russia); }
+clause need "Need" { ukraine must keep personnel(ukraine) >= threat(russia) + 1 when at_war(russia, ukraine); }
+"""
+
+
+def _in_world(inst_text: str, clauses: tuple[str, ...], world: World) -> Finding:
+    inst = instrument(inst_text)
+    refs = tuple(ClauseRef(c, c, "t.nv", 1, 1, None) for c in clauses)
+    f = Finding(FindingKind.CONFLICT, Severity.ERROR, "ukraine cannot respect them together when at_war(russia, "
+                "ukraine): whatever ukraine does, it breaches one of them", "t.nv", refs, party="ukraine",
+                scenario=Scenario(facts=("at_war(russia, ukraine)",), world=world))
+    return explain(inst, f, [(None, {})])
+
+
+def test_figures_the_world_sets_are_named_as_written_with_their_value_there() -> None:
+    world = World(frozenset({("at_war", ("russia", "ukraine"))}), {("threat", ("russia",)): 40000})
+    f = _in_world(THREAT, ("cap", "need"), world)
+    assert f.message == ("ukraine cannot respect them together when at_war(russia, ukraine): Cap caps personnel(ukraine) "
+                         "at threat(russia) (here 40,000), while Need requires personnel(ukraine) of at least "
+                         "threat(russia) + 1 (here 40,001)")
+    assert dict(f.details)["clash"] == ["cap: personnel(ukraine) <= threat(russia) (here 40,000) at t.nv:7:26",
+                                        "need: personnel(ukraine) >= threat(russia) + 1 (here 40,001) at t.nv:8:40"]
+
+
+def test_a_duty_not_in_force_in_the_world_clashes_with_nothing() -> None:
+    """Without the war, the need is not in force: no clash is named and the words stay general."""
+    f = _in_world(THREAT, ("cap", "need"), World(frozenset(), {("threat", ("russia",)): 5}))
+    assert f.message.endswith("whatever ukraine does, it breaches one of them")
+    assert "clash" not in dict(f.details)
+
+
+def test_a_contradiction_is_not_read_in_a_world() -> None:
+    """A contradiction holds in no world: a world attached to it says nothing of the clash."""
+    world = World(frozenset({("at_war", ("russia", "ukraine"))}), {("threat", ("russia",)): 1})
+    inst = instrument(THREAT)
+    refs = tuple(ClauseRef(c, c, "t.nv", 1, 1, None) for c in ("cap", "need"))
+    f = Finding(FindingKind.CONTRADICTION, Severity.ERROR, "Cap and Need cannot all be respected: no world complies "
+                "with them together", "t.nv", refs, scenario=Scenario(world=world))
+    assert explain(inst, f, [(None, {})]) == f
+
+
+def test_the_conflict_of_a_cap_and_a_need_the_situation_sets_end_to_end(tmp_path: Path) -> None:
+    """Found although the threat is any figure (verifier.qbf asks Z3 the quantified question),
+    and named with the figures of the situation shown."""
+    found = findings_in(tmp_path, THREAT + "expect conflict on cap, need by ukraine;\n", ["conflict"])
+    assert [f.message for f in found] == [(
+        "ukraine cannot respect Cap (cap) and Need (need) together when at_war(russia, ukraine): Cap caps "
+        "personnel(ukraine) at threat(russia) (here 0), while Need requires personnel(ukraine) of at least "
+        "threat(russia) + 1 (here 1)")]

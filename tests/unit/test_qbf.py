@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import z3
 
 from tests.unit.helpers import baseline, instrument, session
-from verifier.qbf import exists_forall
+from verifier import qbf
+from verifier.qbf import QUANTIFIED_AFTER, exists_forall
 from verifier.session import Session
 
 # usa decides assist(usa, ...) and its own vote; `war` and the votes of the others are the situation.
@@ -66,3 +68,41 @@ def test_a_round_limit_gives_unknown_never_none() -> None:
     assert dilemma(session(instrument(SPEC)), ["help", "by_vote"]).rounds > 1
     result = dilemma(session(instrument(SPEC)), ["help", "by_vote"], max_rounds=1)
     assert result.status == "unknown" and "1 rounds" in result.reason
+
+
+# usa's personnel against a threat the situation sets: refuting one figure at a time never ends.
+FIGURES = """
+party ukraine, russia, usa;
+fact war(p: party);
+quantity personnel(p: party) controlled by p;
+quantity threat(p: party);
+clause cap "C" { limit personnel(usa) <= threat(russia); }
+clause need "N" { usa must keep personnel(usa) >= threat(russia) + 1 when war(usa); }
+clause enough "E" { usa must keep personnel(usa) >= threat(russia) when war(usa); }
+"""
+
+
+def test_a_search_over_figures_is_answered_whole_when_refutation_does_not_end() -> None:
+    """`need` alone: for every threat, some personnel meets it. Each inner choice refutes one
+    threat only; past QUANTIFIED_AFTER rounds Z3 answers the quantified question: none."""
+    result = dilemma(session(instrument(FIGURES)), ["need"])
+    assert result.status == "none" and result.rounds == QUANTIFIED_AFTER
+
+
+def test_a_dilemma_over_figures_found_whole_has_its_situation_and_core() -> None:
+    s = session(instrument(FIGURES))
+    result = dilemma(s, ["cap", "need"])
+    assert result.status == "found"
+    assert "war(usa)" in true_atoms(s, result.outer_lits)
+    assert {s.clause_of(lit) for lit in result.core} >= {"cap", "need"}
+
+
+def test_figures_that_leave_room_are_no_dilemma() -> None:
+    assert dilemma(session(instrument(FIGURES)), ["cap", "enough"]).status == "none"
+
+
+def test_when_z3_gives_up_on_the_quantified_question_the_search_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refutation goes on to its round limit, which says unknown, never none."""
+    monkeypatch.setattr(qbf, "_quantified", lambda *args: None)
+    result = dilemma(session(instrument(FIGURES)), ["need"], max_rounds=QUANTIFIED_AFTER + 5)
+    assert result.status == "unknown" and f"{QUANTIFIED_AFTER + 5} rounds" in result.reason

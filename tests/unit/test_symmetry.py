@@ -134,6 +134,32 @@ clause no_consult "no consultations"
   usa must not consult(with: b1);
 }
 """,
+    # `for` gives each member its own norms, each naming its member: the questions about a
+    # member and whole clauses (its conflicts, a pretext against it, its permission) are
+    # asked of the first representative only (verifier.symmetry.clause_classes).
+    "for_each_member": WORLD + """
+term harmful(to: party) {
+  reading strict: true;
+  reading lax: false;
+  reading russia = strict;
+}
+clause help "help"
+{
+  for v in union: v must assist(to: ukraine) when attacked(ukraine);
+}
+clause stay_out "stay out"
+{
+  for v in union: v must not assist where harmful(to) or agrees(v);
+}
+clause trade "trade"
+{
+  for v in alliance: v may export_arms(to: ukraine);
+}
+clause embargo "embargo"
+{
+  for v in alliance: v must not export_arms when attacked(russia);
+}
+""",
 }
 
 

@@ -11,7 +11,7 @@ from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem
 from verifier.ground import Vocabulary
 from verifier.qbf import GuessBase
 from verifier.session import Session
-from verifier.symmetry import canonical, free_classes
+from verifier.symmetry import canonical, clause_classes
 from verifier.witness import Claim, Witness, witness
 
 
@@ -158,8 +158,9 @@ class CheckContext:
 
     def parties_with_norms(self) -> list[str]:
         parties = {s for n in self.instrument.norms if n.modality is not Modality.MAY for s in n.subjects}
-        # Of interchangeable parties, only the first is asked (verifier.symmetry).
-        return canonical([p for p in self.instrument.parties if p in parties], free_classes(self.instrument))
+        # Of interchangeable parties, only the first is asked (verifier.symmetry): each is asked
+        # about all its norms, which a renaming within a class maps onto the other's.
+        return canonical([p for p in self.instrument.parties if p in parties], clause_classes(self.instrument))
 
     def precedence(self, clause_ids: list[str]) -> str:
         """`; in this regime, ukraine_constitution has rank 2 and istanbul_2022 rank 1`, when the

@@ -8,7 +8,7 @@ from dsl.evaluate import bindings
 from dsl.model import AtomKey, Modality, Norm
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, Readings, and_, is_false
-from verifier.symmetry import canonical, free_classes
+from verifier.symmetry import canonical, clause_classes
 
 MAX_INSTANCES = 64
 
@@ -17,8 +17,10 @@ def permissions(ctx: CheckContext, *, reported_alone: bool) -> Iterator[tuple[No
     """(permission, holder) for every permission of the instrument, in order. With
     `reported_alone`, only those of clauses whose findings about themselves alone can reach
     the report (see CheckContext.reported). Of interchangeable holders, only the first is
-    asked (verifier.symmetry): the others' answers are its own, renamed."""
-    classes = free_classes(ctx.instrument)
+    asked (verifier.symmetry): the others' answers are its own, renamed. (A holder's permission
+    that names it, one instance of `for v in G`, is the renaming of the first's instance, which
+    is asked: a renaming within a class maps the norms of each clause onto themselves.)"""
+    classes = clause_classes(ctx.instrument)
     for clause in ctx.instrument.clauses:
         if reported_alone and not ctx.reported([clause.id]):
             continue

@@ -34,6 +34,7 @@ from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import fewest_atoms, witness
 from verifier.scenario import world_over
+from verifier.symmetry import canonical, clause_classes
 from verifier.witness import BreachesClause, Complies, Witness, WitnessError
 
 
@@ -69,8 +70,11 @@ def run(ctx: CheckContext) -> list[Finding]:
                 if t.reading(q) is None or ctx.readings.get(term) == q:
                     continue
                 claimed = {**ctx.readings, term: q}
-                for p in sorted({s for n in clause.norms if n.modality is not Modality.MAY for s in n.subjects},
-                                key=ctx.instrument.parties.index):
+                accused = sorted({s for n in clause.norms if n.modality is not Modality.MAY for s in n.subjects},
+                                 key=ctx.instrument.parties.index)
+                # Of interchangeable accused parties, only the first is asked: the question is
+                # about the clause whole, which a renaming within a class maps onto itself.
+                for p in canonical(accused, clause_classes(ctx.instrument, [q])):
                     if p == q:
                         continue
                     finding = _pretext(ctx, q, p, clause, term, claimed)

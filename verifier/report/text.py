@@ -6,8 +6,9 @@ says "(quoted above)". Expected findings are labelled `expected[KIND]` and folde
 to one line each (location, kind, a short message, "(expected)") unless
 `show_expected` (`--show-expected`, `--verbose`) asks for them in full; that full report
 also prints each clause's `note` (how the spec models it, what is unsure).
-Colour only when asked (the CLI turns it on for a tty), through rich's styles; without
-colour, the text is exactly what the layout above makes (the transcripts pin it).
+Colour only when asked (the CLI turns it on for a tty), through rich's styles; widths are
+in terminal cells, as rich measures them. Without colour, the text is exactly what the
+layout above makes (the transcripts pin it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import io
 import textwrap
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.text import Text
 
@@ -59,8 +61,24 @@ def _folded(f: Finding, colour: bool) -> list[str]:
         cut = message.rfind("; likewise with ")
         if cut >= 0:
             message, likewise = message[:cut], message[cut:]
-    short = textwrap.shorten(message, width=FOLDED_WIDTH, placeholder=" ...") + likewise
+    short = _shorten(message, FOLDED_WIDTH) + likewise
     return [f"{primary_location(f)}: {_head(f, colour)}: {short}{_paint('  (expected)', _EXPECTED, colour)}"]
+
+
+def _shorten(text: str, width: int) -> str:
+    """The text on one line, cut at a space to at most `width` terminal cells with " ..." (rich
+    measures cells: a wide letter takes two)."""
+    words = " ".join(text.split())
+    if cell_len(words) <= width:
+        return words
+    room = width - cell_len(" ...")
+    out = ""
+    for word in words.split(" "):
+        candidate = f"{out} {word}" if out else word
+        if cell_len(candidate) > room:
+            break
+        out = candidate
+    return f"{out} ..." if out else set_cell_size(words, room) + " ..."
 
 
 def _finding(f: Finding, colour: bool, quoted: set[tuple[str, str, str | None]], notes: bool = False) -> list[str]:
