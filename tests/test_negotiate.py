@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from dsl import load
+from tests.oracle.negotiate_compare import compare_negotiation
 from verifier.cli import main
-from verifier.negotiate import negotiate
+from verifier.negotiate import Draft, Negotiator, free_figures, negotiate
 
 BASE = """
 instrument n "Negotiation test";
@@ -115,3 +117,84 @@ def test_a_bracketed_delay_is_negotiated_day_by_day() -> None:
     assert result.status == "agreement"
     assert result.ranges == {"art5#1": (3, 7)}
     assert result.agreed_ranges == {"art5#1": (3, 3)}
+
+
+# ---- figures no check reads ------------------------------------------------------------------
+
+def _instrument(tmp: Path, text: str):  # type: ignore[no-untyped-def]
+    path = tmp / "f.nv"
+    path.write_text(text, encoding="utf-8")
+    loaded = load([path])
+    assert not loaded.diagnostics.has_errors(), loaded.diagnostics.sorted()
+    return loaded.instruments[0]
+
+
+def test_a_cap_on_a_quantity_nothing_else_mentions_is_a_free_figure(tmp_path: Path) -> None:
+    assert free_figures(_instrument(tmp_path, BASE)) == {"caps#1"}
+    # The quantity in another clause, in an assumption, or in a second comparison: the figure counts.
+    elsewhere = 'clause floor "Floor" { limit personnel(ukraine) >= 90000; }\n'
+    assert free_figures(_instrument(tmp_path, BASE + elsewhere)) == set()
+    assert free_figures(_instrument(tmp_path, BASE + "assume personnel(ukraine) >= 1;\n")) == set()
+    assert free_figures(_instrument(tmp_path, BASE + "assume personnel(usa) >= 1;\n")) == set()  # (by name)
+    two = BASE.replace("<= [russia: 85000 | ukraine: 250000];",
+                       "<= [russia: 85000 | ukraine: 250000];\n  limit personnel(ukraine) >= [russia: 1 | ukraine: 2];")
+    assert free_figures(_instrument(tmp_path, two)) == set()
+    # A figure of 0 cannot make `<=` false for a quantity, which is never below 0.
+    assert free_figures(_instrument(tmp_path, BASE.replace("85000", "0"))) == set()
+
+
+def test_a_finding_goal_is_checked_once_per_choice_of_alternatives(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cap's figure occurs in no check of the guarantee: the bisections over the figure do
+    not run the blockable-guarantee check again for each figure they try."""
+    checked: list[Draft] = []
+    original = Negotiator._findings
+
+    def counted(self: Negotiator, g, draft: Draft):  # type: ignore[no-untyped-def]
+        checked.append(draft)
+        return original(self, g, draft)
+
+    monkeypatch.setattr(Negotiator, "_findings", counted)
+    result = run(tmp_path, """
+goal ukraine: no blockable-guarantee on art5;
+goal ukraine: possible personnel(ukraine) >= 150000;
+goal russia: always personnel(ukraine) <= 200000;
+maximize personnel(ukraine);
+""")
+    assert result.status == "agreement" and result.agreed_ranges["caps#1"] == (150000, 200000)
+    assert len(checked) == len({d.labels for d in checked}) <= 4
+
+
+def test_a_figure_a_check_reads_is_learnt_figure_by_figure(tmp_path: Path) -> None:
+    """A floor in another clause makes the cap's figure matter to the contradiction check: the
+    range found is still exact (and the oracle, which tries every figure, agrees)."""
+    text = BASE.replace("85000", "80").replace("250000", "130") + """
+clause floor "Floor" { limit personnel(ukraine) >= 100; }
+goal ukraine: no contradiction;
+goal russia: always personnel(ukraine) <= 120;
+"""
+    path = tmp_path / "n.nv"
+    path.write_text(text, encoding="utf-8")
+    result = negotiate(load([path]).instruments[0])
+    assert result.status == "agreement" and result.agreed_ranges["caps#1"] == (100, 120)
+    outcome = compare_negotiation(text)
+    assert not outcome.disagreements, outcome.disagreements
+
+
+def test_cheap_goals_first_and_no_finding_check_on_a_draft_they_reject(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[Draft] = []
+    original = Negotiator._findings
+
+    def counted(self: Negotiator, g, draft: Draft):  # type: ignore[no-untyped-def]
+        checked.append(draft)
+        return original(self, g, draft)
+
+    monkeypatch.setattr(Negotiator, "_findings", counted)
+    n = Negotiator(_instrument(tmp_path, BASE + """
+goal ukraine: no blockable-guarantee on art5;
+goal russia: always personnel(ukraine) <= 50000;
+"""))
+    status, _, core = n.solve([0, 1])
+    assert status == "unsat" and core == [1]  # every cap is at least 85,000
+    assert checked == []  # the candidates that failed the `always` goal were not checked for a veto

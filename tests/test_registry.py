@@ -71,9 +71,11 @@ def test_groups_follow_the_records() -> None:
         registry.groups((CHECKS[0], CHECKS[4], CHECKS[1]))
 
 
-def test_negotiation_runs_the_checks_up_to_the_last_reporting_the_kind() -> None:
+def test_negotiation_runs_the_checks_reporting_the_kind_and_those_they_read() -> None:
     assert [c.name for c in registry.checks_for(FindingKind.HOLLOW_PERMISSION)] == [
-        "contradiction", "conflict", "hollow_permission", "blocked_permission"]
+        "hollow_permission", "blocked_permission"]
+    assert [c.name for c in registry.checks_for(FindingKind.CONFLICT)] == ["contradiction", "conflict"]
+    assert [c.name for c in registry.checks_for(FindingKind.BLOCKABLE_GUARANTEE)] == ["blockable_guarantee"]
     assert registry.checks_for(FindingKind.CONTRADICTION) == CHECKS[:1]
 
 

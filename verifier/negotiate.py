@@ -115,17 +115,107 @@ def numeric_brackets(instrument: Instrument) -> dict[str, tuple[int, int]]:
     return out
 
 
-def with_figures(instrument: Instrument, figures: Mapping[str, int]) -> Instrument:
+# The brackets whose figure was read while a candidate's checks ran (see `_Figure`).
+_figures_read: list[set[str | None]] = []
+
+
+class _Figure(F.Num):
+    """A bracket's figure in a candidate's text (`with_figures(..., traced=True)`): reading its
+    value records the bracket in `_figures_read`. Checks on a candidate are deterministic, so
+    checks that never read a figure give the same findings whatever the figure: the search
+    learns that for every figure of the bracket at once. A copy made by `dataclasses.replace`
+    knows no bracket and records None: every figure then counts as read."""
+
+    __slots__ = ("bracket",)
+
+    def __init__(self, value: int, bracket: str | None = None) -> None:
+        super().__init__(value)
+        object.__setattr__(self, "bracket", bracket)
+
+    def __getattribute__(self, name: str) -> object:
+        if name == "value":
+            for seen in _figures_read:
+                seen.add(object.__getattribute__(self, "bracket"))
+        return object.__getattribute__(self, name)
+
+
+def free_figures(instrument: Instrument) -> frozenset[str]:
+    """Numeric brackets whose figure no finding can depend on: the bracket compares one
+    quantity with a constant (`limit personnel(ukraine) <= [russia: 85000 | ukraine: 250000]`),
+    and that quantity occurs nowhere else in the text (assumptions, clauses, terms, protection
+    requirements; goals are the search's own). A quantity is a whole number at least 0 and
+    without upper bound, so for every figure from 1 up the comparison can be true and can be
+    false, and it is the only thing about the quantity any check can ask: the figure changes no
+    answer of any query, only the values a witness shows. (A timed spec's quantities are left
+    out.)"""
+    if instrument.horizon is not None:
+        return frozenset()
+    ranges = numeric_brackets(instrument)
+    atoms: dict[str, set[tuple[str, bool, str, tuple[object, ...]]]] = {}  # bracket -> the comparisons it is in
+    quantities: dict[str, set[tuple[object, ...]]] = {}  # quantity name -> how it occurs
+    unfit: set[str] = set()
+    seen: set[int] = set()
+
+    def qty_key(q: F.Qty) -> tuple[object, ...]:
+        return (q.name, tuple((type(a).__name__, getattr(a, "value", getattr(a, "name", None))) for a in q.args))
+
+    def walk(x: object, parent: object) -> None:
+        if isinstance(x, (str, int, float, bool, type(None), Span, type)):
+            return
+        if isinstance(x, Mapping):
+            for v in x.values():
+                walk(v, parent)
+            return
+        if isinstance(x, (tuple, list, frozenset, set)):
+            for v in x:
+                walk(v, parent)
+            return
+        if not dataclasses.is_dataclass(x):
+            return
+        if isinstance(x, F.IntChoice):
+            cmp = parent
+            if not isinstance(cmp, F.Cmp) or not any(o is x for o in (cmp.left, cmp.right)):
+                unfit.add(x.bracket)
+            else:
+                other = cmp.right if cmp.left is x else cmp.left
+                if isinstance(other, F.Qty) and all(isinstance(a, F.Const) for a in other.args):
+                    atoms.setdefault(x.bracket, set()).add((cmp.op, cmp.left is x, other.name, qty_key(other)))
+                    quantities.setdefault(other.name, set()).add(("bracket", x.bracket, qty_key(other)))
+                else:
+                    unfit.add(x.bracket)
+        elif isinstance(x, F.Qty) and not (isinstance(parent, F.Cmp) and any(
+                isinstance(o, F.IntChoice) for o in (parent.left, parent.right))):
+            quantities.setdefault(x.name, set()).add(("elsewhere", id(x)))
+        if id(x) in seen:
+            return
+        seen.add(id(x))
+        for f in dataclasses.fields(x):
+            if f.name not in ("span", "sources", "goals", "objectives", "queries"):
+                walk(getattr(x, f.name), x)
+
+    walk(instrument, None)
+    free = set()
+    for b, found in atoms.items():
+        if b in unfit or len(found) != 1 or b not in ranges or ranges[b][0] < 1:
+            continue
+        (_, _, name, key), = found
+        if quantities.get(name) == {("bracket", b, key)}:
+            free.add(b)
+    return frozenset(free)
+
+
+def with_figures(instrument: Instrument, figures: Mapping[str, int], *, traced: bool = False) -> Instrument:
     """The text of a draft whose numeric brackets hold these figures, each bracket replaced by
     its figure: the checks and the re-check of their witnesses (dsl.evaluate, which reads a
-    bracket by its label and knows no figure between the alternatives) read the same text."""
+    bracket by its label and knows no figure between the alternatives) read the same text.
+    `traced`: each figure a `_Figure`, which says when it is read."""
     if not figures:
         return instrument
     done: dict[int, object] = {}  # by id: shared nodes (a definition used twice) are rebuilt once
 
     def put(x: object) -> object:
         if isinstance(x, F.IntChoice) and x.bracket in figures:
-            return F.Num(figures[x.bracket])
+            return _Figure(figures[x.bracket], x.bracket) if traced else F.Num(figures[x.bracket])
         if isinstance(x, tuple):
             return tuple(put(y) for y in x)
         if isinstance(x, Span) or not dataclasses.is_dataclass(x) or isinstance(x, type):
@@ -158,6 +248,9 @@ class Negotiator:
         for b, (lo, hi) in self.ranges.items():
             self.solver.add(self.numbers[b] >= lo, self.numbers[b] <= hi)
         self.rounds = 0
+        self.free = free_figures(instrument)
+        # Per finding goal, the drafts that met it: their labels, and the figures their checks read.
+        self._met: dict[Goal, list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]]] = {}
         self._objective_var: z3.ArithRef | None = None
         for i, g in enumerate(self.goals):
             if g.kind == "possible":
@@ -232,7 +325,9 @@ class Negotiator:
                 return status, None, core
             assert draft is not None
             failed = False
-            for i in goals:
+            for i in sorted(goals, key=self._cost):
+                if failed and self._cost(i) > 1:
+                    break  # the draft fails already: the dear goals are not asked of it
                 lemma = self._check_goal(i, draft)
                 if lemma is None:
                     continue
@@ -245,6 +340,13 @@ class Negotiator:
         return "unknown", None, []
 
     # ---- goals ------------------------------------------------------------------------------
+    def _cost(self, i: int) -> int:
+        """The order in which a candidate's goals are checked: `possible` goals hold by
+        construction, an `always` goal is one query, a finding goal runs whole checks. A candidate
+        that fails a cheap goal is not asked the dear ones (every cheap goal is asked: each
+        failure teaches a lemma for one query)."""
+        return {"possible": 0, "always": 1}.get(self.goals[i].kind, 2)
+
     def _fix(self, draft: Draft) -> list[z3.BoolRef]:
         lits = [self.enc.selector(b, lab) for b, lab in draft.labels]
         lits += [self.session.value_lit(self.numbers[b], v) for b, v in draft.numbers]
@@ -281,13 +383,24 @@ class Negotiator:
 
     def _finding_goal(self, g: Goal, draft: Draft) -> z3.BoolRef | str | None:
         assert g.pattern is not None
-        findings = self._findings(g, draft)
+        met = self._met.setdefault(g, [])
+        numbers = dict(draft.numbers)
+        if any(labels == draft.labels and all(numbers[b] == v for b, v in figures) for labels, figures in met):
+            return None  # met by a draft that differs only in figures its checks did not read
+        read: set[str | None] = set()
+        _figures_read.append(read)
+        try:
+            findings = self._findings(g, draft)
+        finally:
+            _figures_read.pop()
         if isinstance(findings, str):
             return findings
+        if None in read:
+            read = set(numbers)
+        read -= self.free
         hits = [f for f in findings if matches(g.pattern, f)]
-        if g.kind == "no" and not hits:
-            return None
-        if g.kind == "some" and hits:
+        if (g.kind == "no" and not hits) or (g.kind == "some" and hits):
+            met.append((draft.labels, tuple((b, v) for b, v in draft.numbers if b in read)))
             return None
         if g.kind == "no" and hits[0].kind in LOCAL_KINDS:
             clauses = {c.id for c in hits[0].clauses}
@@ -299,15 +412,15 @@ class Negotiator:
                     if clauses is None or self.instrument.brackets[b].clause in clauses
                     or self.instrument.brackets[b].clause is None]
         parts = [self.enc.selector(b, lab) for b, lab in relevant if b not in self.numbers]
-        parts += [self.numbers[b] == v for b, v in draft.numbers
-                  if clauses is None or self.instrument.brackets[b].clause in clauses
-                  or self.instrument.brackets[b].clause is None]
+        parts += [self.numbers[b] == v for b, v in draft.numbers if b in read and (
+                  clauses is None or self.instrument.brackets[b].clause in clauses
+                  or self.instrument.brackets[b].clause is None)]
         return z3.Not(z3.And(parts)) if parts else z3.BoolVal(False, self.ctx)
 
     def _findings(self, g: Goal, draft: Draft) -> list[Finding] | str:
         """Run the checks the goal's kind needs on one concrete draft, in a session of its own."""
         ctx = z3.Context()
-        text = with_figures(self.instrument, dict(draft.numbers))
+        text = with_figures(self.instrument, dict(draft.numbers), traced=True)
         enc = Encoder(text, self.vocab, ctx)
         self.drafts_checked += 1
         session = Session(enc, self.limits, label=f"{self.session.label}-draft{self.drafts_checked}")

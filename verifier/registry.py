@@ -315,9 +315,19 @@ def doc_modules(entry: Kind, checks: tuple[Check, ...] = CHECKS) -> tuple[tuple[
 
 
 def checks_for(k: FindingKind) -> tuple[Check, ...]:
-    """The checks to run, in order, to find every finding of kind k: up to the last that reports it."""
-    last = max((i for i, c in enumerate(CHECKS) if k in c.kinds), default=0)
-    return CHECKS[: last + 1]
+    """The checks to run, in order, to find every finding of kind k: those that report it, and
+    those that report the findings they read (and so on). A check reads no other finding than its
+    `reads` (tests/test_registry.py), so the others would only cost time: a goal on a
+    blockable guarantee ran the pretext and conflict checks on every candidate draft."""
+    wanted = {k}
+    needed: set[int] = set()
+    for i in range(len(CHECKS) - 1, -1, -1):  # a check reads only findings of earlier checks
+        if wanted & set(CHECKS[i].kinds):
+            needed.add(i)
+            wanted.update(CHECKS[i].reads)
+    if not needed:
+        return CHECKS[:1]
+    return tuple(c for i, c in enumerate(CHECKS) if i in needed)
 
 
 def groups(checks: tuple[Check, ...]) -> tuple[tuple[int, ...], ...]:
