@@ -19,6 +19,16 @@ lemma over the selectors, guarded by the goal's literal:
 Lemmas are necessary conditions, so an unsat core over goal literals names
 goals that cannot be met together; it is shrunk by deletion to a minimal set.
 Drafts are never enumerated one by one.
+
+A candidate's goals are asked cheapest first (`possible`, then `always`, then
+finding goals), and a candidate that fails a cheap goal is not checked for the
+finding goals. A finding goal runs only the checks that report its kind
+(registry.checks_for), in a text where each figure records whether anything
+reads it (`_Figure`): a figure the checks never read, or that cannot change any
+answer (`free_figures`), is left out of the goal's lemma, and a draft that
+differs from one that met the goal only in such figures meets it too. So a
+search over a figure's range runs a finding goal's checks once per choice of
+alternatives, not once per figure tried (negotiation_istanbul_imported.nv).
 """
 
 from __future__ import annotations
