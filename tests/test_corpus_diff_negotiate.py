@@ -78,3 +78,33 @@ def test_negotiation_clash_names_the_clashing_goals(in_root: None) -> None:
          "no guarantor can veto the guarantee (tested for the United States)"],
         ["at most 100,000 personnel", "room for an army of 150,000"],
     ]
+
+
+IMPORTED = ROOT / "specs" / "negotiation_istanbul_imported.nv"
+
+
+def test_negotiation_over_the_imported_draft_finds_the_same_zone(in_root: None) -> None:
+    """istanbul_2022.nv imported whole (ten parties, five guarantors, the vague harm clause):
+    the zone of negotiation_istanbul.nv, with the caps' ranges, in seconds."""
+    result = negotiate(load([IMPORTED]).instruments[0])
+    assert result.status == "agreement" and result.zone_complete
+    assert sorted(dict(d.labels)["art5#2"] for d in result.zone) == ["base", "ukraine"]
+    assert all(dict(d.labels)["art5#1"] == "base" for d in result.zone)  # no unanimity
+    assert result.agreed_ranges == {"caps#1": (150000, 200000), "caps#2": (500, 600)}
+    assert result.best is not None and result.best.objective == 200000
+    assert result.rounds < 100
+
+
+def test_a_goal_under_russias_reading_of_the_imported_draft_clashes_alone(in_root: None) -> None:
+    """Ukraine's cooperation under Russia's reading of the open harm phrase: no bracket of the
+    draft touches the phrase, so the goal cannot be met in any draft. The search no longer pins
+    the caps' figures with each failed candidate (it took 300 candidates and gave up)."""
+    text = IMPORTED.read_text(encoding="utf-8").replace(
+        "maximize personnel(ukraine);",
+        'goal ukraine "cooperation under Russia\'s reading": no hollow-permission on coop under reading russia;\n'
+        "maximize personnel(ukraine);")
+    path = ROOT / "specs" / "negotiation_istanbul_reading.nv"  # in memory only
+    result = negotiate(load([path], overlay={path: text}).instruments[0])
+    assert result.status == "no agreement"
+    assert [[g.label for g in clash] for clash in result.clashes] == [["cooperation under Russia's reading"]]
+    assert result.rounds < 30
