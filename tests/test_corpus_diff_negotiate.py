@@ -98,7 +98,7 @@ def test_negotiation_over_the_imported_draft_finds_the_same_zone(in_root: None) 
 def test_a_goal_under_russias_reading_of_the_imported_draft_clashes_alone(in_root: None) -> None:
     """Ukraine's cooperation under Russia's reading of the open harm phrase: no bracket of the
     draft touches the phrase, so the goal cannot be met in any draft. The search no longer pins
-    the caps' figures with each failed candidate (it took 300 candidates and gave up)."""
+    the caps' figures with each failed candidate (it gave up when the run's 600 s were spent)."""
     text = IMPORTED.read_text(encoding="utf-8").replace(
         "maximize personnel(ukraine);",
         'goal ukraine "cooperation under Russia\'s reading": no hollow-permission on coop under reading russia;\n'
