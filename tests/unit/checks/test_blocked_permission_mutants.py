@@ -1,0 +1,183 @@
+"""verifier.checks.blocked_permission, vetoed permissions: the findings word for word, alone and
+together, the `unknown`s, the world shown and the claims it is checked against."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.helpers import context, instrument, run_checks
+from verifier.checks import blocked_permission
+from verifier.checks.context import CheckContext
+from verifier.findings import Finding, FindingKind, Severity, problem_key
+from verifier.pipeline import Options, run
+from verifier.qbf import EFResult
+from verifier.session import Outcome, Session, Status
+
+ROOT = Path(__file__).resolve().parents[3]
+
+WORLD = """
+party ukraine, russia, usa;
+fact consents(g: party) controlled by g;
+fact war();
+act hold(actor: party, with: party);
+"""
+RUSSIA = (
+    'clause art4 "Art. 4" { ukraine may hold(with: usa) when consents(russia);'
+    " ukraine must not hold unless consents(russia); }\n"
+)
+BOTH = (
+    'clause art5 "Art. 5" { ukraine may hold(with: russia) when consents(russia) and consents(usa);'
+    " ukraine must not hold(with: russia) unless consents(russia) and consents(usa); }\n"
+)
+EITHER = (
+    'clause art6 "Art. 6" { ukraine may hold(with: russia) when consents(russia) or consents(usa);'
+    " ukraine must not hold(with: russia) unless consents(russia) or consents(usa); }\n"
+)
+
+
+def vetoes(text: str, **limits: Any) -> list[Finding]:
+    return run_checks(WORLD + text, blocked_permission.run)
+
+
+def test_a_veto_by_one_party_alone() -> None:
+    (f,) = vetoes(RUSSIA)
+    assert (f.kind, f.severity, f.party, f.coalition) == (FindingKind.HOLLOW_PERMISSION, Severity.WARNING, "russia", ())
+    assert f.message == (
+        "russia alone can stop ukraine from using Art. 4 (art4) to hold(ukraine, with: usa), by consents(russia) = false"
+    )
+    assert [(c.id, c.role) for c in f.clauses] == [("art4", "permission")]
+    assert f.details == (
+        ("act", "hold(ukraine, with: usa)"),
+        ("holder", "ukraine"),
+        ("choice", "consents(russia) = false"),
+        ("veto", True),
+    )
+    assert f.scenario is not None and (f.scenario.facts, f.scenario.acts) == ((), ())
+    assert f.minimal is True
+
+
+def test_a_veto_by_two_parties_together() -> None:
+    (f,) = vetoes(EITHER)
+    assert (f.party, f.coalition) == ("russia", ("russia", "usa"))
+    assert f.message == (
+        "russia and usa together can stop ukraine from using Art. 6 (art6) to hold(ukraine, with: russia), "
+        "by consents(russia) = false, consents(usa) = false"
+    )
+    assert dict(f.details)["choice"] == "consents(russia) = false, consents(usa) = false"
+
+
+def test_a_solver_that_gives_up_on_a_permission_is_an_unknown_and_the_next_is_still_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = Session.check
+    asked: list[str] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "vetoed permission: exercisable at all?":
+            asked.append(label)
+            if len(asked) == 1:
+                return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    gave_up, veto = vetoes(RUSSIA + RUSSIA.replace("art4", "art7").replace("Art. 4", "Art. 7"))
+    assert (gave_up.kind, gave_up.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
+    assert gave_up.message == (
+        "the solver gave up on whether the permission in art4 can be used (canceled); nothing is proved either way"
+    )
+    assert [(c.id, c.role) for c in gave_up.clauses] == [("art4", None)]
+    assert (veto.kind, veto.party, [c.id for c in veto.clauses]) == (FindingKind.HOLLOW_PERMISSION, "russia", ["art7"])
+
+
+THREE = WORLD.replace("party ukraine, russia, usa;", "party ukraine, russia, usa, uk;") + (
+    'clause art8 "Art. 8" { ukraine may hold(with: russia) when consents(russia) and (consents(usa) or consents(uk));'
+    " ukraine must not hold(with: russia) unless consents(russia) and (consents(usa) or consents(uk)); }\n"
+)
+
+
+def test_a_search_that_gives_up_is_an_unknown_and_proves_no_veto(monkeypatch: pytest.MonkeyPatch) -> None:
+    """russia's own search gives up: an unknown, and the pairs with russia are still asked."""
+    original = blocked_permission.exists_forall
+
+    def search(session: Session, **kw: Any) -> EFResult:
+        if kw["outer_keys"] == [("consents", ("russia",))]:
+            return EFResult("unknown", reason="canceled")
+        return original(session, **kw)
+
+    monkeypatch.setattr(blocked_permission, "exists_forall", search)
+    found = run_checks(THREE, blocked_permission.run)
+    assert [(f.kind, f.coalition or (f.party,)) for f in found] == [
+        (FindingKind.UNKNOWN, (None,)),
+        (FindingKind.HOLLOW_PERMISSION, ("russia", "usa")),
+        (FindingKind.HOLLOW_PERMISSION, ("russia", "uk")),
+        (FindingKind.HOLLOW_PERMISSION, ("usa", "uk")),
+    ]
+    assert found[0].message == (
+        "the solver gave up on whether russia can veto the permission in art8 (canceled); nothing is proved either way"
+    )
+    assert [(c.id, c.role) for c in found[0].clauses] == [("art8", None)]
+
+
+def test_the_world_shown_is_checked_against_the_claim_of_the_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    claimed: list[tuple[Any, ...]] = []
+    original = CheckContext.witness
+
+    def recording(self: CheckContext, model: Any, claims: Any, **kw: Any) -> Any:
+        claims = list(claims)
+        claimed.extend(
+            (type(c).__name__, c.norm.clause, c.holder, c.act, c.readings == self.readings, kw["what"]) for c in claims
+        )
+        return original(self, model, claims, **kw)
+
+    monkeypatch.setattr(CheckContext, "witness", recording)
+    (f,) = vetoes(RUSSIA)
+    assert f.scenario is not None
+    assert claimed == [
+        ("NotExercised", "art4", "ukraine", ("hold", ("ukraine", "usa")), True, "veto by russia of art4")
+    ]
+
+
+def test_a_finding_left_out_of_the_report_gets_no_world() -> None:
+    ctx = context(instrument(WORLD + RUSSIA))
+    ctx.hidden = frozenset({problem_key(FindingKind.HOLLOW_PERMISSION, ["art4"], "russia")})
+    (f,) = blocked_permission.run(ctx)
+    assert f.kind is FindingKind.HOLLOW_PERMISSION and f.party == "russia" and f.scenario is None
+
+
+def test_a_permission_already_hollow_for_its_holder_is_not_asked_about_vetoes() -> None:
+    ctx = context(instrument(WORLD + RUSSIA + RUSSIA.replace("art4", "art7").replace("Art. 4", "Art. 7")))
+    (veto, other) = blocked_permission.run(ctx)
+    ctx.findings = [veto, other]  # (a hollow permission of russia's, not the holder's, hides nothing)
+    assert [f.clauses[0].id for f in blocked_permission.run(ctx)] == ["art4", "art7"]
+    ctx.findings = [
+        Finding(FindingKind.HOLLOW_PERMISSION, Severity.ERROR, "", "t.nv", (ctx.clause_ref("art4"),), party="ukraine"),
+        Finding(FindingKind.CONFLICT, Severity.ERROR, "", "t.nv", (ctx.clause_ref("art7"),), party="ukraine"),
+        Finding(FindingKind.HOLLOW_PERMISSION, Severity.ERROR, "", "t.nv", (), party="ukraine"),
+    ]
+    assert [f.clauses[0].id for f in blocked_permission.run(ctx)] == ["art7"]
+
+
+def test_the_search_names_its_choice_of_act_for_the_blocker(tmp_path: Path) -> None:
+    """The guess's choice among the acts is named for the permission, holder and blocker."""
+    run([ROOT / "examples" / "23_vetoed_permission.nv"], Options(smt2_dir=tmp_path, jobs=1))
+    text = "".join(s.read_text(encoding="utf-8") for s in sorted(tmp_path.glob("*.smt2")))
+    for blocker in ("russia", "usa"):
+        assert f"|veto pick exercises#0 @ukraine by {blocker} 0|" in text
+
+
+def test_a_veto_through_the_world_the_first_guess_does_not_show() -> None:
+    """The world lets ukraine hold the exercise only if russia does not refuse: refusing is a
+    veto, found once the first guess (russia does not refuse, and ukraine holds it) is ruled
+    out with the world as well as the act and ukraine's compliance."""
+    text = (
+        "fact refuses(g: party) controlled by g;\n"
+        "assume refuses(russia) implies not hold(ukraine, with: usa);\n"
+        'clause art4 "Art. 4" { ukraine may hold(with: usa) when not refuses(russia); }\n'
+    )
+    (f,) = vetoes(text)
+    assert f.message == (
+        "russia alone can stop ukraine from using Art. 4 (art4) to hold(ukraine, with: usa), by refuses(russia) = true"
+    )
