@@ -26,7 +26,7 @@ act hold(actor: party, with: party);
 """
 RUSSIA = (
     'clause art4 "Art. 4" { ukraine may hold(with: usa) when consents(russia);'
-    " ukraine must not hold unless consents(russia); }\n"
+    " ukraine must not hold(with: usa) unless consents(russia); }\n"
 )
 BOTH = (
     'clause art5 "Art. 5" { ukraine may hold(with: russia) when consents(russia) and consents(usa);'
@@ -141,10 +141,16 @@ def test_the_world_shown_is_checked_against_the_claim_of_the_finding(monkeypatch
 
 
 def test_a_finding_left_out_of_the_report_gets_no_world() -> None:
-    ctx = context(instrument(WORLD + RUSSIA))
+    """The minimal world (an Optimize call) is sought only for a finding that is shown."""
+    ctx = context(instrument(WORLD + RUSSIA + EITHER))
     ctx.hidden = frozenset({problem_key(FindingKind.HOLLOW_PERMISSION, ["art4"], "russia")})
-    (f,) = blocked_permission.run(ctx)
-    assert f.kind is FindingKind.HOLLOW_PERMISSION and f.party == "russia" and f.scenario is None
+    alone, together = blocked_permission.run(ctx)
+    assert (alone.party, alone.coalition, alone.scenario) == ("russia", (), None)
+    assert together.coalition == ("russia", "usa") and together.scenario is not None
+    ctx.hidden = frozenset({problem_key(FindingKind.HOLLOW_PERMISSION, ["art6"], "russia", ("russia", "usa"))})
+    alone, together = blocked_permission.run(ctx)
+    assert alone.scenario is not None
+    assert (together.coalition, together.scenario) == (("russia", "usa"), None)
 
 
 def test_a_permission_already_hollow_for_its_holder_is_not_asked_about_vetoes() -> None:
