@@ -166,10 +166,19 @@ def test_a_permission_already_hollow_for_its_holder_is_not_asked_about_vetoes() 
     assert [f.clauses[0].id for f in blocked_permission.run(ctx)] == ["art7"]
 
 
-def test_the_search_names_its_choice_of_act_for_the_blocker(tmp_path: Path) -> None:
-    """The guess's choice among the acts is named for the permission, holder and blocker."""
+def test_the_queries_name_their_parts(tmp_path: Path) -> None:
+    """The question whether the permission can be used at all assumes the literals the
+    hollow-permission check made for the same formulas (one name each); the guess's choice among
+    the acts is named for the permission, holder and blocker."""
     run([ROOT / "examples" / "23_vetoed_permission.nv"], Options(smt2_dir=tmp_path, jobs=1))
-    text = "".join(s.read_text(encoding="utf-8") for s in sorted(tmp_path.glob("*.smt2")))
+    scripts = [s.read_text(encoding="utf-8") for s in sorted(tmp_path.glob("*.smt2"))]
+    (usable,) = [s for s in scripts if s.splitlines()[0].endswith("vetoed permission: exercisable at all?")]
+    act = "('hold_exercise', ('ukraine', 'usa'))"
+    assert (
+        f"(check-sat-assuming (world |in force exercises#0 {act}| |exercise exercises#0 {act}| "
+        "|clause exercises @ukraine|))"
+    ) in usable
+    text = "".join(scripts)
     for blocker in ("russia", "usa"):
         assert f"|veto pick exercises#0 @ukraine by {blocker} 0|" in text
 
@@ -187,3 +196,56 @@ def test_a_veto_through_the_world_the_first_guess_does_not_show() -> None:
     assert f.message == (
         "russia alone can stop ukraine from using Art. 4 (art4) to hold(ukraine, with: usa), by refuses(russia) = true"
     )
+
+
+MANY = """
+party ukraine, russia, usa;
+fact consents(g: party) controlled by g;
+fact approves(g: party, of: party) controlled by g;
+quantity troops(p: party) controlled by p;
+act hold(actor: party, partner: other party);
+"""
+
+
+def test_each_act_is_vetoed_by_whom_its_own_condition_names() -> None:
+    """Exercises with russia need russia's consent, with usa usa's: each can veto its own."""
+    text = MANY + (
+        'clause art4 "Art. 4" { ukraine may hold when consents(partner);'
+        " ukraine must not hold unless consents(partner); }\n"
+    )
+    found = run_checks(text, blocked_permission.run)
+    assert [f.message for f in found] == [
+        (
+            "russia alone can stop ukraine from using Art. 4 (art4) to hold(ukraine, partner: russia), "
+            "by consents(russia) = false"
+        ),
+        "usa alone can stop ukraine from using Art. 4 (art4) to hold(ukraine, partner: usa), by consents(usa) = false",
+    ]
+
+
+def test_a_permission_to_keep_a_state_vetoed_through_what_its_condition_says_of_the_holder() -> None:
+    text = MANY + (
+        'clause cap "Annex" { limit troops(ukraine) <= 100 unless approves(russia, ukraine); }\n'
+        'clause army "Art. 3" { each p in {ukraine} may keep troops(p) >= 250 when approves(russia, p); }\n'
+    )
+    (f,) = run_checks(text, blocked_permission.run)
+    assert f.message == (
+        "russia alone can stop ukraine from using Art. 3 (army) to keep troops(ukraine) >= 250, "
+        "by approves(russia, ukraine) = false"
+    )
+
+
+def test_the_question_names_the_permission_in_force_and_its_exercise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked first by this check (not after the hollow-permission check), the literals are its own."""
+    original = Session.check
+    asked: list[list[str]] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "vetoed permission: exercisable at all?":
+            asked.append([str(a) for a in assumptions])
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    vetoes(RUSSIA)
+    act = "('hold', ('ukraine', 'usa'))"
+    assert asked == [["world", f"in force art4#0 {act}", f"exercise art4#0 {act}", "clause art4 @ukraine"]]
