@@ -249,3 +249,18 @@ def test_the_question_names_the_permission_in_force_and_its_exercise(monkeypatch
     vetoes(RUSSIA)
     act = "('hold', ('ukraine', 'usa'))"
     assert asked == [["world", f"in force art4#0 {act}", f"exercise art4#0 {act}", "clause art4 @ukraine"]]
+
+
+def test_under_a_claimants_reading_only_the_permissions_that_read_otherwise_are_asked() -> None:
+    """art4 reads as in the baseline (its answer is the baseline's); art7's condition does not."""
+    text = (
+        WORLD
+        + "term assent() { reading ordinary: consents(russia); reading russia: consents(russia) and consents(usa); }\n"
+        + RUSSIA
+        + 'clause art7 "Art. 7" { ukraine may hold(with: russia) when assent();'
+        + " ukraine must not hold(with: russia) unless consents(russia); }\n"
+    )
+    inst = instrument(text)
+    ctx = context(inst, readings={"assent": "russia"})
+    ctx.baseline = {"assent": "ordinary"}
+    assert [(f.party, f.clauses[0].id) for f in blocked_permission.run(ctx)] == [("russia", "art7")]
