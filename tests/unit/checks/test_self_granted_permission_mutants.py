@@ -1,0 +1,189 @@
+"""verifier.checks.self_granted_permission: the findings word for word, alone and together,
+the `unknown`s, the world shown and the claims it is checked against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.unit.helpers import context, instrument, run_checks
+from verifier.checks import self_granted_permission
+from verifier.checks.context import CheckContext
+from verifier.findings import Finding, FindingKind, Severity, problem_key
+from verifier.qbf import EFResult
+from verifier.session import Outcome, Session, Status
+
+WORLD = """
+party ukraine, russia, usa, uk;
+group guarantors = {russia, usa, uk};
+fact agrees(g: party) controlled by g;
+quantity troops(p: party) controlled by p;
+act act_alone(actor: party, in: party);
+"""
+ALL = 'clause art4 "Art. 4(2)" { usa may act_alone(in: ukraine) when not all h in guarantors: agrees(h); }\n'
+MAJORITY = (
+    'clause art6 "Art. 6" { usa may act_alone(in: ukraine) when a majority of h in guarantors: (not agrees(h)); }\n'
+)
+
+
+def grants(text: str) -> list[Finding]:
+    return run_checks(WORLD + text, self_granted_permission.run)
+
+
+def test_a_holder_that_grants_itself_a_permission_alone() -> None:
+    (f,) = grants(ALL)
+    assert (f.kind, f.severity, f.party, f.coalition) == (
+        FindingKind.SELF_GRANTED_PERMISSION,
+        Severity.WARNING,
+        "usa",
+        (),
+    )
+    assert f.message == (
+        "usa can bring Art. 4(2) (art4) into force by agrees(usa) = false, whatever russia and uk decide: "
+        "usa may then act_alone(usa, in: ukraine)"
+    )
+    assert [(c.id, c.role) for c in f.clauses] == [("art4", "permission")]
+    assert f.details == (
+        ("act", "act_alone(usa, in: ukraine)"),
+        ("holder", "usa"),
+        ("choice", "agrees(usa) = false"),
+        ("others", ("russia", "uk")),
+    )
+    assert f.scenario is not None and (f.scenario.facts, f.scenario.acts) == ((), ())
+
+
+def test_a_holder_that_needs_one_ally() -> None:
+    found = grants(MAJORITY)
+    assert [(f.party, f.coalition) for f in found] == [("usa", ("usa", "russia")), ("usa", ("usa", "uk"))]
+    assert found[0].message == (
+        "usa and russia together can bring Art. 6 (art6) into force by agrees(russia) = false, agrees(usa) = false, "
+        "whatever uk decides: usa may then act_alone(usa, in: ukraine)"
+    )
+    assert dict(found[1].details)["others"] == ("russia",)
+
+
+SECOND = ALL.replace("art4", "art5").replace("Art. 4(2)", "Art. 5")
+
+
+def test_a_solver_that_gives_up_on_a_condition_is_an_unknown_and_the_next_is_still_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = Session.check
+    asked: list[str] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "self-granted permission: ever out of force?":
+            asked.append(label)
+            if len(asked) == 1:
+                return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    gave_up, granted = grants(ALL + SECOND.replace("in: ukraine", "in: russia"))
+    assert (gave_up.kind, gave_up.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
+    assert gave_up.message == (
+        "the solver gave up on whether the permission in art4 can be out of force (canceled); "
+        "nothing is proved either way"
+    )
+    assert [(c.id, c.role) for c in gave_up.clauses] == [("art4", None)]
+    assert (granted.kind, granted.party, [c.id for c in granted.clauses]) == (
+        FindingKind.SELF_GRANTED_PERMISSION,
+        "usa",
+        ["art5"],
+    )
+
+
+def test_a_search_that_gives_up_is_an_unknown_and_the_next_permission_is_still_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    original = self_granted_permission._search
+
+    def search(ctx: CheckContext, cond: Any, group: tuple[str, ...]) -> EFResult:
+        if group == ("usa",) and cond.key == ("act_alone", ("usa", "ukraine")):
+            return EFResult("unknown", reason="canceled")
+        return original(ctx, cond, group)
+
+    monkeypatch.setattr(self_granted_permission, "_search", search)
+    gave_up, granted = grants(ALL + SECOND.replace("in: ukraine", "in: russia"))
+    assert (gave_up.kind, gave_up.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
+    assert gave_up.message == (
+        "the solver gave up on whether usa can bring art4 into force (canceled); nothing is proved either way"
+    )
+    assert [(c.id, c.role) for c in gave_up.clauses] == [("art4", None)]
+    assert (granted.party, [c.id for c in granted.clauses]) == ("usa", ["art5"])
+
+
+def recorded_claims(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    claimed: list[tuple[Any, ...]] = []
+    original = CheckContext.witness
+
+    def recording(self: CheckContext, model: Any, claims: Any, **kw: Any) -> Any:
+        claims = list(claims)
+        for c in claims:
+            norm = getattr(c, "norm", None)
+            claimed.append(
+                (
+                    type(c).__name__,
+                    getattr(c, "party", None),
+                    norm.clause if norm is not None else None,
+                    getattr(c, "args", None),
+                    getattr(c, "what", None),
+                    tuple(getattr(c, "env", {}).values()),
+                    c.readings == self.readings,
+                    kw["what"],
+                )
+            )
+        return original(self, model, claims, **kw)
+
+    monkeypatch.setattr(CheckContext, "witness", recording)
+    return claimed
+
+
+def test_the_world_shown_is_checked_against_every_claim_of_the_finding(monkeypatch: pytest.MonkeyPatch) -> None:
+    claimed = recorded_claims(monkeypatch)
+    (f,) = grants(ALL)
+    assert f.scenario is not None
+    what = "self-grant of art4 by usa"
+    assert claimed == [
+        ("Complies", "usa", None, None, None, (), True, what),
+        ("Permits", None, "art4", ("usa", "ukraine"), None, (), True, what),
+    ]
+    claimed.clear()
+    grants(MAJORITY)
+    assert [c[:2] for c in claimed] == [
+        ("Complies", "usa"),
+        ("Complies", "russia"),
+        ("Permits", None),
+        ("Complies", "usa"),
+        ("Complies", "uk"),
+        ("Permits", None),
+    ]
+    assert claimed[0][-1] == "self-grant of art6 by usa and russia"
+
+
+def test_a_permission_to_keep_a_state_claims_its_condition(monkeypatch: pytest.MonkeyPatch) -> None:
+    claimed = recorded_claims(monkeypatch)
+    (f,) = grants('clause art7 "Art. 7" { usa may keep troops(usa) >= 5 when not all h in guarantors: agrees(h); }\n')
+    assert f.message == (
+        "usa can bring Art. 7 (art7) into force by agrees(usa) = false, whatever russia and uk decide: "
+        "usa may then keep troops(usa) >= 5"
+    )
+    what = "self-grant of art7 by usa"
+    assert claimed == [
+        ("Complies", "usa", None, None, None, (), True, what),
+        ("Holds", None, None, None, "the permission's condition", ("usa",), True, what),
+    ]
+
+
+def test_a_finding_left_out_of_the_report_gets_no_world() -> None:
+    """The minimal world (an Optimize call) is sought only for a finding that is shown."""
+    ctx = context(instrument(WORLD + ALL + MAJORITY))
+    ctx.hidden = frozenset({problem_key(FindingKind.SELF_GRANTED_PERMISSION, ["art4"], "usa")})
+    alone, pair, other = self_granted_permission.run(ctx)
+    assert (alone.coalition, alone.scenario) == ((), None)
+    assert pair.scenario is not None and other.scenario is not None
+    ctx.hidden = frozenset({problem_key(FindingKind.SELF_GRANTED_PERMISSION, ["art6"], "usa", ("usa", "uk"))})
+    alone, pair, other = self_granted_permission.run(ctx)
+    assert alone.scenario is not None and pair.scenario is not None
+    assert (other.coalition, other.scenario) == (("usa", "uk"), None)
