@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from dsl import load
 from tests.unit.helpers import context, instrument, run_checks
 from verifier.checks import blocked_permission
 from verifier.checks.context import CheckContext
@@ -264,3 +265,71 @@ def test_under_a_claimants_reading_only_the_permissions_that_read_otherwise_are_
     ctx = context(inst, readings={"assent": "russia"})
     ctx.baseline = {"assent": "ordinary"}
     assert [(f.party, f.clauses[0].id) for f in blocked_permission.run(ctx)] == [("russia", "art7")]
+
+
+ONE_ACT = """
+party ukraine, russia, usa;
+fact consents(g: party) controlled by g;
+act hold(actor: party);
+"""
+
+
+def test_a_blocker_that_decides_only_what_the_condition_names() -> None:
+    """russia decides two things, its consent and its own exercise, and the condition names both."""
+    text = ONE_ACT + (
+        'clause art4 "Art. 4" { ukraine may hold when consents(russia) and not hold(russia);'
+        " ukraine must not hold unless consents(russia); }\n"
+    )
+    (f,) = run_checks(text, blocked_permission.run)
+    assert (
+        f.message
+        == "russia alone can stop ukraine from using Art. 4 (art4) to hold(ukraine), by consents(russia) = false"
+    )
+
+
+@pytest.mark.parametrize(
+    ("holders", "expected"),
+    [
+        ("ukraine", [("ukraine", "russia"), ("ukraine", "usa")]),
+        (
+            "each p in party",
+            [
+                ("ukraine", "russia"),
+                ("ukraine", "usa"),
+                ("russia", "ukraine"),
+                ("russia", "usa"),
+                ("usa", "ukraine"),
+                ("usa", "russia"),
+            ],
+        ),
+    ],
+)
+def test_interchangeable_blockers_are_each_reported(holders: str, expected: list[tuple[str, str]]) -> None:
+    """Unanimity: each other party alone can veto, whichever party holds the permission."""
+    text = ONE_ACT + (
+        f'clause art4 "Art. 4" {{ {holders} may hold when all g in party: consents(g);'
+        f" {holders} must not hold unless all g in party: consents(g); }}\n"
+    )
+    found = run_checks(text, blocked_permission.run)
+    assert [(dict(f.details)["holder"], f.party) for f in found] == expected
+
+
+def symmetric_context(tmp: Path, text: str) -> CheckContext:
+    """A context of text loaded as nverify loads it: interchangeable parties found."""
+    path = tmp / "spec.nv"
+    path.write_text(text, encoding="utf-8")
+    (inst,) = load([path], coalition_size=2).instruments
+    assert inst.symmetry
+    return context(inst)
+
+
+@pytest.mark.parametrize("holders", ["ukraine", "each p in party"])
+def test_of_interchangeable_blockers_only_the_first_is_asked(tmp_path: Path, holders: str) -> None:
+    """The others' answers are its own, renamed (verifier.symmetry lifts them in the report);
+    the holder, whatever its class, is not one of them."""
+    text = ONE_ACT + (
+        f'clause art4 "Art. 4" {{ {holders} may hold when all g in party: consents(g);'
+        f" {holders} must not hold unless all g in party: consents(g); }}\n"
+    )
+    found = blocked_permission.run(symmetric_context(tmp_path, text))
+    assert [(dict(f.details)["holder"], f.party) for f in found] == [("ukraine", "russia")]
