@@ -187,3 +187,53 @@ def test_a_finding_left_out_of_the_report_gets_no_world() -> None:
     alone, pair, other = self_granted_permission.run(ctx)
     assert alone.scenario is not None and pair.scenario is not None
     assert (other.coalition, other.scenario) == (("usa", "uk"), None)
+
+
+KINDS = ", ".join(f"k{i}" for i in range(65))
+
+
+def under_russias_reading(text: str) -> list[Finding]:
+    """The findings of text under russia's reading of `t`, the baseline's being ordinary."""
+    inst = instrument(text)
+    ctx = context(inst, readings={"t": "russia", "u": "ordinary"})
+    ctx.baseline = {"t": "ordinary", "u": "ordinary"}
+    return list(self_granted_permission.run(ctx))
+
+
+def named_in(kind: str) -> str:
+    """A permission over 65 acts whose conditions are the same formulas under both readings of
+    `t` (`u()` is true), but under russia's the condition of the act of `kind` names what russia
+    decides (`asked(russia)`)."""
+    return WORLD + (
+        f"enum kind = {{{KINDS}}};\n"
+        "fact asked(p: party) controlled by p;\n"
+        "act op(actor: party, kind: kind);\n"
+        "term u() { reading ordinary: true; }\n"
+        f"term t(k: kind) {{ reading ordinary: true; reading russia: u() or (k == {kind} and asked(russia)); }}\n"
+        'clause art4 "Art. 4(2)" { usa may op when (not all h in guarantors: agrees(h)) and t(kind); }\n'
+    )
+
+
+def test_under_a_claimants_reading_a_condition_that_names_another_decision_is_asked_again() -> None:
+    """The first act's condition names asked(russia) under russia's reading only: the same
+    formulas, but not the same decisions, so the question is asked again."""
+    (f,) = under_russias_reading(named_in("k0"))
+    assert (f.party, dict(f.details)["act"]) == ("usa", "op(usa, kind: k0)")
+
+
+def test_under_a_claimants_reading_only_the_first_64_acts_are_compared() -> None:
+    """Only the 65th act's condition names asked(russia), past the bound: the baseline's answer."""
+    assert under_russias_reading(named_in("k64")) == []
+
+
+def test_under_a_claimants_reading_a_kept_states_condition_is_read_for_its_holder() -> None:
+    """The same formulas; under russia's reading the condition names asked(usa), the holder's."""
+    text = WORLD + (
+        "fact asked(p: party) controlled by p;\n"
+        "term u() { reading ordinary: true; }\n"
+        "term t(x: party) { reading ordinary: true; reading russia: u() or asked(x); }\n"
+        'clause art4 "Art. 4(2)" { each p in {usa} may keep troops(p) >= 5 '
+        "when (not all h in guarantors: agrees(h)) and t(p); }\n"
+    )
+    (f,) = under_russias_reading(text)
+    assert (f.party, dict(f.details)["act"]) == ("usa", "keep troops(usa) >= 5")
