@@ -237,3 +237,10 @@ def test_under_a_claimants_reading_a_kept_states_condition_is_read_for_its_holde
     )
     (f,) = under_russias_reading(text)
     assert (f.party, dict(f.details)["act"]) == ("usa", "keep troops(usa) >= 5")
+
+
+def test_the_world_shown_has_the_coalition_comply_not_the_others() -> None:
+    """russia must act alone in every world where it complies: the minimal world shown, in which
+    usa complies, need not have it."""
+    (f,) = grants(ALL + 'clause duty "Art. 9" { russia must act_alone(in: ukraine); }\n')
+    assert f.scenario is not None and (f.scenario.facts, f.scenario.acts) == ((), ())
