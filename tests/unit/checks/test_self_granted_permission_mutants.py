@@ -244,3 +244,17 @@ def test_the_world_shown_has_the_coalition_comply_not_the_others() -> None:
     usa complies, need not have it."""
     (f,) = grants(ALL + 'clause duty "Art. 9" { russia must act_alone(in: ukraine); }\n')
     assert f.scenario is not None and (f.scenario.facts, f.scenario.acts) == ((), ())
+
+
+def test_a_condition_forced_through_the_world_the_first_guess_does_not_show() -> None:
+    """The world says russia does not agree once usa does: usa agreeing forces the condition,
+    found once the first guess (usa does not agree, russia does) is ruled out with the world
+    as well as the condition."""
+    (f,) = grants(
+        "assume agrees(usa) implies not agrees(russia);\n"
+        'clause art5 "Art. 5" { usa may act_alone(in: ukraine) when not agrees(russia); }\n'
+    )
+    assert f.message == (
+        "usa can bring Art. 5 (art5) into force by agrees(usa) = true, whatever russia decides: "
+        "usa may then act_alone(usa, in: ukraine)"
+    )
