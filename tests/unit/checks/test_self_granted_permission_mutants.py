@@ -258,3 +258,27 @@ def test_a_condition_forced_through_the_world_the_first_guess_does_not_show() ->
         "usa can bring Art. 5 (art5) into force by agrees(usa) = true, whatever russia decides: "
         "usa may then act_alone(usa, in: ukraine)"
     )
+
+
+def test_a_pair_is_asked_after_a_pair_that_is_not_minimal() -> None:
+    """russia alone forces the condition, so (russia, usa) is not minimal; (usa, uk) still is."""
+    (f,) = grants(
+        'clause art5 "Art. 5" { usa may act_alone(in: ukraine) '
+        "when not agrees(russia) or (not agrees(usa) and not agrees(uk)); }\n"
+    )
+    assert f.message == (
+        "usa and uk together can bring Art. 5 (art5) into force by agrees(uk) = false, agrees(usa) = false, "
+        "whatever russia decides: usa may then act_alone(usa, in: ukraine)"
+    )
+
+
+def test_a_holder_that_decides_only_what_the_condition_names() -> None:
+    """usa decides two things, its vote and its own act, and the condition names both."""
+    text = (
+        "party ukraine, russia, usa;\n"
+        "fact agrees(g: party) controlled by g;\n"
+        "act op(actor: party);\n"
+        'clause art5 "Art. 5" { usa may op when not (agrees(usa) and agrees(russia)) and not op(usa); }\n'
+    )
+    found = run_checks(text, self_granted_permission.run)
+    assert [(f.party, dict(f.details)["choice"]) for f in found] == [("usa", "agrees(usa) = false, op(usa) = false")]
