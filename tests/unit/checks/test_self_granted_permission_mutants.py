@@ -282,3 +282,34 @@ def test_a_holder_that_decides_only_what_the_condition_names() -> None:
     )
     found = run_checks(text, self_granted_permission.run)
     assert [(f.party, dict(f.details)["choice"]) for f in found] == [("usa", "agrees(usa) = false, op(usa) = false")]
+
+
+def test_only_the_first_64_acts_of_a_permission_are_asked() -> None:
+    """Only the 65th act (kind k64) has a condition the others have a say in: past the bound."""
+    text = WORLD + (
+        f"enum kind = {{{KINDS}}};\n"
+        "act op(actor: party, kind: kind);\n"
+        'clause art4 "Art. 4" { usa may op when kind != k64 or not all h in guarantors: agrees(h); }\n'
+    )
+    assert grants(text[len(WORLD) :]) == []
+    (f,) = grants(text[len(WORLD) :].replace("k64 or", "k63 or"))
+    assert dict(f.details)["act"] == "op(usa, kind: k63)"
+
+
+def test_an_act_the_filter_rules_out_is_not_granted_and_does_not_end_the_acts(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = Session.check
+    asked: list[list[str]] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "self-granted permission: ever out of force?":
+            asked.append([str(a) for a in assumptions])
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    (f,) = grants(
+        "enum kind = {k0, k1};\n"
+        "act op(actor: party, kind: kind);\n"
+        'clause art4 "Art. 4" { usa may op where kind == k1 when not all h in guarantors: agrees(h); }\n'
+    )
+    assert dict(f.details)["act"] == "op(usa, kind: k1)"
+    assert asked == [["world", "not in force art4#0 ('op', ('usa', 'k1'))"]]
