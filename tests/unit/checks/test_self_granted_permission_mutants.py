@@ -312,4 +312,41 @@ def test_an_act_the_filter_rules_out_is_not_granted_and_does_not_end_the_acts(mo
         'clause art4 "Art. 4" { usa may op where kind == k1 when not all h in guarantors: agrees(h); }\n'
     )
     assert dict(f.details)["act"] == "op(usa, kind: k1)"
-    assert asked == [["world", "not in force art4#0 ('op', ('usa', 'k1'))"]]
+    assert asked == [["world [t=ordinary, u=ordinary]", "not in force art4#0 ('op', ('usa', 'k1'))"]]
+
+
+def test_a_condition_shared_by_several_acts_is_asked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The four acts (in each party) have one condition: one question, so one unknown."""
+    original = Session.check
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "self-granted permission: ever out of force?":
+            return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    found = grants('clause art4 "Art. 4(2)" { usa may act_alone when not all h in guarantors: agrees(h); }\n')
+    assert [f.kind for f in found] == [FindingKind.UNKNOWN]
+
+
+def test_the_question_names_the_act_whose_condition_it_asks_about(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both acts have the condition `not agrees(usa)`, but only k1's names russia's decision as
+    written (`t`): the question is about k1's, and says so."""
+    original = Session.check
+    asked: list[list[str]] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "self-granted permission: ever out of force?":
+            asked.append([str(a) for a in assumptions])
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    (f,) = grants(
+        "enum kind = {k0, k1};\n"
+        "act op(actor: party, kind: kind);\n"
+        "term u() { reading ordinary: true; }\n"
+        "term t(k: kind) { reading ordinary: u() or (k == k1 and agrees(russia)); }\n"
+        'clause art4 "Art. 4" { usa may op when not agrees(usa) and t(kind); }\n'
+    )
+    assert dict(f.details)["act"] == "op(usa, kind: k1)"
+    assert asked == [["world [t=ordinary, u=ordinary]", "not in force art4#0 ('op', ('usa', 'k1'))"]]
