@@ -312,7 +312,7 @@ def test_an_act_the_filter_rules_out_is_not_granted_and_does_not_end_the_acts(mo
         'clause art4 "Art. 4" { usa may op where kind == k1 when not all h in guarantors: agrees(h); }\n'
     )
     assert dict(f.details)["act"] == "op(usa, kind: k1)"
-    assert asked == [["world [t=ordinary, u=ordinary]", "not in force art4#0 ('op', ('usa', 'k1'))"]]
+    assert asked == [["world", "not in force art4#0 ('op', ('usa', 'k1'))"]]
 
 
 def test_a_condition_shared_by_several_acts_is_asked_once(monkeypatch: pytest.MonkeyPatch) -> None:
