@@ -14,7 +14,8 @@ Evidence
     Each MUS (proved minimal), with the clauses' quoted wording. No scenario:
     none exists. When --max-findings stops the listing, the enumeration goes
     on without reporting, to count the sets not shown (exactly, or "at least N"
-    past COUNT_FACTOR times the cap), and the first finding says how many.
+    past COUNT_FACTOR times the cap or when the solver gives up, even just at
+    the cap), and the first finding says how many.
 Example
     examples/14_contradiction.nv
 """
@@ -69,7 +70,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         message += ctx.precedence(ids)
         out.append(ctx.finding(FindingKind.CONTRADICTION, Severity.ERROR, message,
                                [ctx.clause_ref(c, "conflicting") for c in ids], minimal=minimal))
-    if total > ctx.max_findings:
+    if total > ctx.max_findings or not exact:
+        # (not exact: the solver gave up past the cap, maybe just after the last set shown)
         out = _say_not_shown(out, ctx.max_findings, total, exact and total < count_limit)
     return out
 
