@@ -1,0 +1,141 @@
+"""Conflicts: the findings word for word, the world shown and when none is, the minimal sets that
+are contradictions and those that are not, and the reuse of the baseline's answer under a
+claimant's readings (mutation testing, docs/trust.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dsl.evaluate import World
+from tests.unit.helpers import baseline, clause_sets, context, instrument, run_checks
+from verifier import witness
+from verifier.checks import conflict
+from verifier.findings import Finding, FindingKind, Severity, problem_key
+from verifier.witness import WitnessError
+
+WORLD = """
+party ukraine, russia, usa;
+fact war(p: party);
+quantity troops(p: party) controlled by p;
+act assist(actor: party, to: party);
+act strike(actor: party);
+term hostile(p: party) { reading ordinary: false; reading russia: true; }
+"""
+HELP = 'clause help "H" { usa must assist(to: ukraine) when war(ukraine); }\n'
+OUT = 'clause out "O" { usa must not assist when war(ukraine); }\n'
+
+
+def conflicts(text: str) -> list[Finding]:
+    return run_checks(WORLD + text, conflict.run)
+
+
+def test_one_clause_that_puts_its_party_in_a_dilemma() -> None:
+    (f,) = conflicts(
+        'clause both "Art. 1" { usa must assist(to: ukraine) when war(ukraine);\n'
+        "  usa must not assist when war(ukraine); }\n"
+    )
+    assert (f.kind, f.severity, f.party) == (FindingKind.CONFLICT, Severity.ERROR, "usa")
+    assert f.message == "usa cannot respect Art. 1 (both) when war(ukraine): whatever usa does, it is in breach"
+    assert [(c.id, c.role) for c in f.clauses] == [("both", "conflicting")]
+    assert f.minimal and f.scenario is not None and f.scenario.facts == ("war(ukraine)",)
+
+
+def test_two_clauses_word_for_word() -> None:
+    (f,) = conflicts(HELP + OUT)
+    assert f.message == (
+        "usa cannot respect H (help) and O (out) together when war(ukraine): whatever usa does, it breaches one of them"
+    )
+    assert [(c.id, c.role) for c in f.clauses] == [("help", "conflicting"), ("out", "conflicting")]
+
+
+def test_a_finding_left_out_of_the_report_gets_no_world() -> None:
+    """The minimal world (an Optimize call) is sought only for a finding the report can show."""
+    ctx = context(instrument(WORLD + HELP + OUT))
+    ctx.hidden = frozenset({problem_key(FindingKind.CONFLICT, ["help", "out"], "usa")})
+    (f,) = conflict.run(ctx)
+    assert (f.kind, f.party, [c.id for c in f.clauses]) == (FindingKind.CONFLICT, "usa", ["help", "out"])
+    assert f.scenario is None
+
+
+def test_a_set_not_proved_minimal_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = conflict.minimise_core
+    monkeypatch.setattr(conflict, "minimise_core", lambda *args: (original(*args)[0], False))
+    (f,) = conflicts(HELP + OUT)
+    assert f.kind is FindingKind.CONFLICT and f.minimal is False
+
+
+def test_the_world_shown_must_show_the_party_in_breach(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Emptied, the world has no war: usa breaches nothing, though russia breaches `out` (it
+    must strike). The claim is about usa's breach, not anyone's."""
+    monkeypatch.setattr(witness, "world_of", lambda session, model, draft: World(frozenset(), {}, frozenset(), draft))
+    with pytest.raises(WitnessError, match=r"^conflict of usa"):
+        conflicts(HELP + OUT.replace("}", "russia must strike; }"))
+
+
+def test_the_world_shown_is_checked_under_the_readings() -> None:
+    """A dilemma whose condition reads a vague term: the world is re-checked under its reading."""
+    cond = "when war(ukraine) and not hostile(ukraine)"
+    (f,) = conflicts(HELP.replace("when war(ukraine)", cond) + OUT.replace("when war(ukraine)", cond))
+    assert f.message == (
+        "usa cannot respect H (help) and O (out) together when war(ukraine): whatever usa does, it breaches one of them"
+    )
+
+
+def test_a_dilemma_of_three_clauses_two_of_which_contradict_through_another_party() -> None:
+    """usa cannot respect all of a, b and c when war(ukraine), and no two of them make a
+    dilemma for usa. a and b also bind russia to strike and not to: a contradiction, which
+    makes a+b+c unsatisfiable with every party's norms but not a minimal such set. So a+b+c
+    is no contradiction: it is usa's conflict."""
+    text = (
+        'clause a "A" { usa must assist(to: ukraine) when war(ukraine); russia must strike; }\n'
+        'clause b "B" { usa must keep troops(usa) >= 1 when war(ukraine); russia must not strike; }\n'
+        'clause c "C" { usa must not assist when war(ukraine) and troops(usa) >= 1; }\n'
+    )
+    found = conflicts(text)
+    assert [(f.party, [c.id for c in f.clauses]) for f in found] == [("usa", ["a", "b", "c"])]
+
+
+# Under russia's reading of `hostile`: only the questions whose formulas change are asked again.
+CLAIMED = {"hostile": "russia"}
+
+
+def claimed(text: str) -> list[Finding]:
+    inst = instrument(WORLD + text)
+    ctx = context(inst, readings=CLAIMED)
+    ctx.baseline = baseline(inst)
+    ctx.reading_name = "russia"
+    return conflict.run(ctx)
+
+
+def test_under_a_claimants_readings_a_party_whose_norms_do_not_change_is_not_asked_again() -> None:
+    """Only russia's own clause reads the term: usa's dilemma is the baseline's, not asked again."""
+    assert claimed(HELP + OUT + 'clause r "R" { russia must not strike when hostile(ukraine); }\n') == []
+
+
+def test_under_a_claimants_readings_a_change_in_another_partys_norm_of_its_clauses_asks_again() -> None:
+    """`z` binds usa to the impossible (no instance of assist is to no one): alone, a
+    contradiction. Its russia norm reads the term: under russia's reading, z's clause literal
+    changes, so whether a set with z is a contradiction may change, and usa is asked again."""
+    found = claimed(
+        HELP + OUT + 'clause z "Z" { usa must assist where false; russia must not strike when hostile(ukraine); }\n'
+    )
+    assert clause_sets(found) == [frozenset({"help", "out"})]
+
+
+def test_the_claims_of_the_witness(monkeypatch: pytest.MonkeyPatch) -> None:
+    from verifier.checks.context import CheckContext
+
+    claims: list[Any] = []
+    original = CheckContext.witness
+
+    def recording(self: CheckContext, model: Any, made: Any, **kw: Any) -> Any:
+        claims.extend(made)
+        return original(self, model, made, **kw)
+
+    monkeypatch.setattr(CheckContext, "witness", recording)
+    conflicts(HELP + OUT)
+    assert [(type(c).__name__, c.party, c.clauses, c.readings) for c in claims] == [
+        ("Breaches", "usa", frozenset({"help", "out"}), {"hostile": "ordinary"})
+    ]
