@@ -60,7 +60,8 @@ def test_a_finding_left_out_of_the_report_gets_no_world() -> None:
 
 
 def test_a_set_not_proved_minimal_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = conflict.minimise_core
+    from verifier.session import minimise_core as original
+
     monkeypatch.setattr(conflict, "minimise_core", lambda *args: (original(*args)[0], False))
     (f,) = conflicts(HELP + OUT)
     assert f.kind is FindingKind.CONFLICT and f.minimal is False
@@ -98,7 +99,7 @@ def test_a_dilemma_of_three_clauses_two_of_which_contradict_through_another_part
 
 
 # Under russia's reading of `hostile`: only the questions whose formulas change are asked again.
-CLAIMED = {"hostile": "russia"}
+CLAIMED: dict[str, str | None] = {"hostile": "russia"}
 
 
 def claimed(text: str) -> list[Finding]:
