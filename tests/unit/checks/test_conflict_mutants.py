@@ -140,3 +140,41 @@ def test_the_claims_of_the_witness(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [(type(c).__name__, c.party, c.clauses, c.readings) for c in claims] == [
         ("Breaches", "usa", frozenset({"help", "out"}), {"hostile": "ordinary"})
     ]
+
+
+def asked(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[list[Finding], list[list[str]]]:
+    """The findings, and the clause sets whose dilemma was asked for, in order."""
+    calls: list[list[str]] = []
+    original = conflict._dilemma
+
+    def recording(ctx: Any, party: str, clauses: list[str]) -> Any:
+        calls.append(list(clauses))
+        return original(ctx, party, clauses)
+
+    monkeypatch.setattr(conflict, "_dilemma", recording)
+    return conflicts(text), calls
+
+
+def test_a_set_minimal_in_its_situation_is_shrunk_to_one_minimal_in_every_situation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In war(ukraine), usa needs both x and z to be in a dilemma; but x alone is one, in
+    war(russia). The conflict reported is x alone, and z alone is then asked (and is none)."""
+    found, calls = asked(
+        monkeypatch,
+        'clause x "X" { usa must assist(to: ukraine) when war(ukraine) or war(russia);\n'
+        "  usa must not assist(to: ukraine) when war(russia); }\n"
+        'clause z "Z" { usa must not assist when war(ukraine); }\n',
+    )
+    assert [f.message for f in found] == ["usa cannot respect X (x) when war(russia): whatever usa does, it is in breach"]
+    assert calls == [["x", "z"], ["x"], ["z"]]
+
+
+def test_a_single_clause_is_not_shrunk_and_the_empty_set_is_never_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    found, calls = asked(
+        monkeypatch,
+        'clause both "Art. 1" { usa must assist(to: ukraine) when war(ukraine);\n'
+        "  usa must not assist when war(ukraine); }\n",
+    )
+    assert clause_sets(found) == [frozenset({"both"})]
+    assert calls == [["both"]]
