@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.helpers import run_checks
+from tests.unit.helpers import context, instrument, run_checks
 from verifier.checks import excuse
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity
@@ -153,3 +153,45 @@ def test_a_world_not_proved_minimal_says_so(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(excuse, "witness", lambda session, lits: (original(session, lits)[0], False))
     (f,) = excuses(ART3)
     assert f.scenario is not None and f.scenario.minimal is False
+
+
+def test_a_clause_left_out_of_the_report_does_not_end_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(CheckContext, "reported", lambda self, clause_ids: list(clause_ids) != ["art3"])
+    assert [[c.id for c in f.clauses] for f in excuses(ART3 + ART7)] == [["art7"]]
+
+
+def test_a_term_the_party_has_no_reading_of_is_passed_over_not_the_clause() -> None:
+    """art8 reads `ordered` first, of which russia has no reading: `necessary`, after it, still
+    excuses russia."""
+    text = (
+        "term ordered(p: party) { reading ordinary: false; }\n"
+        'clause art8 "Art. 8" { russia must not intervene(target: ukraine) where not ordered(ukraine) '
+        "and not necessary(means); }\n"
+    )
+    (f,) = excuses(text)
+    assert (f.kind, dict(f.details)["term"]) == (FindingKind.EXCUSE, "necessary")
+
+
+def test_under_the_partys_own_reading_no_excuse_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read as russia reads it, the term leaves russia nothing to be excused of: not asked."""
+    labels: list[str] = []
+    original = Session.check
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        labels.append(label)
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    ctx = context(instrument(WORLD + ART3), readings={"necessary": "russia"})
+    assert excuse.run(ctx) == []
+    assert labels == []
+
+
+def test_clauses_that_do_not_bind_the_party_are_passed_over() -> None:
+    """art1 binds usa alone, art2 only permits russia: neither excuses russia, and neither
+    ends the check before art3."""
+    text = (
+        'clause art1 "Art. 1" { usa must not intervene(target: russia) where not necessary(means); }\n'
+        'clause art2 "Art. 2" { russia may intervene(target: usa) where necessary(means); }\n' + ART3
+    )
+    assert [(f.kind, [c.id for c in f.clauses]) for f in excuses(text)] == [(FindingKind.EXCUSE, ["art3"])]
