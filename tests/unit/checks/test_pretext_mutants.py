@@ -1,0 +1,156 @@
+"""Pretexts: the findings word for word (an open baseline, a breach with no act), the conduct
+counted past the cap (exactly at four times it, or when the solver gives up), whose conduct
+is named, and the query's parts (mutation testing, docs/trust.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.helpers import context, instrument, run_checks
+from verifier.checks import pretext
+from verifier.findings import Finding, FindingKind, Severity
+from verifier.pipeline import Options, run
+from verifier.session import Outcome, Session, Status
+
+WORLD = """
+party ukraine, russia, usa;
+enum kind = {alliance, training, economic};
+act conclude(actor: party, partner: party, kind: kind);
+term harms(k: kind) { reading ordinary: k == alliance; reading russia: k in {alliance, training}; }
+"""
+ART2 = 'clause art2 "Art. 2" { ukraine must not conclude(partner: usa) where harms(kind); }\n'
+
+
+def pretexts(text: str) -> list[Finding]:
+    return run_checks(WORLD + text, pretext.run)
+
+
+def test_a_pretext_word_for_word() -> None:
+    (f,) = pretexts(ART2)
+    assert (f.kind, f.severity, f.party) == (FindingKind.PRETEXT, Severity.WARNING, "russia")
+    assert f.message == (
+        "russia can claim that ukraine breaches Art. 2 (art2) by conclude(ukraine, partner: usa, "
+        "kind: training): lawful under the ordinary reading of `harms`, a breach under russia's "
+        "reading"
+    )
+    assert [(c.id, c.role) for c in f.clauses] == [("art2", "invoked")]
+    assert f.details == (
+        ("term", "harms"),
+        ("reading", "russia"),
+        ("baseline", "ordinary"),
+        ("claimant_reading_alias", None),
+        ("conduct", ["conclude(ukraine, partner: usa, kind: training)"]),
+        ("against", "ukraine"),
+    )
+    assert f.scenario is not None and f.scenario.acts == ("conclude(ukraine, usa, training)",)
+
+
+def test_an_open_baseline_is_some_reasonable_reading() -> None:
+    (f,) = pretexts(
+        "term rash(k: kind) { reading russia: k == training; }\n"
+        'clause art3 "Art. 3" { ukraine must not conclude(partner: usa) where rash(kind); }\n'
+    )
+    assert f.message == (
+        "russia can claim that ukraine breaches Art. 3 (art3) by conclude(ukraine, partner: usa, "
+        "kind: training): lawful under some reasonable reading of `rash` (the spec gives the term no "
+        "ordinary reading), a breach under russia's reading"
+    )
+    assert dict(f.details)["baseline"] == "open"
+
+
+def test_a_breach_with_no_act_names_the_situation() -> None:
+    """An obligation russia's reading triggers: ukraine breaches it by doing nothing."""
+    (f,) = pretexts(
+        "term urgent(p: party) { reading ordinary: false; reading russia: true; }\n"
+        'clause art9 "Art. 9" { ukraine must conclude(partner: usa, kind: economic) when urgent(usa); }\n'
+    )
+    assert f.message == (
+        "russia can claim that ukraine breaches Art. 9 (art9) in a situation where ukraine complies "
+        "under the ordinary reading of `urgent`"
+    )
+    assert dict(f.details)["conduct"] == []
+    assert f.scenario is not None and f.scenario.acts == ()
+
+
+def test_the_conduct_named_is_the_accused_partys_own() -> None:
+    """usa concludes a training pact with russia in every world (assumed): a breach of art4
+    under russia's reading too, but not ukraine's conduct."""
+    text = (
+        "assume conclude(usa, russia, training);\n"
+        'clause art4 "Art. 4" { each p in {ukraine, usa} must not conclude(partner: russia) where harms(kind); }\n'
+    )
+    against = {dict(f.details)["against"]: f for f in pretexts(text)}
+    assert dict(against["ukraine"].details)["conduct"] == ["conclude(ukraine, partner: russia, kind: training)"]
+    assert against["ukraine"].message.startswith(
+        "russia can claim that ukraine breaches Art. 4 (art4) by "
+        "conclude(ukraine, partner: russia, kind: training): lawful"
+    )
+
+
+def test_the_accused_party_alone_must_comply() -> None:
+    """usa must conclude an economic pact with russia (art5): the world shown for the pretext
+    against ukraine does not need usa to comply, so it has ukraine's act alone."""
+    (f,) = pretexts(ART2 + 'clause art5 "Art. 5" { usa must conclude(partner: russia, kind: economic); }\n')
+    assert f.scenario is not None and f.scenario.acts == ("conclude(ukraine, usa, training)",)
+
+
+EIGHT = """
+party ukraine, russia;
+enum partner = {p0, p1, p2, p3, p4, p5, p6, p7};
+act deal(actor: party, with: partner);
+term harmful(with: partner) { reading ordinary: false; reading russia: true; }
+clause c "C" { ukraine must not deal where harmful(with); }
+"""
+
+
+def eight_under_a_cap_of_two(monkeypatch: pytest.MonkeyPatch, more: Status | None) -> tuple[Finding, list[str]]:
+    """Eight acts russia can object to, a cap of 2: the enumeration stops at four times the cap
+    and asks whether there are more (`more`: the answer to give instead of the solver's)."""
+    labels: list[str] = []
+    original = Session.check
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        labels.append(label)
+        if more is not None and label.endswith(": more?"):
+            return Outcome(more, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    ctx = context(instrument(EIGHT))
+    ctx.max_findings = 2
+    (f,) = pretext.run(ctx)
+    return f, labels
+
+
+def test_exactly_four_times_the_cap_is_an_exact_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    f, labels = eight_under_a_cap_of_two(monkeypatch, None)
+    assert f.message == (
+        "russia can claim that ukraine breaches C (c) by deal(ukraine, with: p0) (and 7 other distinct "
+        "acts): lawful under the ordinary reading of `harmful`, a breach under russia's reading (the "
+        "details list 2 of the 8; raise --max-findings to list them all)"
+    )
+    assert dict(f.details)["conduct"] == ["deal(ukraine, with: p0)", "deal(ukraine, with: p1)"]
+    assert dict(f.details)["conduct_listed"] == "2 of 8"
+    assert labels.count("pretext by russia via c (harmful): more?") == 1
+
+
+def test_a_solver_that_gives_up_on_more_makes_the_count_a_lower_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    f, _ = eight_under_a_cap_of_two(monkeypatch, Status.UNKNOWN)
+    assert f.message.endswith(
+        "(and at least 7 other distinct acts): lawful under the ordinary reading of `harmful`, "
+        "a breach under russia's reading (the details list 2 of at least 8; raise "
+        "--max-findings to list more)"
+    )
+    assert dict(f.details)["conduct_listed"] == "2 of at least 8"
+
+
+def test_the_query_names_its_question_and_its_claim(tmp_path: Path) -> None:
+    path = tmp_path / "spec.nv"
+    path.write_text('instrument t "T";\n' + WORLD + ART2, encoding="utf-8")
+    run([path], Options(smt2_dir=tmp_path / "smt2", jobs=1))
+    scripts = [s.read_text(encoding="utf-8") for s in sorted((tmp_path / "smt2").glob("*.smt2"))]
+    script = next(s for s in scripts if s.splitlines()[0].endswith(": pretext by russia via art2 (harms)"))
+    assert "|breach of art2 @ukraine as russia reads harms|" in script
