@@ -154,3 +154,59 @@ def test_the_query_names_its_question_and_its_claim(tmp_path: Path) -> None:
     scripts = [s.read_text(encoding="utf-8") for s in sorted((tmp_path / "smt2").glob("*.smt2"))]
     script = next(s for s in scripts if s.splitlines()[0].endswith(": pretext by russia via art2 (harms)"))
     assert "|breach of art2 @ukraine as russia reads harms|" in script
+
+
+def giving_up_on(monkeypatch: pytest.MonkeyPatch, label: str, call: int) -> None:
+    """The solver gives up on the `call`-th question with this label (1: the first)."""
+    original = Session.check
+    seen = [0]
+
+    def check(self: Session, assumptions: Any, asked: str = "") -> Outcome:
+        if asked == label:
+            seen[0] += 1
+            if seen[0] == call:
+                return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, asked)
+
+    monkeypatch.setattr(Session, "check", check)
+
+
+def test_a_solver_that_gives_up_before_any_conduct_is_an_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    giving_up_on(monkeypatch, "pretext by russia via art2 (harms)", 1)
+    (f,) = pretexts(ART2)
+    assert (f.kind, f.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
+    assert (
+        f.message
+        == "the solver gave up on the pretext check of art2 for russia (canceled); nothing is proved either way"
+    )
+    assert [(c.id, c.role) for c in f.clauses] == [("art2", None)]
+    assert f.details == (("reason", "canceled"),)
+
+
+def test_a_solver_that_gives_up_once_the_cap_is_listed_makes_the_count_a_lower_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two acts found under a cap of two, then the solver gives up: what was found stands,
+    and there may be more."""
+    giving_up_on(monkeypatch, "pretext by russia via c (harmful)", 3)
+    ctx = context(instrument(EIGHT))
+    ctx.max_findings = 2
+    (f,) = pretext.run(ctx)
+    assert f.kind is FindingKind.PRETEXT
+    assert f.message == (
+        "russia can claim that ukraine breaches C (c) by deal(ukraine, with: p0) (and at least 1 other "
+        "distinct act): lawful under the ordinary reading of `harmful`, a breach under russia's reading "
+        "(the details list 2 of at least 2; raise --max-findings to list more)"
+    )
+    assert dict(f.details)["conduct_listed"] == "2 of at least 2"
+
+
+def test_a_world_that_cannot_be_read_is_an_unknown_that_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pretext, "witness", lambda *args, **kwargs: (None, False))
+    (f,) = pretexts(ART2)
+    assert (f.kind, f.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
+    assert f.message == (
+        "the solver gave up on the pretext check of art2 for russia (no witness could be read); "
+        "nothing is proved either way"
+    )
+    assert [(c.id, c.role) for c in f.clauses] == [("art2", None)]
