@@ -210,3 +210,36 @@ def test_a_world_that_cannot_be_read_is_an_unknown_that_says_so(monkeypatch: pyt
         "nothing is proved either way"
     )
     assert [(c.id, c.role) for c in f.clauses] == [("art2", None)]
+
+
+def test_the_world_shown_prefers_the_claimant_and_the_accused() -> None:
+    """Either alarm(usa) or tension(russia) makes art6 apply: the world shown names russia,
+    the claimant, though alarm is declared first."""
+    (f,) = pretexts(
+        "fact alarm(p: party);\nfact tension(p: party);\n"
+        'clause art6 "Art. 6" { ukraine must not conclude(partner: usa) where harms(kind) '
+        "when alarm(usa) or tension(russia); }\n"
+    )
+    assert f.scenario is not None and f.scenario.facts == ("tension(russia)",)
+
+
+def test_conduct_towards_the_claimant_is_listed_last() -> None:
+    """A claimant complaining of what the accused did with it is the weakest example."""
+    (f,) = pretexts('clause art7 "Art. 7" { ukraine must not conclude where harms(kind); }\n')
+    assert dict(f.details)["conduct"] == [
+        "conclude(ukraine, partner: ukraine, kind: training)",
+        "conclude(ukraine, partner: usa, kind: training)",
+        "conclude(ukraine, partner: russia, kind: training)",
+    ]
+
+
+def test_every_further_world_is_checked_against_the_claimed_breach(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A further world that does not bear out the claim (here: emptied) stops the check."""
+    from dsl.evaluate import World
+    from verifier.witness import WitnessError
+
+    monkeypatch.setattr(
+        pretext, "world_over", lambda session, model, keys, draft: World(frozenset(), {}, frozenset(), draft)
+    )
+    with pytest.raises(WitnessError, match=r"^pretext by russia via art7: a further witness does not breach art7 "):
+        pretexts('clause art7 "Art. 7" { ukraine must not conclude where harms(kind); }\n')
