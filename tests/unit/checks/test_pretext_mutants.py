@@ -243,3 +243,76 @@ def test_every_further_world_is_checked_against_the_claimed_breach(monkeypatch: 
     )
     with pytest.raises(WitnessError, match=r"^pretext by russia via art7: a further witness does not breach art7 "):
         pretexts('clause art7 "Art. 7" { ukraine must not conclude where harms(kind); }\n')
+
+
+def test_the_accused_are_taken_in_the_order_of_declaration() -> None:
+    """belarus, declared last, comes after ukraine (not in the order of names)."""
+    text = WORLD.replace("party ukraine, russia, usa;", "party ukraine, russia, usa, belarus;") + (
+        'clause art8 "Art. 8" { each p in {belarus, ukraine} must not conclude(partner: usa) where harms(kind); }\n'
+    )
+    found = run_checks(text, pretext.run)
+    assert [dict(f.details)["against"] for f in found] == ["ukraine", "belarus"]
+
+
+def test_which_norms_and_terms_are_read() -> None:
+    """art9's first norm is a permission (its term is not read), its second has no condition
+    (its `where` is still read); `ordered` has no reading of russia's and is passed over,
+    `harms` after it is not."""
+    text = (
+        "term ordered(p: party) { reading ordinary: false; }\n"
+        'clause art9 "Art. 9" { ukraine may conclude(partner: russia) where not ordered(usa);\n'
+        "  ukraine must not conclude(partner: usa) where not ordered(ukraine) and harms(kind); }\n"
+    )
+    (f,) = pretexts(text)
+    assert (f.kind, dict(f.details)["term"], dict(f.details)["conduct"]) == (
+        FindingKind.PRETEXT,
+        "harms",
+        ["conclude(ukraine, partner: usa, kind: training)"],
+    )
+
+
+def test_a_clause_left_out_of_the_report_does_not_end_the_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    from verifier.checks.context import CheckContext
+
+    monkeypatch.setattr(CheckContext, "reported", lambda self, clause_ids: list(clause_ids) != ["art1"])
+    text = 'clause art1 "Art. 1" { ukraine must not conclude(partner: russia) where harms(kind); }\n' + ART2
+    assert [[c.id for c in f.clauses] for f in pretexts(text)] == [["art2"]]
+
+
+def test_under_the_claimants_own_reading_no_pretext_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    labels: list[str] = []
+    original = Session.check
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        labels.append(label)
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    assert pretext.run(context(instrument(WORLD + ART2), readings={"harms": "russia"})) == []
+    assert labels == []
+
+
+def test_several_other_acts_are_named_in_the_plural() -> None:
+    (f,) = pretexts('clause art7 "Art. 7" { ukraine must not conclude where harms(kind); }\n')
+    assert f.message.startswith(
+        "russia can claim that ukraine breaches Art. 7 (art7) by conclude(ukraine, partner: "
+        "ukraine, kind: training) (and 2 other distinct acts): lawful"
+    )
+
+
+def test_a_further_world_is_minimal_in_the_atoms_of_the_claim_only() -> None:
+    """Concluding a training pact with usa obliges ukraine to an economic one with russia
+    (art11): an act outside the claim. A further world is minimal in the atoms of the claim
+    only, so that act does not count against usa's pact, which comes before russia's (last,
+    as the claimant's own)."""
+    text = (
+        'clause art10 "Art. 10" { ukraine must not conclude where harms(kind); }\n'
+        'clause art11 "Art. 11" { ukraine must conclude(partner: russia, kind: economic) '
+        "when conclude(ukraine, usa, training); }\n"
+    )
+    (f,) = pretexts(text)
+    assert dict(f.details)["conduct"] == [
+        "conclude(ukraine, partner: ukraine, kind: training)",
+        "conclude(ukraine, partner: usa, kind: training)",
+        "conclude(ukraine, partner: russia, kind: training)",
+    ]
