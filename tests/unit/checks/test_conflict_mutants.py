@@ -166,7 +166,9 @@ def test_a_set_minimal_in_its_situation_is_shrunk_to_one_minimal_in_every_situat
         "  usa must not assist(to: ukraine) when war(russia); }\n"
         'clause z "Z" { usa must not assist when war(ukraine); }\n',
     )
-    assert [f.message for f in found] == ["usa cannot respect X (x) when war(russia): whatever usa does, it is in breach"]
+    assert [f.message for f in found] == [
+        "usa cannot respect X (x) when war(russia): whatever usa does, it is in breach"
+    ]
     assert calls == [["x", "z"], ["x"], ["z"]]
 
 
