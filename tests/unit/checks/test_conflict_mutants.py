@@ -180,3 +180,19 @@ def test_a_single_clause_is_not_shrunk_and_the_empty_set_is_never_asked(monkeypa
     )
     assert clause_sets(found) == [frozenset({"both"})]
     assert calls == [["both"]]
+
+
+def test_the_clauses_of_a_conflict_are_in_the_order_of_the_text() -> None:
+    (f,) = conflicts(OUT.replace("clause out", "clause z_out") + HELP.replace("clause help", "clause a_help"))
+    assert [c.id for c in f.clauses] == ["z_out", "a_help"]
+
+
+def test_under_a_claimants_readings_a_party_not_asked_again_does_not_end_the_check() -> None:
+    """russia's norms do not change under its reading; usa's do (art help reads the term), and
+    usa is still asked."""
+    found = claimed(
+        'clause r "R" { russia must not strike; }\n'
+        + HELP.replace("when war(ukraine)", "when war(ukraine) or hostile(russia)")
+        + OUT
+    )
+    assert [(f.party, sorted(c.id for c in f.clauses)) for f in found] == [("usa", ["help", "out"])]
