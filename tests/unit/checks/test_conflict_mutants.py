@@ -196,3 +196,27 @@ def test_under_a_claimants_readings_a_party_not_asked_again_does_not_end_the_che
         + OUT
     )
     assert [(f.party, sorted(c.id for c in f.clauses)) for f in found] == [("usa", ["help", "out"])]
+
+
+def test_a_search_stopped_at_its_limit_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conflict, "MAX_SEARCHES", 1)
+    (f,) = conflicts(HELP + OUT)
+    assert f.message.endswith("(1 conflicts of usa shown; the search stopped at 1 searches: there may be more)")
+    assert dict(f.details)["search_stopped"] == "1 searches"
+
+
+def test_a_solver_that_gives_up_is_an_unknown_that_cites_the_partys_clauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conflict, "_dilemma", lambda ctx, party, clauses: "canceled")
+    found = conflicts('clause r "R" { russia must not strike; }\n' + HELP + OUT)
+    assert [(f.kind, f.message, [c.id for c in f.clauses]) for f in found] == [
+        (
+            FindingKind.UNKNOWN,
+            "the solver gave up on the conflict check for russia (canceled); nothing is proved either way",
+            ["r"],
+        ),
+        (
+            FindingKind.UNKNOWN,
+            "the solver gave up on the conflict check for usa (canceled); nothing is proved either way",
+            ["help", "out"],
+        ),
+    ]
