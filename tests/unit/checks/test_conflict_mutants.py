@@ -220,3 +220,17 @@ def test_a_solver_that_gives_up_is_an_unknown_that_cites_the_partys_clauses(monk
             ["help", "out"],
         ),
     ]
+
+
+def test_the_search_asks_no_more_than_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conflict, "MAX_SEARCHES", 1)
+    _, calls = asked(monkeypatch, HELP + OUT)
+    # one search, and the shrinking of what it found (in the order of the solver's core)
+    assert calls[0] == ["help", "out"] and sorted(calls[1:]) == [["help"], ["out"]]
+
+
+def test_a_search_stopped_at_max_findings_says_so() -> None:
+    ctx = context(instrument(WORLD + HELP + OUT))
+    ctx.max_findings = 1
+    (f,) = conflict.run(ctx)
+    assert f.message.endswith("(1 conflicts of usa shown; the search stopped at --max-findings: there may be more)")
