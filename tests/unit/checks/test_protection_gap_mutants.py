@@ -6,11 +6,13 @@ are quoted, and the `unknown`s. Written against the mutants that survived the ex
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.unit.helpers import run_checks
 from verifier.checks import protection_gap
+from verifier.checks.context import CheckContext
 from verifier.findings import FindingKind, Severity
 from verifier.pipeline import Options, run
 from verifier.qbf import EveryChoiceResult
@@ -134,3 +136,39 @@ def test_the_queries_name_the_outcome_of_the_requirement(tmp_path: Path) -> None
     run([ROOT / "examples" / "28_protection_gap.nv"], Options(smt2_dir=tmp_path, jobs=1))
     scripts = "".join(s.read_text(encoding="utf-8") for s in sorted(tmp_path.glob("*.smt2")))
     assert "|outcome ukraine#0|" in scripts and "|not able ukraine#0|" in scripts
+
+
+def test_the_world_shown_is_checked_against_every_claim_of_the_gap(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[tuple[Any, ...]]] = []
+    original = CheckContext.witness
+
+    def recording(self: CheckContext, model: Any, claims: Any, **kw: Any) -> Any:
+        claims = list(claims)
+        calls.append(
+            [
+                (
+                    type(c).__name__,
+                    getattr(c, "what", None),
+                    getattr(c, "expected", None),
+                    tuple(getattr(c, "env", {}).values()),
+                    c.readings == self.readings,
+                )
+                for c in claims
+            ]
+        )
+        return original(self, model, claims, **kw)
+
+    monkeypatch.setattr(CheckContext, "witness", recording)
+    (f,) = run_checks(WORLD + ART5, protection_gap.run)
+    assert f.kind is FindingKind.PROTECTION_GAP
+    event = ("Holds", "the event the protection is for", True, (), True)
+    assert calls == [
+        [event],
+        [
+            event,
+            ("Complies", None, None, (), True),
+            ("Complies", None, None, (), True),
+            ("Holds", "no response by russia", False, ("russia",), True),
+            ("Holds", "no response by uk", False, ("uk",), True),
+        ],
+    ]
