@@ -10,15 +10,19 @@ from typing import Any
 
 import pytest
 
+from dsl import formula as F
 from dsl import load
 from tests.unit.checks.test_excuse import TERM
 from tests.unit.checks.test_excuse import WORLD as EXCUSE_WORLD
+from tests.unit.checks.test_guarantees import coalition_findings
 from tests.unit.checks.test_unanswered_deadline import WORLD as DEADLINE_WORLD
 from tests.unit.helpers import baseline, context, findings_in, instrument, run_checks
-from verifier.checks import hollow_permission, unanswered_deadline
-from verifier.findings import FindingKind, Severity, problem_key
+from verifier.checks import contradiction, hollow_permission, unanswered_deadline
+from verifier.findings import ClauseRef, FindingKind, Severity, problem_key
+from verifier.minimal import witness as minimal_witness
 from verifier.pipeline import Options, check_instrument
 from verifier.session import Outcome, Session, Status
+from verifier.witness import Holds, WitnessError
 
 SPEC = """
 party ukraine, russia, usa;
@@ -34,6 +38,12 @@ clause c1 "Art. 1" {
 }
 clause c2 "Art. 2" { ukraine may conclude(partner: usa, kind: training); }
 """
+
+# A clause with no norm for ukraine, under a term with no ordinary reading (open).
+USA_ONLY = (
+    "term friendly(p: party) { reading russia: p == russia; }\n"
+    'clause c4 "Art. 4" { usa must not conclude(partner: russia) where friendly(russia); }\n'
+)
 
 
 def test_a_problem_the_baseline_has_is_hidden_only_for_its_party_and_coalition() -> None:
@@ -69,7 +79,7 @@ def test_a_clause_mentions_only_what_its_norms_for_the_party_mention() -> None:
     ukraine's own norms of Art. 3."""
     inst = instrument(
         SPEC + 'clause c3 "Art. 3" { ukraine must not conclude(partner: russia, kind: alliance);\n'
-        "  usa must not conclude(partner: ukraine) when conclude(ukraine, usa, alliance); }\n"
+        "  usa must not conclude(partner: ukraine) when conclude(ukraine, usa, alliance); }\n" + USA_ONLY
     )
     assert context(inst).controlled_mentions("ukraine") == [
         ("c1", {("conclude", ("ukraine", "usa", "training"))}),
@@ -141,3 +151,61 @@ def test_a_solver_that_gives_up_without_a_reason_says_so(monkeypatch: pytest.Mon
         "(no reason given); nothing is proved either way"
     )
     assert f.details == (("reason", ""),)
+
+
+def test_a_partys_literals_compliance_and_norms_are_of_its_own_clauses_only() -> None:
+    """Art. 4 binds usa alone: it adds nothing to ukraine's literals, compliance or norms."""
+    ctx = context(instrument(SPEC + USA_ONLY))
+    own = ctx.session.norms_of("c1", ctx.readings, "ukraine")
+    assert [str(lit) for lit in ctx.party_lits("ukraine")] == ["clause c1 @ukraine [harms=ordinary]"]
+    assert ctx.party_compliance("ukraine").eq(own)
+    comp = ctx.comp("ukraine", ctx.readings)
+    assert len(comp) == 2 and comp[0].eq(ctx.enc.assumptions(ctx.readings)) and comp[1].eq(own)
+
+
+def test_a_finding_cites_its_clauses_where_they_are_and_the_readings_in_force() -> None:
+    text = (
+        "party ukraine, nato;\nact join(actor: party, org: party);\n"
+        'clause t "Art. 1"\n  source "Treaty, 1994"\n  note "As read by the court"\n'
+        '  text "Ukraine shall not join NATO."\n{ ukraine must not join(org: nato); }\n'
+        'clause c "Art. 2" { ukraine must join(org: nato); }\n'
+    )
+    (f,) = run_checks(text, contradiction.run)
+    assert f.clauses == (
+        ClauseRef(
+            "t",
+            "Art. 1",
+            "t.nv",
+            3,
+            1,
+            "Ukraine shall not join NATO.",
+            "Treaty, 1994",
+            "conflicting",
+            "As read by the court",
+        ),
+        ClauseRef("c", "Art. 2", "t.nv", 8, 1, None, None, "conflicting", None),
+    )
+    (g,) = hollow_permission.run(context(instrument(SPEC + USA_ONLY)))
+    assert g.readings == (("friendly", "open"), ("harms", "ordinary"))
+
+
+def test_a_scenario_reaches_a_finding_only_as_a_witness() -> None:
+    ctx = context(instrument(SPEC))
+    with pytest.raises(TypeError) as raised:
+        ctx.finding(FindingKind.CONTRADICTION, Severity.ERROR, "m", [], scenario=None)
+    assert str(raised.value) == "a scenario reaches a finding only as a Witness (verifier.witness)"
+
+
+def test_a_witness_that_fails_a_claim_is_an_error_that_names_it() -> None:
+    ctx = context(instrument(SPEC))
+    model, _ = minimal_witness(ctx.session, ctx.fixed())
+    assert model is not None
+    with pytest.raises(WitnessError) as raised:
+        ctx.witness(model, [Holds(F.FALSE, ctx.readings, what="the impossible")], what="a test's witness")
+    assert str(raised.value) == "a test's witness: the witness does not show the impossible"
+
+
+def test_a_witness_is_minimal_unless_the_check_says_otherwise(tmp_path: Path) -> None:
+    """The blockable-guarantee check leaves `minimal` to the default."""
+    scenarios = [f.scenario for f in coalition_findings(tmp_path, "all g in guarantors: agrees(g)") if f.scenario]
+    assert scenarios and all(s.minimal is True for s in scenarios)
