@@ -12,12 +12,14 @@ import pytest
 
 from dsl import formula as F
 from dsl import load
+from dsl.model import Instrument
 from tests.unit.checks.test_excuse import TERM
 from tests.unit.checks.test_excuse import WORLD as EXCUSE_WORLD
 from tests.unit.checks.test_guarantees import coalition_findings
 from tests.unit.checks.test_unanswered_deadline import WORLD as DEADLINE_WORLD
 from tests.unit.helpers import baseline, context, findings_in, instrument, run_checks
 from verifier.checks import contradiction, hollow_permission, unanswered_deadline
+from verifier.checks.context import in_report
 from verifier.findings import ClauseRef, FindingKind, Severity, problem_key
 from verifier.minimal import witness as minimal_witness
 from verifier.pipeline import Options, check_instrument
@@ -209,3 +211,36 @@ def test_a_witness_is_minimal_unless_the_check_says_otherwise(tmp_path: Path) ->
     """The blockable-guarantee check leaves `minimal` to the default."""
     scenarios = [f.scenario for f in coalition_findings(tmp_path, "all g in guarantors: agrees(g)") if f.scenario]
     assert scenarios and all(s.minimal is True for s in scenarios)
+
+
+def regime(tmp: Path) -> Instrument:
+    """A regime (regime.nv) of two imported files, each with a clause."""
+    (tmp / "world.nv").write_text("party ukraine, nato;\nact join(actor: party, org: party);\n", encoding="utf-8")
+    (tmp / "a.nv").write_text(
+        'import "world.nv";\nclause a1 "A, Art. 1" { ukraine must not join(org: nato); }\n', encoding="utf-8"
+    )
+    (tmp / "b.nv").write_text(
+        'import "world.nv";\nclause b1 "B, Art. 1" { ukraine must join(org: nato); }\n', encoding="utf-8"
+    )
+    (tmp / "regime.nv").write_text('import "a.nv";\nimport "b.nv";\n', encoding="utf-8")
+    return load([tmp / "regime.nv"]).instruments[0]
+
+
+def test_a_regime_reports_what_crosses_files_or_concerns_its_own_not_one_import_alone(tmp_path: Path) -> None:
+    inst = regime(tmp_path)
+    a, b, root = (str(tmp_path / name) for name in ("a.nv", "b.nv", "regime.nv"))
+    assert inst.path == root and len(inst.files) == 4
+    assert [in_report(inst, files) for files in (set(), {a}, {root}, {a, b})] == [True, False, True, True]
+    single = instrument(SPEC)
+    assert in_report(single, {"elsewhere.nv"}) and in_report(single, {single.path})
+    ctx = context(inst)
+    assert ctx.reported(["a1"]) and ctx.reported(["protection_ukraine"])  # not for a report: everything
+    ctx.for_report = True
+    assert not ctx.reported(["a1"]) and not ctx.reported(["b1"])
+    assert ctx.reported(["a1", "b1"]) and ctx.reported(["protection_ukraine"]) and ctx.reported([])
+
+
+def test_a_finding_names_its_file_and_draft() -> None:
+    drafted = SPEC.replace("where harms(kind);", "where [base: harms(kind) | russia: false];")
+    (f,) = hollow_permission.run(context(instrument(drafted)))
+    assert (f.file, f.draft) == ("t.nv", "base")
