@@ -191,9 +191,9 @@ def test_a_counterexample_that_cannot_be_read_is_an_unknown(monkeypatch: pytest.
     assert f.message == (
         "the solver gave up on `assert quiet` (no counterexample could be read); nothing is proved either way"
     )
-    assert [(e.statement, e.met, e.detail) for e in expectations] == [
-        ("assert quiet", False, "unknown"),
-        ("assert peace", True, "holds in every compliant world"),
+    assert [(e.file, e.line, e.statement, e.met, e.detail) for e in expectations] == [
+        ("t.nv", 9, "assert quiet", False, "unknown"),
+        ("t.nv", 10, "assert peace", True, "holds in every compliant world"),
     ]
 
 
@@ -413,3 +413,11 @@ def test_the_findings_are_merged_once_marked_and_the_failures_come_after() -> No
     ]
     assert [(f.kind, f.expected) for f in marked] == [(FindingKind.CONFLICT, True)]
     assert [(e.met, e.detail) for e in expectations] == [(True, "matched 1 finding"), (True, "no finding matches")]
+
+
+def test_a_statement_about_a_draft_not_checked_marks_nothing_before_the_merge() -> None:
+    inst = instrument(WORLD + "expect conflict in draft russia;\n")
+    found = [finding(FindingKind.CONFLICT, draft="russia")]
+    marked, expectations = apply_expectations(inst, found, checked={"base"}, merge=lambda fs: fs)
+    assert [f.expected for f in marked] == [False]
+    assert [(e.met, e.skipped) for e in expectations] == [(False, True)]
