@@ -281,6 +281,9 @@ class Encoder:
     _decls: dict[int, tuple[VarKey, z3.ExprRef]] = field(default_factory=dict, repr=False)
     _decls_read: int = field(default=0, repr=False)
     _positions: dict[AtomKey, int] | None = field(default=None, repr=False)
+    # The canonical order's place of each key, per (preferred parties, pairs put last): `canonical.preference`.
+    ranks: dict[tuple[frozenset[str], frozenset[tuple[str, str]]], dict[VarKey, tuple[int, int, int, int, str]]] = \
+        field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name, self.instrument)

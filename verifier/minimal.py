@@ -90,8 +90,9 @@ def fewest_atoms(session: Session, assumptions: Sequence[z3.BoolRef], model: z3.
     quantities: cheaper when there are many). The model itself if the solver gives up."""
     active, variables, quantities = _asked(session, assumptions, (), prefer, against)
     if over is not None:
-        wanted = {session.enc.var_of(k).get_id() for k in over}
-        variables = [v for v in variables if v.get_id() in wanted]
+        # (By address, not z3py's id, one call into Z3 each: variables live as long as the encoder.)
+        wanted = {session.enc.var_of(k).ast.value for k in over}
+        variables = [v for v in variables if v.ast.value in wanted]
     def ask(fixed: z3.Solver, check: Check) -> z3.ModelRef | None:
         smallest = fewest(fixed, check, variables, Truth(variables).count(model))
         return None if smallest is None else canonical(fixed, check, variables, *smallest)
