@@ -84,8 +84,17 @@ def preference(enc: Encoder, prefer: Collection[str],
     wanted = set(prefer)
     last = set(against)
     timed = enc.instrument.horizon is not None
+    # A key's place depends only on the encoder and the two sets: remembered, since every
+    # witness ranks the hundreds of atoms its formulas mention, mostly the same ones.
+    known = enc.ranks.setdefault((frozenset(wanted), frozenset(last)), {})
 
     def rank(key: VarKey) -> tuple[int, int, int, int, str]:
+        found = known.get(key)
+        if found is None:
+            found = known[key] = place(key)
+        return found
+
+    def place(key: VarKey) -> tuple[int, int, int, int, str]:
         if isinstance(key, OpenTermKey):
             return (0 if wanted.intersection(map(str, key.args)) else 1, 0, 1, terms.get(key.term, 0), repr(key.args))
         args = key[1]

@@ -45,6 +45,7 @@ class OpenTermKey:
 VarKey = AtomKey | OpenTermKey  # an atom's or quantity's key, or an open term's
 # The formulas translated once per reading set and values of their free variables.
 Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | F.Choice | F.Count
+_COMPOUND = frozenset({F.TermApp, F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Choice, F.Count})
 
 
 def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
@@ -280,6 +281,9 @@ class Encoder:
     _decls: dict[int, tuple[VarKey, z3.ExprRef]] = field(default_factory=dict, repr=False)
     _decls_read: int = field(default=0, repr=False)
     _positions: dict[AtomKey, int] | None = field(default=None, repr=False)
+    # The canonical order's place of each key, per (preferred parties, pairs put last): `canonical.preference`.
+    ranks: dict[tuple[frozenset[str], frozenset[tuple[str, str]]], dict[VarKey, tuple[int, int, int, int, str]]] = \
+        field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.atom_vars = Atoms(self.vocab.atoms, self.ctx, self.atom_prefix, self.by_name, self.instrument)
@@ -444,6 +448,14 @@ class Encoder:
     # Leaves are translated at once; a compound formula through `_memoized`. Each makes the
     # same calls into Z3, in the same order, as the chain of tests it replaced.
     def _f(self, f: F.Formula, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        # The two commonest kinds first, told apart by their exact class (a `match` tries
+        # each case in turn): atoms, and the compound formulas that go through the memo.
+        kind = type(f)
+        if kind is F.Atom:
+            return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]  # `type() is` (fast) does not narrow
+                                                  for a in f.args]))]  # type: ignore[union-attr]
+        if kind in _COMPOUND:
+            return self._memoized(f, readings, env)  # type: ignore[arg-type]
         match f:
             case F.Atom():
                 return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]  # `type() is` (fast) does not narrow
@@ -541,8 +553,10 @@ class Encoder:
     # a quantifier's body repeats, for every value, whatever does not mention the variable
     # (hague_v's prohibitions translated the same conditions tens of thousands of times).
     def _memoized(self, f: Compound, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        free = self._free_of(f)
-        key = (id(f), readings_key(readings), tuple([env[v] for v in free]))
+        ident = id(f)
+        known = self._free.get(ident)
+        free = known[1] if known is not None else self._free_of(f)
+        key = (ident, readings_key(readings), tuple([env[v] for v in free]))
         memo = self._memo
         found = memo.get(key)
         if found is None:

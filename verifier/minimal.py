@@ -90,8 +90,9 @@ def fewest_atoms(session: Session, assumptions: Sequence[z3.BoolRef], model: z3.
     quantities: cheaper when there are many). The model itself if the solver gives up."""
     active, variables, quantities = _asked(session, assumptions, (), prefer, against)
     if over is not None:
-        wanted = {session.enc.var_of(k).get_id() for k in over}
-        variables = [v for v in variables if v.get_id() in wanted]
+        # (By address, not z3py's id, one call into Z3 each: variables live as long as the encoder.)
+        wanted = {session.enc.var_of(k).ast.value for k in over}
+        variables = [v for v in variables if v.ast.value in wanted]
     def ask(fixed: z3.Solver, check: Check) -> z3.ModelRef | None:
         smallest = fewest(fixed, check, variables, Truth(variables).count(model))
         return None if smallest is None else canonical(fixed, check, variables, *smallest)
@@ -110,23 +111,20 @@ def _asked(session: Session, assumptions: Sequence[z3.BoolRef], also: Sequence[E
     # and a timed spec would otherwise ask about every quantity at every step, which makes
     # the canonical questions integer ones (on istanbul_2022_consultations.nv, 60 unrelated
     # personnel figures: 150 s of canonical questions against a few).
-    parts: list[z3.BoolRef] = []
-    stack = [*session.active(assumptions), *enc.background][::-1]
-    while stack:  # the conjuncts (the world's literal holds the assumptions and the bounds)
-        f = stack.pop()
-        if z3.is_and(f):
-            stack.extend(reversed(f.children()))
-        else:
-            parts.append(f)
-    bounds = {b.get_id(): k for k, b in enc.bounds.items()}
-    others = [f for f in parts if f.get_id() not in bounds]
+    parts = [part for f in [*session.active(assumptions), *enc.background] for part in session.conjuncts(f)]
+    # (Terms by address: the bounds live as long as the encoder, the parts as long as this call.)
+    bounds = session.bound_keys()
+    others = [f for f in parts if f.ast.value not in bounds]
     mentioned = enc.keys_named(enc.mentioned(others))
-    active = [*others, *{f.get_id(): f for f in parts if bounds.get(f.get_id(), 0) in mentioned}.values()]
+    active = [*others, *{f.ast.value: f for f in parts if bounds.get(f.ast.value, 0) in mentioned}.values()]
     keys = enc.keys_named(enc.mentioned(active))
     # (What the formulas mention has been made, and only that is asked for.)
     rank = preference(enc, prefer, against)
+    # The atoms mentioned, in declaration order (as the vocabulary lists them), without
+    # walking the whole vocabulary (tens of thousands of atoms in a regime) for each witness.
+    positions = enc.positions()
     ranked: list[tuple[tuple[int, int, int, int, str], z3.BoolRef]] = \
-        [(rank(key), enc.atom(key)) for key in enc.atom_vars if key in keys]
+        [(rank(key), enc.atom(key)) for key in sorted([k for k in keys if enc.is_atom(k)], key=positions.__getitem__)]
     ranked += [(rank(OpenTermKey(*key)), var) for key, var in enc.open_vars.items() if OpenTermKey(*key) in keys]
     quantities = [v for k, v in enc.qty_vars.items() if k in keys]
     if also:

@@ -25,7 +25,7 @@ from dsl.model import Instrument
 from verifier.budget import Budget
 from verifier.encode import Encoder, Readings, VarKey, not_, readings_key
 from verifier.interrupt import pending
-from verifier.z3_native import c_function
+from verifier.z3_native import c_function, to_expr
 
 if TYPE_CHECKING:
     from verifier.scenario import Situation
@@ -33,6 +33,16 @@ if TYPE_CHECKING:
 SEED = 0
 _MK_IMPLIES = c_function(z3.Z3_mk_implies)
 _SOLVER_ASSERT = c_function(z3.Z3_solver_assert)
+_AST_KIND = c_function(z3.Z3_get_ast_kind)
+_APP_DECL = c_function(z3.Z3_get_app_decl)
+_DECL_KIND = c_function(z3.Z3_get_decl_kind)
+_NUM_ARGS = c_function(z3.Z3_get_app_num_args)
+_APP_ARG = c_function(z3.Z3_get_app_arg)
+
+
+def _is_and(c: z3.ContextObj, a: z3.Ast) -> bool:
+    """`z3.is_and` of a term, asked of the C library."""
+    return bool(_AST_KIND(c, a) == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) == z3.Z3_OP_AND)
 
 # An observer sees solver activity without taking part in it: the CLI's progress display
 # and its --verbose timings, given to each session that should report to it. Events:
@@ -163,6 +173,11 @@ class Session:
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # (clause, party, readings) -> their norms
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
+        # The conjuncts of the guarded formulas and the background (which live as long as the
+        # session), by the formula's address: every witness asks for those of what it switches on.
+        self._conjuncts: dict[int, tuple[z3.BoolRef, list[z3.BoolRef]]] = {}
+        self._lasting: set[int] = {f.ast.value for f in encoder.background}
+        self._bound_keys: dict[int, VarKey] | None = None
         # Z3's own `false` and `true`, for reading models from their tables (verifier.scenario):
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
@@ -271,6 +286,7 @@ class Session:
     def _guard(self, lit: z3.BoolRef, formula: z3.BoolRef) -> None:
         """Remember `lit -> formula` (asserted in a solver when a query there first assumes lit)."""
         self._guarded_ids[lit.ast.value] = formula  # lit stays alive in self._lits: the address is its own
+        self._lasting.add(formula.ast.value)
 
     # ---- solvers ------------------------------------------------------------------------
     # Every solver nverify asks anything is made here, in the session's context, so that the
@@ -331,6 +347,35 @@ class Session:
             formula = self._guarded_ids.get(a.ast.value)
             out.append(formula if formula is not None else a)
         return out
+
+    def conjuncts(self, formula: z3.BoolRef) -> list[z3.BoolRef]:
+        """The formula's conjuncts, nested `and`s flattened, left to right (repeats kept); the
+        formula itself if it is no `and`. Read in the C library (z3py makes a Python object,
+        three calls into Z3, for every node), and remembered for the session's own formulas."""
+        key = formula.ast.value
+        found = self._conjuncts.get(key)
+        if found is not None:
+            return found[1]
+        c, ctx = self.ctx.ref(), self.ctx
+        if not _is_and(c, formula.as_ast()):
+            return [formula]
+        parts: list[z3.BoolRef] = []
+        stack = [formula.as_ast()]
+        while stack:
+            a = stack.pop()
+            if _is_and(c, a):
+                stack.extend(_APP_ARG(c, a, i) for i in reversed(range(_NUM_ARGS(c, a))))
+            else:
+                parts.append(to_expr(a, ctx))
+        if key in self._lasting:
+            self._conjuncts[key] = (formula, parts)
+        return parts
+
+    def bound_keys(self) -> dict[int, VarKey]:
+        """Each quantity's bound `q >= 0` (its term's address) -> the quantity."""
+        if self._bound_keys is None:
+            self._bound_keys = {b.ast.value: k for k, b in self.enc.bounds.items()}
+        return self._bound_keys
 
     def clause_of(self, lit: z3.BoolRef) -> str | None:
         return self._clause_ids.get(lit.ast.value)
