@@ -22,7 +22,7 @@ import z3
 from verifier.canonical import Truth, canonical, fewest, preference
 from verifier.encode import VarKey, and_, or_, substitute
 from verifier.scenario import Situation, Values
-from verifier.session import Session, among
+from verifier.session import Outcome, Session, among
 
 MAX_ROUNDS = 400
 # Past this many rounds of a search with integers, Z3 is asked the quantified question itself:
@@ -158,6 +158,20 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         pairs = values.pairs(model)
         solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
 
+    def inner(model: z3.ModelRef, purpose: str) -> tuple[list[z3.BoolRef], Outcome]:
+        """The inner question under the guess's values."""
+        lits = situation.literals(model)
+        assumed = inner_assumptions(model) if callable(inner_assumptions) else inner_assumptions
+        return lits, session.check([*assumed, *lits], purpose)
+
+    def answered(model: z3.ModelRef, lits: list[z3.BoolRef], answer: Outcome, rounds: int) -> EFResult:
+        """A guess the inner side cannot answer, made canonical when asked (a guess that Z3's
+        quantified answer gave too: its situation may hold more than it needs)."""
+        found = EFResult("found", model, tuple(lits), answer.core, rounds=rounds,
+                         booleans=tuple(situation.booleans(lits)))
+        return found if order is None else _canonical(session, solver, situation, order, found, refute,
+                                                      inner_assumptions, max_rounds)
+
     if not callable(inner_assumptions):
         # A first inner choice needs no situation: any choice the inner side can make at all
         # is one to refute (most searches end "none" right after, one guess later). This
@@ -178,12 +192,9 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
                     return quantified
                 assert quantified.guess is not None
                 model = quantified.guess
-                lits = situation.literals(model)
-                assumed = inner_assumptions(model) if callable(inner_assumptions) else inner_assumptions
-                answer = session.check([*assumed, *lits], "exists-forall: inner check of the quantified answer")
+                lits, answer = inner(model, "exists-forall: inner check of the quantified answer")
                 if answer.unsat:
-                    return EFResult("found", model, tuple(lits), answer.core, rounds=rounds,
-                                    booleans=tuple(situation.booleans(lits)))
+                    return answered(model, lits, answer, rounds)
                 if not answer.sat:
                     return EFResult("unknown", reason=answer.reason, rounds=rounds)
         result = session.side_check(solver, "exists-forall: guess")
@@ -192,14 +203,9 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         if result != z3.sat:
             return EFResult("unknown", reason=solver.reason_unknown(), rounds=rounds)
         model = solver.model()
-        lits = situation.literals(model)
-        assumed = inner_assumptions(model) if callable(inner_assumptions) else inner_assumptions
-        answer = session.check([*assumed, *lits], "exists-forall: inner check")
+        lits, answer = inner(model, "exists-forall: inner check")
         if answer.unsat:
-            found = EFResult("found", model, tuple(lits), answer.core, rounds=rounds,
-                             booleans=tuple(situation.booleans(lits)))
-            return found if order is None else _canonical(session, solver, situation, order, found, refute,
-                                                          inner_assumptions, max_rounds)
+            return answered(model, lits, answer, rounds)
         if not answer.sat:
             return EFResult("unknown", reason=answer.reason, rounds=rounds)
         assert answer.model is not None
