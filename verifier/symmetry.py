@@ -31,13 +31,7 @@ def free_classes(instrument: Instrument, fixed: Iterable[str] = ()) -> tuple[Par
     party). A renaming of the others maps the question onto itself."""
     if not instrument.symmetry:
         return ()
-    pinned = _pinned(instrument) | set(fixed)
-    out = []
-    for c in instrument.symmetry:
-        free = tuple(r for r in c.representatives if r not in pinned)
-        if len(free) > 1:
-            out.append(dataclasses.replace(c, representatives=free))
-    return tuple(out)
+    return clause_classes(instrument, _pinned(instrument) | set(fixed))
 
 
 def clause_classes(instrument: Instrument, fixed: Iterable[str] = ()) -> tuple[PartyClass, ...]:
