@@ -9,7 +9,7 @@ elaborated once and substituted at each use.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from dsl import formula as F
@@ -600,6 +600,8 @@ class Elaborator:
                              f"{number} is more than the {size} parties counted here")
             folded.append((label, F.Num(number)))
         if isinstance(bound, F.IntChoice):
+            # A head count, not a figure: the bracket stays a choice between its alternatives.
+            self.brackets[bound.bracket] = replace(self.brackets[bound.bracket], figures=None)
             return F.IntChoice(bound.bracket, tuple(folded))
         return folded[0][1]
 
@@ -652,6 +654,9 @@ class Elaborator:
                 if value is None:
                     return None
                 options.append((a.label.text, value))
+            numbers = [v.value for _, v in options if isinstance(v, F.Num)]
+            if len(numbers) == len(options):
+                self.brackets[ident] = replace(self.brackets[ident], figures=(min(numbers), max(numbers)))
             return F.IntChoice(ident, tuple(options))
         name = expr.name if isinstance(expr, (S.Call, S.NameRef)) else None
         if name is not None:

@@ -241,6 +241,10 @@ class Bracket:
     labels: tuple[str, ...]
     clause: str | None
     span: Span = field(compare=False, repr=False)
+    # A bracket whose alternatives are all numbers (and not a count's head count) chooses a
+    # figure: the lowest and highest it names. Set where the bracket is written, so that it
+    # holds even where the formula around it simplifies away (`true or x > [a: 1 | b: 2]`).
+    figures: tuple[int, int] | None = None
 
 
 class QueryKind(StrEnum):

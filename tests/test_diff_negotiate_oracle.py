@@ -114,10 +114,10 @@ def test_negotiate_checks_a_draft_with_a_figure_between_the_alternatives() -> No
     assert not outcome.disagreements, outcome.disagreements
 
 
-@pytest.mark.xfail(strict=True, reason="open: a bracketed figure inside a norm of a clause bracket's alternative "
-                   "(`q(actor) + 5 > [base: 1 | pc: 2]`) is a range of figures to the oracle but a plain choice to "
-                   "nverify's numeric_brackets, and the zone drafts disagree (docs/trust.md)")
 def test_negotiate_campaign_seed_5122() -> None:
+    """A bracket of figures in a condition that simplifies away (`(true) or (... > [base: 1 | pc:
+    2])`) was a choice of labels to nverify (it looked for figures in the simplified formulas)
+    and a range to the oracle (and to docs/language.md)."""
     text = (Path(__file__).parent / "data" / "disagreements" / "negotiate" / "seed5122.nv").read_text(encoding="utf-8")
     outcome = compare_negotiation(text)
     assert not outcome.disagreements, "\n".join(outcome.disagreements)

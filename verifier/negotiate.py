@@ -102,27 +102,11 @@ class NegotiationResult:
 
 
 def numeric_brackets(instrument: Instrument) -> dict[str, tuple[int, int]]:
-    """Brackets that choose between figures: the range their alternatives span. The number of a
-    count (`at least [russia: 3 | ukraine: 2] of ...`) is a head count, not a figure: its bracket
+    """Brackets that choose between figures: the range their alternatives span, as written
+    (`Bracket.figures`), whether or not a formula still reads them. The number of a count
+    (`at least [russia: 3 | ukraine: 2] of ...`) is a head count, not a figure: its bracket
     stays a choice between the alternatives as written."""
-    out: dict[str, tuple[int, int]] = {}
-
-    def visit(f: F.Formula) -> None:
-        nodes = list(F.walk(f))
-        counted = {id(e.bound) for e in nodes if isinstance(e, F.Count)}
-        for e in nodes:
-            if isinstance(e, F.IntChoice) and id(e) not in counted:
-                values = [o.value for _, o in e.options if isinstance(o, F.Num)]
-                if len(values) == len(e.options) and values:
-                    out[e.bracket] = (min(values), max(values))
-
-    for n in instrument.norms:
-        for part in (n.condition, n.where, n.keep):
-            if part is not None:
-                visit(part)
-    for a in instrument.assumptions:
-        visit(a)
-    return out
+    return {b.id: b.figures for b in instrument.brackets.values() if b.figures is not None}
 
 
 # The brackets whose figure was read while a candidate's checks ran (see `_Figure`).

@@ -208,6 +208,17 @@ def test_numeric_brackets_and_their_numbering() -> None:
     assert holds(inst, first.keep, quantities=q, draft={"caps#1": "ukraine"})
 
 
+def test_a_bracket_of_figures_is_a_range_even_where_its_formula_simplifies_away() -> None:
+    """`true or x > [...]` is `true`: the bracket is no longer read, yet the text still offers a
+    figure between its alternatives (negotiate lists it as a range, not as a choice of labels)."""
+    inst = model('clause caps "Annex" { limit personnel(ukraine) <= [russia: 85000 | ukraine: 250000];\n'
+                 "usa must assist when true or personnel(ukraine) > [base: 1 | russia: 2]; }")
+    assert inst.brackets["caps#1"].figures == (85000, 250000)
+    assert inst.brackets["caps#2"].figures == (1, 2)
+    counted = model('clause c "C" { usa must assist when at least [russia: 2 | ukraine: 1] of x in party: agrees(x); }')
+    assert [b.figures for b in counted.brackets.values()] == [None]
+
+
 def test_assumption_brackets_are_numbered_per_file_not_per_clause() -> None:
     inst = model('clause c "C" { usa may assist; }\nassume [russia: agrees(russia) | base: true];')
     (bracket,) = inst.brackets.values()
