@@ -421,3 +421,20 @@ def test_a_statement_about_a_draft_not_checked_marks_nothing_before_the_merge() 
     marked, expectations = apply_expectations(inst, found, checked={"base"}, merge=lambda fs: fs)
     assert [f.expected for f in marked] == [False]
     assert [(e.met, e.skipped) for e in expectations] == [(False, True)]
+
+
+def test_a_skipped_expectation_names_its_file_and_line() -> None:
+    inst = instrument(WORLD + "expect conflict in draft russia;\n")
+    _, expectations = apply_expectations(inst, [], checked={"base"})
+    assert [(e.file, e.line, e.skipped) for e in expectations] == [("t.nv", 9, True)]
+
+
+def test_the_statements_after_an_expect_or_assert_no_are_still_asked() -> None:
+    findings, expectations = properties(
+        WORLD + "expect conflict;\nscenario consults: consult(usa);\nassert no conflict;\nassert quiet: not consult(usa);\n"
+    )
+    assert [(e.line, e.statement, e.met) for e in expectations] == [
+        (10, "scenario consults", True),
+        (12, "assert quiet", False),
+    ]
+    assert [f.message for f in findings] == ["`assert quiet` failed: a compliant world violates it"]
