@@ -1,7 +1,8 @@
 """Interchangeable parties: the spec cannot tell them apart, so a few of them stand for all.
 
 Two parties are interchangeable when no declaration but the party list and the group
-lists names either of them, and they belong to the same groups. Swapping them maps the
+lists names either of them, and they belong to the same groups among those a formula reads
+(a group that nothing but its declaration names tells no one apart). Swapping them maps the
 spec onto itself, so every question asked of one has the renamed answer for the other:
 the 21 NATO members that are also EU members and that no clause names behave alike.
 
@@ -44,11 +45,14 @@ def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
             if isinstance(d, S.GroupDecl):
                 group_members.setdefault(d.name.text, set()).update(m.text for m in d.members)
     named = _named(specs)
+    # A group that nothing but its declaration names is read by no formula: it tells its
+    # members apart from no one (world.nv's `eu_members` in a spec about the guarantors).
+    read = _read_groups(specs)
     by_groups: dict[tuple[str, ...], list[str]] = {}
     for p in dict.fromkeys(parties):
         if p in named:
             continue
-        key = tuple(sorted(g for g, members in group_members.items() if p in members))
+        key = tuple(sorted(g for g, members in group_members.items() if p in members and g in read))
         by_groups.setdefault(key, []).append(p)
     counts = list(_counts(specs))
     out = []
@@ -105,6 +109,17 @@ def _named(specs: list[S.Spec]) -> set[str]:
                 out.add(d.name.text)
                 continue
             out.update(n.text for n in _walk(d) if isinstance(n, S.Name))
+    return out
+
+
+def _read_groups(specs: list[S.Spec]) -> set[str]:
+    """The names written outside the party and group lists (group names among them): a group
+    is read by a formula only through its name."""
+    out: set[str] = set()
+    for spec in specs:
+        for d in spec.decls:
+            if not isinstance(d, (S.PartyDecl, S.GroupDecl)):
+                out.update(n.text for n in _walk(d) if isinstance(n, S.Name))
     return out
 
 

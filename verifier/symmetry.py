@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Iterable, Sequence
-from itertools import pairwise
+from itertools import pairwise, permutations
+from math import perm
 
 from dsl import formula as F
+from dsl.formula import Value
 from dsl.model import Instrument, PartyClass
 from verifier.findings import Finding, FindingKind
 from verifier.merge import likewise, listed, unmerged_message
@@ -89,6 +91,36 @@ def canonical(parties: Sequence[str], classes: Sequence[PartyClass]) -> list[str
     party has, for another of its class, the same answer renamed."""
     later = {r for c in classes for r in c.representatives[1:]}
     return [p for p in parties if p not in later]
+
+
+def renamings(args: Sequence[Value], classes: Sequence[PartyClass]) -> list[tuple[Value, ...]]:
+    """args with the representatives of each class in them renamed in every way among the
+    class's representatives (distinct ones staying distinct): the acts of the checked world
+    that a renaming within classes makes of this one, args itself first."""
+    out: list[tuple[Value, ...]] = [tuple(args)]
+    for c in classes:
+        used = list(dict.fromkeys(a for a in args if isinstance(a, str) and a in c.representatives))
+        if not used:
+            continue
+        images: list[tuple[Value, ...]] = []
+        for image in permutations(c.representatives, len(used)):
+            rename: dict[Value, Value] = dict(zip(used, image, strict=True))
+            images.extend(tuple(rename.get(a, a) if isinstance(a, str) else a for a in done) for done in out)
+        out = list(dict.fromkeys(images))
+    out.remove(tuple(args))
+    return [tuple(args), *out]
+
+
+def full_count(args: Sequence[Value], classes: Sequence[PartyClass], fixed: Collection[str] = ()) -> int:
+    """How many acts of the whole world, every member of each class in it, this act (and its
+    renamings within classes) stands for: a representative can be any member of its class
+    but the `fixed` parties, distinct representatives distinct members."""
+    count = 1
+    for c in classes:
+        used = {a for a in args if isinstance(a, str) and a in c.representatives}
+        if used:
+            count *= perm(len([m for m in c.members if m not in fixed]), len(used))
+    return count
 
 
 def canonical_coalition(coalition: Sequence[str], classes: Sequence[PartyClass]) -> bool:
@@ -227,4 +259,4 @@ def _coalition(f: Finding, classes: Sequence[PartyClass]) -> Finding:
     return dataclasses.replace(f, message=f"{f.message} ({'; '.join(notes)})")
 
 
-__all__ = ["canonical", "canonical_coalition", "class_phrase", "free_classes", "lift"]
+__all__ = ["canonical", "canonical_coalition", "class_phrase", "free_classes", "full_count", "lift", "renamings"]

@@ -17,7 +17,7 @@ from verifier.findings import Finding
 from verifier.pipeline import Options, run
 from verifier.symmetry import canonical_coalition, canonical_image
 
-WORLD = """
+WORLD_UNREAD = """
 party ukraine, russia, usa, b1, b2, b3, b4, b5, n1, n2, n3, n4, e1, e2, e3, e4;
 group alliance = {usa, b1, b2, b3, b4, b5, n1, n2, n3, n4};
 group union = {b1, b2, b3, b4, b5, e1, e2, e3, e4};
@@ -29,6 +29,8 @@ act assist(actor: party, to: other party);
 act export_arms(actor: party, to: other party);
 act consult(actor: party, with: other party);
 """
+# A formula that reads the groups: otherwise they tell no one apart (see the test below).
+WORLD = WORLD_UNREAD + "define in_a_bloc(p: party) = p in alliance or p in union;\n"
 
 
 def _specs(text: str) -> list:
@@ -46,6 +48,18 @@ def test_parties_in_the_same_groups_and_never_named_form_a_class() -> None:
     found = _classes(WORLD + "clause c \"c\" { usa must assist(to: ukraine) when attacked(ukraine); }")
     assert found == {("b1", "b2", "b3", "b4", "b5"): ("b1", "b2", "b3"), ("n1", "n2", "n3", "n4"): ("n1", "n2", "n3"),
                      ("e1", "e2", "e3", "e4"): ("e1", "e2", "e3")}
+
+
+def test_groups_that_nothing_reads_tell_no_one_apart() -> None:
+    """Only the declarations name `alliance`, `union` and `states`: being in one is being in none
+    (russia, which the clause does not name, joins them)."""
+    found = _classes(WORLD_UNREAD + "clause c \"c\" { usa must assist(to: ukraine) when attacked(ukraine); }")
+    everyone = ("russia", "b1", "b2", "b3", "b4", "b5", "n1", "n2", "n3", "n4", "e1", "e2", "e3", "e4")
+    assert found == {everyone: ("russia", "b1", "b2")}
+    # One group read: its members and the others part.
+    found = _classes(WORLD_UNREAD + "clause c \"c\" { usa must assist(to: ukraine) when exists x in union: agrees(x); }")
+    assert found == {("b1", "b2", "b3", "b4", "b5", "e1", "e2", "e3", "e4"): ("b1", "b2", "b3"),
+                     ("russia", "n1", "n2", "n3", "n4"): ("russia", "n1", "n2")}
 
 
 def test_a_party_a_clause_names_is_not_in_a_class() -> None:
@@ -210,3 +224,38 @@ def test_a_large_class_is_counted_not_listed(tmp_path: Path) -> None:
     assert hollow.merged == tuple(members)
     assert hollow.message.endswith("likewise with each of the 11 other parties in alliance that the text does not "
                                    "name in place of m1")
+
+
+PRETEXT_OVER_PARTNERS = """
+party ukraine, russia, usa, p1, p2, p3, p4, p5, p6;
+group partners = {usa, p1, p2, p3, p4, p5, p6};
+enum kind = {training, supply};
+act conclude(actor: party, partner: other party, kind: kind);
+term harmful(p: party) { reading ordinary: false; reading russia: true; }
+clause no_harm "no harmful agreements"
+{
+  ukraine must not conclude where harmful(partner) and partner != russia;
+}
+"""
+
+
+@pytest.mark.parametrize("cap", [4, 40])
+def test_a_pretext_counts_the_acts_of_the_whole_world(tmp_path: Path, cap: int) -> None:
+    """Conduct naming a representative stands for the same conduct with each member of its class:
+    the count is the whole world's (7 partners, 2 kinds: 14 acts), with representatives or without,
+    whether the list is cut (`--max-findings 4`) or not. (usa is named by no clause: it is one of
+    the class.)"""
+    path = tmp_path / "partners.nv"
+    path.write_text(PRETEXT_OVER_PARTNERS, encoding="utf-8")
+    messages = []
+    for symmetry in (True, False):
+        options = Options()
+        options.symmetry, options.jobs, options.max_findings = symmetry, 1, cap
+        _, report = run([path], options)
+        assert report is not None
+        (pretext,) = [f for f in report.findings if f.kind.value == "pretext"]
+        messages.append(pretext.message)
+    reduced, full = messages
+    assert "(and 13 other distinct acts)" in reduced and "(and 13 other distinct acts)" in full
+    assert "the details list 2 of the 14; an act that names a party standing for its class is listed once" in reduced
+    assert ("the details list 4 of the 14; raise --max-findings to list them all" in full) == (cap < 14)

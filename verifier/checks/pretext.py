@@ -34,7 +34,7 @@ from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import fewest_atoms, witness
 from verifier.scenario import world_over
-from verifier.symmetry import canonical, clause_classes
+from verifier.symmetry import canonical, clause_classes, full_count, renamings
 from verifier.witness import BreachesClause, Complies, Witness, WitnessError
 
 
@@ -93,6 +93,11 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
     base = [*ctx.fixed(), *lits, claim_lit]
     conduct: list[str] = []
     blocked: list[BoolTerm] = []
+    # Conduct renamed within classes of interchangeable parties (p and q fixed) is the same
+    # objection: it is found once, blocked whole, and counted as the acts it stands for in the
+    # world with every member (`full_count`).
+    classes = clause_classes(ctx.instrument, [p, q])
+    total = 0
     first: Witness | None = None
     # Up to --max-findings acts are listed; the enumeration goes on to count the others, up to
     # COUNT_FACTOR times the cap, past which the count is a lower bound.
@@ -139,26 +144,29 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             # A breach with no act to block (an obligation or a state): one pretext, no variants.
             conduct.append("")
             break
-        for key in acts:
-            conduct.append(act_phrase(ctx.instrument, key))
-            blocked.append(not_(ctx.enc.atom(key)))
+        for name, args in acts:
+            conduct.append(act_phrase(ctx.instrument, (name, args)))
+            total += full_count(args, classes, (p, q))
+            blocked.extend(not_(ctx.enc.atom((name, image))) for image in renamings(args, classes))
     if first is None:
         return None
     found = [c for c in conduct if c]
     shown = found[:ctx.max_findings]
+    total = max(total, len(found))
     t = ctx.instrument.terms[term]
     baseline = ctx.readings.get(term) or "open"
     listed: tuple[tuple[str, str], ...] = ()
     if shown:
-        others = len(found) - 1
+        others = total - 1
         at_least = "" if exact else "at least "
         what = shown[0] + (f" (and {at_least}{others} other distinct act{'s' if others > 1 else ''})" if others else "")
         message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} by {what}: "
                    f"lawful under {_baseline_phrase(baseline, term)}, a breach under {q}'s reading")
-        if len(found) > len(shown) or not exact:
-            message += (f" (the details list {len(shown)} of {'the ' if exact else 'at least '}{len(found)}; "
-                        f"raise --max-findings to list {'them all' if exact else 'more'})")
-            listed = (("conduct_listed", f"{len(shown)} of {at_least}{len(found)}"),)
+        if total > len(shown) or not exact:
+            once = "; an act that names a party standing for its class is listed once" if total > len(found) else ""
+            message += (f" (the details list {len(shown)} of {'the ' if exact else 'at least '}{total}{once}; "
+                        f"raise --max-findings to list {'them all' if exact and not once else 'more'})")
+            listed = (("conduct_listed", f"{len(shown)} of {at_least}{total}"),)
     else:
         message = (f"{q} can claim that {p} breaches {clause_list(ctx.instrument, [clause.id])} in a situation "
                    f"where {p} complies under {_baseline_phrase(baseline, term)}")
