@@ -151,7 +151,7 @@ def lift(findings: list[Finding], instrument: Instrument) -> list[Finding]:
         if role is not None and not f.coalition and names and all(n in later for n in names) \
                 and all((_problem(f, later), later[n]) in about_first for n in names):
             continue
-        out.append(_lifted(f, classes))
+        out.append(_lifted(f, classes, instrument.parties))
     return out
 
 
@@ -198,7 +198,7 @@ def class_phrase(c: PartyClass, *, others: bool = False) -> str:
     return f"the {count} parties in {where} that the text does not name"
 
 
-def _lifted(f: Finding, classes: Sequence[PartyClass]) -> Finding:
+def _lifted(f: Finding, classes: Sequence[PartyClass], order: Sequence[str]) -> Finding:
     if f.kind in _NEVER:
         return f
     if f.coalition:
@@ -217,12 +217,20 @@ def _lifted(f: Finding, classes: Sequence[PartyClass]) -> Finding:
         elif n == c.representatives[0]:
             lifted.extend(c.members)
     shown = names[0]
-    parts = [n for n in names[1:] if not any(n in c.members for c in hit)]
+    named = [n for n in names[1:] if not any(n in c.members for c in hit)]
+    counted = []
     for c in hit:
         if len(c.members) <= LISTED:  # a few: named, as verifier.merge names them
-            parts += [m for m in c.members if m != shown]
+            named += [m for m in c.members if m != shown]
         else:
-            parts.append(f"each of {class_phrase(c, others=c.representatives[0] == shown)}")
+            counted.append(f"each of {class_phrase(c, others=c.representatives[0] == shown)}")
+    # In the order of the party list (a member the world left out where its class's first
+    # representative stands), then the classes counted.
+    rank = {p: (i, 0) for i, p in enumerate(order)}
+    for c in classes:
+        first = rank.get(c.representatives[0], (len(order), 0))[0]
+        rank.update({m: (first, k) for k, m in enumerate(c.members)})
+    parts = sorted(named, key=lambda n: rank.get(n, (len(order), 0))) + counted
     message = likewise(unmerged_message(f), parts, shown)
     return dataclasses.replace(f, message=message, merged=tuple(dict.fromkeys(lifted)), merged_on=role)
 
