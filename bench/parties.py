@@ -54,6 +54,11 @@ def world_with(n: int, text: str) -> str:
     return out
 
 
+def declared_parties(text: str) -> list[str]:
+    """The parties a world file declares, in order."""
+    return [name for decl in re.findall(r"^party ([^;]*);", text, re.M) for name in re.findall(r"\w+", decl)]
+
+
 def _group(name: str, named: list[str], extra: list[str]) -> str:
     base = {"states": [p for p in named if p not in ("eu", "nato")],
             "nato_members": ["usa", "uk", "france", "germany"],
@@ -99,6 +104,14 @@ def main() -> None:
                    if n <= args.full_max else None}
             rows.append(row)
             print(n, {k: fmt(v) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
+        # world.nv as written: the real memberships (the states the specs name, NATO's and the
+        # EU's other members), against the ten-party sample (the first size, when it is 10).
+        folder = Path(tmp) / "real"
+        shutil.copytree(ROOT / "specs", folder / "specs")
+        real = {"n": len(declared_parties(original)),
+                "istanbul": timed(["-q", "--jobs", "1", "specs/istanbul_2022.nv"], folder, args.timeout),
+                "corpus": timed(["-q", "specs/"], folder, args.timeout)}
+        print("real", real, flush=True)
     table = [BEGIN, "",
              "Party scaling (`bench/parties.py`): the corpus's world with N parties, the ten the specs name and",
              "N - 10 interchangeable NATO and EU members. Wall seconds, best of two; `every party` is",
@@ -111,6 +124,14 @@ def main() -> None:
         b = fit([(r["n"], r[key]) for r in rows if r[key] is not None])
         table.append("")
         table.append(f"Growth in N, {label}, through representatives: time ~ N^{fmt(b)}.")
+    sample = next((r for r in rows if r["n"] == NAMED), None)
+    table += ["", f"Real memberships (`specs/world.nv` as written: {real['n']} parties, NATO's 32 members and the "
+                  "EU's 27) against the ten-party sample (target: at most 1.5 times):", "",
+              "| spec | sample (10) s | real s | ratio |", "|---|---:|---:|---:|"]
+    for key, label in (("istanbul", "istanbul_2022.nv"), ("corpus", "corpus")):
+        base = sample[key] if sample else None
+        ratio = real[key] / base if base and real[key] is not None else None
+        table.append(f"| {label} | {fmt(base)} | {fmt(real[key])} | {fmt(ratio)} |")
     table += ["", END]
     text = "\n".join(table)
     print(text)

@@ -255,6 +255,7 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
         if specs is None:
             continue
         found = symmetry.classes(specs, coalition_size) if coalition_size is not None else ()
+        declared = symmetry.parties(specs)
         specs = symmetry.reduce(specs, found)
         local = Diagnostics()
         sym = collect(specs, local)
@@ -264,7 +265,7 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
         if instrument is None or local.has_errors():
             continue
         if found:
-            instrument = dataclasses.replace(instrument, symmetry=found)
+            instrument = dataclasses.replace(instrument, symmetry=found, declared=declared)
         if instrument.clauses or instrument.queries:
             result.instruments.append(instrument)
         else:

@@ -350,6 +350,8 @@ class Instrument:
     # the others are not in `parties` or `groups`; a finding about a representative holds
     # for each member of its class.
     symmetry: tuple[PartyClass, ...] = ()
+    # Every party in declaration order, those the classes leave out of `parties` included.
+    declared: tuple[str, ...] = ()
     # A timed spec's horizon (every predicate then has a last parameter of type STEP); None: no time.
     horizon: Horizon | None = None
     # Clause id -> clause: the checks look clauses up by id for every finding and formula.

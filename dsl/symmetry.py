@@ -38,7 +38,7 @@ MIN_REPRESENTATIVES = 2  # a party and another of the same kind
 def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
     """The classes of interchangeable parties of specs (two members or more), each with its
     representatives: all its members when it needs as many."""
-    parties = [n.text for spec in specs for d in spec.decls if isinstance(d, S.PartyDecl) for n in d.names]
+    declared = parties(specs)
     group_members: dict[str, set[str]] = {}
     for spec in specs:
         for d in spec.decls:
@@ -49,7 +49,7 @@ def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
     # members apart from no one (world.nv's `eu_members` in a spec about the guarantors).
     read = _read_groups(specs)
     by_groups: dict[tuple[str, ...], list[str]] = {}
-    for p in dict.fromkeys(parties):
+    for p in declared:
         if p in named:
             continue
         key = tuple(sorted(g for g, members in group_members.items() if p in members and g in read))
@@ -64,6 +64,12 @@ def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
         # are asked up to renaming (verifier.symmetry), and its findings said of it.
         out.append(PartyClass(tuple(members), groups, tuple(members if need is None else members[:need])))
     return tuple(out)
+
+
+def parties(specs: list[S.Spec]) -> tuple[str, ...]:
+    """Every party of specs, in declaration order."""
+    return tuple(dict.fromkeys(n.text for spec in specs for d in spec.decls if isinstance(d, S.PartyDecl)
+                               for n in d.names))
 
 
 def reduce(specs: list[S.Spec], found: tuple[PartyClass, ...]) -> list[S.Spec]:

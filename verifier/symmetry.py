@@ -151,7 +151,7 @@ def lift(findings: list[Finding], instrument: Instrument) -> list[Finding]:
         if role is not None and not f.coalition and names and all(n in later for n in names) \
                 and all((_problem(f, later), later[n]) in about_first for n in names):
             continue
-        out.append(_lifted(f, classes, instrument.parties))
+        out.append(_lifted(f, classes, instrument.declared or instrument.parties))
     return out
 
 
@@ -224,15 +224,11 @@ def _lifted(f: Finding, classes: Sequence[PartyClass], order: Sequence[str]) -> 
             named += [m for m in c.members if m != shown]
         else:
             counted.append(f"each of {class_phrase(c, others=c.representatives[0] == shown)}")
-    # In the order of the party list (a member the world left out where its class's first
-    # representative stands), then the classes counted.
-    rank = {p: (i, 0) for i, p in enumerate(order)}
-    for c in classes:
-        first = rank.get(c.representatives[0], (len(order), 0))[0]
-        rank.update({m: (first, k) for k, m in enumerate(c.members)})
-    parts = sorted(named, key=lambda n: rank.get(n, (len(order), 0))) + counted
+    # In declaration order, then the classes counted.
+    rank = {p: i for i, p in enumerate(order)}
+    parts = sorted(named, key=lambda n: rank.get(n, len(rank))) + counted
     message = likewise(unmerged_message(f), parts, shown)
-    return dataclasses.replace(f, message=message, merged=tuple(dict.fromkeys(lifted)), merged_on=role)
+    return dataclasses.replace(f, message=message, merged=tuple(sorted(dict.fromkeys(lifted), key=lambda n: rank.get(n, len(rank)))), merged_on=role)
 
 
 def _role(f: Finding, reps: Collection[str] = ()) -> tuple[str | None, list[str]]:

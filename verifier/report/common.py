@@ -92,11 +92,21 @@ def party_facts(f: Finding) -> list[tuple[str, str]]:
     """Who the finding is about, as (label, names): `party` (`parties` when it stands for several,
     verifier.merge), and the parties merged in a detail (`against: usa, uk`)."""
     if f.merged_on == "party":
-        return [("parties", ", ".join(f.merged))]
+        return [("parties", _names(f.merged))]
     out = [("party", f.party)] if f.party else []
     if f.merged_on:
-        out.append((f.merged_on.replace("_", " "), ", ".join(f.merged)))
+        out.append((f.merged_on.replace("_", " "), _names(f.merged)))
     return out
+
+
+NAMES_SHOWN = 10  # a longer list (a class of interchangeable parties, say) is cut
+
+
+def _names(names: tuple[str, ...]) -> str:
+    """`usa, uk, france`; past NAMES_SHOWN, the first ones and how many more (JSON lists them all)."""
+    if len(names) <= NAMES_SHOWN + 2:
+        return ", ".join(names)
+    return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} more"
 
 
 def quote_key(c: ClauseRef) -> tuple[str, str, str | None]:
