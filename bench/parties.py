@@ -56,7 +56,7 @@ def world_with(n: int, text: str) -> str:
 
 def declared_parties(text: str) -> list[str]:
     """The parties a world file declares, in order."""
-    return [name for decl in re.findall(r"^party ([^;]*);", text, re.M) for name in re.findall(r"\w+", decl)]
+    return [name for decl in re.findall(r"^party ([^;]*);", text, re.MULTILINE) for name in re.findall(r"\w+", decl)]
 
 
 def _group(name: str, named: list[str], extra: list[str]) -> str:
@@ -125,8 +125,8 @@ def main() -> None:
         table.append("")
         table.append(f"Growth in N, {label}, through representatives: time ~ N^{fmt(b)}.")
     sample = next((r for r in rows if r["n"] == NAMED), None)
-    table += ["", f"Real memberships (`specs/world.nv` as written: {real['n']} parties, NATO's 32 members and the "
-                  "EU's 27) against the ten-party sample (target: at most 1.5 times):", "",
+    table += ["", (f"Real memberships (`specs/world.nv` as written: {real['n']} parties, NATO's 32 members and the "
+                  "EU's 27) against the ten-party sample (target: at most 1.5 times):"), "",
               "| spec | sample (10) s | real s | ratio |", "|---|---:|---:|---:|"]
     for key, label in (("istanbul", "istanbul_2022.nv"), ("corpus", "corpus")):
         base = sample[key] if sample else None

@@ -16,7 +16,7 @@ import dataclasses
 import json
 import os
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -240,21 +240,32 @@ class Loader:
 
 
 def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
-         finding_kinds: Collection[str] | None = None, coalition_size: int | None = None) -> LoadResult:
+         finding_kinds: Collection[str] | None = None, coalition_size: int | None = None,
+         alongside: Sequence[Path] = ()) -> LoadResult:
     """Load every spec under paths. Any error leaves `instruments` empty-handed for that file.
 
     `overlay` (path -> text) replaces files on disk, or adds files that are not there.
     `finding_kinds`: the kinds a finding pattern may name (see `elaborate`; None: any).
     `coalition_size`: check each class of interchangeable parties with as many representatives
     as questions about coalitions up to that size need (`dsl.symmetry`); None: every party.
+    `alongside`: specs compared with these (`nverify diff`): a class is then of parties
+    interchangeable in both, so that the two keep the same parties. Their own errors are not
+    reported here (they are when they are loaded in turn).
     """
     result = LoadResult()
     loader = Loader(result.diagnostics, overlay)
+    others: list[list[S.Spec]] = []
+    if alongside and coalition_size is not None:
+        aside = Loader(Diagnostics(), overlay)
+        for path, folder in expand(list(alongside), Diagnostics(), aside.overlay.keys()):
+            specs = aside.closure(path, folder)
+            if specs is not None:
+                others.append(specs)
     for path, folder in expand(paths, result.diagnostics, loader.overlay.keys()):
         specs = loader.closure(path, folder)
         if specs is None:
             continue
-        found = symmetry.classes(specs, coalition_size) if coalition_size is not None else ()
+        found = symmetry.classes(specs, coalition_size, also=others) if coalition_size is not None else ()
         declared = symmetry.parties(specs)
         specs = symmetry.reduce(specs, found)
         local = Diagnostics()

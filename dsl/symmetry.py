@@ -27,43 +27,61 @@ the full world in tests (`tests/unit/test_symmetry.py`) and by `--no-symmetry`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from dsl import syntax as S
 from dsl.model import PartyClass
 
 MIN_REPRESENTATIVES = 2  # a party and another of the same kind
+COALITION_SIZE = 2  # the largest coalition asked about by default (`--coalition-size`)
 
 
-def classes(specs: list[S.Spec], coalition_size: int) -> tuple[PartyClass, ...]:
+def classes(specs: list[S.Spec], coalition_size: int, also: Sequence[list[S.Spec]] = ()) -> tuple[PartyClass, ...]:
     """The classes of interchangeable parties of specs (two members or more), each with its
-    representatives: all its members when it needs as many."""
-    declared = parties(specs)
-    group_members: dict[str, set[str]] = {}
-    for spec in specs:
-        for d in spec.decls:
-            if isinstance(d, S.GroupDecl):
-                group_members.setdefault(d.name.text, set()).update(m.text for m in d.members)
-    named = _named(specs)
-    # A group that nothing but its declaration names is read by no formula: it tells its
-    # members apart from no one (world.nv's `eu_members` in a spec about the guarantors).
-    read = _read_groups(specs)
-    by_groups: dict[tuple[str, ...], list[str]] = {}
-    for p in declared:
-        if p in named:
+    representatives: all its members when it needs as many. `also`: other specs that must
+    keep the same parties (the other side of a comparison): a class is then of parties
+    interchangeable in every one of them, with as many representatives as the most needs."""
+    sides = [_Side(s, coalition_size) for s in (specs, *also)]
+    by_key: dict[tuple[tuple[str, ...], ...], list[str]] = {}
+    for p in parties(specs):
+        if any(p in side.named or p not in side.declared for side in sides):
             continue
-        key = tuple(sorted(g for g, members in group_members.items() if p in members and g in read))
-        by_groups.setdefault(key, []).append(p)
-    counts = list(_counts(specs))
+        by_key.setdefault(tuple(side.groups_of(p) for side in sides), []).append(p)
     out = []
-    for groups, members in by_groups.items():
+    for key, members in by_key.items():
         if len(members) < 2:
             continue
-        need = _representatives(set(groups), counts, coalition_size)
+        needs = [side.need(groups) for side, groups in zip(sides, key, strict=True)]
+        need = None if None in needs else max(n for n in needs if n is not None)
         # A class no larger than it needs keeps every member, and still is one: its questions
         # are asked up to renaming (verifier.symmetry), and its findings said of it.
-        out.append(PartyClass(tuple(members), groups, tuple(members if need is None else members[:need])))
+        out.append(PartyClass(tuple(members), key[0], tuple(members if need is None else members[:need])))
     return tuple(out)
+
+
+class _Side:
+    """One spec with its imports, as the classes see it: the parties it names, the groups a
+    formula reads and who is in them, its counts."""
+
+    def __init__(self, specs: list[S.Spec], coalition_size: int) -> None:
+        self.declared = set(parties(specs))
+        self.named = _named(specs)
+        self.coalition_size = coalition_size
+        self.members: dict[str, set[str]] = {}
+        for spec in specs:
+            for d in spec.decls:
+                if isinstance(d, S.GroupDecl):
+                    self.members.setdefault(d.name.text, set()).update(m.text for m in d.members)
+        # A group that nothing but its declaration names is read by no formula: it tells its
+        # members apart from no one (world.nv's `eu_members` in a spec about the guarantors).
+        self.read = _read_groups(specs)
+        self.counts = list(_counts(specs))
+
+    def groups_of(self, party: str) -> tuple[str, ...]:
+        return tuple(sorted(g for g, members in self.members.items() if party in members and g in self.read))
+
+    def need(self, groups: tuple[str, ...]) -> int | None:
+        return _representatives(set(groups), self.counts, self.coalition_size)
 
 
 def parties(specs: list[S.Spec]) -> tuple[str, ...]:

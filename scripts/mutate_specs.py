@@ -248,9 +248,10 @@ def held(spec: Path) -> dict[tuple[str, int], bool] | None:
 def mutate(spec: Path) -> Result:
     """Run every mutant of `spec` in a scratch copy of its folder."""
     from dsl import load
+    from dsl.symmetry import COALITION_SIZE
 
     spec = spec.resolve()
-    loaded = load([spec])
+    loaded = load([spec], coalition_size=COALITION_SIZE)  # as `nverify` checks it: through representatives
     if loaded.diagnostics.has_errors() or not loaded.instruments:
         raise SystemExit(f"{spec}: does not load, or declares no clauses")
     instrument = loaded.instruments[0]
@@ -338,10 +339,11 @@ def score_text(score: Score, specs: int) -> str:
 
 def corpus() -> list[Path]:
     from dsl import load
+    from dsl.symmetry import COALITION_SIZE
 
     out = []
     for p in sorted((ROOT / "specs").rglob("*.nv")):
-        loaded = load([p])
+        loaded = load([p], coalition_size=COALITION_SIZE)
         if loaded.instruments:
             out.append(p)
     return out

@@ -59,6 +59,17 @@ def test_sweden_pair_witness_is_armed_help_to_the_attacked_eu_state(in_root: Non
     assert result.verdicts[0].a_not_b.acts == ("assist(sweden, finland, armed_force)",)
 
 
+def test_the_drafts_of_the_istanbul_draft_compare_on_the_real_memberships(in_root: None) -> None:
+    """world.nv declares NATO's and the EU's real members: every party as declared grounds past the
+    atom limit, so the two drafts are compared through representatives, the same on both sides."""
+    path = ROOT / "specs" / "istanbul_2022.nv"
+    result, loaded = compare(SideSpec(path, "russia"), SideSpec(path, "ukraine"))
+    assert result is not None, loaded
+    assert next((v.reading, v.relation) for v in result.verdicts) == ("baseline", "incomparable")
+    assert ("clause", "art5", "conduct compliant with A becomes a breach in B") in {
+        (d.aspect, d.subject, d.direction) for d in result.differences}
+
+
 def test_negotiation_has_a_zone_of_agreement(in_root: None) -> None:
     # The first search only (the zone's ranges take longer: `nverify negotiate` shows them).
     instrument = load([ROOT / "specs" / "negotiation_istanbul.nv"]).instruments[0]
@@ -84,9 +95,10 @@ IMPORTED = ROOT / "specs" / "negotiation_istanbul_imported.nv"
 
 
 def test_negotiation_over_the_imported_draft_finds_the_same_zone(in_root: None) -> None:
-    """istanbul_2022.nv imported whole (ten parties, five guarantors, the vague harm clause):
-    the zone of negotiation_istanbul.nv, with the caps' ranges, in seconds."""
-    result = negotiate(load([IMPORTED]).instruments[0])
+    """istanbul_2022.nv imported whole (the real NATO and EU memberships through representatives,
+    as `nverify negotiate` loads it; five guarantors, the vague harm clause): the zone of
+    negotiation_istanbul.nv, with the caps' ranges, in seconds."""
+    result = negotiate(load([IMPORTED], coalition_size=2).instruments[0])
     assert result.status == "agreement" and result.zone_complete
     assert sorted(dict(d.labels)["art5#2"] for d in result.zone) == ["base", "ukraine"]
     assert all(dict(d.labels)["art5#1"] == "base" for d in result.zone)  # no unanimity
@@ -104,7 +116,7 @@ def test_a_goal_under_russias_reading_of_the_imported_draft_clashes_alone(in_roo
         'goal ukraine "cooperation under Russia\'s reading": no hollow-permission on coop under reading russia;\n'
         "maximize personnel(ukraine);")
     path = ROOT / "specs" / "negotiation_istanbul_reading.nv"  # in memory only
-    result = negotiate(load([path], overlay={path: text}).instruments[0])
+    result = negotiate(load([path], overlay={path: text}, coalition_size=2).instruments[0])
     assert result.status == "no agreement"
     assert [[g.label for g in clash] for clash in result.clashes] == [["cooperation under Russia's reading"]]
     assert result.rounds < 30

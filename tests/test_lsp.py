@@ -384,3 +384,12 @@ def test_positions_count_utf16_units() -> None:
     assert to_position(source, line, column, T.PositionEncodingKind.Utf32).character == 6
     assert to_offset(source, T.Position(line=1, character=99), T.PositionEncodingKind.Utf16) == len(source.text)
     assert to_offset(source, T.Position(line=7, character=0), T.PositionEncodingKind.Utf16) == len(source.text)
+
+
+def test_a_spec_on_the_real_memberships_is_analysed_as_nverify_checks_it() -> None:
+    """world.nv declares NATO's and the EU's real members: with every party as declared the
+    Istanbul draft grounds past the atom limit; the editor, like `nverify`, reduces classes of
+    interchangeable states to representatives first, and shows no error."""
+    path = Path(__file__).resolve().parent.parent / "specs" / "istanbul_2022.nv"
+    analysis = analyze(path, {})
+    assert [d.message for d in analysis.diagnostics if d.severity.value == "error"] == []

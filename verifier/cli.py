@@ -357,10 +357,12 @@ def negotiate(path: Path, fmt: str, timeout: float, rlimit: int, max_time: float
     budget = Budget.start(max_time)
     _check_output(output, [path], fmt)
     try:
+        from dsl.symmetry import COALITION_SIZE
         from verifier.negotiate import negotiate as search
         from verifier.report.negotiation_report import render_json, render_text
 
-        loaded = load([path])
+        # States that no clause, goal or bracket names are checked through representatives.
+        loaded = load([path], coalition_size=COALITION_SIZE)
         if loaded.diagnostics.has_errors():
             _input_errors([loaded], "searched", fmt)
         _check_output(output, list(loaded.files.values()), fmt)

@@ -23,6 +23,7 @@ import z3
 from dsl.evaluate import Evaluator, World, bindings, compliant
 from dsl.formula import Const
 from dsl.model import Instrument, Modality, Norm
+from dsl.symmetry import COALITION_SIZE
 from verifier.budget import BudgetExhausted
 from verifier.checks.context import CheckContext
 from verifier.checks.pretext import claimants
@@ -109,8 +110,10 @@ class DiffResult:
                 "differences": [d.to_json() for d in self.differences], "changed": self.changed}
 
 
-def _load(spec: SideSpec) -> tuple[Instrument | None, object]:
-    loaded = load([spec.path])
+def _load(spec: SideSpec, other: SideSpec) -> tuple[Instrument | None, object]:
+    # States that neither text names are compared through representatives (dsl.symmetry),
+    # the same in both texts.
+    loaded = load([spec.path], coalition_size=COALITION_SIZE, alongside=[other.path])
     if loaded.diagnostics.has_errors():
         return None, loaded
     if not loaded.instruments:
@@ -217,8 +220,8 @@ def compare(a_spec: SideSpec, b_spec: SideSpec, *, timeout_s: float = 10.0,
             limits: Limits | None = None) -> tuple[DiffResult | None, list[object]]:
     """Compare two sides; (None, load results) when either side has input errors. `limits`, if
     given, in place of the timeout alone (`--rlimit`, `--emit-smt2`)."""
-    inst_a, loaded_a = _load(a_spec)
-    inst_b, loaded_b = _load(b_spec)
+    inst_a, loaded_a = _load(a_spec, b_spec)
+    inst_b, loaded_b = _load(b_spec, a_spec)
     if inst_a is None or inst_b is None:
         return None, [loaded_a, loaded_b]
     ctx = z3.Context()

@@ -16,6 +16,7 @@ import z3
 
 from dsl import LoadResult, refuse_empty
 from dsl.model import Instrument
+from dsl.symmetry import COALITION_SIZE
 from verifier import clash, quotation
 from verifier.budget import Budget, BudgetExhausted
 from verifier.checks import CheckContext
@@ -43,7 +44,7 @@ class Options:
     rlimit: int = 0
     smt2_dir: Path | None = None
     max_findings: int = 8
-    coalition_size: int = 2  # the largest coalition asked whether it can block, veto or grant
+    coalition_size: int = COALITION_SIZE  # the largest coalition asked whether it can block, veto or grant
     # Check a class of interchangeable parties through a few representatives (dsl.symmetry);
     # False: every party, as declared (--no-symmetry).
     symmetry: bool = True

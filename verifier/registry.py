@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
     from pathlib import Path
 
     from dsl import LoadResult
@@ -365,9 +365,9 @@ LOCAL_KINDS = frozenset(k.kind for k in KINDS if k.local)
 
 
 def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
-         coalition_size: int | None = None) -> LoadResult:
+         coalition_size: int | None = None, alongside: Sequence[Path] = ()) -> LoadResult:
     """`dsl.load`, told the kinds a finding pattern may name (an unknown one is a located error).
-    `coalition_size`: see `dsl.load` (None: every party is checked)."""
+    `coalition_size`, `alongside`: see `dsl.load` (None: every party is checked)."""
     from dsl import load as load_specs
 
-    return load_specs(paths, overlay, PATTERN_KINDS, coalition_size)
+    return load_specs(paths, overlay, PATTERN_KINDS, coalition_size, alongside)

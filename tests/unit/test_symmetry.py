@@ -62,6 +62,17 @@ def test_groups_that_nothing_reads_tell_no_one_apart() -> None:
                      ("russia", "n1", "n2", "n3", "n4"): ("russia", "n1", "n2")}
 
 
+def test_compared_specs_share_their_classes() -> None:
+    """The other side of a comparison names b4 and reads `union`: neither text may rename b4,
+    and union members part from the others in both."""
+    a = _specs(WORLD_UNREAD + "clause c \"c\" { usa must assist(to: ukraine); }")
+    b = _specs(WORLD_UNREAD + "clause c \"c\" { b4 must assist(to: ukraine) when exists x in union: agrees(x); }")
+    found = {c.members: c.representatives for c in classes(a, 2, also=[b])}
+    assert found == {("russia", "n1", "n2", "n3", "n4"): ("russia", "n1", "n2"),
+                     ("b1", "b2", "b3", "b5", "e1", "e2", "e3", "e4"): ("b1", "b2", "b3")}
+    assert found == {c.members: c.representatives for c in classes(b, 2, also=[a])}
+
+
 def test_a_party_a_clause_names_is_not_in_a_class() -> None:
     found = _classes(WORLD + "clause c \"c\" { b3 must assist(to: ukraine); }")
     assert ("b1", "b2", "b4", "b5") in found and all("b3" not in members for members in found)
