@@ -165,7 +165,10 @@ def _connected(ctx: CheckContext, subject: str, seeds: list[BoolTerm]) -> list[s
 def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, core: list[BoolTerm],
              hard: list[BoolTerm], party_clauses: list[str], minimal: bool, *, always: bool) -> Finding:
     session = ctx.session
-    blocking = [c for c in (session.clause_of(lit) for lit in core) if c is not None]
+    # In the order of the text, not of the core (which Z3 orders by its history): the message
+    # and the problem's key (its clauses in order) are then the same whichever query found it.
+    in_core = {session.clause_of(lit) for lit in core}
+    blocking = [c for c in party_clauses if c in in_core]
     others = [session.clause_lit(c, ctx.readings, subject) for c in party_clauses if c not in blocking]
     refs = [ctx.clause_ref(norm.clause, "permission")]
     refs += [ctx.clause_ref(c, "blocking") for c in blocking if c != norm.clause]

@@ -121,3 +121,19 @@ def test_a_finding_whose_clauses_are_not_proved_minimal_says_so(monkeypatch: pyt
     monkeypatch.setattr(Session, "check", check)
     (f,) = hollow(BAN + TRAIN)
     assert (f.message, f.minimal) == (ALWAYS, False)
+
+
+def test_a_clause_linked_to_the_act_only_through_a_later_clause_is_searched_with_it() -> None:
+    """`cap` (first) shares troops(ukraine) with `escort` (after it), which shares the act:
+    both stand in the way in martial law, and a search that kept `escort` alone would let
+    ukraine raise its troops and do the act."""
+    text = ('clause cap "Art. 1" { ukraine must keep troops(ukraine) <= 5 when martial_law(ukraine); }\n'
+            'clause escort "Art. 4" { ukraine must not conclude(partner: usa) unless troops(ukraine) >= 10; }\n'
+            + TRAIN)
+    ctx = context(instrument(WORLD + text))
+    seeds = [ctx.enc.atom_vars[("conclude", ("ukraine", "usa", "training"))]]
+    assert hollow_permission._connected(ctx, "ukraine", seeds) == ["cap", "escort"]
+    (f,) = hollow(text)
+    assert (f.severity, f.message) == (
+        Severity.WARNING, "Art. 2 (train) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
+                          "but when martial_law(ukraine) doing so breaches Art. 1 (cap) and Art. 4 (escort)")
