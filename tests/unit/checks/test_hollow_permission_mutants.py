@@ -124,16 +124,87 @@ def test_a_finding_whose_clauses_are_not_proved_minimal_says_so(monkeypatch: pyt
 
 
 def test_a_clause_linked_to_the_act_only_through_a_later_clause_is_searched_with_it() -> None:
-    """`cap` (first) shares troops(ukraine) with `escort` (after it), which shares the act:
+    """`quiet` (first) shares consents(ukraine) with `escort` (after it), which shares the act:
     both stand in the way in martial law, and a search that kept `escort` alone would let
-    ukraine raise its troops and do the act."""
-    text = ('clause cap "Art. 1" { ukraine must keep troops(ukraine) <= 5 when martial_law(ukraine); }\n'
-            'clause escort "Art. 4" { ukraine must not conclude(partner: usa) unless troops(ukraine) >= 10; }\n'
+    ukraine consent and do the act."""
+    text = ('clause quiet "Art. 1" { ukraine must keep not consents(ukraine) when martial_law(ukraine); }\n'
+            'clause escort "Art. 4" { ukraine must not conclude(partner: usa) unless consents(ukraine); }\n'
             + TRAIN)
     ctx = context(instrument(WORLD + text))
     seeds = [ctx.enc.atom_vars[("conclude", ("ukraine", "usa", "training"))]]
-    assert hollow_permission._connected(ctx, "ukraine", seeds) == ["cap", "escort"]
+    assert hollow_permission._connected(ctx, "ukraine", seeds) == ["quiet", "escort"]
     (f,) = hollow(text)
     assert (f.severity, f.message) == (
         Severity.WARNING, "Art. 2 (train) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
-                          "but when martial_law(ukraine) doing so breaches Art. 1 (cap) and Art. 4 (escort)")
+                          "but when martial_law(ukraine) doing so breaches Art. 1 (quiet) and Art. 4 (escort)")
+
+
+def _recording(monkeypatch: pytest.MonkeyPatch, give_up: str | None = None) -> list[tuple[str, list[str]]]:
+    """The questions asked (purpose, the names of the assumptions); the solver gives up on the
+    first question with the purpose `give_up`."""
+    original = Session.check
+    asked: list[tuple[str, list[str]]] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        asked.append((label, [str(a) for a in assumptions]))
+        if label == give_up and [q for q, _ in asked].count(label) == 1:
+            return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    return asked
+
+
+def test_the_questions_name_each_act_in_force_and_its_exercise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both acts the permission grants have one condition (martial law): each act's questions
+    assume literals named for that act."""
+    asked = _recording(monkeypatch)
+    text = ('clause ban "Art. 1" { ukraine must not conclude when martial_law(ukraine); }\n'
+            'clause any "Art. 2" { ukraine may conclude(partner: usa) when martial_law(usa); }\n'
+            'clause only "Art. 3" { ukraine must not conclude(kind: alliance) when martial_law(russia); }\n')
+    hollow(text)
+    applies = [names for label, names in asked if label == "hollow-permission: can the permission apply?"]
+    blocked = [names for label, names in asked if label == "hollow-permission: always blocked?"]
+    acts = ["('conclude', ('ukraine', 'usa', 'alliance'))", "('conclude', ('ukraine', 'usa', 'training'))"]
+    lits = ["clause ban @ukraine", "clause only @ukraine"]
+    assert applies == [["world", f"in force any#0 {act}", *lits] for act in acts]
+    assert blocked == [["world", f"in force any#0 {act}", f"exercise any#0 {act}", *lits] for act in acts]
+
+
+QUESTIONS = ["hollow-permission: can the permission apply?", "hollow-permission: always blocked?",
+             "hollow-permission: can the act be done?"]
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_solver_that_gives_up_is_an_unknown_and_the_next_permission_is_still_asked(
+        monkeypatch: pytest.MonkeyPatch, question: str) -> None:
+    _recording(monkeypatch, give_up=question)
+    text = 'clause ban "Art. 1" { ukraine must not conclude; }\n' + TRAIN + \
+        'clause more "Art. 6" { ukraine may conclude(partner: russia, kind: training); }\n'
+    gave_up, found = hollow(text)
+    assert (gave_up.kind, gave_up.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
+    assert gave_up.message == (
+        "the solver gave up on the permission in train (canceled); nothing is proved either way")
+    assert [(c.id, c.role) for c in gave_up.clauses] == [("train", None)]
+    assert (found.kind, [(c.id, c.role) for c in found.clauses]) == (
+        FindingKind.HOLLOW_PERMISSION, [("more", "permission"), ("ban", "blocking")])
+
+
+def test_an_act_never_in_force_does_not_end_the_permissions_acts() -> None:
+    """The first act (with ukraine itself) is never permitted, since ukraine is in martial law:
+    the next ones are still asked about."""
+    text = ('assume martial_law(ukraine);\n'
+            'clause ban "Art. 1" { ukraine must not conclude(partner: usa); }\n'
+            'clause any "Art. 2" { ukraine may conclude(kind: training) when not martial_law(partner); }\n')
+    (f,) = hollow(text)
+    assert dict(f.details)["act"] == "conclude(ukraine, partner: usa, kind: training)"
+
+
+def test_a_party_no_clause_binds_is_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing can block ukraine's permission: no situation is searched for (a search that gives
+    up would be an `unknown`)."""
+    def search(session: Session, **kw: Any) -> Any:
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(hollow_permission, "exists_forall", search)
+    assert hollow('clause ban "Art. 1" { russia must not conclude when martial_law(ukraine); }\n' + TRAIN) == []
