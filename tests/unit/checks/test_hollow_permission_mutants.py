@@ -4,6 +4,7 @@ checked against, the `unknown`s."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +15,12 @@ from tests.unit.helpers import context, instrument, run_checks
 from verifier import witness
 from verifier.checks import hollow_permission
 from verifier.findings import Finding, FindingKind, Severity, problem_key
+from verifier.pipeline import Options, run
+from verifier.qbf import EFResult
 from verifier.session import Outcome, Session, Status
 from verifier.witness import WitnessError
+
+ROOT = Path(__file__).resolve().parents[3]
 
 BAN = 'clause ban "Art. 1" { ukraine must not conclude(partner: usa); }\n'
 TRAIN = 'clause train "Art. 2" { ukraine may conclude(partner: usa, kind: training); }\n'
@@ -208,3 +213,131 @@ def test_a_party_no_clause_binds_is_not_searched(monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(hollow_permission, "exists_forall", search)
     assert hollow('clause ban "Art. 1" { russia must not conclude when martial_law(ukraine); }\n' + TRAIN) == []
+
+
+def test_a_situation_may_have_another_party_breach_its_own_clauses() -> None:
+    """Only ukraine must comply in the situation sought: russia concluding an alliance, which
+    Art. 8 forbids russia, blocks ukraine's permission all the same."""
+    text = ('clause r "Art. 8" { russia must not conclude; }\n'
+            'clause ban "Art. 1" { ukraine must not conclude(partner: usa) when conclude(russia, usa, alliance); }\n'
+            + TRAIN)
+    (f,) = hollow(text)
+    assert (f.severity, [(c.id, c.role) for c in f.clauses]) == (
+        Severity.WARNING, [("train", "permission"), ("ban", "blocking")])
+    assert f.scenario is not None
+    assert f.scenario.acts == ("conclude(ukraine, usa, training)", "conclude(russia, usa, alliance)")
+
+
+def test_an_act_the_world_rules_out_in_the_situation_is_not_hollow() -> None:
+    """In martial law the stated situation itself rules the act out: no clause blocks it there,
+    and outside martial law nothing does."""
+    assert hollow('assume martial_law(ukraine) implies not conclude(ukraine, usa, training);\n'
+                  'clause ban "Art. 1" { ukraine must not conclude when martial_law(ukraine); }\n' + TRAIN) == []
+
+
+def test_what_the_world_says_of_the_situation_holds_against_the_party() -> None:
+    """ukraine may consent only in martial law in the United States: where there is none, ukraine
+    cannot consent, and the act breaches Art. 1 (martial_law(usa) is read only by the world)."""
+    (f,) = hollow('assume consents(ukraine) implies martial_law(usa);\n'
+                  'clause ban "Art. 1" { ukraine must not conclude(partner: usa) unless consents(ukraine); }\n'
+                  + TRAIN)
+    assert (f.severity, f.message) == (
+        Severity.WARNING, "Art. 2 (train) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
+                          "but even when nothing else happens doing so breaches Art. 1 (ban)")
+
+
+def test_an_act_that_can_be_done_in_a_situation_does_not_clear_that_situation_for_the_others() -> None:
+    """In martial law ukraine may still conclude an alliance, but not a training agreement."""
+    (f,) = hollow('clause ban "Art. 1" { ukraine must not conclude(kind: training) when martial_law(ukraine); }\n'
+                  'clause any "Art. 2" { ukraine may conclude(partner: usa); }\n')
+    assert f.message == ("Art. 2 (any) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
+                         "but when martial_law(ukraine) doing so breaches Art. 1 (ban)")
+
+
+def test_of_the_acts_blocked_in_one_situation_the_first_is_reported() -> None:
+    (f,) = hollow('clause ban "Art. 1" { ukraine must not conclude when martial_law(ukraine); }\n'
+                  'clause any "Art. 2" { ukraine may conclude; }\n')
+    assert dict(f.details)["act"] == "conclude(ukraine, partner: ukraine, kind: alliance)"
+
+
+def test_the_search_names_its_parts(tmp_path: Path) -> None:
+    """`--emit-smt2` of example 16: the guess's choice among the acts is named for the permission
+    and its holder, the copy of the holder's choices for doing the act by what it is for, and the
+    inner check assumes the exercise's literal of the first questions (one name, not a second)."""
+    run([ROOT / "examples" / "16_hollow_permission.nv"], Options(smt2_dir=tmp_path, jobs=1))
+    scripts = [s.read_text(encoding="utf-8") for s in sorted(tmp_path.glob("*.smt2"))]
+
+    def asking(purpose: str) -> str:
+        return "".join(s for s in scripts if s.splitlines()[0].endswith(f": {purpose}"))
+
+    guess = asking("exists-forall: guess")
+    assert "|pick exercises#0 @ukraine 0|" in guess and "|hold_exercises(ukraine, usa) (doing the act)|" in guess
+    act = "('hold_exercises', ('ukraine', 'usa'))"
+    assert (f"(check-sat-assuming (world |in force exercises#0 {act}| |exercise exercises#0 {act}| "
+            "|clause martial @ukraine|") in asking("exists-forall: inner check")
+    assert not [s for s in scripts if " (2)|" in s]
+
+
+def test_an_act_the_situation_rules_out_does_not_end_the_permissions_acts() -> None:
+    """The first act (an alliance) cannot be done at all; the next one is still asked about."""
+    (f,) = hollow('assume not conclude(ukraine, usa, alliance);\n'
+                  'clause ban "Art. 1" { ukraine must not conclude; }\n'
+                  'clause any "Art. 2" { ukraine may conclude(partner: usa); }\n')
+    assert f.message == ("Art. 2 (any) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
+                         "but doing so always breaches Art. 1 (ban)")
+
+
+def test_each_holder_is_searched_with_its_own_compliance_only() -> None:
+    """ukraine's clauses forbid it an alliance with the United States; russia's permission is
+    blocked when ukraine concludes one all the same (ukraine's search comes first, and what it
+    holds of ukraine's compliance is no part of russia's)."""
+    text = ('clause uban "Art. 1" { ukraine must not conclude(partner: usa) when martial_law(ukraine);'
+            ' ukraine must not conclude(partner: usa, kind: alliance); }\n' + TRAIN +
+            'clause rban "Art. 5" { russia must not conclude(partner: usa) when conclude(ukraine, usa, alliance); }\n'
+            'clause rp "Art. 6" { russia may conclude(partner: usa, kind: training); }\n')
+    ukraine, russia = hollow(text)
+    assert (ukraine.party, russia.party) == ("ukraine", "russia")
+    assert [(c.id, c.role) for c in russia.clauses] == [("rp", "permission"), ("rban", "blocking")]
+    assert russia.scenario is not None
+    assert russia.scenario.acts == ("conclude(ukraine, usa, alliance)", "conclude(russia, usa, training)")
+
+
+def test_a_search_that_gives_up_is_an_unknown_and_the_next_permission_is_still_asked(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    original = hollow_permission.exists_forall
+    calls: list[int] = []
+
+    def search(session: Session, **kw: Any) -> EFResult:
+        calls.append(1)
+        if len(calls) == 1:
+            return EFResult("unknown", reason="canceled")
+        return original(session, **kw)
+
+    monkeypatch.setattr(hollow_permission, "exists_forall", search)
+    text = ('clause ban "Art. 1" { ukraine must not conclude when martial_law(ukraine); }\n' + TRAIN +
+            'clause more "Art. 6" { ukraine may conclude(partner: russia, kind: training); }\n')
+    gave_up, found = hollow(text)
+    assert (gave_up.kind, gave_up.severity, gave_up.message) == (
+        FindingKind.UNKNOWN, Severity.WARNING,
+        "the solver gave up on the permission in train (canceled); nothing is proved either way")
+    assert [(c.id, c.role) for c in gave_up.clauses] == [("train", None)]
+    assert (found.kind, found.clauses[0].id, found.severity) == (FindingKind.HOLLOW_PERMISSION, "more", Severity.WARNING)
+
+
+def test_the_world_shown_holds_only_what_the_situation_needs() -> None:
+    """The block needs martial law only: of the figures the stated situation asks for (7 troops
+    between russia and the United States), the world shown has the canonical ones, not those of
+    the situation the search happened to find."""
+    (f,) = hollow('assume troops(russia) + troops(usa) >= 7;\n'
+                  'clause ban "Art. 1" { ukraine must not conclude when martial_law(ukraine); }\n' + TRAIN)
+    assert f.scenario is not None
+    assert (f.scenario.facts, f.scenario.quantities) == (("martial_law(ukraine)",), (("troops(usa)", 7),))
+
+
+def test_a_situation_whose_core_is_not_found_is_shown_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The solver gives up on which part of the situation blocks the act: the world shown keeps
+    the whole situation found (with russia's 5 troops or more, which the block needs)."""
+    _recording(monkeypatch, give_up="hollow-permission: situation core")
+    (f,) = hollow('clause ban "Art. 1" { ukraine must not conclude when troops(russia) >= 5; }\n' + TRAIN)
+    assert f.severity is Severity.WARNING and f.scenario is not None
+    assert dict(f.scenario.quantities)["troops(russia)"] >= 5
