@@ -95,8 +95,8 @@ def _spoil(monkeypatch: pytest.MonkeyPatch, change: Any) -> None:
 
 def test_a_world_that_does_not_keep_the_state_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     _spoil(monkeypatch, lambda world: World(world.atoms, {}, world.open_terms, world.draft))
-    with pytest.raises(WitnessError, match="^hollow permission army of ukraine: the witness does not show "
-                                           "the state the permission keeps$"):
+    with pytest.raises(WitnessError, match=r"^hollow permission army of ukraine: the witness does not show "
+                                           r"the state the permission keeps$"):
         hollow(KEEP)
 
 
@@ -140,8 +140,8 @@ def test_a_clause_linked_to_the_act_only_through_a_later_clause_is_searched_with
     assert hollow_permission._connected(ctx, "ukraine", seeds) == ["quiet", "escort"]
     (f,) = hollow(text)
     assert (f.severity, f.message) == (
-        Severity.WARNING, "Art. 2 (train) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
-                          "but when martial_law(ukraine) doing so breaches Art. 1 (quiet) and Art. 4 (escort)")
+        Severity.WARNING, ("Art. 2 (train) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
+                           "but when martial_law(ukraine) doing so breaches Art. 1 (quiet) and Art. 4 (escort)"))
 
 
 def _recording(monkeypatch: pytest.MonkeyPatch, give_up: str | None = None) -> list[tuple[str, list[str]]]:
@@ -242,8 +242,8 @@ def test_what_the_world_says_of_the_situation_holds_against_the_party() -> None:
                   'clause ban "Art. 1" { ukraine must not conclude(partner: usa) unless consents(ukraine); }\n'
                   + TRAIN)
     assert (f.severity, f.message) == (
-        Severity.WARNING, "Art. 2 (train) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
-                          "but even when nothing else happens doing so breaches Art. 1 (ban)")
+        Severity.WARNING, ("Art. 2 (train) permits ukraine to conclude(ukraine, partner: usa, kind: training), "
+                           "but even when nothing else happens doing so breaches Art. 1 (ban)"))
 
 
 def test_an_act_that_can_be_done_in_a_situation_does_not_clear_that_situation_for_the_others() -> None:
