@@ -51,13 +51,14 @@ def test_an_error_in_a_worker_is_reported_as_in_one_process(tmp_path: Path, in_r
 
 def test_a_large_instrument_is_checked_in_parts_side_by_side(in_root: None) -> None:
     from dsl import load
+    from dsl.symmetry import COALITION_SIZE
     from verifier.pipeline import parts_of
     from verifier.registry import CHECKS, GROUPS
 
     # The groups are CHECKS in order, each check in one group.
     assert [i for group in GROUPS for i in group] == list(range(len(CHECKS)))
-    hague = load([ROOT / "specs" / "hague_v.nv"]).instruments[0]
-    small = load([ROOT / "specs" / "malta.nv"]).instruments[0]
+    hague = load([ROOT / "specs" / "hague_v.nv"], coalition_size=COALITION_SIZE).instruments[0]
+    small = load([ROOT / "specs" / "malta.nv"], coalition_size=COALITION_SIZE).instruments[0]
     assert parts_of(hague) == GROUPS
     assert parts_of(small) == (tuple(range(len(CHECKS))),)
     # One instrument alone still goes to the workers, part by part, with the same report.

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dsl import load
+from dsl.symmetry import COALITION_SIZE  # as nverify loads a spec: states nothing names through representatives
 from tests.golden import ROOT
 from verifier import minimal
 from verifier.checks.context import CheckContext
@@ -21,7 +22,7 @@ SPECS = ["regime_istanbul_partners.nv", "force_limits_and_neutrality.nv", "irela
 def summary(path: Path) -> list[tuple[object, ...]]:
     """The report's findings (problem, drafts, severity, expected, with a scenario or not) and
     expectations."""
-    [instrument] = load([path]).instruments
+    [instrument] = load([path], coalition_size=COALITION_SIZE).instruments
     findings, expectations, _ = check_instrument(instrument, Options())
     rows = [(f.problem_key(), f.drafts, f.severity, f.expected, f.scenario is not None) for f in findings]
     return rows + [(e.statement, e.met) for e in expectations]
@@ -53,7 +54,7 @@ def test_the_report_is_that_of_doing_all_the_work(name: str, monkeypatch: pytest
 
 def test_every_shown_finding_has_its_scenario() -> None:
     # A finding the report shows never lost its minimal world to the skipping.
-    [instrument] = load([ROOT / "specs" / "regime_istanbul_partners.nv"]).instruments
+    [instrument] = load([ROOT / "specs" / "regime_istanbul_partners.nv"], coalition_size=COALITION_SIZE).instruments
     findings, _, _ = check_instrument(instrument, Options())
     kinds_with_worlds = {"conflict", "hollow-permission", "blockable-guarantee", "pretext"}
     assert findings
