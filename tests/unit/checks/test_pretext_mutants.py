@@ -316,3 +316,26 @@ def test_a_further_world_is_minimal_in_the_atoms_of_the_claim_only() -> None:
         "conclude(ukraine, partner: usa, kind: training)",
         "conclude(ukraine, partner: russia, kind: training)",
     ]
+
+
+def test_further_conduct_is_listed_first_where_it_needs_a_circumstance_of_the_accused_or_the_claimant() -> None:
+    """After the act that needs nothing else, two acts each need a circumstance: one of ukraine's
+    (the accused), one of usa's, declared first. The further worlds prefer what names the parties
+    of the finding, as the first does, so ukraine's alert comes before usa's."""
+    spec = """party usa, uk, ukraine, russia;
+enum kind = {alliance, training, exercise};
+fact alert(p: party);
+act conclude(actor: party, partner: other party, kind: kind);
+term harms(k: kind) { reading ordinary: k == alliance; reading russia: k in {alliance, training, exercise}; }
+clause art2 "Art. 2" {
+  ukraine must not conclude(partner: usa, kind: training) where harms(kind);
+  ukraine must not conclude(partner: uk, kind: training) where harms(kind) when alert(ukraine);
+  ukraine must not conclude(partner: uk, kind: exercise) where harms(kind) when alert(usa);
+}
+"""
+    (f,) = run_checks(spec, pretext.run)
+    assert dict(f.details)["conduct"] == [
+        "conclude(ukraine, partner: usa, kind: training)",
+        "conclude(ukraine, partner: uk, kind: training)",
+        "conclude(ukraine, partner: uk, kind: exercise)",
+    ]

@@ -302,7 +302,9 @@ assume not armed_attack(by: ukraine, on: ukraine);
 assume not armed_attack(by: usa, on: ukraine);
 protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine" by assist(to: ukraine);
 """
-ON_REQUEST = 'clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) and requested(ukraine); }\n'
+ON_REQUEST = (
+    'clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) and requested(ukraine); }\n'
+)
 BY_RUSSIA = (
     "in the event of an armed attack on Ukraine by russia (armed_attack(russia, ukraine)), no clause obliges anyone "
     "to assist(to: ukraine)"
@@ -312,8 +314,9 @@ BY_RUSSIA = (
 def test_help_on_a_request_the_protected_party_may_not_make_is_no_protection() -> None:
     """Ukraine may never ask: of its choices only those it may lawfully make count, and without a
     request nobody must help."""
-    (f,) = run_checks(CHOICE + ON_REQUEST + 'clause art3 "Art. 3" { ukraine must keep not requested(ukraine); }\n',
-                      protection_gap.run)
+    (f,) = run_checks(
+        CHOICE + ON_REQUEST + 'clause art3 "Art. 3" { ukraine must keep not requested(ukraine); }\n', protection_gap.run
+    )
     assert f.message == (
         "no clause of this instrument obliges anyone to assist(to: ukraine) in the event of an armed attack on "
         "Ukraine: in no such event is ukraine protected as it asks"
@@ -372,8 +375,10 @@ def test_the_search_looks_first_where_one_attacker_acts_alone_in_any_circumstanc
 
 def test_an_open_term_is_a_circumstance_of_the_attack() -> None:
     """`grave` has no reading: whether the attack is grave is a circumstance nobody decides."""
-    spec = CHOICE + "term grave(p: party);\n" + (
-        'clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) and grave(ukraine); }\n'
+    spec = (
+        CHOICE
+        + "term grave(p: party);\n"
+        + ('clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) and grave(ukraine); }\n')
     )
     (f,) = run_checks(spec, protection_gap.run)
     assert f.message == BY_RUSSIA
@@ -406,3 +411,24 @@ def test_a_spoiled_world_of_the_others_is_caught_and_named(monkeypatch: pytest.M
     with pytest.raises(WitnessError, match=r"^protection gap of ukraine: "):
         run_checks(WORLD + ART5, protection_gap.run)
     assert len(calls) == 2
+
+
+def test_whether_a_refuting_choice_can_be_made_regardless_is_asked_of_the_choices_the_question_reads(
+    tmp_path: Path,
+) -> None:
+    """Example 28: ukraine's request refutes an attack by russia in the draft `ukraine`; whether
+    it can be made regardless is asked with the draft, the attack and the request fixed, and the
+    negation of `able` assumed: not the stated situation (which `able` holds), nor ukraine's
+    other decisions, which nothing in the question reads."""
+    run([ROOT / "examples" / "28_protection_gap.nv"], Options(smt2_dir=tmp_path, jobs=1))
+    (script,) = [
+        text
+        for s in sorted(tmp_path.glob("*.smt2"))
+        if "every choice: can the refuting choice be made regardless?" in (text := s.read_text(encoding="utf-8"))
+    ]
+    (asked,) = [line for line in script.splitlines() if line.startswith("(check-sat-assuming")]
+    assert asked == (
+        "(check-sat-assuming (|draft art5#1=ukraine| |armed_attack(russia, ukraine)| (not |armed_attack(uk, ukraine)|) "
+        "(not |armed_attack(ukraine, ukraine)|) (not |armed_attack(usa, ukraine)|) |requested(ukraine)| "
+        "|not able ukraine#0|))"
+    )
