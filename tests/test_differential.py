@@ -394,6 +394,28 @@ def test_a_protection_gap_whose_protected_party_need_not_comply_in_the_witness()
     assert not result.disagreements, "\n".join(result.disagreements)
 
 
+def test_a_protection_gap_where_the_stated_situation_rules_out_the_protected_partys_choice() -> None:
+    """Found by mutation testing (docs/trust.md, protection_gap.py): help is owed on request, and
+    under martial law ukraine cannot ask. A request refutes the attack without martial law; the
+    search took it to refute the attack under martial law too (whether the request can still be
+    made was asked with the stated situation assumed), and missed the gap the oracle finds."""
+    result = compare_text(
+        """party ukraine, russia, usa;
+fact armed_attack(by: party, on: party) controlled by by;
+fact requested(p: party) controlled by p;
+fact martial_law();
+act assist(actor: party, to: party);
+assume not armed_attack(by: ukraine, on: ukraine);
+assume not armed_attack(by: usa, on: ukraine);
+assume martial_law() implies not requested(ukraine);
+protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine" by assist(to: ukraine);
+clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) and requested(ukraine); }
+"""
+    )
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)
+
+
 def test_a_pretext_on_a_term_written_where_it_cannot_matter() -> None:
     """Campaign seed 12022726: Art. 2 writes `t1` only in `at least 0 of u3 in party: t1(k1)`
     (always true), and pc's reading of t1 reaches Art. 2 through `breached(c1, by: pc)`. nverify

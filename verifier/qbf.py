@@ -239,14 +239,18 @@ class EveryChoiceResult:
     rounds: int = 0
 
 
-def _able_regardless(session: Session, against: EFResult, lits: list[z3.BoolRef], fixed: Sequence[z3.BoolRef],
+def _able_regardless(session: Session, against: EFResult, lits: list[z3.BoolRef], draft: Sequence[z3.BoolRef],
                      choice: Situation, rest: Situation, not_able_lit: z3.BoolRef) -> list[z3.BoolRef] | None:
     """The part D of the situation's literals under which the refuting choice can still be made
     in any situation that agrees with D: with the choice and the guess's other values fixed,
-    `able` cannot fail (its negation's unsat core over the situation). None if it can."""
+    `able` cannot fail (its negation's unsat core over the situation). None if it can.
+
+    Only the draft is assumed, not the world: `able` holds the world, and a world assumed here
+    would hide the situations where it rules the choice out (`assume martial_law implies not
+    requested(ukraine)`: the request refutes the attack without martial law only)."""
     assert against.guess is not None
     # The whole choice as the guess made it (the refutation fixed only what the outcome reads).
-    answer = session.check([*fixed, *lits, *choice.literals(against.guess), *rest.literals(against.guess),
+    answer = session.check([*draft, *lits, *choice.literals(against.guess), *rest.literals(against.guess),
                             not_able_lit],
                            "every choice: can the refuting choice be made regardless?")
     if not answer.unsat:
@@ -255,14 +259,15 @@ def _able_regardless(session: Session, against: EFResult, lits: list[z3.BoolRef]
 
 
 def exists_for_every_choice(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: Sequence[VarKey],
-                            choice_keys: Sequence[VarKey], fixed: Sequence[z3.BoolRef],
+                            choice_keys: Sequence[VarKey], fixed: Sequence[z3.BoolRef], draft: Sequence[z3.BoolRef],
                             able: z3.BoolRef, able_depends: z3.BoolRef, outcome: z3.BoolRef, name: str,
                             focus: Sequence[Sequence[z3.BoolRef]] = (), focus_rounds: int = 8,
                             max_rounds: int = MAX_ROUNDS) -> EveryChoiceResult:
     """A situation s (values of `outer_keys` satisfying `guess`) such that, for every choice x
     (values of `choice_keys`) under which `able` can hold, `outcome` can hold too, and `able`
     can hold under some x: ∃s [∃x ∃r able] ∧ ∀x [(∃r able) → (∃r outcome)], r being every
-    other variable. Both are asked of the session under `fixed` (the world, the draft).
+    other variable. Both are asked of the session under `fixed` (the world, the draft);
+    `draft` is the draft's part of it, which holds in every situation whatever is chosen.
 
     Counterexample-guided over s. For a guess s, a choice x against it (`able` can hold,
     `outcome` cannot) is itself an exists-forall search over x. Such an x rules out every
@@ -311,7 +316,7 @@ def exists_for_every_choice(session: Session, *, guess: Sequence[z3.BoolRef], ou
         if against.status == "none":
             return EveryChoiceResult("found", tuple(lits), rounds=rounds)
         core = among(against.core, lits)
-        read = _able_regardless(session, against, lits, fixed, choices, rest, not_able_lit)
+        read = _able_regardless(session, against, lits, draft, choices, rest, not_able_lit)
         if read is None:
             read = [lits[i] for i in depends]
         solver.add(z3.Not(z3.And(*core, *read)) if core or read else z3.BoolVal(False, session.ctx))

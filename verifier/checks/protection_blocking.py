@@ -67,7 +67,9 @@ def protections(ctx: CheckContext) -> list[Protection]:
             attacker = enc.disj([enc.var_of(k) for k in event_atoms(ctx, event_keys, s)])
             parts.append(and_(enc.formula(norm.condition, ctx.readings, {norm.subject_var: s}), not_(attacker)))
         trigger = enc.disj(parts)
-        tag = (f"protection_{req.party}", req.index)
+        # (A space, which no clause id has: these keys are never a guarantee's, `(clause, index)`,
+        # whose literal for the same event would otherwise stand in for the requirement's.)
+        tag = (f"protection {req.party}", req.index)
         out.append(Protection(
             req.party, trigger, event,
             session.formula_lit(("trigger", *tag), f"response obliged {req.party}#{req.index}", trigger),

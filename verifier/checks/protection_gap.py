@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from dsl import formula as F
 from dsl.evaluate import Evaluator
-from dsl.model import STEP, Modality, Norm, Requirement
+from dsl.model import STEP, Modality, Norm, Requirement, step_of
 from verifier.checks.coalitions import coalition_phrase
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import is_free
@@ -93,7 +93,7 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     atoms = [enc.var_of(k) for k in outer if k in event_keys and enc.is_atom(k)]
     focus = [[a, *(session.negation(b) for b in atoms if b is not a)] for a in atoms]
     result = exists_for_every_choice(session, guess=[world, event, *draft], outer_keys=outer,
-                                     choice_keys=choice_keys, fixed=ctx.fixed(), able=able,
+                                     choice_keys=choice_keys, fixed=ctx.fixed(), draft=draft, able=able,
                                      able_depends=and_(world, comp[req.party]), outcome=outcome, name=name,
                                      focus=focus)
     if result.status == "unknown":
@@ -128,9 +128,10 @@ def _gap(ctx: CheckContext, req: Requirement) -> Finding | None:
     # The clauses that oblige the others to something else are quoted with the requirement.
     ref += [ctx.clause_ref(c, "obliging instead") for c in dict.fromkeys(c for _, c in obligations)]
     what = req.response_text
+    # The atoms of the event that happened, in the order of their values and steps (day 2 before day 10).
     happened = [k for k in event_keys if enc.is_atom(k) and k in seen.world.atoms]
     by = (f" by {coalition_phrase(attackers)}" if attackers else "") + \
-        (f" ({', '.join(format_atom(k, ctx.instrument.horizon) for k in sorted(happened, key=repr))})" if happened else "")
+        (f" ({', '.join(format_atom(k, ctx.instrument.horizon) for k in sorted(happened, key=step_of))})" if happened else "")
     if never:
         message = (f"no clause of this instrument obliges anyone to {what} in the event of {req.phrase}: "
                    f"in no such event is {req.party} protected as it asks"

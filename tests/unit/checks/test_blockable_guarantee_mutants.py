@@ -244,3 +244,54 @@ def test_a_block_that_the_stated_situation_makes_is_found() -> None:
     )
     (f,) = check(spec)
     assert f.message == "usa can keep Art. 5 (g) from triggering in the event of incident(_), by agrees(usa) = false"
+
+
+# ---- settled on 2026-12-03: the canonical block among several, and an event that the trigger
+# does not mention whole
+
+TWO_WAYS = """
+party russia, ukraine, usa;
+fact {event}(p: party) controlled by p;
+fact absent(g: party) controlled by g;
+fact objects(g: party) controlled by g;
+act assist(actor: party, to: party);
+clause g "Art. 5" {{ usa must assist(to: ukraine) when {event}(_) and not objects(usa) and not absent(usa)
+  protects ukraine against {event}(_); }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("event", "how"),
+    [("incident", "in the event of incident(_)"), ("attack", "even when it causes attack(_) itself")],
+    ids=["by-decisions", "causing-the-event"],
+)
+def test_of_two_ways_to_block_the_first_declared_is_shown(event: str, how: str) -> None:
+    """usa blocks by staying away or by objecting (either will do): the block shown is the
+    canonical one, `absent` (declared first), not the solver's first answer. With `attack`, usa
+    may cause the event itself, and the gravest case is shown."""
+    spec = TWO_WAYS.format(event=event)
+    if event == "incident":
+        spec = spec.replace("fact incident(p: party) controlled by p;", "fact incident(p: party);")
+    (f,) = blockable_guarantee.run(context(instrument(spec)))
+    assert f.message == f"usa can keep Art. 5 (g) from triggering {how}, by absent(usa) = true"
+
+
+def test_a_block_through_where_the_blocker_strikes_an_event_the_trigger_does_not_name() -> None:
+    """The event is an attack on the north, or on the south without an alarm; usa must help on an
+    alarm. By striking the south (not the north), usa makes the event one without an alarm: the
+    search fixes where usa strikes, though the trigger names neither area."""
+    spec = """
+party ukraine, usa;
+enum area = {north, south};
+fact attack(by: party, on: area) controlled by by;
+fact alarm();
+act assist(actor: party, to: party);
+assume not attack(by: ukraine);
+clause g "Art. 5" { usa must assist(to: ukraine) when alarm()
+  protects ukraine against attack(by: usa, on: north) or (attack(by: usa, on: south) and not alarm()) "an attack"; }
+"""
+    (f,) = blockable_guarantee.run(context(instrument(spec)))
+    assert f.message == (
+        "usa can keep Art. 5 (g) from triggering even when it causes an attack itself, by attack(usa, north) = false"
+    )
+    assert f.scenario is not None and f.scenario.facts == ("attack(usa, south)",)

@@ -316,3 +316,53 @@ def test_a_further_world_is_minimal_in_the_atoms_of_the_claim_only() -> None:
         "conclude(ukraine, partner: usa, kind: training)",
         "conclude(ukraine, partner: russia, kind: training)",
     ]
+
+
+def test_further_conduct_is_listed_first_where_it_needs_a_circumstance_of_the_accused_or_the_claimant() -> None:
+    """After the act that needs nothing else, two acts each need a circumstance: one of ukraine's
+    (the accused), one of usa's, declared first. The further worlds prefer what names the parties
+    of the finding, as the first does, so ukraine's alert comes before usa's."""
+    spec = """party usa, uk, ukraine, russia;
+enum kind = {alliance, training, exercise};
+fact alert(p: party);
+act conclude(actor: party, partner: other party, kind: kind);
+term harms(k: kind) { reading ordinary: k == alliance; reading russia: k in {alliance, training, exercise}; }
+clause art2 "Art. 2" {
+  ukraine must not conclude(partner: usa, kind: training) where harms(kind);
+  ukraine must not conclude(partner: uk, kind: training) where harms(kind) when alert(ukraine);
+  ukraine must not conclude(partner: uk, kind: exercise) where harms(kind) when alert(usa);
+}
+"""
+    (f,) = run_checks(spec, pretext.run)
+    assert dict(f.details)["conduct"] == [
+        "conclude(ukraine, partner: usa, kind: training)",
+        "conclude(ukraine, partner: uk, kind: training)",
+        "conclude(ukraine, partner: uk, kind: exercise)",
+    ]
+
+
+def test_conduct_towards_a_member_of_the_accuseds_own_class_counts_the_other_members_only(tmp_path: Path) -> None:
+    """The four partners are interchangeable, and a1 is asked for them all: its agreements with
+    a2, a3 and a4 are one act renamed within the class, which the whole world has three times
+    (a1 concludes with the three others, never with itself, nor do a2, a3, a4 stand for a1)."""
+    path = tmp_path / "partners.nv"
+    path.write_text(
+        """party russia, a1, a2, a3, a4;
+group partners = {a1, a2, a3, a4};
+enum kind = {training};
+act conclude(actor: party, partner: other party, kind: kind);
+term harmful(p: party) { reading ordinary: false; reading russia: true; }
+clause no_harm "no harmful agreements" { each g in partners must not conclude where harmful(partner) and partner != russia; }
+""",
+        encoding="utf-8",
+    )
+    options = Options()
+    options.jobs = 1
+    _, report = run([path], options)
+    assert report is not None
+    (f,) = [f for f in report.findings if f.kind is FindingKind.PRETEXT]
+    assert f.message.startswith(
+        "russia can claim that a1 breaches no harmful agreements (no_harm) by conclude(a1, partner: a2, kind: "
+        "training) (and 2 other distinct acts): "
+    )
+    assert "(the details list 1 of the 3; an act that names a party standing for its class is listed once;" in f.message

@@ -126,3 +126,30 @@ def test_the_query_names_the_response_obliged_and_the_event(tmp_path: Path) -> N
     scripts = [s.read_text(encoding="utf-8") for s in sorted((tmp_path / "smt2").glob("*.smt2"))]
     asked = [s.splitlines()[-1] for s in scripts if s.splitlines()[0].endswith("blockable-guarantee: can it answer E?")]
     assert asked == ["(check-sat-assuming (|world [willing=ordinary]| |event ukraine#1| |response obliged ukraine#1|))"]
+
+
+def test_a_clause_named_like_a_requirement_does_not_lend_it_its_literals(tmp_path: Path) -> None:
+    """A clause `protection_ukraine` guarantees the very event the requirement is for (the same
+    formula): each question names its own literals (the requirement's keys were `protection_P`
+    and its index, which were the clause's keys, so the requirement's question named the
+    clause's event literal)."""
+    spec = tmp_path / "spec.nv"
+    spec.write_text(
+        """party ukraine, russia, usa;
+fact armed_attack(by: party, on: party) controlled by by;
+act assist(actor: party, to: party);
+assume not armed_attack(by: ukraine, on: ukraine);
+assume not armed_attack(by: usa, on: ukraine);
+protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine" by assist(to: ukraine);
+clause protection_ukraine "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine)
+  protects ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine"; }
+""",
+        encoding="utf-8",
+    )
+    run([spec], Options(smt2_dir=tmp_path / "smt2", jobs=1))
+    scripts = [s.read_text(encoding="utf-8") for s in sorted((tmp_path / "smt2").glob("*.smt2"))]
+    asked = [s.splitlines()[-1] for s in scripts if s.splitlines()[0].endswith("blockable-guarantee: can it answer E?")]
+    assert asked == [
+        "(check-sat-assuming (world |event protection_ukraine#0| |trigger protection_ukraine#0|))",
+        "(check-sat-assuming (world |event ukraine#0| |response obliged ukraine#0|))",
+    ]

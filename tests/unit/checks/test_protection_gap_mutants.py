@@ -5,17 +5,23 @@ are quoted, and the `unknown`s. Written against the mutants that survived the ex
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dsl.evaluate import World
 from tests.unit.helpers import run_checks
+from verifier import witness as witness_module
 from verifier.checks import protection_gap
 from verifier.checks.context import CheckContext
 from verifier.findings import FindingKind, Severity
 from verifier.pipeline import Options, run
 from verifier.qbf import EveryChoiceResult
+from verifier.session import Outcome, Session, Status
+from verifier.witness import WitnessError
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -172,3 +178,257 @@ def test_the_world_shown_is_checked_against_every_claim_of_the_gap(monkeypatch: 
             ("Holds", "no response by uk", False, ("uk",), True),
         ],
     ]
+
+
+# ---- settled on 2026-12-03: the survivors that needed a timed duty, a duty whose condition
+# names its subject, an elaborated `where`, or a search the focus or the world steers
+
+WITH = """party ukraine, russia, usa, uk;
+group guarantors = {usa, uk};
+enum means = {consultation, armed_force, UN_referral};
+fact armed_attack(by: party, on: party) controlled by by;
+act assist(actor: party, to: party, means: means);
+act consult(actor: party, with: other party);
+act mediate(actor: party, between: other party, among: other party);
+act notify(actor: party, to: party, urgent: bool);
+term distant(p: party) { reading ordinary: p != usa; }
+assume not armed_attack(by: ukraine, on: ukraine);
+protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine"
+  by assist(to: ukraine) where means == armed_force;
+clause art6 "Art. 6" {
+  uk must notify(to: ukraine) where urgent == true when armed_attack(on: ukraine);
+  uk must consult when armed_attack(on: ukraine);
+  uk must mediate when armed_attack(on: ukraine);
+  uk must assist(to: ukraine, means: UN_referral) when armed_attack(on: ukraine);
+  each g in guarantors must consult(with: russia) when armed_attack(on: ukraine) and distant(g); }
+"""
+
+
+def test_each_duty_is_quoted_with_the_arguments_it_fixes_and_its_where_as_written() -> None:
+    """A fixed argument with its `where`; an act with no argument fixed and no `where` (only the
+    `other party` exclusions elaboration adds, one or two of them, which are no condition); a
+    value spelt with capitals; a duty whose condition names its subject through a term, in
+    force for uk only (`distant(usa)` is false)."""
+    (f,) = run_checks(WITH, protection_gap.run)
+    obliged = (
+        "uk must notify(to: ukraine) where urgent == true (Art. 6)",
+        "uk must consult() (Art. 6)",
+        "uk must mediate() (Art. 6)",
+        "uk must assist(to: ukraine, means: UN_referral) (Art. 6)",
+        "uk must consult(with: russia) (Art. 6)",
+    )
+    assert dict(f.details)["obliged"] == obliged
+    assert f.message == (
+        "no clause of this instrument obliges anyone to assist(to: ukraine) where means == armed_force in the event "
+        "of an armed attack on Ukraine: in no such event is ukraine protected as it asks; what the others must do "
+        "instead: " + "; ".join(obliged)
+    )
+
+
+TIMED = """party ukraine, russia, usa, uk;
+time day 0..3;
+fact armed_attack(by: party, on: party) controlled by by;
+act assist(actor: party, to: party);
+act consult(actor: party, with: other party);
+assume not armed_attack(by: ukraine, on: ukraine);
+protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine" by assist(to: ukraine);
+clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine); }
+clause art6 "Art. 6" { uk must consult(with: usa) within 2 of armed_attack(on: ukraine);
+  uk must consult(with: russia) when armed_attack(on: ukraine); }
+"""
+
+
+def test_in_a_timed_spec_a_deadline_is_quoted_with_the_step_it_falls_due_and_the_attack_with_its_step() -> None:
+    """usa's help does not count when usa attacks; uk owes a consultation with usa by day 2 (a
+    deadline falls due at the end of its window) and one with russia at once (a plain duty: the
+    step it is in force, which the timeline shows)."""
+    (f,) = run_checks(TIMED, protection_gap.run)
+    assert f.message == (
+        "in the event of an armed attack on Ukraine by usa (armed_attack(usa, ukraine) at day 0), no one must "
+        "assist(to: ukraine); what the others must do instead: uk must consult(with: usa) by day 2 (Art. 6); "
+        "uk must consult(with: russia) (Art. 6)"
+    )
+
+
+def test_the_atoms_of_the_attack_are_named_in_the_order_of_their_steps() -> None:
+    """Day 2 before day 10 (in the order of their names as text, day 10 came first)."""
+    spec = """party ukraine, russia, usa;
+time day 0..10;
+fact armed_attack(by: party, on: party) controlled by by;
+act assist(actor: party, to: party);
+assume not armed_attack(by: ukraine, on: ukraine);
+protection ukraine against armed_attack(on: ukraine) at 2 and armed_attack(on: ukraine) at 10 "two attacks"
+  by assist(to: ukraine);
+clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine)
+  and not armed_attack(by: usa, on: ukraine); }
+"""
+    (f,) = run_checks(spec, protection_gap.run)
+    assert f.message == (
+        "in the event of two attacks by russia and usa (armed_attack(russia, ukraine) at day 2, "
+        "armed_attack(russia, ukraine) at day 10, armed_attack(usa, ukraine) at day 2), no clause obliges "
+        "anyone to assist(to: ukraine)"
+    )
+
+
+def test_an_event_nobody_causes_and_no_atom_of_which_is_true_names_no_attacker() -> None:
+    """The event is that a circumstance does not hold: no party causes it, no atom of it happens."""
+    spec = """party ukraine, russia, usa;
+fact ceasefire();
+fact alarm();
+act assist(actor: party, to: party);
+protection ukraine against not ceasefire() "a breakdown of the ceasefire" by assist(to: ukraine);
+clause art5 "Art. 5" { usa must assist(to: ukraine) when not ceasefire() and alarm(); }
+"""
+    (f,) = run_checks(spec, protection_gap.run)
+    assert f.message == "in the event of a breakdown of the ceasefire, no clause obliges anyone to assist(to: ukraine)"
+    assert dict(f.details)["attackers"] == ()
+
+
+def test_no_clause_at_all_obliges_the_response() -> None:
+    (f,) = run_checks(WORLD, protection_gap.run)
+    assert f.message == (
+        "no clause of this instrument obliges anyone to assist(to: ukraine) where means == armed_force in the event "
+        "of an armed attack on Ukraine: in no such event is ukraine protected as it asks"
+    )
+    assert dict(f.details)["obliged"] == ()
+
+
+CHOICE = """party ukraine, russia, usa;
+fact armed_attack(by: party, on: party) controlled by by;
+fact requested(p: party) controlled by p;
+fact martial_law();
+act assist(actor: party, to: party);
+assume not armed_attack(by: ukraine, on: ukraine);
+assume not armed_attack(by: usa, on: ukraine);
+protection ukraine against armed_attack(on: ukraine) "an armed attack on Ukraine" by assist(to: ukraine);
+"""
+ON_REQUEST = (
+    'clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) and requested(ukraine); }\n'
+)
+BY_RUSSIA = (
+    "in the event of an armed attack on Ukraine by russia (armed_attack(russia, ukraine)), no clause obliges anyone "
+    "to assist(to: ukraine)"
+)
+
+
+def test_help_on_a_request_the_protected_party_may_not_make_is_no_protection() -> None:
+    """Ukraine may never ask: of its choices only those it may lawfully make count, and without a
+    request nobody must help."""
+    (f,) = run_checks(
+        CHOICE + ON_REQUEST + 'clause art3 "Art. 3" { ukraine must keep not requested(ukraine); }\n', protection_gap.run
+    )
+    assert f.message == (
+        "no clause of this instrument obliges anyone to assist(to: ukraine) in the event of an armed attack on "
+        "Ukraine: in no such event is ukraine protected as it asks"
+    )
+
+
+def test_help_the_stated_situation_brings_on_request_is_no_gap() -> None:
+    """No clause obliges usa; the stated situation has it help whenever ukraine asks, and ukraine
+    may ask: in no attack can it be left alone."""
+    assert run_checks(CHOICE + "assume requested(ukraine) implies assist(usa, ukraine);\n", protection_gap.run) == []
+
+
+@pytest.mark.parametrize("giving_up", [False, True], ids=["answered", "given-up"])
+@pytest.mark.parametrize(
+    "ruled_out",
+    [
+        "assume martial_law() implies not requested(ukraine);\n",
+        'clause art3 "Art. 3" { ukraine must keep not requested(ukraine) when martial_law(); }\n',
+    ],
+    ids=["by-the-stated-situation", "by-its-own-clause"],
+)
+def test_an_attack_under_martial_law_where_the_protected_party_cannot_ask_is_a_gap(
+    ruled_out: str, giving_up: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without martial law, ukraine's request obliges usa; under it ukraine may not ask (the
+    stated situation or its own clause rules the request out). The request that refutes the
+    attack without martial law refutes nothing under it. (The search asked whether the request
+    can be made regardless with the stated situation assumed, which made it so: the gap was
+    missed. When the solver gives up on that question, the refutation keeps what the stated
+    situation and ukraine's compliance read of the attack.)"""
+    if giving_up:
+        original = Session.check
+
+        def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+            if label == "every choice: can the refuting choice be made regardless?":
+                return Outcome(Status.UNKNOWN, reason="canceled")
+            return original(self, assumptions, label)
+
+        monkeypatch.setattr(Session, "check", check)
+    (f,) = run_checks(CHOICE + ON_REQUEST + ruled_out, protection_gap.run)
+    assert f.message == BY_RUSSIA
+    assert f.scenario is not None and f.scenario.facts == ("armed_attack(russia, ukraine)", "martial_law()")
+
+
+def test_the_search_looks_first_where_one_attacker_acts_alone_in_any_circumstance() -> None:
+    """russia attacking alone is a gap under martial law; usa attacking alone is one in any
+    circumstance. The first is shown: the circumstances are not held false while the search
+    looks at one attacker at a time."""
+    spec = CHOICE.replace("assume not armed_attack(by: usa, on: ukraine);\n", "") + (
+        'clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) unless martial_law(); }\n'
+    )
+    (f,) = run_checks(spec, protection_gap.run)
+    assert f.message == BY_RUSSIA
+    assert f.scenario is not None and f.scenario.facts == ("armed_attack(russia, ukraine)", "martial_law()")
+
+
+def test_an_open_term_is_a_circumstance_of_the_attack() -> None:
+    """`grave` has no reading: whether the attack is grave is a circumstance nobody decides."""
+    spec = (
+        CHOICE
+        + "term grave(p: party);\n"
+        + ('clause art5 "Art. 5" { usa must assist(to: ukraine) when armed_attack(on: ukraine) and grave(ukraine); }\n')
+    )
+    (f,) = run_checks(spec, protection_gap.run)
+    assert f.message == BY_RUSSIA
+
+
+def test_the_outcome_of_the_requirement_is_one_literal_in_every_query(tmp_path: Path) -> None:
+    """The search for a gap and the question whether some attack obliges the response ask about
+    the same outcome: one literal, `outcome ukraine#0`, in every script that names it."""
+    run([ROOT / "examples" / "28_protection_gap.nv"], Options(smt2_dir=tmp_path, jobs=1))
+    scripts = [s.read_text(encoding="utf-8") for s in sorted(tmp_path.glob("*.smt2"))]
+    named = [s for s in scripts if "|outcome " in s]
+    assert len(named) > 1
+    assert {m for s in named for m in re.findall(r"\|outcome [^|]*\|", s)} == {"|outcome ukraine#0|"}
+
+
+def test_a_spoiled_world_of_the_others_is_caught_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The world shown is checked twice: for the event, then for the others' compliance and
+    silence. A world where uk helps passes the first and fails the second, which names the gap."""
+    read = witness_module.world_of
+    calls: list[int] = []
+
+    def spoiled(session: Any, model: Any, draft: Any) -> World:
+        world = read(session, model, draft)
+        calls.append(1)
+        if len(calls) == 1:
+            return world
+        return dataclasses.replace(world, atoms=world.atoms | {("assist", ("uk", "ukraine", "armed_force"))})
+
+    monkeypatch.setattr(witness_module, "world_of", spoiled)
+    with pytest.raises(WitnessError, match=r"^protection gap of ukraine: "):
+        run_checks(WORLD + ART5, protection_gap.run)
+    assert len(calls) == 2
+
+
+def test_whether_a_refuting_choice_can_be_made_regardless_is_asked_of_the_choices_the_question_reads(
+    tmp_path: Path,
+) -> None:
+    """Example 28: ukraine's request refutes an attack by russia in the draft `ukraine`; whether
+    it can be made regardless is asked with the draft, the attack and the request fixed, and the
+    negation of `able` assumed: not the stated situation (which `able` holds), nor ukraine's
+    other decisions, which nothing in the question reads."""
+    run([ROOT / "examples" / "28_protection_gap.nv"], Options(smt2_dir=tmp_path, jobs=1))
+    (script,) = [
+        text
+        for s in sorted(tmp_path.glob("*.smt2"))
+        if "every choice: can the refuting choice be made regardless?" in (text := s.read_text(encoding="utf-8"))
+    ]
+    (asked,) = [line for line in script.splitlines() if line.startswith("(check-sat-assuming")]
+    assert asked == (
+        "(check-sat-assuming (|draft art5#1=ukraine| |armed_attack(russia, ukraine)| (not |armed_attack(uk, ukraine)|) "
+        "(not |armed_attack(ukraine, ukraine)|) (not |armed_attack(usa, ukraine)|) |requested(ukraine)| "
+        "|not able ukraine#0|))"
+    )
