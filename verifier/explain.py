@@ -44,16 +44,29 @@ def clause_list(instrument: Instrument, ids: Sequence[str]) -> str:
     return ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def situation_phrase(scenario: Scenario | None) -> str:
-    """`when armed_attack(russia, ukraine, mainland)`, or `in peacetime with nothing else happening`."""
+def situation_phrase(scenario: Scenario | None, instrument: Instrument | None = None,
+                     party: str | None = None) -> str:
+    """`when armed_attack(russia, ukraine, mainland)`, or `even when nothing else happens`.
+    With `party` (and its instrument), what other parties do in the world is part of the
+    situation too (`when conclude(russia, belarus, alliance)`): only party's own conduct is not."""
     if scenario is None:
         return ""
     parts = [*scenario.facts, *scenario.terms]
+    if party is not None and instrument is not None and scenario.world is not None:
+        from verifier.ground import format_atom
+
+        parts += [format_atom(k, instrument.horizon) for k in sorted(scenario.world.atoms, key=repr)
+                  if _is_act(instrument, k) and step_of(k)[0][1][:1] != (party,)]
     if not parts:
         return "even when nothing else happens"
     if len(parts) > 4:
         return "when " + ", ".join(parts[:4]) + f" (and {len(parts) - 4} more)"
     return "when " + " and ".join(parts)
+
+
+def _is_act(instrument: Instrument, key: AtomKey) -> bool:
+    pred = instrument.predicates.get(step_of(key)[0][0])
+    return pred is not None and pred.kind.value == "act"
 
 
 _COUNT_WORDS = {">=": "at least", "<=": "at most", "==": "exactly"}

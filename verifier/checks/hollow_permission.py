@@ -194,7 +194,7 @@ def _finding(ctx: CheckContext, norm: Norm, subject: str, key: AtomKey | None, c
                    f"but doing so always breaches {names}")
     else:
         message = (f"{permission.label} ({permission.id}) permits {subject} to {what}, "
-                   f"but {situation_phrase(scenario)} doing so breaches {names}")
+                   f"but {situation_phrase(scenario, ctx.instrument, subject)} doing so breaches {names}")
     details = (("act", what), ("always", always))
     return ctx.finding(FindingKind.HOLLOW_PERMISSION, Severity.ERROR if always else Severity.WARNING, message, refs,
                        party=subject, witness=seen, details=details, minimal=minimal)

@@ -226,6 +226,8 @@ def test_a_situation_may_have_another_party_breach_its_own_clauses() -> None:
         Severity.WARNING, [("train", "permission"), ("ban", "blocking")])
     assert f.scenario is not None
     assert f.scenario.acts == ("conclude(ukraine, usa, training)", "conclude(russia, usa, alliance)")
+    # What russia does is the situation; only ukraine's own conduct is not.
+    assert f.message.endswith("but when conclude(russia, usa, alliance) doing so breaches Art. 1 (ban)")
 
 
 def test_an_act_the_world_rules_out_in_the_situation_is_not_hollow() -> None:
