@@ -16,7 +16,7 @@ from verifier import witness
 from verifier.checks import hollow_permission
 from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.pipeline import Options, run
-from verifier.qbf import EFResult
+from verifier.qbf import QUANTIFIED_AFTER, EFResult
 from verifier.session import Outcome, Session, Status
 from verifier.witness import WitnessError
 
@@ -343,3 +343,40 @@ def test_a_situation_whose_core_is_not_found_is_shown_whole(monkeypatch: pytest.
     (f,) = hollow('clause ban "Art. 1" { ukraine must not conclude when troops(russia) >= 5; }\n' + TRAIN)
     assert f.severity is Severity.WARNING and f.scenario is not None
     assert dict(f.scenario.quantities)["troops(russia)"] >= 5
+
+
+# ukraine's troops must exceed the threat by one exactly (`need`, in the base draft only, and
+# `match`): each figure the search refutes rules out one threat only, so the situation (a threat
+# of 1,000 or more, which leaves no room for the troops Art. 3 permits) is found by Z3's
+# quantified question, past QUANTIFIED_AFTER rounds.
+FIGURES = ('quantity threat(p: party);\n'
+           'clause need "Art. 1" { ukraine must keep troops(ukraine) >= threat(russia) + 1'
+           ' when [base: true | russia: false]; }\n'
+           'clause match "Art. 2" { limit troops(ukraine) <= threat(russia) + 1; }\n'
+           'clause army "Art. 3" { ukraine may keep troops(ukraine) <= 1000; }\n')
+
+
+def test_a_situation_found_by_the_quantified_question_is_sought_in_the_draft_in_force(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quantified question ranges over the inner variables, the bracket's selectors among
+    them: held to the draft in force, it finds the threat that blocks the permission in the base
+    draft (without it, it would ask for a threat that blocks it in russia's draft too, where
+    `need` says nothing: none). In russia's draft, no situation blocks it."""
+    original = hollow_permission.exists_forall
+    rounds: list[int] = []
+
+    def search(session: Session, **kw: Any) -> EFResult:
+        result = original(session, **kw)
+        rounds.append(result.rounds)
+        return result
+
+    monkeypatch.setattr(hollow_permission, "exists_forall", search)
+    inst = instrument(WORLD + FIGURES)
+    (f,) = hollow_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
+    assert rounds == [QUANTIFIED_AFTER]
+    assert f.severity is Severity.WARNING
+    assert f.message.startswith("Art. 3 (army) permits ukraine to keep troops(ukraine) <= 1,000, but ")
+    assert f.message.endswith(" doing so breaches Art. 1 (need)")
+    assert [(c.id, c.role) for c in f.clauses] == [("army", "permission"), ("need", "blocking")]
+    assert f.scenario is not None and dict(f.scenario.quantities)["threat(russia)"] >= 1000
+    assert hollow_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia"))) == []
