@@ -57,6 +57,11 @@ def situation_phrase(scenario: Scenario | None, instrument: Instrument | None = 
 
         parts += [format_atom(k, instrument.horizon) for k in sorted(scenario.world.atoms, key=repr)
                   if _is_act(instrument, k) and step_of(k)[0][1][:1] != (party,)]
+        # Figures of other parties' quantities too (`threat(russia) = 1,000`): a situation can
+        # be a figure alone.
+        parts += [f"{format_atom(k, instrument.horizon)} = {v:,}"
+                  for k, v in sorted(scenario.world.quantities.items(), key=lambda kv: repr(kv[0]))
+                  if v and step_of(k)[0][1][:1] != (party,)]
     if not parts:
         return "even when nothing else happens"
     if len(parts) > 4:

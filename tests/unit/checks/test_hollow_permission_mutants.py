@@ -4,6 +4,7 @@ checked against, the `unknown`s."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -377,6 +378,8 @@ def test_a_situation_found_by_the_quantified_question_is_sought_in_the_draft_in_
     assert f.severity is Severity.WARNING
     assert f.message.startswith("Art. 3 (army) permits ukraine to keep troops(ukraine) <= 1,000, but ")
     assert f.message.endswith(" doing so breaches Art. 1 (need)")
+    # The situation is a figure alone, and the message names it.
+    assert re.search(r", but when threat\(russia\) = [\d,]+ doing so breaches", f.message), f.message
     assert [(c.id, c.role) for c in f.clauses] == [("army", "permission"), ("need", "blocking")]
     assert f.scenario is not None and dict(f.scenario.quantities)["threat(russia)"] >= 1000
     assert hollow_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia"))) == []
