@@ -350,3 +350,78 @@ def test_the_question_names_the_act_whose_condition_it_asks_about(monkeypatch: p
     )
     assert dict(f.details)["act"] == "op(usa, kind: k1)"
     assert asked == [["world [t=ordinary, u=ordinary]", "not in force art4#0 ('op', ('usa', 'k1'))"]]
+
+
+def test_a_permission_left_out_of_the_report_is_not_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding about a permission's clause alone that the report leaves out (as a regime does
+    an import's) is not sought; the next permission still is."""
+    monkeypatch.setattr(CheckContext, "reported", lambda self, clause_ids: list(clause_ids) != ["art4"])
+    found = grants(ALL + SECOND)
+    assert [(f.party, [c.id for c in f.clauses]) for f in found] == [("usa", ["art5"])]
+
+
+TWO_ACTS = WORLD + "enum kind = {k0, k1};\nact op(actor: party, kind: kind);\n"
+
+
+def test_a_solver_that_gives_up_on_one_acts_condition_still_asks_about_the_next_act(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One permission, two acts with conditions of their own: the solver gives up on the first
+    act's, and the second act's is still asked (and granted)."""
+    original = Session.check
+    asked: list[str] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "self-granted permission: ever out of force?":
+            asked.append(label)
+            if len(asked) == 1:
+                return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    found = run_checks(
+        TWO_ACTS + 'clause art4 "Art. 4" { usa may op when not all h in guarantors: agrees(h) '
+        "and (kind == k0 or troops(usa) >= 1); }\n",
+        self_granted_permission.run,
+    )
+    assert [(f.kind, f.party, dict(f.details).get("act")) for f in found] == [
+        (FindingKind.UNKNOWN, None, None),
+        (FindingKind.SELF_GRANTED_PERMISSION, "usa", "op(usa, kind: k1)"),
+    ]
+
+
+def test_a_coalition_that_one_act_needs_is_passed_over_for_the_holder_alone_that_another_act_allows() -> None:
+    """The first act needs an ally (a majority refusing), the second act's condition usa forces
+    alone: the pairs are not minimal, and usa alone is reported, with the second act."""
+    found = run_checks(
+        TWO_ACTS + 'clause art4 "Art. 4" { usa may op when (kind == k0 and a majority of h in guarantors: '
+        "(not agrees(h))) or (kind == k1 and not all h in guarantors: agrees(h)); }\n",
+        self_granted_permission.run,
+    )
+    assert [(f.coalition, dict(f.details)["act"]) for f in found] == [((), "op(usa, kind: k1)")]
+
+
+def test_under_a_claimants_reading_a_permission_that_reads_the_same_does_not_end_the_check() -> None:
+    """art3 reads the same under both readings (the baseline's answer); art4's condition names
+    russia's decision under russia's reading only, so it is asked again."""
+    text = named_in("k0").replace(
+        "clause art4",
+        'clause art3 "Art. 3" { usa may act_alone(in: ukraine) when not all h in guarantors: agrees(h); }\nclause art4',
+    )
+    found = under_russias_reading(text)
+    assert [(f.party, [c.id for c in f.clauses], dict(f.details)["act"]) for f in found] == [
+        ("usa", ["art4"], "op(usa, kind: k0)")
+    ]
+
+
+def test_under_a_claimants_reading_the_decisions_named_are_read_for_the_holder() -> None:
+    """The condition names the holder's own decision through its variable, and reads the same
+    under both readings: the baseline's answer, not asked again."""
+    text = WORLD + (
+        "term u() { reading ordinary: true; reading russia: true; }\n"
+        "term t(x: party) { reading ordinary: u() and agrees(x); reading russia: u() and agrees(x); }\n"
+        'clause art4 "Art. 4(2)" { each p in {usa} may act_alone(in: ukraine) '
+        "when not all h in guarantors: agrees(h) and not t(p); }\n"
+    )
+    assert len(grants(text[len(WORLD) :])) == 1
+    assert under_russias_reading(text) == []
