@@ -35,7 +35,7 @@ PURPOSES = {
     "assert answered", "assert recognised", "assert ukraine_never_attacks",
     "unanswered-deadline: can belligerent miss the deadline of art12 unanswered?",
     "canonical witness", "exists-forall: canonical guess", "exists-forall: canonical inner check",
-    "self-granted permission: ever out of force?",
+    "self-granted permission: ever out of force?", "self-granted permission: the choice",
     "every choice: guess", "every choice: can the refuting choice be made regardless?",
     "excuse of russia via art3 (necessary_measures)", "pretext by russia via art3 (necessary_measures)",
 }

@@ -48,7 +48,6 @@ from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.qbf import EFResult, exists_forall
 from verifier.scenario import choice_phrase
-from verifier.session import among
 from verifier.witness import Claim, Complies, Holds, Permits
 
 
@@ -196,12 +195,28 @@ def _search(ctx: CheckContext, cond: _Condition, group: tuple[str, ...]) -> EFRe
     return exists_forall(ctx.session, guess=[world, *draft, comply], outer_keys=outer,
                          inner_formula=and_(world, *draft, not_(cond.formula)),
                          inner_assumptions=[*ctx.fixed(), cond.off_lit],
-                         base=ctx.guess_base(("world",), [world, *draft]))
+                         base=ctx.guess_base(("world",), [world, *draft]), prefer=group)
+
+
+def _choice(ctx: CheckContext, cond: _Condition, result: EFResult) -> list[BoolTerm]:
+    """The part of the choice found that forces the condition, in the order of the literals'
+    names: each literal left out where the rest still force it, the figures first, then the
+    yes/no variables. The search's answer is the canonical one in its yes/no variables
+    (verifier.canonical), and this part is made by questions whose answers are facts, never from
+    the core the solver returned, so it does not depend on what the solver did before; only a
+    choice that needs a figure shows the figure the answer has."""
+    figures = [lit for lit in result.outer_lits if not any(lit.eq(b) for b in result.booleans)]
+    kept = [*sorted(figures, key=str), *sorted(result.booleans, key=str)]
+    for lit in list(kept):
+        trial = [k for k in kept if not k.eq(lit)]
+        if ctx.session.check([*ctx.fixed(), cond.off_lit, *trial], "self-granted permission: the choice").unsat:
+            kept = trial
+    return sorted(kept, key=str)
 
 
 def _finding(ctx: CheckContext, norm: Norm, subject: str, coalition: Coalition, cond: _Condition,
              result: EFResult) -> Finding:
-    choice = sorted(among(result.core, result.outer_lits), key=str)  # one order, whatever the solver's
+    choice = _choice(ctx, cond, result)
     group = coalition if len(coalition) > 1 else ()
     shown = [*ctx.fixed(), *choice, *(lit for m in coalition for lit in ctx.party_lits(m))]
     model = minimal_model(ctx.session, shown) \

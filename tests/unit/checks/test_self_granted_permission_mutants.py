@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.unit.helpers import context, instrument, run_checks
-from verifier.checks import self_granted_permission
+from verifier.checks import conflict, hollow_permission, self_granted_permission
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.qbf import EFResult
@@ -425,3 +425,29 @@ def test_under_a_claimants_reading_the_decisions_named_are_read_for_the_holder()
     )
     assert len(grants(text[len(WORLD) :])) == 1
     assert under_russias_reading(text) == []
+
+
+def test_the_choice_shown_is_the_same_whatever_the_solver_did_before() -> None:
+    """pa can force its permission by f(pa), by h(pa) or (with pb) by h(pb): the choice shown is
+    the canonical one, f(pa) (fewest true, then declaration order), whether the check runs alone
+    or after the conflict check (which shares its guess solver) or the hollow-permission check
+    (which leaves the session's solver otherwise). Before, the solver's first answer and core
+    were shown: h(pa) after the conflict check."""
+    text = (
+        "party pa, pb, pc;\n"
+        "fact f(g: party) controlled by g;\n"
+        "fact h(g: party) controlled by g;\n"
+        "act act1(actor: party, to: party);\n"
+        "act act2(actor: party);\n"
+        'clause c1 "C1" { pa may act2 when f(pa) or h(pa) or h(pb); }\n'
+        'clause d0 "D0" { pb must not act1(to: pb) when h(pc); }\n'
+    )
+    for before in ((), (conflict.run,), (hollow_permission.run,)):
+        found = [
+            f
+            for f in run_checks(text, *before, self_granted_permission.run)
+            if f.kind is FindingKind.SELF_GRANTED_PERMISSION
+        ]
+        assert [f.message for f in found] == [
+            "pa can bring C1 (c1) into force by f(pa) = true, whatever pb decides: pa may then act2(pa)"
+        ], before
