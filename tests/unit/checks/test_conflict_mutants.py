@@ -13,6 +13,8 @@ from tests.unit.helpers import baseline, clause_sets, context, instrument, run_c
 from verifier import witness
 from verifier.checks import conflict
 from verifier.findings import Finding, FindingKind, Severity, problem_key
+from verifier.qbf import EFResult
+from verifier.session import Outcome, Session, Status
 from verifier.witness import WitnessError
 
 WORLD = """
@@ -27,8 +29,12 @@ HELP = 'clause help "H" { usa must assist(to: ukraine) when war(ukraine); }\n'
 OUT = 'clause out "O" { usa must not assist when war(ukraine); }\n'
 
 
-def conflicts(text: str) -> list[Finding]:
-    return run_checks(WORLD + text, conflict.run)
+def conflicts(text: str, world: str = WORLD) -> list[Finding]:
+    return run_checks(world + text, conflict.run)
+
+
+# The world with a fourth party (for situations of up to four facts).
+WITH_UK = WORLD.replace("party ukraine, russia, usa;", "party ukraine, russia, usa, uk;")
 
 
 def test_one_clause_that_puts_its_party_in_a_dilemma() -> None:
@@ -142,7 +148,7 @@ def test_the_claims_of_the_witness(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
 
 
-def asked(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[list[Finding], list[list[str]]]:
+def asked(monkeypatch: pytest.MonkeyPatch, text: str, world: str = WORLD) -> tuple[list[Finding], list[list[str]]]:
     """The findings, and the clause sets whose dilemma was asked for, in order."""
     calls: list[list[str]] = []
     original = conflict._dilemma
@@ -152,7 +158,7 @@ def asked(monkeypatch: pytest.MonkeyPatch, text: str) -> tuple[list[Finding], li
         return original(ctx, party, clauses)
 
     monkeypatch.setattr(conflict, "_dilemma", recording)
-    return conflicts(text), calls
+    return conflicts(text, world), calls
 
 
 def test_a_set_minimal_in_its_situation_is_shrunk_to_one_minimal_in_every_situation(
@@ -234,3 +240,180 @@ def test_a_search_stopped_at_max_findings_says_so() -> None:
     ctx.max_findings = 1
     (f,) = conflict.run(ctx)
     assert f.message.endswith("(1 conflicts of usa shown; the search stopped at --max-findings: there may be more)")
+
+
+def test_a_set_that_shrinks_twice_is_reported_minimal_in_every_situation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When war(ukraine), usa needs a, b and c to be in a dilemma; a and b make one when
+    war(uk) too, a and c when war(usa), and a alone when war(russia) and war(uk): the set is
+    shrunk twice, to a alone, and no larger set is reported."""
+    found, calls = asked(
+        monkeypatch,
+        'clause a "A" { usa must assist(to: ukraine) when war(ukraine);\n'
+        "  usa must not assist when war(ukraine) and war(russia) and war(uk); }\n"
+        'clause b "B" { usa must keep troops(usa) >= 1 when war(ukraine);\n'
+        "  usa must not assist when war(ukraine) and war(uk); }\n"
+        'clause c "C" { usa must not assist when war(ukraine) and troops(usa) >= 1;\n'
+        "  usa must not assist when war(ukraine) and war(usa); }\n",
+        WITH_UK,
+    )
+    assert [(f.party, [c.id for c in f.clauses]) for f in found] == [("usa", ["a"])]
+    assert found[0].message == (
+        "usa cannot respect A (a) when war(ukraine) and war(russia) and war(uk): whatever usa does, it is in breach"
+    )
+    assert len(calls) == len({frozenset(c) for c in calls})
+
+
+# Four clauses, four conflicts of two: a+d when war(usa) (the smallest situation, naming usa,
+# so found first), d+e when war(ukraine), a+b when war(russia), and a+e only when war(ukraine)
+# and war(uk). The search from a+b+d+e asks b+d+e (d+e), a+b+e (a+b, with one fact), then b+e
+# and b+d (none), b+e again (from a+b+e), and a+e.
+FOUR = (
+    'clause a "A" { usa must strike when war(usa) or war(russia) or (war(ukraine) and war(uk)); }\n'
+    'clause b "B" { usa must not strike when war(russia); }\n'
+    'clause d "D" { usa must not strike when war(usa); usa must assist(to: ukraine) when war(ukraine); }\n'
+    'clause e "E" { usa must not assist when war(ukraine); usa must not strike when war(ukraine) and war(uk); }\n'
+)
+
+
+def test_the_search_goes_on_past_a_set_with_no_dilemma_and_a_set_asked_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    found, calls = asked(monkeypatch, FOUR, WITH_UK)
+    assert [[c.id for c in f.clauses] for f in found] == [["a", "d"], ["d", "e"], ["a", "b"], ["a", "e"]]
+    assert found[-1].message == (
+        "usa cannot respect A (a) and E (e) together when war(ukraine) and war(uk): "
+        "whatever usa does, it breaches one of them"
+    )
+    searched = [c for c in calls if len(c) > 1]  # (the singletons are the shrinking's)
+    assert searched == [["a", "b", "d", "e"], ["b", "d", "e"], ["a", "b", "e"], ["b", "e"], ["b", "d"], ["a", "e"]]
+
+
+def test_the_search_counts_each_set_it_asks_about(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conflict, "MAX_SEARCHES", 3)
+    found = conflicts(FOUR, WITH_UK)
+    assert [[c.id for c in f.clauses] for f in found] == [["a", "d"], ["d", "e"], ["a", "b"]]
+    assert found[-1].message.endswith("(3 conflicts of usa shown; the search stopped at 3 searches: there may be more)")
+
+
+def test_a_contradiction_met_twice_is_asked_about_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """p and q bind russia to strike and not to: a contradiction (the contradiction check's),
+    and usa's dilemma when war(ukraine). usa's search finds d+e first (when war(usa)), then p+q
+    from both d's side and e's: whether p+q is a contradiction is asked once per party."""
+    asked_about: list[list[str]] = []
+    original = conflict._contradictory
+
+    def recording(ctx: Any, clauses: list[str]) -> bool:
+        asked_about.append(list(clauses))
+        return original(ctx, clauses)
+
+    monkeypatch.setattr(conflict, "_contradictory", recording)
+    found = conflicts(
+        'clause p "P" { usa must assist(to: ukraine) when war(ukraine); russia must strike; }\n'
+        'clause q "Q" { usa must not assist when war(ukraine); russia must not strike; }\n'
+        'clause d "D" { usa must strike when war(usa); }\n'
+        'clause e "E" { usa must not strike when war(usa); }\n'
+    )
+    assert [(f.party, [c.id for c in f.clauses]) for f in found] == [("usa", ["d", "e"])]
+    # russia's search asks about p+q once; usa's about d+e, then p+q (from the side without d)
+    assert asked_about == [["p", "q"], ["d", "e"], ["p", "q"]]
+
+
+def test_a_solver_that_gives_up_while_shrinking_is_an_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first search finds help+out; the solver gives up on the smaller sets."""
+    original = conflict._dilemma
+    calls: list[list[str]] = []
+
+    def giving_up(ctx: Any, party: str, clauses: list[str]) -> Any:
+        calls.append(clauses)
+        return original(ctx, party, clauses) if len(calls) == 1 else "canceled"
+
+    monkeypatch.setattr(conflict, "_dilemma", giving_up)
+    found = conflicts(HELP + OUT)
+    assert [(f.kind, f.message, [c.id for c in f.clauses]) for f in found] == [
+        (
+            FindingKind.UNKNOWN,
+            "the solver gave up on the conflict check for usa (canceled); nothing is proved either way",
+            ["help", "out"],
+        )
+    ]
+
+
+def test_a_search_that_gives_up_is_an_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(conflict, "exists_forall", lambda *args, **kw: EFResult("unknown", reason="canceled"))
+    found = conflicts(HELP + OUT)
+    assert [(f.kind, f.message, [c.id for c in f.clauses]) for f in found] == [
+        (
+            FindingKind.UNKNOWN,
+            "the solver gave up on the conflict check for usa (canceled); nothing is proved either way",
+            ["help", "out"],
+        )
+    ]
+
+
+def test_the_situation_shown_is_the_smallest_of_the_whole_search() -> None:
+    """The dilemma arises with one fact (war(usa)) or with three (war of the others): the
+    situation shown has the one, whichever the search met first."""
+    pressed = "(war(ukraine) and war(russia) and war(uk)) or war(usa)"
+    (f,) = conflicts(HELP.replace("war(ukraine)", pressed) + OUT.replace("war(ukraine)", pressed), WITH_UK)
+    assert f.scenario is not None and (f.scenario.facts, f.scenario.acts) == (("war(usa)",), ())
+
+
+def test_a_dilemma_through_the_stated_situation_is_found() -> None:
+    """The world says usa does not strike while russia is at war: usa, bound to strike when
+    ukraine is, cannot comply when both are. A choice that complies in another situation
+    (usa strikes, russia at peace) rules out only the situations where it is still lawful."""
+    (f,) = conflicts(
+        'assume strike(usa) implies not war(russia);\nclause c1 "C1" { usa must strike when war(ukraine); }\n'
+    )
+    assert f.message == (
+        "usa cannot respect C1 (c1) when war(ukraine) and war(russia): whatever usa does, it is in breach"
+    )
+
+
+def test_the_world_shown_leaves_free_a_figure_the_dilemma_does_not_need() -> None:
+    """troops(uk) is part of the situation (the world names it) but the dilemma does not need
+    it: the world shown leaves it to the minimal choice, in which usa does not wave."""
+    (f,) = conflicts(
+        "act wave(actor: party);\n"
+        "assume troops(uk) >= 2 implies wave(usa);\n"
+        'clause a "A" { usa must assist(to: ukraine) when troops(russia) >= 3; }\n'
+        'clause b "B" { usa must not assist when troops(russia) >= 2; }\n',
+        WITH_UK,
+    )
+    assert f.scenario is not None and f.scenario.acts == ()
+    assert [name for name, _ in f.scenario.quantities] == ["troops(russia)"]
+
+
+def test_a_solver_that_gives_up_on_the_situations_core_shows_the_whole_situation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Which figures force the dilemma is not known: the world shown keeps all of them."""
+    original = Session.check
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == "conflict: situation core":
+            return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    (f,) = conflicts(
+        'clause a "A" { usa must assist(to: ukraine) when troops(russia) >= 3;\n'
+        "  usa must assist(to: uk) when troops(uk) >= 2; }\n"
+        'clause b "B" { usa must not assist when troops(russia) >= 2; }\n',
+        WITH_UK,
+    )
+    assert f.kind is FindingKind.CONFLICT and f.scenario is not None
+    assert "troops(russia)" in dict(f.scenario.quantities)
+
+
+def test_with_room_for_one_conflict_the_first_clauses_of_the_text_are_listed() -> None:
+    """Two dilemmas in the same situation: z1+z2 come first in the text, a1+a2 first by name."""
+    ctx = context(
+        instrument(
+            WORLD + 'clause z1 "Z1" { usa must strike when war(usa); }\n'
+            'clause z2 "Z2" { usa must not strike when war(usa); }\n'
+            'clause a1 "A1" { usa must assist(to: ukraine) when war(usa); }\n'
+            'clause a2 "A2" { usa must not assist when war(usa); }\n'
+        )
+    )
+    ctx.max_findings = 1
+    (f,) = conflict.run(ctx)
+    assert [c.id for c in f.clauses] == ["z1", "z2"]
