@@ -417,3 +417,21 @@ def test_with_room_for_one_conflict_the_first_clauses_of_the_text_are_listed() -
     ctx.max_findings = 1
     (f,) = conflict.run(ctx)
     assert [c.id for c in f.clauses] == ["z1", "z2"]
+
+
+def test_a_dilemma_over_figures_found_by_the_quantified_question_reads_the_draft() -> None:
+    """usa must keep personnel(usa) equal to russia's threat, and at most 100 in the base draft
+    only. Refuting one threat at a time never ends, so past 20 rounds Z3 is asked the question
+    whole (a `forall` over usa's choices): in the base draft a threat over 100 is a dilemma,
+    though in russia's draft none is."""
+    text = (
+        "party ukraine, russia, usa;\n"
+        "quantity personnel(p: party) controlled by p;\n"
+        "quantity threat(p: party) controlled by p;\n"
+        'clause a "A" { usa must keep personnel(usa) == threat(russia); }\n'
+        'clause b "B" { usa must keep personnel(usa) <= 100 when [base: true | russia: false]; }\n'
+    )
+    (f,) = conflict.run(context(instrument(text)))
+    assert (f.kind, f.party, [c.id for c in f.clauses]) == (FindingKind.CONFLICT, "usa", ["a", "b"])
+    assert f.scenario is not None and dict(f.scenario.quantities)["threat(russia)"] > 100
+    assert conflict.run(context(instrument(text), draft=dict.fromkeys(instrument(text).brackets, "russia"))) == []

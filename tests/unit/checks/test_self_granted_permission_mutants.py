@@ -451,3 +451,24 @@ def test_the_choice_shown_is_the_same_whatever_the_solver_did_before() -> None:
         assert [f.message for f in found] == [
             "pa can bring C1 (c1) into force by f(pa) = true, whatever pb decides: pa may then act2(pa)"
         ], before
+
+
+def test_a_condition_over_figures_forced_through_the_quantified_question_reads_the_draft() -> None:
+    """usa's permission is in force when its personnel differs from russia's threat, or is at
+    least 100 in the base draft only. Refuting one figure at a time never ends, so past 20 rounds
+    Z3 is asked the question whole (a `forall` over russia's choice): in the base draft, 100 or
+    more forces the condition; in russia's draft nothing does."""
+    text = (
+        "party ukraine, russia, usa;\n"
+        "quantity personnel(p: party) controlled by p;\n"
+        "quantity threat(p: party) controlled by p;\n"
+        "act deploy(actor: party);\n"
+        'clause c "C" { usa may deploy when personnel(usa) != threat(russia) '
+        "or (personnel(usa) >= 100 and [base: true | russia: false]); }\n"
+    )
+    (f,) = self_granted_permission.run(context(instrument(text)))
+    figure = f.message.removeprefix("usa can bring C (c) into force by personnel(usa) = ").split(",")[0]
+    assert int(figure) >= 100
+    assert f.message.endswith(", whatever russia decides: usa may then deploy(usa)")
+    russias = context(instrument(text), draft=dict.fromkeys(instrument(text).brackets, "russia"))
+    assert self_granted_permission.run(russias) == []
