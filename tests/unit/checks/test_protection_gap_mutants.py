@@ -477,3 +477,31 @@ clause help "Art. 2" { usa must assist(to: ukraine) unless troops(usa) <= 1000; 
         "in no such event is ukraine protected as it asks"
     )
     assert dict(f.details)["never"] is True
+
+
+def test_a_choice_of_the_protected_party_found_by_the_quantified_question_is_sought_in_the_draft_in_force() -> None:
+    """usa must help unless its troops are at most 1,000, and (in the base draft only) keep them
+    at ukraine's request plus one exactly: in an attack by russia, ukraine's request of 1,000 or
+    more obliges usa to help, so that attack is no gap. Each request that the search for such a
+    choice refutes rules out that one request only, so the choice is found by Z3's quantified
+    question, past QUANTIFIED_AFTER rounds. That question ranges over the inner variables, the
+    bracket's selectors among them: held to the draft in force, it finds the request (without
+    it, it asked for a request that obliges usa in russia's draft too, where usa may keep its
+    troops low: none, and an attack by russia was reported as a gap). The gap is where usa
+    attacks, whose help then does not count; in russia's draft it is everywhere."""
+    spec = """party ukraine, russia, usa;
+fact incident(by: party) controlled by by;
+quantity request(p: party) controlled by p;
+quantity troops(p: party) controlled by p;
+act assist(actor: party, to: party);
+assume not incident(by: ukraine);
+protection ukraine against incident(_) "an incident" by assist(to: ukraine);
+clause match "Art. 1" { usa must keep troops(usa) == request(ukraine) + 1 when [base: true | russia: false]; }
+clause help "Art. 2" { usa must assist(to: ukraine) unless troops(usa) <= 1000; }
+"""
+    inst = instrument(spec)
+    (f,) = protection_gap.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
+    assert f.message == "in the event of an incident by usa (incident(usa)), no clause obliges anyone to assist(to: ukraine)"
+    assert dict(f.details)["attackers"] == ("usa",)
+    (f,) = protection_gap.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia")))
+    assert dict(f.details)["never"] is True
