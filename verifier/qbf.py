@@ -309,8 +309,11 @@ def exists_for_every_choice(session: Session, *, guess: Sequence[z3.BoolRef], ou
         # s as constraints of a side solver (a quantity's literal means its value only in the session's)
         pinned = [lit if isinstance(var, z3.BoolRef) else var == model.eval(var, model_completion=True)
                   for var, lit in zip(variables, lits, strict=True)]
+        # The draft in the inner formula: past QUANTIFIED_AFTER rounds over figures it is asked
+        # under a `forall` over the inner variables, which hold the selectors the outcome reads.
         against = exists_forall(session, guess=[*guess, able, *pinned], outer_keys=choice_keys,
-                                inner_formula=and_(outcome, *pinned), inner_assumptions=[*fixed, *lits, outcome_lit])
+                                inner_formula=and_(outcome, *pinned, *draft),
+                                inner_assumptions=[*fixed, *lits, outcome_lit])
         if against.status == "unknown":
             return EveryChoiceResult("unknown", reason=against.reason, rounds=rounds)
         if against.status == "none":

@@ -187,9 +187,9 @@ def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
     scenario = seen.scenario if seen else None
     names = clause_list(ctx.instrument, d.clauses)
     if len(d.clauses) == 1:
-        message = f"{party} cannot respect {names} {situation_phrase(scenario)}: whatever {party} does, it is in breach"
+        message = f"{party} cannot respect {names} {situation_phrase(scenario, ctx.instrument, party)}: whatever {party} does, it is in breach"
     else:
-        message = (f"{party} cannot respect {names} together {situation_phrase(scenario)}: "
+        message = (f"{party} cannot respect {names} together {situation_phrase(scenario, ctx.instrument, party)}: "
                    f"whatever {party} does, it breaches one of them")
     message += ctx.precedence(d.clauses)
     return ctx.finding(FindingKind.CONFLICT, Severity.ERROR, message,

@@ -15,7 +15,7 @@ from tests.unit.helpers import context, instrument
 from verifier.checks import blockable_guarantee
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
-from verifier.qbf import EFResult
+from verifier.qbf import QUANTIFIED_AFTER, EFResult
 
 # usa alone decides whether the guarantee triggers; the incident may happen to anyone.
 ONE = """
@@ -295,3 +295,41 @@ clause g "Art. 5" { usa must assist(to: ukraine) when alarm()
         "usa can keep Art. 5 (g) from triggering even when it causes an attack itself, by attack(usa, north) = false"
     )
     assert f.scenario is not None and f.scenario.facts == ("attack(usa, south)",)
+
+
+def test_a_block_found_by_the_quantified_question_is_sought_in_the_draft_in_force(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the base draft the guarantee triggers only when ukraine's alert (at most 1,000) is
+    usa's level plus one exactly: each level the search refutes rules out that one level only,
+    so the block (a level of 1,000 or more) is found by Z3's quantified question, past
+    QUANTIFIED_AFTER rounds. That question ranges over the inner variables, the bracket's
+    selectors among them: held to the draft in force, it finds the block (without it, it would
+    ask for a level that blocks the guarantee in russia's draft too, where it always triggers:
+    none). In russia's draft, usa cannot block it."""
+    spec = """
+party russia, ukraine, usa;
+fact incident(p: party);
+quantity level(p: party) controlled by p;
+quantity alert(p: party);
+act assist(actor: party, to: party);
+assume alert(ukraine) <= 1000;
+clause g "Art. 5" { usa must assist(to: ukraine) when incident(_) and [base: alert(ukraine) == level(usa) + 1 | russia: true]
+  protects ukraine against incident(_); }
+"""
+    original = blockable_guarantee.exists_forall
+    rounds: list[tuple[str, int]] = []
+
+    def search(session: Any, **kw: Any) -> EFResult:
+        result = original(session, **kw)
+        rounds.append((result.status, result.rounds))
+        return result
+
+    monkeypatch.setattr(blockable_guarantee, "exists_forall", search)
+    inst = instrument(spec)
+    (f,) = blockable_guarantee.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
+    assert ("found", QUANTIFIED_AFTER) in rounds
+    assert (f.kind, f.party, f.coalition) == (FindingKind.BLOCKABLE_GUARANTEE, "usa", ())
+    assert f.message.startswith("usa can keep Art. 5 (g) from triggering in the event of incident(_), by level(usa) = ")
+    assert int(f.message.rsplit("= ", 1)[1].replace(",", "")) >= 1000
+    assert f.scenario is not None and dict(f.scenario.quantities)["level(usa)"] >= 1000
+    assert blockable_guarantee.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia"))) == []

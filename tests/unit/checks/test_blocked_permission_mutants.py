@@ -3,6 +3,7 @@ together, the `unknown`s, the world shown and the claims it is checked against."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from verifier.checks import blocked_permission
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.pipeline import Options, run
-from verifier.qbf import EFResult
+from verifier.qbf import QUANTIFIED_AFTER, EFResult
 from verifier.session import Outcome, Session, Status
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -333,3 +334,42 @@ def test_of_interchangeable_blockers_only_the_first_is_asked(tmp_path: Path, hol
     )
     found = blocked_permission.run(symmetric_context(tmp_path, text))
     assert [(dict(f.details)["holder"], f.party) for f in found] == [("ukraine", "russia")]
+
+
+# ukraine's troops must exceed russia's threat by one exactly (`need`, in the base draft only, and
+# `match`): each threat the search refutes rules out that one threat only, so the veto (a threat
+# of 1,000 or more, which leaves no room for the troops Art. 3 permits) is found by Z3's
+# quantified question, past QUANTIFIED_AFTER rounds.
+FIGURES = """
+party ukraine, russia, usa;
+quantity troops(p: party) controlled by p;
+quantity threat(p: party) controlled by p;
+clause need "Art. 1" { ukraine must keep troops(ukraine) >= threat(russia) + 1 when [base: true | russia: false]; }
+clause match "Art. 2" { ukraine must keep troops(ukraine) <= threat(russia) + 1; }
+clause army "Art. 3" { ukraine may keep troops(ukraine) <= 1000 when threat(russia) >= 0; }
+"""
+
+
+def test_a_veto_found_by_the_quantified_question_is_sought_in_the_draft_in_force(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quantified question ranges over the inner variables, the bracket's selectors among
+    them: held to the draft in force, it finds the threat by which russia vetoes the permission in
+    the base draft (without it, it would ask for a threat that vetoes it in russia's draft too,
+    where `need` says nothing: none). In russia's draft, no threat vetoes it."""
+    original = blocked_permission.exists_forall
+    rounds: list[int] = []
+
+    def search(session: Session, **kw: Any) -> EFResult:
+        result = original(session, **kw)
+        rounds.append(result.rounds)
+        return result
+
+    monkeypatch.setattr(blocked_permission, "exists_forall", search)
+    inst = instrument(FIGURES)
+    (f,) = blocked_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
+    assert rounds == [QUANTIFIED_AFTER]
+    assert (f.kind, f.party, f.coalition) == (FindingKind.HOLLOW_PERMISSION, "russia", ())
+    assert re.fullmatch(r"russia alone can stop ukraine from using Art\. 3 \(army\) to keep troops\(ukraine\) <= 1,000,"
+                        r" by threat\(russia\) = [\d,]+", f.message), f.message
+    assert int(f.message.rsplit("= ", 1)[1].replace(",", "")) >= 1000
+    assert blocked_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia"))) == []

@@ -87,3 +87,12 @@ def test_the_witness_really_is_a_dilemma() -> None:
     for does_assist in (False, True):
         atoms = situation | ({("assist", ("usa", "ukraine"))} if does_assist else set())
         assert breaches(inst, World(atoms), {}, "usa")
+
+
+def test_a_situation_that_is_another_partys_figure_is_named_in_the_message() -> None:
+    """Only russia's troops make the dilemma: the message says so, not "even when nothing else
+    happens"; usa's own conduct is not part of the situation."""
+    (f,) = conflicts('clause help "H" { usa must assist(to: ukraine) when troops(russia) >= 2; }\n'
+                     'clause out "O" { usa must not assist(to: ukraine); }')
+    assert f.party == "usa"
+    assert "usa cannot respect H (help) and O (out) together when troops(russia) = 2:" in f.message, f.message

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from dsl.evaluate import World
-from tests.unit.helpers import run_checks
+from tests.unit.helpers import context, instrument, run_checks
 from verifier import witness as witness_module
 from verifier.checks import protection_gap
 from verifier.checks.context import CheckContext
 from verifier.findings import FindingKind, Severity
 from verifier.pipeline import Options, run
-from verifier.qbf import EveryChoiceResult
+from verifier.qbf import QUANTIFIED_AFTER, EFResult, EveryChoiceResult
 from verifier.session import Outcome, Session, Status
 from verifier.witness import WitnessError
 
@@ -432,3 +432,76 @@ def test_whether_a_refuting_choice_can_be_made_regardless_is_asked_of_the_choice
         "(not |armed_attack(ukraine, ukraine)|) (not |armed_attack(usa, ukraine)|) |requested(ukraine)| "
         "|not able ukraine#0|))"
     )
+
+
+def test_an_attack_that_obliges_the_response_found_by_the_quantified_question_is_sought_in_the_draft_in_force(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """usa must help unless its troops are at most 1,000, and (in the base draft only) keep them
+    at russia's threat plus one exactly: a threat of 1,000 or more obliges the help. Each threat
+    that "must someone respond?" refutes rules out that one threat only, so the attack that
+    obliges it is found by Z3's quantified question, past QUANTIFIED_AFTER rounds. That question
+    ranges over the inner variables, the bracket's selectors among them: held to the draft in
+    force, it finds that attack, and the gap is in the attacks with a lower threat (without it,
+    it would ask for a threat that obliges the help in russia's draft too, where usa may keep
+    its troops low: none, and the gap would be said to be everywhere). In russia's draft it is."""
+    spec = """party ukraine, russia, usa;
+fact incident(by: party) controlled by by;
+quantity threat(p: party);
+quantity troops(p: party) controlled by p;
+act assist(actor: party, to: party);
+assume not incident(by: ukraine);
+protection ukraine against incident(_) "an incident" by assist(to: ukraine);
+clause match "Art. 1" { usa must keep troops(usa) == threat(russia) + 1 when [base: true | russia: false]; }
+clause help "Art. 2" { usa must assist(to: ukraine) unless troops(usa) <= 1000; }
+"""
+    original = protection_gap.exists_forall
+    rounds: list[int] = []
+
+    def search(session: Session, **kw: Any) -> EFResult:
+        result = original(session, **kw)
+        rounds.append(result.rounds)
+        return result
+
+    monkeypatch.setattr(protection_gap, "exists_forall", search)
+    inst = instrument(spec)
+    (f,) = protection_gap.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
+    assert rounds == [QUANTIFIED_AFTER]
+    assert (f.kind, f.party) == (FindingKind.PROTECTION_GAP, "ukraine")
+    assert f.message == (
+        "in the event of an incident by russia (incident(russia)), no clause obliges anyone to assist(to: ukraine)"
+    )
+    assert dict(f.details)["never"] is False
+    (f,) = protection_gap.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia")))
+    assert f.message == (
+        "no clause of this instrument obliges anyone to assist(to: ukraine) in the event of an incident: "
+        "in no such event is ukraine protected as it asks"
+    )
+    assert dict(f.details)["never"] is True
+
+
+def test_a_choice_of_the_protected_party_found_by_the_quantified_question_is_sought_in_the_draft_in_force() -> None:
+    """usa must help unless its troops are at most 1,000, and (in the base draft only) keep them
+    at ukraine's request plus one exactly: in an attack by russia, ukraine's request of 1,000 or
+    more obliges usa to help, so that attack is no gap. Each request that the search for such a
+    choice refutes rules out that one request only, so the choice is found by Z3's quantified
+    question, past QUANTIFIED_AFTER rounds. That question ranges over the inner variables, the
+    bracket's selectors among them: held to the draft in force, it finds the request (without
+    it, it asked for a request that obliges usa in russia's draft too, where usa may keep its
+    troops low: none, and an attack by russia was reported as a gap). The gap is where usa
+    attacks, whose help then does not count; in russia's draft it is everywhere."""
+    spec = """party ukraine, russia, usa;
+fact incident(by: party) controlled by by;
+quantity request(p: party) controlled by p;
+quantity troops(p: party) controlled by p;
+act assist(actor: party, to: party);
+assume not incident(by: ukraine);
+protection ukraine against incident(_) "an incident" by assist(to: ukraine);
+clause match "Art. 1" { usa must keep troops(usa) == request(ukraine) + 1 when [base: true | russia: false]; }
+clause help "Art. 2" { usa must assist(to: ukraine) unless troops(usa) <= 1000; }
+"""
+    inst = instrument(spec)
+    (f,) = protection_gap.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
+    assert f.message == "in the event of an incident by usa (incident(usa)), no clause obliges anyone to assist(to: ukraine)"
+    assert dict(f.details)["attackers"] == ("usa",)
+    (f,) = protection_gap.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia")))
+    assert dict(f.details)["never"] is True
