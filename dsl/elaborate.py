@@ -80,7 +80,7 @@ def elaborate(specs: list[S.Spec], sym: Symbols, diags: Diagnostics,
     # Who owes something under each clause (an obligation, a prohibition or a limit): only
     # they can breach it, in `while P breaches C`.
     owed = {c.id: {s for n in c.norms if n.modality is not Modality.MAY for s in n.subjects} for c in clauses}
-    el.site = BracketSite(PurePath(root.source.path).stem + ":query")
+    el.site = BracketSite(PurePath(root.source.path).stem + ":query", text=False)
     el.clause = None
     # Queries and protection requirements in the order written (their brackets are numbered so).
     queries: list[Query] = []

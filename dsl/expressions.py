@@ -44,6 +44,9 @@ class BracketSite:
 
     prefix: str
     count: int = 0
+    # False for queries, goals and protection requirements: a bracket of numbers there reads
+    # the draft; only the text's (clauses, assumptions) offers figures to negotiate.
+    text: bool = True
 
 
 @dataclass
@@ -655,7 +658,7 @@ class Elaborator:
                     return None
                 options.append((a.label.text, value))
             numbers = [v.value for _, v in options if isinstance(v, F.Num)]
-            if len(numbers) == len(options):
+            if len(numbers) == len(options) and self.site.text:
                 self.brackets[ident] = replace(self.brackets[ident], figures=(min(numbers), max(numbers)))
             return F.IntChoice(ident, tuple(options))
         name = expr.name if isinstance(expr, (S.Call, S.NameRef)) else None

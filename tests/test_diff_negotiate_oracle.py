@@ -120,3 +120,12 @@ def test_negotiate_campaign_seed_5122() -> None:
     text = (Path(__file__).parent / "data" / "disagreements" / "negotiate" / "seed5122.nv").read_text(encoding="utf-8")
     outcome = compare_negotiation(text)
     assert not outcome.disagreements, "\n".join(outcome.disagreements)
+
+
+def test_negotiate_campaign_seed_5134() -> None:
+    """A bracket of numbers in a goal (`[base: 2 | pb: 0]`) reads the draft: it is no figure to
+    negotiate. Since brackets of figures were recognised where written, nverify had listed it
+    as a negotiable range the oracle did not have."""
+    text = (Path(__file__).parent / "data" / "disagreements" / "negotiate" / "seed5134.nv").read_text(encoding="utf-8")
+    outcome = compare_negotiation(text)
+    assert not outcome.disagreements, "\n".join(outcome.disagreements)

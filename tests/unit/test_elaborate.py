@@ -217,6 +217,9 @@ def test_a_bracket_of_figures_is_a_range_even_where_its_formula_simplifies_away(
     assert inst.brackets["caps#2"].figures == (1, 2)
     counted = model('clause c "C" { usa must assist when at least [russia: 2 | ukraine: 1] of x in party: agrees(x); }')
     assert [b.figures for b in counted.brackets.values()] == [None]
+    # A bracket in a statement about the text reads the draft: no figure of the text.
+    queried = model('clause c "C" { usa must assist; }\nassert q: personnel(ukraine) <= [base: 1 | russia: 2];')
+    assert [b.figures for b in queried.brackets.values()] == [None]
 
 
 def test_assumption_brackets_are_numbered_per_file_not_per_clause() -> None:
