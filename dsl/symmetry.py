@@ -65,7 +65,9 @@ class _Side:
 
     def __init__(self, specs: list[S.Spec], coalition_size: int) -> None:
         self.declared = set(parties(specs))
-        self.named = _named(specs)
+        # (One walk: the names written outside the lists are both the parties named and the
+        # groups a formula reads.)
+        self.named = _written(specs)
         self.coalition_size = coalition_size
         self.members: dict[str, set[str]] = {}
         for spec in specs:
@@ -74,7 +76,7 @@ class _Side:
                     self.members.setdefault(d.name.text, set()).update(m.text for m in d.members)
         # A group that nothing but its declaration names is read by no formula: it tells its
         # members apart from no one (world.nv's `eu_members` in a spec about the guarantors).
-        self.read = _read_groups(specs)
+        self.read = self.named
         self.counts = list(_counts(specs))
 
     def groups_of(self, party: str) -> tuple[str, ...]:
@@ -122,23 +124,9 @@ def _representatives(groups: set[str], counts: list[tuple[str, int | None]], coa
     return need
 
 
-def _named(specs: list[S.Spec]) -> set[str]:
-    """Every name written anywhere but in a party list or a group's member list."""
-    out: set[str] = set()
-    for spec in specs:
-        for d in spec.decls:
-            if isinstance(d, S.PartyDecl):
-                continue
-            if isinstance(d, S.GroupDecl):
-                out.add(d.name.text)
-                continue
-            out.update(n.text for n in _walk(d) if isinstance(n, S.Name))
-    return out
-
-
-def _read_groups(specs: list[S.Spec]) -> set[str]:
-    """The names written outside the party and group lists (group names among them): a group
-    is read by a formula only through its name."""
+def _written(specs: list[S.Spec]) -> set[str]:
+    """Every name written outside the party and group lists: a party named there is no one's
+    to rename, and a group is read by a formula only through its name written there."""
     out: set[str] = set()
     for spec in specs:
         for d in spec.decls:

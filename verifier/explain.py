@@ -12,6 +12,7 @@ from typing import assert_never
 from dsl import formula as F
 from dsl.model import AtomKey, Instrument, Norm, step_of
 from verifier.findings import Scenario
+from verifier.ground import format_atom
 
 
 def act_phrase(instrument: Instrument, key: AtomKey) -> str:
@@ -53,8 +54,6 @@ def situation_phrase(scenario: Scenario | None, instrument: Instrument | None = 
         return ""
     parts = [*scenario.facts, *scenario.terms]
     if party is not None and instrument is not None and scenario.world is not None:
-        from verifier.ground import format_atom
-
         parts += [format_atom(k, instrument.horizon) for k in sorted(scenario.world.atoms, key=repr)
                   if _is_act(instrument, k) and step_of(k)[0][1][:1] != (party,)]
         # Figures of other parties' quantities too (`threat(russia) = 1,000`): a situation can
