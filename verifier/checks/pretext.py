@@ -152,7 +152,6 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         return None
     found = [c for c in conduct if c]
     shown = found[:ctx.max_findings]
-    total = max(total, len(found))
     t = ctx.instrument.terms[term]
     baseline = ctx.readings.get(term) or "open"
     listed: tuple[tuple[str, str], ...] = ()
