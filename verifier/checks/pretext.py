@@ -32,7 +32,7 @@ from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, not_
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.minimal import fewest_atoms, witness
+from verifier.minimal import FewestAtoms, witness
 from verifier.scenario import world_over
 from verifier.symmetry import canonical, clause_classes, full_count, renamings
 from verifier.witness import BreachesClause, Complies, Witness, WitnessError
@@ -99,6 +99,8 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
     classes = clause_classes(ctx.instrument, [p, q])
     total = 0
     first: Witness | None = None
+    chooser: FewestAtoms | None = None  # (the further acts' canonical worlds, from the second on)
+    ruled_out = 0  # (how many of `blocked` the chooser holds)
     # Up to --max-findings acts are listed; the enumeration goes on to count the others, up to
     # COUNT_FACTOR times the cap, past which the count is a lower bound.
     count_limit = ctx.max_findings * COUNT_FACTOR
@@ -134,7 +136,12 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             # cap) would otherwise depend on what the solver did before.
             by_name = ctx.enc.by_name  # (in the order of names: reading a model makes terms, and their order counts)
             keys = [by_name[n][0] for n in sorted(ctx.enc.mentioned([breach])) if n in by_name]
-            further = fewest_atoms(session, [*base, *blocked], outcome.model, prefer=(q, p), over=keys, against=((p, q),))
+            if chooser is None:
+                chooser = FewestAtoms(session, [*base, *blocked], prefer=(q, p), over=keys, against=((p, q),))
+            else:
+                chooser.rule_out(blocked[ruled_out:])
+            ruled_out = len(blocked)
+            further = chooser.choose(outcome.model)
             world = world_over(session, further, keys, ctx.draft)
             problem = BreachesClause(p, clause.id, claimed).problem(ctx.instrument, world)
             if problem is not None:  # (a part of a world: it names conduct, and is no scenario)
