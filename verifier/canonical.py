@@ -18,7 +18,7 @@ import z3
 
 from dsl.model import step_of
 from verifier.encode import Encoder, OpenTermKey, VarKey, and_, not_, or_
-from verifier.z3_native import Term, c_function
+from verifier.z3_native import Term, assert_terms, c_function
 
 Check = Callable[[z3.Solver], z3.CheckSatResult]
 
@@ -114,7 +114,7 @@ def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: i
     while lo < hi:  # invariant: some model has at most hi true, none has fewer than lo
         mid = (lo + hi) // 2
         solver.push()
-        solver.add(at_most(bools, mid))
+        assert_terms(solver, at_most(bools, mid))
         answer = check(solver)
         model = solver.model() if answer == z3.sat else None
         solver.pop()
@@ -128,7 +128,7 @@ def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: i
     if best is None:  # (some model has `most` true, the caller's: ask for one with that many)
         solver.push()
         if bools:
-            solver.add(at_most(bools, hi))
+            assert_terms(solver, at_most(bools, hi))
         answer = check(solver)
         best = solver.model() if answer == z3.sat else None
         solver.pop()
@@ -147,16 +147,16 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
     solver.push()
     try:
         if bools:
-            solver.add(at_most(bools, k))
+            assert_terms(solver, at_most(bools, k))
         for lit in first:
             solver.push()
-            solver.add(lit)
+            assert_terms(solver, lit)
             answer = check(solver)
             found = solver.model() if answer == z3.sat else None
             solver.pop()
             if answer == z3.sat:
                 assert found is not None
-                solver.add(lit)
+                assert_terms(solver, lit)
                 model = found
                 break
             if answer != z3.unsat:
@@ -168,7 +168,7 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
             while lo < hi:  # the first variable from pos that can be true is in [lo, hi]
                 mid = (lo + hi) // 2
                 solver.push()
-                solver.add(or_(list(bools[lo:mid + 1])) if mid > lo else bools[lo])
+                assert_terms(solver, or_(list(bools[lo:mid + 1])) if mid > lo else bools[lo])
                 answer = check(solver)
                 found = solver.model() if answer == z3.sat else None
                 solver.pop()
@@ -179,7 +179,7 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
                     lo = mid + 1
                 else:
                     return None
-            solver.add(and_([*(not_(b) for b in bools[pos:hi]), bools[hi]]))
+            assert_terms(solver, and_([*(not_(b) for b in bools[pos:hi]), bools[hi]]))
             pos = hi + 1
         return model
     finally:

@@ -273,6 +273,7 @@ class Encoder:
     _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
     _memo: dict[object, tuple[object, bool | z3.BoolRef]] = field(default_factory=dict, repr=False)
     _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+    _reads: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _mentions: dict[int, tuple[z3.ExprRef, frozenset[str]]] = field(default_factory=dict, repr=False)
     by_name: dict[str, tuple[VarKey, z3.ExprRef]] = field(default_factory=dict, repr=False)
     _names: dict[int, str] = field(default_factory=dict, repr=False)  # variable id -> name
@@ -556,12 +557,41 @@ class Encoder:
         ident = id(f)
         known = self._free.get(ident)
         free = known[1] if known is not None else self._free_of(f)
-        key = (ident, readings_key(readings), tuple([env[v] for v in free]))
+        key = (ident, self._readings_read(f, readings), tuple([env[v] for v in free]))
         memo = self._memo
         found = memo.get(key)
         if found is None:
             found = memo[key] = (f, self._compound(f, readings, env))  # f kept alive: its id stays its own
         return found[1]
+
+    # A translation depends on the readings of the vague terms it reads, and on no others: keyed
+    # by those alone, a formula without vague wording (most of them) is translated once for all
+    # reading sets, not once per claimant (at 1,000 clauses, a third of the encoding time).
+    def _readings_read(self, f: Compound | Norm, readings: Readings) -> tuple[str | None, ...]:
+        """The readings of the terms f reads (`_terms_read`), in their order."""
+        found = self._reads.get(id(f))
+        terms = found[1] if found is not None else self._terms_read(f)
+        return tuple([readings.get(t) for t in terms])
+
+    def _terms_read(self, f: Compound | Norm) -> tuple[str, ...]:
+        """The vague terms whose readings f's translation reads: those it applies, those their
+        readings apply, and those of the norms a `breached` in it names; remembered per node."""
+        roots: list[F.Node] = [p for p in (f.condition, f.where, f.keep) if p is not None] \
+            if isinstance(f, Norm) else [f]
+        terms: list[str] = []
+        clauses: set[str] = set()
+        while roots:
+            for node in F.walk(roots.pop()):
+                if isinstance(node, F.TermApp) and node.term not in terms:
+                    terms.append(node.term)
+                    roots += [r.body for r in self.instrument.terms[node.term].readings]
+                elif isinstance(node, F.Breached) and node.clause not in clauses:
+                    clauses.add(node.clause)
+                    roots += [p for n in self.instrument.clause(node.clause).norms
+                              for p in (n.condition, n.where, n.keep) if p is not None]
+        found = tuple(sorted(terms))
+        self._reads[id(f)] = (f, found)
+        return found
 
     def _free_of(self, f: F.Formula) -> tuple[str, ...]:
         """f's free variables, remembered per node and built from its parts' (not walked again)."""
@@ -637,7 +667,7 @@ class Encoder:
     # ---- norms ---------------------------------------------------------------------
     def norm(self, norm: Norm, subject: str, readings: Readings) -> z3.BoolRef:
         """The norm, for one subject, as a constraint that compliance requires."""
-        key = (id(norm), subject, readings_key(readings))
+        key = (id(norm), subject, self._readings_read(norm, readings))
         cached = self._norm_cache.get(key)
         if cached is not None:
             return cached[1]

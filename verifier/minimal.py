@@ -143,13 +143,18 @@ def _asked(session: Session, assumptions: Sequence[z3.BoolRef], also: Sequence[E
     # and a timed spec would otherwise ask about every quantity at every step, which makes
     # the canonical questions integer ones (on istanbul_2022_consultations.nv, 60 unrelated
     # personnel figures: 150 s of canonical questions against a few).
-    parts = [part for f in [*session.active(assumptions), *enc.background] for part in session.conjuncts(f)]
-    # (Terms by address: the bounds live as long as the encoder, the parts as long as this call.)
-    bounds = session.bound_keys()
-    others = [f for f in parts if f.ast.value not in bounds]
-    mentioned = enc.keys_named(enc.mentioned(others))
-    active = [*others, *{f.ast.value: f for f in parts if bounds.get(f.ast.value, 0) in mentioned}.values()]
-    keys = enc.keys_named(enc.mentioned(active))
+    # Each formula is taken whole, less its bounds (`Session.unbounded`, remembered for the
+    # session's formulas): splitting every witness's formulas into their thousands of
+    # conjuncts, and asserting those one by one, cost more than the questions asked of them.
+    active: list[z3.BoolRef] = []
+    names: set[str] = set()
+    for f in [*session.active(assumptions), session.background()]:
+        body, mentions = session.unbounded(f)
+        if body is not None:
+            active.append(body)
+            names |= mentions
+    keys = enc.keys_named(names)
+    active += [enc.bounds[k] for k in keys if k in enc.bounds]
     # (What the formulas mention has been made, and only that is asked for.)
     rank = preference(enc, prefer, against)
     # The atoms mentioned, in declaration order (as the vocabulary lists them), without

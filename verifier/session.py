@@ -23,7 +23,7 @@ import z3
 
 from dsl.model import Instrument
 from verifier.budget import Budget
-from verifier.encode import Encoder, Readings, VarKey, not_, readings_key
+from verifier.encode import Encoder, Readings, VarKey, and_, not_, readings_key
 from verifier.interrupt import pending
 from verifier.z3_native import c_function, to_expr
 
@@ -178,6 +178,8 @@ class Session:
         self._conjuncts: dict[int, tuple[z3.BoolRef, list[z3.BoolRef]]] = {}
         self._lasting: set[int] = {f.ast.value for f in encoder.background}
         self._bound_keys: dict[int, VarKey] | None = None
+        self._unbounded: dict[int, tuple[z3.BoolRef, z3.BoolRef | None, frozenset[str]]] = {}
+        self._background: z3.BoolRef | None = None
         # Z3's own `false` and `true`, for reading models from their tables (verifier.scenario):
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
@@ -370,6 +372,31 @@ class Session:
         if key in self._lasting:
             self._conjuncts[key] = (formula, parts)
         return parts
+
+    def unbounded(self, formula: z3.BoolRef) -> tuple[z3.BoolRef | None, frozenset[str]]:
+        """The formula less its conjuncts that are quantity bounds (`q >= 0`), as one term (None if
+        nothing is left), and the names it mentions; remembered for the session's own formulas.
+        (A witness leaves out the bounds of quantities its formulas do not mention.)"""
+        key = formula.ast.value
+        found = self._unbounded.get(key)
+        if found is not None:
+            return found[1], found[2]
+        bounds = self.bound_keys()
+        parts = self.conjuncts(formula)
+        others = [p for p in parts if p.ast.value not in bounds]
+        body = formula if len(others) == len(parts) else and_(others) if len(others) > 1 else \
+            others[0] if others else None
+        names = frozenset(self.enc.mentioned([body])) if body is not None else frozenset()
+        if key in self._lasting:
+            self._unbounded[key] = (formula, body, names)
+        return body, names
+
+    def background(self) -> z3.BoolRef:
+        """The domain constraints (bounds, one alternative per bracket), as one term."""
+        if self._background is None:
+            self._background = self.enc.conj(self.enc.background)
+            self._lasting.add(self._background.ast.value)
+        return self._background
 
     def bound_keys(self) -> dict[int, VarKey]:
         """Each quantity's bound `q >= 0` (its term's address) -> the quantity."""

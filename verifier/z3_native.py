@@ -86,4 +86,19 @@ def to_expr(ast: z3.Ast, ctx: z3.Context) -> z3.ExprRef:
     return z3.ExprRef(ast, ctx)
 
 
-__all__ = ["FAST", "MEASURED", "Term", "c_function", "to_expr"]
+_MK_BOOL_SORT = c_function(z3.Z3_mk_bool_sort)
+_SOLVER_ASSERT = c_function(z3.Z3_solver_assert)
+
+
+def assert_terms(solver: z3.Solver, *terms: z3.BoolRef) -> None:
+    """`solver.add(*terms)` of Boolean terms: the Boolean sort asked for first, as z3py's `add`
+    does (see `verifier.encode`: it keeps Z3's numbering of terms), then each term asserted
+    straight in the C library (z3py checks and casts each one: most of the cost of the
+    canonical questions' hundreds of thousands of small assertions)."""
+    c = solver.ctx.ref()
+    _MK_BOOL_SORT(c)
+    for term in terms:
+        _SOLVER_ASSERT(c, solver.solver, term.as_ast())
+
+
+__all__ = ["FAST", "MEASURED", "Term", "assert_terms", "c_function", "to_expr"]

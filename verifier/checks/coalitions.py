@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from dsl.model import Modality, PartyClass
+from dsl.model import PartyClass
 from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, VarKey
 from verifier.findings import Finding
@@ -73,17 +73,9 @@ def lawful_conduct(ctx: CheckContext, coalition: Coalition, event_keys: set[VarK
     atom of the event. A block counts only while its members breach nothing, but a member's
     duty not to cause the event itself (its non-aggression) does not hide its veto: a vote
     the treaty obliges is no lawful block, an attack is what the guarantee answers."""
-    enc = ctx.enc
-    parts: list[BoolTerm] = []
-    for member in coalition:
-        for clause in ctx.clauses_of(member):
-            for norm in clause.norms:
-                if norm.modality is Modality.MAY or member not in norm.subjects:
-                    continue
-                formula = enc.norm(norm, member, ctx.readings)
-                if not set(enc.keys_named(enc.mentioned([formula]))) & event_keys:
-                    parts.append(formula)
-    return enc.conj(parts)
+    parts = [formula for member in coalition for formula, keys in ctx.norms_mentioning(member)
+             if keys.isdisjoint(event_keys)]
+    return ctx.enc.conj(parts)
 
 
 __all__ = ["Coalition", "Outcome", "coalition_phrase", "lawful_conduct", "minimal_coalitions"]

@@ -44,6 +44,9 @@ class CheckContext:
     _comp: dict[tuple[str, tuple[tuple[str, str | None], ...]], list[BoolTerm]] = field(
         default_factory=dict, init=False, repr=False)
     _party_lits: dict[str, list[BoolTerm]] = field(default_factory=dict, init=False, repr=False)
+    _norms_mentioning: dict[str, list[tuple[BoolTerm, frozenset[VarKey]]]] = field(
+        default_factory=dict, init=False, repr=False)
+    _everyone_same: bool | None = field(default=None, init=False, repr=False)
     _party_compliance: dict[str, BoolTerm] = field(default_factory=dict, init=False, repr=False)
     _guess_bases: dict[object, GuessBase] = field(default_factory=dict, init=False, repr=False)
     _clauses: dict[tuple[str | None, bool], list[Clause]] = field(default_factory=dict, init=False, repr=False)
@@ -68,6 +71,17 @@ class CheckContext:
         if self.baseline is None:
             return False
         return same_terms(build(self.readings), build(self.baseline))
+
+    def everyone_as_baseline(self) -> bool:
+        """Under a claimant's readings: whether every party's norms and the assumptions (`comp` of
+        each party) are the baseline's. Asked per permission, of some thousand formulas at a
+        thousand clauses: remembered."""
+        if self.baseline is None:
+            return False
+        if self._everyone_same is None:
+            self._everyone_same = all(same_terms(self.comp(p, self.readings), self.comp(p, self.baseline))
+                                      for p in self.instrument.parties)
+        return self._everyone_same
 
     def reported(self, clause_ids: Iterable[str]) -> bool:
         """Whether a finding about exactly these clauses can reach the report. A regime leaves
@@ -114,6 +128,19 @@ class CheckContext:
         if found is None:
             found = cache[party] = self.enc.conj(self.session.norms_of(c.id, self.readings, party)
                                                  for c in self.clauses_of(party))
+        return found
+
+    def norms_mentioning(self, party: str) -> list[tuple[BoolTerm, frozenset[VarKey]]]:
+        """Each of the party's constraining norms (clauses_of, in order) as a formula under this
+        context's readings, with the variables it mentions: asked per coalition, remembered."""
+        found = self._norms_mentioning.get(party)
+        if found is None:
+            enc = self.enc
+            found = self._norms_mentioning[party] = [
+                (formula, frozenset(enc.keys_named(enc.mentioned([formula]))))
+                for clause in self.clauses_of(party) for norm in clause.norms
+                if norm.modality is not Modality.MAY and party in norm.subjects
+                for formula in [enc.norm(norm, party, self.readings)]]
         return found
 
     def guess_base(self, key: object, formulas: list[BoolTerm]) -> GuessBase:

@@ -65,7 +65,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     # (every finding here is about the permission's clause alone)
     for norm, subject in permissions(ctx, reported_alone=True):
-        if ctx.same_as_baseline(partial(_formulas, ctx, norm, subject)) and \
+        if ctx.same_as_baseline(partial(permission_formulas, ctx, norm, subject)) and ctx.everyone_as_baseline() and \
                 (ctx.baseline is None or _mentions(ctx, norm, subject, ctx.readings)
                  == _mentions(ctx, norm, subject, ctx.baseline)):
             continue  # the baseline's answer: the same formulas, naming the same decisions
@@ -90,12 +90,6 @@ def _mentions(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -
 def _mentioned(ctx: CheckContext, norm: Norm, readings: Readings, env: dict[str, Value]) -> set[VarKey]:
     """The decisions one act instance's condition and filter name under readings."""
     return set(ctx.enc.keys_mentioned(norm.condition, readings, env) | ctx.enc.keys_mentioned(norm.where, readings, env))
-
-
-def _formulas(ctx: CheckContext, norm: Norm, subject: str, readings: Readings) -> list[BoolTerm]:
-    """What the answer depends on, under readings: the conditions, everyone's compliance, A."""
-    return [*permission_formulas(ctx, norm, subject, readings),
-            *(f for p in ctx.instrument.parties for f in ctx.comp(p, readings))]
 
 
 def _conditions(ctx: CheckContext, norm: Norm, subject: str) -> list[_Condition]:
