@@ -36,20 +36,65 @@ from verifier.z3_native import c_function
 _T = TypeVar("_T")
 
 
+class Question:
+    """What a query under `assumptions` asks of a world: the formulas it switches on (`_asked`),
+    the atoms and open terms they mention in preference order, the quantities they mention;
+    and a plain side solver holding the formulas, made when first asked (`ask`).
+
+    One question serves several witnesses of the same formulas: the pretext check's first
+    witness and the further acts after it, which add the acts they rule out (`hold`).
+    Filling a solver with every formula, and Z3 taking them in at its first question, cost
+    more than the questions asked of it; the answers are facts about the formulas, so they
+    are those of a fresh solver."""
+
+    def __init__(self, session: Session, assumptions: Sequence[z3.BoolRef], also: Sequence[Encoder] = (),
+                 prefer: Collection[str] = (), against: Collection[tuple[str, str]] = ()) -> None:
+        self.session = session
+        self.active, self.variables, self.quantities = _asked(session, assumptions, also, prefer, against)
+        self._boolean = not self.quantities
+        self._plain: tuple[z3.Solver, Check] | None = None
+
+    def hold(self, formulas: Sequence[z3.BoolRef]) -> None:
+        """Hold these formulas from now on (the negations of conduct found)."""
+        self.active.extend(formulas)
+        if self._plain is not None:
+            c, s = self._plain[0].ctx.ref(), self._plain[0].solver
+            for formula in formulas:
+                _LIB.Z3_solver_assert(c, s, formula.as_ast())
+
+    def ask(self, ask: Callable[[z3.Solver, Check], _T]) -> _T:
+        """`ask(solver, check)` of the plain solver, in a scope of its own (what it adds is
+        taken back after). The finite-domain solver while the formulas have no quantity (see
+        `_plain`); the default one from the first integer it meets."""
+        while True:
+            if self._plain is None:
+                self._plain = _plain(self.session, self.active, boolean=self._boolean)
+            solver = self._plain[0]
+            solver.push()
+            try:
+                return ask(*self._plain)
+            except _NotBoolean:
+                self._boolean, self._plain = False, None
+            finally:
+                solver.pop()
+
+
 def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
                   also: Sequence[Encoder] = (), prefer: Collection[str] = (),
-                  against: Collection[tuple[str, str]] = ()) -> z3.ModelRef | None:
+                  against: Collection[tuple[str, str]] = (), question: Question | None = None) -> z3.ModelRef | None:
     """A model of the session's formulas under `assumptions` with the fewest true atoms (and
     then the lowest quantities), the canonical one of those (`verifier.canonical`: the atoms
     that name a party of `prefer` first, then declaration order; then each quantity as low
     as it goes, in declaration order; `against`: see `canonical.preference`). Variables that
     the switched-on formulas do not mention
     are false (or 0) in it. `also`: other encoders in the session's context whose variables
-    the formulas use too (diff's second text), minimised alike.
+    the formulas use too (diff's second text), minimised alike. `question`: the assumptions'
+    question made already (its solver is then kept for further witnesses).
 
     None when the solver gives up (see `witness`).
     """
-    active, variables, quantities = _asked(session, assumptions, also, prefer, against)
+    question = question or Question(session, assumptions, also, prefer, against)
+    active, variables, quantities = question.active, question.variables, question.quantities
     opt = session.optimize(maxsat_engine="rc2")
     # The formulas, and one soft `not atom` per atom (the session's own negations), straight
     # through the C library: z3py checks the sort of each, which cost more than solving with
@@ -69,49 +114,36 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
     # returns depends on its history. Choose the canonical one by questions to a plain solver.
     truth = Truth(variables)
     if not quantities:
-        return _asking(session, active, True,
-                       lambda fixed, check: canonical(fixed, check, variables, truth.count(model), model)) or model
-    fixed, check = _plain(session, active)
-    fixed.add(z3.Sum(quantities) <= model.eval(z3.Sum(quantities), model_completion=True))
-    chosen = canonical(fixed, check, variables, truth.count(model), model)
-    if chosen is None:
-        return model
-    if variables:
-        fixed.add(and_([v if true else session.negation(v) for v, true in zip(variables, truth.of(chosen), strict=True)]))
-    return _lowest(fixed, check, quantities, chosen) or chosen
+        return question.ask(lambda fixed, check: canonical(fixed, check, variables, truth.count(model), model)) \
+            or model
+
+    def lowest(fixed: z3.Solver, check: Check) -> z3.ModelRef:
+        fixed.add(z3.Sum(quantities) <= model.eval(z3.Sum(quantities), model_completion=True))
+        chosen = canonical(fixed, check, variables, truth.count(model), model)
+        if chosen is None:
+            return model
+        if variables:
+            fixed.add(and_([v if true else session.negation(v)
+                            for v, true in zip(variables, truth.of(chosen), strict=True)]))
+        return _lowest(fixed, check, quantities, chosen) or chosen
+
+    return question.ask(lowest)
 
 
 class FewestAtoms:
     """`minimal_model` for worlds that only name conduct (the further acts of a pretext), asked
-    again and again as the conduct found is ruled out: the canonical world with the fewest
-    true atoms (of those in `over`, if given: what will be read of it), found by plain
-    questions (no Optimize, no quantities: cheaper when there are many).
+    again and again as the conduct found is ruled out (`Question.hold`): the canonical world
+    with the fewest true atoms (of those in `over`, if given: what will be read of it), found
+    by plain questions (no Optimize, no quantities: cheaper when there are many)."""
 
-    The formulas the assumptions switch on are taken into one side solver, once; each act
-    ruled out (`rule_out`) is added to it. A fresh solver filled with every formula for each
-    act cost more than all the questions asked of it (at 1,000 clauses, 4,100 fills: half of
-    the pretext check). The answers are facts about the formulas, so they are those a fresh
-    solver gives."""
-
-    def __init__(self, session: Session, assumptions: Sequence[z3.BoolRef], prefer: Collection[str] = (),
-                 over: Collection[VarKey] | None = None, against: Collection[tuple[str, str]] = ()) -> None:
-        self.session = session
-        self.active, variables, quantities = _asked(session, assumptions, (), prefer, against)
+    def __init__(self, question: Question, over: Collection[VarKey] | None = None) -> None:
+        self.question = question
+        variables = question.variables
         if over is not None:
             # (By address, not z3py's id, one call into Z3 each: variables live as long as the encoder.)
-            wanted = {session.enc.var_of(k).ast.value for k in over}
+            wanted = {question.session.enc.var_of(k).ast.value for k in over}
             variables = [v for v in variables if v.ast.value in wanted]
         self.variables = variables
-        self.boolean = not quantities
-        self._plain: tuple[z3.Solver, Check] | None = None
-
-    def rule_out(self, formulas: Sequence[z3.BoolRef]) -> None:
-        """Hold these formulas from now on (the negations of conduct found)."""
-        self.active.extend(formulas)
-        if self._plain is not None:
-            c, s = self._plain[0].ctx.ref(), self._plain[0].solver
-            for formula in formulas:
-                _LIB.Z3_solver_assert(c, s, formula.as_ast())
 
     def choose(self, model: z3.ModelRef) -> z3.ModelRef:
         """The canonical world, from a model of the formulas; the model itself if the solver
@@ -122,14 +154,7 @@ class FewestAtoms:
             smallest = fewest(fixed, check, variables, Truth(variables).count(model))
             return None if smallest is None else canonical(fixed, check, variables, *smallest)
 
-        if self._plain is None:
-            self._plain = _plain(self.session, self.active, boolean=self.boolean)
-        try:
-            return ask(*self._plain) or model
-        except _NotBoolean:  # (the finite-domain solver met an integer: the default one from now on)
-            self.boolean = False
-            self._plain = _plain(self.session, self.active)
-            return ask(*self._plain) or model
+        return self.question.ask(ask) or model
 
 
 def _asked(session: Session, assumptions: Sequence[z3.BoolRef], also: Sequence[Encoder], prefer: Collection[str],
@@ -206,18 +231,6 @@ def _plain(session: Session, active: Sequence[z3.BoolRef], boolean: bool = False
     return solver, check
 
 
-def _asking(session: Session, active: Sequence[z3.BoolRef], boolean: bool,
-            ask: Callable[[z3.Solver, Check], _T]) -> _T:
-    """`ask(solver, check)` of a `_plain` solver: the finite-domain one if `boolean`, and the
-    default one if that meets an integer."""
-    if boolean:
-        try:
-            return ask(*_plain(session, active, boolean=True))
-        except _NotBoolean:
-            pass
-    return ask(*_plain(session, active))
-
-
 class _NotBoolean(Exception):
     """The finite-domain solver met an integer: ask the default solver instead."""
 
@@ -247,10 +260,10 @@ def _lowest(solver: z3.Solver, check: Check, quantities: Sequence[z3.ArithRef],
 
 def witness(session: Session, assumptions: Sequence[z3.BoolRef],
             also: Sequence[Encoder] = (), prefer: Collection[str] = (),
-            against: Collection[tuple[str, str]] = ()) -> tuple[z3.ModelRef | None, bool]:
+            against: Collection[tuple[str, str]] = (), question: Question | None = None) -> tuple[z3.ModelRef | None, bool]:
     """A minimal model and True; or, when the solver gives up on minimising, a plain model of
     the query and False (None if the solver gives up on that too)."""
-    model = minimal_model(session, assumptions, also, prefer, against)
+    model = minimal_model(session, assumptions, also, prefer, against, question)
     if model is not None:
         return model, True
     outcome = session.check(assumptions, "witness (not minimised)")

@@ -32,7 +32,7 @@ from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, not_
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
-from verifier.minimal import FewestAtoms, witness
+from verifier.minimal import FewestAtoms, Question, witness
 from verifier.scenario import world_over
 from verifier.symmetry import canonical, clause_classes, full_count, renamings
 from verifier.witness import BreachesClause, Complies, Witness, WitnessError
@@ -99,8 +99,10 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
     classes = clause_classes(ctx.instrument, [p, q])
     total = 0
     first: Witness | None = None
-    chooser: FewestAtoms | None = None  # (the further acts' canonical worlds, from the second on)
-    ruled_out = 0  # (how many of `blocked` the chooser holds)
+    # The first witness and the further acts' canonical worlds ask about the same formulas
+    # (and the acts ruled out): one question, one solver holding them.
+    question: Question | None = None
+    chooser: FewestAtoms | None = None
     # Up to --max-findings acts are listed; the enumeration goes on to count the others, up to
     # COUNT_FACTOR times the cap, past which the count is a lower bound.
     count_limit = ctx.max_findings * COUNT_FACTOR
@@ -122,7 +124,8 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         # others name conduct: they are read and re-checked on what the claimed breach mentions
         # (re-checking every clause for every variant made the check quadratic in clauses).
         if first is None:
-            model, minimal = witness(session, [*base, *blocked], prefer=(q, p), against=((p, q),))
+            question = Question(session, base, prefer=(q, p), against=((p, q),))
+            model, minimal = witness(session, base, prefer=(q, p), against=((p, q),), question=question)
             if model is None:
                 return ctx.unknown(f"the pretext check of {clause.id} for {q}", "no witness could be read",
                                    [ctx.clause_ref(clause.id)])
@@ -131,16 +134,12 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
                                 what=f"pretext by {q} via {clause.id}", minimal=minimal)
             world = first.world
         else:
-            assert outcome.model is not None
+            assert outcome.model is not None and question is not None
             # The canonical minimal world, not the solver's: which conduct is listed (up to the
             # cap) would otherwise depend on what the solver did before.
             by_name = ctx.enc.by_name  # (in the order of names: reading a model makes terms, and their order counts)
             keys = [by_name[n][0] for n in sorted(ctx.enc.mentioned([breach])) if n in by_name]
-            if chooser is None:
-                chooser = FewestAtoms(session, [*base, *blocked], prefer=(q, p), over=keys, against=((p, q),))
-            else:
-                chooser.rule_out(blocked[ruled_out:])
-            ruled_out = len(blocked)
+            chooser = chooser or FewestAtoms(question, over=keys)
             further = chooser.choose(outcome.model)
             world = world_over(session, further, keys, ctx.draft)
             problem = BreachesClause(p, clause.id, claimed).problem(ctx.instrument, world)
@@ -154,7 +153,10 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
         for name, args in acts:
             conduct.append(act_phrase(ctx.instrument, (name, args)))
             total += full_count(args, classes, (p, q))
-            blocked.extend(not_(ctx.enc.atom((name, image))) for image in renamings(args, classes))
+            ruled = [not_(ctx.enc.atom((name, image))) for image in renamings(args, classes)]
+            blocked.extend(ruled)
+            if question is not None:
+                question.hold(ruled)
     if first is None:
         return None
     found = [c for c in conduct if c]
