@@ -341,11 +341,15 @@ class SideReplay:
         self.out = self.path.open("w", encoding="utf-8")
         self.answers: list[str] = []
 
-    def query(self, solver: object, answer: str) -> None:
-        from verifier.session import SEED, _side_script
+    def query(self, solver: object, answer: str, assumptions: list[z3.BoolRef] | tuple[()] = ()) -> None:
+        from verifier.session import SEED, _side_script, _undeclared
 
-        self.out.write(f"(set-option :random-seed {SEED})\n{_side_script(solver)}\n")  # type: ignore[arg-type]
-        if not isinstance(solver, z3.Optimize):
+        script = _side_script(solver)  # type: ignore[arg-type]
+        declared = "".join(d + "\n" for d in _undeclared(script, assumptions))
+        self.out.write(f"(set-option :random-seed {SEED})\n{declared}{script}\n")
+        if assumptions:
+            self.out.write("(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))\n")
+        elif not isinstance(solver, z3.Optimize):
             self.out.write("(check-sat)\n")
         self.out.write("(reset)\n")
         self.answers.append(answer)
@@ -362,13 +366,13 @@ def record(instrument: object, folder: Path) -> tuple[Replay, SideReplay]:
     rec, side = Replay(folder), SideReplay(folder)
     original_check, original_assert, original_side = Session._check, Session._assert_guard, Session.side_check
 
-    def side_check(self, solver, purpose):  # type: ignore[no-untyped-def]
-        result = original_side(self, solver, purpose)
-        side.query(solver, str(result))
+    def side_check(self, solver, purpose, assumptions=()):  # type: ignore[no-untyped-def]
+        result = original_side(self, solver, purpose, assumptions)
+        side.query(solver, str(result), assumptions)
         return result
 
-    def check(self, solver, assumptions):  # type: ignore[no-untyped-def]
-        outcome = original_check(self, solver, assumptions)
+    def check(self, solver, assumptions, idents=None):  # type: ignore[no-untyped-def]
+        outcome = original_check(self, solver, assumptions, idents)
         rec.query(solver, list(assumptions), outcome.status)
         return outcome
 

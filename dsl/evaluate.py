@@ -8,7 +8,7 @@ through it. It reads the model's formulas directly and shares no code with
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import product
 from typing import TypeVar, assert_never
@@ -77,10 +77,14 @@ class Evaluator:
                 return option
         raise EvalError(f"draft chooses {label!r} for {bracket}, which has no such alternative")
 
-    # The witness re-checks evaluate every norm of a party, so this is a hot path: the
-    # commonest kinds of formula come first.
+    # The witness re-checks evaluate every norm of a party, so this is a hot path: each formula
+    # is compiled once into nested closures (`compiled`), not matched node by node each time.
     def holds(self, f: F.Formula, env: Mapping[str, F.Value] | None = None) -> bool:
-        env = env or {}
+        return compiled(f)(self, env or {})
+
+    def _interpret(self, f: F.Formula, env: Mapping[str, F.Value]) -> bool:
+        """The meaning of the kinds of formula `compiled` leaves to the evaluator (and of all
+        others alike: the compiled closures must agree with it)."""
         match f:
             case F.Atom():
                 return (f.pred, tuple([self.term(a, env) for a in f.args])) in self.world.atoms
@@ -129,6 +133,104 @@ class Evaluator:
             verdict = self.holds(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)})
         self._terms[(f.term, args)] = verdict
         return verdict
+
+
+Compiled = Callable[[Evaluator, Mapping[str, F.Value]], bool]
+
+# Formulas compiled so far, by node (each entry holds its node, so no other takes its id);
+# emptied past a bound, for processes that evaluate many specs (the oracle campaigns).
+_COMPILED: dict[int, tuple[F.Formula, Compiled]] = {}
+_MAX_COMPILED = 200_000
+
+
+def compiled(f: F.Formula) -> Compiled:
+    """f as a function of an evaluator and an environment, with `Evaluator._interpret`'s meaning:
+    connectives, quantifiers, atoms and equalities as closures over their parts' (compiled
+    once per node); the rarer kinds through the evaluator itself."""
+    found = _COMPILED.get(id(f))
+    if found is not None:
+        return found[1]
+    if len(_COMPILED) >= _MAX_COMPILED:
+        _COMPILED.clear()
+    made = _compile(f)
+    _COMPILED[id(f)] = (f, made)
+    return made
+
+
+def _compile(f: F.Formula) -> Compiled:
+    kind = type(f)
+    if kind is F.Atom:
+        assert isinstance(f, F.Atom)
+        pred, getters = f.pred, [_getter(a) for a in f.args]
+        if all(isinstance(a, F.Const) for a in f.args):
+            key = (pred, tuple(a.value for a in f.args))  # type: ignore[union-attr]  # all constants
+            return lambda ev, env: key in ev.world.atoms
+        return lambda ev, env: (pred, tuple([g(env) for g in getters])) in ev.world.atoms
+    if kind is F.And or kind is F.Or:
+        assert isinstance(f, (F.And, F.Or))
+        parts = [compiled(o) for o in f.operands]
+        if kind is F.And:
+            def conjunction(ev: Evaluator, env: Mapping[str, F.Value]) -> bool:
+                for part in parts:  # noqa: SIM110  (a loop: `all` of a generator is slower)
+                    if not part(ev, env):
+                        return False
+                return True
+            return conjunction
+
+        def disjunction(ev: Evaluator, env: Mapping[str, F.Value]) -> bool:
+            for part in parts:  # noqa: SIM110  (a loop: `any` of a generator is slower)
+                if part(ev, env):
+                    return True
+            return False
+        return disjunction
+    if kind is F.Not:
+        assert isinstance(f, F.Not)
+        operand = compiled(f.operand)
+        return lambda ev, env: not operand(ev, env)
+    if kind is F.Exists or kind is F.Forall:
+        assert isinstance(f, (F.Exists, F.Forall))
+        body, var, domain = compiled(f.body), f.var, f.domain
+        if kind is F.Exists:
+            def some(ev: Evaluator, env: Mapping[str, F.Value]) -> bool:
+                for v in domain:  # noqa: SIM110
+                    if body(ev, {**env, var: v}):
+                        return True
+                return False
+            return some
+
+        def every(ev: Evaluator, env: Mapping[str, F.Value]) -> bool:
+            for v in domain:  # noqa: SIM110
+                if not body(ev, {**env, var: v}):
+                    return False
+            return True
+        return every
+    if kind is F.Eq:
+        assert isinstance(f, F.Eq)
+        left, right = _getter(f.left), _getter(f.right)
+        return lambda ev, env: left(env) == right(env)
+    if kind is F.BoolConst:
+        assert isinstance(f, F.BoolConst)
+        value = f.value
+        return lambda ev, env: value
+    if kind is F.Implies:
+        assert isinstance(f, F.Implies)
+        premise, conclusion = compiled(f.left), compiled(f.right)
+        return lambda ev, env: (not premise(ev, env)) or conclusion(ev, env)
+    return lambda ev, env: ev._interpret(f, env)
+
+
+def _getter(t: F.Term) -> Callable[[Mapping[str, F.Value]], F.Value]:
+    """`Evaluator.term` for one term."""
+    if isinstance(t, F.Const):
+        value = t.value
+        return lambda env: value
+    name = t.name
+
+    def get(env: Mapping[str, F.Value]) -> F.Value:
+        if name not in env:
+            raise EvalError(f"unbound variable {name}")
+        return env[name]
+    return get
 
 
 @dataclass(frozen=True)
@@ -203,15 +305,34 @@ def compliant(instrument: Instrument, world: World, readings: Readings, party: s
     for pred, args in world.atoms:
         if args:
             done.setdefault((pred, args[0]), []).append(args[1:])
-    for norm in instrument.norms:
-        if norm.modality is Modality.MAY:
-            continue
-        for s in norm.subjects:
-            if party is not None and s != party:
-                continue
-            if _breached(ev, norm, s, done.get((norm.act, s), ())):  # type: ignore[arg-type]  # no act (None): never a key, so ()
-                return False
+    for norm, s, prohibition in _constraining(instrument, party):
+        acts = done.get((norm.act, s), ())  # type: ignore[arg-type]  # no act (None): never a key, so ()
+        # A prohibition of an act is breached only by an instance the world contains.
+        if (acts or not prohibition) and _breached(ev, norm, s, acts):
+            return False
     return True
+
+
+# The (norm, subject) pairs `compliant` goes through, per instrument and party: the loop over
+# every norm of a thousand clauses, for each witness, was most of a re-check. Few instruments
+# at a time (each entry holds its instrument, so no other takes its id).
+_CONSTRAINING: dict[tuple[int, str | None], tuple[Instrument, list[tuple[Norm, str, bool]]]] = {}
+
+
+def _constraining(instrument: Instrument, party: str | None) -> list[tuple[Norm, str, bool]]:
+    """The obligations and prohibitions (with each subject, or only `party`) in order, and
+    whether each is a prohibition of an act."""
+    key = (id(instrument), party)
+    found = _CONSTRAINING.get(key)
+    if found is not None:
+        return found[1]
+    if len(_CONSTRAINING) >= 64:
+        _CONSTRAINING.clear()
+    pairs = [(norm, s, norm.modality is Modality.MUST_NOT and norm.act is not None)
+             for norm in instrument.norms if norm.modality is not Modality.MAY
+             for s in norm.subjects if party is None or s == party]
+    _CONSTRAINING[key] = (instrument, pairs)
+    return pairs
 
 
 def _breached(ev: Evaluator, norm: Norm, s: str, acts: list[tuple[F.Value, ...]] | tuple[()]) -> bool:

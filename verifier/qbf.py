@@ -151,7 +151,7 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int, order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None) -> EFResult:
     situation = Situation.of(session, outer)
-    values = Values(session, inner_vars)
+    values = Values.of(session, inner_vars)
 
     def refute(model: z3.ModelRef) -> None:
         """Rule out every guess that the inner choice in model answers too."""

@@ -151,6 +151,17 @@ class Values:
         self._decls = [_LIB.Z3_get_app_decl(c, v.as_ast()) if isinstance(v, z3.BoolRef) else None
                        for v in self.variables]
 
+    @staticmethod
+    def of(session: Session, variables: Sequence[z3.ExprRef]) -> Values:
+        """The values of these variables, made once per session (a party's searches ask about
+        the same inner variables, thousands of them in a regime). By the variables' addresses:
+        they live as long as the encoder."""
+        key = tuple([v.ast.value for v in variables])
+        found = session.values.get(key)
+        if found is None:
+            found = session.values[key] = Values(session, variables)
+        return found
+
     def pairs(self, model: z3.ModelRef) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
         c, m = model.ctx.ref(), model.model
         false = self.session.false.ast.value

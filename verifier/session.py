@@ -16,8 +16,9 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import z3
 
@@ -28,7 +29,7 @@ from verifier.interrupt import pending
 from verifier.z3_native import c_function, to_expr
 
 if TYPE_CHECKING:
-    from verifier.scenario import Situation
+    from verifier.scenario import Situation, Values
 
 SEED = 0
 _MK_IMPLIES = c_function(z3.Z3_mk_implies)
@@ -38,6 +39,9 @@ _APP_DECL = c_function(z3.Z3_get_app_decl)
 _DECL_KIND = c_function(z3.Z3_get_decl_kind)
 _NUM_ARGS = c_function(z3.Z3_get_app_num_args)
 _APP_ARG = c_function(z3.Z3_get_app_arg)
+
+
+_ADDRESS = attrgetter("ast.value")  # a term's address (Z3 shares equal terms: it names the term)
 
 
 def _is_and(c: z3.ContextObj, a: z3.Ast) -> bool:
@@ -184,6 +188,7 @@ class Session:
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
         self.situations: dict[tuple[VarKey, ...], Situation] = {}
+        self.values: dict[tuple[int, ...], Values] = {}  # (verifier.scenario) by the variables' addresses
         self.queries = 0
         self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
@@ -312,22 +317,24 @@ class Session:
         return solver
 
     def scope_of(self, assumptions: Sequence[z3.BoolRef]) -> str:
-        found: str | None = None
-        scopes = self._scopes
-        for a in assumptions:
-            scope = scopes.get(a.ast.value)
-            if scope is None or scope == found:
-                continue
-            if found is not None or scope == ALL_PARTIES:
-                return ALL_PARTIES
-            found = scope
-        return found if found is not None else NO_CLAUSE
+        return self._scope(list(map(_ADDRESS, assumptions)))
 
-    def _activate(self, scope: str, solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> None:
+    def _scope(self, idents: list[int]) -> str:
+        """The scope of a query whose assumptions have these term addresses."""
+        found = set(map(self._scopes.get, idents))
+        found.discard(None)
+        if not found:
+            return NO_CLAUSE
+        if len(found) > 1 or ALL_PARTIES in found:
+            return ALL_PARTIES
+        return cast(str, found.pop())
+
+    def _activate(self, scope: str, solver: z3.Solver, assumptions: Sequence[z3.BoolRef], idents: list[int]) -> None:
         """Assert in the solver the guarded formulas of the assumptions it does not hold yet."""
         done, guarded = self._activated[scope], self._guarded_ids
-        for a in assumptions:
-            ident = a.ast.value
+        if done.issuperset(idents):
+            return
+        for a, ident in zip(assumptions, idents, strict=True):
             if ident in done:
                 continue
             formula = guarded.get(ident)
@@ -416,13 +423,15 @@ class Session:
         self.queries += 1
         if self.observer is not None:
             self.observer("query", self)
-        scope = self.scope_of(assumptions)
+        # (The assumptions' term addresses, read once: a query assumes hundreds of clauses.)
+        idents = list(map(_ADDRESS, assumptions))
+        scope = self._scope(idents)
         solver = self.solver_of(scope)
         self._within_budget(solver)
-        self._activate(scope, solver, assumptions)
+        self._activate(scope, solver, assumptions, idents)
         # The script is taken before the check: the solver's assertions are the query's.
         script = self._script(solver, scope, assumptions, purpose) if self.limits.smt2_dir is not None else None
-        outcome = self._check(solver, assumptions)
+        outcome = self._check(solver, assumptions, idents)
         budget = self.limits.budget
         if outcome.status == Status.UNKNOWN and budget is not None and budget.exhausted():
             outcome = Outcome(Status.UNKNOWN, reason=budget.reason)  # (cut short by the budget, not its own limit)
@@ -440,9 +449,9 @@ class Session:
             solver.set("timeout", capped)
             self._capped[id(solver)] = capped != self.limits.timeout_ms
 
-    def _check(self, solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> Outcome:
+    def _check(self, solver: z3.Solver, assumptions: Sequence[z3.BoolRef], idents: list[int] | None = None) -> Outcome:
         try:
-            result = check_assuming(solver, assumptions)
+            result = check_assuming(solver, assumptions, idents)
         except z3.Z3Exception as err:  # resource limits surface as exceptions in some builds
             return Outcome(Status.UNKNOWN, reason=str(err))
         if result == z3.sat:
@@ -563,7 +572,8 @@ def _side_script(solver: z3.Solver | z3.Optimize) -> str:
     return str(fresh.sexpr())
 
 
-def check_assuming(solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> z3.CheckSatResult:
+def check_assuming(solver: z3.Solver, assumptions: Sequence[z3.BoolRef],
+                   idents: list[int] | None = None) -> z3.CheckSatResult:
     """`solver.check(*assumptions)`, without z3py's coercion of every assumption.
 
     z3py turns each assumption into a Boolean term (two calls into Z3 apiece, which
@@ -575,7 +585,8 @@ def check_assuming(solver: z3.Solver, assumptions: Sequence[z3.BoolRef]) -> z3.C
     ctx = solver.ctx
     z3.BoolSort(ctx)
     count = len(assumptions)
-    array = (z3.Ast * count)(*(a.as_ast() for a in assumptions))
+    # (`idents`: the assumptions' addresses, when the caller has read them already.)
+    array = (z3.Ast * count)(*(idents if idents is not None else [a.as_ast() for a in assumptions]))
     return z3.CheckSatResult(z3.Z3_solver_check_assumptions(ctx.ref(), solver.solver, count, array))
 
 
