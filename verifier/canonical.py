@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Sequence
 import z3
 
 from dsl.model import step_of
-from verifier.encode import Encoder, OpenTermKey, VarKey, and_, not_, or_
+from verifier.encode import Encoder, OpenTermKey, VarKey, and_, not_
 from verifier.z3_native import Term, assert_terms, c_function
 
 Check = Callable[[z3.Solver], z3.CheckSatResult]
@@ -58,6 +58,23 @@ class Truth:
         raise ValueError("no constant from there is true")
 
 
+def _any(bools: Sequence[z3.BoolRef]) -> z3.BoolRef:
+    """`or_(bools)` (one of them: itself), made in one call: the canonical questions make
+    tens of thousands of these, and `or_` checks the class of every part."""
+    if len(bools) == 1:
+        return bools[0]
+    ctx = bools[0].ctx
+    z3.Z3_get_sort(ctx.ref(), bools[0].as_ast())  # (as `or_` does: keeps Z3's numbering of terms)
+    array = (z3.Ast * len(bools))(*[b.as_ast() for b in bools])
+    return Term(_MK_OR(ctx.ref(), len(bools), array), ctx)
+
+
+def _first_of(bools: Sequence[z3.BoolRef]) -> z3.BoolRef:
+    """`and_(not b for b in bools[:-1], bools[-1])`: the last of them is the first one true."""
+    *before, last = bools
+    return and_([*(not_(b) for b in before), last])
+
+
 def at_most(bools: Sequence[z3.BoolRef], k: int) -> z3.BoolRef:
     """`z3.AtMost(*bools, k)`, made in one call (z3py checks and converts every argument)."""
     ctx = bools[0].ctx
@@ -69,6 +86,7 @@ _APP_DECL = c_function(z3.Z3_get_app_decl)
 _CONST_INTERP = c_function(z3.Z3_model_get_const_interp)
 _BOOL_VALUE = c_function(z3.Z3_get_bool_value)
 _MK_ATMOST = c_function(z3.Z3_mk_atmost)
+_MK_OR = c_function(z3.Z3_mk_or)
 
 
 def preference(enc: Encoder, prefer: Collection[str],
@@ -106,11 +124,12 @@ def preference(enc: Encoder, prefer: Collection[str],
     return rank
 
 
-def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: int) -> tuple[int, z3.ModelRef] | None:
+def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: int,
+           truth: Truth | None = None) -> tuple[int, z3.ModelRef] | None:
     """The fewest of `bools` true in a model of the solver (at most `most`, which a model has),
-    with such a model; None if the solver gives up."""
+    with such a model; None if the solver gives up. `truth`: `Truth(bools)`, if made already."""
     lo, hi, best = 0, most, None
-    truth = Truth(bools)
+    truth = truth or Truth(bools)
     while lo < hi:  # invariant: some model has at most hi true, none has fewer than lo
         mid = (lo + hi) // 2
         solver.push()
@@ -138,12 +157,13 @@ def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: i
 
 
 def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: int, model: z3.ModelRef,
-              first: Sequence[z3.BoolRef] = ()) -> z3.ModelRef | None:
+              first: Sequence[z3.BoolRef] = (), truth: Truth | None = None) -> z3.ModelRef | None:
     """The canonical model of the solver with `k` (the fewest possible) of `bools` true, `bools`
     in preference order; `model` is one with k true. `first`: literals to make true where they
     can be, in order, before the bools are chosen (at most one of them: a choice among
-    alternatives). The solver is left as it was. None if it gives up."""
-    truth = Truth(bools)
+    alternatives). The solver is left as it was. None if it gives up. `truth`: `Truth(bools)`,
+    if made already."""
+    truth = truth or Truth(bools)
     solver.push()
     try:
         if bools:
@@ -168,7 +188,7 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
             while lo < hi:  # the first variable from pos that can be true is in [lo, hi]
                 mid = (lo + hi) // 2
                 solver.push()
-                assert_terms(solver, or_(list(bools[lo:mid + 1])) if mid > lo else bools[lo])
+                assert_terms(solver, _any(bools[lo:mid + 1]))
                 answer = check(solver)
                 found = solver.model() if answer == z3.sat else None
                 solver.pop()
@@ -179,7 +199,7 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
                     lo = mid + 1
                 else:
                     return None
-            assert_terms(solver, and_([*(not_(b) for b in bools[pos:hi]), bools[hi]]))
+            assert_terms(solver, _first_of(bools[pos:hi + 1]))
             pos = hi + 1
         return model
     finally:

@@ -144,15 +144,16 @@ class FewestAtoms:
             wanted = {question.session.enc.var_of(k).ast.value for k in over}
             variables = [v for v in variables if v.ast.value in wanted]
         self.variables = variables
+        self.truth = Truth(variables)
 
     def choose(self, model: z3.ModelRef) -> z3.ModelRef:
         """The canonical world, from a model of the formulas; the model itself if the solver
         gives up."""
-        variables = self.variables
+        variables, truth = self.variables, self.truth
 
         def ask(fixed: z3.Solver, check: Check) -> z3.ModelRef | None:
-            smallest = fewest(fixed, check, variables, Truth(variables).count(model))
-            return None if smallest is None else canonical(fixed, check, variables, *smallest)
+            smallest = fewest(fixed, check, variables, truth.count(model), truth)
+            return None if smallest is None else canonical(fixed, check, variables, *smallest, truth=truth)
 
         return self.question.ask(ask) or model
 

@@ -225,6 +225,21 @@ class Session:
             self._scopes[lit.ast.value] = party if party is not None else ALL_PARTIES
         return lit
 
+    def compliance_lit(self, party: str, readings: Readings, formula: z3.BoolRef) -> z3.BoolRef:
+        """A literal that switches on all of a party's clauses at once (`formula`: their norms
+        for the party, conjoined), answered by the party's solver like its clauses' literals.
+        For questions that need no core (which clause): a pretext's questions assumed one
+        literal per clause of a thousand-clause text, and reading them cost more than the
+        solver's answer."""
+        key = ("compliance", party, readings_key(readings))
+        lit = self._lits.get(key)
+        if lit is None:
+            lit = z3.Bool(f"every clause @{party}{self._suffix(readings)}", self.ctx)
+            self._guard(lit, formula)
+            self._lits[key] = lit
+            self._scopes[lit.ast.value] = party
+        return lit
+
     def clause_lit_except(self, clause_id: str, readings: Readings, excused: frozenset[str]) -> z3.BoolRef:
         """A literal that switches on a clause's norms for every subject but the excused ones
         (`while P breaches C`): one literal per clause, so a core names clauses, not parties."""

@@ -120,6 +120,11 @@ class CheckContext:
             found = cache[party] = [self.session.clause_lit(c.id, self.readings, party) for c in self.clauses_of(party)]
         return list(found)
 
+    def compliance_lit(self, party: str) -> BoolTerm:
+        """One literal for all of `party_lits` (`Session.compliance_lit`), for questions that
+        need no core: a query then assumes one literal, not one per clause."""
+        return self.session.compliance_lit(party, self.readings, self.party_compliance(party))
+
     def party_compliance(self, party: str) -> BoolTerm:
         """The conjunction of the norms of party's clauses (clauses_of) under this context's
         readings, remembered (one term, which Z3 then knows by its id in every question)."""

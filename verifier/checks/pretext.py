@@ -86,7 +86,7 @@ def run(ctx: CheckContext) -> list[Finding]:
 def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
              claimed: dict[str, str | None]) -> Finding | None:
     session = ctx.session
-    lits = ctx.party_lits(p)
+    lits = [ctx.compliance_lit(p)]  # (no core is read: one literal for the party's clauses)
     breach = not_(session.norms_of(clause.id, claimed, p))
     claim_lit = session.formula_lit(("pretext", clause.id, p, term, q), f"breach of {clause.id} @{p} as {q} reads {term}",
                                     breach)
