@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
 
 import z3
 
 from verifier.canonical import Truth, canonical, fewest, preference
-from verifier.encode import VarKey, and_, or_, substitute
+from verifier.encode import VarKey, and_, or_
 from verifier.scenario import Situation, Values
 from verifier.session import Outcome, Session, among
 
@@ -113,26 +112,24 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     # Cone of influence: only the variables the inner question mentions can matter to it;
     # fixing the rest would only slow every round down (thousands of atoms in a regime).
     # (What only the guess mentions, the guess solver decides on its own.)
-    names = enc.mentioned([inner_formula])
+    entries, selectors = _cone(session, inner_formula)
     # (Keys are typed: no two differ only as True and 1, so they compare as their reprs did.)
     outer_set = set(outer_keys)
     outer: list[VarKey] = []
+    outer_bools: list[tuple[VarKey, z3.BoolRef]] = []
     inner_vars: list[z3.ExprRef] = []
-    for name in sorted(names):
-        entry = enc.by_name.get(name)
-        if entry is None:
-            continue
-        key, var = entry
+    for key, var in entries:
         if (key not in inner_keys) if inner_keys is not None else (key in outer_set):
             outer.append(key)
+            if isinstance(var, z3.BoolRef):
+                outer_bools.append((key, var))
         else:
             inner_vars.append(var)
-    inner_vars.extend(v for name, v in enc.selectors_by_name.items() if name in names)
+    inner_vars.extend(selectors)
     order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None
     if prefer is not None:
         rank = preference(enc, prefer)
-        booleans = sorted((k for k in outer if isinstance(enc.var_of(k), z3.BoolRef)), key=rank)
-        order = ([cast(z3.BoolRef, enc.var_of(k)) for k in booleans], first)
+        order = ([var for _, var in sorted(outer_bools, key=lambda kv: rank(kv[0]))], first)
     if base is None:
         solver = session.side_solver()
         solver.add(*guess)
@@ -146,6 +143,22 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         solver.pop()
 
 
+def _cone(session: Session, formula: z3.BoolRef) -> tuple[list[tuple[VarKey, z3.ExprRef]], list[z3.ExprRef]]:
+    """The variables the formula mentions, in the order of their names (key and variable), and
+    the bracket selectors it mentions; remembered per formula for the session (the searches of
+    a guarantee's coalitions ask about one inner formula, which mentions thousands of atoms
+    on real memberships)."""
+    found = session.cones.get(formula.ast.value)
+    if found is not None:
+        return found[1], found[2]
+    enc = session.enc
+    names = enc.mentioned([formula])
+    entries = [entry for entry in (enc.by_name.get(name) for name in sorted(names)) if entry is not None]
+    selectors = [v for name, v in enc.selectors_by_name.items() if name in names]
+    session.cones[formula.ast.value] = (formula, entries, selectors)  # (the formula held: its address stays its own)
+    return entries, selectors
+
+
 def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars: list[z3.ExprRef],
             inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
@@ -155,8 +168,7 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
 
     def refute(model: z3.ModelRef) -> None:
         """Rule out every guess that the inner choice in model answers too."""
-        pairs = values.pairs(model)
-        solver.add(z3.Not(substitute(inner_formula, pairs)) if pairs else z3.Not(inner_formula))
+        solver.add(z3.Not(values.substituted(inner_formula, model)))
 
     def inner(model: z3.ModelRef, purpose: str) -> tuple[list[z3.BoolRef], Outcome]:
         """The inner question under the guess's values."""
@@ -183,7 +195,8 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         elif not answer.unsat:
             return EFResult("unknown", reason=answer.reason, rounds=0)
         # (unsat: no choice at all; the first guess is then a situation found, with its core)
-    with_integers = any(z3.is_int(v) for v in inner_vars) or situation.has_integers
+    # (Every variable is a yes/no one or a quantity: told apart by class, not by asking Z3 its sort.)
+    with_integers = any(not isinstance(v, z3.BoolRef) for v in inner_vars) or situation.has_integers
     for rounds in range(1, max_rounds + 1):
         if with_integers and rounds == QUANTIFIED_AFTER:
             quantified = _quantified(session, solver, inner_vars, inner_formula, rounds)

@@ -17,7 +17,7 @@ from verifier.encode import Encoder, OpenTermKey, VarKey
 from verifier.findings import Scenario
 from verifier.ground import Vocabulary, format_atom
 from verifier.session import Session
-from verifier.z3_native import c_function
+from verifier.z3_native import c_function, to_expr
 
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
@@ -145,11 +145,13 @@ class Values:
     make for the occasion) are z3py objects, held as long as the list."""
 
     def __init__(self, session: Session, variables: Sequence[z3.ExprRef]) -> None:
-        c = session.ctx.ref()
         self.session = session
         self.variables = list(variables)
-        self._decls = [_LIB.Z3_get_app_decl(c, v.as_ast()) if isinstance(v, z3.BoolRef) else None
-                       for v in self.variables]
+        self._decls = [session.decl(v) if isinstance(v, z3.BoolRef) else None for v in self.variables]
+        self._sources: z3.Ast | None = None  # (`substituted`) the variables as a C array
+        self._all_decls: list[z3.Ast] | None = None  # (`substituted`) every variable's declaration
+        self._defaults: list[int] = []  # (`substituted`) false, or 0, for a constant the model leaves out
+        self._zero: z3.ExprRef | None = None  # (held: the 0 of `_defaults`)
 
     @staticmethod
     def of(session: Session, variables: Sequence[z3.ExprRef]) -> Values:
@@ -176,6 +178,32 @@ class Values:
         return out
 
 
+    def substituted(self, formula: z3.ExprRef, model: z3.ModelRef) -> z3.ExprRef:
+        """`encode.substitute(formula, self.pairs(model))`, the variables' array made once: an
+        exists-forall search refutes with every inner variable's value, thousands of them
+        in a regime, round after round."""
+        if not self.variables:
+            return formula
+        c, m, ctx = model.ctx.ref(), model.model, model.ctx
+        count = len(self.variables)
+        if self._sources is None:
+            self._sources = (z3.Ast * count)(*[v.as_ast() for v in self.variables])
+        if self._all_decls is None:
+            self._all_decls = [self.session.decl(v) for v in self.variables]
+            self._zero = z3.IntVal(0, ctx)
+            false, zero = self.session.false.ast.value, self._zero.ast.value
+            self._defaults = [false if isinstance(v, z3.BoolRef) else zero for v in self.variables]
+        get_interp = _LIB.Z3_model_get_const_interp
+        # A constant the model leaves out is false (or 0); a quantity's value is a numeral.
+        targets = []
+        for decl, default in zip(self._all_decls, self._defaults, strict=True):
+            found = get_interp(c, m, decl)
+            targets.append(found.value if found else default)
+        z3.Z3_get_sort(ctx.ref(), self.variables[0].as_ast())  # (as `encode.substitute` does)
+        array = (z3.Ast * count)(*targets)
+        return to_expr(z3.Z3_substitute(ctx.ref(), formula.as_ast(), count, self._sources, array), ctx)
+
+
 def truth_of(session: Session, address: int) -> bool:
     """Whether a Boolean value of `Values.pairs` is `true` (Z3's own `true`; anything else is asked of Z3)."""
     if address == session.true.ast.value:
@@ -192,13 +220,13 @@ class Situation:
 
     def __init__(self, session: Session, keys: Iterable[VarKey]) -> None:
         self.session = session
-        enc, c = session.enc, session.ctx.ref()
+        enc = session.enc
         self.variables = [enc.var_of(k) for k in keys]
-        self._bools = [(i, var, session.negation(var), _LIB.Z3_get_app_decl(c, var.as_ast()))
+        self._bools = [(i, var, session.negation(var), session.decl(var))
                        for i, var in enumerate(self.variables) if isinstance(var, z3.BoolRef)]
         # Quantities: their declarations, and the literals fixing them made so far (by value).
         self._others: list[tuple[int, z3.ExprRef, z3.FuncDecl, dict[int, z3.BoolRef]]] = [
-            (i, var, _LIB.Z3_get_app_decl(c, var.as_ast()), {})
+            (i, var, session.decl(var), {})
             for i, var in enumerate(self.variables) if not isinstance(var, z3.BoolRef)]
 
     @property

@@ -177,6 +177,7 @@ class Session:
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # (clause, party, readings) -> their norms
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
+        self._decls: dict[int, z3.Ast] = {}  # variable (address: variables live as long as the encoder) -> declaration
         # The conjuncts of the guarded formulas and the background (which live as long as the
         # session), by the formula's address: every witness asks for those of what it switches on.
         self._conjuncts: dict[int, tuple[z3.BoolRef, list[z3.BoolRef]]] = {}
@@ -188,7 +189,9 @@ class Session:
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
         self.situations: dict[tuple[VarKey, ...], Situation] = {}
-        self.values: dict[tuple[int, ...], Values] = {}  # (verifier.scenario) by the variables' addresses
+        self.values: dict[tuple[int, ...], Values] = {}
+        # (verifier.qbf) Per inner formula (its address): the formula, the variables it mentions, its selectors.
+        self.cones: dict[int, tuple[z3.BoolRef, list[tuple[VarKey, z3.ExprRef]], list[z3.ExprRef]]] = {}  # (verifier.scenario) by the variables' addresses
         self.queries = 0
         self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
@@ -278,6 +281,15 @@ class Session:
             self._guard(lit, var == value)
             self._lits[key] = lit
         return lit
+
+    def decl(self, var: z3.ExprRef) -> z3.Ast:
+        """A variable's declaration (what a model's table of constants is read by), remembered:
+        the searches' situations read thousands per search on real memberships."""
+        key = var.ast.value
+        found = self._decls.get(key)
+        if found is None:
+            found = self._decls[key] = _APP_DECL(self.ctx.ref(), var.as_ast())
+        return found
 
     def negation(self, var: z3.BoolRef) -> z3.BoolRef:
         """`not var`, made once per Boolean variable: situations are fixed thousands of times."""

@@ -1,0 +1,127 @@
+"""Inside the solver and outside it: where nverify's own time goes.
+
+    .venv/bin/python bench/split.py [--sizes 1000] [--runs 2] [--no-write]
+
+The generated instrument of N clauses (bench/gen.py) and the corpus (`specs/`, on the real
+memberships of its world), each checked in this process with one job, best of `--runs` runs
+(by total time). The time is split three ways:
+
+* solver calls: the session's queries (`Session._check`, with its unsat core), the
+  searches' own solvers (`z3.Solver.check`), Optimize (`z3.Optimize.check`) and taking
+  models (`z3.Solver.model`), as `bench/run.py` counts them;
+* the rest of the solver API: asserting into solvers and Optimize (z3py's `add` and the
+  C library's `Z3_solver_assert`, `Z3_optimize_assert`, `Z3_optimize_assert_soft` as
+  nverify calls them), push and pop, making, configuring and freeing solvers. Time in
+  Z3's solvers that is no check: a push is where Z3 takes in what was asserted since;
+* outside: everything else, nverify's Python and the terms it builds in Z3 (encoding,
+  witnesses, re-checks, reports).
+
+Two ratios: outside / solver calls, and outside / (solver calls + the rest of the API).
+The timers cost time of their own (the API is called hundreds of thousands of times),
+which lands in the API's share. Writes its table into bench/RESULTS.md between the
+solver-split markers (unless --no-write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import z3  # noqa: E402
+
+from bench.gen import generate  # noqa: E402
+from bench.run import Timers, patched  # noqa: E402
+from bench.series import fmt, write_section  # noqa: E402
+
+BEGIN, END = "<!-- solver-split: begin -->", "<!-- solver-split: end -->"
+CALLS = ("query", "solver", "optimize", "model")
+
+
+def timed_run(check: object) -> tuple[float, float, float]:
+    """`check()` under the timers: total, solver-call and other-API seconds."""
+    from verifier import canonical, minimal
+    from verifier.session import Session
+
+    timers = Timers()
+    api = [(z3.Solver, name) for name in ("push", "pop", "add", "set", "__del__")]
+    api += [(z3.Optimize, name) for name in ("add", "minimize", "set", "__del__")]
+    api += [(Session, "side_solver"), (Session, "optimize"), (Session, "_assert_guard"),
+            (minimal._LIB, "Z3_solver_assert"), (minimal._LIB, "Z3_optimize_assert"),
+            (minimal._LIB, "Z3_optimize_assert_soft"), (canonical, "assert_terms")]
+    with ExitStack() as stack:
+        stack.enter_context(patched(Session, "_check", timers.wrap("query", Session._check)))
+        stack.enter_context(patched(z3.Solver, "check", timers.wrap("solver", z3.Solver.check, inside="query")))
+        stack.enter_context(patched(z3.Optimize, "check", timers.wrap("optimize", z3.Optimize.check)))
+        stack.enter_context(patched(z3.Solver, "model", timers.wrap("model", z3.Solver.model)))
+        for owner, name in api:
+            stack.enter_context(patched(owner, name, timers.wrap("api", getattr(owner, name))))
+        start = time.perf_counter()
+        check()  # type: ignore[operator]
+        total = time.perf_counter() - start
+    return total, sum(timers.seconds[c] for c in CALLS), timers.seconds["api"]
+
+
+def generated(n: int, folder: Path) -> tuple[float, float, float]:
+    from dsl import load
+    from verifier import pipeline
+
+    path = folder / f"synthetic_{n}.nv"
+    path.write_text(generate(n), encoding="utf-8")
+    instrument = load([path]).instruments[0]
+    return timed_run(lambda: pipeline.check_instrument(instrument, pipeline.Options()))
+
+
+def corpus() -> tuple[float, float, float]:
+    from verifier import pipeline
+
+    return timed_run(lambda: pipeline.run([ROOT / "specs"], pipeline.Options(jobs=1)))
+
+
+def best(runs: int, measure: object) -> tuple[float, float, float]:
+    return min((measure() for _ in range(runs)), key=lambda r: r[0])  # type: ignore[operator]
+
+
+def table(rows: list[tuple[str, tuple[float, float, float]]]) -> str:
+    out = [("Inside the solver and outside it (`bench/split.py`; one job, in one process, best of the runs): "
+           "solver calls are checks, Optimize and taking models; the rest of the solver API is asserting, "
+           "push and pop, making and freeing solvers; outside is nverify's Python and the terms it builds."),
+           "",
+           ("| input | total s | solver calls s | rest of the API s | outside s | outside / calls "
+           "| outside / (calls + API) |"),
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, (total, calls, api) in rows:
+        outside = total - calls - api
+        out.append(f"| {name} | {total:.2f} | {calls:.2f} | {api:.2f} | {outside:.2f} "
+                   f"| {fmt(outside / calls if calls else None)} "
+                   f"| {fmt(outside / (calls + api) if calls + api else None)} |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000", help="clause counts, comma-separated (default: %(default)s)")
+    parser.add_argument("--runs", type=int, default=2, help="runs of each, the fastest kept (default: %(default)s)")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    args = parser.parse_args()
+    import tempfile
+
+    rows: list[tuple[str, tuple[float, float, float]]] = []
+    with tempfile.TemporaryDirectory(prefix="nverify-split-") as tmp:
+        for n in (int(s) for s in args.sizes.split(",") if s):
+            rows.append((f"generated, {n} clauses", best(args.runs, lambda n=n: generated(n, Path(tmp)))))
+            print(f"N={n}: {rows[-1][1]}", file=sys.stderr, flush=True)
+    rows.append(("corpus (`specs/`, real memberships)", best(args.runs, corpus)))
+    text = table(rows)
+    print(text)
+    if not args.no_write:
+        write_section(BEGIN, END, f"{BEGIN}\n\n{text}\n\n{END}")
+
+
+if __name__ == "__main__":
+    main()
