@@ -33,6 +33,16 @@ class Truth:
         self.ctx = bools[0].ctx if bools else None
         c = self.ctx.ref() if self.ctx is not None else None
         self._decls = [_APP_DECL(c, b.as_ast()) for b in self.bools]
+        self._negations: dict[int, z3.BoolRef] = {}  # index -> `not bools[index]`, made when first asked
+
+    def first_true(self, start: int, end: int) -> z3.BoolRef:
+        """`bools[end]` and none of `bools[start:end]`: of those, it is the first true. The
+        negations are made once per Truth (a pretext's further acts ask them round after round)."""
+        negations = self._negations
+        for i in range(start, end):
+            if i not in negations:
+                negations[i] = not_(self.bools[i])
+        return and_([*(negations[i] for i in range(start, end)), self.bools[end]])
 
     def of(self, model: z3.ModelRef) -> list[bool]:
         if self.ctx is None:
@@ -67,12 +77,6 @@ def _any(bools: Sequence[z3.BoolRef]) -> z3.BoolRef:
     z3.Z3_get_sort(ctx.ref(), bools[0].as_ast())  # (as `or_` does: keeps Z3's numbering of terms)
     array = (z3.Ast * len(bools))(*[b.as_ast() for b in bools])
     return Term(_MK_OR(ctx.ref(), len(bools), array), ctx)
-
-
-def _first_of(bools: Sequence[z3.BoolRef]) -> z3.BoolRef:
-    """`and_(not b for b in bools[:-1], bools[-1])`: the last of them is the first one true."""
-    *before, last = bools
-    return and_([*(not_(b) for b in before), last])
 
 
 def at_most(bools: Sequence[z3.BoolRef], k: int) -> z3.BoolRef:
@@ -199,7 +203,7 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
                     lo = mid + 1
                 else:
                     return None
-            assert_terms(solver, _first_of(bools[pos:hi + 1]))
+            assert_terms(solver, truth.first_true(pos, hi))
             pos = hi + 1
         return model
     finally:

@@ -62,21 +62,24 @@ class Question:
             for formula in formulas:
                 _LIB.Z3_solver_assert(c, s, formula.as_ast())
 
-    def ask(self, ask: Callable[[z3.Solver, Check], _T]) -> _T:
-        """`ask(solver, check)` of the plain solver, in a scope of its own (what it adds is
-        taken back after). The finite-domain solver while the formulas have no quantity (see
+    def ask(self, ask: Callable[[z3.Solver, Check], _T], adds: bool = False) -> _T:
+        """`ask(solver, check)` of the plain solver. `adds`: ask adds formulas of its own, which
+        are taken back after (in a scope: `verifier.canonical`'s questions take back theirs
+        themselves). The finite-domain solver while the formulas have no quantity (see
         `_plain`); the default one from the first integer it meets."""
         while True:
             if self._plain is None:
                 self._plain = _plain(self.session, self.active, boolean=self._boolean)
             solver = self._plain[0]
-            solver.push()
+            if adds:
+                solver.push()
             try:
                 return ask(*self._plain)
             except _NotBoolean:
                 self._boolean, self._plain = False, None
             finally:
-                solver.pop()
+                if adds:
+                    solver.pop()
 
 
 def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
@@ -127,7 +130,7 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
                             for v, true in zip(variables, truth.of(chosen), strict=True)]))
         return _lowest(fixed, check, quantities, chosen) or chosen
 
-    return question.ask(lowest)
+    return question.ask(lowest, adds=True)
 
 
 class FewestAtoms:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 import z3
 
 from verifier.canonical import Truth, canonical, fewest, preference
-from verifier.encode import VarKey, and_, or_
+from verifier.encode import VarKey, and_, not_, or_
 from verifier.scenario import Situation, Values
 from verifier.session import Outcome, Session, among
+from verifier.z3_native import assert_terms
 
 MAX_ROUNDS = 400
 # Past this many rounds of a search with integers, Z3 is asked the quantified question itself:
@@ -132,12 +133,12 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         order = ([var for _, var in sorted(outer_bools, key=lambda kv: rank(kv[0]))], first)
     if base is None:
         solver = session.side_solver()
-        solver.add(*guess)
+        assert_terms(solver, *guess)
         return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds, order)
     solver = base.solver
     solver.push()
     try:
-        solver.add(*(g for g in guess if g.ast.value not in base.held))
+        assert_terms(solver, *(g for g in guess if g.ast.value not in base.held))
         return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds, order)
     finally:
         solver.pop()
@@ -168,7 +169,7 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
 
     def refute(model: z3.ModelRef) -> None:
         """Rule out every guess that the inner choice in model answers too."""
-        solver.add(z3.Not(values.substituted(inner_formula, model)))
+        assert_terms(solver, not_(values.substituted(inner_formula, model)))
 
     def inner(model: z3.ModelRef, purpose: str) -> tuple[list[z3.BoolRef], Outcome]:
         """The inner question under the guess's values."""
