@@ -571,7 +571,7 @@ class Encoder:
         """The readings of the terms f reads (`_terms_read`), in their order."""
         found = self._reads.get(id(f))
         terms = found[1] if found is not None else self._terms_read(f)
-        return tuple([readings.get(t) for t in terms])
+        return tuple([readings.get(t) for t in terms]) if terms else ()
 
     def _terms_read(self, f: Compound | Norm) -> tuple[str, ...]:
         """The vague terms whose readings f's translation reads: those it applies, those their
