@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import z3
 
@@ -17,7 +18,8 @@ from verifier.checks.context import CheckContext
 from verifier.encode import Encoder
 from verifier.findings import Finding
 from verifier.ground import vocabulary
-from verifier.session import Limits, Session
+from verifier.qbf import EFResult
+from verifier.session import Limits, Outcome, Session, Status
 
 
 def load_text(text: str, path: str = "t.nv") -> tuple[Instrument | None, list[Diagnostic]]:
@@ -98,3 +100,36 @@ def findings_in(folder: Path, text: str, kinds: Iterable[str], **options: object
     found, _, _ = check_instrument(loaded.instruments[0], chosen)
     wanted = set(kinds)
     return [f for f in found if f.kind.value in wanted]
+
+
+def search_rounds(monkeypatch: Any, module: Any) -> list[int]:
+    """The rounds of each exists-forall search that `module` runs, in order (its `exists_forall`,
+    recorded for the test's duration)."""
+    original = module.exists_forall
+    rounds: list[int] = []
+
+    def search(session: Session, **kw: Any) -> EFResult:
+        result = original(session, **kw)
+        rounds.append(result.rounds)
+        return result
+
+    monkeypatch.setattr(module, "exists_forall", search)
+    return rounds
+
+
+def give_up_once(monkeypatch: Any, purpose: str) -> list[str]:
+    """Make the session's solver give up (`unknown`, "canceled") on the first query with this
+    purpose and answer every other as usual; the queries with the purpose, as they come."""
+    original = Session.check
+    asked: list[str] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        if label == purpose:
+            asked.append(label)
+            if len(asked) == 1:
+                return Outcome(Status.UNKNOWN, reason="canceled")
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    return asked
+

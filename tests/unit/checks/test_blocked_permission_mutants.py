@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from dsl import load
-from tests.unit.helpers import context, instrument, run_checks
+from tests.unit.helpers import context, give_up_once, instrument, run_checks, search_rounds
 from verifier.checks import blocked_permission
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.pipeline import Options, run
 from verifier.qbf import QUANTIFIED_AFTER, EFResult
-from verifier.session import Outcome, Session, Status
+from verifier.session import Outcome, Session
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -74,17 +74,7 @@ def test_a_veto_by_two_parties_together() -> None:
 def test_a_solver_that_gives_up_on_a_permission_is_an_unknown_and_the_next_is_still_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    original = Session.check
-    asked: list[str] = []
-
-    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
-        if label == "vetoed permission: exercisable at all?":
-            asked.append(label)
-            if len(asked) == 1:
-                return Outcome(Status.UNKNOWN, reason="canceled")
-        return original(self, assumptions, label)
-
-    monkeypatch.setattr(Session, "check", check)
+    give_up_once(monkeypatch, "vetoed permission: exercisable at all?")
     gave_up, veto = vetoes(RUSSIA + RUSSIA.replace("art4", "art7").replace("Art. 4", "Art. 7"))
     assert (gave_up.kind, gave_up.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
     assert gave_up.message == (
@@ -356,15 +346,7 @@ def test_a_veto_found_by_the_quantified_question_is_sought_in_the_draft_in_force
     them: held to the draft in force, it finds the threat by which russia vetoes the permission in
     the base draft (without it, it would ask for a threat that vetoes it in russia's draft too,
     where `need` says nothing: none). In russia's draft, no threat vetoes it."""
-    original = blocked_permission.exists_forall
-    rounds: list[int] = []
-
-    def search(session: Session, **kw: Any) -> EFResult:
-        result = original(session, **kw)
-        rounds.append(result.rounds)
-        return result
-
-    monkeypatch.setattr(blocked_permission, "exists_forall", search)
+    rounds = search_rounds(monkeypatch, blocked_permission)
     inst = instrument(FIGURES)
     (f,) = blocked_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
     assert rounds == [QUANTIFIED_AFTER]

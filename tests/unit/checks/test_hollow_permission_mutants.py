@@ -12,7 +12,7 @@ import pytest
 
 from dsl.evaluate import World
 from tests.unit.checks.test_hollow_permission import WORLD
-from tests.unit.helpers import context, instrument, run_checks
+from tests.unit.helpers import context, instrument, run_checks, search_rounds
 from verifier import witness
 from verifier.checks import hollow_permission
 from verifier.findings import Finding, FindingKind, Severity, problem_key
@@ -363,15 +363,7 @@ def test_a_situation_found_by_the_quantified_question_is_sought_in_the_draft_in_
     them: held to the draft in force, it finds the threat that blocks the permission in the base
     draft (without it, it would ask for a threat that blocks it in russia's draft too, where
     `need` says nothing: none). In russia's draft, no situation blocks it."""
-    original = hollow_permission.exists_forall
-    rounds: list[int] = []
-
-    def search(session: Session, **kw: Any) -> EFResult:
-        result = original(session, **kw)
-        rounds.append(result.rounds)
-        return result
-
-    monkeypatch.setattr(hollow_permission, "exists_forall", search)
+    rounds = search_rounds(monkeypatch, hollow_permission)
     inst = instrument(WORLD + FIGURES)
     (f,) = hollow_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
     assert rounds == [QUANTIFIED_AFTER]

@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 
 from dsl.evaluate import World
-from tests.unit.helpers import context, instrument, run_checks
+from tests.unit.helpers import context, instrument, run_checks, search_rounds
 from verifier import witness as witness_module
 from verifier.checks import protection_gap
 from verifier.checks.context import CheckContext
 from verifier.findings import FindingKind, Severity
 from verifier.pipeline import Options, run
-from verifier.qbf import QUANTIFIED_AFTER, EFResult, EveryChoiceResult
+from verifier.qbf import QUANTIFIED_AFTER, EveryChoiceResult
 from verifier.session import Outcome, Session, Status
 from verifier.witness import WitnessError
 
@@ -454,15 +454,7 @@ protection ukraine against incident(_) "an incident" by assist(to: ukraine);
 clause match "Art. 1" { usa must keep troops(usa) == threat(russia) + 1 when [base: true | russia: false]; }
 clause help "Art. 2" { usa must assist(to: ukraine) unless troops(usa) <= 1000; }
 """
-    original = protection_gap.exists_forall
-    rounds: list[int] = []
-
-    def search(session: Session, **kw: Any) -> EFResult:
-        result = original(session, **kw)
-        rounds.append(result.rounds)
-        return result
-
-    monkeypatch.setattr(protection_gap, "exists_forall", search)
+    rounds = search_rounds(monkeypatch, protection_gap)
     inst = instrument(spec)
     (f,) = protection_gap.run(context(inst, draft=dict.fromkeys(inst.brackets, "base")))
     assert rounds == [QUANTIFIED_AFTER]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.helpers import context, instrument, run_checks
+from tests.unit.helpers import context, give_up_once, instrument, run_checks
 from verifier.checks import conflict, hollow_permission, self_granted_permission
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
@@ -69,17 +69,7 @@ SECOND = ALL.replace("art4", "art5").replace("Art. 4(2)", "Art. 5")
 def test_a_solver_that_gives_up_on_a_condition_is_an_unknown_and_the_next_is_still_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    original = Session.check
-    asked: list[str] = []
-
-    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
-        if label == "self-granted permission: ever out of force?":
-            asked.append(label)
-            if len(asked) == 1:
-                return Outcome(Status.UNKNOWN, reason="canceled")
-        return original(self, assumptions, label)
-
-    monkeypatch.setattr(Session, "check", check)
+    give_up_once(monkeypatch, "self-granted permission: ever out of force?")
     gave_up, granted = grants(ALL + SECOND.replace("in: ukraine", "in: russia"))
     assert (gave_up.kind, gave_up.severity) == (FindingKind.UNKNOWN, Severity.WARNING)
     assert gave_up.message == (
@@ -368,17 +358,7 @@ def test_a_solver_that_gives_up_on_one_acts_condition_still_asks_about_the_next_
 ) -> None:
     """One permission, two acts with conditions of their own: the solver gives up on the first
     act's, and the second act's is still asked (and granted)."""
-    original = Session.check
-    asked: list[str] = []
-
-    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
-        if label == "self-granted permission: ever out of force?":
-            asked.append(label)
-            if len(asked) == 1:
-                return Outcome(Status.UNKNOWN, reason="canceled")
-        return original(self, assumptions, label)
-
-    monkeypatch.setattr(Session, "check", check)
+    give_up_once(monkeypatch, "self-granted permission: ever out of force?")
     found = run_checks(
         TWO_ACTS + 'clause art4 "Art. 4" { usa may op when not all h in guarantors: agrees(h) '
         "and (kind == k0 or troops(usa) >= 1); }\n",
