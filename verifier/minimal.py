@@ -58,9 +58,7 @@ class Question:
         """Hold these formulas from now on (the negations of conduct found)."""
         self.active.extend(formulas)
         if self._plain is not None:
-            c, s = self._plain[0].ctx.ref(), self._plain[0].solver
-            for formula in formulas:
-                _LIB.Z3_solver_assert(c, s, formula.as_ast())
+            _fill(self._plain[0], formulas)
 
     def ask(self, ask: Callable[[z3.Solver, Check], _T], adds: bool = False) -> _T:
         """`ask(solver, check)` of the plain solver. `adds`: ask adds formulas of its own, which
@@ -215,16 +213,11 @@ def _plain(session: Session, active: Sequence[z3.BoolRef], boolean: bool = False
     default solver. The answers are facts about the formulas, so the witness is the same.
     Should it meet an integer all the same (it answers `unknown`), the default solver takes
     over."""
-    def fill(solver: z3.Solver) -> z3.Solver:
-        c, s = solver.ctx.ref(), solver.solver
-        for formula in active:
-            _LIB.Z3_solver_assert(c, s, formula.as_ast())
-        return solver
-
     # (`--emit-smt2` writes what a solver holds; the SAT-based one holds its own encoding of
     # the formulas, which does not replay as SMT-LIB: the default solver answers then.)
     boolean = boolean and session.limits.smt2_dir is None
-    solver = fill(session.side_solver(finite=boolean))
+    solver = session.side_solver(finite=boolean)
+    _fill(solver, active)
 
     def check(asked: z3.Solver) -> z3.CheckSatResult:
         answer = session.side_check(asked, "canonical witness")
@@ -233,6 +226,13 @@ def _plain(session: Session, active: Sequence[z3.BoolRef], boolean: bool = False
         return answer
 
     return solver, check
+
+
+def _fill(solver: z3.Solver, formulas: Sequence[z3.BoolRef]) -> None:
+    """`solver.add(*formulas)`, straight through the C library (z3py checks the sort of each)."""
+    c, s = solver.ctx.ref(), solver.solver
+    for formula in formulas:
+        _LIB.Z3_solver_assert(c, s, formula.as_ast())
 
 
 class _NotBoolean(Exception):

@@ -88,7 +88,6 @@ class _LIB:  # reads of models, straight from the C library (see verifier.z3_nat
     Z3_model_get_const_interp = c_function(z3.Z3_model_get_const_interp)
     Z3_get_bool_value = c_function(z3.Z3_get_bool_value)
     Z3_get_numeral_string = staticmethod(z3.Z3_get_numeral_string)  # converts bytes to str
-    Z3_get_app_decl = c_function(z3.Z3_get_app_decl)
 
 
 def scenario_of(session: Session, world: World, show_quantities: Iterable[str] = (), minimal: bool = True) -> Scenario:
@@ -147,9 +146,9 @@ class Values:
     def __init__(self, session: Session, variables: Sequence[z3.ExprRef]) -> None:
         self.session = session
         self.variables = list(variables)
-        self._decls = [session.decl(v) if isinstance(v, z3.BoolRef) else None for v in self.variables]
+        self._decls = [session.decl(v) for v in self.variables]
+        self._bools = [isinstance(v, z3.BoolRef) for v in self.variables]
         self._sources: z3.Ast | None = None  # (`substituted`) the variables as a C array
-        self._all_decls: list[z3.Ast] | None = None  # (`substituted`) every variable's declaration
         self._defaults: list[int] = []  # (`substituted`) false, or 0, for a constant the model leaves out
         self._zero: z3.ExprRef | None = None  # (held: the 0 of `_defaults`)
 
@@ -169,14 +168,13 @@ class Values:
         false = self.session.false.ast.value
         get_interp = _LIB.Z3_model_get_const_interp
         out: list[tuple[z3.ExprRef, z3.ExprRef | int]] = []
-        for var, decl in zip(self.variables, self._decls, strict=True):
-            if decl is None:
+        for var, decl, boolean in zip(self.variables, self._decls, self._bools, strict=True):
+            if not boolean:
                 out.append((var, model.eval(var, model_completion=True)))
             else:
                 value = get_interp(c, m, decl)  # (a constant the model leaves out is false)
                 out.append((var, value.value if value else false))
         return out
-
 
     def substituted(self, formula: z3.ExprRef, model: z3.ModelRef) -> z3.ExprRef:
         """`encode.substitute(formula, self.pairs(model))`, the variables' array made once: an
@@ -188,15 +186,14 @@ class Values:
         count = len(self.variables)
         if self._sources is None:
             self._sources = (z3.Ast * count)(*[v.as_ast() for v in self.variables])
-        if self._all_decls is None:
-            self._all_decls = [self.session.decl(v) for v in self.variables]
+        if self._zero is None:
             self._zero = z3.IntVal(0, ctx)
             false, zero = self.session.false.ast.value, self._zero.ast.value
-            self._defaults = [false if isinstance(v, z3.BoolRef) else zero for v in self.variables]
+            self._defaults = [false if boolean else zero for boolean in self._bools]
         get_interp = _LIB.Z3_model_get_const_interp
         # A constant the model leaves out is false (or 0); a quantity's value is a numeral.
         targets = []
-        for decl, default in zip(self._all_decls, self._defaults, strict=True):
+        for decl, default in zip(self._decls, self._defaults, strict=True):
             found = get_interp(c, m, decl)
             targets.append(found.value if found else default)
         z3.Z3_get_sort(ctx.ref(), self.variables[0].as_ast())  # (as `encode.substitute` does)

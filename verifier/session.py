@@ -178,9 +178,8 @@ class Session:
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
         self._decls: dict[int, z3.Ast] = {}  # variable (address: variables live as long as the encoder) -> declaration
-        # The conjuncts of the guarded formulas and the background (which live as long as the
-        # session), by the formula's address: every witness asks for those of what it switches on.
-        self._conjuncts: dict[int, tuple[z3.BoolRef, list[z3.BoolRef]]] = {}
+        # The guarded formulas and the background (which live as long as the session), by address:
+        # what is remembered of them (`unbounded`) is remembered only for them.
         self._lasting: set[int] = {f.ast.value for f in encoder.background}
         self._bound_keys: dict[int, VarKey] | None = None
         self._unbounded: dict[int, tuple[z3.BoolRef, z3.BoolRef | None, frozenset[str]]] = {}
@@ -387,11 +386,7 @@ class Session:
     def conjuncts(self, formula: z3.BoolRef) -> list[z3.BoolRef]:
         """The formula's conjuncts, nested `and`s flattened, left to right (repeats kept); the
         formula itself if it is no `and`. Read in the C library (z3py makes a Python object,
-        three calls into Z3, for every node), and remembered for the session's own formulas."""
-        key = formula.ast.value
-        found = self._conjuncts.get(key)
-        if found is not None:
-            return found[1]
+        three calls into Z3, for every node); `unbounded` remembers what it makes of them."""
         c, ctx = self.ctx.ref(), self.ctx
         if not _is_and(c, formula.as_ast()):
             return [formula]
@@ -403,8 +398,6 @@ class Session:
                 stack.extend(_APP_ARG(c, a, i) for i in reversed(range(_NUM_ARGS(c, a))))
             else:
                 parts.append(to_expr(a, ctx))
-        if key in self._lasting:
-            self._conjuncts[key] = (formula, parts)
         return parts
 
     def unbounded(self, formula: z3.BoolRef) -> tuple[z3.BoolRef | None, frozenset[str]]:
