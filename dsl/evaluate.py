@@ -264,6 +264,9 @@ def norm_breaches(ev: Evaluator, norm: Norm, subjects: tuple[str, ...] | None = 
                 out.append(Breach(norm, s, None))
             continue
         if norm.modality is Modality.MUST_NOT:
+            # A prohibition is breached only by an act the world contains (few, in a witness).
+            if not any(pred == norm.act and args and args[0] == s for pred, args in ev.world.atoms):
+                continue
             for b in bindings(norm):
                 full = {**env, **b}
                 args = (s, *(ev.term(t, full) for t in norm.pattern))

@@ -34,6 +34,7 @@ class Truth:
         c = self.ctx.ref() if self.ctx is not None else None
         self._decls = [_APP_DECL(c, b.as_ast()) for b in self.bools]
         self._negations: dict[int, z3.BoolRef] = {}  # index -> `not bools[index]`, made when first asked
+        self.array: z3.Ast | None = None  # (`at_most`) the constants as a C array, made when first asked
 
     def first_true(self, start: int, end: int) -> z3.BoolRef:
         """`bools[end]` and none of `bools[start:end]`: of those, it is the first true. The
@@ -79,11 +80,14 @@ def _any(bools: Sequence[z3.BoolRef]) -> z3.BoolRef:
     return Term(_MK_OR(ctx.ref(), len(bools), array), ctx)
 
 
-def at_most(bools: Sequence[z3.BoolRef], k: int) -> z3.BoolRef:
-    """`z3.AtMost(*bools, k)`, made in one call (z3py checks and converts every argument)."""
-    ctx = bools[0].ctx
-    array = (z3.Ast * len(bools))(*[b.as_ast() for b in bools])
-    return Term(_MK_ATMOST(ctx.ref(), len(bools), array, k), ctx)
+def at_most(truth: Truth, k: int) -> z3.BoolRef:
+    """`z3.AtMost(*truth.bools, k)`, made in one call (z3py checks and converts every argument),
+    over the constants' array made once per Truth (a search asks this of hundreds of atoms
+    again and again)."""
+    assert truth.ctx is not None
+    if truth.array is None:
+        truth.array = (z3.Ast * len(truth.bools))(*[b.as_ast() for b in truth.bools])
+    return Term(_MK_ATMOST(truth.ctx.ref(), len(truth.bools), truth.array, k), truth.ctx)
 
 
 _APP_DECL = c_function(z3.Z3_get_app_decl)
@@ -137,7 +141,7 @@ def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: i
     while lo < hi:  # invariant: some model has at most hi true, none has fewer than lo
         mid = (lo + hi) // 2
         solver.push()
-        assert_terms(solver, at_most(bools, mid))
+        assert_terms(solver, at_most(truth, mid))
         answer = check(solver)
         model = solver.model() if answer == z3.sat else None
         solver.pop()
@@ -151,7 +155,7 @@ def fewest(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], most: i
     if best is None:  # (some model has `most` true, the caller's: ask for one with that many)
         solver.push()
         if bools:
-            assert_terms(solver, at_most(bools, hi))
+            assert_terms(solver, at_most(truth, hi))
         answer = check(solver)
         best = solver.model() if answer == z3.sat else None
         solver.pop()
@@ -171,7 +175,7 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
     solver.push()
     try:
         if bools:
-            assert_terms(solver, at_most(bools, k))
+            assert_terms(solver, at_most(truth, k))
         for lit in first:
             solver.push()
             assert_terms(solver, lit)

@@ -573,7 +573,12 @@ class Encoder:
         terms = found[1] if found is not None else self._terms_read(f)
         return tuple([readings.get(t) for t in terms]) if terms else ()
 
-    def _terms_read(self, f: Compound | Norm) -> tuple[str, ...]:
+    def terms_read(self, f: F.Formula | Norm) -> tuple[str, ...]:
+        """The vague terms whose readings f's translation reads (`_terms_read`, remembered)."""
+        found = self._reads.get(id(f))
+        return found[1] if found is not None else self._terms_read(f)
+
+    def _terms_read(self, f: F.Formula | Norm) -> tuple[str, ...]:
         """The vague terms whose readings f's translation reads: those it applies, those their
         readings apply, and those of the norms a `breached` in it names; remembered per node."""
         roots: list[F.Node] = [p for p in (f.condition, f.where, f.keep) if p is not None] \

@@ -8,6 +8,7 @@ its `controlled by` parameter; everything else is a circumstance.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -32,6 +33,13 @@ class Vocabulary:
         if found is None:
             found = cache[party] = tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)
         return found
+
+
+    def deciders(self, keys: Iterable[object]) -> set[str]:
+        """The parties that decide something among keys (atoms, quantities; anything else,
+        such as an open term, is decided by nobody)."""
+        controller = self.controller
+        return {who for who in (controller.get(k) for k in keys) if who is not None}  # type: ignore[call-overload]
 
 
 def estimate_atoms(instrument: Instrument) -> int:

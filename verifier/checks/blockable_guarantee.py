@@ -63,8 +63,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         enc = ctx.enc
         named = enc.keys_named(enc.mentioned([g.trigger, g.event, enc.assumptions(ctx.readings)]))
         event_keys = enc.keys_named(enc.mentioned([g.event]))
-        candidates = [b for b in ctx.instrument.parties
-                      if b != g.protected and any(k in named for k in ctx.vocab.controlled_by(b))]
+        deciders = ctx.vocab.deciders(named)
+        candidates = [b for b in ctx.instrument.parties if b != g.protected and b in deciders]
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
                                       partial(_blocking, ctx, g, named, event_keys),
                                       free_classes(ctx.instrument, [g.protected])))

@@ -55,7 +55,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     for norm, subject in permissions(ctx, reported_alone=True):
         if (norm.clause, subject) in hollow:
             continue  # already hollow without anyone's veto
-        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject)):
+        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject), [*ctx.comp_reads(subject), norm]):
             continue
         usable = _usable(ctx, norm, subject)
         if isinstance(usable, Finding):
@@ -68,8 +68,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         named = _condition_keys(ctx, norm, subject, {key for key, _, _, _, _ in usable})
         # Every minimal coalition (of up to --coalition-size parties, the holder not in
         # it) whose members decide something the condition mentions.
-        candidates = [b for b in ctx.instrument.parties
-                      if b != subject and any(k in named for k in ctx.vocab.controlled_by(b))]
+        deciders = ctx.vocab.deciders(named)
+        candidates = [b for b in ctx.instrument.parties if b != subject and b in deciders]
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
                                       partial(_coalition_veto, ctx, norm, subject, usable, named),
                                       free_classes(ctx.instrument, [subject])))

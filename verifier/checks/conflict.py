@@ -54,7 +54,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         # Under a claimant's readings, the party's dilemmas are the baseline's when its norms are;
         # but whether one is a contradiction instead (`_contradictory`) turns on every party's
         # norms of its clauses, so those must be the baseline's too.
-        if ctx.same_as_baseline(partial(_comp_of_its_clauses, ctx, party)):
+        if ctx.same_as_baseline(partial(_comp_of_its_clauses, ctx, party),
+                                [*ctx.comp_reads(party), *(n for c in ctx.clauses_of(party) for n in c.norms)]):
             continue
         out.extend(_party(ctx, party))
     return out

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
-from dsl.model import Clause, Instrument, Modality
+from dsl import formula as F
+from dsl.model import Clause, Instrument, Modality, Norm
 from verifier.encode import BoolTerm, Encoder, Model, Readings, VarKey, readings_key, same_terms
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity, problem_key
 from verifier.ground import Vocabulary
@@ -47,6 +49,7 @@ class CheckContext:
     _norms_mentioning: dict[str, list[tuple[BoolTerm, frozenset[VarKey]]]] = field(
         default_factory=dict, init=False, repr=False)
     _everyone_same: bool | None = field(default=None, init=False, repr=False)
+    _changed: frozenset[str] | None = field(default=None, init=False, repr=False)  # (`unchanged`)
     _party_compliance: dict[str, BoolTerm] = field(default_factory=dict, init=False, repr=False)
     _guess_bases: dict[object, GuessBase] = field(default_factory=dict, init=False, repr=False)
     _clauses: dict[tuple[str | None, bool], list[Clause]] = field(default_factory=dict, init=False, repr=False)
@@ -65,12 +68,34 @@ class CheckContext:
         """The world and the draft: assumed in every query of this context."""
         return [self.session.world_lit(readings or self.readings), *self.enc.draft_literals(self.draft)]
 
-    def same_as_baseline(self, build: Callable[[Readings], list[BoolTerm]]) -> bool:
+    def same_as_baseline(self, build: Callable[[Readings], list[BoolTerm]],
+                         reads: Iterable[Norm | F.Formula] = ()) -> bool:
         """Under a claimant's readings: whether the formulas a question depends on are the very
-        ones of the baseline (Z3 shares identical terms), so its answer is already known."""
+        ones of the baseline (Z3 shares identical terms), so its answer is already known.
+        `reads`: the norms and formulas they are translated from, if known: when none reads
+        a term whose reading differs (`unchanged`), they are, and nothing is built."""
         if self.baseline is None:
             return False
-        return same_terms(build(self.readings), build(self.baseline))
+        return self.unchanged(reads) or same_terms(build(self.readings), build(self.baseline))
+
+    def unchanged(self, nodes: Iterable[Norm | F.Formula]) -> bool:
+        """Under a claimant's readings: whether none of these norms and formulas reads a vague
+        term whose reading differs from the baseline's. Their formulas are then the baseline's
+        very terms: the encoder keys each translation by the readings of the terms it reads.
+        (Asked per permission and party, of a thousand clauses: no formula need be built.)"""
+        if self.baseline is None:
+            return False
+        if self._changed is None:
+            self._changed = frozenset(t for t in {*self.readings, *self.baseline}
+                                      if self.readings.get(t) != self.baseline.get(t))
+        changed, enc = self._changed, self.enc
+        return not any(t in changed for node in nodes for t in enc.terms_read(node))
+
+    def comp_reads(self, party: str) -> list[Norm | F.Formula]:
+        """What `comp(party, ·)` is translated from: the party's norms of `clauses_of(party)` and
+        the assumptions (for `same_as_baseline`)."""
+        return [*(n for c in self.clauses_of(party) for n in c.norms if party in n.subjects),
+                *self.instrument.assumptions]
 
     def everyone_as_baseline(self) -> bool:
         """Under a claimant's readings: whether every party's norms and the assumptions (`comp` of
@@ -79,7 +104,7 @@ class CheckContext:
         if self.baseline is None:
             return False
         if self._everyone_same is None:
-            self._everyone_same = all(same_terms(self.comp(p, self.readings), self.comp(p, self.baseline))
+            self._everyone_same = all(self.same_as_baseline(partial(self.comp, p), self.comp_reads(p))
                                       for p in self.instrument.parties)
         return self._everyone_same
 

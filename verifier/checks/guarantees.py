@@ -79,7 +79,8 @@ def to_check(ctx: CheckContext) -> Iterator[Guarantee]:
     """The guarantees a check asks about: in the report, and not answered already by the
     baseline (under a claimant's readings, a guarantee whose formulas are the baseline's)."""
     for g in guarantees(ctx):
-        if ctx.reported([g.norm.clause]) and not ctx.same_as_baseline(partial(guarantee_formulas, ctx, g)):
+        reads = [*g.instances, g.event_formula, *ctx.instrument.assumptions]
+        if ctx.reported([g.norm.clause]) and not ctx.same_as_baseline(partial(guarantee_formulas, ctx, g), reads):
             yield g
 
 

@@ -29,7 +29,7 @@ from dsl import formula as F
 from dsl.evaluate import Evaluator, World, norm_breaches
 from dsl.model import AtomKey, Clause, Instrument, Modality
 from verifier.checks.context import CheckContext
-from verifier.encode import BoolTerm, not_
+from verifier.encode import BoolTerm, VarKey, not_
 from verifier.explain import act_phrase, clause_list
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import FewestAtoms, Question, witness
@@ -103,6 +103,7 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
     # (and the acts ruled out): one question, one solver holding them.
     question: Question | None = None
     chooser: FewestAtoms | None = None
+    keys: list[VarKey] = []  # (the further acts') what the claimed breach mentions
     # Up to --max-findings acts are listed; the enumeration goes on to count the others, up to
     # COUNT_FACTOR times the cap, past which the count is a lower bound.
     count_limit = ctx.max_findings * COUNT_FACTOR
@@ -137,9 +138,10 @@ def _pretext(ctx: CheckContext, q: str, p: str, clause: Clause, term: str,
             assert outcome.model is not None and question is not None
             # The canonical minimal world, not the solver's: which conduct is listed (up to the
             # cap) would otherwise depend on what the solver did before.
-            by_name = ctx.enc.by_name  # (in the order of names: reading a model makes terms, and their order counts)
-            keys = [by_name[n][0] for n in sorted(ctx.enc.mentioned([breach])) if n in by_name]
-            chooser = chooser or FewestAtoms(question, over=keys)
+            if chooser is None:
+                by_name = ctx.enc.by_name  # (in the order of names: reading a model makes terms, and their order counts)
+                keys = [by_name[n][0] for n in sorted(ctx.enc.mentioned([breach])) if n in by_name]
+                chooser = FewestAtoms(question, over=keys)
             further = chooser.choose(outcome.model)
             world = world_over(session, further, keys, ctx.draft)
             problem = BreachesClause(p, clause.id, claimed).problem(ctx.instrument, world)

@@ -65,9 +65,9 @@ def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     # (every finding here is about the permission's clause alone)
     for norm, subject in permissions(ctx, reported_alone=True):
-        if ctx.same_as_baseline(partial(permission_formulas, ctx, norm, subject)) and ctx.everyone_as_baseline() and \
-                (ctx.baseline is None or _mentions(ctx, norm, subject, ctx.readings)
-                 == _mentions(ctx, norm, subject, ctx.baseline)):
+        if ctx.everyone_as_baseline() and (ctx.unchanged([norm]) or (
+                ctx.same_as_baseline(partial(permission_formulas, ctx, norm, subject)) and ctx.baseline is not None
+                and _mentions(ctx, norm, subject, ctx.readings) == _mentions(ctx, norm, subject, ctx.baseline))):
             continue  # the baseline's answer: the same formulas, naming the same decisions
         out.extend(_permission(ctx, norm, subject))
     return out
@@ -159,7 +159,8 @@ def _forcing(ctx: CheckContext, norm: Norm, cond: _Condition) -> list[tuple[tupl
     enc = ctx.enc
     # Only who decides something the condition or the situation mentions can force it.
     named = enc.keys_named(enc.mentioned([cond.formula, enc.assumptions(ctx.readings)]))
-    candidates = [q for q in ctx.instrument.parties if any(k in named for k in ctx.vocab.controlled_by(q))]
+    deciders = ctx.vocab.deciders(named)
+    candidates = [q for q in ctx.instrument.parties if q in deciders]
     out: list[tuple[tuple[str, ...], EFResult]] = []
     for size in range(1, ctx.coalition_size + 1):
         for group in combinations(candidates, size):
@@ -176,7 +177,8 @@ def _forcing(ctx: CheckContext, norm: Norm, cond: _Condition) -> list[tuple[tupl
 
 def _owners(ctx: CheckContext, keys: frozenset[VarKey]) -> list[str]:
     """The parties that decide something among keys, in declaration order."""
-    return [q for q in ctx.instrument.parties if any(k in keys for k in ctx.vocab.controlled_by(q))]
+    deciders = ctx.vocab.deciders(keys)
+    return [q for q in ctx.instrument.parties if q in deciders]
 
 
 def _search(ctx: CheckContext, cond: _Condition, group: tuple[str, ...]) -> EFResult:
