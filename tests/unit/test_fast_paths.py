@@ -55,3 +55,70 @@ def test_plain_strings_are_their_own_value() -> None:
     span = SourceFile.of("x.nv", "x").span(0, 1)
     for body in ["", "Art. 5", "multi\nline", "tab\tand é, 中文, \u2028, \U0001f600", "a\\nb", "q\\\"q"]:
         assert _unquote(Token("STRING", f'"{body}"'), span) == ast.literal_eval('"""' + body + '"""')
+
+
+@pytest.mark.parametrize("path", SPECS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_unchanged_formulas_are_the_baselines(path: Path) -> None:
+    """Where `CheckContext.unchanged` says a claimant's readings change nothing that norms and
+    formulas read, their translations are the baseline's very terms (so the checks skip the
+    question without building them); and where it does not say so, the comparison decides."""
+    import z3
+
+    from verifier.checks.context import CheckContext
+    from verifier.checks.permissions import permission_formulas
+    from verifier.encode import Encoder, same_terms
+    from verifier.session import Limits, Session
+
+    loaded = load([path], coalition_size=COALITION_SIZE)
+    if not loaded.instruments:
+        pytest.skip("a declarations module")
+    instrument = loaded.instruments[0]
+    base = baseline_readings(instrument, [])
+    claimed = [r for _, r in claimant_readings(instrument, base)]
+    if not claimed:
+        pytest.skip("no claimant's readings")
+    session = Session(Encoder(instrument, vocabulary(instrument), z3.Context()), Limits())
+    draft = dict(drafts_of_interest(instrument, [])[0][1])
+    asked = 0
+    for readings in claimed:
+        ctx = CheckContext(instrument=instrument, session=session, readings=readings, draft_name=None, draft=draft,
+                           baseline=base)
+        for party in instrument.parties:
+            if ctx.unchanged(ctx.comp_reads(party)):
+                asked += 1
+                assert same_terms(ctx.comp(party, readings), ctx.comp(party, base)), party
+        for norm in instrument.norms:
+            if ctx.unchanged([norm]):
+                for s in norm.subjects:
+                    asked += 1
+                    assert same_terms([session.enc.norm(norm, s, readings)], [session.enc.norm(norm, s, base)])
+                    assert same_terms(permission_formulas(ctx, norm, s, readings),
+                                      permission_formulas(ctx, norm, s, base))
+    assert asked, "no question was unchanged"
+
+
+def test_a_norm_reading_a_changed_term_is_not_unchanged() -> None:
+    """Under russia's reading of `harms_security`, the clause that applies the term is asked
+    again; one that does not apply it, and every party's norms without it, are the baseline's."""
+    from tests.unit.helpers import baseline, context, instrument
+
+    inst = instrument("""
+        instrument t "t";
+        party ukraine, russia;
+        enum kind = {alliance, training};
+        act conclude(actor: party, partner: other party, k: kind);
+        act inspect(actor: party);
+        term harms(k: kind) { reading ordinary: k == alliance; reading russia: k in {alliance, training}; }
+        clause vague "Art. 1" { ukraine must not conclude where harms(k); }
+        clause plain "Art. 2" { russia must inspect; }
+    """)
+    base = baseline(inst)
+    ctx = context(inst, {**base, "harms": "russia"})
+    ctx.baseline = base
+    vague, plain = (inst.clause(c).norms[0] for c in ("vague", "plain"))
+    assert not ctx.unchanged([vague]) and ctx.unchanged([plain])
+    assert not ctx.unchanged(ctx.comp_reads("ukraine")) and ctx.unchanged(ctx.comp_reads("russia"))
+    same = context(inst, base)
+    same.baseline = base
+    assert same.unchanged([vague])
+    assert not context(inst, base).unchanged([plain])  # (no baseline: nothing is known)
