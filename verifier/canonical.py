@@ -12,13 +12,14 @@ a binary search over the rest of the order for the first variable that can still
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Callable, Collection, Sequence
 
 import z3
 
 from dsl.model import step_of
 from verifier.encode import Encoder, OpenTermKey, VarKey, and_, not_
-from verifier.z3_native import Term, assert_terms, c_function
+from verifier.z3_native import Term, assert_terms, c_function, const_values
 
 Check = Callable[[z3.Solver], z3.CheckSatResult]
 
@@ -32,7 +33,10 @@ class Truth:
         self.bools = list(bools)
         self.ctx = bools[0].ctx if bools else None
         c = self.ctx.ref() if self.ctx is not None else None
-        self._decls = [_APP_DECL(c, b.as_ast()) for b in self.bools]
+        self._decls = [_APP_DECL(c, b.as_ast()).value for b in self.bools]  # (by address)
+        # Z3's own `true` and `false` (what a model's table holds for a yes/no constant), by address.
+        self._true = z3.BoolVal(True, self.ctx).ast.value if self.ctx is not None else 0
+        self._false = z3.BoolVal(False, self.ctx).ast.value if self.ctx is not None else 0
         self._negations: dict[int, z3.BoolRef] = {}  # index -> `not bools[index]`, made when first asked
         self.array: z3.Ast | None = None  # (`at_most`) the constants as a C array, made when first asked
 
@@ -48,23 +52,23 @@ class Truth:
     def of(self, model: z3.ModelRef) -> list[bool]:
         if self.ctx is None:
             return []
-        c, m = self.ctx.ref(), model.model
-        out = []
-        for decl in self._decls:
-            value = _CONST_INTERP(c, m, decl)
-            out.append(bool(value) and _BOOL_VALUE(c, value) == z3.Z3_L_TRUE)
-        return out
+        true, false = self._true, self._false
+        return [address == true or (address != false and self._is_true(address))
+                for address in const_values(model, self._decls, false)]
+
+    def _is_true(self, address: int) -> bool:
+        """A value that is neither Z3's `true` nor its `false` (none, in the models read here), asked of Z3."""
+        assert self.ctx is not None
+        return bool(_BOOL_VALUE(self.ctx.ref(), ctypes.c_void_p(address)) == z3.Z3_L_TRUE)
 
     def count(self, model: z3.ModelRef) -> int:
         return sum(self.of(model))
 
     def first(self, model: z3.ModelRef, start: int) -> int:
         """The index of the first constant from `start` that the model makes true."""
-        assert self.ctx is not None
-        c, m = self.ctx.ref(), model.model
-        for i in range(start, len(self._decls)):
-            value = _CONST_INTERP(c, m, self._decls[i])
-            if value and _BOOL_VALUE(c, value) == z3.Z3_L_TRUE:
+        true, false = self._true, self._false
+        for i, address in enumerate(const_values(model, self._decls[start:], false), start):
+            if address == true or (address != false and self._is_true(address)):
                 return i
         raise ValueError("no constant from there is true")
 
@@ -91,7 +95,6 @@ def at_most(truth: Truth, k: int) -> z3.BoolRef:
 
 
 _APP_DECL = c_function(z3.Z3_get_app_decl)
-_CONST_INTERP = c_function(z3.Z3_model_get_const_interp)
 _BOOL_VALUE = c_function(z3.Z3_get_bool_value)
 _MK_ATMOST = c_function(z3.Z3_mk_atmost)
 _MK_OR = c_function(z3.Z3_mk_or)

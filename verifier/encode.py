@@ -747,7 +747,7 @@ class Encoder:
     def falsified(self, formula: z3.BoolRef, variables: list[z3.ExprRef]) -> z3.BoolRef:
         """formula with these Boolean variables set false."""
         false = z3.BoolVal(False, self.ctx)
-        return z3.substitute(formula, *[(v, false) for v in variables]) if variables else formula
+        return substitute(formula, [(v, false) for v in variables]) if variables else formula
 
     def assumptions(self, readings: Readings) -> z3.BoolRef:
         key = ("assumptions", readings_key(readings))

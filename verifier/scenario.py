@@ -6,6 +6,7 @@ scenario is how people read it. The model is usually a minimal one (`verifier.mi
 
 from __future__ import annotations
 
+import ctypes
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -17,7 +18,7 @@ from verifier.encode import Encoder, OpenTermKey, VarKey
 from verifier.findings import Scenario
 from verifier.ground import Vocabulary, format_atom
 from verifier.session import Session
-from verifier.z3_native import c_function, to_expr
+from verifier.z3_native import c_function, const_values, to_expr
 
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
@@ -146,11 +147,11 @@ class Values:
     def __init__(self, session: Session, variables: Sequence[z3.ExprRef]) -> None:
         self.session = session
         self.variables = list(variables)
-        self._decls = [session.decl(v) for v in self.variables]
+        self._decls = [session.decl(v).value for v in self.variables]  # (by address)
         self._bools = [isinstance(v, z3.BoolRef) for v in self.variables]
+        self._quantities = [i for i, boolean in enumerate(self._bools) if not boolean]
         self._sources: z3.Ast | None = None  # (`substituted`) the variables as a C array
-        self._defaults: list[int] = []  # (`substituted`) false, or 0, for a constant the model leaves out
-        self._zero: z3.ExprRef | None = None  # (held: the 0 of `_defaults`)
+        self._zero: z3.ExprRef | None = None  # (`substituted`) the 0 of a quantity the model leaves out
 
     @staticmethod
     def of(session: Session, variables: Sequence[z3.ExprRef]) -> Values:
@@ -164,17 +165,11 @@ class Values:
         return found
 
     def pairs(self, model: z3.ModelRef) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
-        c, m = model.ctx.ref(), model.model
-        false = self.session.false.ast.value
-        get_interp = _LIB.Z3_model_get_const_interp
-        out: list[tuple[z3.ExprRef, z3.ExprRef | int]] = []
-        for var, decl, boolean in zip(self.variables, self._decls, self._bools, strict=True):
-            if not boolean:
-                out.append((var, model.eval(var, model_completion=True)))
-            else:
-                value = get_interp(c, m, decl)  # (a constant the model leaves out is false)
-                out.append((var, value.value if value else false))
-        return out
+        # (A constant the model leaves out is false.)
+        values: list[z3.ExprRef | int] = list(const_values(model, self._decls, self.session.false.ast.value))
+        for i in self._quantities:
+            values[i] = model.eval(self.variables[i], model_completion=True)
+        return list(zip(self.variables, values, strict=True))
 
     def substituted(self, formula: z3.ExprRef, model: z3.ModelRef) -> z3.ExprRef:
         """`encode.substitute(formula, self.pairs(model))`, the variables' array made once: an
@@ -182,20 +177,19 @@ class Values:
         in a regime, round after round."""
         if not self.variables:
             return formula
-        c, m, ctx = model.ctx.ref(), model.model, model.ctx
+        ctx = model.ctx
         count = len(self.variables)
         if self._sources is None:
             self._sources = (z3.Ast * count)(*[v.as_ast() for v in self.variables])
-        if self._zero is None:
-            self._zero = z3.IntVal(0, ctx)
-            false, zero = self.session.false.ast.value, self._zero.ast.value
-            self._defaults = [false if boolean else zero for boolean in self._bools]
-        get_interp = _LIB.Z3_model_get_const_interp
         # A constant the model leaves out is false (or 0); a quantity's value is a numeral.
-        targets = []
-        for decl, default in zip(self._decls, self._defaults, strict=True):
-            found = get_interp(c, m, decl)
-            targets.append(found.value if found else default)
+        false = self.session.false.ast.value
+        targets = const_values(model, self._decls, false)
+        if self._quantities:
+            if self._zero is None:
+                self._zero = z3.IntVal(0, ctx)
+            for i in self._quantities:
+                if targets[i] == false:
+                    targets[i] = self._zero.ast.value
         z3.Z3_get_sort(ctx.ref(), self.variables[0].as_ast())  # (as `encode.substitute` does)
         array = (z3.Ast * count)(*targets)
         return to_expr(z3.Z3_substitute(ctx.ref(), formula.as_ast(), count, self._sources, array), ctx)
@@ -207,7 +201,7 @@ def truth_of(session: Session, address: int) -> bool:
         return True
     if address == session.false.ast.value:
         return False
-    return bool(_LIB.Z3_get_bool_value(session.ctx.ref(), z3.Ast(address)) == z3.Z3_L_TRUE)
+    return bool(_LIB.Z3_get_bool_value(session.ctx.ref(), ctypes.c_void_p(address)) == z3.Z3_L_TRUE)
 
 
 class Situation:
@@ -221,6 +215,7 @@ class Situation:
         self.variables = [enc.var_of(k) for k in keys]
         self._bools = [(i, var, session.negation(var), session.decl(var))
                        for i, var in enumerate(self.variables) if isinstance(var, z3.BoolRef)]
+        self._bool_decls = [decl.value for _, _, _, decl in self._bools]  # (by address)
         # Quantities: their declarations, and the literals fixing them made so far (by value).
         self._others: list[tuple[int, z3.ExprRef, z3.FuncDecl, dict[int, z3.BoolRef]]] = [
             (i, var, session.decl(var), {})
@@ -248,14 +243,13 @@ class Situation:
         session = self.session
         c, m = model.ctx.ref(), model.model
         true, false = session.true.ast.value, session.false.ast.value
-        get_interp = _LIB.Z3_model_get_const_interp
         lits: list[z3.BoolRef] = [None] * len(self.variables)
-        for i, var, negation, decl in self._bools:
-            value = get_interp(c, m, decl)  # (a constant the model leaves out is false)
-            address = value.value if value else false
+        # (A constant the model leaves out is false.)
+        for (i, var, negation, _), address in zip(self._bools, const_values(model, self._bool_decls, false),
+                                                  strict=True):
             lits[i] = var if address == true or (address != false and truth_of(session, address)) else negation
         for i, var, decl, made in self._others:
-            value = get_interp(c, m, decl)  # (a numeral; a constant the model leaves out is 0)
+            value = _LIB.Z3_model_get_const_interp(c, m, decl)  # (a numeral; a constant the model leaves out is 0)
             number = int(_LIB.Z3_get_numeral_string(c, value)) if value else 0
             lit = made.get(number)
             if lit is None:

@@ -17,7 +17,8 @@ doing the same calls with its checks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import ctypes
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from typing import Any
 
@@ -86,6 +87,41 @@ def to_expr(ast: z3.Ast, ctx: z3.Context) -> z3.ExprRef:
     return z3.ExprRef(ast, ctx)
 
 
+def _addresses_only(wrapper: Callable[..., Any]) -> Callable[..., int | None] | None:
+    """With FAST, the C function behind a wrapper declared over plain addresses (ints in, an
+    int or None out): ctypes then converts no z3py type, half the cost of a call that
+    reads one value. None otherwise."""
+    if not FAST:
+        return None
+    raw: Any = c_function(wrapper)
+    if raw is wrapper:
+        return None
+    address = ctypes.cast(raw, ctypes.c_void_p).value
+    if address is None:
+        return None
+    proto = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p)
+    made: Callable[..., int | None] = proto(address)
+    return made
+
+
+_CONST_INTERP = _addresses_only(z3.Z3_model_get_const_interp)
+
+
+def const_values(model: z3.ModelRef, decls: Sequence[int], default: int) -> list[int]:
+    """The address of each constant's value in the model's table of constants (`decls`: their
+    declarations' addresses), `default` for a constant the model leaves out. An exists-forall
+    search reads hundreds of these per round."""
+    c, m = model.ctx.ref().value, model.model.value
+    if _CONST_INTERP is not None:
+        get = _CONST_INTERP
+        return [get(c, m, d) or default for d in decls]
+    out = []
+    for d in decls:
+        found = z3.Z3_model_get_const_interp(model.ctx.ref(), model.model, ctypes.c_void_p(d))
+        out.append(found.value if found else default)
+    return out
+
+
 _MK_BOOL_SORT = c_function(z3.Z3_mk_bool_sort)
 _SOLVER_ASSERT = c_function(z3.Z3_solver_assert)
 
@@ -101,4 +137,4 @@ def assert_terms(solver: z3.Solver, *terms: z3.BoolRef) -> None:
         _SOLVER_ASSERT(c, solver.solver, term.as_ast())
 
 
-__all__ = ["FAST", "MEASURED", "Term", "assert_terms", "c_function", "to_expr"]
+__all__ = ["FAST", "MEASURED", "Term", "assert_terms", "c_function", "const_values", "to_expr"]

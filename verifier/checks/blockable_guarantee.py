@@ -124,19 +124,24 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, controlled
     groups = [s for k in range(1, len(takers) + 1) for s in combinations(takers, k)]
     part = {s: [k for k, o in owner.items() if o in s] for s in groups}
     caused: dict[Coalition, BoolTerm] = {}
-    for attackers in groups:
-        others = [enc.var_of(k) for k in event_keys if enc.is_atom(k) and k not in part[attackers]]
-        caused[attackers] = and_(enc.falsified(g.event, others),
-                                 *(or_(*(enc.var_of(k) for k in atoms[m])) for m in attackers))
+
+    def cause(attackers: Coalition) -> BoolTerm:
+        """The event caused by these members alone (made when first tried: the tries stop at a block)."""
+        if attackers not in caused:
+            others = [enc.var_of(k) for k in event_keys if enc.is_atom(k) and k not in part[attackers]]
+            caused[attackers] = and_(enc.falsified(g.event, others),
+                                     *(or_(*(enc.var_of(k) for k in atoms[m])) for m in attackers))
+        return caused[attackers]
+
     tries = [(s, decisions) for s in groups] if decisions else []
     if isinstance(g, Guarantee):
         # The members' part in E chosen with the block (where they strike). Not for a protection
         # requirement: an event that obliges nobody however it happens is a protection gap.
         tries += [(s, [*_not_in(controlled, event_keys), *part[s]]) for s in groups]
     for attackers, keys in tries:
-        own = blocking_search(ctx, g, keys, caused[attackers], lawful, (*coalition, g.protected))
+        own = blocking_search(ctx, g, keys, cause(attackers), lawful, (*coalition, g.protected))
         if own.status == "found":
-            return own, caused[attackers], attackers
+            return own, cause(attackers), attackers
     return None  # (an unknown here leaves a blocking found without the event standing on its own)
 
 
