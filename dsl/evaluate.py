@@ -318,24 +318,25 @@ def compliant(instrument: Instrument, world: World, readings: Readings, party: s
 
 # The (norm, subject) pairs `compliant` goes through, per instrument and party: the loop over
 # every norm of a thousand clauses, for each witness, was most of a re-check. Few instruments
-# at a time (each entry holds its instrument, so no other takes its id).
-_CONSTRAINING: dict[tuple[int, str | None], tuple[Instrument, list[tuple[Norm, str, bool]]]] = {}
+# at a time, each with every party asked (each entry holds its instrument, so no other takes
+# its id; a world of real memberships has more than a hundred parties).
+_CONSTRAINING: dict[int, tuple[Instrument, dict[str | None, list[tuple[Norm, str, bool]]]]] = {}
 
 
 def _constraining(instrument: Instrument, party: str | None) -> list[tuple[Norm, str, bool]]:
     """The obligations and prohibitions (with each subject, or only `party`) in order, and
     whether each is a prohibition of an act."""
-    key = (id(instrument), party)
-    found = _CONSTRAINING.get(key)
-    if found is not None:
-        return found[1]
-    if len(_CONSTRAINING) >= 64:
-        _CONSTRAINING.clear()
-    pairs = [(norm, s, norm.modality is Modality.MUST_NOT and norm.act is not None)
-             for norm in instrument.norms if norm.modality is not Modality.MAY
-             for s in norm.subjects if party is None or s == party]
-    _CONSTRAINING[key] = (instrument, pairs)
-    return pairs
+    entry = _CONSTRAINING.get(id(instrument))
+    if entry is None:
+        if len(_CONSTRAINING) >= 16:
+            _CONSTRAINING.clear()
+        entry = _CONSTRAINING[id(instrument)] = (instrument, {})
+    found = entry[1].get(party)
+    if found is None:
+        found = entry[1][party] = [(norm, s, norm.modality is Modality.MUST_NOT and norm.act is not None)
+                                   for norm in instrument.norms if norm.modality is not Modality.MAY
+                                   for s in norm.subjects if party is None or s == party]
+    return found
 
 
 def _breached(ev: Evaluator, norm: Norm, s: str, acts: list[tuple[F.Value, ...]] | tuple[()]) -> bool:
