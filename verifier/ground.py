@@ -62,8 +62,8 @@ def vocabulary(instrument: Instrument) -> Vocabulary:
         kind[pred.name] = pred.kind
         others = pred.others
         for args in product(*(instrument.domain(p.type) for p in pred.params)):
-            if others and not pred.admits(args):
-                continue  # a party's act towards itself (`other party`): no such atom, in any world
+            if others and any(args[i] == args[0] for i in others):
+                continue  # a party's act towards itself (`other party`, `Predicate.admits`): no such atom
             key = (pred.name, tuple(args))
             (quantities if pred.kind == "quantity" else atoms).append(key)
             controller[key] = str(args[pred.control]) if pred.control is not None else None

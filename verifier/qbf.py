@@ -109,63 +109,82 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     quantities and open terms are `outer_keys`, or, given `inner_keys`, all
     but those (a party's choices against the whole situation).
     """
-    enc = session.enc
     # Cone of influence: only the variables the inner question mentions can matter to it;
     # fixing the rest would only slow every round down (thousands of atoms in a regime).
     # (What only the guess mentions, the guess solver decides on its own.)
-    entries, selectors = _cone(session, inner_formula)
+    cone = _cone(session, inner_formula)
     # (Keys are typed: no two differ only as True and 1, so they compare as their reprs did.)
-    outer_set = set(outer_keys)
-    outer: list[VarKey] = []
-    outer_bools: list[tuple[VarKey, z3.BoolRef]] = []
-    inner_vars: list[z3.ExprRef] = []
-    for key, var in entries:
-        if (key not in inner_keys) if inner_keys is not None else (key in outer_set):
-            outer.append(key)
-            if isinstance(var, z3.BoolRef):
-                outer_bools.append((key, var))
-        else:
-            inner_vars.append(var)
-    inner_vars.extend(selectors)
+    if inner_keys is not None:
+        outer_at = [i for i, key in enumerate(cone.keys) if key not in inner_keys]
+    else:
+        position = cone.position
+        outer_at = sorted({position[key] for key in outer_keys if key in position})
+    outer = [cone.keys[i] for i in outer_at]
     order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None
     if prefer is not None:
-        rank = preference(enc, prefer)
+        rank = preference(session.enc, prefer)
+        outer_bools = [(cone.keys[i], cone.variables[i]) for i in outer_at if cone.booleans[i]]
         order = ([var for _, var in sorted(outer_bools, key=lambda kv: rank(kv[0]))], first)
     if base is None:
         solver = session.side_solver()
         assert_terms(solver, *guess)
-        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds, order)
+        return _search(session, solver, cone, outer, outer_at, inner_formula, inner_assumptions, max_rounds, order)
     solver = base.solver
     solver.push()
     try:
         assert_terms(solver, *(g for g in guess if g.ast.value not in base.held))
-        return _search(session, solver, outer, inner_vars, inner_formula, inner_assumptions, max_rounds, order)
+        return _search(session, solver, cone, outer, outer_at, inner_formula, inner_assumptions, max_rounds, order)
     finally:
         solver.pop()
 
 
-def _cone(session: Session, formula: z3.BoolRef) -> tuple[list[tuple[VarKey, z3.ExprRef]], list[z3.ExprRef]]:
-    """The variables the formula mentions, in the order of their names (key and variable), and
-    the bracket selectors it mentions; remembered per formula for the session (the searches of
-    a guarantee's coalitions ask about one inner formula, which mentions thousands of atoms
-    on real memberships)."""
+class Cone:
+    """The variables an inner formula mentions, in the order of their names, then the bracket
+    selectors it mentions, with what a search reads of each (its key, declaration and address,
+    whether it is a yes/no one), made once per formula: the searches of a guarantee's
+    coalitions ask one inner formula, which mentions hundreds of atoms on real memberships,
+    and each parts it anew into its own outer and inner sides."""
+
+    def __init__(self, session: Session, formula: z3.BoolRef, entries: list[tuple[VarKey, z3.ExprRef]],
+                 selectors: list[z3.ExprRef]) -> None:
+        self.formula = formula  # (held: its address stays its own)
+        self.keys = [key for key, _ in entries]  # (the selectors have none: always inner)
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        self.variables = [*(var for _, var in entries), *selectors]
+        self.decls = [session.decl(var).value for var in self.variables]  # (by address)
+        self.addresses = [var.ast.value for var in self.variables]
+        # (Every variable is a yes/no one or a quantity: told apart by class, not by asking Z3 its sort.)
+        self.booleans = [isinstance(var, z3.BoolRef) for var in self.variables]
+        self.has_integers = not all(self.booleans)
+
+    def values(self, session: Session, outer_at: Sequence[int]) -> Values:
+        """The values of the inner side: every variable but those at `outer_at`."""
+        outer = set(outer_at)
+        inner = [i for i in range(len(self.variables)) if i not in outer]
+        return Values(session, [self.variables[i] for i in inner], decls=[self.decls[i] for i in inner],
+                      addresses=[self.addresses[i] for i in inner])
+
+
+def _cone(session: Session, formula: z3.BoolRef) -> Cone:
+    """The cone of the formula, remembered per formula for the session."""
     found = session.cones.get(formula.ast.value)
     if found is not None:
-        return found[1], found[2]
+        return found
     enc = session.enc
     names = enc.mentioned([formula])
     entries = [entry for entry in (enc.by_name.get(name) for name in sorted(names)) if entry is not None]
     selectors = [v for name, v in enc.selectors_by_name.items() if name in names]
-    session.cones[formula.ast.value] = (formula, entries, selectors)  # (the formula held: its address stays its own)
-    return entries, selectors
+    found = session.cones[formula.ast.value] = Cone(session, formula, entries, selectors)
+    return found
 
 
-def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars: list[z3.ExprRef],
+def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey], outer_at: list[int],
             inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int, order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None) -> EFResult:
-    situation = Situation.of(session, outer)
-    values = Values.of(session, inner_vars)
+    situation = Situation.of(session, outer, [cone.variables[i] for i in outer_at], [cone.decls[i] for i in outer_at])
+    values = cone.values(session, outer_at)
+    inner_vars = values.variables
 
     def refute(model: z3.ModelRef) -> None:
         """Rule out every guess that the inner choice in model answers too."""
@@ -196,8 +215,7 @@ def _search(session: Session, solver: z3.Solver, outer: list[VarKey], inner_vars
         elif not answer.unsat:
             return EFResult("unknown", reason=answer.reason, rounds=0)
         # (unsat: no choice at all; the first guess is then a situation found, with its core)
-    # (Every variable is a yes/no one or a quantity: told apart by class, not by asking Z3 its sort.)
-    with_integers = any(not isinstance(v, z3.BoolRef) for v in inner_vars) or situation.has_integers
+    with_integers = cone.has_integers  # (the inner side's or the situation's)
     for rounds in range(1, max_rounds + 1):
         if with_integers and rounds == QUANTIFIED_AFTER:
             quantified = _quantified(session, solver, inner_vars, inner_formula, rounds)

@@ -144,25 +144,16 @@ class Values:
     given as the term's address, without a z3py object. Other values (numerals, which Z3 may
     make for the occasion) are z3py objects, held as long as the list."""
 
-    def __init__(self, session: Session, variables: Sequence[z3.ExprRef]) -> None:
+    def __init__(self, session: Session, variables: Sequence[z3.ExprRef], decls: list[int] | None = None,
+                 addresses: list[int] | None = None) -> None:
         self.session = session
         self.variables = list(variables)
-        self._decls = [session.decl(v).value for v in self.variables]  # (by address)
-        self._bools = [isinstance(v, z3.BoolRef) for v in self.variables]
-        self._quantities = [i for i, boolean in enumerate(self._bools) if not boolean]
+        # The variables' declarations and their own addresses, if known (`qbf.Cone`).
+        self._decls = decls if decls is not None else [session.decl(v).value for v in self.variables]
+        self._addresses = addresses
+        self._quantities = [i for i, v in enumerate(self.variables) if not isinstance(v, z3.BoolRef)]
         self._sources: z3.Ast | None = None  # (`substituted`) the variables as a C array
         self._zero: z3.ExprRef | None = None  # (`substituted`) the 0 of a quantity the model leaves out
-
-    @staticmethod
-    def of(session: Session, variables: Sequence[z3.ExprRef]) -> Values:
-        """The values of these variables, made once per session (a party's searches ask about
-        the same inner variables, thousands of them in a regime). By the variables' addresses:
-        they live as long as the encoder."""
-        key = tuple([v.ast.value for v in variables])
-        found = session.values.get(key)
-        if found is None:
-            found = session.values[key] = Values(session, variables)
-        return found
 
     def pairs(self, model: z3.ModelRef) -> list[tuple[z3.ExprRef, z3.ExprRef | int]]:
         # (A constant the model leaves out is false.)
@@ -180,7 +171,8 @@ class Values:
         ctx = model.ctx
         count = len(self.variables)
         if self._sources is None:
-            self._sources = (z3.Ast * count)(*[v.as_ast() for v in self.variables])
+            self._sources = (z3.Ast * count)(*(self._addresses if self._addresses is not None
+                                               else [v.ast.value for v in self.variables]))
         # A constant the model leaves out is false (or 0); a quantity's value is a numeral.
         false = self.session.false.ast.value
         targets = const_values(model, self._decls, false)
@@ -209,13 +201,14 @@ class Situation:
     models of one search: its variables, their declarations and negations are looked up once,
     and a round only reads the model's table of constants."""
 
-    def __init__(self, session: Session, keys: Iterable[VarKey]) -> None:
+    def __init__(self, session: Session, keys: Iterable[VarKey], variables: Sequence[z3.ExprRef] | None = None,
+                 decls: Sequence[int] | None = None) -> None:
         self.session = session
-        enc = session.enc
-        self.variables = [enc.var_of(k) for k in keys]
-        self._bools = [(i, var, session.negation(var), session.decl(var))
+        # The keys' variables and their declarations (by address), if known (`qbf.Cone`).
+        self.variables = list(variables) if variables is not None else [session.enc.var_of(k) for k in keys]
+        self._bools = [(i, var, session.negation(var))
                        for i, var in enumerate(self.variables) if isinstance(var, z3.BoolRef)]
-        self._bool_decls = [decl.value for _, _, _, decl in self._bools]  # (by address)
+        self._bool_decls = [decls[i] if decls is not None else session.decl(var).value for i, var, _ in self._bools]
         # Quantities: their declarations, and the literals fixing them made so far (by value).
         self._others: list[tuple[int, z3.ExprRef, z3.FuncDecl, dict[int, z3.BoolRef]]] = [
             (i, var, session.decl(var), {})
@@ -227,17 +220,18 @@ class Situation:
         return bool(self._others)
 
     @staticmethod
-    def of(session: Session, keys: Sequence[VarKey]) -> Situation:
+    def of(session: Session, keys: Sequence[VarKey], variables: Sequence[z3.ExprRef] | None = None,
+           decls: Sequence[int] | None = None) -> Situation:
         """The situation of these keys, made once per session (a party's searches share theirs)."""
         cache = session.situations
         found = cache.get(tuple(keys))
         if found is None:
-            found = cache[tuple(keys)] = Situation(session, keys)
+            found = cache[tuple(keys)] = Situation(session, keys, variables, decls)
         return found
 
     def booleans(self, lits: Sequence[z3.BoolRef]) -> list[z3.BoolRef]:
         """Of `literals(...)`, those that fix a yes/no variable (not a quantity)."""
-        return [lits[i] for i, _, _, _ in self._bools]
+        return [lits[i] for i, _, _ in self._bools]
 
     def literals(self, model: z3.ModelRef) -> list[z3.BoolRef]:
         session = self.session
@@ -245,8 +239,7 @@ class Situation:
         true, false = session.true.ast.value, session.false.ast.value
         lits: list[z3.BoolRef] = [None] * len(self.variables)
         # (A constant the model leaves out is false.)
-        for (i, var, negation, _), address in zip(self._bools, const_values(model, self._bool_decls, false),
-                                                  strict=True):
+        for (i, var, negation), address in zip(self._bools, const_values(model, self._bool_decls, false), strict=True):
             lits[i] = var if address == true or (address != false and truth_of(session, address)) else negation
         for i, var, decl, made in self._others:
             value = _LIB.Z3_model_get_const_interp(c, m, decl)  # (a numeral; a constant the model leaves out is 0)

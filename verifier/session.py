@@ -29,7 +29,8 @@ from verifier.interrupt import pending
 from verifier.z3_native import c_function, to_expr
 
 if TYPE_CHECKING:
-    from verifier.scenario import Situation, Values
+    from verifier.qbf import Cone
+    from verifier.scenario import Situation
 
 SEED = 0
 _MK_IMPLIES = c_function(z3.Z3_mk_implies)
@@ -188,9 +189,8 @@ class Session:
         self.false, self.true = z3.BoolVal(False, self.ctx), z3.BoolVal(True, self.ctx)
         # Situations (verifier.scenario) by their keys: a party's searches share theirs.
         self.situations: dict[tuple[VarKey, ...], Situation] = {}
-        self.values: dict[tuple[int, ...], Values] = {}
-        # (verifier.qbf) Per inner formula (its address): the formula, the variables it mentions, its selectors.
-        self.cones: dict[int, tuple[z3.BoolRef, list[tuple[VarKey, z3.ExprRef]], list[z3.ExprRef]]] = {}  # (verifier.scenario) by the variables' addresses
+        # (verifier.qbf) Per inner formula (its address): the variables it mentions.
+        self.cones: dict[int, Cone] = {}
         self.queries = 0
         self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
