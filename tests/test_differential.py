@@ -521,3 +521,17 @@ def test_campaign_seeds_of_the_third_round(seed: int, drafts: tuple[str, ...]) -
         result = compare_text(saved.with_suffix(".nv").read_text(), drafts=drafts)
     assert result.skipped is None and result.checks > 0
     assert not result.disagreements, "\n".join(result.disagreements)
+
+
+def test_a_claimants_reading_that_changes_a_permissions_condition_asks_it_again() -> None:
+    """Campaign seed 16000003: under pa's reading, `unless t1(k2)` no longer holds, and pa alone
+    can bring its permission of Art. 1 into force. A comparison with the baseline meant to be
+    sped up for questions whose norms read no changed term (`CheckContext.unchanged`) said
+    "unchanged" of every question that did not name its norms, so the question was skipped
+    as the baseline's and the finding lost."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent / "data" / "disagreements" / "seed16000003.nv").read_text()
+    result = compare_text(text)
+    assert result.skipped is None and result.checks > 0
+    assert not result.disagreements, "\n".join(result.disagreements)

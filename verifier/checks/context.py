@@ -69,14 +69,14 @@ class CheckContext:
         return [self.session.world_lit(readings or self.readings), *self.enc.draft_literals(self.draft)]
 
     def same_as_baseline(self, build: Callable[[Readings], list[BoolTerm]],
-                         reads: Iterable[Norm | F.Formula] = ()) -> bool:
+                         reads: Iterable[Norm | F.Formula] | None = None) -> bool:
         """Under a claimant's readings: whether the formulas a question depends on are the very
         ones of the baseline (Z3 shares identical terms), so its answer is already known.
         `reads`: the norms and formulas they are translated from, if known: when none reads
         a term whose reading differs (`unchanged`), they are, and nothing is built."""
         if self.baseline is None:
             return False
-        return self.unchanged(reads) or same_terms(build(self.readings), build(self.baseline))
+        return (reads is not None and self.unchanged(reads)) or same_terms(build(self.readings), build(self.baseline))
 
     def unchanged(self, nodes: Iterable[Norm | F.Formula]) -> bool:
         """Under a claimant's readings: whether none of these norms and formulas reads a vague
