@@ -55,7 +55,7 @@ def run(ctx: CheckContext) -> list[Finding]:
     for norm, subject in permissions(ctx, reported_alone=True):
         if (norm.clause, subject) in hollow:
             continue  # already hollow without anyone's veto
-        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject), [*ctx.comp_reads(subject), norm]):
+        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject), [norm], comp_of=subject):
             continue
         usable = _usable(ctx, norm, subject)
         if isinstance(usable, Finding):

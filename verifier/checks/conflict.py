@@ -55,7 +55,7 @@ def run(ctx: CheckContext) -> list[Finding]:
         # but whether one is a contradiction instead (`_contradictory`) turns on every party's
         # norms of its clauses, so those must be the baseline's too.
         if ctx.same_as_baseline(partial(_comp_of_its_clauses, ctx, party),
-                                [*ctx.comp_reads(party), *(n for c in ctx.clauses_of(party) for n in c.norms)]):
+                                [n for c in ctx.clauses_of(party) for n in c.norms], comp_of=party):
             continue
         out.extend(_party(ctx, party))
     return out

@@ -50,6 +50,7 @@ class CheckContext:
         default_factory=dict, init=False, repr=False)
     _everyone_same: bool | None = field(default=None, init=False, repr=False)
     _changed: frozenset[str] | None = field(default=None, init=False, repr=False)  # (`unchanged`)
+    _comp_unchanged: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
     _party_compliance: dict[str, BoolTerm] = field(default_factory=dict, init=False, repr=False)
     _guess_bases: dict[object, GuessBase] = field(default_factory=dict, init=False, repr=False)
     _clauses: dict[tuple[str | None, bool], list[Clause]] = field(default_factory=dict, init=False, repr=False)
@@ -69,14 +70,16 @@ class CheckContext:
         return [self.session.world_lit(readings or self.readings), *self.enc.draft_literals(self.draft)]
 
     def same_as_baseline(self, build: Callable[[Readings], list[BoolTerm]],
-                         reads: Iterable[Norm | F.Formula] | None = None) -> bool:
+                         reads: Iterable[Norm | F.Formula] | None = None, comp_of: str | None = None) -> bool:
         """Under a claimant's readings: whether the formulas a question depends on are the very
         ones of the baseline (Z3 shares identical terms), so its answer is already known.
-        `reads`: the norms and formulas they are translated from, if known: when none reads
-        a term whose reading differs (`unchanged`), they are, and nothing is built."""
+        `reads` (and `comp_of`: what `comp` of that party reads besides): the norms and formulas
+        they are translated from, if known. When none reads a term whose reading differs
+        (`unchanged`), they are, and nothing is built."""
         if self.baseline is None:
             return False
-        return (reads is not None and self.unchanged(reads)) or same_terms(build(self.readings), build(self.baseline))
+        known = reads is not None and self.unchanged(reads) and (comp_of is None or self.comp_unchanged(comp_of))
+        return known or same_terms(build(self.readings), build(self.baseline))
 
     def unchanged(self, nodes: Iterable[Norm | F.Formula]) -> bool:
         """Under a claimant's readings: whether none of these norms and formulas reads a vague
@@ -97,6 +100,13 @@ class CheckContext:
         return [*(n for c in self.clauses_of(party) for n in c.norms if party in n.subjects),
                 *self.instrument.assumptions]
 
+    def comp_unchanged(self, party: str) -> bool:
+        """`unchanged(comp_reads(party))`, remembered: asked per permission of the party."""
+        found = self._comp_unchanged.get(party)
+        if found is None:
+            found = self._comp_unchanged[party] = self.unchanged(self.comp_reads(party))
+        return found
+
     def everyone_as_baseline(self) -> bool:
         """Under a claimant's readings: whether every party's norms and the assumptions (`comp` of
         each party) are the baseline's. Asked per permission, of some thousand formulas at a
@@ -104,7 +114,7 @@ class CheckContext:
         if self.baseline is None:
             return False
         if self._everyone_same is None:
-            self._everyone_same = all(self.same_as_baseline(partial(self.comp, p), self.comp_reads(p))
+            self._everyone_same = all(self.same_as_baseline(partial(self.comp, p), [], comp_of=p)
                                       for p in self.instrument.parties)
         return self._everyone_same
 

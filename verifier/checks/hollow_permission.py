@@ -41,7 +41,7 @@ from verifier.witness import Breaches, Claim, Holds, Permits
 def run(ctx: CheckContext) -> list[Finding]:
     out: list[Finding] = []
     for norm, subject in permissions(ctx, reported_alone=False):
-        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject), [*ctx.comp_reads(subject), norm]):
+        if ctx.same_as_baseline(partial(usable_formulas, ctx, norm, subject), [norm], comp_of=subject):
             continue
         finding = _permission(ctx, norm, subject)
         if finding is not None:
