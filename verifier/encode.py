@@ -48,8 +48,10 @@ Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | 
 _COMPOUND = frozenset({F.TermApp, F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Choice, F.Count})
 
 
-def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
-    """Names of the constants (atoms, quantities, selectors) occurring in exprs."""
+def mentioned(exprs: Iterable[z3.ExprRef],
+              known: Mapping[int, tuple[z3.ExprRef, frozenset[str]]] | None = None) -> set[str]:
+    """Names of the constants (atoms, quantities, selectors) occurring in exprs. `known`: the
+    names under terms asked before (by address), not walked again (`Encoder.mentioned`)."""
     seen: set[int] = set()
     names: set[str] = set()
     stack = list(exprs)
@@ -62,13 +64,14 @@ def mentioned(exprs: Iterable[z3.ExprRef]) -> set[str]:
         if z3.is_app(e):
             # Below an application, read the terms in the C library: z3py would make a Python
             # object (three calls into Z3) for every subterm of what are large formulas.
-            stack.extend(_walk(e.ctx, e.as_ast(), seen, names))
+            stack.extend(_walk(e.ctx, e.as_ast(), seen, names, known or {}))
             continue
         stack.extend(e.children())
     return names
 
 
-def _walk(ctx: z3.Context, root: z3.Ast, seen: set[int], names: set[str]) -> list[z3.ExprRef]:
+def _walk(ctx: z3.Context, root: z3.Ast, seen: set[int], names: set[str],
+          known: Mapping[int, tuple[z3.ExprRef, frozenset[str]]]) -> list[z3.ExprRef]:
     """`mentioned` for the application terms under `root` (marked seen already); returns the
     other terms met (none in the formulas nverify makes), as z3py objects, for the caller."""
     c = ctx.ref()
@@ -90,6 +93,10 @@ def _walk(ctx: z3.Context, root: z3.Ast, seen: set[int], names: set[str]) -> lis
             child = _APP_ARG(c, a, i)
             kind = _AST_KIND(c, child)
             if kind in (z3.Z3_APP_AST, z3.Z3_NUMERAL_AST):
+                found = known.get(child.value) if known else None
+                if found is not None:
+                    names |= found[1]  # (a term asked before: its names are known)
+                    continue
                 ident = _AST_ID(c, child)
                 if ident not in seen:
                     seen.add(ident)
@@ -768,24 +775,30 @@ class Encoder:
     def _mentioned_one(self, e: z3.ExprRef) -> frozenset[str]:
         # Known by the term's address: the entry holds the term, so while it is remembered
         # no other term can have that address (cheaper than asking Z3 for the term's id).
-        key = e.ast.value
-        mentions = self._mentions
-        cached = mentions.get(key)
+        cached = self._mentions.get(e.ast.value)
         if cached is not None:
             return cached[1]
-        # A fresh connective over cached parts (checks build many): reuse the parts' answers.
-        c, a = self.ctx.ref(), e.as_ast()
-        if _AST_KIND(c, a) == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) in _CONNECTIVES \
-                and _NUM_ARGS(c, a) <= 64:
-            parts = []
-            for i in range(_NUM_ARGS(c, a)):
-                child = _APP_ARG(c, a, i)  # held by e
-                known = mentions.get(child.value)
-                parts.append(known[1] if known is not None
-                             else self._mentioned_one(to_expr(child, self.ctx)))
-            names: frozenset[str] = frozenset().union(*parts)
+        return self._mentioned_at(e.as_ast(), e)
+
+    def _mentioned_at(self, a: z3.Ast, holder: z3.ExprRef) -> frozenset[str]:
+        """`_mentioned_one` of the term at `a`, under `holder` (which holds it, and is what its
+        entry holds). A fresh connective over cached parts (checks build many) reuses the parts'
+        answers, read by address: no z3py object is made for a part."""
+        mentions = self._mentions
+        cached = mentions.get(a.value)
+        if cached is not None:
+            return cached[1]
+        c = self.ctx.ref()
+        kind = _AST_KIND(c, a)
+        if kind == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) in _CONNECTIVES and _NUM_ARGS(c, a) <= 64:
+            names: frozenset[str] = frozenset().union(*[self._mentioned_at(_APP_ARG(c, a, i), holder)
+                                                        for i in range(_NUM_ARGS(c, a))])
+        elif kind == z3.Z3_APP_AST:
+            found: set[str] = set()
+            others = _walk(self.ctx, a, {_AST_ID(c, a)}, found, mentions)
+            names = frozenset(found | mentioned(others, mentions))
         else:
-            names = frozenset(mentioned([e]))
-        mentions[key] = (e, names)
+            names = frozenset(mentioned([to_expr(a, self.ctx)], mentions))
+        mentions[a.value] = (holder, names)
         return names
 
