@@ -83,11 +83,9 @@ def _walk(ctx: z3.Context, root: z3.Ast, seen: set[int], names: set[str],
             continue
         count = _NUM_ARGS(c, a)
         if count == 0:
-            decl = _APP_DECL(c, a)
-            if _DECL_KIND(c, decl) == z3.Z3_OP_UNINTERPRETED:
-                symbol = _DECL_NAME(c, decl)
-                names.add(z3.Z3_get_symbol_string(c, symbol) if _SYMBOL_KIND(c, symbol) == z3.Z3_STRING_SYMBOL
-                          else z3.Z3_get_symbol_int(c, symbol))
+            name = _constant_name(c, a)
+            if name is not None:
+                names.add(name)
             continue
         for i in range(count):
             child = _APP_ARG(c, a, i)
@@ -104,6 +102,18 @@ def _walk(ctx: z3.Context, root: z3.Ast, seen: set[int], names: set[str],
             else:
                 others.append(to_expr(child, ctx))
     return others
+
+
+def _constant_name(c: z3.ContextObj, a: z3.Ast) -> str | None:
+    """The name of the constant at `a` (an application without arguments): None for Z3's own
+    (`true`, `false`)."""
+    decl = _APP_DECL(c, a)
+    if _DECL_KIND(c, decl) != z3.Z3_OP_UNINTERPRETED:
+        return None
+    symbol = _DECL_NAME(c, decl)
+    name: str = z3.Z3_get_symbol_string(c, symbol) if _SYMBOL_KIND(c, symbol) == z3.Z3_STRING_SYMBOL \
+        else z3.Z3_get_symbol_int(c, symbol)
+    return name
 
 
 _CONNECTIVES = {z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES}
@@ -793,6 +803,9 @@ class Encoder:
         if kind == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) in _CONNECTIVES and _NUM_ARGS(c, a) <= 64:
             names: frozenset[str] = frozenset().union(*[self._mentioned_at(_APP_ARG(c, a, i), holder)
                                                         for i in range(_NUM_ARGS(c, a))])
+        elif kind == z3.Z3_APP_AST and _NUM_ARGS(c, a) == 0:
+            name = _constant_name(c, a)  # (an atom: most parts of a fresh connective)
+            names = frozenset() if name is None else frozenset((name,))
         elif kind == z3.Z3_APP_AST:
             found: set[str] = set()
             others = _walk(self.ctx, a, {_AST_ID(c, a)}, found, mentions)
