@@ -145,13 +145,14 @@ class Values:
     make for the occasion) are z3py objects, held as long as the list."""
 
     def __init__(self, session: Session, variables: Sequence[z3.ExprRef], decls: list[int] | None = None,
-                 addresses: list[int] | None = None) -> None:
+                 addresses: list[int] | None = None, quantities: list[int] | None = None) -> None:
         self.session = session
         self.variables = list(variables)
-        # The variables' declarations and their own addresses, if known (`qbf.Cone`).
+        # The variables' declarations, their own addresses and which are quantities, if known (`qbf.Cone`).
         self._decls = decls if decls is not None else [session.decl(v).value for v in self.variables]
         self._addresses = addresses
-        self._quantities = [i for i, v in enumerate(self.variables) if not isinstance(v, z3.BoolRef)]
+        self._quantities = quantities if quantities is not None else \
+            [i for i, v in enumerate(self.variables) if not isinstance(v, z3.BoolRef)]
         self._sources: z3.Ast | None = None  # (`substituted`) the variables as a C array
         self._zero: z3.ExprRef | None = None  # (`substituted`) the 0 of a quantity the model leaves out
 

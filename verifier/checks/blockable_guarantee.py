@@ -66,9 +66,23 @@ def run(ctx: CheckContext) -> list[Finding]:
         deciders = ctx.vocab.deciders(named)
         candidates = [b for b in ctx.instrument.parties if b != g.protected and b in deciders]
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
-                                      partial(_blocking, ctx, g, named, event_keys),
+                                      partial(_blocking, ctx, g, _Decides(ctx, named), event_keys),
                                       free_classes(ctx.instrument, [g.protected])))
     return out
+
+
+class _Decides(dict[str, list[VarKey]]):
+    """What each party decides of the keys named, in the vocabulary's order: made when a
+    coalition first asks, once per target (a party of a real membership controls hundreds of
+    atoms; a class of interchangeable parties is asked through its representatives only)."""
+
+    def __init__(self, ctx: CheckContext, named: set[VarKey]) -> None:
+        super().__init__()
+        self.ctx, self.named = ctx, named
+
+    def __missing__(self, party: str) -> list[VarKey]:
+        found = self[party] = [k for k in self.ctx.vocab.controlled_by(party) if k in self.named]
+        return found
 
 
 def blocking_search(ctx: CheckContext, g: Target, outer_keys: Sequence[VarKey], own_event: BoolTerm | None,
@@ -85,9 +99,9 @@ def blocking_search(ctx: CheckContext, g: Target, outer_keys: Sequence[VarKey], 
                          base=ctx.guess_base(("world",), [world, *draft]), prefer=prefer)
 
 
-def _blocking(ctx: CheckContext, g: Target, named: set[VarKey], event_keys: set[VarKey],
+def _blocking(ctx: CheckContext, g: Target, decides: _Decides, event_keys: set[VarKey],
               coalition: Coalition) -> Outcome | None:
-    controlled = [k for m in coalition for k in ctx.vocab.controlled_by(m) if k in named]
+    controlled = [k for m in coalition for k in decides[m]]
     decisions = [k for k in controlled if k not in event_keys]
     lawful = lawful_conduct(ctx, coalition, event_keys)
     who = coalition_phrase(coalition)
@@ -99,7 +113,7 @@ def _blocking(ctx: CheckContext, g: Target, named: set[VarKey], event_keys: set[
             return Outcome(ctx.unknown(f"whether {who} can block {ref[0].id}", result.reason, ref), False)
         if result.status != "found":
             result = None
-    own = _own_blocking(ctx, g, coalition, controlled, decisions if result is not None else None, event_keys, lawful)
+    own = _own_blocking(ctx, g, coalition, decides, decisions if result is not None else None, event_keys, lawful)
     if own is not None:
         return Outcome(_finding(ctx, g, coalition, own[0], own[1], own[2], lawful), True)
     if result is None:
@@ -107,7 +121,7 @@ def _blocking(ctx: CheckContext, g: Target, named: set[VarKey], event_keys: set[
     return Outcome(_finding(ctx, g, coalition, result, None, (), lawful), True)
 
 
-def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, controlled: Sequence[VarKey],
+def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, decides: _Decides,
                   decisions: Sequence[VarKey] | None, event_keys: set[VarKey],
                   lawful: BoolTerm) -> tuple[EFResult, BoolTerm, Coalition] | None:
     """The gravest case: the event caused by members S of the coalition alone, each taking part
@@ -116,9 +130,11 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, controlled
     since not taking part in the event is no block. A block by what the members decide
     (`decisions`, where they block without the event) is preferred: a veto is what a text can
     change. Found as (search, the event so caused, S)."""
-    enc, vocab = ctx.enc, ctx.vocab
-    # The members' part in E (what they control that E mentions): key -> member.
-    owner = {k: m for m in coalition for k in vocab.controlled_by(m) if k in event_keys}
+    enc = ctx.enc
+    controlled = [k for m in coalition for k in decides[m]]
+    # The members' part in E (what they control that E mentions, which the trigger, the event
+    # or the assumptions mention): key -> member.
+    owner = {k: m for m in coalition for k in decides[m] if k in event_keys}
     atoms = {m: [k for k, o in owner.items() if o == m and enc.is_atom(k)] for m in coalition}
     takers = [m for m in coalition if atoms[m]]
     groups = [s for k in range(1, len(takers) + 1) for s in combinations(takers, k)]
