@@ -51,11 +51,12 @@ class Predicate:
     params: tuple[Param, ...]
     control: int | None  # index of the parameter whose party decides it; acts: 0
     span: Span = field(compare=False, repr=False)
+    # The parameters declared `other party`: each differs from the first (an act's actor).
+    # Made once (grounding asks for every instance of every predicate).
+    others: tuple[int, ...] = field(init=False, compare=False, repr=False)
 
-    @property
-    def others(self) -> tuple[int, ...]:
-        """The parameters declared `other party`: each differs from the first (an act's actor)."""
-        return tuple(i for i, p in enumerate(self.params) if p.other)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "others", tuple(i for i, p in enumerate(self.params) if p.other))
 
     def admits(self, args: tuple[Value, ...]) -> bool:
         """Whether the instance exists: no `other party` argument is the first one (no party

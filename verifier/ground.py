@@ -34,11 +34,11 @@ class Vocabulary:
             found = cache[party] = tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)
         return found
 
-
     def deciders(self, keys: Iterable[object]) -> set[str]:
         """The parties that decide something among keys (atoms, quantities; anything else,
         such as an open term, is decided by nobody)."""
         controller = self.controller
+        # (An open term's key is no atom's: `get` gives None. The table is typed by atom keys.)
         return {who for who in (controller.get(k) for k in keys) if who is not None}  # type: ignore[call-overload]
 
 
@@ -62,8 +62,8 @@ def vocabulary(instrument: Instrument) -> Vocabulary:
         kind[pred.name] = pred.kind
         others = pred.others
         for args in product(*(instrument.domain(p.type) for p in pred.params)):
-            if others and any(args[i] == args[0] for i in others):
-                continue  # a party's act towards itself (`other party`, `Predicate.admits`): no such atom
+            if others and not pred.admits(args):
+                continue  # a party's act towards itself (`other party`): no such atom, in any world
             key = (pred.name, tuple(args))
             (quantities if pred.kind == "quantity" else atoms).append(key)
             controller[key] = str(args[pred.control]) if pred.control is not None else None

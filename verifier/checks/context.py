@@ -114,6 +114,7 @@ class CheckContext:
         if self.baseline is None:
             return False
         if self._everyone_same is None:
+            # (`comp` reads only what `comp_of` names: no other norm, hence the empty `reads`.)
             self._everyone_same = all(self.same_as_baseline(partial(self.comp, p), [], comp_of=p)
                                       for p in self.instrument.parties)
         return self._everyone_same
