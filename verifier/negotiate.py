@@ -36,6 +36,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import cast
 
 import z3
@@ -45,6 +46,7 @@ from dsl.model import Clause, Goal, Instrument
 from dsl.source import Span
 from verifier.budget import BudgetExhausted
 from verifier.checks import CheckContext
+from verifier.checks.context import Wanted
 from verifier.checks.queries import matches
 from verifier.encode import Encoder, Readings
 from verifier.findings import Finding, FindingKind
@@ -224,6 +226,10 @@ def with_figures(instrument: Instrument, figures: Mapping[str, int], *, traced: 
 
 
 class Negotiator:
+    # Whether a finding goal's checks stop at the first finding its pattern matches (`_findings`);
+    # they give the same answers either way (tests/unit/test_wanted.py compares them).
+    first_match = True
+
     def __init__(self, instrument: Instrument, limits: Limits | None = None) -> None:
         self.instrument = instrument
         self.limits = limits or Limits()
@@ -412,7 +418,9 @@ class Negotiator:
         return z3.Not(z3.And(parts)) if parts else z3.BoolVal(False, self.ctx)
 
     def _findings(self, g: Goal, draft: Draft) -> list[Finding] | str:
-        """Run the checks the goal's kind needs on one concrete draft, in a session of its own."""
+        """Run the checks the goal's kind needs on one concrete draft, in a session of its own:
+        their findings, or only the first the goal's pattern matches, which decides the goal
+        whether or not a later question would give up (the checks stop there: `Wanted`)."""
         ctx = z3.Context()
         text = with_figures(self.instrument, dict(draft.numbers), traced=True)
         enc = Encoder(text, self.vocab, ctx)
@@ -424,9 +432,13 @@ class Negotiator:
             for name, claimed in claimant_readings(self.instrument, self.readings):
                 if name == g.pattern.reading:
                     readings = claimed
-        check = CheckContext(text, session, readings, "candidate", dict(draft.labels))
-        for step in checks_for(FindingKind(g.pattern.finding_kind or "contradiction")):
-            check.findings.extend(step.run(check))
+        check = CheckContext(text, session, readings, "candidate", dict(draft.labels),
+                             wanted=partial(matches, g.pattern) if self.first_match else None)
+        try:
+            for step in checks_for(FindingKind(g.pattern.finding_kind or "contradiction")):
+                check.findings.extend(step.run(check))
+        except Wanted as found:
+            return [found.finding]
         if any(f.kind.value == "unknown" for f in check.findings):
             return "a check on a candidate draft gave up"
         return list(check.findings)

@@ -24,6 +24,14 @@ def in_report(instrument: Instrument, files: set[str]) -> bool:
     return len(instrument.files) == 1 or not files or instrument.path in files or len(files) > 1
 
 
+class Wanted(Exception):
+    """The finding a context's `wanted` accepts, raised where it is made: the checks stop there."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
 @dataclass
 class CheckContext:
     instrument: Instrument
@@ -42,6 +50,10 @@ class CheckContext:
     # Whether the findings go into this instrument's report (pipeline), which leaves out some
     # (see `reported`); `negotiate` and `diff` read every finding of the checks.
     for_report: bool = False
+    # `negotiate` asks only whether the checks find something a goal's pattern matches: the
+    # first finding `wanted` accepts ends them (`Wanted`), and no finding needs a world shown.
+    # (Every check returns each finding it makes, in the order made: tests/unit/test_wanted.py.)
+    wanted: Callable[[Finding], bool] | None = None
     # What the questions of this context ask for again and again, remembered for its lifetime.
     _comp: dict[tuple[str, tuple[tuple[str, str | None], ...]], list[BoolTerm]] = field(
         default_factory=dict, init=False, repr=False)
@@ -134,6 +146,8 @@ class CheckContext:
         """Whether a finding of this problem can reach the report (see `reported`, `hidden`).
         The checks find a minimal world (an Optimize call each) only for findings that can:
         on the corpus, more than half of all findings were of problems left out."""
+        if self.wanted is not None:
+            return False
         return problem_key(kind, clause_ids, party, coalition) not in self.hidden and self.reported(clause_ids)
 
     def comp(self, party: str, readings: Readings) -> list[BoolTerm]:
@@ -263,10 +277,13 @@ class CheckContext:
         """A finding of this context. Its scenario comes only from a witness (see `witness`)."""
         if "scenario" in kw:
             raise TypeError("a scenario reaches a finding only as a Witness (verifier.witness)")
-        return Finding(kind, severity, message, self.instrument.path, tuple(clauses),
+        made = Finding(kind, severity, message, self.instrument.path, tuple(clauses),
                        readings=kw.pop("readings", self.readings_shown()),  # type: ignore[arg-type]  # Finding checks kw
                        draft=self.draft_name, scenario=witness.scenario if witness else None,
                        **kw)  # type: ignore[arg-type]  # kw: Finding's own fields, as the caller gives them
+        if self.wanted is not None and self.wanted(made):
+            raise Wanted(made)
+        return made
 
     def witness(self, model: Model, claims: Iterable[Claim], *, what: str,
                 show_quantities: Iterable[str] = (), minimal: bool = True) -> Witness:
@@ -281,4 +298,4 @@ class CheckContext:
                             clauses, details=(("reason", reason),))
 
 
-__all__ = ["CheckContext", "in_report"]
+__all__ = ["CheckContext", "Wanted", "in_report"]
