@@ -129,3 +129,13 @@ def test_negotiate_campaign_seed_5134() -> None:
     text = (Path(__file__).parent / "data" / "disagreements" / "negotiate" / "seed5134.nv").read_text(encoding="utf-8")
     outcome = compare_negotiation(text)
     assert not outcome.disagreements, "\n".join(outcome.disagreements)
+
+
+def test_negotiate_campaign_seed_5787() -> None:
+    """A bracket of figures inside a count that no choice can change (`at most 1 of u1 in {pa}:
+    (q(actor) >= [base: 1 | pa: 0 | pb: 0])`) is a figure to negotiate where it is written, as
+    nverify says; the oracle took its ranges from the formulas it had read, where the count
+    was already decided, and missed it."""
+    text = (Path(__file__).parent / "data" / "disagreements" / "negotiate" / "seed5787.nv").read_text(encoding="utf-8")
+    outcome = compare_negotiation(text)
+    assert outcome.checks > 0 and not outcome.disagreements, "\n".join(outcome.disagreements)

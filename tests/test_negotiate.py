@@ -73,6 +73,41 @@ goal russia "veto": some blockable-guarantee on art5 by russia;
     assert clashes == [["army", "small army"], ["no veto", "veto"]]
 
 
+def test_a_set_of_goals_left_undecided_says_more_clashes_may_exist(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Campaign seed 5686: past the limit of candidate drafts, the search for clashes skipped a
+    set of goals it could not decide and listed the others as if they were all."""
+    solve = Negotiator.solve
+
+    def undecided(self: Negotiator, goals: list[int], *args, **kw):  # type: ignore[no-untyped-def]
+        return ("unknown", None, []) if sorted(goals) == [0, 1, 3] else solve(self, goals, *args, **kw)
+
+    monkeypatch.setattr(Negotiator, "solve", undecided)
+    result = run(tmp_path, """
+goal ukraine "no veto": no blockable-guarantee on art5;
+goal ukraine "army": possible personnel(ukraine) >= 150000;
+goal russia "small army": always personnel(ukraine) <= 100000;
+goal russia "veto": some blockable-guarantee on art5 by russia;
+""")
+    assert result.status == "no agreement"
+    assert ["army", "small army"] in sorted(sorted(g.label for g in c) for c in result.clashes)
+    assert "more clashes may exist" in result.reason
+
+
+def test_a_search_cut_short_by_the_limit_of_candidates_says_so(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Campaign seed 6001: an `unknown` after the last candidate draft said the solver gave up."""
+    import verifier.negotiate
+
+    monkeypatch.setattr(verifier.negotiate, "MAX_ROUNDS", 1)
+    result = run(tmp_path, """
+goal ukraine "no veto": no blockable-guarantee on art5;
+goal russia "small army": always personnel(ukraine) <= 100000;
+""")
+    assert result.status == "unknown"
+    assert result.reason == "no draft settled it in 1 candidate drafts"
+
+
 def test_goals_that_agree_trivially(tmp_path: Path) -> None:
     result = run(tmp_path, "goal ukraine: possible personnel(ukraine) >= 1;\n")
     assert result.status == "agreement"

@@ -248,6 +248,7 @@ class Negotiator:
         for b, (lo, hi) in self.ranges.items():
             self.solver.add(self.numbers[b] >= lo, self.numbers[b] <= hi)
         self.rounds = 0
+        self.undecided = ""  # why the last search answered unknown
         self.free = free_figures(instrument)
         # Per finding goal, the drafts that met it: their labels, and the figures their checks read.
         self._met: dict[Goal, list[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]]] = {}
@@ -321,6 +322,8 @@ class Negotiator:
         for _ in range(MAX_ROUNDS):
             self.rounds += 1
             status, draft, core = self._propose(goals, extra, optimise)
+            if status == "unknown":
+                self.undecided = "the solver gave up"
             if status != "sat":
                 return status, None, core
             assert draft is not None
@@ -332,11 +335,13 @@ class Negotiator:
                 if lemma is None:
                     continue
                 if isinstance(lemma, str):
+                    self.undecided = lemma
                     return "unknown", None, []
                 self.solver.add(z3.Implies(self.goal_lits[i], lemma))
                 failed = True
             if not failed:
                 return "sat", draft, []
+        self.undecided = f"no draft settled it in {MAX_ROUNDS} candidate drafts"
         return "unknown", None, []
 
     # ---- goals ------------------------------------------------------------------------------
@@ -471,8 +476,11 @@ def negotiate(instrument: Instrument, timeout_s: float = 10.0, limits: Limits | 
     status, draft, core = n.solve(everything, optimise=True)
     if status == "unknown":
         budget = n.limits.budget
-        spent = f" ({budget.reason})" if budget is not None and budget.exhausted() else ""
-        result.status, result.reason, result.rounds = "unknown", f"the solver gave up{spent}", n.rounds
+        if budget is not None and budget.exhausted():
+            why = f"the solver gave up ({budget.reason})"
+        else:
+            why = n.undecided or "the solver gave up"
+        result.status, result.reason, result.rounds = "unknown", why, n.rounds
         return result
     if status == "unsat":
         result.status = "no agreement"
@@ -545,6 +553,11 @@ def _clashes(n: Negotiator, goals: list[int], core: list[int], result: Negotiati
             first_core = None
         else:
             status, _, sub_core = n.solve(subset)
+        if status == "unknown":
+            # Clashes within this set may exist: the list is not known to be complete.
+            result.reason = result.reason or ("more clashes may exist: a set of goals was left undecided, by the "
+                                              f"solver or by the limit of {MAX_ROUNDS} candidate drafts")
+            continue
         if status != "unsat":
             continue
         clash = n.clash(subset, sub_core)

@@ -467,6 +467,8 @@ class Reader:
                 elif isinstance(d, S.ClauseDecl):
                     self.clause_decls.append((spec, d))
         self.brackets: dict[str, tuple[str, ...]] = {}
+        # Brackets of figures, where they are written in the text (`int_expr`): the range each spans.
+        self.figures: dict[str, tuple[int, int]] = {}
         self.bracket_ids: dict[tuple[str, int], str] = {}   # (file, offset) -> id
         self._number_brackets()
         self._reading_cache: dict[tuple[str, str, tuple[Value, ...]], G] = {}
@@ -834,7 +836,14 @@ class Reader:
             return (e.op, self.int_expr(e.left, scope), self.int_expr(e.right, scope))
         if isinstance(e, S.ExprBracket):
             options = tuple((a.label.text, self.int_expr(a.expr, scope)) for a in e.alts)
-            return ("?", self._bracket(e, tuple(lab for lab, _ in options)), options)
+            ident = self._bracket(e, tuple(lab for lab, _ in options))
+            # A bracket of numbers in the text (not in a query or goal, which read the draft)
+            # offers figures to negotiate, even where the formula around it is decided without
+            # it (`at most 1 of u in {pa}: q(u) >= [base: 1 | pa: 0]`).
+            numbers = [o[1] for _, o in options if o[0] == "#"]
+            if len(numbers) == len(options) and not ident.rpartition("#")[0].endswith(":query"):
+                self.figures[ident] = (min(numbers), max(numbers))
+            return ("?", ident, options)
         if isinstance(e, (S.Call, S.NameRef)):
             pred = self.predicates[e.name.text]
             args = e.args if isinstance(e, S.Call) else ()

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations, product
 
-from tests.oracle.front import Case, G, Goal, Model, Norm, Query, children
+from tests.oracle.front import Case, G, Goal, Model, Norm, Query
 from tests.oracle.oracle import Oracle, reading_sets
 from tests.oracle.predict import matches, predicted_findings
 
@@ -38,34 +38,10 @@ class Undecided(Exception):
     """A goal's verdict depends on a choice nverify may make either way."""
 
 
-def _norm_formulas(n: Norm) -> Iterator[G]:
-    yield n.guard
-    yield from n.trigger.values()
-    yield from n.keep.values()
-    for cases in n.cases.values():
-        for c in cases:
-            yield c.cond
-            yield c.where
-    if n.protects is not None:
-        yield n.protects[1]
-
-
-def _walk(f: G) -> Iterator[G]:
-    yield f
-    for x in children(f):
-        yield from _walk(x)
-
-
 def figures(model: Model) -> dict[str, tuple[int, int]]:
-    """Brackets whose alternatives are all plain numbers: the range they span."""
-    roots = [*model.assumptions, *(f for n in model.norms for f in _norm_formulas(n))]
-    out = {}
-    for root in roots:
-        for x in _walk(root):
-            if x[0] == "?" and x[2] and all(o[0] == "#" for _, o in x[2]):
-                values = [o[1] for _, o in x[2]]
-                out[x[1]] = (min(values), max(values))
-    return out
+    """Brackets whose alternatives are all plain numbers, where the text writes them (not a
+    count's head count, not in a goal or query): the range they span."""
+    return dict(model.reader.figures)
 
 
 def _fix(f: G, numbers: dict[str, int]) -> G:
