@@ -535,6 +535,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the generated files in this folder")
     parser.add_argument("--no-corpus", action="store_true", help="do not time the corpus (specs/)")
     args = parser.parse_args()
+    from verifier import collector
+
+    collector.tune()  # the in-process runs as the command line makes them (verifier.__main__)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     folder = args.keep or Path(tempfile.mkdtemp(prefix="nverify-bench-"))
     folder.mkdir(parents=True, exist_ok=True)

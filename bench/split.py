@@ -111,6 +111,10 @@ def main() -> None:
     args = parser.parse_args()
     import tempfile
 
+    from verifier import collector
+
+    collector.tune()  # as the command line does (verifier.__main__)
+
     rows: list[tuple[str, tuple[float, float, float]]] = []
     with tempfile.TemporaryDirectory(prefix="nverify-split-") as tmp:
         for n in (int(s) for s in args.sizes.split(",") if s):

@@ -16,6 +16,9 @@ def main() -> None:
     interrupt.install()
     # A model may hold a figure of more digits than Python converts to text by default (4,300).
     sys.set_int_max_str_digits(0)
+    from verifier import collector
+
+    collector.tune()
     from verifier.cli import main as command_line
 
     command_line()

@@ -641,50 +641,53 @@ class Encoder:
         (`F.known`): what `vars(cond)` means where a check asks what a party controls in a
         condition."""
         out: set[VarKey] = set()
-
-        def visit(x: F.Node, env: Mapping[str, F.Value]) -> None:
-            # A part whose value is known without a world (`v == pb and consents(pb)` for
-            # v = pa, `false and x`) mentions nothing: what it names can change nothing.
-            if isinstance(x, (F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Count)) \
-                    and F.known(x, env) is not None:
-                return
-            match x:
-                case F.Atom():
-                    out.add((x.pred, tuple(self._value(a, env) for a in x.args)))
-                case F.Qty():
-                    out.add((x.name, tuple(self._value(a, env) for a in x.args)))
-                case F.TermApp():
-                    args = tuple(self._value(a, env) for a in x.args)
-                    term = self.instrument.terms[x.term]
-                    reading = term.reading(readings.get(x.term))
-                    if reading is None:
-                        out.add(OpenTermKey(x.term, args))
-                    else:
-                        visit(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)})
-                case F.Exists() | F.Forall():
-                    for v in x.domain:
-                        visit(x.body, {**env, x.var: v})
-                case F.Count():
-                    if isinstance(x.bound, F.IntChoice) and all(
-                            F.known(dataclasses.replace(x, bound=b), env) is not None for _, b in x.bound.options):
-                        return  # every draft's number settles it (`at most [pb: 2] of` two parties)
-                    for v in x.domain:
-                        visit(x.body, {**env, x.var: v})
-                    visit(x.bound, env)
-                case F.Breached():
-                    party = str(self._value(x.party, env))
-                    visit(F.Not(F.And(tuple(self.respected(n, party) for n in self.instrument.clause(x.clause).norms
-                                            if party in n.subjects and n.modality is not Modality.MAY
-                                            and (x.step is None or n.step == x.step)))), {})
-                case F.BoolConst() | F.Eq() | F.Num() | F.Not() | F.And() | F.Or() | F.Implies() | F.Cmp() \
-                        | F.Arith() | F.Choice() | F.IntChoice():
-                    for c in F.children(x):
-                        visit(c, env)
-                case _:
-                    assert_never(x)
-
-        visit(f, env)
+        self._keys_in(f, env, readings, out)
         return out
+
+    def _keys_in(self, x: F.Node, env: Mapping[str, F.Value], readings: Readings, out: set[VarKey]) -> None:
+        """`keys_mentioned` of x, into out (a method, not a closure that calls itself: such a
+        closure is a reference cycle, which left every set it made to Python's cycle collector)."""
+        # A part whose value is known without a world (`v == pb and consents(pb)` for
+        # v = pa, `false and x`) mentions nothing: what it names can change nothing.
+        if isinstance(x, (F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Count)) \
+                and F.known(x, env) is not None:
+            return
+        match x:
+            case F.Atom():
+                out.add((x.pred, tuple(self._value(a, env) for a in x.args)))
+            case F.Qty():
+                out.add((x.name, tuple(self._value(a, env) for a in x.args)))
+            case F.TermApp():
+                args = tuple(self._value(a, env) for a in x.args)
+                term = self.instrument.terms[x.term]
+                reading = term.reading(readings.get(x.term))
+                if reading is None:
+                    out.add(OpenTermKey(x.term, args))
+                else:
+                    self._keys_in(reading.body, {p.name: v for p, v in zip(term.params, args, strict=True)},
+                                  readings, out)
+            case F.Exists() | F.Forall():
+                for v in x.domain:
+                    self._keys_in(x.body, {**env, x.var: v}, readings, out)
+            case F.Count():
+                if isinstance(x.bound, F.IntChoice) and all(
+                        F.known(dataclasses.replace(x, bound=b), env) is not None for _, b in x.bound.options):
+                    return  # every draft's number settles it (`at most [pb: 2] of` two parties)
+                for v in x.domain:
+                    self._keys_in(x.body, {**env, x.var: v}, readings, out)
+                self._keys_in(x.bound, env, readings, out)
+            case F.Breached():
+                party = str(self._value(x.party, env))
+                breach = F.Not(F.And(tuple(self.respected(n, party) for n in self.instrument.clause(x.clause).norms
+                                           if party in n.subjects and n.modality is not Modality.MAY
+                                           and (x.step is None or n.step == x.step))))
+                self._keys_in(breach, {}, readings, out)
+            case F.BoolConst() | F.Eq() | F.Num() | F.Not() | F.And() | F.Or() | F.Implies() | F.Cmp() \
+                    | F.Arith() | F.Choice() | F.IntChoice():
+                for c in F.children(x):
+                    self._keys_in(c, env, readings, out)
+            case _:
+                assert_never(x)
 
     # ---- norms ---------------------------------------------------------------------
     def norm(self, norm: Norm, subject: str, readings: Readings) -> z3.BoolRef:

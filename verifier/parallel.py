@@ -164,8 +164,10 @@ def _work(tasks: Any, results: Any, options: Any, shared: list[Instrument]) -> N
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
+    from verifier import collector
     from verifier.pipeline import check_part, parts_of
 
+    collector.tune()  # (a spawned worker starts with the defaults)
     parent = os.getppid()
     while True:
         task = tasks.get()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 
 import z3
@@ -194,7 +195,12 @@ def truth_of(session: Session, address: int) -> bool:
         return True
     if address == session.false.ast.value:
         return False
-    return bool(_LIB.Z3_get_bool_value(session.ctx.ref(), ctypes.c_void_p(address)) == z3.Z3_L_TRUE)
+    return _is_true(session.ctx.ref(), address)
+
+
+def _is_true(c: z3.ContextObj, address: int) -> bool:
+    """Whether the Boolean term at address is `true`, asked of Z3."""
+    return bool(_LIB.Z3_get_bool_value(c, ctypes.c_void_p(address)) == z3.Z3_L_TRUE)
 
 
 class Situation:
@@ -204,7 +210,11 @@ class Situation:
 
     def __init__(self, session: Session, keys: Iterable[VarKey], variables: Sequence[z3.ExprRef] | None = None,
                  decls: Sequence[int] | None = None) -> None:
-        self.session = session
+        # The session keeps its situations (`of`): a reference back to it would make each a cycle
+        # that holds the session, the encoder and all they made until Python's cycle collector
+        # finds them (a million objects on the corpus). What `literals` reads of it is kept.
+        self._session = weakref.ref(session)
+        self._true, self._false = session.true.ast.value, session.false.ast.value
         # The keys' variables and their declarations (by address), if known (`qbf.Cone`).
         self.variables = list(variables) if variables is not None else [session.enc.var_of(k) for k in keys]
         self._bools = [(i, var, session.negation(var))
@@ -235,18 +245,19 @@ class Situation:
         return [lits[i] for i, _, _ in self._bools]
 
     def literals(self, model: z3.ModelRef) -> list[z3.BoolRef]:
-        session = self.session
         c, m = model.ctx.ref(), model.model
-        true, false = session.true.ast.value, session.false.ast.value
+        true, false = self._true, self._false
         lits: list[z3.BoolRef] = [None] * len(self.variables)
         # (A constant the model leaves out is false.)
         for (i, var, negation), address in zip(self._bools, const_values(model, self._bool_decls, false), strict=True):
-            lits[i] = var if address == true or (address != false and truth_of(session, address)) else negation
+            lits[i] = var if address == true or (address != false and _is_true(c, address)) else negation
         for i, var, decl, made in self._others:
             value = _LIB.Z3_model_get_const_interp(c, m, decl)  # (a numeral; a constant the model leaves out is 0)
             number = int(_LIB.Z3_get_numeral_string(c, value)) if value else 0
             lit = made.get(number)
             if lit is None:
+                session = self._session()
+                assert session is not None, "a situation read after its session"
                 lit = made[number] = session.value_lit(var, number)
             lits[i] = lit
         return lits
