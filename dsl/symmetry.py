@@ -149,13 +149,26 @@ def _counts(specs: list[S.Spec]) -> Iterator[tuple[str, int | None]]:
                         yield node.binder.set.name.text, max(numbers, default=0)
 
 
-def _walk(node: object) -> Iterator[object]:
-    """node and every syntax node or name under it."""
-    yield node
-    if isinstance(node, tuple):
-        for item in node:
-            yield from _walk(item)
-    elif dataclasses.is_dataclass(node) and not isinstance(node, type):
-        for f in dataclasses.fields(node):
-            if f.name != "span" and f.name != "header":
-                yield from _walk(getattr(node, f.name))
+# The fields of each syntax class that can hold nodes or names (not its span or header).
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _walk(node: object) -> list[object]:
+    """node and every syntax node or name under it (a spec of real memberships has tens of
+    thousands, walked for every instrument that imports it: by a stack, not by generators)."""
+    out: list[object] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        out.append(item)
+        if isinstance(item, tuple):
+            stack.extend(reversed(item))
+            continue
+        kind = type(item)
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(item) if f.name not in ("span", "header")) \
+                if dataclasses.is_dataclass(item) and not isinstance(item, type) else ()
+        if names:
+            stack.extend(getattr(item, name) for name in reversed(names))
+    return out
