@@ -612,25 +612,31 @@ def check_assuming(solver: z3.Solver, assumptions: Sequence[z3.BoolRef],
 
 def minimise_core(session: Session, fixed: Sequence[z3.BoolRef], core: Iterable[z3.BoolRef],
                   candidates: Iterable[z3.BoolRef]) -> tuple[list[z3.BoolRef], bool]:
-    """Shrink `core ∩ candidates` by deletion until every member is needed.
+    """The minimal set of candidates (with `fixed`, unsat) that deletion from the last candidate
+    to the first leaves: each in turn is dropped if the others still leave no world, so the set
+    kept is the one of the earliest candidates (the first clauses of the text). Which set that
+    is depends only on the question, never on the cores Z3 returned (its history): a finding
+    names the same clauses however many parties were checked, or whatever was asked before.
 
-    Returns the minimal set and whether minimality was proved (an `unknown`
+    `core` (unsat with `fixed`: Z3's core of the question) spares queries: a candidate outside
+    a known unsat set within the current one is dropped unasked (the rest stays unsat).
+    Returns the set, in the candidates' order, and whether minimality was proved (an `unknown`
     answer stops the shrinking and reports the set as not proved minimal).
     """
     # Z3 shares equal terms, so a literal's AST id identifies it (as its name did).
-    wanted = {c.get_id() for c in candidates}
-    current = [c for c in core if c.get_id() in wanted]
-    i = 0
-    while i < len(current):
+    current = list({c.get_id(): c for c in candidates}.values())
+    known = {c.get_id() for c in core} & {c.get_id() for c in current}  # unsat (with fixed), within current
+    for i in range(len(current) - 1, -1, -1):
+        if current[i].get_id() not in known:
+            del current[i]  # (known still lies within what is left)
+            continue
         trial = current[:i] + current[i + 1:]
         outcome = session.check([*fixed, *trial], "core minimisation")
         if outcome.unsat:
-            kept = {c.get_id() for c in outcome.core}
-            current = [c for c in trial if c.get_id() in kept]
-            continue
-        if outcome.status == Status.UNKNOWN:
+            current = trial
+            known = {c.get_id() for c in outcome.core} & {c.get_id() for c in trial}
+        elif outcome.status == Status.UNKNOWN:
             return current, False
-        i += 1
     return current, True
 
 

@@ -26,6 +26,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -76,6 +77,18 @@ def _party(ctx: CheckContext, party: str) -> list[Finding]:
     contradictions: set[frozenset[str]] = set()
     unknown = ""
     visited: set[frozenset[str]] = set()
+    # Each set's answer, asked once: the shrinking asks sets the queue holds too.
+    answers: dict[frozenset[str], Dilemma | None] = {}
+
+    def ask(clauses: Iterable[str]) -> Dilemma | str | None:
+        key = frozenset(clauses)
+        if key in answers:
+            return answers[key]
+        result = _dilemma(ctx, party, sorted(key, key=all_clauses.index))
+        if not isinstance(result, str):
+            answers[key] = result
+        return result
+
     queue = [frozenset(all_clauses)]
     searches = 0
     while queue and len(found) < ctx.max_findings and searches < MAX_SEARCHES:
@@ -84,13 +97,13 @@ def _party(ctx: CheckContext, party: str) -> list[Finding]:
             continue
         visited.add(subset)
         searches += 1
-        result = _dilemma(ctx, party, sorted(subset, key=all_clauses.index))
+        result = ask(subset)
         if isinstance(result, str):
             unknown = result
             break
         if result is None:
             continue
-        result = _shrink(ctx, party, result, all_clauses)
+        result = _shrink(ask, result, all_clauses)
         if isinstance(result, str):
             unknown = result
             break
@@ -158,14 +171,14 @@ def _dilemma(ctx: CheckContext, party: str, clauses: list[str]) -> Dilemma | str
     return Dilemma([n for n in names if n is not None], situation, minimal)
 
 
-def _shrink(ctx: CheckContext, party: str, d: Dilemma, order: list[str]) -> Dilemma | str:
+def _shrink(ask: Callable[[Iterable[str]], Dilemma | str | None], d: Dilemma, order: list[str]) -> Dilemma | str:
     """Make the clause set minimal over all situations, not just the one found."""
     current = d
     changed = True
     while changed and len(current.clauses) > 1:
         changed = False
         for c in list(current.clauses):
-            smaller = _dilemma(ctx, party, [x for x in current.clauses if x != c])
+            smaller = ask([x for x in current.clauses if x != c])
             if isinstance(smaller, str):
                 return smaller
             if smaller is not None:
