@@ -212,12 +212,16 @@ def _ground_size_ok(terms: dict[str, Term], assumptions: list[tuple[F.Formula, S
 
     def breach_size(clause: str) -> int:  # one party's norms of the clause (no breach cycles here)
         if clause not in breach_sizes:
-            breach_sizes[clause] = 1 + sum(norm_size(n) // max(1, len(n.subjects)) for n in by_id[clause].norms)
+            breach_sizes[clause] = 1 + sum(norm_size(n, event=False) // max(1, len(n.subjects))
+                                           for n in by_id[clause].norms)
         return breach_sizes[clause]
 
-    def norm_size(n: Norm) -> int:
+    def norm_size(n: Norm, event: bool = True) -> int:
+        # A breach of the clause is of its norms' constraints, not of the event a guarantee
+        # protects against, which may itself be that breach (`protects p against breached(c3)`
+        # in c3): no cycle (breach_cycles), and none here.
         per = 1 + sum(F.ground_size(x, term_size, breach_size) for x in (n.condition, n.where, n.keep) if x is not None)
-        if n.protects is not None:
+        if n.protects is not None and event:
             per += F.ground_size(n.protects.event, term_size, breach_size)
         instances = len(n.subjects)
         for _, dom in n.pattern_vars:

@@ -15,6 +15,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.oracle.compare import compare_text
 from tests.oracle.diff_compare import compare_pair
 from tests.oracle.gen import DataChooser
 from tests.oracle.negotiate_compare import compare_negotiation
@@ -50,6 +51,25 @@ def test_diff_witness_is_minimal_in_atoms_only_b_mentions() -> None:
     outcome = compare_pair(Pair(a, b, None, None))
     assert outcome.checks > 0 and outcome.skipped is None
     assert not outcome.disagreements, outcome.disagreements
+
+
+SELF_BREACH = WORLD + """clause c3 "Art. 3" {
+  each v in party must act1 when not (v not in {pa}) protects pb against breached(c3, by: pc);
+  each v in party must act1 unless act1(actor: pa);
+}
+"""
+
+
+def test_a_guarantee_against_a_breach_of_its_own_clause_loads(tmp_path: Path) -> None:
+    """Diff campaign seed 7387: the ground-size estimate counted the event a guarantee protects
+    against as part of a breach of its clause; for a breach of that very clause, it recursed
+    until Python gave up. (No breach cycle: the event is no condition of the clause's norms.)"""
+    plain = SELF_BREACH.replace(" protects pb against breached(c3, by: pc)", "")
+    outcome = compare_pair(Pair(plain, SELF_BREACH, None, None))
+    assert outcome.checks > 0 and outcome.skipped is None
+    assert not outcome.disagreements, outcome.disagreements
+    checked = compare_text(SELF_BREACH)
+    assert checked.checks > 0 and not checked.disagreements, checked.disagreements
 
 
 def test_diff_witness_is_minimal_in_open_terms_only_b_mentions() -> None:
