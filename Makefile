@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/parties.py
 	$(BIN)/python bench/horizon.py
 	$(BIN)/python bench/split.py
+	$(BIN)/python bench/negotiate.py
 	$(BIN)/python bench/suite.py
 
 # The heavy runs recorded in docs/trust.md; never part of `make test`.
