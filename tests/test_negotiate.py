@@ -61,13 +61,17 @@ maximize personnel(ukraine);
     assert dict(result.best.numbers)["caps#1"] >= 180000 or result.best.objective == 180000
 
 
-def test_clashing_goals_are_named_minimally(tmp_path: Path) -> None:
-    result = run(tmp_path, """
+# Two clashes: the army's size, and the veto.
+CLASHING = """
 goal ukraine "no veto": no blockable-guarantee on art5;
 goal ukraine "army": possible personnel(ukraine) >= 150000;
 goal russia "small army": always personnel(ukraine) <= 100000;
 goal russia "veto": some blockable-guarantee on art5 by russia;
-""")
+"""
+
+
+def test_clashing_goals_are_named_minimally(tmp_path: Path) -> None:
+    result = run(tmp_path, CLASHING)
     assert result.status == "no agreement"
     clashes = sorted(sorted(g.label for g in c) for c in result.clashes)
     assert clashes == [["army", "small army"], ["no veto", "veto"]]
@@ -83,12 +87,7 @@ def test_a_set_of_goals_left_undecided_says_more_clashes_may_exist(tmp_path: Pat
         return ("unknown", None, []) if sorted(goals) == [0, 1, 3] else solve(self, goals, *args, **kw)
 
     monkeypatch.setattr(Negotiator, "solve", undecided)
-    result = run(tmp_path, """
-goal ukraine "no veto": no blockable-guarantee on art5;
-goal ukraine "army": possible personnel(ukraine) >= 150000;
-goal russia "small army": always personnel(ukraine) <= 100000;
-goal russia "veto": some blockable-guarantee on art5 by russia;
-""")
+    result = run(tmp_path, CLASHING)
     assert result.status == "no agreement"
     assert ["army", "small army"] in sorted(sorted(g.label for g in c) for c in result.clashes)
     assert "more clashes may exist" in result.reason
@@ -97,9 +96,7 @@ goal russia "veto": some blockable-guarantee on art5 by russia;
 def test_a_search_cut_short_by_the_limit_of_candidates_says_so(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """Campaign seed 6001: an `unknown` after the last candidate draft said the solver gave up."""
-    import verifier.negotiate
-
-    monkeypatch.setattr(verifier.negotiate, "MAX_ROUNDS", 1)
+    monkeypatch.setattr("verifier.negotiate.MAX_ROUNDS", 1)
     result = run(tmp_path, """
 goal ukraine "no veto": no blockable-guarantee on art5;
 goal russia "small army": always personnel(ukraine) <= 100000;

@@ -12,14 +12,13 @@ a binary search over the rest of the order for the first variable that can still
 
 from __future__ import annotations
 
-import ctypes
 from collections.abc import Callable, Collection, Sequence
 
 import z3
 
 from dsl.model import step_of
 from verifier.encode import Encoder, OpenTermKey, VarKey, and_, not_
-from verifier.z3_native import Term, assert_terms, c_function, const_values
+from verifier.z3_native import Term, assert_terms, c_function, const_values, is_true_at
 
 Check = Callable[[z3.Solver], z3.CheckSatResult]
 
@@ -53,22 +52,19 @@ class Truth:
         if self.ctx is None:
             return []
         true, false = self._true, self._false
-        return [address == true or (address != false and self._is_true(address))
+        c = self.ctx.ref()
+        return [address == true or (address != false and is_true_at(c, address))
                 for address in const_values(model, self._decls, false)]
-
-    def _is_true(self, address: int) -> bool:
-        """A value that is neither Z3's `true` nor its `false` (none, in the models read here), asked of Z3."""
-        assert self.ctx is not None
-        return bool(_BOOL_VALUE(self.ctx.ref(), ctypes.c_void_p(address)) == z3.Z3_L_TRUE)
 
     def count(self, model: z3.ModelRef) -> int:
         return sum(self.of(model))
 
     def first(self, model: z3.ModelRef, start: int) -> int:
         """The index of the first constant from `start` that the model makes true."""
-        true, false = self._true, self._false
+        assert self.ctx is not None
+        true, false, c = self._true, self._false, self.ctx.ref()
         for i, address in enumerate(const_values(model, self._decls[start:], false), start):
-            if address == true or (address != false and self._is_true(address)):
+            if address == true or (address != false and is_true_at(c, address)):
                 return i
         raise ValueError("no constant from there is true")
 
@@ -95,7 +91,6 @@ def at_most(truth: Truth, k: int) -> z3.BoolRef:
 
 
 _APP_DECL = c_function(z3.Z3_get_app_decl)
-_BOOL_VALUE = c_function(z3.Z3_get_bool_value)
 _MK_ATMOST = c_function(z3.Z3_mk_atmost)
 _MK_OR = c_function(z3.Z3_mk_or)
 

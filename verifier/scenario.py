@@ -6,7 +6,6 @@ scenario is how people read it. The model is usually a minimal one (`verifier.mi
 
 from __future__ import annotations
 
-import ctypes
 import re
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,7 +18,7 @@ from verifier.encode import Encoder, OpenTermKey, VarKey
 from verifier.findings import Scenario
 from verifier.ground import Vocabulary, format_atom
 from verifier.session import Session
-from verifier.z3_native import c_function, const_values, to_expr
+from verifier.z3_native import c_function, const_values, is_true_at, to_expr
 
 
 def world_of(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
@@ -195,12 +194,7 @@ def truth_of(session: Session, address: int) -> bool:
         return True
     if address == session.false.ast.value:
         return False
-    return _is_true(session.ctx.ref(), address)
-
-
-def _is_true(c: z3.ContextObj, address: int) -> bool:
-    """Whether the Boolean term at address is `true`, asked of Z3."""
-    return bool(_LIB.Z3_get_bool_value(c, ctypes.c_void_p(address)) == z3.Z3_L_TRUE)
+    return is_true_at(session.ctx.ref(), address)
 
 
 class Situation:
@@ -250,7 +244,7 @@ class Situation:
         lits: list[z3.BoolRef] = [None] * len(self.variables)
         # (A constant the model leaves out is false.)
         for (i, var, negation), address in zip(self._bools, const_values(model, self._bool_decls, false), strict=True):
-            lits[i] = var if address == true or (address != false and _is_true(c, address)) else negation
+            lits[i] = var if address == true or (address != false and is_true_at(c, address)) else negation
         for i, var, decl, made in self._others:
             value = _LIB.Z3_model_get_const_interp(c, m, decl)  # (a numeral; a constant the model leaves out is 0)
             number = int(_LIB.Z3_get_numeral_string(c, value)) if value else 0

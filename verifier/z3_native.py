@@ -122,6 +122,15 @@ def const_values(model: z3.ModelRef, decls: Sequence[int], default: int) -> list
     return out
 
 
+_BOOL_VALUE = c_function(z3.Z3_get_bool_value)
+
+
+def is_true_at(c: z3.ContextObj, address: int) -> bool:
+    """Whether the Boolean term at `address` (a value `const_values` read) is `true`, asked of Z3:
+    for a value that is neither Z3's own `true` nor its `false`, which callers compare first."""
+    return bool(_BOOL_VALUE(c, ctypes.c_void_p(address)) == z3.Z3_L_TRUE)
+
+
 _MK_BOOL_SORT = c_function(z3.Z3_mk_bool_sort)
 _SOLVER_ASSERT = c_function(z3.Z3_solver_assert)
 
@@ -137,4 +146,4 @@ def assert_terms(solver: z3.Solver, *terms: z3.BoolRef) -> None:
         _SOLVER_ASSERT(c, solver.solver, term.as_ast())
 
 
-__all__ = ["FAST", "MEASURED", "Term", "assert_terms", "c_function", "const_values", "to_expr"]
+__all__ = ["FAST", "MEASURED", "Term", "assert_terms", "c_function", "const_values", "is_true_at", "to_expr"]
