@@ -116,6 +116,35 @@ def _constant_name(c: z3.ContextObj, a: z3.Ast) -> str | None:
     return name
 
 
+def forced(expr: z3.ExprRef) -> frozenset[tuple[int, bool]]:
+    """The constants `expr` fixes outright, with the value it gives each: (address, value)
+    for every constant (or its negation) that is a conjunct of `expr`, `and` and `not or`
+    taken apart (`not exists p: attacks(p, ...)` fixes each such atom false)."""
+    c = expr.ctx.ref()
+    out: set[tuple[int, bool]] = set()
+    stack = [(expr.as_ast(), True)]
+    while stack:
+        a, positive = stack.pop()
+        if _AST_KIND(c, a) != z3.Z3_APP_AST:
+            continue
+        op = _DECL_KIND(c, _APP_DECL(c, a))
+        if op == z3.Z3_OP_NOT:
+            stack.append((_APP_ARG(c, a, 0), not positive))
+        elif op == (z3.Z3_OP_AND if positive else z3.Z3_OP_OR):
+            stack.extend((_APP_ARG(c, a, i), positive) for i in range(_NUM_ARGS(c, a)))
+        elif op == z3.Z3_OP_UNINTERPRETED and _NUM_ARGS(c, a) == 0:
+            out.add((a.value, positive))
+    return frozenset(out)
+
+
+def conjunct_addresses(expr: z3.BoolRef) -> set[int]:
+    """The addresses of the terms `expr` is the conjunction of (itself, if no `and`)."""
+    c, a = expr.ctx.ref(), expr.as_ast()
+    if _AST_KIND(c, a) == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) == z3.Z3_OP_AND:
+        return {_APP_ARG(c, a, i).value for i in range(_NUM_ARGS(c, a))}
+    return {a.value}
+
+
 _CONNECTIVES = {z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES}
 
 

@@ -21,7 +21,7 @@ from typing import TypeVar
 import z3
 
 from verifier.canonical import Truth, canonical, fewest, preference
-from verifier.encode import VarKey, and_, not_, or_
+from verifier.encode import VarKey, and_, conjunct_addresses, not_, or_
 from verifier.scenario import Situation, Values
 from verifier.session import Outcome, Session, among
 from verifier.z3_native import assert_terms
@@ -116,12 +116,15 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     # fixing the rest would only slow every round down (thousands of atoms in a regime).
     # (What only the guess mentions, the guess solver decides on its own.)
     cone = _cone(session, inner_formula)
+    # What the inner formula and the guess both fix (the world's `not exists p: ...`, most of
+    # the cone on real memberships) takes no part: every guess and every inner choice has it.
+    held = cone.held_by(session, guess)
     # (Keys are typed: no two differ only as True and 1, so they compare as their reprs did.)
     if inner_keys is not None:
-        outer_at = [i for i, key in enumerate(cone.keys) if key not in inner_keys]
+        outer_at = [i for i, key in enumerate(cone.keys) if key not in inner_keys and i not in held]
     else:
         position = cone.position
-        outer_at = sorted({position[key] for key in outer_keys if key in position})
+        outer_at = sorted({position[key] for key in outer_keys if key in position} - held)
     outer = _at(cone.keys, outer_at)
     order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None
     if prefer is not None:
@@ -131,12 +134,14 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     if base is None:
         solver = session.side_solver()
         assert_terms(solver, *guess)
-        return _search(session, solver, cone, outer, outer_at, inner_formula, inner_assumptions, max_rounds, order)
+        return _search(session, solver, cone, outer, outer_at, held, inner_formula, inner_assumptions, max_rounds,
+                       order)
     solver = base.solver
     solver.push()
     try:
         assert_terms(solver, *(g for g in guess if g.ast.value not in base.held))
-        return _search(session, solver, cone, outer, outer_at, inner_formula, inner_assumptions, max_rounds, order)
+        return _search(session, solver, cone, outer, outer_at, held, inner_formula, inner_assumptions, max_rounds,
+                       order)
     finally:
         solver.pop()
 
@@ -159,10 +164,30 @@ class Cone:
         # (Every variable is a yes/no one or a quantity: told apart by class, not by asking Z3 its sort.)
         self.booleans = [isinstance(var, z3.BoolRef) for var in self.variables]
         self.has_integers = not all(self.booleans)
+        self._conjuncts: set[int] | None = None  # (`held_by`) the formula's conjuncts, by address
+        self._held: dict[tuple[int, ...], frozenset[int]] = {}  # (`held_by`) by the conjuncts the guess shares
 
-    def values(self, session: Session, outer_at: Sequence[int]) -> Values:
-        """The values of the inner side: every variable but those at `outer_at`."""
-        outer = set(outer_at)
+    def held_by(self, session: Session, guess: Sequence[z3.BoolRef]) -> frozenset[int]:
+        """The positions of the variables fixed outright (`encode.forced`) by a conjunct of the
+        formula that is also a formula of the guess (the world's `not exists p: ...`: most of
+        the cone on real memberships). A search leaves them out of both sides: the guess solver
+        gives them that value in every guess, and every inner choice has it, so neither a
+        situation nor a refutation needs to name them."""
+        if self._conjuncts is None:
+            self._conjuncts = conjunct_addresses(self.formula)
+        conjuncts = self._conjuncts
+        shared = tuple(g for g in guess if g.ast.value in conjuncts)
+        key = tuple(g.ast.value for g in shared)  # (the formula holds its conjuncts: no other term takes their address)
+        found = self._held.get(key)
+        if found is None:
+            fixed = frozenset().union(*(session.forced(g) for g in shared))
+            at = {address: i for i, address in enumerate(self.addresses)} if fixed else {}
+            found = self._held[key] = frozenset(at[a] for a, _ in fixed if a in at)
+        return found
+
+    def values(self, session: Session, outer_at: Sequence[int], held: frozenset[int] = frozenset()) -> Values:
+        """The values of the inner side: every variable but those at `outer_at` and those `held`."""
+        outer = held.union(outer_at)
         inner = [i for i in range(len(self.variables)) if i not in outer]
         quantities = [j for j, i in enumerate(inner) if not self.booleans[i]] if self.has_integers else []
         return Values(session, _at(self.variables, inner), decls=_at(self.decls, inner),
@@ -190,11 +215,11 @@ def _cone(session: Session, formula: z3.BoolRef) -> Cone:
 
 
 def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey], outer_at: list[int],
-            inner_formula: z3.BoolRef,
+            held: frozenset[int], inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int, order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None) -> EFResult:
     situation = Situation.of(session, outer, _at(cone.variables, outer_at), _at(cone.decls, outer_at))
-    values = cone.values(session, outer_at)
+    values = cone.values(session, outer_at, held)
     inner_vars = values.variables
 
     def refute(model: z3.ModelRef) -> None:

@@ -24,7 +24,7 @@ import z3
 
 from dsl.model import Instrument
 from verifier.budget import Budget
-from verifier.encode import Encoder, Readings, VarKey, and_, not_, readings_key
+from verifier.encode import Encoder, Readings, VarKey, and_, forced, not_, readings_key
 from verifier.interrupt import pending
 from verifier.z3_native import c_function, to_expr
 
@@ -178,6 +178,7 @@ class Session:
         self._norms: dict[tuple[object, ...], z3.BoolRef] = {}  # (clause, party, readings) -> their norms
         self._formula_names: dict[str, int] = {}  # formula literal name -> how many literals have it
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
+        self._forced: dict[int, tuple[z3.BoolRef, frozenset[tuple[int, bool]]]] = {}  # (`forced`) by address
         self._decls: dict[int, z3.Ast] = {}  # variable (address: variables live as long as the encoder) -> declaration
         # The guarded formulas and the background (which live as long as the session), by address:
         # what is remembered of them (`unbounded`) is remembered only for them.
@@ -289,6 +290,14 @@ class Session:
         if found is None:
             found = self._decls[key] = _APP_DECL(self.ctx.ref(), var.as_ast())
         return found
+
+    def forced(self, term: z3.BoolRef) -> frozenset[tuple[int, bool]]:
+        """`encode.forced(term)`, remembered per term (held with its answer: the same world and
+        event are asked of by every search of a check)."""
+        found = self._forced.get(term.ast.value)
+        if found is None:
+            found = self._forced[term.ast.value] = (term, forced(term))
+        return found[1]
 
     def negation(self, var: z3.BoolRef) -> z3.BoolRef:
         """`not var`, made once per Boolean variable: situations are fixed thousands of times."""

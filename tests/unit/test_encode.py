@@ -16,7 +16,7 @@ from dsl import formula as F
 from dsl.evaluate import World, breaches
 from dsl.model import Instrument
 from tests.unit.helpers import baseline, instrument
-from verifier.encode import Encoder
+from verifier.encode import Encoder, forced
 from verifier.ground import format_atom, vocabulary
 
 SPECS = {
@@ -152,3 +152,16 @@ def test_constant_equalities_fold() -> None:
     inst = instrument("party a;")
     enc = Encoder(inst, vocabulary(inst), z3.Context())
     assert z3.is_true(enc.formula(F.Eq(F.Var("p"), F.Const("a")), {}, {"p": "a"}))
+
+
+def test_forced_reads_the_constants_a_formula_fixes_outright() -> None:
+    a, b, c, d, e = z3.Bools("a b c d e")
+    formula = z3.And(z3.Not(z3.Or(a, z3.Not(b))), c, z3.Or(d, e), z3.Implies(d, e))
+    found = _named(forced(formula), [a, b, c, d, e])
+    assert found == {("a", False), ("b", True), ("c", True)}  # `d or e` fixes neither
+    assert forced(z3.Or(a, b)) == frozenset()
+
+
+def _named(pairs: frozenset[tuple[int, bool]], variables: list[z3.BoolRef]) -> set[tuple[str, bool]]:
+    by_address = {v.ast.value: str(v) for v in variables}
+    return {(by_address[address], value) for address, value in pairs}

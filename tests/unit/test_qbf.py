@@ -106,3 +106,27 @@ def test_when_z3_gives_up_on_the_quantified_question_the_search_goes_on(monkeypa
     monkeypatch.setattr(qbf, "_quantified", lambda *args: None)
     result = dilemma(session(instrument(FIGURES)), ["need"], max_rounds=QUANTIFIED_AFTER + 5)
     assert result.status == "unknown" and f"{QUANTIFIED_AFTER + 5} rounds" in result.reason
+
+
+# The same question in a world that rules out a war on russia: the world fixes war(russia).
+HELD = SPEC + "assume not war(russia);\n"
+
+
+def test_what_the_world_fixes_is_on_neither_side_and_changes_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """war(russia) is false in every guess and every inner choice: the situation found does not
+    name it, and the answers are those of a search that keeps it on its sides."""
+    def answers() -> list[tuple[str, set[str], set[str | None]]]:
+        s = session(instrument(HELD))
+        out = []
+        for clauses in (["help", "stay_out"], ["help", "by_vote"], ["help"]):
+            r = dilemma(s, clauses)
+            named = {str(lit.arg(0) if z3.is_not(lit) else lit) for lit in r.outer_lits}
+            out.append((r.status, named, {s.clause_of(lit) for lit in r.core}))
+        return out
+
+    held = answers()
+    assert all("war(russia)" not in named for _, named, _ in held)
+    monkeypatch.setattr(qbf.Cone, "held_by", lambda self, session, guess: frozenset())
+    kept = answers()
+    assert "war(russia)" in kept[0][1]  # (a found situation names it when it is kept)
+    assert [(status, named - {"war(russia)"}, core) for status, named, core in kept] == held
