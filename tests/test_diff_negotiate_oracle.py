@@ -159,3 +159,12 @@ def test_negotiate_campaign_seed_5787() -> None:
     text = (Path(__file__).parent / "data" / "disagreements" / "negotiate" / "seed5787.nv").read_text(encoding="utf-8")
     outcome = compare_negotiation(text)
     assert outcome.checks > 0 and not outcome.disagreements, "\n".join(outcome.disagreements)
+
+
+def test_negotiate_campaign_seed_6162() -> None:
+    """`some contradiction on c2`, missing in one draft, is found in another where the other
+    alternative of a bracket in c1 contradicts c2: a `some` goal's missing finding forbids
+    that exact draft, not every draft with the same alternatives in c2 (which has none)."""
+    text = (Path(__file__).parent / "data" / "disagreements" / "negotiate" / "seed6162.nv").read_text(encoding="utf-8")
+    outcome = compare_negotiation(text)
+    assert outcome.checks > 0 and not outcome.disagreements, "\n".join(outcome.disagreements)

@@ -12,9 +12,10 @@ lemma over the selectors, guarded by the goal's literal:
 * `possible F` is built into the candidate solver with a world of its own,
   so every candidate meets it;
 * `no KIND ...` / `some KIND ...` run the check on the candidate: the lemma
-  forbids the choices made in the brackets the finding depends on (its
-  clauses and the assumptions for checks whose verdict depends on nothing
-  else; the whole draft otherwise).
+  forbids the choices made in the brackets the finding depends on (for `no`,
+  the clauses of the finding found and the assumptions, for checks whose
+  verdict depends on nothing else; the whole draft otherwise: a finding that
+  `some` asks for may join the clauses it names with any other clause).
 
 Lemmas are necessary conditions, so an unsat core over goal literals names
 goals that cannot be met together; it is shrunk by deletion to a minimal set.
@@ -408,11 +409,12 @@ class Negotiator:
             met.append((draft.labels, tuple((b, v) for b, v in draft.numbers if b in read)))
             return None
         if g.kind == "no" and hits[0].kind in LOCAL_KINDS:
-            clauses = {c.id for c in hits[0].clauses}
-        elif g.kind == "some" and g.pattern.clauses and g.pattern.finding_kind in LOCAL_KINDS:
-            clauses = set(g.pattern.clauses)
+            clauses = {c.id for c in hits[0].clauses}  # (it stands while they stand)
         else:
-            clauses = None  # the verdict may depend on any clause: forbid this exact draft
+            # The verdict may depend on any clause: forbid this exact draft. (A `some` goal's
+            # missing finding is no local fact: one on the clauses it names may need another
+            # clause, in any of its alternatives: campaign seed 6162.)
+            clauses = None
         relevant = [(b, lab) for b, lab in draft.labels
                     if clauses is None or self.instrument.brackets[b].clause in clauses
                     or self.instrument.brackets[b].clause is None]
