@@ -408,13 +408,10 @@ class Negotiator:
         if (g.kind == "no" and not hits) or (g.kind == "some" and hits):
             met.append((draft.labels, tuple((b, v) for b, v in draft.numbers if b in read)))
             return None
-        if g.kind == "no" and hits[0].kind in LOCAL_KINDS:
-            clauses = {c.id for c in hits[0].clauses}  # (it stands while they stand)
-        else:
-            # The verdict may depend on any clause: forbid this exact draft. (A `some` goal's
-            # missing finding is no local fact: one on the clauses it names may need another
-            # clause, in any of its alternatives: campaign seed 6162.)
-            clauses = None
+        # A local finding stands while its clauses stand. Otherwise the verdict may depend on any
+        # clause: forbid this exact draft. (A `some` goal's missing finding is no local fact: one on
+        # the clauses it names may need another clause, in any of its alternatives: seed 6162.)
+        clauses = {c.id for c in hits[0].clauses} if g.kind == "no" and hits[0].kind in LOCAL_KINDS else None
         relevant = [(b, lab) for b, lab in draft.labels
                     if clauses is None or self.instrument.brackets[b].clause in clauses
                     or self.instrument.brackets[b].clause is None]
