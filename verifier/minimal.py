@@ -201,7 +201,10 @@ def _asked(session: Session, assumptions: Sequence[z3.BoolRef], also: Sequence[E
         # The same name is the same variable in every encoder of the context: one soft literal each.
         ranked = list({v.get_id(): (r, v) for r, v in ranked}.values())
         quantities = list({v.get_id(): v for v in quantities}.values())
-    return active, [v for _, v in sorted(ranked, key=lambda rv: rv[0])], quantities
+    # An atom a formula fixes outright (`encode.forced`: the world's `not exists p: ...`) has
+    # that value in every world: minimising over it, or choosing it, asks nothing.
+    fixed = {address for f in active for address, _ in session.forced(f)}
+    return active, [v for _, v in sorted(ranked, key=lambda rv: rv[0]) if v.ast.value not in fixed], quantities
 
 
 def _plain(session: Session, active: Sequence[z3.BoolRef], boolean: bool = False) -> tuple[z3.Solver, Check]:
