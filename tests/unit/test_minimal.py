@@ -26,7 +26,7 @@ def _witness() -> tuple[list[str], set[str]]:
     asked = [s.world_lit(readings), s.clause_lit("help", readings, "usa")]
     model = minimal_model(s, asked)
     assert model is not None
-    atoms = [v for v in s.enc.atom_vars.made().values()]
+    atoms = list(s.enc.atom_vars.made().values())
     return ([str(v) for v in Question(s, asked).variables],
             {str(v) for v in atoms if z3.is_true(model.eval(v, model_completion=True))})
 
