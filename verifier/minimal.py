@@ -187,24 +187,27 @@ def _asked(session: Session, assumptions: Sequence[z3.BoolRef], also: Sequence[E
     # The atoms mentioned, in declaration order (as the vocabulary lists them), without
     # walking the whole vocabulary (tens of thousands of atoms in a regime) for each witness.
     positions = enc.positions()
+    # An atom a formula fixes outright (`encode.forced`: the world's `not exists p: ...`) has
+    # that value in every world: minimising over it, or choosing it, asks nothing.
+    fixed = {address for f in active for address, _ in session.forced(f)}
+    atoms = [(key, enc.atom(key)) for key in sorted([k for k in keys if enc.is_atom(k)], key=positions.__getitem__)]
     ranked: list[tuple[tuple[int, int, int, int, str], z3.BoolRef]] = \
-        [(rank(key), enc.atom(key)) for key in sorted([k for k in keys if enc.is_atom(k)], key=positions.__getitem__)]
-    ranked += [(rank(OpenTermKey(*key)), var) for key, var in enc.open_vars.items() if OpenTermKey(*key) in keys]
+        [(rank(key), var) for key, var in atoms if var.ast.value not in fixed]
+    ranked += [(rank(OpenTermKey(*key)), var) for key, var in enc.open_vars.items()
+               if OpenTermKey(*key) in keys and var.ast.value not in fixed]
     quantities = [v for k, v in enc.qty_vars.items() if k in keys]
     if also:
         for other in also:
             theirs = other.keys_named(other.mentioned(active))
-            ranked += [(rank(key), other.atom(key)) for key in other.atom_vars.made() if key in theirs]
+            ranked += [(rank(key), other.atom(key)) for key in other.atom_vars.made()
+                       if key in theirs and other.atom(key).ast.value not in fixed]
             ranked += [(rank(OpenTermKey(*key)), var) for key, var in other.open_vars.items()
-                       if OpenTermKey(*key) in theirs]
+                       if OpenTermKey(*key) in theirs and var.ast.value not in fixed]
             quantities += [v for k, v in other.qty_vars.items() if k in theirs]
         # The same name is the same variable in every encoder of the context: one soft literal each.
         ranked = list({v.get_id(): (r, v) for r, v in ranked}.values())
         quantities = list({v.get_id(): v for v in quantities}.values())
-    # An atom a formula fixes outright (`encode.forced`: the world's `not exists p: ...`) has
-    # that value in every world: minimising over it, or choosing it, asks nothing.
-    fixed = {address for f in active for address, _ in session.forced(f)}
-    return active, [v for _, v in sorted(ranked, key=lambda rv: rv[0]) if v.ast.value not in fixed], quantities
+    return active, [v for _, v in sorted(ranked, key=lambda rv: rv[0])], quantities
 
 
 def _plain(session: Session, active: Sequence[z3.BoolRef], boolean: bool = False) -> tuple[z3.Solver, Check]:
