@@ -29,10 +29,18 @@ class Vocabulary:
 
     def controlled_by(self, party: str) -> tuple[AtomKey, ...]:
         cache = self._controlled
-        found = cache.get(party)
-        if found is None:
-            found = cache[party] = tuple(a for a in (*self.atoms, *self.quantities) if self.controller[a] == party)
-        return found
+        if not cache:
+            # Every party's at once, in one pass (a pass per party cost parties x atoms on a
+            # real membership), in declaration order; a party that decides nothing has ().
+            lists: dict[str, list[AtomKey]] = {}
+            controller = self.controller
+            for a in (*self.atoms, *self.quantities):
+                who = controller[a]
+                if who is not None:
+                    lists.setdefault(who, []).append(a)
+            cache.update((who, tuple(keys)) for who, keys in lists.items())
+            cache[""] = ()  # (made: the table is not made again)
+        return cache.get(party, ())
 
     def deciders(self, keys: Iterable[object]) -> set[str]:
         """The parties that decide something among keys (atoms, quantities; anything else,

@@ -97,8 +97,13 @@ def scenario_of(session: Session, world: World, show_quantities: Iterable[str] =
     vocab = session.enc.vocab
     horizon = session.instrument.horizon
     shown = set(show_quantities)
-    facts = tuple(format_atom(a, horizon) for a in vocab.atoms if a in world.atoms and vocab.kind[a[0]] == "fact")
-    acts = tuple(format_atom(a, horizon) for a in vocab.atoms if a in world.atoms and vocab.kind[a[0]] == "act")
+    # The world's atoms in declaration order: sorted by their places, not picked out of every
+    # atom of the vocabulary (thousands on real memberships, for a handful true).
+    positions = session.enc.positions()
+    ordered = sorted(world.atoms, key=positions.__getitem__) if all(a in positions for a in world.atoms) \
+        else [a for a in vocab.atoms if a in world.atoms]
+    facts = tuple(format_atom(a, horizon) for a in ordered if vocab.kind[a[0]] == "fact")
+    acts = tuple(format_atom(a, horizon) for a in ordered if vocab.kind[a[0]] == "act")
     quantities = tuple((format_atom(q, horizon), world.quantities.get(q, 0)) for q in vocab.quantities
                        if world.quantities.get(q, 0) != 0 or q[0] in shown)
     terms = tuple(format_atom(t, horizon) for t in sorted(world.open_terms, key=repr))
