@@ -244,7 +244,7 @@ def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey]
         # A first inner choice needs no situation: any choice the inner side can make at all
         # is one to refute (most searches end "none" right after, one guess later). This
         # spares a guess and the reading of hundreds of situation literals.
-        answer = session.check(inner_assumptions, "exists-forall: a first inner choice")
+        answer = _first_choice(session, inner_formula, inner_assumptions)
         if answer.sat:
             assert answer.model is not None
             refute(answer.model)
@@ -280,6 +280,22 @@ def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey]
         refute(answer.model)
     return EFResult("unknown", reason=f"no answer after {max_rounds} rounds of counterexample search",
                     rounds=max_rounds)
+
+
+def _first_choice(session: Session, inner_formula: z3.BoolRef, assumptions: Sequence[z3.BoolRef]) -> Outcome:
+    """Some inner choice at all, asked once per inner question (formula and assumptions) for the
+    session: the searches of a guarantee's coalitions, a party's clause sets, ask the same one
+    (the corpus: 3,452 searches, 303 questions). Any choice serves; a solver that gave up is
+    asked again next time."""
+    key = (inner_formula.ast.value, *(a.ast.value for a in assumptions))
+    found = session.first_choices.get(key)
+    if found is not None:
+        return found[1]
+    answer = session.check(assumptions, "exists-forall: a first inner choice")
+    if answer.sat or answer.unsat:
+        # (The terms held with it: while remembered, no other term takes their addresses.)
+        session.first_choices[key] = ((inner_formula, *assumptions), answer)
+    return answer
 
 
 def _quantified(session: Session, solver: z3.Solver, inner_vars: list[z3.ExprRef], inner_formula: z3.BoolRef,

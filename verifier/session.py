@@ -192,6 +192,8 @@ class Session:
         self.situations: dict[tuple[VarKey, ...], Situation] = {}
         # (verifier.qbf) Per inner formula (its address): the variables it mentions.
         self.cones: dict[int, Cone] = {}
+        # (verifier.qbf) Per inner question (the addresses of its formula and assumptions): some answer.
+        self.first_choices: dict[tuple[int, ...], tuple[tuple[z3.BoolRef, ...], Outcome]] = {}
         self.queries = 0
         self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)

@@ -130,3 +130,26 @@ def test_what_the_world_fixes_is_on_neither_side_and_changes_no_answer(monkeypat
     kept = answers()
     assert "war(russia)" in kept[0][1]  # (a found situation names it when it is kept)
     assert [(status, named - {"war(russia)"}, core) for status, named, core in kept] == held
+
+
+def test_searches_of_one_inner_question_ask_for_a_first_choice_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two clause sets' searches each ask a first inner choice; the same set again reuses its
+    choice, and every answer is the one a search that asks afresh gives."""
+    asked: list[str] = []
+    check = Session.check
+
+    def counting(self: Session, assumptions: list[z3.BoolRef], purpose: str = "") -> object:
+        asked.append(purpose)
+        return check(self, assumptions, purpose)
+
+    def answers() -> list[tuple[str, set[str]]]:
+        s = session(instrument(SPEC))
+        return [(r.status, true_atoms(s, r.outer_lits))
+                for r in (dilemma(s, c) for c in (["help", "stay_out"], ["help"], ["help", "stay_out"], ["help"]))]
+
+    monkeypatch.setattr(Session, "check", counting)
+    remembered = answers()
+    assert asked.count("exists-forall: a first inner choice") == 2
+    monkeypatch.setattr(qbf, "_first_choice",
+                        lambda s, formula, assumptions: check(s, assumptions, "exists-forall: a first inner choice"))
+    assert answers() == remembered
