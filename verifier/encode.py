@@ -137,14 +137,6 @@ def forced(expr: z3.ExprRef) -> frozenset[tuple[int, bool]]:
     return frozenset(out)
 
 
-def conjunct_addresses(expr: z3.BoolRef) -> set[int]:
-    """The addresses of the terms `expr` is the conjunction of (itself, if no `and`)."""
-    c, a = expr.ctx.ref(), expr.as_ast()
-    if _AST_KIND(c, a) == z3.Z3_APP_AST and _DECL_KIND(c, _APP_DECL(c, a)) == z3.Z3_OP_AND:
-        return {_APP_ARG(c, a, i).value for i in range(_NUM_ARGS(c, a))}
-    return {a.value}
-
-
 _CONNECTIVES = {z3.Z3_OP_AND, z3.Z3_OP_OR, z3.Z3_OP_NOT, z3.Z3_OP_IMPLIES}
 
 

@@ -24,23 +24,13 @@ class Vocabulary:
     quantities: tuple[AtomKey, ...]
     controller: dict[AtomKey, str | None]  # atom or quantity -> the party that decides it
     kind: dict[str, str]             # predicate -> "fact" | "act" | "quantity"
-    # Asked for per party, guarantee and permission: remembered (the vocabulary never changes).
+    # What each party decides, atoms then quantities in declaration order: asked for per party,
+    # guarantee and permission, so made once with the vocabulary (`controlled`), in one pass
+    # (a pass per party cost parties x atoms on a real membership).
     _controlled: dict[str, tuple[AtomKey, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def controlled_by(self, party: str) -> tuple[AtomKey, ...]:
-        cache = self._controlled
-        if not cache:
-            # Every party's at once, in one pass (a pass per party cost parties x atoms on a
-            # real membership), in declaration order; a party that decides nothing has ().
-            lists: dict[str, list[AtomKey]] = {}
-            controller = self.controller
-            for a in (*self.atoms, *self.quantities):
-                who = controller[a]
-                if who is not None:
-                    lists.setdefault(who, []).append(a)
-            cache.update((who, tuple(keys)) for who, keys in lists.items())
-            cache[""] = ()  # (made: the table is not made again)
-        return cache.get(party, ())
+        return self._controlled.get(party, ())  # (a party that decides nothing: none)
 
     def deciders(self, keys: Iterable[object]) -> set[str]:
         """The parties that decide something among keys (atoms, quantities; anything else,
@@ -75,7 +65,18 @@ def vocabulary(instrument: Instrument) -> Vocabulary:
             key = (pred.name, tuple(args))
             (quantities if pred.kind == "quantity" else atoms).append(key)
             controller[key] = str(args[pred.control]) if pred.control is not None else None
-    return Vocabulary(tuple(atoms), tuple(quantities), controller, kind)
+    return Vocabulary(tuple(atoms), tuple(quantities), controller, kind, controlled(atoms, quantities, controller))
+
+
+def controlled(atoms: list[AtomKey], quantities: list[AtomKey],
+               controller: dict[AtomKey, str | None]) -> dict[str, tuple[AtomKey, ...]]:
+    """Each party's atoms, then its quantities, in declaration order."""
+    lists: dict[str, list[AtomKey]] = {}
+    for key in (*atoms, *quantities):
+        who = controller[key]
+        if who is not None:
+            lists.setdefault(who, []).append(key)
+    return {who: tuple(keys) for who, keys in lists.items()}
 
 
 def format_atom(key: AtomKey, horizon: Horizon | None = None) -> str:

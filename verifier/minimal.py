@@ -199,8 +199,8 @@ def _asked(session: Session, assumptions: Sequence[z3.BoolRef], also: Sequence[E
     if also:
         for other in also:
             theirs = other.keys_named(other.mentioned(active))
-            ranked += [(rank(key), other.atom(key)) for key in other.atom_vars.made()
-                       if key in theirs and other.atom(key).ast.value not in fixed]
+            ranked += [(rank(key), var) for key, var in ((k, other.atom(k)) for k in other.atom_vars.made() if k in theirs)
+                       if var.ast.value not in fixed]
             ranked += [(rank(OpenTermKey(*key)), var) for key, var in other.open_vars.items()
                        if OpenTermKey(*key) in theirs and var.ast.value not in fixed]
             quantities += [v for k, v in other.qty_vars.items() if k in theirs]

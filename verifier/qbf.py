@@ -21,7 +21,7 @@ from typing import TypeVar
 import z3
 
 from verifier.canonical import Truth, canonical, fewest, preference
-from verifier.encode import VarKey, and_, conjunct_addresses, not_, or_
+from verifier.encode import VarKey, and_, not_, or_
 from verifier.scenario import Situation, Values
 from verifier.session import Outcome, Session, among
 from verifier.z3_native import assert_terms
@@ -174,7 +174,7 @@ class Cone:
         gives them that value in every guess, and every inner choice has it, so neither a
         situation nor a refutation needs to name them."""
         if self._conjuncts is None:
-            self._conjuncts = conjunct_addresses(self.formula)
+            self._conjuncts = session.conjunct_addresses(self.formula)
         conjuncts = self._conjuncts
         shared = tuple(g for g in guess if g.ast.value in conjuncts)
         key = tuple(g.ast.value for g in shared)  # (the formula holds its conjuncts: no other term takes their address)

@@ -411,6 +411,15 @@ class Session:
                 parts.append(to_expr(a, ctx))
         return parts
 
+    def conjunct_addresses(self, formula: z3.BoolRef) -> set[int]:
+        """The addresses of the terms the formula is the conjunction of, one level only (its
+        own address if it is no `and`): where a guess's formulas stand whole in a search's
+        inner formula (`verifier.qbf.Cone.held_by`)."""
+        c, a = self.ctx.ref(), formula.as_ast()
+        if not _is_and(c, a):
+            return {a.value}
+        return {_APP_ARG(c, a, i).value for i in range(_NUM_ARGS(c, a))}
+
     def unbounded(self, formula: z3.BoolRef) -> tuple[z3.BoolRef | None, frozenset[str]]:
         """The formula less its conjuncts that are quantity bounds (`q >= 0`), as one term (None if
         nothing is left), and the names it mentions; remembered for the session's own formulas.
