@@ -309,7 +309,7 @@ class Encoder:
     # A draft fixed once and for all (bracket -> label): brackets are resolved while translating.
     fixed_draft: Mapping[str, str] | None = None
     _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
-    _memo: dict[object, tuple[object, bool | z3.BoolRef]] = field(default_factory=dict, repr=False)
+    _nodes: dict[int, _Node] = field(default_factory=dict, repr=False)  # compound formula (id) -> its record
     _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _reads: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
     _mentions: dict[int, tuple[z3.ExprRef, frozenset[str]]] = field(default_factory=dict, repr=False)
@@ -517,28 +517,47 @@ class Encoder:
             case _:
                 assert_never(f)
 
-    def _compound(self, f: Compound, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        match f:
-            case F.And():
-                return self._nary([self._f(o, readings, env) for o in f.operands], True)
-            case F.Or():
-                return self._nary([self._f(o, readings, env) for o in f.operands], False)
-            case F.Not():
-                return self._not(self._f(f.operand, readings, env))
-            case F.Exists():
-                return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], False)
-            case F.Forall():
-                return self._nary([self._f(f.body, readings, {**env, f.var: v}) for v in f.domain], True)
-            case F.TermApp():
-                return self._f_term(f, readings, env)
-            case F.Implies():
-                return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
-            case F.Choice():
-                return self._f_choice(f, readings, env)
-            case F.Count():
-                return self._f_count(f, readings, env)
-            case _:
-                assert_never(f)
+    def _memoized(self, f: Compound, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        """f translated, or its translation under the same readings and values (`_Node`)."""
+        node = self._nodes.get(id(f))
+        if node is None:
+            node = self._node(f)
+        # The key: the values of f's free variables, and the readings of the terms it reads if any.
+        key: object = tuple([env[v] for v in node.free])
+        if node.terms:
+            key = (tuple([readings.get(t) for t in node.terms]), key)
+        found = node.memo.get(key)
+        if found is None:
+            found = node.memo[key] = node.translate(self, f, readings, env)
+        return found
+
+    def _node(self, f: Compound) -> _Node:
+        """The record of a compound formula: made once, kept while the encoder lives (it holds f,
+        so f's id stays its own)."""
+        node = self._nodes[id(f)] = _Node(f, self._free_of(f), self.terms_read(f), _TRANSLATE[type(f)])
+        return node
+
+    def _f_and(self, f: F.And, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        translate = self._f
+        return self._nary([translate(o, readings, env) for o in f.operands], True)
+
+    def _f_or(self, f: F.Or, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        translate = self._f
+        return self._nary([translate(o, readings, env) for o in f.operands], False)
+
+    def _f_not(self, f: F.Not, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self._not(self._f(f.operand, readings, env))
+
+    def _f_exists(self, f: F.Exists, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        translate, body, var = self._f, f.body, f.var
+        return self._nary([translate(body, readings, {**env, var: v}) for v in f.domain], False)
+
+    def _f_forall(self, f: F.Forall, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        translate, body, var = self._f, f.body, f.var
+        return self._nary([translate(body, readings, {**env, var: v}) for v in f.domain], True)
+
+    def _f_implies(self, f: F.Implies, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        return self._nary([self._not(self._f(f.left, readings, env)), self._f(f.right, readings, env)], False)
 
     def _f_term(self, f: F.TermApp, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
         args = tuple(self._value(a, env) for a in f.args)
@@ -587,20 +606,6 @@ class Encoder:
         if n == 0:
             return True
         return z3.PbEq([(p, 1) for p in lits], k)
-
-    # A compound formula is translated once per reading set and values of its free variables:
-    # a quantifier's body repeats, for every value, whatever does not mention the variable
-    # (hague_v's prohibitions translated the same conditions tens of thousands of times).
-    def _memoized(self, f: Compound, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
-        ident = id(f)
-        known = self._free.get(ident)
-        free = known[1] if known is not None else self._free_of(f)
-        key = (ident, self._readings_read(f, readings), tuple([env[v] for v in free]))
-        memo = self._memo
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = (f, self._compound(f, readings, env))  # f kept alive: its id stays its own
-        return found[1]
 
     # A translation depends on the readings of the vague terms it reads, and on no others: keyed
     # by those alone, a formula without vague wording (most of them) is translated once for all
@@ -839,3 +844,27 @@ class Encoder:
         mentions[a.value] = (holder, names)
         return names
 
+
+
+@dataclass(slots=True)
+class _Node:
+    """A compound formula's record in an encoder: its free variables and the vague terms it
+    reads (what its translation depends on), how it is translated, and its translations so far.
+
+    A compound formula is translated once per reading set and values of its free variables:
+    a quantifier's body repeats, for every value, whatever does not mention the variable
+    (hague_v's prohibitions translated the same conditions tens of thousands of times). One
+    record per node, looked up once per visit, where three tables were before."""
+
+    formula: F.Formula  # (held: its id stays its own)
+    free: tuple[str, ...]
+    terms: tuple[str, ...]
+    translate: Callable[[Encoder, Any, Readings, Mapping[str, F.Value]], bool | z3.BoolRef]
+    memo: dict[object, bool | z3.BoolRef] = field(default_factory=dict)
+
+
+_TRANSLATE: dict[type, Callable[[Encoder, Any, Readings, Mapping[str, F.Value]], bool | z3.BoolRef]] = {
+    F.And: Encoder._f_and, F.Or: Encoder._f_or, F.Not: Encoder._f_not, F.Exists: Encoder._f_exists,
+    F.Forall: Encoder._f_forall, F.TermApp: Encoder._f_term, F.Implies: Encoder._f_implies,
+    F.Choice: Encoder._f_choice, F.Count: Encoder._f_count,
+}
