@@ -163,3 +163,28 @@ clause neutral "No help to anyone at war" { ukraine must not assist where at_war
     run = run_cli(["--format", "json", "--jobs", "1", str(spec)])
     (finding,) = [f for f in json.loads(run.stdout)["findings"] if f["kind"] == "conflict"]
     assert finding["scenario"]["facts"] == ["at_war(russia, ukraine)"] and finding["scenario"]["acts"] == []
+
+
+def test_the_figure_of_a_situation_is_the_lowest_whatever_the_search_before_found() -> None:
+    """A search's figures are canonical too (`qbf._lowest_figures`): each as low as it goes.
+    Two permissions of ukraine share one guess solver; the threat that hollows the permission
+    to keep 50 troops was shown as 1,000 when the permission to keep 1,000 was searched first
+    (an answer too, and the guess solver's own), and 50 when it was searched alone."""
+    from tests.unit.checks.test_hollow_permission import WORLD as TROOPS
+    from tests.unit.helpers import run_checks
+    from verifier.checks import hollow_permission
+
+    need = ('quantity threat(p: party);\n'
+            'clause need "Art. 1" { ukraine must keep troops(ukraine) >= threat(russia) + 1; }\n')
+    big = 'clause big "Art. 2" { ukraine may keep troops(ukraine) <= 1000; }\n'
+    small = 'clause small "Art. 3" { ukraine may keep troops(ukraine) <= 50; }\n'
+
+    def threats(text: str) -> dict[str, int]:
+        out = {}
+        for f in run_checks(TROOPS + need + text, hollow_permission.run):
+            assert f.scenario is not None
+            out[f.clauses[0].id] = dict(f.scenario.quantities)["threat(russia)"]
+        return out
+
+    assert threats(big + small) == threats(small + big) == {"big": 1000, "small": 50}
+    assert threats(small) == {"small": 50}

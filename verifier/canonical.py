@@ -210,3 +210,27 @@ def canonical(solver: z3.Solver, check: Check, bools: Sequence[z3.BoolRef], k: i
         return model
     finally:
         solver.pop()
+
+
+def lowest(solver: z3.Solver, check: Check, quantities: Sequence[z3.ArithRef],
+           model: z3.ModelRef) -> z3.ModelRef | None:
+    """Each quantity in turn as low as it can be (binary search, from its value in `model`), the
+    model that has them; None if the solver gives up. The quantities stay fixed in the solver."""
+    for q in quantities:
+        lo, hi = 0, model.eval(q, model_completion=True).as_long()
+        while lo < hi:
+            mid = (lo + hi) // 2
+            solver.push()
+            solver.add(q <= mid)
+            answer = check(solver)
+            found = solver.model() if answer == z3.sat else None
+            solver.pop()
+            if answer == z3.sat:
+                assert found is not None
+                model, hi = found, found.eval(q, model_completion=True).as_long()
+            elif answer == z3.unsat:
+                lo = mid + 1
+            else:
+                return None
+        solver.add(q == hi)
+    return model

@@ -28,7 +28,7 @@ from typing import TypeVar
 
 import z3
 
-from verifier.canonical import Check, Truth, canonical, fewest, preference
+from verifier.canonical import Check, Truth, canonical, fewest, lowest, preference
 from verifier.encode import Encoder, OpenTermKey, VarKey, and_
 from verifier.session import Session
 from verifier.z3_native import c_function
@@ -118,7 +118,7 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
         return question.ask(lambda fixed, check: canonical(fixed, check, variables, truth.count(model), model)) \
             or model
 
-    def lowest(fixed: z3.Solver, check: Check) -> z3.ModelRef:
+    def canonical_lowest(fixed: z3.Solver, check: Check) -> z3.ModelRef:
         fixed.add(z3.Sum(quantities) <= model.eval(z3.Sum(quantities), model_completion=True))
         chosen = canonical(fixed, check, variables, truth.count(model), model)
         if chosen is None:
@@ -126,9 +126,9 @@ def minimal_model(session: Session, assumptions: Sequence[z3.BoolRef],
         if variables:
             fixed.add(and_([v if true else session.negation(v)
                             for v, true in zip(variables, truth.of(chosen), strict=True)]))
-        return _lowest(fixed, check, quantities, chosen) or chosen
+        return lowest(fixed, check, quantities, chosen) or chosen
 
-    return question.ask(lowest, adds=True)
+    return question.ask(canonical_lowest, adds=True)
 
 
 class FewestAtoms:
@@ -243,29 +243,6 @@ def _fill(solver: z3.Solver, formulas: Sequence[z3.BoolRef]) -> None:
 
 class _NotBoolean(Exception):
     """The finite-domain solver met an integer: ask the default solver instead."""
-
-
-def _lowest(solver: z3.Solver, check: Check, quantities: Sequence[z3.ArithRef],
-            model: z3.ModelRef) -> z3.ModelRef | None:
-    """Each quantity in turn as low as it can be (binary search), the model that has them."""
-    for q in quantities:
-        lo, hi = 0, model.eval(q, model_completion=True).as_long()
-        while lo < hi:
-            mid = (lo + hi) // 2
-            solver.push()
-            solver.add(q <= mid)
-            answer = check(solver)
-            found = solver.model() if answer == z3.sat else None
-            solver.pop()
-            if answer == z3.sat:
-                assert found is not None
-                model, hi = found, found.eval(q, model_completion=True).as_long()
-            elif answer == z3.unsat:
-                lo = mid + 1
-            else:
-                return None
-        solver.add(q == hi)
-    return model
 
 
 def witness(session: Session, assumptions: Sequence[z3.BoolRef],

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import z3
 
-from verifier.canonical import Truth, canonical, fewest, preference
+from verifier.canonical import Truth, canonical, fewest, lowest, preference
 from verifier.encode import VarKey, and_, not_, or_
 from verifier.scenario import Situation, Values
 from verifier.session import Outcome, Session, among
@@ -78,6 +78,17 @@ class Pick:
 
 
 @dataclass(frozen=True)
+class Order:
+    """What makes a search's answer canonical (`exists_forall`'s `prefer`): the outer yes/no
+    variables in preference order, the guess literals to make true where they can (`first`),
+    then the outer figures (quantities) in preference order, each as low as it goes."""
+
+    bools: list[z3.BoolRef]
+    first: Sequence[z3.BoolRef]
+    figures: list[z3.ArithRef]
+
+
+@dataclass(frozen=True)
 class EFResult:
     status: str  # "found" | "none" | "unknown"
     guess: z3.ModelRef | None = None
@@ -126,11 +137,12 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         position = cone.position
         outer_at = sorted({position[key] for key in outer_keys if key in position} - held)
     outer = _at(cone.keys, outer_at)
-    order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None
+    order: Order | None = None
     if prefer is not None:
         rank, keys, booleans = preference(session.enc, prefer), cone.keys, cone.booleans
         chosen = sorted((i for i in outer_at if booleans[i]), key=lambda i: rank(keys[i]))
-        order = (_at(cone.variables, chosen), first)
+        figures = sorted((i for i in outer_at if not booleans[i]), key=lambda i: rank(keys[i]))
+        order = Order(_at(cone.variables, chosen), first, _at(cone.variables, figures))
     if base is None:
         solver = session.side_solver()
         assert_terms(solver, *guess)
@@ -217,7 +229,7 @@ def _cone(session: Session, formula: z3.BoolRef) -> Cone:
 def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey], outer_at: list[int],
             held: frozenset[int], inner_formula: z3.BoolRef,
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
-            max_rounds: int, order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]] | None = None) -> EFResult:
+            max_rounds: int, order: Order | None = None) -> EFResult:
     situation = Situation.of(session, outer, _at(cone.variables, outer_at), _at(cone.decls, outer_at))
     values = cone.values(session, outer_at, held)
     inner_vars = values.variables
@@ -237,8 +249,11 @@ def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey]
         quantified answer gave too: its situation may hold more than it needs)."""
         found = EFResult("found", model, tuple(lits), answer.core, rounds=rounds,
                          booleans=tuple(situation.booleans(lits)))
-        return found if order is None else _canonical(session, solver, situation, order, found, refute,
-                                                      inner_assumptions, max_rounds)
+        if order is None:
+            return found
+        found = _canonical(session, solver, situation, order, found, refute, inner_assumptions, max_rounds)
+        return _lowest_figures(session, solver, situation, order, found, inner_formula, inner_assumptions,
+                               lambda: cone.values(session, outer_at, held).variables)
 
     if not callable(inner_assumptions):
         # A first inner choice needs no situation: any choice the inner side can make at all
@@ -411,8 +426,7 @@ def exists_for_every_choice(session: Session, *, guess: Sequence[z3.BoolRef], ou
                              rounds=max_rounds)
 
 
-def _canonical(session: Session, solver: z3.Solver, situation: Situation,
-               order: tuple[list[z3.BoolRef], Sequence[z3.BoolRef]], found: EFResult,
+def _canonical(session: Session, solver: z3.Solver, situation: Situation, order: Order, found: EFResult,
                refute: Callable[[z3.ModelRef], None],
                inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
                max_rounds: int) -> EFResult:
@@ -420,7 +434,7 @@ def _canonical(session: Session, solver: z3.Solver, situation: Situation,
     refuted, a superset of the answers, so its canonical model, once the inner check confirms
     it, is the canonical answer. Else that inner choice refutes it too, and again. If the
     solver gives up on the way, the first answer stands."""
-    bools, first = order
+    bools, first = order.bools, order.first
 
     def check(s: z3.Solver) -> z3.CheckSatResult:
         return session.side_check(s, "exists-forall: canonical guess")
@@ -450,3 +464,42 @@ def _canonical(session: Session, solver: z3.Solver, situation: Situation,
             return found
         model = solver.model()
     return found
+
+
+def _lowest_figures(session: Session, solver: z3.Solver, situation: Situation, order: Order, found: EFResult,
+                    inner_formula: z3.BoolRef,
+                    inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
+                    inner_vars: Callable[[], list[z3.ExprRef]]) -> EFResult:
+    """The answer with its outer figures as low as they go, in order, its yes/no choice and its
+    pick (`first`) kept: of the answers that make the same choice, the one a reader is shown
+    whatever the solver did before (the guess solver's own figure depends on its history:
+    `threat(russia) = 1000` in one run, `50` in another, both answers).
+
+    Asked of Z3 whole, as `_quantified` asks: the guesses not refuted, the choice, and no inner
+    choice that satisfies the formula; each figure by binary search. Refuting one figure at a
+    time could take a round per figure. If Z3 gives up, or the inner check does not confirm,
+    the answer stands as found."""
+    if not order.figures or found.guess is None:
+        return found
+    model = found.guess
+    quantified = session.side_solver(simple=False)
+    quantified.add(*solver.assertions())
+    variables = inner_vars()
+    quantified.add(z3.ForAll(variables, z3.Not(inner_formula)) if variables else z3.Not(inner_formula))
+    truth = Truth(order.bools)
+    quantified.add(*[b if true else session.negation(b) for b, true in zip(order.bools, truth.of(model), strict=True)])
+    quantified.add(*[lit for lit in order.first if z3.is_true(model.eval(lit, model_completion=True))])
+
+    def check(s: z3.Solver) -> z3.CheckSatResult:
+        return session.side_check(s, "exists-forall: lowest figures")
+
+    lowered = lowest(quantified, check, order.figures, model)
+    if lowered is None:
+        return found
+    lits = situation.literals(lowered)
+    assumed = inner_assumptions(lowered) if callable(inner_assumptions) else inner_assumptions
+    answer = session.check([*assumed, *lits], "exists-forall: inner check of the lowest figures")
+    if not answer.unsat:
+        return found
+    return EFResult("found", lowered, tuple(lits), answer.core, rounds=found.rounds,
+                    booleans=tuple(situation.booleans(lits)))
