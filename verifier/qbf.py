@@ -178,6 +178,8 @@ class Cone:
         self.has_integers = not all(self.booleans)
         self._conjuncts: set[int] | None = None  # (`held_by`) the formula's conjuncts, by address
         self._held: dict[tuple[int, ...], frozenset[int]] = {}  # (`held_by`) by the conjuncts the guess shares
+        # (`first_refutation`) by outer side, held positions and first choice (held: its address stays its own)
+        self._first: dict[tuple[tuple[int, ...], frozenset[int], int], tuple[z3.ModelRef, z3.BoolRef]] = {}
 
     def held_by(self, session: Session, guess: Sequence[z3.BoolRef]) -> frozenset[int]:
         """The positions of the variables fixed outright (`encode.forced`) by a conjunct of the
@@ -196,6 +198,19 @@ class Cone:
             at = {address: i for i, address in enumerate(self.addresses)} if fixed else {}
             found = self._held[key] = frozenset(at[a] for a, _ in fixed if a in at)
         return found
+
+    def first_refutation(self, session: Session, outer_at: list[int], held: frozenset[int],
+                         model: z3.ModelRef) -> z3.BoolRef:
+        """The lemma a first inner choice (`_first_choice`, one per inner question) gives a search
+        with this outer side: made once for all the searches that share both. A coalition's
+        searches for a guarantee (with and without the event of its own making) differ only in
+        their guess, and asked their refutation anew, search after search."""
+        key = (tuple(outer_at), held, model.model.value)
+        found = self._first.get(key)
+        if found is None:
+            values = self.values(session, outer_at, held)
+            found = self._first[key] = (model, not_(values.substituted(self.formula, model)))
+        return found[1]
 
     def values(self, session: Session, outer_at: Sequence[int], held: frozenset[int] = frozenset()) -> Values:
         """The values of the inner side: every variable but those at `outer_at` and those `held`."""
@@ -231,11 +246,13 @@ def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey]
             inner_assumptions: Sequence[z3.BoolRef] | Callable[[z3.ModelRef], Sequence[z3.BoolRef]],
             max_rounds: int, order: Order | None = None) -> EFResult:
     situation = Situation.of(session, outer, _at(cone.variables, outer_at), _at(cone.decls, outer_at))
-    values = cone.values(session, outer_at, held)
-    inner_vars = values.variables
+    values: Values | None = None  # (the inner side's, made when a refutation first needs them)
 
     def refute(model: z3.ModelRef) -> None:
         """Rule out every guess that the inner choice in model answers too."""
+        nonlocal values
+        if values is None:
+            values = cone.values(session, outer_at, held)
         assert_terms(solver, not_(values.substituted(inner_formula, model)))
 
     def inner(model: z3.ModelRef, purpose: str) -> tuple[list[z3.BoolRef], Outcome]:
@@ -262,13 +279,14 @@ def _search(session: Session, solver: z3.Solver, cone: Cone, outer: list[VarKey]
         answer = _first_choice(session, inner_formula, inner_assumptions)
         if answer.sat:
             assert answer.model is not None
-            refute(answer.model)
+            assert_terms(solver, cone.first_refutation(session, outer_at, held, answer.model))
         elif not answer.unsat:
             return EFResult("unknown", reason=answer.reason, rounds=0)
         # (unsat: no choice at all; the first guess is then a situation found, with its core)
     with_integers = cone.has_integers  # (the inner side's or the situation's)
     for rounds in range(1, max_rounds + 1):
         if with_integers and rounds == QUANTIFIED_AFTER:
+            inner_vars = cone.values(session, outer_at, held).variables
             quantified = _quantified(session, solver, inner_vars, inner_formula, rounds)
             if quantified is not None:
                 if quantified.status != "found":
