@@ -500,6 +500,8 @@ def _lowest_figures(session: Session, solver: z3.Solver, situation: Situation, o
     if not order.figures or found.guess is None:
         return found
     model = found.guess
+    if all(model.eval(q, model_completion=True).as_long() == 0 for q in order.figures):
+        return found  # (none can go lower: a figure is never below 0)
     quantified = session.side_solver(simple=False)
     quantified.add(*solver.assertions())
     variables = inner_vars()
