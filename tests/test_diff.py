@@ -157,3 +157,30 @@ def test_a_shorter_delay_and_the_same_delay(tmp_path: Path) -> None:
     assert d.direction == "shorter delay in B"
     assert d.message.startswith("art5: B gives usa and uk 3 days instead of 7 to assist")
     assert delays(tmp_path, 3, 3) == []
+
+
+def test_a_witness_says_whom_a_representative_stands_for(tmp_path: Path) -> None:
+    """Parties that neither text names are compared through representatives: a witness that
+    names one says which parties it stands for (text and JSON); one that names none says nothing."""
+    head = ('instrument t "T";\nparty ukraine, russia, p1, p2, p3, p4, p5;\ngroup guarantors = {p1, p2, p3, p4, p5};\n'
+            'act assist(actor: party, to: other party);\n'
+            'clause d "Art. 2" { ukraine must not assist(to: russia); }\n')
+    a, b = tmp_path / "a.nv", tmp_path / "b.nv"
+    a.write_text(head + 'clause c "Art. 1" { each g in guarantors must not assist(to: russia); }\n', encoding="utf-8")
+    b.write_text(head, encoding="utf-8")
+    note = "p1 stands for any of the 5 parties in guarantors that neither text names"
+    result, _ = compare(SideSpec(a, None), SideSpec(b, None))
+    assert result is not None
+    scenarios = [result.verdicts[0].b_not_a, *(d.scenario for d in result.differences)]
+    assert [(s.acts, s.stands_for) for s in scenarios if s is not None] == [(("assist(p1, russia)",), (note,))] * 3
+    text = CliRunner().invoke(main, ["diff", str(a), str(b)]).output
+    assert text.count(f"({note})") == 3
+    run = CliRunner().invoke(main, ["diff", "--format", "json", str(a), str(b)])
+    assert json.loads(run.output)["differences"][0]["scenario"]["stands_for"] == [note]
+    # ukraine's own act names no representative.
+    b.write_text(head.replace('ukraine must not assist(to: russia)', 'russia must not assist(to: ukraine)'),
+                 encoding="utf-8")
+    a.write_text(head, encoding="utf-8")
+    result, _ = compare(SideSpec(a, None), SideSpec(b, None))
+    assert result is not None and result.differences
+    assert all(d.scenario is None or d.scenario.stands_for == () for d in result.differences)

@@ -13,7 +13,7 @@ is a proof: both difference queries are unsat.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,7 +170,8 @@ class _Differ:
         wb = _world(self.b.encoder, model, self.b.draft, self.a.encoder)
         if not check(wa, wb):
             raise WitnessError("diff witness fails the re-check on the two texts")
-        return _with_b_only(scenario_of(self.session, wa, minimal=minimal), self.a.encoder, self.b.encoder, wb)
+        scenario = _with_b_only(scenario_of(self.session, wa, minimal=minimal), self.a.encoder, self.b.encoder, wb)
+        return dataclasses.replace(scenario, stands_for=_stands_for(self.a.instrument, (wa, wb)))
 
 
 def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str], other: Encoder) -> World:
@@ -182,6 +183,26 @@ def _world(enc: Encoder, model: z3.ModelRef, draft: Mapping[str, str], other: En
     terms = frozenset(k for k in {*enc.open_vars, *other.open_vars} if k[0] in enc.instrument.terms
                       and z3.is_true(model.eval(enc.open_term(k), model_completion=True)))
     return World(atoms, quantities, terms, dict(draft))
+
+
+def _stands_for(instrument: Instrument, worlds: Sequence[World]) -> tuple[str, ...]:
+    """What the representatives a witness names stand for: the parties that neither text names
+    are compared through a few of them (the same in both texts), and a witness that names one
+    holds, renamed, of every party of its class."""
+    named: set[object] = set()
+    for w in worlds:
+        for _, args in (*w.atoms, *w.quantities, *w.open_terms):
+            named.update(args)
+    out = []
+    for c in instrument.symmetry:
+        taken = [r for r in c.representatives if r in named]
+        if not taken:
+            continue
+        where = listed(c.groups, "and") if c.groups else "no group"
+        parties = f"the {len(c.members)} parties in {where} that neither text names"
+        out.append(f"{taken[0]} stands for any of {parties}" if len(taken) == 1
+                   else f"{listed(taken, 'and')} stand for any {len(taken)} of {parties}")
+    return tuple(out)
 
 
 def _with_b_only(scenario: Scenario, enc_a: Encoder, enc_b: Encoder, wb: World) -> Scenario:

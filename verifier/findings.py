@@ -49,10 +49,15 @@ class Scenario:
     # The world itself, for the stages that read it after the check (verifier.clash names what
     # clashes in it); not part of the report, nor of a finding's identity.
     world: World | None = field(default=None, compare=False, repr=False)
+    # Whom a party the witness names stands for, where it is a representative of parties that no
+    # clause tells apart (`nverify diff`: `p1 stands for any of the 5 parties in guarantors ...`).
+    stands_for: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out = {"facts": list(self.facts), "acts": list(self.acts), "quantities": dict(self.quantities),
-               "terms": list(self.terms), "minimal": self.minimal}
+        out: dict[str, Any] = {"facts": list(self.facts), "acts": list(self.acts), "quantities": dict(self.quantities),
+                               "terms": list(self.terms), "minimal": self.minimal}
+        if self.stands_for:
+            out["stands_for"] = list(self.stands_for)
         if self.horizon:
             out["steps"] = [{"step": step, "holds": list(items)} for step, items in self.timeline]
             out["horizon"] = self.horizon

@@ -22,6 +22,7 @@ def _scenario(s: Scenario | None, indent: str) -> list[str]:
         lines.append(f"{indent}         open wording read as true: {', '.join(s.terms)}")
     if s.quantities:
         lines.append(f"{indent}         quantities: " + ", ".join(f"{q} = {v:,}" for q, v in s.quantities))
+    lines.extend(f"{indent}         ({note})" for note in s.stands_for)
     return lines
 
 
