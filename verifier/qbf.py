@@ -158,11 +158,6 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
         solver.pop()
 
 
-# What a search reads of a variable (`Session.variable_records`): the variable, its declaration's
-# and its own address, whether it is a yes/no one.
-_Variable = tuple[z3.ExprRef, int, int, bool]
-
-
 class Cone:
     """The variables an inner formula mentions, in the order of their names, then the bracket
     selectors it mentions, with what a search reads of each (its key, declaration and address,
@@ -170,14 +165,16 @@ class Cone:
     coalitions ask one inner formula, which mentions hundreds of atoms on real memberships,
     and each parts it anew into its own outer and inner sides."""
 
-    def __init__(self, formula: z3.BoolRef, keys: list[VarKey], records: list[_Variable]) -> None:
+    def __init__(self, session: Session, formula: z3.BoolRef, entries: list[tuple[VarKey, z3.ExprRef]],
+                 selectors: list[z3.ExprRef]) -> None:
         self.formula = formula  # (held: its address stays its own)
-        self.keys = keys  # (the selectors, last in `records`, have none: always inner)
-        self.position = {key: i for i, key in enumerate(keys)}
-        self.variables: list[z3.ExprRef] = [r[0] for r in records]
-        self.decls: list[int] = [r[1] for r in records]  # (by address)
-        self.addresses: list[int] = [r[2] for r in records]
-        self.booleans: list[bool] = [r[3] for r in records]
+        self.keys = [key for key, _ in entries]  # (the selectors have none: always inner)
+        self.position = {key: i for i, key in enumerate(self.keys)}
+        self.variables = [*(var for _, var in entries), *selectors]
+        self.decls = [session.decl(var).value for var in self.variables]  # (by address)
+        self.addresses = [var.ast.value for var in self.variables]
+        # (Every variable is a yes/no one or a quantity: told apart by class, not by asking Z3 its sort.)
+        self.booleans = [isinstance(var, z3.BoolRef) for var in self.variables]
         self.has_integers = not all(self.booleans)
         self._conjuncts: set[int] | None = None  # (`held_by`) the formula's conjuncts, by address
         self._held: dict[tuple[int, ...], frozenset[int]] = {}  # (`held_by`) by the conjuncts the guess shares
@@ -238,16 +235,9 @@ def _cone(session: Session, formula: z3.BoolRef) -> Cone:
         return found
     enc = session.enc
     names = enc.mentioned([formula])
-    by_name, records = enc.by_name, session.variable_records
-    named = [name for name in sorted(names) if name in by_name]
-    selectors = [name for name in enc.selectors_by_name if name in names]
-    for name in (*named, *selectors):
-        if name not in records:
-            var = by_name[name][1] if name in by_name else enc.selectors_by_name[name]
-            # (Every variable is a yes/no one or a quantity: told apart by class, not by asking Z3 its sort.)
-            records[name] = (var, session.decl(var).value, var.ast.value, isinstance(var, z3.BoolRef))
-    found = session.cones[formula.ast.value] = Cone(formula, [by_name[name][0] for name in named],
-                                                    [records[name] for name in (*named, *selectors)])
+    entries = [entry for entry in (enc.by_name.get(name) for name in sorted(names)) if entry is not None]
+    selectors = [v for name, v in enc.selectors_by_name.items() if name in names]
+    found = session.cones[formula.ast.value] = Cone(session, formula, entries, selectors)
     return found
 
 

@@ -180,9 +180,6 @@ class Session:
         self._negations: dict[int, z3.BoolRef] = {}  # variable (address) -> `not variable`
         self._forced: dict[int, tuple[z3.BoolRef, frozenset[tuple[int, bool]]]] = {}  # (`forced`) by address
         self._decls: dict[int, z3.Ast] = {}  # variable (address: variables live as long as the encoder) -> declaration
-        # Variable name -> what a search reads of it (`verifier.qbf`: the variable, the addresses of its
-        # declaration and of itself, whether it is a yes/no one), made once for the cones that mention it.
-        self.variable_records: dict[str, tuple[z3.ExprRef, int, int, bool]] = {}
         # The guarded formulas and the background (which live as long as the session), by address:
         # what is remembered of them (`unbounded`) is remembered only for them.
         self._lasting: set[int] = {f.ast.value for f in encoder.background}
