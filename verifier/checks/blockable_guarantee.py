@@ -66,7 +66,7 @@ def run(ctx: CheckContext) -> list[Finding]:
         deciders = ctx.vocab.deciders(named)
         candidates = [b for b in ctx.instrument.parties if b != g.protected and b in deciders]
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
-                                      partial(_blocking, ctx, g, _Decides(ctx, named), event_keys),
+                                      partial(_blocking, ctx, g, _Decides(ctx, named), event_keys, {}),
                                       free_classes(ctx.instrument, [g.protected])))
     return out
 
@@ -100,7 +100,7 @@ def blocking_search(ctx: CheckContext, g: Target, outer_keys: Sequence[VarKey], 
 
 
 def _blocking(ctx: CheckContext, g: Target, decides: _Decides, event_keys: set[VarKey],
-              coalition: Coalition) -> Outcome | None:
+              caused: dict[Coalition, BoolTerm], coalition: Coalition) -> Outcome | None:
     controlled = [k for m in coalition for k in decides[m]]
     decisions = [k for k in controlled if k not in event_keys]
     lawful = lawful_conduct(ctx, coalition, event_keys)
@@ -113,7 +113,8 @@ def _blocking(ctx: CheckContext, g: Target, decides: _Decides, event_keys: set[V
             return Outcome(ctx.unknown(f"whether {who} can block {ref[0].id}", result.reason, ref), False)
         if result.status != "found":
             result = None
-    own = _own_blocking(ctx, g, coalition, decides, decisions if result is not None else None, event_keys, lawful)
+    own = _own_blocking(ctx, g, coalition, decides, decisions if result is not None else None, event_keys, lawful,
+                        caused)
     if own is not None:
         return Outcome(_finding(ctx, g, coalition, own[0], own[1], own[2], lawful), True)
     if result is None:
@@ -122,8 +123,8 @@ def _blocking(ctx: CheckContext, g: Target, decides: _Decides, event_keys: set[V
 
 
 def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, decides: _Decides,
-                  decisions: Sequence[VarKey] | None, event_keys: set[VarKey],
-                  lawful: BoolTerm) -> tuple[EFResult, BoolTerm, Coalition] | None:
+                  decisions: Sequence[VarKey] | None, event_keys: set[VarKey], lawful: BoolTerm,
+                  caused: dict[Coalition, BoolTerm]) -> tuple[EFResult, BoolTerm, Coalition] | None:
     """The gravest case: the event caused by members S of the coalition alone, each taking part
     in it (doing an atom of E), every other atom of E set false. S's part in the event may be
     chosen with the block (where they strike); the other members' part stays on the ∀ side,
@@ -139,10 +140,11 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, decides: _
     takers = [m for m in coalition if atoms[m]]
     groups = [s for k in range(1, len(takers) + 1) for s in combinations(takers, k)]
     part = {s: [k for k, o in owner.items() if o in s] for s in groups}
-    caused: dict[Coalition, BoolTerm] = {}
 
     def cause(attackers: Coalition) -> BoolTerm:
-        """The event caused by these members alone (made when first tried: the tries stop at a block)."""
+        """The event caused by these members alone, made when first tried (the tries stop at a
+        block), and kept in `caused` for the target's other coalitions with these members: it
+        depends on them alone."""
         if attackers not in caused:
             others = [enc.var_of(k) for k in event_keys if enc.is_atom(k) and k not in part[attackers]]
             caused[attackers] = and_(enc.falsified(g.event, others),
