@@ -269,7 +269,9 @@ def choice_phrase(lits: Sequence[z3.BoolRef]) -> str:
         if z3.is_not(lit):
             parts.append(f"{lit.arg(0)} = false")
         elif z3.is_const(lit) and str(lit).find(" = ") >= 0:
-            parts.append(str(lit))
+            # A figure fixed (`Session.value_lit`), written as the reports write figures: `1,000`.
+            name, _, value = str(lit).rpartition(" = ")
+            parts.append(f"{name} = {int(value):,}" if value.lstrip("-").isdigit() else str(lit))
         else:
             parts.append(f"{lit} = true")
     return ", ".join(_steps_together(parts))

@@ -331,6 +331,6 @@ clause g "Art. 5" { usa must assist(to: ukraine) when incident(_) and [base: ale
     assert (f.kind, f.party, f.coalition) == (FindingKind.BLOCKABLE_GUARANTEE, "usa", ())
     assert f.message.startswith("usa can keep Art. 5 (g) from triggering in the event of incident(_), by level(usa) = ")
     # The lowest level that blocks it (`qbf._lowest_figures`).
-    assert f.message.endswith(" by level(usa) = 1000"), f.message
+    assert f.message.endswith(" by level(usa) = 1,000"), f.message
     assert f.scenario is not None and dict(f.scenario.quantities)["level(usa)"] == 1000
     assert blockable_guarantee.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia"))) == []

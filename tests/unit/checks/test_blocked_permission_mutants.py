@@ -352,5 +352,5 @@ def test_a_veto_found_by_the_quantified_question_is_sought_in_the_draft_in_force
     assert (f.kind, f.party, f.coalition) == (FindingKind.HOLLOW_PERMISSION, "russia", ())
     # The lowest threat that vetoes it (`qbf._lowest_figures`).
     assert f.message == ("russia alone can stop ukraine from using Art. 3 (army) to keep troops(ukraine) <= 1,000, "
-                         "by threat(russia) = 1000"), f.message
+                         "by threat(russia) = 1,000"), f.message
     assert blocked_permission.run(context(inst, draft=dict.fromkeys(inst.brackets, "russia"))) == []
