@@ -25,7 +25,6 @@ Example
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -118,15 +117,13 @@ def _party(ctx: CheckContext, party: str) -> list[Finding]:
                 found.append(result)
         for c in result.clauses:
             queue.append(subset - {c})
-    findings = [_finding(ctx, party, d) for d in found]
-    if findings and queue and (len(found) >= ctx.max_findings or searches >= MAX_SEARCHES):
-        # The search stopped with subsets left to explore: say so rather than end silently.
-        why = "--max-findings" if len(found) >= ctx.max_findings else f"{MAX_SEARCHES} searches"
-        last = findings[-1]
-        findings[-1] = dataclasses.replace(
-            last, message=f"{last.message} ({len(found)} conflicts of {party} shown; the search stopped at {why}: "
-                          "there may be more)",
-            details=(*last.details, ("search_stopped", why)))
+    # A search that stopped with subsets left to explore says so in its last finding, rather
+    # than end silently.
+    stopped = None
+    if found and queue and (len(found) >= ctx.max_findings or searches >= MAX_SEARCHES):
+        stopped = "--max-findings" if len(found) >= ctx.max_findings else f"{MAX_SEARCHES} searches"
+    findings = [_finding(ctx, party, d, stopped if i == len(found) - 1 else None, len(found))
+                for i, d in enumerate(found)]
     if unknown:
         findings.append(ctx.unknown(f"the conflict check for {party}", unknown,
                                     [ctx.clause_ref(c) for c in all_clauses]))
@@ -189,7 +186,9 @@ def _shrink(ask: Callable[[Iterable[str]], Dilemma | str | None], d: Dilemma, or
     return current
 
 
-def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
+def _finding(ctx: CheckContext, party: str, d: Dilemma, stopped: str | None = None, shown: int = 0) -> Finding:
+    """The conflict found; `stopped`: where the search stopped (the last finding says it, and how
+    many conflicts of the party are `shown`)."""
     session = ctx.session
     # (A witness only for a finding the report can show: see CheckContext.shown.)
     model = minimal_model(session, [*ctx.fixed(), *d.situation], prefer=(party,)) \
@@ -206,6 +205,10 @@ def _finding(ctx: CheckContext, party: str, d: Dilemma) -> Finding:
         message = (f"{party} cannot respect {names} together {situation_phrase(scenario, ctx.instrument, party)}: "
                    f"whatever {party} does, it breaches one of them")
     message += ctx.precedence(d.clauses)
+    details: tuple[tuple[str, object], ...] = ()
+    if stopped is not None:
+        message += f" ({shown} conflicts of {party} shown; the search stopped at {stopped}: there may be more)"
+        details = (("search_stopped", stopped),)
     return ctx.finding(FindingKind.CONFLICT, Severity.ERROR, message,
                        [ctx.clause_ref(c, "conflicting") for c in d.clauses], party=party, witness=seen,
-                       minimal=d.minimal)
+                       minimal=d.minimal, details=details)
