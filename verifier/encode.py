@@ -845,7 +845,6 @@ class Encoder:
         return names
 
 
-
 @dataclass(slots=True)
 class _Node:
     """A compound formula's record in an encoder: its free variables and the vague terms it
@@ -854,7 +853,7 @@ class _Node:
     A compound formula is translated once per reading set and values of its free variables:
     a quantifier's body repeats, for every value, whatever does not mention the variable
     (hague_v's prohibitions translated the same conditions tens of thousands of times). One
-    record per node, looked up once per visit, where three tables were before."""
+    record per node, looked up once per visit."""
 
     formula: F.Formula  # (held: its id stays its own)
     free: tuple[str, ...]

@@ -204,7 +204,7 @@ class Cone:
         """The lemma a first inner choice (`_first_choice`, one per inner question) gives a search
         with this outer side: made once for all the searches that share both. A coalition's
         searches for a guarantee (with and without the event of its own making) differ only in
-        their guess, and asked their refutation anew, search after search."""
+        their guess: each would substitute the same choice into the same formula."""
         key = (tuple(outer_at), held, model.model.value)
         found = self._first.get(key)
         if found is None:
