@@ -153,3 +153,34 @@ def test_searches_of_one_inner_question_ask_for_a_first_choice_once(monkeypatch:
     monkeypatch.setattr(qbf, "_first_choice",
                         lambda s, formula, assumptions: check(s, assumptions, "exists-forall: a first inner choice"))
     assert answers() == remembered
+
+
+# usa may keep at most 100 personnel, and must keep more than the threat in a war: a threat of
+# 100 or more is a dilemma.
+CAPPED = FIGURES + 'clause cap100 "K" { limit personnel(usa) <= 100; }\n'
+
+
+def _threat(s: Session, lits: tuple[z3.BoolRef, ...]) -> int:
+    (value,) = [str(lit).split(" = ")[1] for lit in lits if str(lit).startswith("threat(russia) = ")]
+    return int(value)
+
+
+def test_a_canonical_answer_has_the_lowest_figures_and_a_give_up_keeps_the_answer(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked for a canonical answer, the search lowers the threat to the least that makes the
+    dilemma (`qbf._lowest_figures`). If Z3 gives up on lowering it, the answer found stands: found,
+    never none or unknown."""
+    s = session(instrument(CAPPED))
+    result = dilemma(s, ["cap100", "need"], prefer=("usa",))
+    assert result.status == "found" and _threat(s, result.outer_lits) == 100
+    assert {s.clause_of(lit) for lit in result.core} >= {"cap100", "need"}
+
+    s = session(instrument(CAPPED))
+    side_check = Session.side_check
+
+    def gives_up(self: Session, solver: z3.Solver, purpose: str, *args: object) -> z3.CheckSatResult:
+        return z3.unknown if purpose == "exists-forall: lowest figures" else side_check(self, solver, purpose, *args)
+
+    monkeypatch.setattr(Session, "side_check", gives_up)
+    result = dilemma(s, ["cap100", "need"], prefer=("usa",))
+    assert result.status == "found" and _threat(s, result.outer_lits) >= 100
