@@ -37,6 +37,7 @@ from verifier.pipeline import UsageError, baseline_readings, drafts_of_interest
 from verifier.registry import load
 from verifier.scenario import scenario_of
 from verifier.session import Limits, Session
+from verifier.symmetry import stands_for
 from verifier.witness import WitnessError
 
 
@@ -193,16 +194,8 @@ def _stands_for(instrument: Instrument, worlds: Sequence[World]) -> tuple[str, .
     for w in worlds:
         for _, args in (*w.atoms, *w.quantities, *w.open_terms):
             named.update(args)
-    out = []
-    for c in instrument.symmetry:
-        taken = [r for r in c.representatives if r in named]
-        if not taken:
-            continue
-        where = listed(c.groups, "and") if c.groups else "no group"
-        parties = f"the {len(c.members)} parties in {where} that neither text names"
-        out.append(f"{taken[0]} stands for any of {parties}" if len(taken) == 1
-                   else f"{listed(taken, 'and')} stand for any {len(taken)} of {parties}")
-    return tuple(out)
+    return tuple(stands_for(taken, c, unnamed="that neither text names") for c in instrument.symmetry
+                 if (taken := [r for r in c.representatives if r in named]))
 
 
 def _with_b_only(scenario: Scenario, enc_a: Encoder, enc_b: Encoder, wb: World) -> Scenario:

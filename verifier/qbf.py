@@ -337,15 +337,23 @@ def _quantified(session: Session, solver: z3.Solver, inner_vars: list[z3.ExprRef
     choice that satisfies the formula (a `forall`, which Z3 decides for linear integer
     arithmetic). "found" with the guess's model, or "none"; None if Z3 gives up, and the
     search goes on as before."""
-    quantified = session.side_solver(simple=False)
-    quantified.add(*solver.assertions())
-    quantified.add(z3.ForAll(inner_vars, z3.Not(inner_formula)) if inner_vars else z3.Not(inner_formula))
+    quantified = _answers(session, solver, inner_vars, inner_formula)
     answer = session.side_check(quantified, "exists-forall: the quantified question")
     if answer == z3.unsat:
         return EFResult("none", rounds=rounds)
     if answer == z3.sat:
         return EFResult("found", quantified.model(), rounds=rounds)
     return None
+
+
+def _answers(session: Session, solver: z3.Solver, inner_vars: list[z3.ExprRef], inner_formula: z3.BoolRef) -> z3.Solver:
+    """A side solver whose models are the search's answers: the guesses not yet refuted (the
+    guess solver's formulas), and no inner choice that satisfies the formula (a `forall` over
+    the inner variables, which Z3 decides for linear integer arithmetic)."""
+    quantified = session.side_solver(simple=False)
+    quantified.add(*solver.assertions())
+    quantified.add(z3.ForAll(inner_vars, z3.Not(inner_formula)) if inner_vars else z3.Not(inner_formula))
+    return quantified
 
 
 @dataclass(frozen=True)
@@ -502,10 +510,7 @@ def _lowest_figures(session: Session, solver: z3.Solver, situation: Situation, o
     model = found.guess
     if all(model.eval(q, model_completion=True).as_long() == 0 for q in order.figures):
         return found  # (none can go lower: a figure is never below 0)
-    quantified = session.side_solver(simple=False)
-    quantified.add(*solver.assertions())
-    variables = inner_vars()
-    quantified.add(z3.ForAll(variables, z3.Not(inner_formula)) if variables else z3.Not(inner_formula))
+    quantified = _answers(session, solver, inner_vars(), inner_formula)
     truth = Truth(order.bools)
     quantified.add(*[b if true else session.negation(b) for b, true in zip(order.bools, truth.of(model), strict=True)])
     quantified.add(*[lit for lit in order.first if z3.is_true(model.eval(lit, model_completion=True))])

@@ -190,12 +190,21 @@ def _problem(f: Finding, reps: Collection[str]) -> tuple[object, ...]:
     return (f.kind, f.file, tuple(c.id for c in f.clauses), f.draft, f.drafts, f.expected, _role(f, reps)[0])
 
 
-def class_phrase(c: PartyClass, *, others: bool = False) -> str:
+def class_phrase(c: PartyClass, *, others: bool = False, unnamed: str = "that the text does not name") -> str:
     """`the 21 parties in eu_members and nato_members that the text does not name` (`others`:
-    `the 20 other parties ...`, the first representative left out)."""
+    `the 20 other parties ...`, the first representative left out; `unnamed`: who does not name
+    them, `that neither text names` in `nverify diff`)."""
     where = listed(c.groups, "and") if c.groups else "no group"
     count = f"{len(c.members) - 1} other" if others else f"{len(c.members)}"
-    return f"the {count} parties in {where} that the text does not name"
+    return f"the {count} parties in {where} {unnamed}"
+
+
+def stands_for(taken: Sequence[str], c: PartyClass, *, unnamed: str = "that the text does not name") -> str:
+    """`belgium stands for any of the 21 parties ...`; `belgium and bulgaria stand for any 2 of
+    ...`: what representatives of class c that a finding or a witness names stand for."""
+    if len(taken) == 1:
+        return f"{taken[0]} stands for any of {class_phrase(c, unnamed=unnamed)}"
+    return f"{listed(taken, 'and')} stand for any {len(taken)} of {class_phrase(c, unnamed=unnamed)}"
 
 
 def _lifted(f: Finding, classes: Sequence[PartyClass], order: Sequence[str]) -> Finding:
@@ -255,12 +264,11 @@ def _coalition(f: Finding, classes: Sequence[PartyClass]) -> Finding:
     for c in classes:
         taken = [m for m in f.coalition if m in c.representatives]
         if taken:
-            who = " and ".join(taken)
-            notes.append(f"{who} stands for any of {class_phrase(c)}" if len(taken) == 1
-                         else f"{who} stand for any {len(taken)} of {class_phrase(c)}")
+            notes.append(stands_for(taken, c))
     if not notes:
         return f
     return dataclasses.replace(f, message=f"{f.message} ({'; '.join(notes)})")
 
 
-__all__ = ["canonical", "canonical_coalition", "class_phrase", "free_classes", "full_count", "lift", "renamings"]
+__all__ = ["canonical", "canonical_coalition", "class_phrase", "free_classes", "full_count", "lift", "renamings",
+           "stands_for"]
