@@ -29,6 +29,8 @@ PURPOSES = {
     "vetoed permission: exercisable at all?",
     "pretext by russia via no_harm (harms_security)",
     "blockable-guarantee: can it answer E?",
+    "blockable-guarantee: can any coalition block it? guess",
+    "blockable-guarantee: can any coalition block it? inner check",
     "vacuous-guarantee: can art5 trigger when its event happens?",
     "vacuous-guarantee: can guarantee trigger when its event happens?",
     "scenario attack_answered", "scenario quiet",

@@ -126,7 +126,7 @@ def exists_forall(session: Session, *, guess: Sequence[z3.BoolRef], outer_keys: 
     # Cone of influence: only the variables the inner question mentions can matter to it;
     # fixing the rest would only slow every round down (thousands of atoms in a regime).
     # (What only the guess mentions, the guess solver decides on its own.)
-    cone = _cone(session, inner_formula)
+    cone = cone_of(session, inner_formula)
     # What the inner formula and the guess both fix (the world's `not exists p: ...`, most of
     # the cone on real memberships) takes no part: every guess and every inner choice has it.
     held = cone.held_by(session, guess)
@@ -228,7 +228,7 @@ def _at(items: list[_T], positions: list[int]) -> list[_T]:
     return list(itemgetter(*positions)(items))
 
 
-def _cone(session: Session, formula: z3.BoolRef) -> Cone:
+def cone_of(session: Session, formula: z3.BoolRef) -> Cone:
     """The cone of the formula, remembered per formula for the session."""
     found = session.cones.get(formula.ast.value)
     if found is not None:

@@ -23,6 +23,9 @@ Query
     (votes, consents, requests): C's own part in E stays on the ∀ side, so
     not attacking is no block. Then, for a coalition that can cause E, with
     C's part in E chosen too and E caused by C alone (the gravest case).
+    Before any coalition is asked, one search asks whether any of them can
+    block at all (verifier.checks.blocking_screen): most guarantees are
+    blocked by none, and that search proves it once for all of them.
 Evidence
     The coalition (the finding's party is its first member), its blocking
     choice (the minimal part of x that forces T false), the guarantee clause,
@@ -37,6 +40,7 @@ from collections.abc import Collection, Sequence
 from functools import partial
 from itertools import combinations
 
+from verifier.checks.blocking_screen import no_coalition_blocks
 from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, lawful_conduct, minimal_coalitions
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Guarantee, Target, to_check, untriggered
@@ -58,6 +62,8 @@ def run(ctx: CheckContext) -> list[Finding]:
         answered = ctx.session.check([*ctx.fixed(), g.event_lit, g.trigger_lit], "blockable-guarantee: can it answer E?")
         if not answered.sat:
             continue  # never triggers with its event: vacuous, or a protection gap (those checks say so)
+        triggered = answered.model
+        assert triggered is not None
         # Only what the trigger, the event or the assumptions mention can block (a member that
         # decides none of it adds nothing to a coalition: it is never minimal).
         enc = ctx.enc
@@ -65,8 +71,14 @@ def run(ctx: CheckContext) -> list[Finding]:
         event_keys = enc.keys_named(enc.mentioned([g.event]))
         deciders = ctx.vocab.deciders(named)
         candidates = [b for b in ctx.instrument.parties if b != g.protected and b in deciders]
+        decides = _Decides(ctx, named)
+        # Most guarantees are blocked by no coalition: asked of all at once first (one search,
+        # not one per coalition), the coalitions are asked one by one only if that finds one.
+        if no_coalition_blocks(ctx, g, _tag(g), candidates, decides, event_keys, isinstance(g, Guarantee),
+                               triggered):
+            continue
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
-                                      partial(_blocking, ctx, g, _Decides(ctx, named), event_keys, {}),
+                                      partial(_blocking, ctx, g, decides, event_keys, {}),
                                       free_classes(ctx.instrument, [g.protected])))
     return out
 
@@ -161,6 +173,14 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, decides: _
         if own.status == "found":
             return own, cause(attackers), attackers
     return None  # (an unknown here leaves a blocking found without the event standing on its own)
+
+
+def _tag(g: Target) -> str:
+    """The target's name among the session's variables: its clause and norm, or its requirement."""
+    if isinstance(g, Guarantee):
+        return f"{g.norm.clause}#{g.norm.index}"
+    assert isinstance(g, Protection)
+    return f"requirement {g.requirement.index}"
 
 
 def _not_in(keys: Sequence[VarKey], excluded: set[VarKey]) -> list[VarKey]:

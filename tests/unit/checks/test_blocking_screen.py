@@ -1,0 +1,82 @@
+"""The one question for all coalitions (verifier.checks.blocking_screen): "none" only where no
+coalition blocks, and where it says so the coalitions are not asked one by one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.unit.helpers import findings_in, members
+from verifier.checks import blockable_guarantee
+from verifier.findings import Finding
+from verifier.merge import expand
+
+SPEC = """
+instrument k "K"; party ua, ru, g1, g2, g3; group guarantors = {{g1, g2, g3}};
+enum means = {{consultation, armed_force}};
+fact attack(by: party) controlled by by; fact agrees(g: party) controlled by g;
+act assist(actor: party, to: other party, means: means);
+assume not attack(by: ua);
+clause art4 "4" {{ each g in guarantors must assist(to: ua, means: armed_force) when attack(by: _) and {decision}
+                  protects ua against attack(by: _); }}
+{extra}
+protection ua against attack(by: ru) "an attack by Russia" by assist(to: ua) where means == armed_force;
+"""
+MAJORITY = "a majority of g in guarantors: agrees(g)"
+CONSENSUS = "all g in guarantors: agrees(g)"
+
+
+def screened(monkeypatch: Any, tmp: Path, decision: str, extra: str = "",
+             **options: object) -> tuple[list[bool], list[Finding]]:
+    """What the screen answered for each target (True: no coalition blocks), and the findings."""
+    answers: list[bool] = []
+    original = blockable_guarantee.no_coalition_blocks
+
+    def spy(*args: Any) -> bool:
+        answers.append(original(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(blockable_guarantee, "no_coalition_blocks", spy)
+    found = findings_in(tmp, SPEC.format(decision=decision, extra=extra), ["blockable-guarantee"], **options)
+    return answers, [e for f in found for e in expand(f)]
+
+
+def test_no_single_guarantor_blocks_a_majority_so_the_screen_answers_none(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=1)
+    assert answers == [True, True]  # the guarantee and the protection requirement
+    assert found == []
+
+
+def test_pairs_block_a_majority_and_the_coalitions_are_asked(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=2)
+    assert answers == [False, False]
+    assert sorted({members(f) for f in found}) == ["g1+g2", "g1+g3", "g2+g3"]
+
+
+def test_each_guarantor_blocks_a_consensus(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, found = screened(monkeypatch, tmp_path, CONSENSUS, coalition_size=1)
+    assert answers == [False, False]
+    assert sorted({members(f) for f in found}) == ["g1", "g2", "g3"]
+
+
+def test_a_vote_every_guarantor_must_cast_blocks_nothing(monkeypatch: Any, tmp_path: Path) -> None:
+    """Each guarantor must agree: withholding agreement breaches that duty, so no group blocks
+    lawfully, with the event of its own making or without it."""
+    duties = 'clause duty "6" { each g in guarantors must keep agrees(g); }'
+    answers, found = screened(monkeypatch, tmp_path, CONSENSUS, duties, coalition_size=2)
+    assert answers == [True, True]
+    assert found == []
+
+
+@pytest.mark.parametrize("decision", [MAJORITY, CONSENSUS])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_the_screen_never_hides_a_coalition(monkeypatch: Any, tmp_path: Path, decision: str, size: int) -> None:
+    """With the screen and without it (every coalition asked), the same findings."""
+    _, with_screen = screened(monkeypatch, tmp_path, decision, coalition_size=size)
+    monkeypatch.setattr(blockable_guarantee, "no_coalition_blocks", lambda *args: False)
+    without = [e for f in findings_in(tmp_path, SPEC.format(decision=decision, extra=""),
+                                      ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
+    assert [f.message for f in with_screen] == [f.message for f in without]
+    assert with_screen or (decision, size) == (MAJORITY, 1)
