@@ -40,6 +40,8 @@ from collections.abc import Collection, Sequence
 from functools import partial
 from itertools import combinations
 
+import z3
+
 from verifier.checks.blocking_screen import no_coalition_blocks
 from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, lawful_conduct, minimal_coalitions
 from verifier.checks.context import CheckContext
@@ -72,14 +74,12 @@ def run(ctx: CheckContext) -> list[Finding]:
         deciders = ctx.vocab.deciders(named)
         candidates = [b for b in ctx.instrument.parties if b != g.protected and b in deciders]
         decides = _Decides(ctx, named)
-        # Most guarantees are blocked by no coalition: asked of all at once first (one search,
-        # not one per coalition), the coalitions are asked one by one only if that finds one.
-        if no_coalition_blocks(ctx, g, _tag(g), candidates, decides, event_keys, isinstance(g, Guarantee),
-                               triggered):
-            continue
+        # Most guarantees are blocked by no coalition, or by a few small ones: before each size
+        # of coalition, one search asks whether any coalition left can block at all.
+        none_left = partial(_none_left, ctx, g, candidates, decides, event_keys, triggered)
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
                                       partial(_blocking, ctx, g, decides, event_keys, {}),
-                                      free_classes(ctx.instrument, [g.protected])))
+                                      free_classes(ctx.instrument, [g.protected]), none_left))
     return out
 
 
@@ -173,6 +173,14 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, decides: _
         if own.status == "found":
             return own, cause(attackers), attackers
     return None  # (an unknown here leaves a blocking found without the event standing on its own)
+
+
+def _none_left(ctx: CheckContext, g: Target, candidates: Sequence[str], decides: _Decides, event_keys: set[VarKey],
+               triggered: z3.ModelRef, at_least: int, found: Sequence[frozenset[str]]) -> bool:
+    """Whether no coalition of `at_least` or more candidates, containing none `found`, can block g
+    (verifier.checks.blocking_screen)."""
+    return no_coalition_blocks(ctx, g, _tag(g), candidates, decides, event_keys, isinstance(g, Guarantee), triggered,
+                               at_least, found)
 
 
 def _tag(g: Target) -> str:

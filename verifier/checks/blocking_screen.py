@@ -46,11 +46,12 @@ MAX_ROUNDS = 60
 
 def no_coalition_blocks(ctx: CheckContext, g: Target, tag: str, candidates: Sequence[str],
                         decides: Mapping[str, list[VarKey]], event_keys: set[VarKey], bind_event: bool,
-                        first: z3.ModelRef) -> bool:
-    """Whether it is proven that no coalition of up to ctx.coalition_size candidates can keep
-    the target's trigger false while its event happens (with `bind_event`, also by choosing its
-    members' part in the event, as a guarantee's own-event blocks do). `tag` names the target
-    (its pick variables are its own); `first` is a world where the event triggers it."""
+                        first: z3.ModelRef, at_least: int = 1, excluded: Sequence[frozenset[str]] = ()) -> bool:
+    """Whether it is proven that no coalition of `at_least` to ctx.coalition_size candidates,
+    containing none of the `excluded` groups, can keep the target's trigger false while its
+    event happens (with `bind_event`, also by choosing its members' part in the event, as a
+    guarantee's own-event blocks do). `tag` names the target (its pick variables are its own);
+    `first` is a world where the event triggers it."""
     enc, session = ctx.enc, ctx.session
     world = enc.assumptions(ctx.readings)
     draft = enc.draft_literals(ctx.draft)
@@ -105,8 +106,9 @@ def no_coalition_blocks(ctx: CheckContext, g: Target, tag: str, candidates: Sequ
     solver = ctx.guess_base(("world",), [world, *draft]).solver
     solver.push()
     try:
-        assert_terms(solver, g.event, lawful, or_(*picks.values()),
-                     z3.AtMost(*picks.values(), ctx.coalition_size), lemma(first))
+        assert_terms(solver, g.event, lawful, z3.AtLeast(*picks.values(), at_least),
+                     z3.AtMost(*picks.values(), ctx.coalition_size), lemma(first),
+                     *(or_(*(not_(picks[m]) for m in group)) for group in excluded))
         for _ in range(MAX_ROUNDS):
             result = session.side_check(solver, "blockable-guarantee: can any coalition block it? guess")
             if result == z3.unsat:

@@ -36,7 +36,8 @@ class Outcome:
 
 def minimal_coalitions(candidates: Sequence[str], size: int,
                        test: Callable[[Coalition], Outcome | None],
-                       classes: Sequence[PartyClass] = ()) -> list[Finding]:
+                       classes: Sequence[PartyClass] = (),
+                       none_left: Callable[[int, Sequence[frozenset[str]]], bool] | None = None) -> list[Finding]:
     """The findings of every coalition of up to `size` candidates (in the order given, smaller
     groups first) that `test` says achieves the thing, and of no coalition that contains one
     that does. Unknown outcomes are reported and do not hide larger coalitions.
@@ -44,22 +45,27 @@ def minimal_coalitions(candidates: Sequence[str], size: int,
     With classes of interchangeable parties, only the coalitions that take each class's
     representatives in order are asked (verifier.symmetry): the others are renamings of them,
     and a group within a canonical coalition that achieves the thing is, renamed, a canonical
-    group within it too."""
+    group within it too.
+
+    `none_left(k, found)`, if given, is asked before the coalitions of k members when there
+    are several to ask: True when it proves that no coalition of k to `size` members that
+    contains none of those found achieves the thing, which ends the search there."""
     found: list[frozenset[str]] = []
     out: list[Finding] = []
     for k in range(1, size + 1):
-        for coalition in combinations(candidates, k):
-            if classes and not canonical_coalition(coalition, classes):
-                continue
-            members = frozenset(coalition)
-            if any(smaller <= members for smaller in found):
-                continue  # not minimal: a group within it does the same alone
+        # (A group within one of the same size is the same group: `found` grows within a level
+        # only by coalitions the level's other coalitions do not contain.)
+        level = [c for c in combinations(candidates, k)
+                 if (not classes or canonical_coalition(c, classes)) and not any(s <= frozenset(c) for s in found)]
+        if none_left is not None and len(level) > 1 and none_left(k, found):
+            break
+        for coalition in level:
             outcome = test(coalition)
             if outcome is None:
                 continue
             out.append(outcome.finding)
             if outcome.achieved:
-                found.append(members)
+                found.append(frozenset(coalition))
     return out
 
 

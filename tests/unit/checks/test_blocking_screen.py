@@ -1,5 +1,6 @@
 """The one question for all coalitions (verifier.checks.blocking_screen): "none" only where no
-coalition blocks, and where it says so the coalitions are not asked one by one."""
+coalition blocks, and where it says so the coalitions are not asked one by one. It is asked
+before each size of coalition with several to ask (verifier.checks.coalitions)."""
 
 from __future__ import annotations
 
@@ -29,14 +30,15 @@ CONSENSUS = "all g in guarantors: agrees(g)"
 
 
 def screened(monkeypatch: Any, tmp: Path, decision: str, extra: str = "",
-             **options: object) -> tuple[list[bool], list[Finding]]:
+             **options: object) -> tuple[list[tuple[int, list[str], bool]], list[Finding]]:
     """What the screen answered for each target (True: no coalition blocks), and the findings."""
-    answers: list[bool] = []
+    answers: list[tuple[int, list[str], bool]] = []  # (at least, excluded, proven none) per screen
     original = blockable_guarantee.no_coalition_blocks
 
     def spy(*args: Any) -> bool:
-        answers.append(original(*args))
-        return answers[-1]
+        answer = original(*args)
+        answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
+        return answer
 
     monkeypatch.setattr(blockable_guarantee, "no_coalition_blocks", spy)
     found = findings_in(tmp, SPEC.format(decision=decision, extra=extra), ["blockable-guarantee"], **options)
@@ -45,19 +47,32 @@ def screened(monkeypatch: Any, tmp: Path, decision: str, extra: str = "",
 
 def test_no_single_guarantor_blocks_a_majority_so_the_screen_answers_none(monkeypatch: Any, tmp_path: Path) -> None:
     answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=1)
-    assert answers == [True, True]  # the guarantee and the protection requirement
+    assert answers == [(1, [], True), (1, [], True)]  # the guarantee and the protection requirement
     assert found == []
 
 
 def test_pairs_block_a_majority_and_the_coalitions_are_asked(monkeypatch: Any, tmp_path: Path) -> None:
     answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=2)
-    assert answers == [False, False]
+    assert answers == [(1, [], False), (2, [], False)] * 2
     assert sorted({members(f) for f in found}) == ["g1+g2", "g1+g3", "g2+g3"]
+
+
+def test_every_triple_holds_a_pair_that_blocks_a_majority_so_none_is_asked(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=3)
+    assert answers == [(1, [], False), (2, [], False)] * 2  # (nothing left to screen either)
+    assert sorted({members(f) for f in found}) == ["g1+g2", "g1+g3", "g2+g3"]
+
+
+def test_once_one_guarantor_is_found_to_block_no_pair_without_it_is_asked(monkeypatch: Any, tmp_path: Path) -> None:
+    """Only g1's agreement is asked for: g1 blocks alone, and no group without g1 can."""
+    answers, found = screened(monkeypatch, tmp_path, "agrees(g1)", coalition_size=3)
+    assert answers == [(1, [], False), (2, ["g1"], True)] * 2
+    assert sorted({members(f) for f in found}) == ["g1"]
 
 
 def test_each_guarantor_blocks_a_consensus(monkeypatch: Any, tmp_path: Path) -> None:
     answers, found = screened(monkeypatch, tmp_path, CONSENSUS, coalition_size=1)
-    assert answers == [False, False]
+    assert answers == [(1, [], False)] * 2
     assert sorted({members(f) for f in found}) == ["g1", "g2", "g3"]
 
 
@@ -66,16 +81,16 @@ def test_a_vote_every_guarantor_must_cast_blocks_nothing(monkeypatch: Any, tmp_p
     lawfully, with the event of its own making or without it."""
     duties = 'clause duty "6" { each g in guarantors must keep agrees(g); }'
     answers, found = screened(monkeypatch, tmp_path, CONSENSUS, duties, coalition_size=2)
-    assert answers == [True, True]
+    assert answers == [(1, [], True)] * 2
     assert found == []
 
 
-@pytest.mark.parametrize("decision", [MAJORITY, CONSENSUS])
+@pytest.mark.parametrize("decision", [MAJORITY, CONSENSUS, "agrees(g1)"])
 @pytest.mark.parametrize("size", [1, 2, 3])
 def test_the_screen_never_hides_a_coalition(monkeypatch: Any, tmp_path: Path, decision: str, size: int) -> None:
     """With the screen and without it (every coalition asked), the same findings."""
     _, with_screen = screened(monkeypatch, tmp_path, decision, coalition_size=size)
-    monkeypatch.setattr(blockable_guarantee, "no_coalition_blocks", lambda *args: False)
+    monkeypatch.setattr(blockable_guarantee, "no_coalition_blocks", lambda *args: False)  # (every coalition asked)
     without = [e for f in findings_in(tmp_path, SPEC.format(decision=decision, extra=""),
                                       ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
     assert [f.message for f in with_screen] == [f.message for f in without]
