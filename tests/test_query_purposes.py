@@ -29,8 +29,8 @@ PURPOSES = {
     "vetoed permission: exercisable at all?",
     "pretext by russia via no_harm (harms_security)",
     "blockable-guarantee: can it answer E?",
-    "blockable-guarantee: can any coalition block it? guess",
-    "blockable-guarantee: can any coalition block it? inner check",
+    "blockable-guarantee: can any coalition? guess",
+    "blockable-guarantee: can any coalition? inner check",
     "vacuous-guarantee: can art5 trigger when its event happens?",
     "vacuous-guarantee: can guarantee trigger when its event happens?",
     "scenario attack_answered", "scenario quiet",
@@ -38,6 +38,7 @@ PURPOSES = {
     "unanswered-deadline: can belligerent miss the deadline of art12 unanswered?",
     "canonical witness", "exists-forall: canonical guess", "exists-forall: canonical inner check",
     "self-granted permission: ever out of force?", "self-granted permission: the choice",
+    "self-granted permission: can any coalition? guess", "self-granted permission: can any coalition? inner check",
     "every choice: guess", "every choice: can the refuting choice be made regardless?",
     "excuse of russia via art3 (necessary_measures)", "pretext by russia via art3 (necessary_measures)",
 }

@@ -23,9 +23,6 @@ Query
     (votes, consents, requests): C's own part in E stays on the ∀ side, so
     not attacking is no block. Then, for a coalition that can cause E, with
     C's part in E chosen too and E caused by C alone (the gravest case).
-    Before any coalition is asked, one search asks whether any of them can
-    block at all (verifier.checks.blocking_screen): most guarantees are
-    blocked by none, and that search proves it once for all of them.
 Evidence
     The coalition (the finding's party is its first member), its blocking
     choice (the minimal part of x that forces T false), the guarantee clause,
@@ -42,7 +39,7 @@ from itertools import combinations
 
 import z3
 
-from verifier.checks.blocking_screen import no_coalition_blocks
+from verifier.checks.coalition_screen import none_achieve
 from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, lawful_conduct, minimal_coalitions
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Guarantee, Target, to_check, untriggered
@@ -178,9 +175,16 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, decides: _
 def _none_left(ctx: CheckContext, g: Target, candidates: Sequence[str], decides: _Decides, event_keys: set[VarKey],
                triggered: z3.ModelRef, at_least: int, found: Sequence[frozenset[str]]) -> bool:
     """Whether no coalition of `at_least` or more candidates, containing none `found`, can block g
-    (verifier.checks.blocking_screen)."""
-    return no_coalition_blocks(ctx, g, _tag(g), candidates, decides, event_keys, isinstance(g, Guarantee), triggered,
-                               at_least, found)
+    (verifier.checks.coalition_screen). A guarantee's coalition may also choose its members' part
+    in the event (where they strike); a protection requirement's may not."""
+    enc = ctx.enc
+    own_part = isinstance(g, Guarantee)
+    world, draft = enc.assumptions(ctx.readings), enc.draft_literals(ctx.draft)
+    return none_achieve(ctx, _tag(g), "blockable-guarantee", candidates,
+                        {m: [k for k in decides[m] if own_part or k not in event_keys] for m in candidates},
+                        lambda m: lawful_conduct(ctx, (m,), event_keys), [g.event],
+                        and_(world, g.event, g.trigger, *draft), [*ctx.fixed(), g.event_lit, g.trigger_lit],
+                        triggered, at_least, found)
 
 
 def _tag(g: Target) -> str:

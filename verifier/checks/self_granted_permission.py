@@ -36,9 +36,12 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import combinations
 
+import z3
+
 from dsl.evaluate import bindings
 from dsl.formula import Value
 from dsl.model import AtomKey, Norm
+from verifier.checks.coalition_screen import none_achieve
 from verifier.checks.coalitions import Coalition, coalition_phrase
 from verifier.checks.context import CheckContext
 from verifier.checks.permissions import MAX_INSTANCES, permission_formulas, permissions
@@ -156,6 +159,8 @@ def _forcing(ctx: CheckContext, norm: Norm, cond: _Condition) -> list[tuple[tupl
         return ctx.unknown(f"whether the permission in {norm.clause} can be out of force", off.reason, ref)
     if not off.sat:
         return []  # always in force: nobody grants it
+    out_of_force = off.model
+    assert out_of_force is not None
     enc = ctx.enc
     # Only who decides something the condition or the situation mentions can force it.
     named = enc.keys_named(enc.mentioned([cond.formula, enc.assumptions(ctx.readings)]))
@@ -163,9 +168,13 @@ def _forcing(ctx: CheckContext, norm: Norm, cond: _Condition) -> list[tuple[tupl
     candidates = [q for q in ctx.instrument.parties if q in deciders]
     out: list[tuple[tuple[str, ...], EFResult]] = []
     for size in range(1, ctx.coalition_size + 1):
-        for group in combinations(candidates, size):
-            if any(set(smaller) <= set(group) for smaller, _ in out):
-                continue  # not minimal
+        # (not minimal: a group within it forces the condition; none of one size holds another)
+        level = [group for group in combinations(candidates, size)
+                 if not any(set(smaller) <= set(group) for smaller, _ in out)]
+        # One search first asks whether any group left can force it at all (most cannot).
+        if len(level) > 1 and _none_left(ctx, norm, cond, candidates, out_of_force, size, [frozenset(g) for g, _ in out]):
+            break
+        for group in level:
             result = _search(ctx, cond, group)
             if result.status == "unknown":
                 return ctx.unknown(f"whether {coalition_phrase(group)} can bring {norm.clause} into force",
@@ -173,6 +182,18 @@ def _forcing(ctx: CheckContext, norm: Norm, cond: _Condition) -> list[tuple[tupl
             if result.status == "found":
                 out.append((group, result))
     return out
+
+
+def _none_left(ctx: CheckContext, norm: Norm, cond: _Condition, candidates: list[str], out_of_force: z3.ModelRef,
+               at_least: int, found: list[frozenset[str]]) -> bool:
+    """Whether no group of `at_least` or more candidates, containing none `found`, can force the
+    condition (verifier.checks.coalition_screen): `_search`'s question for all of them at once."""
+    enc = ctx.enc
+    world, draft = enc.assumptions(ctx.readings), enc.draft_literals(ctx.draft)
+    return none_achieve(ctx, f"{norm.clause}#{norm.index} {cond.key}", "self-granted permission", candidates,
+                        {m: ctx.vocab.controlled_by(m) for m in candidates}, ctx.party_compliance, [],
+                        and_(world, *draft, not_(cond.formula)), [*ctx.fixed(), cond.off_lit], out_of_force,
+                        at_least, found)
 
 
 def _owners(ctx: CheckContext, keys: frozenset[VarKey]) -> list[str]:

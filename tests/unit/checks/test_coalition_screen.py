@@ -1,4 +1,4 @@
-"""The one question for all coalitions (verifier.checks.blocking_screen): "none" only where no
+"""The one question for all coalitions (verifier.checks.coalition_screen): "none" only where no
 coalition blocks, and where it says so the coalitions are not asked one by one. It is asked
 before each size of coalition with several to ask (verifier.checks.coalitions)."""
 
@@ -33,14 +33,14 @@ def screened(monkeypatch: Any, tmp: Path, decision: str, extra: str = "",
              **options: object) -> tuple[list[tuple[int, list[str], bool]], list[Finding]]:
     """What the screen answered for each target (True: no coalition blocks), and the findings."""
     answers: list[tuple[int, list[str], bool]] = []  # (at least, excluded, proven none) per screen
-    original = blockable_guarantee.no_coalition_blocks
+    original = blockable_guarantee.none_achieve
 
     def spy(*args: Any) -> bool:
         answer = original(*args)
         answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
         return answer
 
-    monkeypatch.setattr(blockable_guarantee, "no_coalition_blocks", spy)
+    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
     found = findings_in(tmp, SPEC.format(decision=decision, extra=extra), ["blockable-guarantee"], **options)
     return answers, [e for f in found for e in expand(f)]
 
@@ -90,8 +90,74 @@ def test_a_vote_every_guarantor_must_cast_blocks_nothing(monkeypatch: Any, tmp_p
 def test_the_screen_never_hides_a_coalition(monkeypatch: Any, tmp_path: Path, decision: str, size: int) -> None:
     """With the screen and without it (every coalition asked), the same findings."""
     _, with_screen = screened(monkeypatch, tmp_path, decision, coalition_size=size)
-    monkeypatch.setattr(blockable_guarantee, "no_coalition_blocks", lambda *args: False)  # (every coalition asked)
+    monkeypatch.setattr(blockable_guarantee, "none_achieve", lambda *args: False)  # (every coalition asked)
     without = [e for f in findings_in(tmp_path, SPEC.format(decision=decision, extra=""),
                                       ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
     assert [f.message for f in with_screen] == [f.message for f in without]
     assert with_screen or (decision, size) == (MAJORITY, 1)
+
+
+GRANTS = """
+instrument t "t"; party ukraine, russia, usa, uk; group guarantors = {{russia, usa, uk}};
+fact agrees(g: party) controlled by g;
+act act_alone(actor: party, in: party);
+clause art6 "Art. 6" {{ usa may act_alone(in: ukraine) when {condition}; }}
+{extra}
+"""
+
+
+def granted(monkeypatch: Any, tmp: Path, condition: str, extra: str = "", screen: bool = True,
+            **options: object) -> tuple[list[tuple[int, list[str], bool]], list[str]]:
+    """The screen's answers (as `screened`) and who can bring the permission into force."""
+    from verifier.checks import self_granted_permission
+
+    answers: list[tuple[int, list[str], bool]] = []
+    original = self_granted_permission.none_achieve
+
+    def spy(*args: Any) -> bool:
+        answer = original(*args) if screen else False
+        answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
+        return answer
+
+    monkeypatch.setattr(self_granted_permission, "none_achieve", spy)
+    found = findings_in(tmp, GRANTS.format(condition=condition, extra=extra), ["self-granted-permission"], **options)
+    return answers, [members(f) for f in found]
+
+
+def test_a_majority_of_refusals_needs_two_and_no_triple_is_left(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, who = granted(monkeypatch, tmp_path, "a majority of h in guarantors: (not agrees(h))", coalition_size=3)
+    assert answers == [(1, [], False), (2, [], False)]  # (every triple holds a pair found)
+    assert who == ["usa+russia", "usa+uk"]
+
+
+def test_when_only_russia_can_force_it_no_pair_without_russia_is_asked(monkeypatch: Any, tmp_path: Path) -> None:
+    """The condition names four parties' agreement, but only russia's refusal forces it."""
+    condition = "not agrees(russia) or (not agrees(uk) and not agrees(usa) and not agrees(ukraine) and not agrees(russia))"
+    answers, who = granted(monkeypatch, tmp_path, condition, coalition_size=2)
+    assert answers == [(1, [], False), (2, ["russia"], True)]
+    assert who == []  # russia forces usa's permission: not usa's own doing
+
+
+def test_a_pair_without_the_one_found_is_still_asked(monkeypatch: Any, tmp_path: Path) -> None:
+    """russia forces it alone, usa and uk together; ukraine's agreement is named in a part that
+    never holds (so that several pairs are left to ask)."""
+    condition = "not agrees(russia) or (not agrees(uk) and not agrees(usa)) or (agrees(ukraine) and not agrees(ukraine))"
+    answers, who = granted(monkeypatch, tmp_path, condition, coalition_size=2)
+    assert answers == [(1, [], False), (2, ["russia"], False)]
+    assert who == ["usa+uk"]
+
+
+def test_a_refusal_every_guarantor_must_withhold_forces_nothing(monkeypatch: Any, tmp_path: Path) -> None:
+    duties = 'clause duty "7" { each g in guarantors must keep agrees(g); }'
+    answers, who = granted(monkeypatch, tmp_path, "not all h in guarantors: agrees(h)", duties, coalition_size=2)
+    assert answers == [(1, [], True)]
+    assert who == []
+
+
+@pytest.mark.parametrize("condition", ["a majority of h in guarantors: (not agrees(h))", "not agrees(russia)",
+                                       "not all h in guarantors: agrees(h)", "agrees(usa) and not agrees(uk)",
+                                       "not agrees(russia) or (not agrees(uk) and not agrees(usa))"])
+def test_the_screen_never_hides_a_group_that_grants(monkeypatch: Any, tmp_path: Path, condition: str) -> None:
+    _, with_screen = granted(monkeypatch, tmp_path, condition, coalition_size=3)
+    _, without = granted(monkeypatch, tmp_path, condition, screen=False, coalition_size=3)
+    assert with_screen == without
