@@ -161,3 +161,160 @@ def test_the_screen_never_hides_a_group_that_grants(monkeypatch: Any, tmp_path: 
     _, with_screen = granted(monkeypatch, tmp_path, condition, coalition_size=3)
     _, without = granted(monkeypatch, tmp_path, condition, screen=False, coalition_size=3)
     assert with_screen == without
+
+
+def test_one_group_left_is_asked_without_a_screen(monkeypatch: Any, tmp_path: Path) -> None:
+    """russia forces it alone; of the pairs only usa and uk are left, asked as they are."""
+    answers, who = granted(monkeypatch, tmp_path, "not agrees(russia) or (not agrees(uk) and not agrees(usa))",
+                           coalition_size=2)
+    assert answers == [(1, [], False)]
+    assert who == ["usa+uk"]
+
+
+EVENT_ONLY = """
+instrument k "K"; party ua, ru, g1, g2; group guarantors = {g1, g2};
+fact attack(by: party) controlled by by;
+act assist(actor: party, to: party);
+assume not attack(by: ua);
+clause art4 "4" { each g in guarantors must assist(to: ua) when attack(by: _) protects ua against attack(by: _); }
+protection ua against attack(by: _) "an attack" by assist(to: ua);
+"""
+
+
+def test_when_the_candidates_decide_only_the_event_nothing_blocks(monkeypatch: Any, tmp_path: Path) -> None:
+    """The trigger is the event itself: an attacker cannot keep it false by attacking, and the
+    protection's candidates decide nothing but their part in the event (which binds nothing)."""
+    answers: list[bool] = []
+    original = blockable_guarantee.none_achieve
+
+    def spy(*args: Any) -> bool:
+        answers.append(original(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    assert findings_in(tmp_path, EVENT_ONLY, ["blockable-guarantee"]) == []
+    assert answers == [True, True]
+
+
+FIGURES = """
+instrument k "K"; party ua, ru, g1, g2, g3; group guarantors = {g1, g2, g3};
+fact attack(by: party) controlled by by;
+quantity troops(p: party) controlled by p;
+act assist(actor: party, to: party);
+assume not attack(by: ua);
+clause art4 "4" { each g in guarantors must assist(to: ua)
+                  when attack(by: _) and a majority of h in guarantors: (troops(h) >= 100)
+                  protects ua against attack(by: _); }
+"""
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_figures_a_member_decides_are_fixed_in_the_screens_questions(monkeypatch: Any, tmp_path: Path,
+                                                                     size: int) -> None:
+    """The guarantors' troop figures decide the trigger: no one can block it alone; any two can
+    (both below 100). The screen fixes the picked members' figures as the guess has them."""
+    answers: list[bool] = []
+    original = blockable_guarantee.none_achieve
+
+    def spy(*args: Any) -> bool:
+        answers.append(original(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    found = [e for f in findings_in(tmp_path, FIGURES, ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
+    assert answers == ([True] if size == 1 else [False, False])
+    assert sorted({members(f) for f in found}) == ([] if size == 1 else ["g1+g2", "g1+g3", "g2+g3"])
+
+
+def test_a_screen_that_does_not_settle_sends_the_check_to_the_coalitions(monkeypatch: Any, tmp_path: Path) -> None:
+    from verifier.checks import coalition_screen
+
+    monkeypatch.setattr(coalition_screen, "MAX_ROUNDS", 0)
+    answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=2)
+    assert [a for _, _, a in answers] == [False] * 4
+    assert sorted({members(f) for f in found}) == ["g1+g2", "g1+g3", "g2+g3"]
+
+
+def test_the_guess_side_is_asked_of_every_guess(monkeypatch: Any, tmp_path: Path) -> None:
+    """Pairs can block a majority; with a guess side no world meets, no coalition can."""
+    import z3
+
+    calls: list[tuple[Any, ...]] = []
+    original = blockable_guarantee.none_achieve
+
+    def spy(*args: Any) -> bool:
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    screened(monkeypatch, tmp_path, MAJORITY, coalition_size=2)
+    ctx, *rest = calls[1]  # (the guarantee, before the pairs: some pair blocks)
+    rest[-1] = []  # (the groups found since, which the call's list holds now, left out)
+    assert original(ctx, *rest) is False
+    guess = rest[5]
+    assert original(ctx, *rest[:5], [*guess, z3.BoolVal(False, ctx.session.ctx)], *rest[6:]) is True
+
+
+ANSWERED_EITHER_WAY = """
+instrument k "K"; party ua, ru, g1, g2; group guarantors = {g1, g2};
+fact attack(by: party) controlled by by; fact agrees(g: party) controlled by g;
+quantity troops(p: party) controlled by p;
+act assist(actor: party, to: party);
+assume not attack(by: ua);
+clause art4 "4" { each g in guarantors must assist(to: ua)
+                  when attack(by: _) and ((troops(g1) <= 100 and agrees(g2)) or (troops(g1) > 100 and not agrees(g2)))
+                  protects ua against attack(by: _); }
+clause strength "5" { g1 must keep troops(g1) >= 200; }
+"""
+
+
+def test_a_guess_is_put_to_the_inner_side_with_the_figure_it_chose(monkeypatch: Any, tmp_path: Path) -> None:
+    """Whatever g1's troops, g2 can answer (agreeing or not); whatever g2 does, g1's troops can.
+    g1 keeps at least 200 troops lawfully, so a guess that picks g1 has that many: an answer
+    asked with another figure would not refute it."""
+    answers: list[bool] = []
+    original = blockable_guarantee.none_achieve
+
+    def spy(*args: Any) -> bool:
+        answers.append(original(*args))
+        return answers[-1]
+
+    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    assert findings_in(tmp_path, ANSWERED_EITHER_WAY, ["blockable-guarantee"], coalition_size=1) == []
+    assert answers == [True]
+
+
+def test_a_guess_the_solver_gives_up_on_proves_nothing(monkeypatch: Any, tmp_path: Path) -> None:
+    import z3
+
+    from verifier.session import Session
+
+    original = Session.side_check
+
+    def side_check(self: Session, solver: Any, purpose: str, *args: Any) -> Any:
+        if purpose.endswith("can any coalition? guess"):
+            return z3.unknown
+        return original(self, solver, purpose, *args)
+
+    monkeypatch.setattr(Session, "side_check", side_check)
+    answers, found = screened(monkeypatch, tmp_path, CONSENSUS, "", coalition_size=1)
+    assert answers == [(1, [], False)] * 2
+    assert sorted({members(f) for f in found}) == ["g1", "g2", "g3"]
+
+
+def test_a_single_coalition_left_is_asked_without_a_screen(monkeypatch: Any, tmp_path: Path) -> None:
+    """g1's agreement alone decides; of the pairs only {ru, g2} holds no g1, asked as it is."""
+    answers: list[tuple[int, list[str], bool]] = []
+    original = blockable_guarantee.none_achieve
+
+    def spy(*args: Any) -> bool:
+        answer = original(*args)
+        answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
+        return answer
+
+    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    text = SPEC.format(decision="agrees(g1)", extra="").replace("party ua, ru, g1, g2, g3; group guarantors = {g1, g2, g3};",
+                                                              "party ua, ru, g1, g2; group guarantors = {g1, g2};")
+    found = [e for f in findings_in(tmp_path, text, ["blockable-guarantee"], coalition_size=2) for e in expand(f)]
+    assert answers == [(1, [], False)] * 2
+    assert sorted({members(f) for f in found}) == ["g1"]
