@@ -28,7 +28,7 @@ DSL_RANK = {
 }
 # Back-end modules below the checks: they never reach up to checks, the driver, reports or the CLI.
 CORE = ("verifier.ground", "verifier.encode", "verifier.session", "verifier.scenario", "verifier.minimal", "verifier.qbf",
-        "verifier.mus", "verifier.findings", "verifier.explain")
+        "verifier.coalition_screen", "verifier.mus", "verifier.findings", "verifier.explain")
 UPPER = ("verifier.checks", "verifier.pipeline", "verifier.report", "verifier.cli")
 
 
@@ -104,7 +104,7 @@ def test_checks_do_not_import_the_driver_reports_or_cli(path: Path) -> None:
 @pytest.mark.parametrize("path", sources("verifier/checks"), ids=module_name)
 def test_checks_never_import_the_solver(path: Path) -> None:
     # The solver is behind one door: terms through verifier.encode, questions through the
-    # session, searches through verifier.qbf and verifier.mus.
+    # session, searches through verifier.qbf, verifier.coalition_screen and verifier.mus.
     bad = sorted(m for m in imports(path) if top(m) == "z3")
     assert not bad, f"{module_name(path)} imports {bad}"
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from dsl import load
 from dsl.model import Instrument
+from dsl.symmetry import COALITION_SIZE
 from tests.oracle.front import Model, Norm, Value, read_model
 from tests.oracle.oracle import Answers, Context, Instance, Oracle, guarantees
 from tests.oracle.predict import matches, predicted_findings
@@ -98,30 +99,31 @@ def compare_text(text: str, timeout_s: float = 60.0, readings: tuple[str, ...] =
 
 
 def compare_files(files: dict[str, str], root: str, timeout_s: float = 60.0, readings: tuple[str, ...] = (),
-                  drafts: tuple[str, ...] = ()) -> Result:
-    """Compare every check on the instrument of `root`; `readings` and `drafts` are --reading and
-    --draft options for both sides."""
+                  drafts: tuple[str, ...] = (), coalition_size: int = COALITION_SIZE) -> Result:
+    """Compare every check on the instrument of `root`; `readings`, `drafts` and `coalition_size`
+    are --reading, --draft and --coalition-size options for both sides."""
     instrument, errors = load_files(files, root)
     if instrument is None:
         return Result(disagreements=[f"generated spec does not load:\n{errors}"])
-    return compare(instrument, read_model(files, root), timeout_s, readings, drafts)
+    return compare(instrument, read_model(files, root), timeout_s, readings, drafts, coalition_size)
 
 
 def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readings: tuple[str, ...] = (),
-            drafts: tuple[str, ...] = ()) -> Result:
+            drafts: tuple[str, ...] = (), coalition_size: int = COALITION_SIZE) -> Result:
     """nverify on `instrument` against the oracle on `model` (the same spec, read by each side)."""
     from verifier.pipeline import Options, check_instrument
 
     result = Result()
     try:
-        oracle = Oracle(model, readings, drafts)
+        oracle = Oracle(model, readings, drafts, coalition_size=coalition_size)
         answers = {(a.draft_name, a.reading_name): a for a in oracle.all_answers()}
     except Unsupported as err:
         result.skipped = str(err)
         return result
     with recording() as contexts:
         findings, expectations, _ = check_instrument(instrument, Options(readings=list(readings), drafts=list(drafts),
-                                                                         timeout_s=timeout_s, max_findings=MAX_FINDINGS))
+                                                                         timeout_s=timeout_s, max_findings=MAX_FINDINGS,
+                                                                         coalition_size=coalition_size))
     got = {(c.draft_name, c.reading_name) for c in contexts}  # type: ignore[attr-defined]
     result.add(got == set(answers), f"contexts checked {sorted(map(str, got))}, oracle {sorted(map(str, answers))}")
     for c in contexts:

@@ -37,14 +37,18 @@ from collections.abc import Collection, Sequence
 from functools import partial
 from itertools import combinations
 
-import z3
-
-from verifier.checks.coalition_screen import none_achieve
-from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, lawful_conduct, minimal_coalitions
+from verifier.checks.coalitions import (
+    Coalition,
+    Outcome,
+    coalition_phrase,
+    lawful_conduct,
+    minimal_coalitions,
+    none_left,
+)
 from verifier.checks.context import CheckContext
 from verifier.checks.guarantees import Guarantee, Target, to_check, untriggered
 from verifier.checks.protection_blocking import Protection, protections, requirement_ref, unanswered
-from verifier.encode import BoolTerm, VarKey, and_, or_
+from verifier.encode import BoolTerm, Model, VarKey, and_, or_
 from verifier.findings import ClauseRef, Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
 from verifier.qbf import EFResult, exists_forall
@@ -73,10 +77,10 @@ def run(ctx: CheckContext) -> list[Finding]:
         decides = _Decides(ctx, named)
         # Most guarantees are blocked by no coalition, or by a few small ones: before each size
         # of coalition, one search asks whether any coalition left can block at all.
-        none_left = partial(_none_left, ctx, g, candidates, decides, event_keys, triggered)
+        screen = partial(_none_left, ctx, g, candidates, decides, event_keys, triggered)
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
                                       partial(_blocking, ctx, g, decides, event_keys, {}),
-                                      free_classes(ctx.instrument, [g.protected]), none_left))
+                                      free_classes(ctx.instrument, [g.protected]), screen))
     return out
 
 
@@ -173,18 +177,18 @@ def _own_blocking(ctx: CheckContext, g: Target, coalition: Coalition, decides: _
 
 
 def _none_left(ctx: CheckContext, g: Target, candidates: Sequence[str], decides: _Decides, event_keys: set[VarKey],
-               triggered: z3.ModelRef, at_least: int, found: Sequence[frozenset[str]]) -> bool:
+               triggered: Model, at_least: int, found: Sequence[frozenset[str]]) -> bool:
     """Whether no coalition of `at_least` or more candidates, containing none `found`, can block g
-    (verifier.checks.coalition_screen). A guarantee's coalition may also choose its members' part
-    in the event (where they strike); a protection requirement's may not."""
+    (coalitions.none_left). A guarantee's coalition may also choose its members' part in the
+    event (where they strike); a protection requirement's may not."""
     enc = ctx.enc
     own_part = isinstance(g, Guarantee)
     world, draft = enc.assumptions(ctx.readings), enc.draft_literals(ctx.draft)
-    return none_achieve(ctx, _tag(g), "blockable-guarantee", candidates,
-                        {m: [k for k in decides[m] if own_part or k not in event_keys] for m in candidates},
-                        lambda m: lawful_conduct(ctx, (m,), event_keys), [g.event],
-                        and_(world, g.event, g.trigger, *draft), [*ctx.fixed(), g.event_lit, g.trigger_lit],
-                        triggered, at_least, found)
+    return none_left(ctx, _tag(g), "blockable-guarantee", candidates,
+                     {m: [k for k in decides[m] if own_part or k not in event_keys] for m in candidates},
+                     lambda m: lawful_conduct(ctx, (m,), event_keys), [g.event],
+                     and_(world, g.event, g.trigger, *draft), [*ctx.fixed(), g.event_lit, g.trigger_lit],
+                     triggered, at_least, found)
 
 
 def _tag(g: Target) -> str:

@@ -11,13 +11,14 @@ or without, so verifier.checks.self_granted_permission keeps its own list.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
 from dsl.model import PartyClass
 from verifier.checks.context import CheckContext
-from verifier.encode import BoolTerm, VarKey
+from verifier.coalition_screen import none_achieve
+from verifier.encode import BoolTerm, Model, VarKey
 from verifier.findings import Finding
 from verifier.merge import listed
 from verifier.symmetry import canonical_coalition
@@ -37,7 +38,7 @@ class Outcome:
 def minimal_coalitions(candidates: Sequence[str], size: int,
                        test: Callable[[Coalition], Outcome | None],
                        classes: Sequence[PartyClass] = (),
-                       none_left: Callable[[int, Sequence[frozenset[str]]], bool] | None = None) -> list[Finding]:
+                       screen: Callable[[int, Sequence[frozenset[str]]], bool] | None = None) -> list[Finding]:
     """The findings of every coalition of up to `size` candidates (in the order given, smaller
     groups first) that `test` says achieves the thing, and of no coalition that contains one
     that does. Unknown outcomes are reported and do not hide larger coalitions.
@@ -47,7 +48,7 @@ def minimal_coalitions(candidates: Sequence[str], size: int,
     and a group within a canonical coalition that achieves the thing is, renamed, a canonical
     group within it too.
 
-    `none_left(k, found)`, if given, is asked before the coalitions of k members when there
+    `screen(k, found)` (`none_left`), if given, is asked before the coalitions of k members when there
     are several to ask: True when it proves that no coalition of k to `size` members that
     contains none of those found achieves the thing, which ends the search there."""
     found: list[frozenset[str]] = []
@@ -57,7 +58,7 @@ def minimal_coalitions(candidates: Sequence[str], size: int,
         # only by coalitions the level's other coalitions do not contain.)
         level = [c for c in combinations(candidates, k)
                  if (not classes or canonical_coalition(c, classes)) and not any(s <= frozenset(c) for s in found)]
-        if none_left is not None and len(level) > 1 and none_left(k, found):
+        if screen is not None and len(level) > 1 and screen(k, found):
             break
         for coalition in level:
             outcome = test(coalition)
@@ -67,6 +68,21 @@ def minimal_coalitions(candidates: Sequence[str], size: int,
             if outcome.achieved:
                 found.append(frozenset(coalition))
     return out
+
+
+def none_left(ctx: CheckContext, tag: str, purpose: str, candidates: Sequence[str],
+              decides: Mapping[str, Iterable[VarKey]], lawful: Callable[[str], BoolTerm], event: Sequence[BoolTerm],
+              formula: BoolTerm, assumptions: Sequence[BoolTerm], first: Model,
+              at_least: int, found: Sequence[frozenset[str]]) -> bool:
+    """Whether no coalition of `at_least` to ctx.coalition_size candidates, containing none `found`,
+    can make `formula` (under the world and the draft) unanswerable (verifier.coalition_screen):
+    `event` is what the guess side asks besides the world and the draft."""
+    enc = ctx.enc
+    world, draft = enc.assumptions(ctx.readings), enc.draft_literals(ctx.draft)
+    return none_achieve(ctx.session, tag=tag, purpose=purpose, candidates=candidates, decides=decides, lawful=lawful,
+                        base=ctx.guess_base(("world",), [world, *draft]), guess=[world, *draft, *event],
+                        formula=formula, assumptions=assumptions, first=first, at_least=at_least,
+                        at_most=ctx.coalition_size, excluded=found)
 
 
 def coalition_phrase(members: Sequence[str]) -> str:
@@ -84,4 +100,4 @@ def lawful_conduct(ctx: CheckContext, coalition: Coalition, event_keys: set[VarK
     return ctx.enc.conj(parts)
 
 
-__all__ = ["Coalition", "Outcome", "coalition_phrase", "lawful_conduct", "minimal_coalitions"]
+__all__ = ["Coalition", "Outcome", "coalition_phrase", "lawful_conduct", "minimal_coalitions", "none_left"]

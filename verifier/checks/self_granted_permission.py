@@ -36,16 +36,13 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import combinations
 
-import z3
-
 from dsl.evaluate import bindings
 from dsl.formula import Value
 from dsl.model import AtomKey, Norm
-from verifier.checks.coalition_screen import none_achieve
-from verifier.checks.coalitions import Coalition, coalition_phrase
+from verifier.checks.coalitions import Coalition, coalition_phrase, none_left
 from verifier.checks.context import CheckContext
 from verifier.checks.permissions import MAX_INSTANCES, permission_formulas, permissions
-from verifier.encode import BoolTerm, Readings, VarKey, and_, is_false, not_
+from verifier.encode import BoolTerm, Model, Readings, VarKey, and_, is_false, not_
 from verifier.explain import granted_phrase
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.minimal import minimal_model
@@ -184,16 +181,16 @@ def _forcing(ctx: CheckContext, norm: Norm, cond: _Condition) -> list[tuple[tupl
     return out
 
 
-def _none_left(ctx: CheckContext, norm: Norm, cond: _Condition, candidates: list[str], out_of_force: z3.ModelRef,
+def _none_left(ctx: CheckContext, norm: Norm, cond: _Condition, candidates: list[str], out_of_force: Model,
                at_least: int, found: list[frozenset[str]]) -> bool:
     """Whether no group of `at_least` or more candidates, containing none `found`, can force the
-    condition (verifier.checks.coalition_screen): `_search`'s question for all of them at once."""
+    condition (coalitions.none_left): `_search`'s question for all of them at once."""
     enc = ctx.enc
     world, draft = enc.assumptions(ctx.readings), enc.draft_literals(ctx.draft)
-    return none_achieve(ctx, f"{norm.clause}#{norm.index} {cond.key}", "self-granted permission", candidates,
-                        {m: ctx.vocab.controlled_by(m) for m in candidates}, ctx.party_compliance, [],
-                        and_(world, *draft, not_(cond.formula)), [*ctx.fixed(), cond.off_lit], out_of_force,
-                        at_least, found)
+    return none_left(ctx, f"{norm.clause}#{norm.index} {cond.key}", "self-granted permission", candidates,
+                     {m: ctx.vocab.controlled_by(m) for m in candidates}, ctx.party_compliance, [],
+                     and_(world, *draft, not_(cond.formula)), [*ctx.fixed(), cond.off_lit], out_of_force,
+                     at_least, found)
 
 
 def _owners(ctx: CheckContext, keys: frozenset[VarKey]) -> list[str]:

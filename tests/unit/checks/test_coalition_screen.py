@@ -1,4 +1,4 @@
-"""The one question for all coalitions (verifier.checks.coalition_screen): "none" only where no
+"""The one question for all coalitions (verifier.coalition_screen): "none" only where no
 coalition blocks, and where it says so the coalitions are not asked one by one. It is asked
 before each size of coalition with several to ask (verifier.checks.coalitions)."""
 
@@ -33,14 +33,14 @@ def screened(monkeypatch: Any, tmp: Path, decision: str, extra: str = "",
              **options: object) -> tuple[list[tuple[int, list[str], bool]], list[Finding]]:
     """What the screen answered for each target (True: no coalition blocks), and the findings."""
     answers: list[tuple[int, list[str], bool]] = []  # (at least, excluded, proven none) per screen
-    original = blockable_guarantee.none_achieve
+    original = blockable_guarantee.none_left
 
     def spy(*args: Any) -> bool:
         answer = original(*args)
         answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
         return answer
 
-    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
     found = findings_in(tmp, SPEC.format(decision=decision, extra=extra), ["blockable-guarantee"], **options)
     return answers, [e for f in found for e in expand(f)]
 
@@ -90,7 +90,7 @@ def test_a_vote_every_guarantor_must_cast_blocks_nothing(monkeypatch: Any, tmp_p
 def test_the_screen_never_hides_a_coalition(monkeypatch: Any, tmp_path: Path, decision: str, size: int) -> None:
     """With the screen and without it (every coalition asked), the same findings."""
     _, with_screen = screened(monkeypatch, tmp_path, decision, coalition_size=size)
-    monkeypatch.setattr(blockable_guarantee, "none_achieve", lambda *args: False)  # (every coalition asked)
+    monkeypatch.setattr(blockable_guarantee, "none_left", lambda *args: False)  # (every coalition asked)
     without = [e for f in findings_in(tmp_path, SPEC.format(decision=decision, extra=""),
                                       ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
     assert [f.message for f in with_screen] == [f.message for f in without]
@@ -112,14 +112,14 @@ def granted(monkeypatch: Any, tmp: Path, condition: str, extra: str = "", screen
     from verifier.checks import self_granted_permission
 
     answers: list[tuple[int, list[str], bool]] = []
-    original = self_granted_permission.none_achieve
+    original = self_granted_permission.none_left
 
     def spy(*args: Any) -> bool:
         answer = original(*args) if screen else False
         answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
         return answer
 
-    monkeypatch.setattr(self_granted_permission, "none_achieve", spy)
+    monkeypatch.setattr(self_granted_permission, "none_left", spy)
     found = findings_in(tmp, GRANTS.format(condition=condition, extra=extra), ["self-granted-permission"], **options)
     return answers, [members(f) for f in found]
 
@@ -185,13 +185,13 @@ def test_when_the_candidates_decide_only_the_event_nothing_blocks(monkeypatch: A
     """The trigger is the event itself: an attacker cannot keep it false by attacking, and the
     protection's candidates decide nothing but their part in the event (which binds nothing)."""
     answers: list[bool] = []
-    original = blockable_guarantee.none_achieve
+    original = blockable_guarantee.none_left
 
     def spy(*args: Any) -> bool:
         answers.append(original(*args))
         return answers[-1]
 
-    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
     assert findings_in(tmp_path, EVENT_ONLY, ["blockable-guarantee"]) == []
     assert answers == [True, True]
 
@@ -214,20 +214,20 @@ def test_figures_a_member_decides_are_fixed_in_the_screens_questions(monkeypatch
     """The guarantors' troop figures decide the trigger: no one can block it alone; any two can
     (both below 100). The screen fixes the picked members' figures as the guess has them."""
     answers: list[bool] = []
-    original = blockable_guarantee.none_achieve
+    original = blockable_guarantee.none_left
 
     def spy(*args: Any) -> bool:
         answers.append(original(*args))
         return answers[-1]
 
-    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
     found = [e for f in findings_in(tmp_path, FIGURES, ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
     assert answers == ([True] if size == 1 else [False, False])
     assert sorted({members(f) for f in found}) == ([] if size == 1 else ["g1+g2", "g1+g3", "g2+g3"])
 
 
 def test_a_screen_that_does_not_settle_sends_the_check_to_the_coalitions(monkeypatch: Any, tmp_path: Path) -> None:
-    from verifier.checks import coalition_screen
+    from verifier import coalition_screen
 
     monkeypatch.setattr(coalition_screen, "MAX_ROUNDS", 0)
     answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=2)
@@ -240,13 +240,13 @@ def test_the_guess_side_is_asked_of_every_guess(monkeypatch: Any, tmp_path: Path
     import z3
 
     calls: list[tuple[Any, ...]] = []
-    original = blockable_guarantee.none_achieve
+    original = blockable_guarantee.none_left
 
     def spy(*args: Any) -> bool:
         calls.append(args)
         return original(*args)
 
-    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
     screened(monkeypatch, tmp_path, MAJORITY, coalition_size=2)
     ctx, *rest = calls[1]  # (the guarantee, before the pairs: some pair blocks)
     rest[-1] = []  # (the groups found since, which the call's list holds now, left out)
@@ -273,13 +273,13 @@ def test_a_guess_is_put_to_the_inner_side_with_the_figure_it_chose(monkeypatch: 
     g1 keeps at least 200 troops lawfully, so a guess that picks g1 has that many: an answer
     asked with another figure would not refute it."""
     answers: list[bool] = []
-    original = blockable_guarantee.none_achieve
+    original = blockable_guarantee.none_left
 
     def spy(*args: Any) -> bool:
         answers.append(original(*args))
         return answers[-1]
 
-    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
     assert findings_in(tmp_path, ANSWERED_EITHER_WAY, ["blockable-guarantee"], coalition_size=1) == []
     assert answers == [True]
 
@@ -305,14 +305,14 @@ def test_a_guess_the_solver_gives_up_on_proves_nothing(monkeypatch: Any, tmp_pat
 def test_a_single_coalition_left_is_asked_without_a_screen(monkeypatch: Any, tmp_path: Path) -> None:
     """g1's agreement alone decides; of the pairs only {ru, g2} holds no g1, asked as it is."""
     answers: list[tuple[int, list[str], bool]] = []
-    original = blockable_guarantee.none_achieve
+    original = blockable_guarantee.none_left
 
     def spy(*args: Any) -> bool:
         answer = original(*args)
         answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
         return answer
 
-    monkeypatch.setattr(blockable_guarantee, "none_achieve", spy)
+    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
     text = SPEC.format(decision="agrees(g1)", extra="").replace("party ua, ru, g1, g2, g3; group guarantors = {g1, g2, g3};",
                                                               "party ua, ru, g1, g2; group guarantors = {g1, g2};")
     found = [e for f in findings_in(tmp_path, text, ["blockable-guarantee"], coalition_size=2) for e in expand(f)]

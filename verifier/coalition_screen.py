@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import z3
 
-from verifier.checks.context import CheckContext
 from verifier.encode import BoolTerm, VarKey, and_, not_, or_, substitute
-from verifier.qbf import cone_of
+from verifier.qbf import GuessBase, cone_of
 from verifier.scenario import Values
+from verifier.session import Session
 from verifier.z3_native import assert_terms
 
 # A screen that has not settled after this many rounds gives way to the coalitions' own
@@ -43,24 +43,22 @@ from verifier.z3_native import assert_terms
 MAX_ROUNDS = 60
 
 
-def none_achieve(ctx: CheckContext, tag: str, purpose: str, candidates: Sequence[str],
-                 decides: Mapping[str, Iterable[VarKey]], lawful: Callable[[str], BoolTerm],
-                 guess: Sequence[BoolTerm], formula: BoolTerm, assumptions: Sequence[BoolTerm],
-                 first: z3.ModelRef, at_least: int = 1, excluded: Sequence[frozenset[str]] = ()) -> bool:
-    """Whether it is proven that no coalition of `at_least` to ctx.coalition_size candidates,
-    containing none of the `excluded` groups, can choose what its members decide (`decides`),
-    complying (`lawful` of each member), so that `formula` has no answer.
+def none_achieve(session: Session, *, tag: str, purpose: str, candidates: Sequence[str],
+                 decides: Mapping[str, Iterable[VarKey]], lawful: Callable[[str], BoolTerm], base: GuessBase,
+                 guess: Sequence[BoolTerm], formula: BoolTerm, assumptions: Sequence[BoolTerm], first: z3.ModelRef,
+                 at_least: int, at_most: int, excluded: Sequence[frozenset[str]] = ()) -> bool:
+    """Whether it is proven that no coalition of `at_least` to `at_most` candidates, containing
+    none of the `excluded` groups, can choose what its members decide (`decides`), complying
+    (`lawful` of each member), so that `formula` has no answer.
 
-    `guess`: the guess side besides the world and the draft; `assumptions`: the session's
-    literals that make a query the question of `formula`; `first`: a model of `formula`.
-    `tag` names the question (its pick variables are its own) and `purpose` its queries."""
-    enc, session = ctx.enc, ctx.session
-    world = enc.assumptions(ctx.readings)
-    draft = enc.draft_literals(ctx.draft)
+    `guess`: the whole guess side (the world, the draft, an event), of which `base` holds a part;
+    `assumptions`: the session's literals that make a query the question of `formula`; `first`: a
+    model of `formula`. `tag` names the question (its pick variables are its own) and `purpose`
+    its queries."""
     cone = cone_of(session, formula)
     # (A variable the world fixes outright has that value in every guess and answer: binding
     # it changes nothing.)
-    held = cone.held_by(session, [world, *draft, *guess])
+    held = cone.held_by(session, guess)
     controllers: dict[int, list[str]] = {}  # cone position -> the candidates that decide it
     for m in candidates:
         for k in decides[m]:
@@ -101,13 +99,12 @@ def none_achieve(ctx: CheckContext, tag: str, purpose: str, candidates: Sequence
                 for (_, var, ms, _), (_, value) in zip(bound, chosen.pairs(model), strict=True)
                 if not members.isdisjoint(ms)]
 
-    base = ctx.guess_base(("world",), [world, *draft])
     solver = base.solver
     solver.push()
     try:
         assert_terms(solver, *(g for g in guess if g.ast.value not in base.held),
                      and_(*(z3.Implies(picks[m], lawful(m)) for m in candidates)),
-                     z3.AtLeast(*picks.values(), at_least), z3.AtMost(*picks.values(), ctx.coalition_size),
+                     z3.AtLeast(*picks.values(), at_least), z3.AtMost(*picks.values(), at_most),
                      *(or_(*(not_(picks[m]) for m in group)) for group in excluded), lemma(first))
         for _ in range(MAX_ROUNDS):
             result = session.side_check(solver, f"{purpose}: can any coalition? guess")
