@@ -27,6 +27,7 @@ PURPOSES = {
     "hollow-permission: can the permission apply?", "hollow-permission: always blocked?",
     "hollow-permission: can the act be done?", "hollow-permission: situation core",
     "vetoed permission: exercisable at all?",
+    "vetoed permission: can any coalition? guess", "vetoed permission: can any coalition? inner check",
     "pretext by russia via no_harm (harms_security)",
     "blockable-guarantee: can it answer E?",
     "blockable-guarantee: can any coalition? guess",

@@ -44,17 +44,21 @@ MAX_ROUNDS = 60
 
 
 def none_achieve(session: Session, *, tag: str, purpose: str, candidates: Sequence[str],
-                 decides: Mapping[str, Iterable[VarKey]], lawful: Callable[[str], BoolTerm], base: GuessBase,
-                 guess: Sequence[BoolTerm], formula: BoolTerm, assumptions: Sequence[BoolTerm], first: z3.ModelRef,
-                 at_least: int, at_most: int, excluded: Sequence[frozenset[str]] = ()) -> bool:
+                 decides: Mapping[str, Iterable[VarKey]], lawful: Callable[[str], BoolTerm] | None, base: GuessBase,
+                 guess: Sequence[BoolTerm], formula: BoolTerm,
+                 assumptions: Sequence[BoolTerm] | Callable[[z3.ModelRef], Sequence[BoolTerm]],
+                 first: z3.ModelRef | None, at_least: int, at_most: int,
+                 excluded: Sequence[frozenset[str]] = ()) -> bool:
     """Whether it is proven that no coalition of `at_least` to `at_most` candidates, containing
     none of the `excluded` groups, can choose what its members decide (`decides`), complying
-    (`lawful` of each member), so that `formula` has no answer.
+    (`lawful` of each member, if asked), so that `formula` has no answer.
 
     `guess`: the whole guess side (the world, the draft, an event), of which `base` holds a part;
-    `assumptions`: the session's literals that make a query the question of `formula`; `first`: a
-    model of `formula`. `tag` names the question (its pick variables are its own) and `purpose`
-    its queries."""
+    `assumptions` (or, given a guess, what it returns): the session's literals that make a query
+    the question of `formula` once the guess's own variables (those `formula` shares with it,
+    such as which act a permission's holder does) are fixed; `first`: a model of `formula`, if
+    one is known (its refutation is asserted before the first guess). `tag` names the question
+    (its pick variables are its own) and `purpose` its queries."""
     cone = cone_of(session, formula)
     # (A variable the world fixes outright has that value in every guess and answer: binding
     # it changes nothing.)
@@ -103,16 +107,19 @@ def none_achieve(session: Session, *, tag: str, purpose: str, candidates: Sequen
     solver.push()
     try:
         assert_terms(solver, *(g for g in guess if g.ast.value not in base.held),
-                     and_(*(z3.Implies(picks[m], lawful(m)) for m in candidates)),
+                     *([] if lawful is None else [and_(*(z3.Implies(picks[m], lawful(m)) for m in candidates))]),
                      z3.AtLeast(*picks.values(), at_least), z3.AtMost(*picks.values(), at_most),
-                     *(or_(*(not_(picks[m]) for m in group)) for group in excluded), lemma(first))
+                     *(or_(*(not_(picks[m]) for m in group)) for group in excluded),
+                     *([] if first is None else [lemma(first)]))
         for _ in range(MAX_ROUNDS):
             result = session.side_check(solver, f"{purpose}: can any coalition? guess")
             if result == z3.unsat:
                 return True
             if result != z3.sat:
                 return False
-            answer = session.check([*assumptions, *situation(solver.model())], f"{purpose}: can any coalition? inner check")
+            model = solver.model()
+            asked = assumptions(model) if callable(assumptions) else assumptions
+            answer = session.check([*asked, *situation(model)], f"{purpose}: can any coalition? inner check")
             if not answer.sat:
                 return False  # a coalition may achieve it (or the solver gave up): asked one by one
             assert answer.model is not None

@@ -34,7 +34,7 @@ from functools import partial
 
 from dsl.evaluate import bindings
 from dsl.model import AtomKey, Norm
-from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, minimal_coalitions
+from verifier.checks.coalitions import Coalition, Outcome, coalition_phrase, minimal_coalitions, none_left
 from verifier.checks.context import CheckContext
 from verifier.checks.permissions import instances, permissions, usable_formulas
 from verifier.encode import BoolTerm, Model, VarKey, and_
@@ -70,10 +70,33 @@ def run(ctx: CheckContext) -> list[Finding]:
         # it) whose members decide something the condition mentions.
         deciders = ctx.vocab.deciders(named)
         candidates = [b for b in ctx.instrument.parties if b != subject and b in deciders]
+        # Before each size, one search asks whether any coalition left can veto it at all.
         out.extend(minimal_coalitions(candidates, ctx.coalition_size,
                                       partial(_coalition_veto, ctx, norm, subject, usable, named),
-                                      free_classes(ctx.instrument, [subject])))
+                                      free_classes(ctx.instrument, [subject]),
+                                      partial(_none_left, ctx, norm, subject, usable, named, candidates)))
     return out
+
+
+def _none_left(ctx: CheckContext, norm: Norm, subject: str, usable: list[Usable], named: set[VarKey],
+               candidates: list[str], at_least: int, found: Sequence[frozenset[str]]) -> bool:
+    """Whether no coalition of `at_least` or more candidates, containing none `found`, can veto the
+    permission (coalitions.none_left): `_veto`'s question for all of them at once, the act
+    chosen by the guess as there, the blockers bound by nothing (a veto need not be lawful)."""
+    enc = ctx.enc
+    world, draft = enc.assumptions(ctx.readings), enc.draft_literals(ctx.draft)
+    tag = f"{norm.clause}#{norm.index} @{subject}"
+    pick = Pick.named(ctx.session, f"veto screen pick {tag}", len(usable))
+    lits = ctx.party_lits(subject)
+
+    def chosen(model: Model) -> list[BoolTerm]:
+        return [*ctx.fixed(), usable[pick.index(model)][4], *lits]
+
+    decides = {m: [k for k in ctx.vocab.controlled_by(m) if k in named] for m in candidates}
+    return none_left(ctx, tag, "vetoed permission", candidates, decides, None, [pick.exactly_one()],
+                     and_(world, *draft, pick.any_of([(use,) for _, _, use, _, _ in usable]),
+                          ctx.party_compliance(subject)),
+                     chosen, None, at_least, found)
 
 
 def _coalition_veto(ctx: CheckContext, norm: Norm, subject: str, usable: list[Usable], named: set[VarKey],

@@ -71,16 +71,17 @@ def minimal_coalitions(candidates: Sequence[str], size: int,
 
 
 def none_left(ctx: CheckContext, tag: str, purpose: str, candidates: Sequence[str],
-              decides: Mapping[str, Iterable[VarKey]], lawful: Callable[[str], BoolTerm], event: Sequence[BoolTerm],
-              formula: BoolTerm, assumptions: Sequence[BoolTerm], first: Model,
+              decides: Mapping[str, Iterable[VarKey]], lawful: Callable[[str], BoolTerm] | None,
+              guess: Sequence[BoolTerm], formula: BoolTerm,
+              assumptions: Sequence[BoolTerm] | Callable[[Model], Sequence[BoolTerm]], first: Model | None,
               at_least: int, found: Sequence[frozenset[str]]) -> bool:
     """Whether no coalition of `at_least` to ctx.coalition_size candidates, containing none `found`,
     can make `formula` (under the world and the draft) unanswerable (verifier.coalition_screen):
-    `event` is what the guess side asks besides the world and the draft."""
+    `guess` is what the guess side asks besides the world and the draft."""
     enc = ctx.enc
     world, draft = enc.assumptions(ctx.readings), enc.draft_literals(ctx.draft)
     return none_achieve(ctx.session, tag=tag, purpose=purpose, candidates=candidates, decides=decides, lawful=lawful,
-                        base=ctx.guess_base(("world",), [world, *draft]), guess=[world, *draft, *event],
+                        base=ctx.guess_base(("world",), [world, *draft]), guess=[world, *draft, *guess],
                         formula=formula, assumptions=assumptions, first=first, at_least=at_least,
                         at_most=ctx.coalition_size, excluded=found)
 

@@ -318,3 +318,58 @@ def test_a_single_coalition_left_is_asked_without_a_screen(monkeypatch: Any, tmp
     found = [e for f in findings_in(tmp_path, text, ["blockable-guarantee"], coalition_size=2) for e in expand(f)]
     assert answers == [(1, [], False)] * 2
     assert sorted({members(f) for f in found}) == ["g1"]
+
+
+VETO = """
+instrument v "V"; party ukraine, g1, g2, g3; group guarantors = {{g1, g2, g3}};
+fact consents(g: party) controlled by g;
+act host(actor: party, foreign: party);
+clause art2 "Art. 2" {{ ukraine must not host; }}
+clause art3 "Art. 3" overrides art2 {{ ukraine may host(foreign: g1) when {consent}; }}
+"""
+
+
+def vetoed(monkeypatch: Any, tmp: Path, consent: str, screen: bool = True,
+           **options: object) -> tuple[list[tuple[int, list[str], bool]], list[str]]:
+    """The screen's answers (as `screened`) and who can veto the permission."""
+    from verifier.checks import blocked_permission
+
+    answers: list[tuple[int, list[str], bool]] = []
+    original = blocked_permission.none_left
+
+    def spy(*args: Any) -> bool:
+        answer = original(*args) if screen else False
+        answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
+        return answer
+
+    monkeypatch.setattr(blocked_permission, "none_left", spy)
+    found = [e for f in findings_in(tmp, VETO.format(consent=consent), ["hollow-permission"], **options)
+             if dict(f.details).get("veto") for e in expand(f)]
+    return answers, sorted(members(f) for f in found)
+
+
+def test_consent_of_any_one_guarantor_is_vetoed_by_no_pair(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, who = vetoed(monkeypatch, tmp_path, "exists g in guarantors: consents(g)", coalition_size=2)
+    assert answers == [(1, [], True)]
+    assert who == []
+
+
+def test_consent_of_any_one_guarantor_is_vetoed_by_all_three(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, who = vetoed(monkeypatch, tmp_path, "exists g in guarantors: consents(g)", coalition_size=3)
+    assert answers == [(1, [], False), (2, [], False)]  # (one triple left: asked as it is)
+    assert who == ["g1+g2+g3"]
+
+
+def test_consent_of_all_is_vetoed_by_each_and_no_pair_is_left(monkeypatch: Any, tmp_path: Path) -> None:
+    answers, who = vetoed(monkeypatch, tmp_path, "all g in guarantors: consents(g)", coalition_size=3)
+    assert answers == [(1, [], False)]
+    assert who == ["g1", "g2", "g3"]
+
+
+@pytest.mark.parametrize("consent", ["exists g in guarantors: consents(g)", "all g in guarantors: consents(g)",
+                                     "a majority of g in guarantors: consents(g)", "consents(g2) or consents(g3)"])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_the_screen_never_hides_a_veto(monkeypatch: Any, tmp_path: Path, consent: str, size: int) -> None:
+    _, with_screen = vetoed(monkeypatch, tmp_path, consent, coalition_size=size)
+    _, without = vetoed(monkeypatch, tmp_path, consent, screen=False, coalition_size=size)
+    assert with_screen == without
