@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/horizon.py
 	$(BIN)/python bench/split.py
 	$(BIN)/python bench/negotiate.py
+	$(BIN)/python bench/coalitions.py
 	$(BIN)/python bench/suite.py
 
 # The heavy runs recorded in docs/trust.md; never part of `make test`.
