@@ -15,7 +15,6 @@ too: a class of interchangeable parties is checked through K + 1 representatives
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -24,21 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.negotiate import wall  # noqa: E402
+from bench.run import patched  # noqa: E402
 from bench.series import write_section  # noqa: E402
 
 BEGIN, END = "<!-- coalitions: begin -->", "<!-- coalitions: end -->"
-NVERIFY = ROOT / ".venv" / "bin" / "nverify"
 COALITION_CHECKS = ("blockable_guarantee", "blocked_permission", "self_granted_permission")
-
-
-def wall(size: int, runs: int) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([str(NVERIFY), "-q", "--jobs", "1", "--coalition-size", str(size), "specs/"], cwd=ROOT,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def per_check(size: int) -> Counter[str]:
@@ -55,11 +45,8 @@ def per_check(size: int) -> Counter[str]:
         finally:
             seconds[check.name] += time.perf_counter() - start
 
-    pipeline._within_budget = timed  # type: ignore[assignment]
-    try:
+    with patched(pipeline, "_within_budget", timed):
         pipeline.run([ROOT / "specs"], pipeline.Options(jobs=1, coalition_size=size))
-    finally:
-        pipeline._within_budget = original  # type: ignore[assignment]
     return seconds
 
 
@@ -80,7 +67,7 @@ def main() -> None:
              "|---:|---:|---:|---:|---:|"]
     for size in (int(s) for s in args.sizes.split(",") if s):
         seconds = per_check(size)
-        total = wall(size, args.runs)
+        total = wall(["-q", "--jobs", "1", "--coalition-size", str(size), "specs/"], args.runs)
         lines.append(f"| {size} | {total:.2f} | " + " | ".join(f"{seconds[c]:.2f}" for c in COALITION_CHECKS) + " |")
         print(lines[-1], file=sys.stderr, flush=True)
     text = "\n".join(lines)

@@ -29,18 +29,32 @@ MAJORITY = "a majority of g in guarantors: agrees(g)"
 CONSENSUS = "all g in guarantors: agrees(g)"
 
 
-def screened(monkeypatch: Any, tmp: Path, decision: str, extra: str = "",
-             **options: object) -> tuple[list[tuple[int, list[str], bool]], list[Finding]]:
-    """What the screen answered for each target (True: no coalition blocks), and the findings."""
-    answers: list[tuple[int, list[str], bool]] = []  # (at least, excluded, proven none) per screen
-    original = blockable_guarantee.none_left
+Screen = tuple[int, list[str], bool]  # (at least, the groups excluded, proven none) of one screen
+
+
+def recorded(monkeypatch: Any, module: Any, screen: bool = True) -> list[Screen]:
+    """Every screen a check module asks (its `none_left`), as it asks them; with `screen` False,
+    none proves anything (every coalition is asked, as without the screen)."""
+    answers: list[Screen] = []
+    original = module.none_left
 
     def spy(*args: Any) -> bool:
-        answer = original(*args)
+        answer = original(*args) if screen else False
         answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
         return answer
 
-    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
+    monkeypatch.setattr(module, "none_left", spy)
+    return answers
+
+
+def proven(answers: list[Screen]) -> list[bool]:
+    return [answer for _, _, answer in answers]
+
+
+def screened(monkeypatch: Any, tmp: Path, decision: str, extra: str = "",
+             **options: object) -> tuple[list[Screen], list[Finding]]:
+    """What the screen answered for each target (True: no coalition blocks), and the findings."""
+    answers = recorded(monkeypatch, blockable_guarantee)
     found = findings_in(tmp, SPEC.format(decision=decision, extra=extra), ["blockable-guarantee"], **options)
     return answers, [e for f in found for e in expand(f)]
 
@@ -90,7 +104,7 @@ def test_a_vote_every_guarantor_must_cast_blocks_nothing(monkeypatch: Any, tmp_p
 def test_the_screen_never_hides_a_coalition(monkeypatch: Any, tmp_path: Path, decision: str, size: int) -> None:
     """With the screen and without it (every coalition asked), the same findings."""
     _, with_screen = screened(monkeypatch, tmp_path, decision, coalition_size=size)
-    monkeypatch.setattr(blockable_guarantee, "none_left", lambda *args: False)  # (every coalition asked)
+    recorded(monkeypatch, blockable_guarantee, screen=False)  # (every coalition asked)
     without = [e for f in findings_in(tmp_path, SPEC.format(decision=decision, extra=""),
                                       ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
     assert [f.message for f in with_screen] == [f.message for f in without]
@@ -107,19 +121,11 @@ clause art6 "Art. 6" {{ usa may act_alone(in: ukraine) when {condition}; }}
 
 
 def granted(monkeypatch: Any, tmp: Path, condition: str, extra: str = "", screen: bool = True,
-            **options: object) -> tuple[list[tuple[int, list[str], bool]], list[str]]:
+            **options: object) -> tuple[list[Screen], list[str]]:
     """The screen's answers (as `screened`) and who can bring the permission into force."""
     from verifier.checks import self_granted_permission
 
-    answers: list[tuple[int, list[str], bool]] = []
-    original = self_granted_permission.none_left
-
-    def spy(*args: Any) -> bool:
-        answer = original(*args) if screen else False
-        answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
-        return answer
-
-    monkeypatch.setattr(self_granted_permission, "none_left", spy)
+    answers = recorded(monkeypatch, self_granted_permission, screen)
     found = findings_in(tmp, GRANTS.format(condition=condition, extra=extra), ["self-granted-permission"], **options)
     return answers, [members(f) for f in found]
 
@@ -184,16 +190,9 @@ protection ua against attack(by: _) "an attack" by assist(to: ua);
 def test_when_the_candidates_decide_only_the_event_nothing_blocks(monkeypatch: Any, tmp_path: Path) -> None:
     """The trigger is the event itself: an attacker cannot keep it false by attacking, and the
     protection's candidates decide nothing but their part in the event (which binds nothing)."""
-    answers: list[bool] = []
-    original = blockable_guarantee.none_left
-
-    def spy(*args: Any) -> bool:
-        answers.append(original(*args))
-        return answers[-1]
-
-    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
+    answers = recorded(monkeypatch, blockable_guarantee)
     assert findings_in(tmp_path, EVENT_ONLY, ["blockable-guarantee"]) == []
-    assert answers == [True, True]
+    assert proven(answers) == [True, True]
 
 
 FIGURES = """
@@ -213,16 +212,9 @@ def test_figures_a_member_decides_are_fixed_in_the_screens_questions(monkeypatch
                                                                      size: int) -> None:
     """The guarantors' troop figures decide the trigger: no one can block it alone; any two can
     (both below 100). The screen fixes the picked members' figures as the guess has them."""
-    answers: list[bool] = []
-    original = blockable_guarantee.none_left
-
-    def spy(*args: Any) -> bool:
-        answers.append(original(*args))
-        return answers[-1]
-
-    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
+    answers = recorded(monkeypatch, blockable_guarantee)
     found = [e for f in findings_in(tmp_path, FIGURES, ["blockable-guarantee"], coalition_size=size) for e in expand(f)]
-    assert answers == ([True] if size == 1 else [False, False])
+    assert proven(answers) == ([True] if size == 1 else [False, False])
     assert sorted({members(f) for f in found}) == ([] if size == 1 else ["g1+g2", "g1+g3", "g2+g3"])
 
 
@@ -231,7 +223,7 @@ def test_a_screen_that_does_not_settle_sends_the_check_to_the_coalitions(monkeyp
 
     monkeypatch.setattr(coalition_screen, "MAX_ROUNDS", 0)
     answers, found = screened(monkeypatch, tmp_path, MAJORITY, coalition_size=2)
-    assert [a for _, _, a in answers] == [False] * 4
+    assert proven(answers) == [False] * 4
     assert sorted({members(f) for f in found}) == ["g1+g2", "g1+g3", "g2+g3"]
 
 
@@ -272,16 +264,9 @@ def test_a_guess_is_put_to_the_inner_side_with_the_figure_it_chose(monkeypatch: 
     """Whatever g1's troops, g2 can answer (agreeing or not); whatever g2 does, g1's troops can.
     g1 keeps at least 200 troops lawfully, so a guess that picks g1 has that many: an answer
     asked with another figure would not refute it."""
-    answers: list[bool] = []
-    original = blockable_guarantee.none_left
-
-    def spy(*args: Any) -> bool:
-        answers.append(original(*args))
-        return answers[-1]
-
-    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
+    answers = recorded(monkeypatch, blockable_guarantee)
     assert findings_in(tmp_path, ANSWERED_EITHER_WAY, ["blockable-guarantee"], coalition_size=1) == []
-    assert answers == [True]
+    assert proven(answers) == [True]
 
 
 def test_a_guess_the_solver_gives_up_on_proves_nothing(monkeypatch: Any, tmp_path: Path) -> None:
@@ -304,15 +289,7 @@ def test_a_guess_the_solver_gives_up_on_proves_nothing(monkeypatch: Any, tmp_pat
 
 def test_a_single_coalition_left_is_asked_without_a_screen(monkeypatch: Any, tmp_path: Path) -> None:
     """g1's agreement alone decides; of the pairs only {ru, g2} holds no g1, asked as it is."""
-    answers: list[tuple[int, list[str], bool]] = []
-    original = blockable_guarantee.none_left
-
-    def spy(*args: Any) -> bool:
-        answer = original(*args)
-        answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
-        return answer
-
-    monkeypatch.setattr(blockable_guarantee, "none_left", spy)
+    answers = recorded(monkeypatch, blockable_guarantee)
     text = SPEC.format(decision="agrees(g1)", extra="").replace("party ua, ru, g1, g2, g3; group guarantors = {g1, g2, g3};",
                                                               "party ua, ru, g1, g2; group guarantors = {g1, g2};")
     found = [e for f in findings_in(tmp_path, text, ["blockable-guarantee"], coalition_size=2) for e in expand(f)]
@@ -330,19 +307,11 @@ clause art3 "Art. 3" overrides art2 {{ ukraine may host(foreign: g1) when {conse
 
 
 def vetoed(monkeypatch: Any, tmp: Path, consent: str, screen: bool = True,
-           **options: object) -> tuple[list[tuple[int, list[str], bool]], list[str]]:
+           **options: object) -> tuple[list[Screen], list[str]]:
     """The screen's answers (as `screened`) and who can veto the permission."""
     from verifier.checks import blocked_permission
 
-    answers: list[tuple[int, list[str], bool]] = []
-    original = blocked_permission.none_left
-
-    def spy(*args: Any) -> bool:
-        answer = original(*args) if screen else False
-        answers.append((args[-2], sorted("+".join(sorted(group)) for group in args[-1]), answer))
-        return answer
-
-    monkeypatch.setattr(blocked_permission, "none_left", spy)
+    answers = recorded(monkeypatch, blocked_permission, screen)
     found = [e for f in findings_in(tmp, VETO.format(consent=consent), ["hollow-permission"], **options)
              if dict(f.details).get("veto") for e in expand(f)]
     return answers, sorted(members(f) for f in found)
