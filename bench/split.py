@@ -18,8 +18,12 @@ memberships of its world), each checked in this process with one job, best of `-
 
 Two ratios: outside / solver calls, and outside / (solver calls + the rest of the API).
 The timers cost time of their own (the API is called hundreds of thousands of times),
-which lands in the API's share. Writes its table into bench/RESULTS.md between the
-solver-split markers (unless --no-write).
+which lands in the API's share.
+
+The corpus is timed as `nverify --jobs 1 specs/` checks it, loading and then each instrument,
+so a second table shows where its outside time is: the instruments with the most of it, and
+the rest together. Writes both tables into bench/RESULTS.md between the solver-split markers
+(unless --no-write).
 """
 
 from __future__ import annotations
@@ -27,8 +31,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
+from functools import partial
+from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,9 +49,13 @@ from bench.series import fmt, write_section  # noqa: E402
 
 BEGIN, END = "<!-- solver-split: begin -->", "<!-- solver-split: end -->"
 CALLS = ("query", "solver", "optimize", "model")
+SHOWN = 8  # instruments listed one by one in the corpus's table
+
+Split = tuple[float, float, float]  # seconds: in all, in solver calls, in the rest of the API
+_M = TypeVar("_M")
 
 
-def timed_run(check: object) -> tuple[float, float, float]:
+def timed_run(check: object) -> Split:
     """`check()` under the timers: total, solver-call and other-API seconds."""
     from verifier import canonical, minimal
     from verifier.session import Session
@@ -67,7 +79,7 @@ def timed_run(check: object) -> tuple[float, float, float]:
     return total, sum(timers.seconds[c] for c in CALLS), timers.seconds["api"]
 
 
-def generated(n: int, folder: Path) -> tuple[float, float, float]:
+def generated(n: int, folder: Path) -> Split:
     from dsl import load
     from verifier import pipeline
 
@@ -77,17 +89,44 @@ def generated(n: int, folder: Path) -> tuple[float, float, float]:
     return timed_run(lambda: pipeline.check_instrument(instrument, pipeline.Options()))
 
 
-def corpus() -> tuple[float, float, float]:
+def corpus() -> list[tuple[str, Split]]:
+    """The corpus as `pipeline.run` checks it with one job: loading the specs (which asks the
+    solver nothing), then each instrument; the split of each."""
+    from dsl import LoadResult
     from verifier import pipeline
+    from verifier.registry import load
 
-    return timed_run(lambda: pipeline.run([ROOT / "specs"], pipeline.Options(jobs=1)))
+    options = pipeline.Options(jobs=1)
+    loaded: list[LoadResult] = []
+    parts = [("loading the specs", timed_run(lambda: loaded.append(load([ROOT / "specs"], None, options.coalition_size))))]
+    for instrument in loaded[0].instruments:
+        parts.append((f"`{Path(instrument.path).name}`",
+                      timed_run(lambda i=instrument: pipeline.check_instrument(i, options))))
+    return parts
 
 
-def best(runs: int, measure: object) -> tuple[float, float, float]:
-    return min((measure() for _ in range(runs)), key=lambda r: r[0])  # type: ignore[operator]
+def whole(parts: list[tuple[str, Split]]) -> Split:
+    return (sum(p[0] for _, p in parts), sum(p[1] for _, p in parts), sum(p[2] for _, p in parts))
 
 
-def table(rows: list[tuple[str, tuple[float, float, float]]]) -> str:
+def corpus_total(parts: list[tuple[str, Split]]) -> float:
+    return whole(parts)[0]
+
+
+def best(runs: int, measure: Callable[[], _M], total: Callable[[_M], float]) -> _M:
+    """The measure of the fastest of `runs` runs (by `total`: its seconds in all)."""
+    return min((measure() for _ in range(runs)), key=total)
+
+
+def row(name: str, split: Split) -> str:
+    total, calls, api = split
+    outside = total - calls - api
+    return (f"| {name} | {total:.2f} | {calls:.2f} | {api:.2f} | {outside:.2f} "
+            f"| {fmt(outside / calls if calls else None)} "
+            f"| {fmt(outside / (calls + api) if calls + api else None)} |")
+
+
+def table(rows: list[tuple[str, Split]]) -> str:
     out = [("Inside the solver and outside it (`bench/split.py`; one job, in one process, best of the runs): "
            "solver calls are checks, Optimize and taking models; the rest of the solver API is asserting, "
            "push and pop, making and freeing solvers; outside is nverify's Python and the terms it builds."),
@@ -95,11 +134,28 @@ def table(rows: list[tuple[str, tuple[float, float, float]]]) -> str:
            ("| input | total s | solver calls s | rest of the API s | outside s | outside / calls "
            "| outside / (calls + API) |"),
            "|---|---:|---:|---:|---:|---:|---:|"]
-    for name, (total, calls, api) in rows:
-        outside = total - calls - api
-        out.append(f"| {name} | {total:.2f} | {calls:.2f} | {api:.2f} | {outside:.2f} "
-                   f"| {fmt(outside / calls if calls else None)} "
-                   f"| {fmt(outside / (calls + api) if calls + api else None)} |")
+    out += [row(name, split) for name, split in rows]
+    return "\n".join(out)
+
+
+def corpus_table(parts: list[tuple[str, Split]]) -> str:
+    """The corpus's time by part: loading, the instruments with the most time outside the
+    solver, and the others together."""
+    def outside(split: Split) -> float:
+        return split[0] - split[1] - split[2]
+
+    loading, instruments = parts[0], sorted(parts[1:], key=lambda p: -outside(p[1]))
+    shown, rest = instruments[:SHOWN], instruments[SHOWN:]
+    out = [(f"The corpus by part, the {SHOWN} instruments with the most time outside the solver first "
+            "(same run, same columns):"),
+           "",
+           ("| part | total s | solver calls s | rest of the API s | outside s | outside / calls "
+            "| outside / (calls + API) |"),
+           "|---|---:|---:|---:|---:|---:|---:|",
+           row(*loading)]
+    out += [row(name, split) for name, split in shown]
+    if rest:
+        out.append(row(f"the other {len(rest)} instruments", whole(rest)))
     return "\n".join(out)
 
 
@@ -115,13 +171,14 @@ def main() -> None:
 
     collector.tune()  # as the command line does (verifier.__main__)
 
-    rows: list[tuple[str, tuple[float, float, float]]] = []
+    rows: list[tuple[str, Split]] = []
     with tempfile.TemporaryDirectory(prefix="nverify-split-") as tmp:
         for n in (int(s) for s in args.sizes.split(",") if s):
-            rows.append((f"generated, {n} clauses", best(args.runs, lambda n=n: generated(n, Path(tmp)))))
+            rows.append((f"generated, {n} clauses", best(args.runs, partial(generated, n, Path(tmp)), itemgetter(0))))
             print(f"N={n}: {rows[-1][1]}", file=sys.stderr, flush=True)
-    rows.append(("corpus (`specs/`, real memberships)", best(args.runs, corpus)))
-    text = table(rows)
+    parts = best(args.runs, corpus, corpus_total)
+    rows.append(("corpus (`specs/`, real memberships)", whole(parts)))
+    text = table(rows) + "\n\n" + corpus_table(parts)
     print(text)
     if not args.no_write:
         write_section(BEGIN, END, f"{BEGIN}\n\n{text}\n\n{END}")
