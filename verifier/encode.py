@@ -5,6 +5,9 @@ every query is quantifier-free. Readings are fixed per translation: the same
 norm under two reading assignments gives two formulas over the same atoms,
 which is what the pretext check compares. Bracketed revisions become selector
 literals (exactly one per bracket), so one solver covers every draft.
+
+With `fold_world`, the atoms that the assumptions fix false outright are the constant false
+in every formula (see `Encoder._fold_world`): every question a check asks assumes the world.
 """
 
 from __future__ import annotations
@@ -257,10 +260,13 @@ class Atoms(Mapping[AtomKey, z3.BoolRef]):
         self._made: dict[AtomKey, z3.BoolRef] = {}
         self._ctx, self._prefix, self._by_name = ctx, prefix, by_name
         self._instrument = instrument
+        self.false: frozenset[AtomKey] = frozenset()  # (`Encoder._fold_world`) false in every world
 
     def __getitem__(self, key: AtomKey) -> z3.BoolRef:
         var = self._made.get(key)
         if var is None:
+            if key in self.false:
+                return z3.BoolVal(False, self._ctx)
             if key not in self._known:
                 pred = self._instrument.predicates.get(key[0])
                 if pred is not None and pred.others and not pred.admits(key[1]):
@@ -285,6 +291,22 @@ class Atoms(Mapping[AtomKey, z3.BoolRef]):
     def made(self) -> Mapping[AtomKey, z3.BoolRef]:
         return self._made
 
+    def term(self, key: AtomKey) -> bool | z3.BoolRef:
+        """The atom in a formula being translated: its variable, or False if it is folded (so
+        that the connectives fold it away)."""
+        var = self._made.get(key)
+        if var is None and key in self.false:
+            return False
+        return var if var is not None else self[key]
+
+    def fold(self, false: frozenset[AtomKey]) -> None:
+        """Make these atoms false from now on, and forget every variable made so far (an atom
+        made again is the same variable, registered anew when next asked for)."""
+        for key in self._made:
+            del self._by_name[self._prefix + format_atom(key, self._instrument.horizon)]
+        self._made = {}
+        self.false = false
+
 
 @dataclass
 class Encoder:
@@ -308,6 +330,9 @@ class Encoder:
     atom_prefix: str = ""
     # A draft fixed once and for all (bracket -> label): brackets are resolved while translating.
     fixed_draft: Mapping[str, str] | None = None
+    # Fold the atoms the assumptions fix false into every formula (`_fold_world`): for an encoder
+    # whose every question assumes the world (the checks'), not for one that compares worlds.
+    fold_world: bool = False
     _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
     _nodes: dict[int, _Node] = field(default_factory=dict, repr=False)  # compound formula (id) -> its record
     _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
@@ -342,6 +367,32 @@ class Encoder:
                 self.selectors_by_name[name] = lit
                 lits.append(lit)
             self.background.append(z3.PbEq([(lit, 1) for lit in lits], 1))
+        if self.fold_world:
+            self._fold_world()
+
+    def _fold_world(self) -> None:
+        """Make false in every formula the atoms that the assumptions fix false outright (`forced`:
+        the world's `not exists p in party, o in organisations: at_war_with(p, o) ...`, hundreds
+        of atoms on real memberships).
+
+        Every question a check asks holds the world (`Session.world_lit`, or the world in a
+        search's formulas), and in every world such an atom is false: putting false in its place
+        changes no answer, while as a variable it took part in every search's cone, every
+        situation read and every witness minimised. The world is translated once to find them,
+        then forgotten, and translated again with them folded (what is left of it). Only the
+        assumptions that read no vague term count, so the atoms are the same under every reading
+        set. (An atom fixed true is left a variable: a world read from a model lists it.)"""
+        plain = [a for a in self.instrument.assumptions if not self.terms_read(a)]
+        if not plain:
+            return
+        world = self._bool(self._nary([self._f(a, {}, {}) for a in plain], True))
+        atoms = {var.ast.value: key for key, var in self.atom_vars.made().items()}
+        false = frozenset(atoms[address] for address, value in forced(world) if not value and address in atoms)
+        del world
+        self._nodes.clear()
+        self._norm_cache.clear()
+        self._mentions.clear()
+        self.atom_vars.fold(false)
 
     # ---- variables -------------------------------------------------------------
     def open_term(self, key: AtomKey) -> z3.BoolRef:
@@ -491,14 +542,14 @@ class Encoder:
         # each case in turn): atoms, and the compound formulas that go through the memo.
         kind = type(f)
         if kind is F.Atom:
-            return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]  # `type() is` (fast) does not narrow
-                                                  for a in f.args]))]  # type: ignore[union-attr]
+            return self.atom_vars.term((f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]  # `type() is` (fast) does not narrow
+                                                       for a in f.args])))  # type: ignore[union-attr]
         if kind in _COMPOUND:
             return self._memoized(f, readings, env)  # type: ignore[arg-type]
         match f:
             case F.Atom():
-                return self.atom_vars[(f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]  # `type() is` (fast) does not narrow
-                                                      for a in f.args]))]
+                return self.atom_vars.term((f.pred, tuple([a.value if type(a) is F.Const else env[a.name]  # type: ignore[union-attr]  # `type() is` (fast) does not narrow
+                                                           for a in f.args])))
             case F.And() | F.Or() | F.Not() | F.Exists() | F.Forall() | F.TermApp() | F.Implies() | F.Choice() \
                     | F.Count():
                 return self._memoized(f, readings, env)
@@ -779,8 +830,9 @@ class Encoder:
         assert norm.act is not None
         return (norm.act, (subject, *(self._value(t, env) for t in norm.pattern)))
 
-    def act_atom(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> z3.BoolRef:
-        return self.atom_vars[self.act_key(norm, subject, env)]
+    def act_atom(self, norm: Norm, subject: str, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        """The act's atom for one binding, in a norm being translated (False if folded)."""
+        return self.atom_vars.term(self.act_key(norm, subject, env))
 
     def atom(self, key: AtomKey) -> z3.BoolRef:
         """A fact's or act's variable."""

@@ -150,7 +150,8 @@ class DraftPart:
 def check_part(instrument: Instrument, options: Options, part: tuple[int, ...], parts: int = 1) -> list[DraftPart]:
     """The checks of one part (indices into CHECKS), in every draft of interest, in a session of their own."""
     ctx_z3 = z3.Context()
-    encoder = Encoder(instrument, vocabulary(instrument), ctx_z3)
+    # (Every question of the checks holds the world: the atoms it fixes false are folded.)
+    encoder = Encoder(instrument, vocabulary(instrument), ctx_z3, fold_world=True)
     limits = Limits(timeout_ms=int(options.timeout_s * 1000), rlimit=options.rlimit, smt2_dir=options.smt2_dir,
                     budget=options.budget)
     label = instrument.name if parts == 1 else f"{instrument.name}-part{min(part) + 1}"

@@ -1,0 +1,96 @@
+"""verifier.encode with `fold_world`: the atoms the assumptions fix false are the constant false.
+
+The checks' encoder folds them (verifier.pipeline); an encoder that compares worlds (diff,
+negotiate) does not. Folding must change no answer: the findings of the examples and of
+specs on real memberships are compared, folded and not, through the command line.
+"""
+
+from __future__ import annotations
+
+import pytest
+import z3
+
+from dsl import formula as F
+from tests.golden import ROOT, run_cli
+from tests.unit.helpers import instrument
+from verifier import pipeline
+from verifier.encode import Encoder
+from verifier.ground import format_atom, vocabulary
+
+SPEC = """
+    party a, b;
+    fact hostile(p: party);
+    act attack(actor: party, on: party);
+    term threat(p: party) { reading wide: hostile(p); }
+    assume not (exists p in party: attack(p, p));
+    assume not attack(a, b);
+    assume hostile(a);
+    assume threat(b) implies attack(b, a);
+    clause c "C" { each p in party must not attack(on: a) when hostile(a); }
+"""
+
+
+def encoder(fold: bool) -> Encoder:
+    inst = instrument(SPEC)
+    return Encoder(inst, vocabulary(inst), z3.Context(), fold_world=fold)
+
+
+def atom(pred: str, *args: str) -> F.Atom:
+    return F.Atom(pred, tuple(F.Const(a) for a in args))
+
+
+def names(enc: Encoder, f: z3.BoolRef) -> set[str]:
+    return enc.mentioned([f])
+
+
+def test_the_atoms_the_world_fixes_false_are_folded() -> None:
+    enc = encoder(True)
+    assert enc.atom_vars.false == {("attack", ("a", "a")), ("attack", ("b", "b")), ("attack", ("a", "b"))}
+    assert z3.is_false(enc.formula(atom("attack", "a", "b"), {}))
+    assert z3.is_false(enc.atom(("attack", ("a", "a"))))
+    # An atom fixed true, and one fixed only under a reading of a vague term, stay variables.
+    assert names(enc, enc.formula(atom("hostile", "a"), {})) == {"hostile(a)"}
+    assert names(enc, enc.formula(atom("attack", "b", "a"), {})) == {"attack(b, a)"}
+
+
+def test_without_folding_every_atom_is_a_variable() -> None:
+    enc = encoder(False)
+    assert enc.atom_vars.false == frozenset()
+    assert names(enc, enc.formula(atom("attack", "a", "b"), {})) == {"attack(a, b)"}
+
+
+def test_the_folded_atoms_are_in_no_formula_and_no_registry() -> None:
+    enc = encoder(True)
+    folded = {format_atom(k) for k in enc.atom_vars.false}
+    world = enc.assumptions({})
+    norms = [enc.norm(n, s, {}) for n in enc.instrument.norms for s in n.subjects]
+    assert "hostile(a)" in names(enc, world) and names(enc, world).isdisjoint(folded)
+    assert all(names(enc, n).isdisjoint(folded) for n in norms)
+    # The first translation of the world, which found them, is forgotten with its variables.
+    assert folded.isdisjoint(enc.by_name)
+    assert not set(enc.atom_vars.false) & set(enc.atom_vars.made())
+
+
+def test_the_world_that_is_left_still_holds_what_is_not_folded() -> None:
+    enc = encoder(True)
+    solver = z3.Solver(ctx=enc.ctx)
+    solver.add(enc.assumptions({}))
+    hostile = enc.formula(atom("hostile", "a"), {})
+    assert solver.check(z3.Not(hostile)) == z3.unsat  # (fixed true: kept, as a variable)
+    assert solver.check(enc.formula(atom("attack", "b", "a"), {})) == z3.sat
+
+
+def unfolded(*args: object, **kwargs: object) -> Encoder:
+    return Encoder(*args, **{**kwargs, "fold_world": False})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("paths", [["examples/"], ["specs/istanbul_2022.nv", "specs/hague_v.nv", "specs/austria.nv"]],
+                         ids=["examples", "specs on real memberships"])
+def test_folding_changes_no_finding(paths: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    args = ["--format", "json", "--jobs", "1", *paths]
+    folded = run_cli(args)
+    monkeypatch.setattr(pipeline, "Encoder", unfolded)
+    plain = run_cli(args)
+    assert folded.exit_code == plain.exit_code == 0
+    assert folded.stdout == plain.stdout
