@@ -1,7 +1,7 @@
 """A long differential campaign: random specs, nverify against the brute-force oracle.
 
     .venv/bin/python scripts/campaign.py --seed 1 --count 500 [--save DIR] [--stop-after N] [--timed]
-                                         [--coalition-size K]
+                                         [--fixing] [--coalition-size K]
 
 Generates `count` specs from consecutive seeds (seed, seed+1, ...), checks each
 with nverify (verifier.pipeline.check_instrument) and with the oracle
@@ -10,7 +10,9 @@ disagreements were found. With --save, every spec that disagrees (or crashes)
 is written to DIR/seedN/ (its files, the root with its disagreements and options), for reduction into a regression test.
 With --timed, every spec is timed (a timeline of 1 to 4 steps, phases, temporal
 conditions, deadlines, protection requirements with a delay: tests/oracle/gen.py);
-docs/trust.md records these campaigns from seed 20000000 on. With --coalition-size, both
+docs/trust.md records these campaigns from seed 20000000 on. With --fixing, every spec may
+also assume atoms false outright (`not A`, `not exists u in party: A(u)`), which the checks'
+encoder folds into constants (verifier.encode). With --coalition-size, both
 sides ask about coalitions of up to K parties (default: nverify's).
 Exit status: 0 when nothing disagreed, 1 otherwise.
 """
@@ -40,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stop-after", type=int, default=0, help="stop after this many failing specs (0: never)")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
     parser.add_argument("--timed", action="store_true", help="timed specs (time, deadlines, temporal conditions)")
+    parser.add_argument("--fixing", action="store_true",
+                        help="also assumptions that fix atoms false outright (which the checks' encoder folds)")
     parser.add_argument("--coalition-size", type=int, default=COALITION_SIZE,
                         help="the largest coalition asked about, on both sides (default %(default)s)")
     args = parser.parse_args(argv)
@@ -51,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     for seed in range(args.seed, args.seed + args.count):
         # Some specs are split over imported files, some checked with --reading or --draft.
-        case = generate_case(RandomChooser(seed), timed=args.timed)
+        case = generate_case(RandomChooser(seed), timed=args.timed, fixing=args.fixing)
         try:
             result = compare_files(case.files, case.root, readings=case.readings, drafts=case.drafts,
                                    coalition_size=args.coalition_size)
@@ -80,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 folder = args.save / f"seed{seed}"
                 for name, text in case.files.items():
                     (folder / name).parent.mkdir(parents=True, exist_ok=True)
-                    timed = (" --timed" if args.timed else "") + \
+                    timed = (" --timed" if args.timed else "") + (" --fixing" if args.fixing else "") + \
                         (f" --coalition-size {args.coalition_size}" if args.coalition_size != COALITION_SIZE else "")
                     header = f"# campaign seed {seed}{timed}{shown}\n{body}\n" if name == case.root else ""
                     (folder / name).write_text(header + text, encoding="utf-8")

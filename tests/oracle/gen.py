@@ -678,20 +678,30 @@ class Gen:
         return f" while {' and '.join(parts)}" if parts else ""
 
 
-def _parts(ch: Chooser, timed: bool = False) -> tuple[list[str], list[str], list[str]]:
-    """(declarations, assumptions, clauses and queries) of one spec; the header is declarations[0]."""
+def _parts(ch: Chooser, timed: bool = False, fixing: bool = False) -> tuple[list[str], list[str], list[str]]:
+    """(declarations, assumptions, clauses and queries) of one spec; the header is declarations[0].
+    `fixing`: also assumptions that fix atoms false outright (`not A`, `not exists u: A(u)`),
+    which the checks' encoder folds (drawn only when set: other specs stay as they were)."""
     g = Gen(ch, timed)
     w, lines = g.world()
     assumptions = []
     if chance(ch, 30):
         assumptions.append(f"assume {g.atom(w, [], allow_const=False) if chance(ch, 50) else g.condition(w, [], 1)};")
+    if fixing:
+        if chance(ch, 70):
+            assumptions.append(f"assume not {g.atom(w, [], allow_qty=False, allow_const=False)};")
+        if chance(ch, 70):
+            g.fresh += 1
+            var = f"u{g.fresh}"
+            body = g.atom(w, [(var, "party")], allow_qty=False, allow_const=False)
+            assumptions.append(f"assume not (exists {var} in party: {body});")
     guarantee_made = [False]
     clauses = [g.clause(w, i, guarantee_made) for i in range(ch.integer(1, 4))]
     return lines, assumptions, [*clauses, *g.queries(w)]
 
 
-def generate(ch: Chooser, timed: bool = False) -> str:
-    declarations, assumptions, rest = _parts(ch, timed)
+def generate(ch: Chooser, timed: bool = False, fixing: bool = False) -> str:
+    declarations, assumptions, rest = _parts(ch, timed, fixing)
     return "\n".join([*declarations, *assumptions, *rest]) + "\n"
 
 
@@ -705,11 +715,11 @@ class Case:
     drafts: tuple[str, ...] = ()     # --draft NAME or BRACKET=LABEL
 
 
-def generate_case(ch: Chooser, timed: bool = False) -> Case:
+def generate_case(ch: Chooser, timed: bool = False, fixing: bool = False) -> Case:
     """A spec, sometimes split over imported files, with the --reading and --draft options to
     check it with: a reading it has (one spec in five), a draft by name or pinned brackets.
-    `timed`: a timed spec (see the module's docstring)."""
-    declarations, assumptions, rest = _parts(ch, timed)
+    `timed`: a timed spec (see the module's docstring); `fixing`: see `_parts`."""
+    declarations, assumptions, rest = _parts(ch, timed, fixing)
     header, body = declarations[0], declarations[1:]
     layout = ch.integer(0, 9)
     if layout <= 5:
