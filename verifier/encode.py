@@ -300,11 +300,8 @@ class Atoms(Mapping[AtomKey, z3.BoolRef]):
         return var if var is not None else self[key]
 
     def fold(self, false: frozenset[AtomKey]) -> None:
-        """Make these atoms false from now on, and forget every variable made so far (an atom
-        made again is the same variable, registered anew when next asked for)."""
-        for key in self._made:
-            del self._by_name[self._prefix + format_atom(key, self._instrument.horizon)]
-        self._made = {}
+        """Make these atoms false, before any is made (`Encoder._fold_world`)."""
+        assert not self._made.keys() & false, "an atom folded after it was made"
         self.false = false
 
 
@@ -333,6 +330,7 @@ class Encoder:
     # Fold the atoms the assumptions fix false into every formula (`_fold_world`): for an encoder
     # whose every question assumes the world (the checks'), not for one that compares worlds.
     fold_world: bool = False
+    _settled: set[int] = field(default_factory=set, repr=False)  # (`_fold_world`) assumptions true once folded, by id
     _norm_cache: dict[object, tuple[object, object]] = field(default_factory=dict, repr=False)
     _nodes: dict[int, _Node] = field(default_factory=dict, repr=False)  # compound formula (id) -> its record
     _free: dict[int, tuple[object, tuple[str, ...]]] = field(default_factory=dict, repr=False)
@@ -371,28 +369,65 @@ class Encoder:
             self._fold_world()
 
     def _fold_world(self) -> None:
-        """Make false in every formula the atoms that the assumptions fix false outright (`forced`:
-        the world's `not exists p in party, o in organisations: at_war_with(p, o) ...`, hundreds
-        of atoms on real memberships).
+        """Make false in every formula the atoms that the assumptions fix false outright (the
+        world's `not exists p in party, o in organisations: at_war_with(p, o) ...`, hundreds of
+        atoms on real memberships), and leave out of the world the assumptions that say nothing
+        more (`_fixed_false`).
 
         Every question a check asks holds the world (`Session.world_lit`, or the world in a
         search's formulas), and in every world such an atom is false: putting false in its place
         changes no answer, while as a variable it took part in every search's cone, every
-        situation read and every witness minimised. The world is translated once to find them,
-        then forgotten, and translated again with them folded (what is left of it). Only the
-        assumptions that read no vague term count, so the atoms are the same under every reading
-        set. (An atom fixed true is left a variable: a world read from a model lists it.)"""
-        plain = [a for a in self.instrument.assumptions if not self.terms_read(a)]
-        if not plain:
-            return
-        world = self._bool(self._nary([self._f(a, {}, {}) for a in plain], True))
-        atoms = {var.ast.value: key for key, var in self.atom_vars.made().items()}
-        false = frozenset(atoms[address] for address, value in forced(world) if not value and address in atoms)
-        del world
-        self._nodes.clear()
-        self._norm_cache.clear()
-        self._mentions.clear()
-        self.atom_vars.fold(false)
+        situation read and every witness minimised. Only the assumptions that read no vague
+        term count, so the atoms are the same under every reading set. (An atom fixed true is
+        left a variable: a world read from a model lists it.)"""
+        false: set[AtomKey] = set()
+        for a in self.instrument.assumptions:
+            if not self.terms_read(a) and self._fixed_false(a, {}, True, false):
+                self._settled.add(id(a))
+        self.atom_vars.fold(frozenset(false))
+
+    def _fixed_false(self, f: F.Formula, env: Mapping[str, F.Value], holds: bool, out: set[AtomKey]) -> bool:
+        """Into `out`, the atoms that f fixes false where it holds (`holds`) or fails (not
+        `holds`), with the parts that `F.known` settles taken as the constants the translation
+        makes of them; returns whether f then says nothing more (it holds, or fails, once those
+        atoms are false). Each rule is sound on its own: an atom is added only where every world
+        in which f has that value has the atom false."""
+        match f:
+            case F.Atom():
+                if holds:
+                    return False
+                out.add((f.pred, tuple(a.value if isinstance(a, F.Const) else env[a.name] for a in f.args)))
+                return True
+            case F.Not():
+                return self._fixed_false(f.operand, env, not holds, out)
+            case F.Implies():  # (L implies R) is (not L or R)
+                return self._fixed_false(F.Or((F.Not(f.left), f.right)), env, holds, out)
+            case F.And() | F.Or():
+                return self._fixed_parts(isinstance(f, F.And), [(o, env) for o in f.operands], holds, out)
+            case F.Forall() | F.Exists():
+                return self._fixed_parts(isinstance(f, F.Forall), [(f.body, {**env, f.var: v}) for v in f.domain],
+                                         holds, out)
+            case _:
+                return F.known(f, env) == holds
+
+    def _fixed_parts(self, conjunction: bool, parts: list[tuple[F.Formula, Mapping[str, F.Value]]], holds: bool,
+                     out: set[AtomKey]) -> bool:
+        """`_fixed_false` of a conjunction or disjunction of the parts (formula, values)."""
+        if conjunction == holds:
+            # Every part has the value: each fixes what it fixes (every part is read).
+            settled = [self._fixed_false(o, e, holds, out) for o, e in parts]
+            return all(settled)
+        # Some part has the value: a settled part that has it settles the whole; only if exactly
+        # one part is left unsettled must that one have it.
+        left = []
+        for o, e in parts:
+            value = F.known(o, e)
+            if value is None:
+                left.append((o, e))
+            elif value == holds:
+                return True
+        return len(left) == 1 and self._fixed_false(left[0][0], left[0][1], holds, out)
+
 
     # ---- variables -------------------------------------------------------------
     def open_term(self, key: AtomKey) -> z3.BoolRef:
@@ -851,7 +886,8 @@ class Encoder:
         key = ("assumptions", readings_key(readings))
         cached = self._norm_cache.get(key)
         if cached is None:
-            parts = [self._f(a, readings, {}) for a in self.instrument.assumptions] + list(self.background)
+            parts = [self._f(a, readings, {}) for a in self.instrument.assumptions
+                     if id(a) not in self._settled] + list(self.background)
             cached = (None, self.conj(parts))
             self._norm_cache[key] = cached
         return cached[1]

@@ -689,12 +689,12 @@ def _parts(ch: Chooser, timed: bool = False, fixing: bool = False) -> tuple[list
         assumptions.append(f"assume {g.atom(w, [], allow_const=False) if chance(ch, 50) else g.condition(w, [], 1)};")
     if fixing:
         if chance(ch, 70):
-            assumptions.append(f"assume not {g.atom(w, [], allow_qty=False, allow_const=False)};")
+            assumptions.append(f"assume not ({g.atom(w, [], allow_qty=False, allow_const=False)});")
         if chance(ch, 70):
             g.fresh += 1
             var = f"u{g.fresh}"
             body = g.atom(w, [(var, "party")], allow_qty=False, allow_const=False)
-            assumptions.append(f"assume not (exists {var} in party: {body});")
+            assumptions.append(f"assume not (exists {var} in party: ({body}));")
     guarantee_made = [False]
     clauses = [g.clause(w, i, guarantee_made) for i in range(ch.integer(1, 4))]
     return lines, assumptions, [*clauses, *g.queries(w)]

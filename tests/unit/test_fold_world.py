@@ -66,7 +66,6 @@ def test_the_folded_atoms_are_in_no_formula_and_no_registry() -> None:
     norms = [enc.norm(n, s, {}) for n in enc.instrument.norms for s in n.subjects]
     assert "hostile(a)" in names(enc, world) and names(enc, world).isdisjoint(folded)
     assert all(names(enc, n).isdisjoint(folded) for n in norms)
-    # The first translation of the world, which found them, is forgotten with its variables.
     assert folded.isdisjoint(enc.by_name)
     assert not set(enc.atom_vars.false) & set(enc.atom_vars.made())
 
@@ -78,6 +77,55 @@ def test_the_world_that_is_left_still_holds_what_is_not_folded() -> None:
     hostile = enc.formula(atom("hostile", "a"), {})
     assert solver.check(z3.Not(hostile)) == z3.unsat  # (fixed true: kept, as a variable)
     assert solver.check(enc.formula(atom("attack", "b", "a"), {})) == z3.sat
+
+
+def folded_by(assumptions: str) -> set[str]:
+    """The atoms an encoder of a small world with these assumptions folds."""
+    inst = instrument(f"""
+        party a, b, c;
+        fact hostile(p: party);
+        act attack(actor: party, on: party);
+        {assumptions}
+    """)
+    enc = Encoder(inst, vocabulary(inst), z3.Context(), fold_world=True)
+    return {format_atom(k) for k in enc.atom_vars.false}
+
+
+@pytest.mark.parametrize(("assumptions", "false"), [
+    # the world's own shape: what a party other than b does to b, for every party
+    ("assume not (exists p in party: (p != b and attack(p, b)));", {"attack(a, b)", "attack(c, b)"}),
+    ("assume all p in party: (not attack(p, a));", {"attack(a, a)", "attack(b, a)", "attack(c, a)"}),
+    # (budapest_1994.nv: every party but russia)
+    ("assume all p in party: (p in {a} or not attack(p, c));", {"attack(b, c)", "attack(c, c)"}),
+    ("assume not (attack(a, b) or hostile(c));", {"attack(a, b)", "hostile(c)"}),
+    ("assume hostile(a) implies not attack(a, b);", set()),          # only if a is hostile
+    ("assume not (attack(a, b) and attack(b, a));", set()),           # one of them, not which
+    ("assume attack(a, b) or hostile(b);", set()),
+    ("assume not (true implies attack(b, c));", {"attack(b, c)"}),    # a part known true is a constant
+    ("assume not hostile(a); assume hostile(a);", {"hostile(a)"}),    # a contradictory world stays one
+])
+def test_what_an_assumption_fixes_false(assumptions: str, false: set[str]) -> None:
+    assert folded_by(assumptions) == false
+
+
+def test_the_assumptions_that_say_nothing_more_are_left_out_of_the_world() -> None:
+    enc = encoder(True)
+    kept = [a for a in enc.instrument.assumptions if id(a) not in enc._settled]
+    assert len(kept) == 2  # `hostile(a)` and the one that reads a vague term
+    solver = z3.Solver(ctx=enc.ctx)
+    solver.add(enc.assumptions({}))
+    assert solver.check() == z3.sat
+
+
+def test_a_contradictory_world_is_still_contradictory() -> None:
+    inst = instrument("""
+        party a, b;
+        fact hostile(p: party);
+        assume not hostile(a);
+        assume hostile(a);
+    """)
+    enc = Encoder(inst, vocabulary(inst), z3.Context(), fold_world=True)
+    assert z3.is_false(z3.simplify(enc.assumptions({})))
 
 
 def unfolded(*args: object, **kwargs: object) -> Encoder:
