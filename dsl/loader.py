@@ -255,6 +255,7 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
     result = LoadResult()
     loader = Loader(result.diagnostics, overlay)
     others: list[list[S.Spec]] = []
+    summaries: symmetry.Summaries = {}  # (each file is parsed once: its summary is made once)
     if alongside and coalition_size is not None:
         aside = Loader(Diagnostics(), overlay)
         for path, folder in expand(list(alongside), Diagnostics(), aside.overlay.keys()):
@@ -265,7 +266,8 @@ def load(paths: list[Path], overlay: Mapping[Path, str] | None = None,
         specs = loader.closure(path, folder)
         if specs is None:
             continue
-        found = symmetry.classes(specs, coalition_size, also=others) if coalition_size is not None else ()
+        found = symmetry.classes(specs, coalition_size, also=others, known=summaries) \
+            if coalition_size is not None else ()
         declared = symmetry.parties(specs)
         specs = symmetry.reduce(specs, found)
         local = Diagnostics()

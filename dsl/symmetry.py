@@ -27,7 +27,7 @@ the full world in tests (`tests/unit/test_symmetry.py`) and by `--no-symmetry`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from dsl import syntax as S
 from dsl.model import PartyClass
@@ -36,12 +36,27 @@ MIN_REPRESENTATIVES = 2  # a party and another of the same kind
 COALITION_SIZE = 2  # the largest coalition asked about by default (`--coalition-size`)
 
 
-def classes(specs: list[S.Spec], coalition_size: int, also: Sequence[list[S.Spec]] = ()) -> tuple[PartyClass, ...]:
+# What a spec's declarations show the classes (`_summary`), by the spec's id: the spec is held
+# with it, so the id stays its own. One per loading (`dsl.loader.load`), which parses each file
+# once: a module that every instrument imports (world.nv) is walked once, not once for each.
+Summaries = dict[int, tuple[S.Spec, "Summary"]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Summary:
+    written: frozenset[str]  # every name written outside the party and group lists
+    counts: tuple[tuple[str, int | None], ...]  # (set, largest bound or None for a majority) of every count
+
+
+def classes(specs: list[S.Spec], coalition_size: int, also: Sequence[list[S.Spec]] = (),
+            known: Summaries | None = None) -> tuple[PartyClass, ...]:
     """The classes of interchangeable parties of specs (two members or more), each with its
     representatives: all its members when it needs as many. `also`: other specs that must
     keep the same parties (the other side of a comparison): a class is then of parties
-    interchangeable in every one of them, with as many representatives as the most needs."""
-    sides = [_Side(s, coalition_size) for s in (specs, *also)]
+    interchangeable in every one of them, with as many representatives as the most needs.
+    `known`: the summaries of specs read before (see `Summaries`), added to."""
+    known = {} if known is None else known
+    sides = [_Side(s, coalition_size, known) for s in (specs, *also)]
     by_key: dict[tuple[tuple[str, ...], ...], list[str]] = {}
     for p in parties(specs):
         if any(p in side.named or p not in side.declared for side in sides):
@@ -63,11 +78,12 @@ class _Side:
     """One spec with its imports, as the classes see it: the parties it names, the groups a
     formula reads and who is in them, its counts."""
 
-    def __init__(self, specs: list[S.Spec], coalition_size: int) -> None:
+    def __init__(self, specs: list[S.Spec], coalition_size: int, known: Summaries) -> None:
         self.declared = set(parties(specs))
-        # (One walk: the names written outside the lists are both the parties named and the
-        # groups a formula reads.)
-        self.named = _written(specs)
+        summaries = [_summary(spec, known) for spec in specs]
+        # (The names written outside the lists are both the parties named and the groups a
+        # formula reads.)
+        self.named: set[str] = set().union(*(s.written for s in summaries))
         self.coalition_size = coalition_size
         self.members: dict[str, set[str]] = {}
         for spec in specs:
@@ -77,7 +93,7 @@ class _Side:
         # A group that nothing but its declaration names is read by no formula: it tells its
         # members apart from no one (world.nv's `eu_members` in a spec about the guarantors).
         self.read = self.named
-        self.counts = list(_counts(specs))
+        self.counts = [c for s in summaries for c in s.counts]
 
     def groups_of(self, party: str) -> tuple[str, ...]:
         return tuple(sorted(g for g, members in self.members.items() if party in members and g in self.read))
@@ -124,29 +140,32 @@ def _representatives(groups: set[str], counts: list[tuple[str, int | None]], coa
     return need
 
 
-def _written(specs: list[S.Spec]) -> set[str]:
-    """Every name written outside the party and group lists: a party named there is no one's
-    to rename, and a group is read by a formula only through its name written there."""
-    out: set[str] = set()
-    for spec in specs:
-        for d in spec.decls:
-            if not isinstance(d, (S.PartyDecl, S.GroupDecl)):
-                out.update(n.text for n in _walk(d) if isinstance(n, S.Name))
-    return out
-
-
-def _counts(specs: list[S.Spec]) -> Iterator[tuple[str, int | None]]:
-    """(set, bound) of every count: its largest bound, or None for a majority. A count over a
-    literal set counts named parties only, which no class holds."""
-    for spec in specs:
-        for d in spec.decls:
-            for node in _walk(d):
-                if isinstance(node, S.Count) and isinstance(node.binder.set, S.SetName):
-                    if node.bound is None:
-                        yield node.binder.set.name.text, None
-                    else:
-                        numbers = [n.value for n in _walk(node.bound) if isinstance(n, S.Number)]
-                        yield node.binder.set.name.text, max(numbers, default=0)
+def _summary(spec: S.Spec, known: Summaries) -> Summary:
+    """The spec's summary, from `known` or by one walk of its declarations: every name written
+    outside the party and group lists (a party named there is no one's to rename, and a group
+    is read by a formula only through its name written there); and every count's set and
+    bound, its largest, or None for a majority (a count over a literal set counts named parties
+    only, which no class holds)."""
+    found = known.get(id(spec))
+    if found is not None:
+        return found[1]
+    written: set[str] = set()
+    counts: list[tuple[str, int | None]] = []
+    for d in spec.decls:
+        if isinstance(d, (S.PartyDecl, S.GroupDecl)):
+            continue
+        for node in _walk(d):
+            if isinstance(node, S.Name):
+                written.add(node.text)
+            elif isinstance(node, S.Count) and isinstance(node.binder.set, S.SetName):
+                if node.bound is None:
+                    counts.append((node.binder.set.name.text, None))
+                else:
+                    numbers = [n.value for n in _walk(node.bound) if isinstance(n, S.Number)]
+                    counts.append((node.binder.set.name.text, max(numbers, default=0)))
+    summary = Summary(frozenset(written), tuple(counts))
+    known[id(spec)] = (spec, summary)
+    return summary
 
 
 # The fields of each syntax class that can hold nodes or names (not its span or header).
