@@ -58,13 +58,21 @@ def vocabulary(instrument: Instrument) -> Vocabulary:
     kind: dict[str, str] = {}
     for pred in instrument.predicates.values():
         kind[pred.name] = pred.kind
-        others = pred.others
-        for args in product(*(instrument.domain(p.type) for p in pred.params)):
-            if others and not pred.admits(args):
-                continue  # a party's act towards itself (`other party`): no such atom, in any world
-            key = (pred.name, tuple(args))
-            (quantities if pred.kind == "quantity" else atoms).append(key)
-            controller[key] = str(args[pred.control]) if pred.control is not None else None
+        instances = product(*(instrument.domain(p.type) for p in pred.params))
+        if len(pred.others) == 1:
+            # A party's act towards itself (`other party`): no such atom, in any world.
+            other = pred.others[0]
+            instances = (args for args in instances if args[other] != args[0])  # type: ignore[assignment]
+        elif pred.others:
+            instances = (args for args in instances if pred.admits(args))  # type: ignore[assignment]
+        name = pred.name
+        keys = [(name, args) for args in instances]
+        (quantities if pred.kind == "quantity" else atoms).extend(keys)
+        control = pred.control
+        if control is None:
+            controller.update(dict.fromkeys(keys))
+        else:
+            controller.update({key: str(key[1][control]) for key in keys})
     return Vocabulary(tuple(atoms), tuple(quantities), controller, kind, controlled(atoms, quantities, controller))
 
 
