@@ -341,17 +341,23 @@ class SideReplay:
         self.out = self.path.open("w", encoding="utf-8")
         self.answers: list[str] = []
 
-    def query(self, solver: object, answer: str, assumptions: list[z3.BoolRef] | tuple[()] = ()) -> None:
+    @staticmethod
+    def script(solver: object, assumptions: list[z3.BoolRef] | tuple[()] = ()) -> str:
+        """The call's script, taken before the check (as `--emit-smt2` takes it): reading a SAT
+        solver's assertions after its check drops the model the caller is about to read."""
         from verifier.session import SEED, _side_script, _undeclared
 
         script = _side_script(solver)  # type: ignore[arg-type]
         declared = "".join(d + "\n" for d in _undeclared(script, assumptions))
-        self.out.write(f"(set-option :random-seed {SEED})\n{declared}{script}\n")
+        text = f"(set-option :random-seed {SEED})\n{declared}{script}\n"
         if assumptions:
-            self.out.write("(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))\n")
+            text += "(check-sat-assuming (" + " ".join(a.sexpr() for a in assumptions) + "))\n"
         elif not isinstance(solver, z3.Optimize):
-            self.out.write("(check-sat)\n")
-        self.out.write("(reset)\n")
+            text += "(check-sat)\n"
+        return text
+
+    def query(self, script: str, answer: str) -> None:
+        self.out.write(script + "(reset)\n")
         self.answers.append(answer)
 
     def close(self) -> None:
@@ -365,10 +371,17 @@ def record(instrument: object, folder: Path) -> tuple[Replay, SideReplay]:
 
     rec, side = Replay(folder), SideReplay(folder)
     original_check, original_assert, original_side = Session._check, Session._assert_guard, Session.side_check
+    original_solver = Session.side_solver
+
+    def side_solver(self, limited=True, *, simple=True, finite=False):  # type: ignore[no-untyped-def]
+        # The default solver, as with --emit-smt2 (verifier.minimal): the SAT-based one keeps
+        # its own encoding of what it was given, and no longer lists what a scope added.
+        return original_solver(self, limited, simple=simple)
 
     def side_check(self, solver, purpose, assumptions=()):  # type: ignore[no-untyped-def]
+        script = side.script(solver, assumptions)
         result = original_side(self, solver, purpose, assumptions)
-        side.query(solver, str(result), assumptions)
+        side.query(script, str(result))
         return result
 
     def check(self, solver, assumptions, idents=None):  # type: ignore[no-untyped-def]
@@ -381,7 +394,7 @@ def record(instrument: object, folder: Path) -> tuple[Replay, SideReplay]:
         return original_assert(self, solver, lit, formula)
 
     with patched(Session, "_check", check), patched(Session, "_assert_guard", assert_guard), \
-            patched(Session, "side_check", side_check):
+            patched(Session, "side_check", side_check), patched(Session, "side_solver", side_solver):
         pipeline.check_instrument(instrument, pipeline.Options())  # type: ignore[arg-type]
     side.close()
     return rec, side
