@@ -7,10 +7,15 @@ specs on real memberships are compared, folded and not, through the command line
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import z3
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dsl import formula as F
+from dsl.evaluate import Evaluator, World
 from tests.golden import ROOT, run_cli
 from tests.unit.helpers import instrument
 from verifier import pipeline
@@ -142,3 +147,57 @@ def test_folding_changes_no_finding(paths: list[str], monkeypatch: pytest.Monkey
     plain = run_cli(args)
     assert folded.exit_code == plain.exit_code == 0
     assert folded.stdout == plain.stdout
+
+
+# ---- the rules against every world -------------------------------------------------------
+# Random assumptions over two parties (six atoms, 64 worlds), each checked against the
+# Z3-free evaluator in every world: an atom folded is false in every world where the assumption
+# holds, and an assumption left out of the world holds in every world where those atoms are false.
+
+TINY = """
+    party a, b;
+    fact hostile(p: party);
+    act attack(actor: party, on: party);
+"""
+
+
+@st.composite
+def condition(draw: st.DrawFn, depth: int = 3, scope: tuple[str, ...] = ()) -> str:
+    values = ["a", "b", *scope]
+    kind = draw(st.sampled_from(["atom", "atom", "eq", "const"] if depth == 0 else
+                                ["atom", "not", "and", "or", "implies", "exists", "all"]))
+    if kind == "atom":
+        if draw(st.booleans()):
+            return f"hostile({draw(st.sampled_from(values))})"
+        return f"attack({draw(st.sampled_from(values))}, on: {draw(st.sampled_from(values))})"
+    if kind == "eq":
+        return f"{draw(st.sampled_from(values))} {draw(st.sampled_from(['==', '!=']))} {draw(st.sampled_from(values))}"
+    if kind == "const":
+        return draw(st.sampled_from(["true", "false"]))
+    if kind == "not":
+        return f"not ({draw(condition(depth - 1, scope))})"
+    if kind in ("and", "or", "implies"):
+        return f"({draw(condition(depth - 1, scope))}) {kind} ({draw(condition(depth - 1, scope))})"
+    var = f"v{len(scope)}"
+    return f"{kind} {var} in party: ({draw(condition(depth - 1, (*scope, var)))})"
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(condition())
+def test_what_is_folded_is_false_wherever_the_assumption_holds(text: str) -> None:
+    inst = instrument(f"{TINY}\n    assume {text};")
+    enc = Encoder(inst, vocabulary(inst), z3.Context(), fold_world=True)
+    if not inst.assumptions:
+        return  # (the loader drops an assumption that is true whatever the world)
+    (assumption,) = inst.assumptions
+    false = enc.atom_vars.false
+    settled = id(assumption) in enc._settled
+    atoms = list(vocabulary(inst).atoms)
+    for bits in itertools.product((False, True), repeat=len(atoms)):
+        world = frozenset(k for k, on in zip(atoms, bits, strict=True) if on)
+        holds = Evaluator(inst, World(world, {}, frozenset(), {}), {}).holds(assumption)
+        if holds:
+            assert not world & false, (text, sorted(world & false))
+        if settled and not world & false:
+            assert holds, (text, sorted(world))
