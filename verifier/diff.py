@@ -508,8 +508,9 @@ def _guarantees(d: _Differ, result: DiffResult, name: str, ra: Readings, rb: Rea
 
 def _pretexts(d: _Differ, result: DiffResult, ra: Readings, rb: Readings) -> None:
     def found(side: Side, readings: Readings, name: str) -> dict[tuple[str, Any, str | None, Any], Finding]:
-        # Each side's pretexts in a session of its own: the check is the one `nverify` runs.
-        session = Session(Encoder(side.instrument, vocabulary(side.instrument), z3.Context()),
+        # Each side's pretexts in a session of its own: the check is the one `nverify` runs (with
+        # the world's fixed atoms folded, as `verifier.pipeline` does: one world, always assumed).
+        session = Session(Encoder(side.instrument, vocabulary(side.instrument), z3.Context(), fold_world=True),
                           d.session.limits, label=f"diff-{name}-pretexts")
         ctx = CheckContext(side.instrument, session, readings, side.draft_name, side.draft)
         out: dict[tuple[str, Any, str | None, Any], Finding] = {}
