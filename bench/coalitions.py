@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.negotiate import wall  # noqa: E402
 from bench.run import patched  # noqa: E402
-from bench.series import write_section  # noqa: E402
+from bench.series import publish, run_options  # noqa: E402
 
 BEGIN, END = "<!-- coalitions: begin -->", "<!-- coalitions: end -->"
 COALITION_CHECKS = ("blockable_guarantee", "blocked_permission", "self_granted_permission")
@@ -53,8 +53,7 @@ def per_check(size: int) -> Counter[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1,2,3", help="coalition sizes, comma-separated (default: %(default)s)")
-    parser.add_argument("--runs", type=int, default=2, help="runs of each, the fastest kept (default: %(default)s)")
-    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    run_options(parser, runs=2)
     args = parser.parse_args()
     from verifier import collector
 
@@ -71,9 +70,7 @@ def main() -> None:
         lines.append(f"| {size} | {total:.2f} | " + " | ".join(f"{seconds[c]:.2f}" for c in COALITION_CHECKS) + " |")
         print(lines[-1], file=sys.stderr, flush=True)
     text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section(BEGIN, END, f"{BEGIN}\n\n{text}\n\n{END}")
+    publish(BEGIN, END, text, write=not args.no_write)
 
 
 if __name__ == "__main__":

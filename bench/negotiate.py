@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.series import fmt, write_section  # noqa: E402
+from bench.series import fmt, publish, run_options  # noqa: E402
 
 BEGIN, END = "<!-- negotiate: begin -->", "<!-- negotiate: end -->"
 NVERIFY = ROOT / ".venv" / "bin" / "nverify"
@@ -39,8 +39,7 @@ def wall(args: list[str], runs: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs of each, the fastest kept (default: %(default)s)")
-    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    run_options(parser, runs=3)
     args = parser.parse_args()
     rows = []
     for spec in SPECS:
@@ -54,9 +53,7 @@ def main() -> None:
     lines += [f"| `{spec}` | {check:.2f} | {negotiate:.2f} | {fmt(negotiate / check if check else None)} |"
               for spec, check, negotiate in rows]
     text = "\n".join(lines)
-    print(text)
-    if not args.no_write:
-        write_section(BEGIN, END, f"{BEGIN}\n\n{text}\n\n{END}")
+    publish(BEGIN, END, text, write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ printed, and writing a table into bench/RESULTS.md between its markers."""
 
 from __future__ import annotations
 
+import argparse
 import math
 from pathlib import Path
 
@@ -35,3 +36,16 @@ def write_section(begin: str, end: str, text: str) -> None:
     else:
         current = current.rstrip() + "\n\n" + text + "\n"
     RESULTS.write_text(current, encoding="utf-8")
+
+
+def run_options(parser: argparse.ArgumentParser, runs: int) -> None:
+    """`--runs` (the fastest of that many kept) and `--no-write`, as the timing benchmarks take them."""
+    parser.add_argument("--runs", type=int, default=runs, help="runs of each, the fastest kept (default: %(default)s)")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+
+
+def publish(begin: str, end: str, text: str, write: bool) -> None:
+    """Print a benchmark's text and, if `write`, put it in RESULTS.md between its markers."""
+    print(text)
+    if write:
+        write_section(begin, end, f"{begin}\n\n{text}\n\n{end}")

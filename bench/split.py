@@ -45,7 +45,7 @@ import z3  # noqa: E402
 
 from bench.gen import generate  # noqa: E402
 from bench.run import Timers, patched  # noqa: E402
-from bench.series import fmt, write_section  # noqa: E402
+from bench.series import fmt, publish, run_options  # noqa: E402
 
 BEGIN, END = "<!-- solver-split: begin -->", "<!-- solver-split: end -->"
 CALLS = ("query", "solver", "optimize", "model")
@@ -162,8 +162,7 @@ def corpus_table(parts: list[tuple[str, Split]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000", help="clause counts, comma-separated (default: %(default)s)")
-    parser.add_argument("--runs", type=int, default=2, help="runs of each, the fastest kept (default: %(default)s)")
-    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    run_options(parser, runs=2)
     args = parser.parse_args()
     import tempfile
 
@@ -179,9 +178,7 @@ def main() -> None:
     parts = best(args.runs, corpus, corpus_total)
     rows.append(("corpus (`specs/`, real memberships)", whole(parts)))
     text = table(rows) + "\n\n" + corpus_table(parts)
-    print(text)
-    if not args.no_write:
-        write_section(BEGIN, END, f"{BEGIN}\n\n{text}\n\n{END}")
+    publish(BEGIN, END, text, write=not args.no_write)
 
 
 if __name__ == "__main__":
