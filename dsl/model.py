@@ -7,7 +7,7 @@ formulas are `dsl.formula` trees closed over finite domains.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -62,6 +62,16 @@ class Predicate:
         """Whether the instance exists: no `other party` argument is the first one (no party
         hosts, assists or concludes with itself). An instance that does not exist is in no world."""
         return not any(args[i] == args[0] for i in self.others)
+
+    def existing(self, instances: Iterable[tuple[Value, ...]]) -> list[tuple[Value, ...]]:
+        """Of instances, those that exist (`admits`), in order: grounding filters every
+        combination of arguments, so the usual single `other party` is compared directly."""
+        if not self.others:
+            return list(instances)
+        if len(self.others) == 1:
+            other = self.others[0]
+            return [args for args in instances if args[other] != args[0]]
+        return [args for args in instances if self.admits(args)]
 
 
 @dataclass(frozen=True, slots=True)

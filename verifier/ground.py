@@ -58,13 +58,8 @@ def vocabulary(instrument: Instrument) -> Vocabulary:
     kind: dict[str, str] = {}
     for pred in instrument.predicates.values():
         kind[pred.name] = pred.kind
-        instances = product(*(instrument.domain(p.type) for p in pred.params))
-        if len(pred.others) == 1:
-            # A party's act towards itself (`other party`): no such atom, in any world.
-            other = pred.others[0]
-            instances = (args for args in instances if args[other] != args[0])  # type: ignore[assignment]
-        elif pred.others:
-            instances = (args for args in instances if pred.admits(args))  # type: ignore[assignment]
+        # (A party's act towards itself, `other party`, is no atom: it is in no world.)
+        instances = pred.existing(product(*(instrument.domain(p.type) for p in pred.params)))
         name = pred.name
         keys = [(name, args) for args in instances]
         (quantities if pred.kind == "quantity" else atoms).extend(keys)
