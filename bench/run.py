@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT))
 import z3  # noqa: E402
 
 from bench.gen import defaults, generate  # noqa: E402
-from bench.series import fit, fmt  # noqa: E402
+from bench.series import fit, fmt, write_head  # noqa: E402
 
 DEFAULT_SIZES = (10, 20, 50, 100, 200, 500, 1000, 2000)
 EMIT_MAX = 50  # per-query --emit-smt2 files are replayed up to this size (each restates everything)
@@ -566,8 +566,7 @@ def main() -> None:
                   f"lines/s" + (f", nverify {row.cli_s:.2f} s vs z3 {row.z3_replay_s:.2f} + {row.z3_side_s:.2f} s"
                                 if row.z3_replay_s is not None else ""), file=sys.stderr, flush=True)
             if not args.no_write:  # after every size, so a long run that is cut short still reports
-                (ROOT / "bench" / "RESULTS.md").write_text(results_page(report(rows), sizes[:len(rows)], corpus),
-                                                           encoding="utf-8")
+                write_head(results_page(report(rows), sizes[:len(rows)], corpus))
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -38,6 +38,14 @@ def write_section(begin: str, end: str, text: str) -> None:
     RESULTS.write_text(current, encoding="utf-8")
 
 
+def write_head(text: str) -> None:
+    """Put text in RESULTS.md in place of what comes before its first section (bench/run.py's
+    page), keeping every section the other benchmarks wrote."""
+    current = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    at = current.find("<!-- ")
+    RESULTS.write_text(text.rstrip() + "\n" + ("\n" + current[at:] if at >= 0 else ""), encoding="utf-8")
+
+
 def run_options(parser: argparse.ArgumentParser, runs: int) -> None:
     """`--runs` (the fastest of that many kept) and `--no-write`, as the timing benchmarks take them."""
     parser.add_argument("--runs", type=int, default=runs, help="runs of each, the fastest kept (default: %(default)s)")
