@@ -49,7 +49,6 @@ VarKey = AtomKey | OpenTermKey  # an atom's or quantity's key, or an open term's
 # The formulas translated once per reading set and values of their free variables.
 Compound = F.TermApp | F.Not | F.And | F.Or | F.Implies | F.Exists | F.Forall | F.Choice | F.Count
 _COMPOUND = frozenset({F.TermApp, F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Choice, F.Count})
-_KEYED = tuple(_COMPOUND)  # (`keys_mentioned` remembers the keys of these)
 
 
 def mentioned(exprs: Iterable[z3.ExprRef],
@@ -755,7 +754,7 @@ class Encoder:
         alternative of a bracket), leaving out the parts whose value is known without a world
         (`F.known`): what `vars(cond)` means where a check asks what a party controls in a
         condition."""
-        if not isinstance(f, _KEYED):
+        if not isinstance(f, (F.TermApp, F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Choice, F.Count)):
             out: set[VarKey] = set()
             self._keys_in(f, env, readings, out)
             return out
