@@ -55,8 +55,9 @@ Split = tuple[float, float, float]  # seconds: in all, in solver calls, in the r
 _M = TypeVar("_M")
 
 
-def timed_run(check: object) -> Split:
-    """`check()` under the timers: total, solver-call and other-API seconds."""
+def timed_run(check: object, stages: Stages | None = None) -> Split:
+    """`check()` under the timers: total, solver-call and other-API seconds; with `stages`, its
+    outside time by stage too (into `stages`)."""
     from verifier import coalition_screen, minimal, z3_native  # noqa: F401  (coalition_screen: see below)
     from verifier.session import Session
 
@@ -77,6 +78,8 @@ def timed_run(check: object) -> Split:
         stack.enter_context(patched(z3.Solver, "model", timers.wrap("model", z3.Solver.model)))
         for owner, name in api:
             stack.enter_context(patched(owner, name, timers.wrap("api", getattr(owner, name))))
+        if stages is not None:
+            stages.enter(stack, timers)
         start = time.perf_counter()
         check()  # type: ignore[operator]
         total = time.perf_counter() - start
@@ -93,9 +96,10 @@ def generated(n: int, folder: Path) -> Split:
     return timed_run(lambda: pipeline.check_instrument(instrument, pipeline.Options()))
 
 
-def corpus() -> list[tuple[str, Split]]:
+def corpus(stages: Stages | None = None) -> list[tuple[str, Split]]:
     """The corpus as `pipeline.run` checks it with one job: loading the specs (which asks the
-    solver nothing), then each instrument; the split of each."""
+    solver nothing), then each instrument; the split of each (and with `stages`, the outside
+    time of the instruments' checks by stage)."""
     from dsl import LoadResult
     from verifier import pipeline
     from verifier.registry import load
@@ -105,8 +109,77 @@ def corpus() -> list[tuple[str, Split]]:
     parts = [("loading the specs", timed_run(lambda: loaded.append(load([ROOT / "specs"], None, options.coalition_size))))]
     for instrument in loaded[0].instruments:
         parts.append((f"`{Path(instrument.path).name}`",
-                      timed_run(lambda i=instrument: pipeline.check_instrument(i, options))))
+                      timed_run(lambda i=instrument: pipeline.check_instrument(i, options), stages)))
     return parts
+
+
+class Stages:
+    """The outside time of the instruments' checks by stage, each second given to the innermost
+    stage running (a search's translations count as translating, not searching): a stage's time
+    is its calls' time less the solver's (calls and API, as the timers count them) and less the
+    outside time of the stages they run. What no stage runs is the checks' own work."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+        self._stack: list[list[float]] = []  # per stage call running: start, solver seconds then, inner stages' outside
+
+    def enter(self, stack: ExitStack, timers: Timers) -> None:
+        """Time each stage's functions, under every name a module holds them by, with `timers`."""
+        def solver() -> float:
+            return sum(timers.seconds[c] for c in CALLS) + timers.seconds["api"]
+
+        for stage, functions in STAGES.items():
+            for owner, name in _entries(functions):
+                stack.enter_context(patched(owner, name, self._wrap(stage, getattr(owner, name), solver)))
+
+    def _wrap(self, stage: str, fn: Callable, solver: Callable[[], float]) -> Callable:  # type: ignore[type-arg]
+        def timed(*args, **kwargs):  # type: ignore[no-untyped-def]
+            frame = [time.perf_counter(), solver(), 0.0]
+            self._stack.append(frame)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self._stack.pop()
+                outside = time.perf_counter() - frame[0] - (solver() - frame[1])
+                self.seconds[stage] += outside - frame[2]
+                if self._stack:
+                    self._stack[-1][2] += outside
+        return timed
+
+
+# The stages, by the functions that enter them (module or class, attribute name).
+STAGES: dict[str, list[tuple[str, str]]] = {
+    "setting up each part: its Z3 context, vocabulary and encoder (the world folded)":
+        [("z3.Context", "__init__"), ("verifier.ground", "vocabulary"), ("verifier.encode.Encoder", "__init__")],
+    "translating norms and conditions into Z3 terms, and what they mention":
+        [("verifier.encode.Encoder", "norm"), ("verifier.encode.Encoder", "formula"),
+         ("verifier.encode.Encoder", "keys_mentioned"), ("verifier.encode.Encoder", "mentioned")],
+    "exists-forall searches (guesses, refutations, situations read)":
+        [("verifier.qbf", "exists_forall"), ("verifier.coalition_screen", "none_achieve")],
+    "minimal witnesses (MaxSAT, then canonical by questions)":
+        [("verifier.minimal", "minimal_model"), ("verifier.minimal.FewestAtoms", "choose")],
+    "re-checking each witness in the evaluator, writing its scenario":
+        [("verifier.witness", "witness")],
+}
+
+
+def _entries(functions: list[tuple[str, str]]) -> list[tuple[object, str]]:
+    """Each (owner, name) to patch: a class's method where it is defined, a module's function
+    under every name a module of nverify imports it by."""
+    import importlib
+
+    out: list[tuple[object, str]] = []
+    for where, name in functions:
+        module_name, _, class_name = where.rpartition(".") if where.count(".") and where.split(".")[-1][0].isupper() \
+            else (where, "", "")
+        if class_name:
+            out.append((getattr(importlib.import_module(module_name), class_name), name))
+            continue
+        fn = getattr(importlib.import_module(where), name)
+        out += [(module, attr) for key, module in list(sys.modules.items())
+                if key == where or key.startswith("verifier.")
+                for attr in [name] if getattr(module, attr, None) is fn]
+    return out
 
 
 def whole(parts: list[tuple[str, Split]]) -> Split:
@@ -163,6 +236,25 @@ def corpus_table(parts: list[tuple[str, Split]]) -> str:
     return "\n".join(out)
 
 
+def stages_table(parts: list[tuple[str, Split]], stages: Stages) -> str:
+    """The corpus's outside time by stage: loading, then the instruments' stages (`Stages`)."""
+    def outside(split: Split) -> float:
+        return split[0] - split[1] - split[2]
+
+    loading = outside(parts[0][1])
+    checks = sum(outside(split) for _, split in parts[1:])
+    rows = [("loading the specs (parsing, elaborating, classes of interchangeable parties)", loading),
+            *stages.seconds.items(), ("the checks' own work (what no stage above runs)", checks - sum(stages.seconds.values()))]
+    every = loading + checks
+    out = [("Where the corpus's outside time goes (a run of its own, timed by stage as well: the stages' "
+            "timers add time of their own, so the shares, not the seconds, compare with the tables above):"),
+           "",
+           "| stage | outside s | share |",
+           "|---|---:|---:|"]
+    out += [f"| {name} | {seconds:.2f} | {seconds / every:.0%} |" for name, seconds in rows]
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000", help="clause counts, comma-separated (default: %(default)s)")
@@ -181,7 +273,9 @@ def main() -> None:
             print(f"N={n}: {rows[-1][1]}", file=sys.stderr, flush=True)
     parts = best(args.runs, corpus, corpus_total)
     rows.append(("corpus (`specs/`, real memberships)", whole(parts)))
-    text = table(rows) + "\n\n" + corpus_table(parts)
+    stages = Stages()
+    staged = corpus(stages)
+    text = table(rows) + "\n\n" + corpus_table(parts) + "\n\n" + stages_table(staged, stages)
     publish(BEGIN, END, text, write=not args.no_write)
 
 

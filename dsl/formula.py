@@ -425,6 +425,9 @@ def known(f: Formula, env: Mapping[str, Value]) -> bool | None:
     soon as one part is, `or` true as soon as one part is. A count is known when every
     number of members its unknown members can make gives the same answer ("at least 0"). This is
     what makes `v == pb and consents(pb)` mention nothing for v = pa."""
+    kind = type(f)
+    if kind is Atom or kind is TermApp:  # (the commonest parts, told apart before `match` tries each case)
+        return None
     match f:
         case BoolConst():
             return f.value
