@@ -167,9 +167,10 @@ def _connective(args: tuple[object, ...], make: Callable[..., Any], fallback: Ca
     if not parts or not all(isinstance(p, z3.BoolRef) for p in parts):
         return fallback(*args)  # constants, no argument: z3py's own way
     ctx = parts[0].ctx
-    z3.Z3_get_sort(ctx.ref(), parts[0].as_ast())
-    array = (z3.Ast * len(parts))(*[p.as_ast() for p in parts])
-    return z3.BoolRef(make(ctx.ref(), len(parts), array), ctx)
+    c = ctx.ref()
+    _GET_SORT(c, parts[0].ast)
+    array = (z3.Ast * len(parts))(*[p.ast for p in parts])
+    return Term(make(c, len(parts), array), ctx)
 
 
 def and_(*args: object) -> z3.BoolRef:
@@ -185,8 +186,9 @@ def or_(*args: object) -> z3.BoolRef:
 def not_(x: z3.BoolRef) -> z3.BoolRef:
     """`z3.Not(x)`."""
     ctx = x.ctx
-    z3.Z3_mk_bool_sort(ctx.ref())
-    return z3.BoolRef(z3.Z3_mk_not(ctx.ref(), x.as_ast()), ctx)
+    c = ctx.ref()
+    _MK_BOOL_SORT(c)
+    return Term(_MK_NOT(c, x.ast), ctx)
 
 
 _AST_KIND = c_function(z3.Z3_get_ast_kind)
@@ -203,6 +205,7 @@ _MK_NOT = c_function(z3.Z3_mk_not)
 _MK_CONST = c_function(z3.Z3_mk_const)
 _MK_SYMBOL = c_function(z3.Z3_mk_string_symbol)
 _MK_BOOL_SORT = c_function(z3.Z3_mk_bool_sort)
+_GET_SORT = c_function(z3.Z3_get_sort)
 
 
 def bool_const(name: str, ctx: z3.Context) -> z3.BoolRef:
