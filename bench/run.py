@@ -266,9 +266,10 @@ def measure(n: int, folder: Path, replay: bool) -> Row:
 
     from dsl import load
     from verifier import pipeline
-    from verifier.encode import Encoder
+    from verifier.encode import Encoder, forget_folds
     from verifier.registry import CHECKS
 
+    forget_folds()  # (each size as the first run of a process)
     p, k, r = defaults(n)
     text = generate(n)
     path = folder / f"synthetic_{n}.nv"

@@ -88,8 +88,9 @@ def timed_run(check: object, stages: Stages | None = None) -> Split:
 
 def generated(n: int, folder: Path) -> Split:
     from dsl import load
-    from verifier import pipeline
+    from verifier import encode, pipeline
 
+    encode.forget_folds()  # (each run as the first of a process)
     path = folder / f"synthetic_{n}.nv"
     path.write_text(generate(n), encoding="utf-8")
     instrument = load([path]).instruments[0]
@@ -101,9 +102,10 @@ def corpus(stages: Stages | None = None) -> list[tuple[str, Split]]:
     solver nothing), then each instrument; the split of each (and with `stages`, the outside
     time of the instruments' checks by stage)."""
     from dsl import LoadResult
-    from verifier import pipeline
+    from verifier import encode, pipeline
     from verifier.registry import load
 
+    encode.forget_folds()  # (each run as the first of a process, as `nverify specs/` runs)
     options = pipeline.Options(jobs=1)
     loaded: list[LoadResult] = []
     parts = [("loading the specs", timed_run(lambda: loaded.append(load([ROOT / "specs"], None, options.coalition_size))))]

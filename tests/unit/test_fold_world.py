@@ -19,7 +19,7 @@ from dsl.evaluate import Evaluator, World
 from tests.golden import ROOT, run_cli
 from tests.unit.helpers import instrument
 from verifier import pipeline
-from verifier.encode import Encoder
+from verifier.encode import Encoder, forget_folds
 from verifier.ground import format_atom, vocabulary
 
 SPEC = """
@@ -111,6 +111,35 @@ def folded_by(assumptions: str) -> set[str]:
 ])
 def test_what_an_assumption_fixes_false(assumptions: str, false: set[str]) -> None:
     assert folded_by(assumptions) == false
+
+
+def test_equal_assumptions_of_two_instruments_fold_alike_each_with_its_own_world() -> None:
+    # (What an assumption fixes is remembered per process, by the formula: a second
+    # instrument that imports the same world reads it from there.)
+    first, second = encoder(True), encoder(True)
+    assert first.instrument.assumptions is not second.instrument.assumptions
+    assert second.atom_vars.false == first.atom_vars.false
+    own = {id(a) for a in second.instrument.assumptions}
+    assert second._settled and second._settled <= own
+    assert [a for a in second.instrument.assumptions if id(a) not in second._settled] == \
+        [b for a, b in zip(first.instrument.assumptions, second.instrument.assumptions, strict=True)
+         if id(a) not in first._settled]
+
+
+def test_an_assumption_over_other_parties_is_read_anew() -> None:
+    assumption = "assume not (exists p in party: (p != b and attack(p, b)));"
+    three = folded_by(assumption)
+    inst = instrument(f"""
+        party a, b, c, d;
+        fact hostile(p: party);
+        act attack(actor: party, on: party);
+        {assumption}
+    """)
+    four = {format_atom(k) for k in Encoder(inst, vocabulary(inst), z3.Context(), fold_world=True).atom_vars.false}
+    assert three == {"attack(a, b)", "attack(c, b)"}
+    assert four == three | {"attack(d, b)"}
+    forget_folds()
+    assert folded_by(assumption) == three
 
 
 def test_the_assumptions_that_say_nothing_more_are_left_out_of_the_world() -> None:
