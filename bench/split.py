@@ -67,10 +67,9 @@ def timed_run(check: object, stages: Stages | None = None) -> Split:
     api += [(Session, "side_solver"), (Session, "optimize"), (Session, "_assert_guard"),
             (minimal._LIB, "Z3_solver_assert"), (minimal._LIB, "Z3_optimize_assert"),
             (minimal._LIB, "Z3_optimize_assert_soft")]
-    # (`z3_native.assert_terms`, asserting into a solver, under each name a module imports it by:
-    # imported here, those the checks import only when first run are among them.)
-    api += [(module, "assert_terms") for name, module in list(sys.modules.items())
-            if name.startswith("verifier.") and getattr(module, "assert_terms", None) is z3_native.assert_terms]
+    # (`z3_native.assert_terms`, asserting into a solver: coalition_screen imported above, so
+    # that the binding of a module the checks import only when first run is among them.)
+    api += _bindings(z3_native.assert_terms, "assert_terms")
     with ExitStack() as stack:
         stack.enter_context(patched(Session, "_check", timers.wrap("query", Session._check)))
         stack.enter_context(patched(z3.Solver, "check", timers.wrap("solver", z3.Solver.check, inside="query")))
@@ -127,9 +126,17 @@ class Stages:
 
     def enter(self, stack: ExitStack, timers: Timers) -> None:
         """Time each stage's functions, under every name a module holds them by, with `timers`."""
+        import importlib
+
+        from verifier.registry import CHECKS
+
         def solver() -> float:
             return sum(timers.seconds[c] for c in CALLS) + timers.seconds["api"]
 
+        # (The registry imports a check's module when it first runs: imported here, the names
+        # the checks import the stages' functions by are patched from the first instrument on.)
+        for check in CHECKS:
+            importlib.import_module(check.module)
         for stage, functions in STAGES.items():
             for owner, name in _entries(functions):
                 stack.enter_context(patched(owner, name, self._wrap(stage, getattr(owner, name), solver)))
@@ -149,39 +156,43 @@ class Stages:
         return timed
 
 
-# The stages, by the functions that enter them (module or class, attribute name).
+# The stages, by the functions that enter them: (module, or `module:Class`; attribute name).
 STAGES: dict[str, list[tuple[str, str]]] = {
     "setting up each part: its Z3 context, vocabulary and encoder (the world folded)":
-        [("z3.Context", "__init__"), ("verifier.ground", "vocabulary"), ("verifier.encode.Encoder", "__init__")],
+        [("z3:Context", "__init__"), ("verifier.ground", "vocabulary"), ("verifier.encode:Encoder", "__init__")],
     "translating norms and conditions into Z3 terms, and what they mention":
-        [("verifier.encode.Encoder", "norm"), ("verifier.encode.Encoder", "formula"),
-         ("verifier.encode.Encoder", "keys_mentioned"), ("verifier.encode.Encoder", "mentioned")],
+        [("verifier.encode:Encoder", "norm"), ("verifier.encode:Encoder", "formula"),
+         ("verifier.encode:Encoder", "keys_mentioned"), ("verifier.encode:Encoder", "mentioned")],
     "exists-forall searches (guesses, refutations, situations read)":
         [("verifier.qbf", "exists_forall"), ("verifier.coalition_screen", "none_achieve")],
     "minimal witnesses (MaxSAT, then canonical by questions)":
-        [("verifier.minimal", "minimal_model"), ("verifier.minimal.FewestAtoms", "choose")],
+        [("verifier.minimal", "minimal_model"), ("verifier.minimal:FewestAtoms", "choose")],
     "re-checking each witness in the evaluator, writing its scenario":
         [("verifier.witness", "witness")],
 }
 
 
 def _entries(functions: list[tuple[str, str]]) -> list[tuple[object, str]]:
-    """Each (owner, name) to patch: a class's method where it is defined, a module's function
-    under every name a module of nverify imports it by."""
+    """Each (owner, name) to patch: a class's method where it is defined (`module:Class`), a
+    module's function under every name a module of nverify holds it by."""
     import importlib
 
     out: list[tuple[object, str]] = []
     for where, name in functions:
-        module_name, _, class_name = where.rpartition(".") if where.count(".") and where.split(".")[-1][0].isupper() \
-            else (where, "", "")
+        module_name, _, class_name = where.partition(":")
+        module = importlib.import_module(module_name)
         if class_name:
-            out.append((getattr(importlib.import_module(module_name), class_name), name))
-            continue
-        fn = getattr(importlib.import_module(where), name)
-        out += [(module, attr) for key, module in list(sys.modules.items())
-                if key == where or key.startswith("verifier.")
-                for attr in [name] if getattr(module, attr, None) is fn]
+            out.append((getattr(module, class_name), name))
+        else:
+            out += _bindings(getattr(module, name), name)
     return out
+
+
+def _bindings(fn: object, name: str) -> list[tuple[object, str]]:
+    """(module, name) for each module of nverify (and z3's) that holds `fn` under `name`: a
+    function imported by name is patched in every module that imported it."""
+    return [(module, name) for key, module in list(sys.modules.items())
+            if (key == "z3" or key.startswith(("verifier.", "dsl."))) and getattr(module, name, None) is fn]
 
 
 def whole(parts: list[tuple[str, Split]]) -> Split:
@@ -197,12 +208,17 @@ def best(runs: int, measure: Callable[[], _M], total: Callable[[_M], float]) -> 
     return min((measure() for _ in range(runs)), key=total)
 
 
+def outside(split: Split) -> float:
+    """The seconds outside the solver: all less the solver calls and the rest of the API."""
+    return split[0] - split[1] - split[2]
+
+
 def row(name: str, split: Split) -> str:
     total, calls, api = split
-    outside = total - calls - api
-    return (f"| {name} | {total:.2f} | {calls:.2f} | {api:.2f} | {outside:.2f} "
-            f"| {fmt(outside / calls if calls else None)} "
-            f"| {fmt(outside / (calls + api) if calls + api else None)} |")
+    outside_s = outside(split)
+    return (f"| {name} | {total:.2f} | {calls:.2f} | {api:.2f} | {outside_s:.2f} "
+            f"| {fmt(outside_s / calls if calls else None)} "
+            f"| {fmt(outside_s / (calls + api) if calls + api else None)} |")
 
 
 def table(rows: list[tuple[str, Split]]) -> str:
@@ -220,9 +236,6 @@ def table(rows: list[tuple[str, Split]]) -> str:
 def corpus_table(parts: list[tuple[str, Split]]) -> str:
     """The corpus's time by part: loading, the instruments with the most time outside the
     solver, and the others together."""
-    def outside(split: Split) -> float:
-        return split[0] - split[1] - split[2]
-
     loading, instruments = parts[0], sorted(parts[1:], key=lambda p: -outside(p[1]))
     shown, rest = instruments[:SHOWN], instruments[SHOWN:]
     out = [(f"The corpus by part, the {SHOWN} instruments with the most time outside the solver first "
@@ -240,9 +253,6 @@ def corpus_table(parts: list[tuple[str, Split]]) -> str:
 
 def stages_table(parts: list[tuple[str, Split]], stages: Stages) -> str:
     """The corpus's outside time by stage: loading, then the instruments' stages (`Stages`)."""
-    def outside(split: Split) -> float:
-        return split[0] - split[1] - split[2]
-
     loading = outside(parts[0][1])
     checks = sum(outside(split) for _, split in parts[1:])
     rows = [("loading the specs (parsing, elaborating, classes of interchangeable parties)", loading),

@@ -769,13 +769,14 @@ class Encoder:
         alternative of a bracket), leaving out the parts whose value is known without a world
         (`F.known`): what `vars(cond)` means where a check asks what a party controls in a
         condition."""
-        if not isinstance(f, (F.TermApp, F.Not, F.And, F.Or, F.Implies, F.Exists, F.Forall, F.Choice, F.Count)):
+        if type(f) not in _COMPOUND:
             out: set[VarKey] = set()
             self._keys_in(f, env, readings, out)
             return out
         # Remembered: the checks ask of the same conditions, under the same values, per
         # coalition and per reading set (on the corpus, 1,094 questions of 411 kinds).
-        key = (id(f), *[env.get(v) for v in self._free_of(f)], *self._readings_read(f, readings))
+        compound = cast("Compound", f)
+        key = (id(f), *[env.get(v) for v in self._free_of(compound)], *self._readings_read(compound, readings))
         found = self._keys.get(key)
         if found is None:
             keys: set[VarKey] = set()
