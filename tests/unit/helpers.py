@@ -109,7 +109,7 @@ def search_rounds(monkeypatch: Any, module: Any) -> list[int]:
     rounds: list[int] = []
 
     def search(session: Session, **kw: Any) -> EFResult:
-        result = original(session, **kw)
+        result: EFResult = original(session, **kw)
         rounds.append(result.rounds)
         return result
 
