@@ -76,6 +76,7 @@ def test_a_check_splits_into_solver_calls_the_api_and_outside(small: Instrument)
     originals = (Session._check, z3.Solver.check, z3.Optimize.check, z3.Solver.model, z3_native.assert_terms)
     staged = [(owner, name, getattr(owner, name)) for functions in split.STAGES.values()
               for owner, name in split._entries(functions)]
+    asserting = split._bindings(z3_native.assert_terms, "assert_terms")
     stages = split.Stages()
     total, calls, api = split.timed_run(lambda: pipeline.check_instrument(small, pipeline.Options()), stages)
     assert calls > 0 and api > 0 and calls + api < total
@@ -87,6 +88,7 @@ def test_a_check_splits_into_solver_calls_the_api_and_outside(small: Instrument)
     assert originals == (Session._check, z3.Solver.check, z3.Optimize.check, z3.Solver.model,
                          z3_native.assert_terms)
     assert all(getattr(owner, name) is fn for owner, name, fn in staged)
+    assert split._bindings(z3_native.assert_terms, "assert_terms") == asserting
 
 
 def test_the_tables_show_the_ratios_of_the_split() -> None:
