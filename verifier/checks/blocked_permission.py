@@ -134,7 +134,8 @@ def _usable(ctx: CheckContext, norm: Norm, subject: str) -> list[Usable] | Findi
         tag = (norm.clause, norm.index, subject, repr(key))
         cond_lit = session.formula_lit(("permission-condition", *tag), f"in force {norm.clause}#{norm.index} {key}", condition)
         use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
-        possible = session.check([*ctx.fixed(), cond_lit, use_lit, *lits], "vetoed permission: exercisable at all?")
+        # (The hollow-permission check asked the same of each act: answered from there.)
+        possible = session.status([*ctx.fixed(), cond_lit, use_lit, *lits], "vetoed permission: exercisable at all?")
         if possible.status == "unknown":
             return ctx.unknown(f"whether the permission in {norm.clause} can be used", possible.reason,
                                [ctx.clause_ref(norm.clause)])

@@ -59,14 +59,16 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
         tag = (norm.clause, norm.index, subject, repr(key))
         cond_lit = session.formula_lit(("permission-condition", *tag), f"in force {norm.clause}#{norm.index} {key}", condition)
         use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
-        # In force in a world where the party can comply at all; otherwise the problem is a
-        # contradiction or conflict (reported by those checks), not this permission.
-        in_force = session.check([*fixed, cond_lit, *lits], "hollow-permission: can the permission apply?")
-        if not in_force.sat:
-            if in_force.status == "unknown":
-                return ctx.unknown(f"the permission in {norm.clause}", in_force.reason, [ctx.clause_ref(norm.clause)])
-            continue
         always = session.check([*fixed, cond_lit, use_lit, *lits], "hollow-permission: always blocked?")
+        if not always.sat:
+            # In force in a world where the party can comply at all; otherwise the problem is a
+            # contradiction or conflict (reported by those checks), not this permission. (Asked
+            # only now: a world where the party does the act and complies answers it already.)
+            in_force = session.check([*fixed, cond_lit, *lits], "hollow-permission: can the permission apply?")
+            if not in_force.sat:
+                if in_force.status == "unknown":
+                    return ctx.unknown(f"the permission in {norm.clause}", in_force.reason, [ctx.clause_ref(norm.clause)])
+                continue
         if always.unsat:
             # Blocked by the clauses only if the act can be done at all while the permission is in
             # force; an act the situation itself rules out has no blocking clause to report.

@@ -10,7 +10,7 @@ import pytest
 
 from dsl import load
 from tests.unit.helpers import context, give_up_once, instrument, run_checks, search_rounds
-from verifier.checks import blocked_permission
+from verifier.checks import blocked_permission, hollow_permission
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.pipeline import Options, run
@@ -157,18 +157,40 @@ def test_a_permission_already_hollow_for_its_holder_is_not_asked_about_vetoes() 
     assert [f.clauses[0].id for f in blocked_permission.run(ctx)] == ["art7"]
 
 
+def test_whether_an_act_can_be_used_is_answered_by_the_hollow_permission_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run after the hollow-permission check on the same context, as the pipeline runs them, the
+    question whether each act can be used at all reaches no solver; run alone, it is asked."""
+    asked: list[str] = []
+    original = Session.check
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        asked.append(label)
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    alone = run_checks(WORLD + RUSSIA, blocked_permission.run)
+    assert asked.count("vetoed permission: exercisable at all?") == 1
+    asked.clear()
+    after = run_checks(WORLD + RUSSIA, hollow_permission.run, blocked_permission.run)
+    assert asked.count("hollow-permission: always blocked?") == 1
+    assert asked.count("vetoed permission: exercisable at all?") == 0
+    assert [(f.message, f.party) for f in after] == [(f.message, f.party) for f in alone]
+
+
 def test_the_queries_name_their_parts(tmp_path: Path) -> None:
     """The question whether the permission can be used at all assumes the literals the
-    hollow-permission check made for the same formulas (one name each); the guess's choice among
-    the acts is named for the permission, holder and blocker."""
+    hollow-permission check made for the same formulas (one name each): it is that check's
+    question whether the act is always blocked, answered there and not asked again. The guess's
+    choice among the acts is named for the permission, holder and blocker."""
     run([ROOT / "examples" / "23_vetoed_permission.nv"], Options(smt2_dir=tmp_path, jobs=1))
     scripts = [s.read_text(encoding="utf-8") for s in sorted(tmp_path.glob("*.smt2"))]
-    (usable,) = [s for s in scripts if s.splitlines()[0].endswith("vetoed permission: exercisable at all?")]
+    (usable,) = [s for s in scripts if s.splitlines()[0].endswith("hollow-permission: always blocked?")]
     act = "('hold_exercise', ('ukraine', 'usa'))"
     assert (
         f"(check-sat-assuming (world |in force exercises#0 {act}| |exercise exercises#0 {act}| "
         "|clause exercises @ukraine|))"
     ) in usable
+    assert not [s for s in scripts if s.splitlines()[0].endswith("vetoed permission: exercisable at all?")]
     text = "".join(scripts)
     for blocker in ("russia", "usa"):
         assert f"|veto pick exercises#0 @ukraine by {blocker} 0|" in text

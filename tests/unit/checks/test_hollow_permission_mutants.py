@@ -162,7 +162,8 @@ def _recording(monkeypatch: pytest.MonkeyPatch, give_up: str | None = None) -> l
 
 def test_the_questions_name_each_act_in_force_and_its_exercise(monkeypatch: pytest.MonkeyPatch) -> None:
     """Both acts the permission grants have one condition (martial law): each act's questions
-    assume literals named for that act."""
+    assume literals named for that act. Each act can be done while ukraine complies, which
+    answers whether the permission can apply: that is not asked again."""
     asked = _recording(monkeypatch)
     text = ('clause ban "Art. 1" { ukraine must not conclude when martial_law(ukraine); }\n'
             'clause any "Art. 2" { ukraine may conclude(partner: usa) when martial_law(usa); }\n'
@@ -172,8 +173,21 @@ def test_the_questions_name_each_act_in_force_and_its_exercise(monkeypatch: pyte
     blocked = [names for label, names in asked if label == "hollow-permission: always blocked?"]
     acts = ["('conclude', ('ukraine', 'usa', 'alliance'))", "('conclude', ('ukraine', 'usa', 'training'))"]
     lits = ["clause ban @ukraine", "clause only @ukraine"]
-    assert applies == [["world", f"in force any#0 {act}", *lits] for act in acts]
     assert blocked == [["world", f"in force any#0 {act}", f"exercise any#0 {act}", *lits] for act in acts]
+    assert applies == []
+
+
+def test_whether_the_permission_applies_is_asked_of_an_act_always_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Art. 1 forbids every conclusion: the act is never done while ukraine complies, so whether
+    the permission can apply at all (while ukraine complies) is asked, after that."""
+    asked = _recording(monkeypatch)
+    (f,) = hollow('clause ban "Art. 1" { ukraine must not conclude; }\n' + TRAIN)
+    act = "('conclude', ('ukraine', 'usa', 'training'))"
+    assert [(label, names) for label, names in asked if label in QUESTIONS[:2]] == [
+        ("hollow-permission: always blocked?", ["world", f"in force train#0 {act}", f"exercise train#0 {act}",
+                                                "clause ban @ukraine"]),
+        ("hollow-permission: can the permission apply?", ["world", f"in force train#0 {act}", "clause ban @ukraine"])]
+    assert f.severity is Severity.ERROR
 
 
 QUESTIONS = ["hollow-permission: can the permission apply?", "hollow-permission: always blocked?",
