@@ -117,6 +117,19 @@ def search_rounds(monkeypatch: Any, module: Any) -> list[int]:
     return rounds
 
 
+def purposes_asked(monkeypatch: Any) -> list[str]:
+    """The purposes of the session's queries, as they come (each answered as usual)."""
+    original = Session.check
+    asked: list[str] = []
+
+    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
+        asked.append(label)
+        return original(self, assumptions, label)
+
+    monkeypatch.setattr(Session, "check", check)
+    return asked
+
+
 def give_up_once(monkeypatch: Any, purpose: str) -> list[str]:
     """Make the session's solver give up (`unknown`, "canceled") on the first query with this
     purpose and answer every other as usual; the queries with the purpose, as they come."""

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from dsl import load
-from tests.unit.helpers import context, give_up_once, instrument, run_checks, search_rounds
+from tests.unit.helpers import context, give_up_once, instrument, purposes_asked, run_checks, search_rounds
 from verifier.checks import blocked_permission, hollow_permission
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
@@ -160,14 +160,7 @@ def test_a_permission_already_hollow_for_its_holder_is_not_asked_about_vetoes() 
 def test_whether_an_act_can_be_used_is_answered_by_the_hollow_permission_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run after the hollow-permission check on the same context, as the pipeline runs them, the
     question whether each act can be used at all reaches no solver; run alone, it is asked."""
-    asked: list[str] = []
-    original = Session.check
-
-    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
-        asked.append(label)
-        return original(self, assumptions, label)
-
-    monkeypatch.setattr(Session, "check", check)
+    asked = purposes_asked(monkeypatch)
     alone = run_checks(WORLD + RUSSIA, blocked_permission.run)
     assert asked.count("vetoed permission: exercisable at all?") == 1
     asked.clear()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.helpers import context, instrument, run_checks
+from tests.unit.helpers import context, instrument, purposes_asked, run_checks
 from verifier.checks import excuse
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity
@@ -174,14 +174,7 @@ def test_a_term_the_party_has_no_reading_of_is_passed_over_not_the_clause() -> N
 
 def test_under_the_partys_own_reading_no_excuse_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read as russia reads it, the term leaves russia nothing to be excused of: not asked."""
-    labels: list[str] = []
-    original = Session.check
-
-    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
-        labels.append(label)
-        return original(self, assumptions, label)
-
-    monkeypatch.setattr(Session, "check", check)
+    labels = purposes_asked(monkeypatch)
     ctx = context(instrument(WORLD + ART3), readings={"necessary": "russia"})
     assert excuse.run(ctx) == []
     assert labels == []

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.unit.helpers import context, instrument, run_checks
+from tests.unit.helpers import context, instrument, purposes_asked, run_checks
 from verifier.checks import pretext
 from verifier.findings import Finding, FindingKind, Severity
 from verifier.pipeline import Options, run
@@ -280,14 +280,7 @@ def test_a_clause_left_out_of_the_report_does_not_end_the_check(monkeypatch: pyt
 
 
 def test_under_the_claimants_own_reading_no_pretext_is_asked(monkeypatch: pytest.MonkeyPatch) -> None:
-    labels: list[str] = []
-    original = Session.check
-
-    def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
-        labels.append(label)
-        return original(self, assumptions, label)
-
-    monkeypatch.setattr(Session, "check", check)
+    labels = purposes_asked(monkeypatch)
     assert pretext.run(context(instrument(WORLD + ART2), readings={"harms": "russia"})) == []
     assert labels == []
 
