@@ -69,6 +69,7 @@ class Evaluator:
 
     def _option(self, bracket: str, options: tuple[tuple[str, Opt], ...]) -> Opt:
         """The alternative of a bracket that the world's draft chooses."""
+        F.read_bracket(bracket)
         if bracket not in self.world.draft:
             raise EvalError(f"draft does not choose an alternative for {bracket}")
         label = self.world.draft[bracket]

@@ -9,6 +9,7 @@ expand it without looking anything up. Bound variables have unique names
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar, assert_never
 
@@ -486,3 +487,28 @@ def _known_int(e: IntExpr) -> int | None:
 def compare(op: str, a: int, b: int) -> bool:
     """`a op b` for the comparison operators of the IR (Cmp and Count)."""
     return {"==": a == b, "!=": a != b, "<=": a <= b, ">=": a >= b, "<": a < b, ">": a > b}[op]
+
+
+# ---- which brackets a computation reads ----------------------------------------------------
+# `negotiate` runs the checks on one candidate draft and learns which other drafts they would
+# answer alike: those that choose the same alternatives in every bracket whose choice the run
+# read. A choice is read where a bracketed formula or head count is translated into the solver
+# (its alternatives under their selectors) or evaluated (the draft's alternative).
+_brackets_read: list[set[str]] = []
+
+
+def read_bracket(bracket: str) -> None:
+    """Note that what the draft chooses in `bracket` is read (by every `brackets_read` open)."""
+    for seen in _brackets_read:
+        seen.add(bracket)
+
+
+@contextmanager
+def brackets_read() -> Iterator[set[str]]:
+    """The brackets whose choice the code run inside reads (`read_bracket`), as it runs."""
+    seen: set[str] = set()
+    _brackets_read.append(seen)
+    try:
+        yield seen
+    finally:
+        _brackets_read.pop()

@@ -175,6 +175,22 @@ def test_a_cap_on_a_quantity_nothing_else_mentions_is_a_free_figure(tmp_path: Pa
     assert free_figures(_instrument(tmp_path, BASE.replace("85000", "0"))) == set()
 
 
+def test_brackets_the_checks_never_read_are_not_tried_one_by_one(tmp_path: Path) -> None:
+    """Twelve bracketed permissions (4,096 drafts) and a goal for a contradiction that no draft
+    has: whatever a candidate chooses in brackets the contradiction check never reads, it
+    answers alike, so the search proves that no draft meets the goal instead of giving up
+    after 300 candidates (campaign seeds 8121 and 8139)."""
+    lines = ['instrument perm "Permissions in brackets";', "party ukraine, russia, usa;",
+             "fact f(p: party);", "act a(actor: party, n: party);"]
+    lines += [f'clause c{i} "Art. {i}" {{ ukraine may a(n: usa) when f(usa) and [russia: f(russia)]; }}'
+              for i in range(12)]
+    lines += ['clause d "Art. 20" { ukraine must not a(n: russia); }', "goal ukraine: some contradiction;"]
+    path = tmp_path / "perm.nv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = negotiate(load([path]).instruments[0])
+    assert result.status == "no agreement" and result.rounds < 10
+
+
 def test_a_finding_goal_is_checked_once_per_choice_of_alternatives(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The cap's figure occurs in no check of the guarantee: the bisections over the figure do

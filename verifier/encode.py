@@ -538,6 +538,7 @@ class Encoder:
                 left, right = self.integer(e.left, env), self.integer(e.right, env)
                 return left + right if e.op == "+" else left - right
             case F.IntChoice():
+                F.read_bracket(e.bracket)
                 if e.bracket in self.numbers:
                     return self.numbers[e.bracket]
                 # A bracketed number: the chosen alternative's value.
@@ -671,6 +672,7 @@ class Encoder:
         return self._f(reading.body, readings, {p.name: v for p, v in zip(term.params, args, strict=True)})
 
     def _f_choice(self, f: F.Choice, readings: Readings, env: Mapping[str, F.Value]) -> bool | z3.BoolRef:
+        F.read_bracket(f.bracket)
         if self.fixed_draft is not None:
             label = self.fixed_draft[f.bracket]
             return next(self._f(o, readings, env) for lab, o in f.options if lab == label)
@@ -687,6 +689,7 @@ class Encoder:
         if isinstance(bound, F.Num):
             return self._pb(f.op, lits, bound.value - sure)
         assert isinstance(bound, F.IntChoice)
+        F.read_bracket(bound.bracket)
         options = [(label, v.value) for label, v in bound.options if isinstance(v, F.Num)]
         if self.fixed_draft is not None and bound.bracket in self.fixed_draft:
             label = self.fixed_draft[bound.bracket]

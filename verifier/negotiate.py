@@ -12,10 +12,11 @@ lemma over the selectors, guarded by the goal's literal:
 * `possible F` is built into the candidate solver with a world of its own,
   so every candidate meets it;
 * `no KIND ...` / `some KIND ...` run the check on the candidate: the lemma
-  forbids the choices made in the brackets the finding depends on (for `no`,
-  the clauses of the finding found and the assumptions, for checks whose
-  verdict depends on nothing else; the whole draft otherwise: a finding that
-  `some` asks for may join the clauses it names with any other clause).
+  forbids the choices made in the brackets whose choice the checks read (a
+  bracketed formula translated or evaluated: `dsl.formula.brackets_read`),
+  since they answer alike on every draft that chooses so there; for `no`,
+  of those only the brackets of the clauses of the finding found and of no
+  clause, for checks whose verdict depends on nothing else.
 
 Lemmas are necessary conditions, so an unsat core over goal literals names
 goals that cannot be met together; it is shrunk by deletion to a minimal set.
@@ -396,7 +397,8 @@ class Negotiator:
         read: set[str | None] = set()
         _figures_read.append(read)
         try:
-            findings = self._findings(g, draft)
+            with F.brackets_read() as chosen:
+                findings = self._findings(g, draft)
         finally:
             _figures_read.pop()
         if isinstance(findings, str):
@@ -408,13 +410,16 @@ class Negotiator:
         if (g.kind == "no" and not hits) or (g.kind == "some" and hits):
             met.append((draft.labels, tuple((b, v) for b, v in draft.numbers if b in read)))
             return None
-        # A local finding stands while its clauses stand. Otherwise the verdict may depend on any
-        # clause: forbid this exact draft. (A `some` goal's missing finding is no local fact: one on
-        # the clauses it names may need another clause, in any of its alternatives: seed 6162.)
+        # The checks answer alike on every draft that chooses as this one in the brackets whose
+        # choice they read (`chosen`): the lemma forbids those choices. A local finding, besides,
+        # stands while its clauses stand: of those, the brackets of its clauses and of no clause.
+        # (A `some` goal's missing finding is no local fact: one on the clauses it names may need
+        # another clause, in any of its alternatives: seed 6162. Where that other clause's choice
+        # matters, its bracket was read.)
         clauses = {c.id for c in hits[0].clauses} if g.kind == "no" and hits[0].kind in LOCAL_KINDS else None
         relevant = [(b, lab) for b, lab in draft.labels
-                    if clauses is None or self.instrument.brackets[b].clause in clauses
-                    or self.instrument.brackets[b].clause is None]
+                    if b in chosen and (clauses is None or self.instrument.brackets[b].clause in clauses
+                                        or self.instrument.brackets[b].clause is None)]
         parts = [self.enc.selector(b, lab) for b, lab in relevant if b not in self.numbers]
         parts += [self.numbers[b] == v for b, v in draft.numbers if b in read and (
                   clauses is None or self.instrument.brackets[b].clause in clauses
