@@ -195,8 +195,10 @@ class Session:
         # (verifier.qbf) Per inner question (the addresses of its formula and assumptions): some answer.
         self.first_choices: dict[tuple[int, ...], tuple[tuple[z3.BoolRef, ...], Outcome]] = {}
         self.queries = 0
-        # Sat or unsat, by the set of assumptions (term addresses) asked, with those terms (held,
-        # so the addresses stay theirs): `status` answers a question asked before from here.
+        # Sat or unsat, by the set of assumptions (term addresses) of a query asked through
+        # `remembered`, with those terms (held, so the addresses stay theirs): `status` answers
+        # from here. (Only those: every query's would hold a hundred megabytes on a large
+        # instrument, and few are ever asked again.)
         self._answers: dict[frozenset[int], tuple[Status, tuple[z3.BoolRef, ...]]] = {}
         self._capped: dict[int, bool] = {}  # solver (id) -> its timeout is cut to the budget's time left
         self._side_queries = (0, 0)  # (the session query they follow, how many side queries since)
@@ -475,8 +477,6 @@ class Session:
         # The script is taken before the check: the solver's assertions are the query's.
         script = self._script(solver, scope, assumptions, purpose) if self.limits.smt2_dir is not None else None
         outcome = self._check(solver, assumptions, idents)
-        if outcome.status != Status.UNKNOWN:
-            self._answers[frozenset(idents)] = (outcome.status, tuple(assumptions))
         budget = self.limits.budget
         if outcome.status == Status.UNKNOWN and budget is not None and budget.exhausted():
             outcome = Outcome(Status.UNKNOWN, reason=budget.reason)  # (cut short by the budget, not its own limit)
@@ -484,11 +484,18 @@ class Session:
             self._emit(script, outcome)
         return outcome
 
+    def remembered(self, assumptions: Sequence[z3.BoolRef], purpose: str = "") -> Outcome:
+        """`check`, with a sat or unsat answer kept for `status` to give again."""
+        outcome = self.check(assumptions, purpose)
+        if outcome.status != Status.UNKNOWN:
+            self._answers[frozenset(map(_ADDRESS, assumptions))] = (outcome.status, tuple(assumptions))
+        return outcome
+
     def status(self, assumptions: Sequence[z3.BoolRef], purpose: str = "") -> Outcome:
         """Whether some world satisfies the assumptions, without its model or core: the answer of
-        an earlier query of the same assumptions if there was one (every formula a session's
-        solvers hold is switched on by an assumption, so the answer is a fact about the set),
-        else `check`'s."""
+        an earlier query of the same assumptions made through `remembered` if there was one (every
+        formula a session's solvers hold is switched on by an assumption, so the answer is a
+        fact about the set), else `check`'s."""
         known = self._answers.get(frozenset(map(_ADDRESS, assumptions)))
         if known is not None:
             return Outcome(known[0])

@@ -138,23 +138,27 @@ def test_queries_are_counted(s: Session) -> None:
 
 
 def test_a_status_asked_before_is_answered_without_a_query(s: Session) -> None:
-    """`status` of a set asked before (in any order) is its answer, with no model or core and
-    no query; a set not asked before is a query of its own."""
+    """`status` of a set asked before through `remembered` (in any order) is its answer, with
+    no model or core and no query; a set asked only through `check`, or not at all, is a query
+    of its own (remembering every query would hold too much on a large instrument)."""
     world = s.world_lit({})
-    assert s.check([world, *lits(s, "one", "two")]).unsat
-    assert s.check([world, *lits(s, "one", "five")]).sat
+    remembered = s.remembered([world, *lits(s, "one", "two")])
+    assert remembered.unsat and remembered.core
+    assert s.remembered([world, *lits(s, "one", "five")]).sat
+    assert s.check([world, *lits(s, "three", "five")]).sat
     before = s.queries
     unsat = s.status([*lits(s, "two", "one"), world])
     sat = s.status([world, *lits(s, "five", "one")])
     assert (unsat.status, sat.status, s.queries) == ("unsat", "sat", before)
     assert unsat.core == () and sat.model is None
-    assert s.status([world, *lits(s, "one", "four")]).sat and s.queries == before + 1
+    assert s.status([world, *lits(s, "three", "five")]).sat and s.queries == before + 1
+    assert s.status([world, *lits(s, "one", "four")]).sat and s.queries == before + 2
 
 
 def test_an_unknown_answer_is_not_remembered() -> None:
     s = session(instrument(SPEC), rlimit=1)
     assumptions = [s.world_lit({}), *lits(s, "one", "two")]
-    assert s.check(assumptions).status == "unknown"
+    assert s.remembered(assumptions).status == "unknown"
     before = s.queries
     assert s.status(assumptions).status == "unknown" and s.queries == before + 1
 

@@ -59,7 +59,8 @@ def _permission(ctx: CheckContext, norm: Norm, subject: str) -> Finding | None:
         tag = (norm.clause, norm.index, subject, repr(key))
         cond_lit = session.formula_lit(("permission-condition", *tag), f"in force {norm.clause}#{norm.index} {key}", condition)
         use_lit = session.formula_lit(("permission-use", *tag), f"exercise {norm.clause}#{norm.index} {key}", exercise)
-        always = session.check([*fixed, cond_lit, use_lit, *lits], "hollow-permission: always blocked?")
+        # (Remembered: the vetoed-permission check asks the same, whether the act can be used.)
+        always = session.remembered([*fixed, cond_lit, use_lit, *lits], "hollow-permission: always blocked?")
         if not always.sat:
             # In force in a world where the party can comply at all; otherwise the problem is a
             # contradiction or conflict (reported by those checks), not this permission. (Asked
