@@ -191,6 +191,31 @@ def test_brackets_the_checks_never_read_are_not_tried_one_by_one(tmp_path: Path)
     assert result.status == "no agreement" and result.rounds < 10
 
 
+def test_a_finding_on_a_clause_depends_on_the_brackets_of_the_clause_that_overrides_it(tmp_path: Path) -> None:
+    """Campaign seed 10388: the guarantee of Art. 1 never triggers where Art. 2's bracket makes
+    everyone refrain from act2, since Art. 2 overrides Art. 1. The vacuous guarantee is a finding
+    on Art. 1 alone, yet it goes with Art. 2's choice: the draft without Art. 2's bracketed
+    norms meets the goal (the lemma once forbade Art. 1's choices only, and found no draft)."""
+    text = """
+party pa, pb;
+act act2(actor: party);
+clause c1 "Art. 1" {
+  [pa:  | pb: ]
+  pa must act2() protects pb against act2(pa);
+}
+clause c2 "Art. 2" overrides c1 {
+  [pb: each v in party must not act2;]
+}
+goal pb: no vacuous-guarantee;
+"""
+    path = tmp_path / "n.nv"
+    path.write_text(text, encoding="utf-8")
+    result = negotiate(load([path]).instruments[0])
+    assert result.status == "agreement"
+    outcome = compare_negotiation(text)
+    assert not outcome.disagreements, outcome.disagreements
+
+
 def test_a_finding_goal_is_checked_once_per_choice_of_alternatives(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The cap's figure occurs in no check of the guarantee: the bisections over the figure do

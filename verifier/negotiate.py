@@ -15,8 +15,9 @@ lemma over the selectors, guarded by the goal's literal:
   forbids the choices made in the brackets whose choice the checks read (a
   bracketed formula translated or evaluated: `dsl.formula.brackets_read`),
   since they answer alike on every draft that chooses so there; for `no`,
-  of those only the brackets of the clauses of the finding found and of no
-  clause, for checks whose verdict depends on nothing else.
+  of those only the brackets that the meaning of the finding's clauses can
+  read (an overriding clause's, a breached clause's) and those of no clause,
+  for checks whose verdict depends on nothing else.
 
 Lemmas are necessary conditions, so an unsat core over goal literals names
 goals that cannot be met together; it is shrunk by deletion to a minimal set.
@@ -135,6 +136,33 @@ class _Figure(F.Num):
             for seen in _figures_read:
                 seen.add(object.__getattribute__(self, "bracket"))
         return object.__getattribute__(self, name)
+
+
+def clause_brackets(instrument: Instrument, clauses: Iterable[str]) -> set[str]:
+    """The brackets whose choice the meaning of these clauses can read: those whose alternatives
+    occur in their norms' formulas (a clause that another overrides holds, in its conditions,
+    the overriding clause's: dsl.elaborate), in the readings of the vague terms they use, and
+    in the clauses whose breach they name, and so on."""
+    out: set[str] = set()
+    todo, seen = list(clauses), set(clauses)
+    terms_seen: set[str] = set()
+    while todo:
+        clause = instrument.clause(todo.pop())
+        formulas: list[F.Node] = []
+        for n in clause.norms:
+            formulas += [n.condition, n.where, n.guard]
+            formulas += [f for f in (n.keep, n.protects.event if n.protects else None) if f is not None]
+        while formulas:
+            for node in F.walk(formulas.pop()):
+                if isinstance(node, (F.Choice, F.IntChoice)):
+                    out.add(node.bracket)
+                elif isinstance(node, F.Breached) and node.clause not in seen:
+                    seen.add(node.clause)
+                    todo.append(node.clause)
+                elif isinstance(node, F.TermApp) and node.term not in terms_seen and node.term in instrument.terms:
+                    terms_seen.add(node.term)
+                    formulas += [r.body for r in instrument.terms[node.term].readings]
+    return out
 
 
 def free_figures(instrument: Instrument) -> frozenset[str]:
@@ -412,18 +440,18 @@ class Negotiator:
             return None
         # The checks answer alike on every draft that chooses as this one in the brackets whose
         # choice they read (`chosen`): the lemma forbids those choices. A local finding, besides,
-        # stands while its clauses stand: of those, the brackets of its clauses and of no clause.
+        # stands while its clauses mean what they mean: of those, the brackets their meaning can
+        # read (`clause_brackets`: an overriding clause's too, seed 10388) and those of no clause.
         # (A `some` goal's missing finding is no local fact: one on the clauses it names may need
         # another clause, in any of its alternatives: seed 6162. Where that other clause's choice
         # matters, its bracket was read.)
-        clauses = {c.id for c in hits[0].clauses} if g.kind == "no" and hits[0].kind in LOCAL_KINDS else None
-        relevant = [(b, lab) for b, lab in draft.labels
-                    if b in chosen and (clauses is None or self.instrument.brackets[b].clause in clauses
-                                        or self.instrument.brackets[b].clause is None)]
-        parts = [self.enc.selector(b, lab) for b, lab in relevant if b not in self.numbers]
-        parts += [self.numbers[b] == v for b, v in draft.numbers if b in read and (
-                  clauses is None or self.instrument.brackets[b].clause in clauses
-                  or self.instrument.brackets[b].clause is None)]
+        own = clause_brackets(self.instrument, {c.id for c in hits[0].clauses}) \
+            if g.kind == "no" and hits[0].kind in LOCAL_KINDS else None
+
+        def bears(b: str) -> bool:
+            return own is None or b in own or self.instrument.brackets[b].clause is None
+        parts = [self.enc.selector(b, lab) for b, lab in draft.labels if b in chosen and bears(b) and b not in self.numbers]
+        parts += [self.numbers[b] == v for b, v in draft.numbers if b in read and bears(b)]
         return z3.Not(z3.And(parts)) if parts else z3.BoolVal(False, self.ctx)
 
     def _findings(self, g: Goal, draft: Draft) -> list[Finding] | str:
