@@ -26,8 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from series import fit, fmt, write_section  # noqa: E402
-
+from bench.series import fit, fmt, write_section  # noqa: E402
 from dsl import load  # noqa: E402
 from verifier.ground import vocabulary  # noqa: E402
 
@@ -119,4 +118,4 @@ def main() -> None:
         write_section(BEGIN, END, text)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

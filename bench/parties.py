@@ -22,13 +22,33 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-from series import fit, fmt, write_section
+from typing import Literal, TypedDict
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.series import fit, fmt, write_section  # noqa: E402
+
 NVERIFY = ROOT / ".venv" / "bin" / "nverify"
 BEGIN, END = "<!-- party-scaling: begin -->", "<!-- party-scaling: end -->"
 NAMED = 10  # the parties world.nv declares on its first `party` line
+# The two timed runs per world: the row key and the table's label.
+SPECS: tuple[tuple[Literal["istanbul", "corpus"], str], ...] = (("istanbul", "istanbul_2022.nv"), ("corpus", "corpus"))
+
+
+class Times(TypedDict):
+    """Seconds for one world of n parties (None past the timeout)."""
+
+    n: int
+    istanbul: float | None
+    corpus: float | None
+
+
+class Row(Times):
+    """The same, and with --no-symmetry (None also above --full-max)."""
+
+    istanbul_full: float | None
+    corpus_full: float | None
 
 
 def world_with(n: int, text: str) -> str:
@@ -89,28 +109,29 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     original = (ROOT / "specs" / "world.nv").read_text(encoding="utf-8")
-    rows = []
+    rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             folder = Path(tmp) / f"n{n}"
             shutil.copytree(ROOT / "specs", folder / "specs")
             (folder / "specs" / "world.nv").write_text(world_with(n, original), encoding="utf-8")
             ist = ["-q", "--jobs", "1", "specs/istanbul_2022.nv"]
-            row = {"n": n,
-                   "istanbul": timed(ist, folder, args.timeout),
-                   "corpus": timed(["-q", "specs/"], folder, args.timeout),
-                   "istanbul_full": timed(["--no-symmetry", *ist], folder, args.timeout) if n <= args.full_max else None,
-                   "corpus_full": timed(["--no-symmetry", "-q", "specs/"], folder, args.timeout)
-                   if n <= args.full_max else None}
+            row: Row = {"n": n,
+                        "istanbul": timed(ist, folder, args.timeout),
+                        "corpus": timed(["-q", "specs/"], folder, args.timeout),
+                        "istanbul_full": timed(["--no-symmetry", *ist], folder, args.timeout)
+                        if n <= args.full_max else None,
+                        "corpus_full": timed(["--no-symmetry", "-q", "specs/"], folder, args.timeout)
+                        if n <= args.full_max else None}
             rows.append(row)
             print(n, {k: fmt(v) if isinstance(v, float) else v for k, v in row.items()}, flush=True)
         # world.nv as written: the real memberships (the states the specs name, NATO's and the
         # EU's other members), against the ten-party sample (the first size, when it is 10).
         folder = Path(tmp) / "real"
         shutil.copytree(ROOT / "specs", folder / "specs")
-        real = {"n": len(declared_parties(original)),
-                "istanbul": timed(["-q", "--jobs", "1", "specs/istanbul_2022.nv"], folder, args.timeout),
-                "corpus": timed(["-q", "specs/"], folder, args.timeout)}
+        real: Times = {"n": len(declared_parties(original)),
+                       "istanbul": timed(["-q", "--jobs", "1", "specs/istanbul_2022.nv"], folder, args.timeout),
+                       "corpus": timed(["-q", "specs/"], folder, args.timeout)}
         print("real", real, flush=True)
     table = [BEGIN, "",
              "Party scaling (`bench/parties.py`): the corpus's world with N parties, the ten the specs name and",
@@ -120,18 +141,19 @@ def main() -> None:
     for r in rows:
         table.append(f"| {r['n']} | {fmt(r['istanbul'])} | {fmt(r['istanbul_full'])} | {fmt(r['corpus'])} | "
                      f"{fmt(r['corpus_full'])} |")
-    for key, label in (("istanbul", "istanbul_2022.nv"), ("corpus", "corpus")):
-        b = fit([(r["n"], r[key]) for r in rows if r[key] is not None])
+    for key, label in SPECS:
+        b = fit([(r["n"], s) for r in rows if (s := r[key]) is not None])
         table.append("")
         table.append(f"Growth in N, {label}, through representatives: time ~ N^{fmt(b)}.")
     sample = next((r for r in rows if r["n"] == NAMED), None)
     table += ["", (f"Real memberships (`specs/world.nv` as written: {real['n']} parties, NATO's 32 members and the "
                   "EU's 27) against the ten-party sample (target: at most 1.5 times):"), "",
               "| spec | sample (10) s | real s | ratio |", "|---|---:|---:|---:|"]
-    for key, label in (("istanbul", "istanbul_2022.nv"), ("corpus", "corpus")):
+    for key, label in SPECS:
         base = sample[key] if sample else None
-        ratio = real[key] / base if base and real[key] is not None else None
-        table.append(f"| {label} | {fmt(base)} | {fmt(real[key])} | {fmt(ratio)} |")
+        seconds = real[key]
+        ratio = seconds / base if base and seconds is not None else None
+        table.append(f"| {label} | {fmt(base)} | {fmt(seconds)} | {fmt(ratio)} |")
     table += ["", END]
     text = "\n".join(table)
     print(text)
@@ -139,4 +161,4 @@ def main() -> None:
         write_section(BEGIN, END, text)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -20,19 +20,21 @@ import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
-from series import write_section
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.series import write_section  # noqa: E402
+
 BEGIN, END = "<!-- suite: begin -->", "<!-- suite: end -->"
 SHOWN = 10  # the slowest files listed
 
 
-def per_file(report: Path) -> tuple[Counter[str], Counter[str]]:
+def per_file(report: Path) -> tuple[defaultdict[str, float], Counter[str]]:
     """Seconds and outcomes per test file, from pytest's JUnit XML."""
-    seconds: Counter[str] = Counter()
+    seconds: defaultdict[str, float] = defaultdict(float)
     outcomes: Counter[str] = Counter()
     for case in ET.parse(report).getroot().iter("testcase"):
         parts = case.get("classname", "").split(".")  # tests.unit.test_clash[.TestClass]
@@ -64,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{outcomes['passed']} passed, {outcomes['skipped']} skipped, "
               f"{outcomes['failure'] + outcomes['error']} failed (exit {done.returncode})."), "",
              "| slowest files | s |", "|---|---:|"]
-    lines += [f"| `{path}` | {s:.0f} |" for path, s in seconds.most_common(SHOWN)]
+    slowest = sorted(seconds.items(), key=lambda kv: kv[1], reverse=True)[:SHOWN]  # (as Counter.most_common orders)
+    lines += [f"| `{path}` | {s:.0f} |" for path, s in slowest]
     lines += ["", END]
     text = "\n".join(lines)
     print(text)

@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in range(args.count):
         if args.minutes and time.monotonic() - start > args.minutes * 60:
             break
+        data: str | bytes
         if rng.random() < 0.1:
             origin, data = "random", random_text(rng)
         else:
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
 
         def still_fails(candidate: str | bytes, kind: str = outcome.problem.splitlines()[0][:40],
-                        extra: list[str] = extra) -> bool:
+                        extra: tuple[str, ...] = extra) -> bool:
             again = run_cli(candidate, files=files, args=extra, limit_s=args.limit)
             return again.problem is not None and again.problem.splitlines()[0][:40] == kind
 

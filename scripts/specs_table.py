@@ -18,6 +18,7 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -28,14 +29,15 @@ END = "<!-- /specs-table -->"
 ARGS = ["--format", "json", "specs/"]
 
 
-def report() -> dict:
+def report() -> dict[str, Any]:
     """The JSON report of the whole corpus, run in-process from the repository root."""
     from verifier.cli import main
 
     result = CliRunner().invoke(main, ARGS)
     if result.exit_code not in (0, 1):
         raise RuntimeError(f"nverify {' '.join(ARGS)} exited {result.exit_code}:\n{result.output}")
-    return json.loads(result.stdout)
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
 
 
 def header_field(text: str, field: str) -> str:
@@ -87,7 +89,7 @@ def cell(text: str, *, sentence: bool = False) -> str:
     return text or "—"
 
 
-def findings_cell(findings: list[dict]) -> str:
+def findings_cell(findings: list[dict[str, Any]]) -> str:
     if not findings:
         return "none"
     kinds = Counter(f["kind"] for f in findings)
@@ -96,12 +98,12 @@ def findings_cell(findings: list[dict]) -> str:
     return ", ".join(parts) + ("" if not unexpected else f" ({unexpected} unexpected)")
 
 
-def expectations_cell(expectations: list[dict]) -> str:
+def expectations_cell(expectations: list[dict[str, Any]]) -> str:
     met = sum(1 for e in expectations if e["met"])
     return f"{met} of {len(expectations)} met"
 
 
-def render(document: dict) -> str:
+def render(document: dict[str, Any]) -> str:
     rows = []
     modules = []
     for entry in document["files"]:
@@ -136,7 +138,7 @@ def render(document: dict) -> str:
     return "\n".join(lines)
 
 
-def refreshed(current: str, document: dict | None = None) -> str:
+def refreshed(current: str, document: dict[str, Any] | None = None) -> str:
     start, end = current.index(START), current.index(END) + len(END)
     return current[:start] + render(document if document is not None else report()) + current[end:]
 

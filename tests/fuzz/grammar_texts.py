@@ -86,7 +86,7 @@ def raw() -> st.SearchStrategy[str]:
 
 def cut() -> st.SearchStrategy[str]:
     @st.composite
-    def edited(draw: Any) -> str:
+    def edited(draw: st.DrawFn) -> str:
         text = draw(spaced())
         i = draw(st.integers(0, len(text)))
         j = draw(st.integers(i, min(len(text), i + 40)))

@@ -18,7 +18,7 @@ import signal
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -252,7 +252,7 @@ def random_text(rng: random.Random) -> str:
 
 # ---- reduction ---------------------------------------------------------------------------------
 
-def reduce(data: str | bytes, still_fails: object, budget_s: float = 120.0) -> str | bytes:
+def reduce(data: str | bytes, still_fails: Callable[[str | bytes], bool], budget_s: float = 120.0) -> str | bytes:
     """Shrink a failing input by deleting chunks while it keeps failing (delta debugging)."""
     deadline = time.monotonic() + budget_s
     current = data
@@ -261,8 +261,13 @@ def reduce(data: str | bytes, still_fails: object, budget_s: float = 120.0) -> s
         i = 0
         changed = False
         while i < len(current) and time.monotonic() < deadline:
-            candidate = current[:i] + current[i + chunk:]
-            if candidate and still_fails(candidate):  # type: ignore[operator]
+            # (the two slices are of one type, both str or both bytes: the same expression twice,
+            # once for each, as mypy types each half of the union apart)
+            if isinstance(current, str):
+                candidate: str | bytes = current[:i] + current[i + chunk:]
+            else:
+                candidate = current[:i] + current[i + chunk:]
+            if candidate and still_fails(candidate):
                 current = candidate
                 changed = True
             else:

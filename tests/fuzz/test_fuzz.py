@@ -37,6 +37,7 @@ def test_a_short_fuzzing_session() -> None:
     files = companions()
     failures = []
     for n in range(150):
+        data: str | bytes
         if rng.random() < 0.1:
             origin, data = "random", random_text(rng)
         else:

@@ -22,19 +22,24 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import product
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from dsl import load
 from dsl.model import Instrument
 from dsl.symmetry import COALITION_SIZE
-from tests.oracle.front import Model, Norm, Value, read_model
+from tests.oracle.front import Key, Model, Norm, Value, read_model
 from tests.oracle.oracle import Answers, Context, Instance, Oracle, guarantees
 from tests.oracle.predict import matches, predicted_findings
 from tests.oracle.space import Space, Unsupported, World
+
+if TYPE_CHECKING:
+    from verifier.checks import CheckContext
+    from verifier.findings import Expectation, Finding, Scenario
 
 MAX_FINDINGS = 8
 
@@ -55,22 +60,25 @@ class Result:
 # ---- running nverify with the contexts recorded ---------------------------------------------
 
 @contextmanager
-def recording() -> Iterator[list[object]]:
+def recording() -> Iterator[list[CheckContext]]:
+    # pipeline makes each context by the name CheckContext, which its __all__ does not export:
+    # replaced there (the type: ignores) by a subclass that records every instance.
     from verifier import pipeline
+    from verifier.checks import CheckContext
 
-    seen: list[object] = []
-    original = pipeline.CheckContext
+    seen: list[CheckContext] = []
+    original = pipeline.CheckContext  # type: ignore[attr-defined]
 
-    class Recorded(original):  # type: ignore[misc, valid-type]
-        def __init__(self, *args: object, **kwargs: object) -> None:
+    class Recorded(CheckContext):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             seen.append(self)
 
-    pipeline.CheckContext = Recorded  # type: ignore[misc]
+    pipeline.CheckContext = Recorded  # type: ignore[attr-defined]
     try:
         yield seen
     finally:
-        pipeline.CheckContext = original  # type: ignore[misc]
+        pipeline.CheckContext = original  # type: ignore[attr-defined]
 
 
 def load_files(files: dict[str, str], root: str) -> tuple[Instrument | None, str]:
@@ -124,12 +132,12 @@ def compare(instrument: Instrument, model: Model, timeout_s: float = 60.0, readi
         findings, expectations, _ = check_instrument(instrument, Options(readings=list(readings), drafts=list(drafts),
                                                                          timeout_s=timeout_s, max_findings=MAX_FINDINGS,
                                                                          coalition_size=coalition_size))
-    got = {(c.draft_name, c.reading_name) for c in contexts}  # type: ignore[attr-defined]
+    got = {(c.draft_name, c.reading_name) for c in contexts}
     result.add(got == set(answers), f"contexts checked {sorted(map(str, got))}, oracle {sorted(map(str, answers))}")
     for c in contexts:
-        key = (c.draft_name, c.reading_name)  # type: ignore[attr-defined]
+        key = (c.draft_name, c.reading_name)
         if key in answers:
-            _Compare(oracle, answers[key], c, result, answers.get((c.draft_name, None))).run()  # type: ignore[attr-defined]
+            _Compare(oracle, answers[key], c, result, answers.get((c.draft_name, None))).run()
     _properties(oracle, answers, findings, expectations, result)
     _expectations(oracle, answers, contexts, expectations, result)
     return result
@@ -162,7 +170,7 @@ def choice_items(phrase: str) -> list[tuple[str, str]]:
 
 
 class _Compare:
-    def __init__(self, oracle: Oracle, ans: Answers, ctx: object, result: Result,
+    def __init__(self, oracle: Oracle, ans: Answers, ctx: CheckContext, result: Result,
                  base: Answers | None = None) -> None:
         # Under a claimant's readings, a question whose formulas are the baseline's is not asked
         # again (CheckContext.same_as_baseline): silence there is right when the answer is the same.
@@ -172,7 +180,7 @@ class _Compare:
         self.sp: Space = oracle.space
         self.ans = ans
         self.cx: Context = oracle.context(ans.draft, ans.readings)
-        self.findings = list(ctx.findings)  # type: ignore[attr-defined]
+        self.findings = list(ctx.findings)
         self.result = result
         self.where = f"[draft {ans.draft_name}, reading {ans.reading_name or 'baseline'}]"
         self.names = scenario_names(self.inst)
@@ -187,8 +195,8 @@ class _Compare:
         mine, theirs = getattr(self.ans, field), getattr(self.base, field)
         return mine.get(key) == theirs.get(key)  # type: ignore[no-any-return]
 
-    def of(self, kind: str) -> list[object]:
-        return [f for f in self.findings if f.kind.value == kind]  # type: ignore[attr-defined]
+    def of(self, kind: str) -> list[Finding]:
+        return [f for f in self.findings if f.kind.value == kind]
 
     def run(self) -> None:
         self.add(not self.of("unknown"), f"unknown findings: {[f.message for f in self.of('unknown')]}")
@@ -202,34 +210,34 @@ class _Compare:
         self.protection()
 
     # ---- worlds of findings --------------------------------------------------------------
-    def world(self, scenario: object) -> int | None:
+    def world(self, scenario: Scenario | None) -> int | None:
         if scenario is None:
             return None
-        atoms = frozenset(self.names[s] for s in (*scenario.facts, *scenario.acts))  # type: ignore[attr-defined]
-        for name, args in atoms:  # type: ignore[misc]
+        atoms = frozenset(self.names[s] for s in (*scenario.facts, *scenario.acts))
+        for name, args in atoms:
             self.add(self.inst.predicates[name].exists(args),
                      f"scenario has {name}{args}, which does not exist (`other party`): {scenario}")
-        qty = {self.names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
-        terms = frozenset(self.names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
+        qty = {self.names[q]: v for q, v in scenario.quantities}
+        terms = frozenset(self.names["term " + t] for t in scenario.terms)
         if self.inst.horizon is not None:
             self.timeline(scenario)
-        return self.sp.world_index(World(atoms, qty, terms))  # type: ignore[arg-type]
+        return self.sp.world_index(World(atoms, qty, terms))
 
-    def timeline(self, scenario: object) -> None:
+    def timeline(self, scenario: Scenario) -> None:
         """A timed witness's timeline (docs/language.md, "Witnesses are timelines"): what holds
         at each step where something changes (facts, acts, non-zero quantities, open wording
         read as true), the horizon checked, and the JSON's `steps` and `horizon` saying the same."""
         h = self.inst.horizon
         assert h is not None
         at: dict[str, set[str]] = {h.label(t): set() for t in h.steps}
-        for item in (*scenario.facts, *scenario.acts):  # type: ignore[attr-defined]
+        for item in (*scenario.facts, *scenario.acts):
             bare, _, label = item.partition(" at ")
             at[label].add(bare)
-        for item, v in scenario.quantities:  # type: ignore[attr-defined]
+        for item, v in scenario.quantities:
             bare, _, label = item.partition(" at ")
             if v:
                 at[label].add(f"{bare} = {v:,}")
-        for item in scenario.terms:  # type: ignore[attr-defined]
+        for item in scenario.terms:
             bare, _, label = item.partition(" at ")
             at[label].add(f"{bare} (open wording read as true)")
         want: list[tuple[str, set[str]]] = []
@@ -238,14 +246,14 @@ class _Compare:
             if at[h.label(t)] != before:
                 want.append((h.label(t), at[h.label(t)]))
             before = at[h.label(t)]
-        got = [(label, set(items)) for label, items in scenario.timeline]  # type: ignore[attr-defined]
+        got = [(label, set(items)) for label, items in scenario.timeline]
         phrase = f"{h.label(h.first)} to {h.label(h.last)}" if not h.names else \
             ", ".join(h.names[:-1]) + (" and " if len(h.names) > 1 else "") + h.names[-1]
-        as_json = scenario.to_json()  # type: ignore[attr-defined]
-        self.add(got == want and scenario.horizon == phrase == as_json["horizon"]  # type: ignore[attr-defined]
+        as_json = scenario.to_json()
+        self.add(got == want and scenario.horizon == phrase == as_json["horizon"]
                  and as_json["steps"] == [{"step": label, "holds": list(items)}
-                                          for label, items in scenario.timeline],  # type: ignore[attr-defined]
-                 f"timeline {scenario.timeline} over {scenario.horizon!r}: expected {want} over {phrase!r}")  # type: ignore[attr-defined]
+                                          for label, items in scenario.timeline],
+                 f"timeline {scenario.timeline} over {scenario.horizon!r}: expected {want} over {phrase!r}")
 
     def choice(self, phrase: str) -> int:
         """The worlds that agree with a choice phrase (`agrees(ru) = false, q(ua) = 3`)."""
@@ -268,7 +276,7 @@ class _Compare:
 
     # ---- contradiction ---------------------------------------------------------------------
     def contradiction(self) -> None:
-        reported = [frozenset(c.id for c in f.clauses) for f in self.of("contradiction")]  # type: ignore[attr-defined]
+        reported = [frozenset(c.id for c in f.clauses) for f in self.of("contradiction")]
         if not self.ans.situation_possible:
             self.add(reported == [frozenset()], f"assumptions are contradictory; reported {reported}")
             return
@@ -281,20 +289,20 @@ class _Compare:
             self.add(set(reported) == muses, f"contradiction: reported {_sets(reported)}, all MUSes {_sets(muses)}")
         else:
             self.add(len(set(reported)) == MAX_FINDINGS, f"contradiction: {len(reported)} of {len(muses)} MUSes")
-            counts = {dict(f.details).get("sets_shown") for f in self.of("contradiction")}  # type: ignore[attr-defined]
+            counts = {dict(f.details).get("sets_shown") for f in self.of("contradiction")}
             self.add(counts in ({f"{MAX_FINDINGS} of {len(muses)}"}, {f"{MAX_FINDINGS} of at least {len(muses)}"})
                      if len(muses) < 4 * MAX_FINDINGS else len(counts) == 1 and None not in counts,
                      f"contradiction: {len(muses)} MUSes, the findings say {counts}")
         for f in self.of("contradiction"):
-            self.add(f.minimal, f"contradiction {f.message} not marked minimal")  # type: ignore[attr-defined]
+            self.add(f.minimal, f"contradiction {f.message} not marked minimal")
 
     # ---- conflict ------------------------------------------------------------------------------
     def conflict(self) -> None:
         # Every MUS is a contradiction, reported or past --max-findings: never a conflict.
         contradictions = set(self.ans.muses) if self.ans.situation_possible else set()
         for p, minimal in self.ans.dilemmas.items():
-            found = [f for f in self.of("conflict") if f.party == p]  # type: ignore[attr-defined]
-            reported = {frozenset(c.id for c in f.clauses) for f in found}  # type: ignore[attr-defined]
+            found = [f for f in self.of("conflict") if f.party == p]
+            reported = {frozenset(c.id for c in f.clauses) for f in found}
             expected = minimal - contradictions
             if not reported and self.same("dilemmas", p):
                 continue
@@ -304,8 +312,8 @@ class _Compare:
                 self.add(reported == expected, f"conflict for {p}: reported {_sets(reported)}, "
                                                f"expected {_sets(expected)}")
             for f in found:
-                d = frozenset(c.id for c in f.clauses)  # type: ignore[attr-defined]
-                w = self.world(f.scenario)  # type: ignore[attr-defined]
+                d = frozenset(c.id for c in f.clauses)
+                w = self.world(f.scenario)
                 if w is None:
                     continue
                 self.add(self.sp.member(self.cx.dilemma(p, d), w),
@@ -326,9 +334,9 @@ class _Compare:
         return out
 
     def hollow(self) -> None:
-        plain = [f for f in self.of("hollow-permission") if not dict(f.details).get("veto")]  # type: ignore[attr-defined]
-        vetoes = [f for f in self.of("hollow-permission") if dict(f.details).get("veto")]  # type: ignore[attr-defined]
-        hollow_keys = {(f.clauses[0].id, f.party) for f in plain}  # type: ignore[attr-defined]
+        plain = [f for f in self.of("hollow-permission") if not dict(f.details).get("veto")]
+        vetoes = [f for f in self.of("hollow-permission") if dict(f.details).get("veto")]
+        hollow_keys = {(f.clauses[0].id, f.party) for f in plain}
         # presence, per (clause, subject): one finding per hollow norm
         expected: dict[tuple[str, str], list[tuple[bool, bool]]] = {}
         for (clause, _, s), (always, situation) in self.ans.hollow.items():
@@ -336,7 +344,7 @@ class _Compare:
                 expected.setdefault((clause, s), []).append((always, situation))
         keys = {(c, s) for (c, _, s) in self.ans.hollow}
         for clause, s in sorted(keys):
-            got = [f for f in plain if f.clauses[0].id == clause and f.party == s]  # type: ignore[attr-defined]
+            got = [f for f in plain if f.clauses[0].id == clause and f.party == s]
             want = expected.get((clause, s), [])
             # A permission whose question is the baseline's may be skipped under a claimant's readings.
             needed = [k for k, v in self.ans.hollow.items() if (k[0], k[2]) == (clause, s) and any(v)
@@ -345,40 +353,41 @@ class _Compare:
                 continue
             self.add(len(got) == len(want), f"hollow-permission {clause} for {s}: {len(got)} findings, "
                                             f"oracle {len(want)} hollow norms")
-            self.add(sorted(bool(dict(f.details)["always"]) for f in got)  # type: ignore[attr-defined]
+            self.add(sorted(bool(dict(f.details)["always"]) for f in got)
                      == sorted(a for a, _ in want) or len(got) != len(want),
                      f"hollow-permission {clause} for {s}: always flags {[dict(f.details)['always'] for f in got]}, "
                      f"oracle {[a for a, _ in want]}")
         for f in plain:
             self._check_hollow(f)
-        keys = {(k[0], k[2], k[3]) for k in self.ans.vetoed} | \
-            {(f.clauses[0].id, dict(f.details)["holder"], _members(f)) for f in vetoes}  # type: ignore[attr-defined]
-        for clause, holder, b in sorted(keys):
+        veto_keys = {(k[0], k[2], k[3]) for k in self.ans.vetoed} | \
+            {(f.clauses[0].id, dict(f.details)["holder"], _members(f)) for f in vetoes}
+        for clause, holder, b in sorted(veto_keys):
             if (clause, holder) in hollow_keys:
                 continue
-            got = [f for f in vetoes if f.clauses[0].id == clause and _members(f) == b  # type: ignore[attr-defined]
-                   and dict(f.details)["holder"] == holder]  # type: ignore[attr-defined]
-            want = sum(1 for (c2, _, h2, b2), v in self.ans.vetoed.items() if (c2, h2, b2) == (clause, holder, b) and v)
-            needed = sum(1 for k, v in self.ans.vetoed.items() if (k[0], k[2], k[3]) == (clause, holder, b) and v
-                         and not (self.same("vetoed", k) and self.same("hollow", (k[0], k[1], k[2]))))
-            if len(got) != want and needed <= len(got) <= want:
+            found = [f for f in vetoes if f.clauses[0].id == clause and _members(f) == b
+                     and dict(f.details)["holder"] == holder]
+            wanted = sum(1 for (c2, _, h2, b2), v in self.ans.vetoed.items()
+                         if (c2, h2, b2) == (clause, holder, b) and v)
+            least = sum(1 for k, v in self.ans.vetoed.items() if (k[0], k[2], k[3]) == (clause, holder, b) and v
+                        and not (self.same("vetoed", k) and self.same("hollow", (k[0], k[1], k[2]))))
+            if len(found) != wanted and least <= len(found) <= wanted:
                 continue
-            self.add(len(got) == want, f"vetoed permission {clause} of {holder} by {'+'.join(b)}: {len(got)} findings, "
-                                       f"oracle {want}")
+            self.add(len(found) == wanted, f"vetoed permission {clause} of {holder} by {'+'.join(b)}: {len(found)} "
+                                           f"findings, oracle {wanted}")
         for f in vetoes:
             self._check_veto(f)
 
-    def _check_hollow(self, f: object) -> None:
-        details = dict(f.details)  # type: ignore[attr-defined]
-        clause, p = f.clauses[0].id, f.party  # type: ignore[attr-defined]
+    def _check_hollow(self, f: Finding) -> None:
+        details = dict(f.details)
+        clause, p = f.clauses[0].id, _party(f)
         instances = self._instance(clause, p, details["act"])
         self.add(bool(instances), f"hollow-permission {clause}: no instance {details['act']}")
         if not instances:
             return
-        blocking = frozenset(c.id for c in f.clauses if c.role == "blocking")  # type: ignore[attr-defined]
+        blocking = frozenset(c.id for c in f.clauses if c.role == "blocking")
         own = clause in self.oracle.constraining_clauses(p)
         candidates = [blocking] + ([blocking | {clause}] if own else [])
-        w = self.world(f.scenario)  # type: ignore[attr-defined]
+        w = self.world(f.scenario)
         ok = False
         for inst in instances:
             for b in candidates:
@@ -386,7 +395,7 @@ class _Compare:
                     comp = self.cx.comp(p, b)
                     unsat = not (self.cx.A & inst.cond & inst.use & comp)
                     minimal = all(self.cx.A & inst.cond & inst.use & self.cx.comp(p, b - {c}) for c in b)
-                    good = self.cx.hollow_always(inst) and unsat and (minimal or not f.minimal)  # type: ignore[attr-defined]
+                    good = self.cx.hollow_always(inst) and unsat and (minimal or not f.minimal)
                 else:
                     good = bool(self.cx.hollow_situations(inst))
                     if w is not None:
@@ -400,11 +409,11 @@ class _Compare:
                     good = good and self.sp.member(self.cx.A & inst.cond & inst.use, w)
                 ok = ok or good
         self.add(ok, f"hollow-permission {clause} for {p} ({details['act']}, always={details['always']}, "
-                     f"blocking {sorted(blocking)}) is not confirmed; scenario {f.scenario}")  # type: ignore[attr-defined]
+                     f"blocking {sorted(blocking)}) is not confirmed; scenario {f.scenario}")
 
-    def _check_veto(self, f: object) -> None:
-        details = dict(f.details)  # type: ignore[attr-defined]
-        clause, b, holder = f.clauses[0].id, f.party, details["holder"]  # type: ignore[attr-defined]
+    def _check_veto(self, f: Finding) -> None:
+        details = dict(f.details)
+        clause, b, holder = f.clauses[0].id, f.party, details["holder"]
         choice = self.choice(details["choice"])
         ok = False
         for inst in self._instance(clause, holder, details["act"]):
@@ -418,7 +427,7 @@ class _Compare:
         # Under a claimant's readings a permission whose question is the baseline's may be left
         # out (the baseline reports it): the findings lie between those needed here and all.
         found = self.of("self-granted-permission")
-        got = Counter((f.clauses[0].id, dict(f.details)["holder"], _members(f)) for f in found)  # type: ignore[attr-defined]
+        got = Counter((f.clauses[0].id, dict(f.details)["holder"], _members(f)) for f in found)
         want = Counter((c, h, b) for (c, _, h, b), v in self.ans.self_granted.items() if v)
         needed = Counter((c, h, b) for (c, i, h, b), v in self.ans.self_granted.items()
                          if v and not self.same("self_granted", (c, i, h, b)))
@@ -429,39 +438,39 @@ class _Compare:
         for f in found:
             self._check_self_grant(f)
 
-    def _check_self_grant(self, f: object) -> None:
+    def _check_self_grant(self, f: Finding) -> None:
         """The choice forces the condition of the act named, the coalition can comply with it,
         and the scenario shows the choice, the members complying and the permission in force."""
-        details = dict(f.details)  # type: ignore[attr-defined]
-        clause, holder, members = f.clauses[0].id, details["holder"], _members(f)  # type: ignore[attr-defined]
+        details = dict(f.details)
+        clause, holder, members = f.clauses[0].id, details["holder"], _members(f)
         choice = self.choice(details["choice"])
         comp = self.sp.ALL
         for p in members:
             comp &= self.cx.comp(p, self.oracle.constraining_clauses(p))
-        w = self.world(f.scenario)  # type: ignore[attr-defined]
+        w = self.world(f.scenario)
         ok = False
         for inst in self._instance(clause, holder, details["act"]):
             good = bool(choice & self.cx.A & comp) and not (choice & self.cx.A & (self.sp.ALL & ~inst.cond))
             if w is not None:
                 good = good and self.sp.member(choice & self.cx.A & comp & inst.cond, w)
             ok = ok or good
-        self.add(ok and members[0] == holder == f.party,  # type: ignore[attr-defined]
+        self.add(ok and members[0] == holder == f.party,
                  f"self-grant of {clause} ({holder}) by {'+'.join(members)} with {details['choice']!r} "
-                 f"is not confirmed; scenario {f.scenario}")  # type: ignore[attr-defined]
+                 f"is not confirmed; scenario {f.scenario}")
 
     # ---- pretext ------------------------------------------------------------------------------------
     def pretext(self) -> None:
         found = self.of("pretext")
-        got = {}
+        got: dict[tuple[str, str, str, str], int] = {}
         for f in found:
-            d = dict(f.details)  # type: ignore[attr-defined]
-            key = (f.party, f.clauses[0].id, d["term"], d["against"])  # type: ignore[attr-defined]
+            d = dict(f.details)
+            key = (_party(f), f.clauses[0].id, d["term"], d["against"])
             got[key] = got.get(key, 0) + 1
-            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            w = self.world(f.scenario)
             if w is not None:
                 q, c, t, p = key
                 self.add(self.sp.member(self.cx.pretext(q, c, t, p), w), f"pretext scenario {key} is not a pretext: "
-                                                                           f"{f.scenario}")  # type: ignore[attr-defined]
+                                                                           f"{f.scenario}")
         for key, exists in self.ans.pretext.items():
             self.add(got.get(key, 0) == (1 if exists else 0), f"pretext {key}: {got.get(key, 0)} findings, "
                                                               f"oracle {exists}")
@@ -482,12 +491,12 @@ class _Compare:
     def excuse(self) -> None:
         got: dict[tuple[str, str, str], int] = {}
         for f in self.of("excuse"):
-            key = (f.party, f.clauses[0].id, dict(f.details)["term"])  # type: ignore[attr-defined]
+            key = (_party(f), f.clauses[0].id, dict(f.details)["term"])
             got[key] = got.get(key, 0) + 1
-            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            w = self.world(f.scenario)
             if w is not None:
                 self.add(self.sp.member(self.cx.excuse(*key), w), f"excuse scenario {key} is not an excuse: "
-                                                                  f"{f.scenario}")  # type: ignore[attr-defined]
+                                                                  f"{f.scenario}")
         for key, exists in self.ans.excuse.items():
             self.add(got.get(key, 0) == (1 if exists else 0), f"excuse {key}: {got.get(key, 0)} findings, oracle {exists}")
         for key in got:
@@ -497,12 +506,12 @@ class _Compare:
     def protection(self) -> None:
         found = self.of("protection-gap")
         for (p, index), (gap, never) in sorted(self.ans.protection.items()):
-            mine = [f for f in found if dict(f.details)["requirement"] == index]  # type: ignore[attr-defined]
+            mine = [f for f in found if dict(f.details)["requirement"] == index]
             may_skip = self.same("protection", (p, index))  # under a claimant's readings: the baseline's
             ok = (len(mine) == int(gap) or (may_skip and not mine)) and \
-                all(bool(dict(f.details)["never"]) == never for f in mine)  # type: ignore[attr-defined]
+                all(bool(dict(f.details)["never"]) == never for f in mine)
             self.add(ok, f"protection-gap of {p} (requirement {index}): {len(mine)} findings "
-                         f"{[dict(f.details)['never'] for f in mine]}, "  # type: ignore[attr-defined]
+                         f"{[dict(f.details)['never'] for f in mine]}, "
                          f"oracle {gap} (never: {never})")
 
     # ---- guarantees ------------------------------------------------------------------------------------
@@ -522,18 +531,18 @@ class _Compare:
         found = {(k[0], k[2]) for k in self.ans.blockable} | {(f.clauses[0].id, _members(f)) for f in blockable}
         for clause, b in sorted(found):
             keys = [k for k in self.ans.blockable if (k[0], k[2]) == (clause, b) and self.ans.blockable[k][0]]
-            got = Counter(bool(dict(f.details)["controls_event"]) for f in blockable  # type: ignore[attr-defined]
-                          if f.clauses[0].id == clause and _members(f) == b)  # type: ignore[attr-defined]
+            got = Counter(bool(dict(f.details)["controls_event"]) for f in blockable
+                          if f.clauses[0].id == clause and _members(f) == b)
             want = Counter(self.ans.blockable[k][1] for k in keys)
             needed = Counter(self.ans.blockable[k][1] for k in keys
                              if not (self.same("blockable", k) and self.same("vacuous", k[:2])))
             self.add(needed <= got <= want, f"blockable-guarantee {clause} by {'+'.join(b)}: controls_event {_flags(got)}, "
                                             f"oracle {_flags(want)} (at least {_flags(needed)})")
         for f in blockable:
-            clause, b = f.clauses[0].id, _members(f)  # type: ignore[attr-defined]
-            d = dict(f.details)  # type: ignore[attr-defined]
+            clause, b = f.clauses[0].id, _members(f)
+            d = dict(f.details)
             choice = self.choice(d["choice"])
-            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            w = self.world(f.scenario)
             ok = False
             for n in self._guarantee(clause):
                 e = self.cx.A & self.cx.event(n)
@@ -544,23 +553,23 @@ class _Compare:
                         good = good and self.sp.member(self.cx.own_event(n, b), w)
                 ok = ok or good
             self.add(ok, f"blockable-guarantee {clause} by {'+'.join(b)} with {d['choice']!r} is not confirmed; "
-                         f"scenario {f.scenario}")  # type: ignore[attr-defined]
+                         f"scenario {f.scenario}")
         vacuous = self.of("vacuous-guarantee")
         for clause in sorted({k[0] for k in self.ans.vacuous}):
-            keys = [k for k, v in self.ans.vacuous.items() if k[0] == clause and (v[0] or v[1])]
-            got = Counter(bool(dict(f.details)["never"]) for f in vacuous  # type: ignore[attr-defined]
-                          if f.clauses[0].id == clause)  # type: ignore[attr-defined]
-            want = Counter(self.ans.vacuous[k][0] for k in keys)
-            needed = Counter(self.ans.vacuous[k][0] for k in keys if not self.same("vacuous", k))
+            vacuous_keys = [k for k, v in self.ans.vacuous.items() if k[0] == clause and (v[0] or v[1])]
+            got = Counter(bool(dict(f.details)["never"]) for f in vacuous
+                          if f.clauses[0].id == clause)
+            want = Counter(self.ans.vacuous[k][0] for k in vacuous_keys)
+            needed = Counter(self.ans.vacuous[k][0] for k in vacuous_keys if not self.same("vacuous", k))
             self.add(needed <= got <= want, f"vacuous-guarantee {clause}: never flags {_flags(got)}, "
                                             f"oracle {_flags(want)} (at least {_flags(needed)})")
         for f in vacuous:
-            d = dict(f.details)  # type: ignore[attr-defined]
+            d = dict(f.details)
             if d["never"]:
                 continue
-            clause = f.clauses[0].id  # type: ignore[attr-defined]
+            clause = f.clauses[0].id
             choice = self.choice(d["circumstance"])
-            w = self.world(f.scenario)  # type: ignore[attr-defined]
+            w = self.world(f.scenario)
             ok = False
             for n in self._guarantee(clause):
                 e = self.cx.A & self.cx.event(n)
@@ -573,10 +582,10 @@ class _Compare:
 
 # ---- the spec's own queries --------------------------------------------------------------------------
 
-def _properties(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers], findings: list[object],
-                expectations: list[object], result: Result) -> None:
+def _properties(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers], findings: list[Finding],
+                expectations: list[Expectation], result: Result) -> None:
     inst = oracle.model
-    by_statement = {e.statement: e.met for e in expectations}  # type: ignore[attr-defined]
+    by_statement = {e.statement: e.met for e in expectations}
     for dn, d in oracle.drafts():
         ans = answers[(dn, None)]
         cx = oracle.context(d, ans.readings)
@@ -589,27 +598,27 @@ def _properties(oracle: Oracle, answers: dict[tuple[str | None, str | None], Ans
                        f"`{statement}`: nverify {'met' if by_statement.get(statement) else 'failed'}, "
                        f"oracle {'holds' if want else 'does not hold'}")
     for f in findings:
-        if f.kind.value != "expectation-failed" or not f.clauses:  # type: ignore[attr-defined]
+        if f.kind.value != "expectation-failed" or not f.clauses:
             continue
         # a failed scenario: the clauses ruling it out must be a minimal core
-        statement = dict(f.details)["statement"]  # type: ignore[attr-defined]
+        statement = dict(f.details)["statement"]
         name = statement.split(" ", 1)[1]
         q = next(q for q in inst.queries if q.name == name and q.kind == "scenario")
-        ids = [c.id for c in f.clauses]  # type: ignore[attr-defined]
-        for dn in (f.drafts or (None,)):  # type: ignore[attr-defined]
+        ids = [c.id for c in f.clauses]
+        for dn in (f.drafts or (None,)):
             d = dict(oracle.drafts())[dn]
             cx = oracle.context(d, answers[(dn, None)].readings)
             assert q.formula is not None
-            want = cx.A & cx.ev.holds(q.formula) & cx.breached(q.breaches)
-            result.add(not (want & cx.comp_except(ids, q.breaches))
-                       and all(want & cx.comp_except([c for c in ids if c != x], q.breaches) for x in ids),
+            worlds = cx.A & cx.ev.holds(q.formula) & cx.breached(q.breaches)
+            result.add(not (worlds & cx.comp_except(ids, q.breaches))
+                       and all(worlds & cx.comp_except([c for c in ids if c != x], q.breaches) for x in ids),
                        f"`{statement}` ruled out by {ids}: not a minimal core")
 
 
-def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers], contexts: list[object],
-                  expectations: list[object], result: Result) -> None:
+def _expectations(oracle: Oracle, answers: dict[tuple[str | None, str | None], Answers], contexts: list[CheckContext],
+                  expectations: list[Expectation], result: Result) -> None:
     inst = oracle.model
-    by_line = {e.line: e.met for e in expectations}  # type: ignore[attr-defined]
+    by_line = {e.line: e.met for e in expectations}
     skipped = {e.line for e in expectations if getattr(e, "skipped", False)}
     predicted = predicted_findings(oracle, answers)
     # With --draft, an expectation about a draft that is not checked is skipped (docs/language.md).
@@ -645,11 +654,11 @@ def _shown(v: object) -> str:
     return ("true" if v else "false") if isinstance(v, bool) else str(v)
 
 
-def scenario_names(model: Model) -> dict[str, object]:
+def scenario_names(model: Model) -> dict[str, Key]:
     """How a scenario names each ground atom, quantity and term application (`agrees(ru)`,
     `term harms(alliance)`) -> its key. Timed: with the step, as scenarios (`agrees(ru) at
     day 2`, the JSON's facts and acts) and choices (`agrees(ru) @2`) name it."""
-    out: dict[str, object] = {}
+    out: dict[str, Key] = {}
     h = model.horizon
     for prefix, name, params in [*(("", p.name, p.params) for p in model.predicates.values()),
                                  *(("term ", t.name, t.params) for t in model.terms.values())]:
@@ -658,7 +667,7 @@ def scenario_names(model: Model) -> dict[str, object]:
                 out[f"{prefix}{name}({', '.join(map(_shown, args))})"] = (name, tuple(args))
                 continue
             bare = f"{prefix}{name}({', '.join(map(_shown, args[:-1]))})"
-            step = int(args[-1])  # type: ignore[arg-type]
+            step = int(args[-1])
             out[f"{bare} at {h.label(step)}"] = out[f"{bare} @{step}"] = (name, tuple(args))
     return out
 
@@ -670,19 +679,25 @@ def act_phrase(model: Model, key: tuple[str, tuple[Value, ...]]) -> str:
     params = model.predicates[name].params
     when = ""
     if model.horizon is not None:  # timed: `assist(ukraine, to: usa) at day 2`
-        params, args, when = params[:-1], args[:-1], f" at {model.horizon.label(int(args[-1]))}"  # type: ignore[arg-type]
+        params, args, when = params[:-1], args[:-1], f" at {model.horizon.label(int(args[-1]))}"
     return f"{name}({', '.join([_shown(args[0]), *(f'{p}: {_shown(v)}' for (p, _), v in zip(params[1:], args[1:], strict=True))])})" \
         + when
 
 
-def _members(f: object) -> tuple[str, ...]:
+def _members(f: Finding) -> tuple[str, ...]:
     """A blocking finding's coalition, or its party alone."""
-    return tuple(f.coalition) or (f.party,)  # type: ignore[attr-defined]
+    return tuple(f.coalition) or (_party(f),)
+
+
+def _party(f: Finding) -> str:
+    """The party of a finding of a kind that always names one (every kind compared by party here)."""
+    assert f.party is not None, f
+    return f.party
 
 
 def _flags(flags: Counter[bool]) -> list[bool]:
     return sorted(flags.elements())
 
 
-def _sets(sets: object) -> list[list[str]]:
-    return sorted(sorted(s) for s in sets)  # type: ignore[attr-defined]
+def _sets(sets: Iterable[frozenset[str]]) -> list[list[str]]:
+    return sorted(sorted(s) for s in sets)

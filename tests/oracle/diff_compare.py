@@ -11,6 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dsl import load
 from tests.oracle.compare import scenario_names
@@ -19,6 +20,9 @@ from tests.oracle.front import read_text
 from tests.oracle.pairs import Pair
 from tests.oracle.space import Unsupported, World
 from tests.oracle.verdicts import Outcome
+
+if TYPE_CHECKING:
+    from verifier.findings import Scenario
 
 
 def _loads(path: Path) -> bool:
@@ -60,20 +64,20 @@ def compare_pair(pair: Pair, timeout_s: float = 60.0) -> Outcome:
             return out
         names = {**scenario_names(a), **scenario_names(b)}
 
-        def world(scenario: object) -> int:
-            atoms = frozenset(names[s] for s in (*scenario.facts, *scenario.acts))  # type: ignore[attr-defined]
-            qty = {names[q]: v for q, v in scenario.quantities}  # type: ignore[attr-defined]
-            terms = frozenset(names["term " + t] for t in scenario.terms)  # type: ignore[attr-defined]
-            return oracle.space.world_index(World(atoms, qty, terms))  # type: ignore[arg-type]
+        def world(scenario: Scenario) -> int:
+            atoms = frozenset(names[s] for s in (*scenario.facts, *scenario.acts))
+            qty = {names[q]: v for q, v in scenario.quantities}
+            terms = frozenset(names["term " + t] for t in scenario.terms)
+            return oracle.space.world_index(World(atoms, qty, terms))
 
-        def witness(what: str, scenario: object, worlds: list[int]) -> None:
+        def witness(what: str, scenario: Scenario | None, worlds: list[int]) -> None:
             if scenario is None or not any(worlds):
                 return
             w = world(scenario)
             inside = [s for s in worlds if oracle.space.member(s, w)]
             out.add(bool(inside), f"{what}: the witness {scenario} is not such a world")
-            if inside and scenario.minimal:  # type: ignore[attr-defined]
-                size = len(scenario.facts) + len(scenario.acts) + len(scenario.terms)  # type: ignore[attr-defined]
+            if inside and scenario.minimal:
+                size = len(scenario.facts) + len(scenario.acts) + len(scenario.terms)
                 fewest = [oracle.fewest_atoms(s) for s in inside]
                 out.add(size in fewest, f"{what}: the witness {scenario} has {size} true atoms, "
                                         f"a world with {min(f or 0 for f in fewest)} exists")

@@ -52,7 +52,7 @@ from dsl.diagnostics import Diagnostics
 from dsl.parser import parse
 from dsl.source import SourceFile
 
-Value = str | bool
+Value = str | bool | int  # a party or enum value, a truth value, a step (timed specs)
 Key = tuple[str, tuple[Value, ...]]
 G = tuple[Any, ...]  # a ground formula or integer expression (see the module docstring)
 
@@ -72,7 +72,8 @@ def children(f: G) -> tuple[G, ...]:
     if tag == "n":
         return (f[1],)
     if tag in ("&", "|"):
-        return f[1]  # type: ignore[no-any-return]
+        operands: tuple[G, ...] = f[1]
+        return operands
     if tag == "?":
         return tuple(o for _, o in f[2])
     if tag == "<":
@@ -103,7 +104,7 @@ def _known(f: G, term: Callable[[G], bool | None] | None = None) -> bool | None:
         return None if inner is None else not inner
     if tag in ("&", "|"):
         values = [_known(x, term) for x in f[1]]
-        absorbing = tag == "|"  # true absorbs an `or`, false an `and`
+        absorbing: bool = tag == "|"  # true absorbs an `or`, false an `and`
         if absorbing in values:
             return absorbing
         return (not absorbing) if all(v is (not absorbing) for v in values) else None
@@ -366,7 +367,7 @@ def _domain(parties: tuple[str, ...], enums: Mapping[str, tuple[str, ...]], type
             horizon: Horizon | None = None) -> tuple[Value, ...]:
     """The values of a parameter type: the parties, false and true, an enum's values, the steps."""
     if type_name == STEP and horizon is not None:
-        return horizon.steps  # type: ignore[return-value]
+        return horizon.steps
     builtin: dict[str, tuple[Value, ...]] = {"party": parties, "bool": (False, True)}
     return builtin[type_name] if type_name in builtin else enums[type_name]
 
@@ -460,10 +461,14 @@ class Reader:
                     bodies = {r.name.text: r.body for r in d.readings if r.body is not None}
                     readings = {}
                     for r in d.readings:
-                        readings[r.name.text] = r.body if r.body is not None else bodies[r.alias.text]  # type: ignore[union-attr]
+                        if r.body is not None:
+                            readings[r.name.text] = r.body
+                        else:
+                            assert r.alias is not None  # (a reading without a body is an alias of another)
+                            readings[r.name.text] = bodies[r.alias.text]
                     if self.horizon is not None:
                         params = (*params, (STEP, STEP))  # a term applies at a step (an open term: one per step)
-                    self.terms[d.name.text] = TermDef(d.name.text, params, readings)  # type: ignore[arg-type]
+                    self.terms[d.name.text] = TermDef(d.name.text, params, readings)
                 elif isinstance(d, S.ClauseDecl):
                     self.clause_decls.append((spec, d))
         self.brackets: dict[str, tuple[str, ...]] = {}
@@ -529,7 +534,7 @@ class Reader:
     def timed(self, given: list[Value | None]) -> list[Value | None]:
         """Arguments by parameter with the step (the last, hidden one) set to the current step."""
         if self.horizon is not None:
-            given[-1] = self.step  # type: ignore[call-overload]
+            given[-1] = self.step
         return given
 
     def temporal(self, e: S.Temporal, scope: Mapping[str, Value]) -> G:
@@ -588,11 +593,11 @@ class Reader:
         # Brackets exist wherever they are written: in definitions and readings nothing uses,
         # and in goals (a draft is a choice in every bracket of the instrument). Grounding them
         # once, for any values, registers them.
-        for d in self.defines.values():
-            params = tuple((p.name.text, p.type.text) for p in d.params)
+        for define in self.defines.values():
+            params = tuple((p.name.text, p.type.text) for p in define.params)
             for args in self.completions(params, [None] * len(params))[:1]:
                 with self.at(self.horizon.first if self.horizon is not None else None):
-                    self.formula(d.body, {p: v for (p, _), v in zip(params, args, strict=True)})
+                    self.formula(define.body, {p: v for (p, _), v in zip(params, args, strict=True)})
         for t in self.terms.values():
             for reading in t.readings:
                 for args in self.completions(t.params, [None] * len(t.params))[:1]:
@@ -951,7 +956,7 @@ class Reader:
         done at t, or under a deadline at some step of [t, t+N], its `where` read at that step."""
         if isinstance(d.subject, S.Name):
             name = d.subject.text
-            subjects = (str(loop[name]),) if name in loop else (name,)
+            subjects: tuple[str, ...] = (str(loop[name]),) if name in loop else (name,)
             each: str | None = None
         else:
             subjects = tuple(str(v) for v in self.set_values(d.subject.set))
@@ -1086,7 +1091,8 @@ def _pattern(kind: str, p: S.FindingPattern, line: int) -> Query:
         if name is not None:
             words.append(f"{word} {name.text}")
     return Query(kind, " ".join(words), line, p.kind.text, tuple(c.text for c in p.clauses),
-                 p.party and p.party.text, p.draft and p.draft.text, p.reading and p.reading.text)
+                 None if p.party is None else p.party.text, None if p.draft is None else p.draft.text,
+                 None if p.reading is None else p.reading.text)
 
 
 def _whole(e: S.Expr) -> int:

@@ -198,8 +198,9 @@ class Gen:
             w.preds.append(act)
         for p in w.preds:
             shown = ", ".join(f"{n}: {'other ' if n in p.other else ''}{t}" for n, t in p.params)
-            control = f" controlled by {p.params[p.control][0]}" if p.kind == "fact" and p.control is not None else ""
-            lines.append(f"{p.kind} {p.name}({shown}){control};")
+            controlled = (f" controlled by {p.params[p.control][0]}" if p.kind == "fact" and p.control is not None
+                          else "")
+            lines.append(f"{p.kind} {p.name}({shown}){controlled};")
         if has_quantity:
             w.quantity = Pred("quantity", "q", [("p", "party")], 0)
             lines.append("quantity q(p: party) controlled by p;")
@@ -501,6 +502,7 @@ class Gen:
         if deadline:
             # a deadline: owed within N steps of each step where the event holds
             event = self.primary(w, [*scope, ("actor", "party")], 1, True)
+            assert w.time is not None  # (a deadline is drawn only in a timed world)
             span = w.time.last - w.time.first
             if chance(ch, 20):  # the drafts dispute the delay
                 labels = [p for p in w.parties if chance(ch, 50)] or [w.parties[-1]]

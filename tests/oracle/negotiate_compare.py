@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dsl import load
 from tests.oracle.front import read_text
 from tests.oracle.negotiate_oracle import NegotiationOracle, Undecided
 from tests.oracle.space import Unsupported
 from tests.oracle.verdicts import Outcome
+
+if TYPE_CHECKING:
+    from verifier.negotiate import Draft
 
 
 def compare_negotiation(text: str, timeout_s: float = 60.0) -> Outcome:
@@ -42,11 +46,11 @@ def compare_negotiation(text: str, timeout_s: float = 60.0) -> Outcome:
     index = {id(g): i for i, g in enumerate(got.goals)}
     everything = frozenset(range(len(oracle.goals)))
 
-    def labels(draft: object) -> tuple[tuple[str, str], ...]:
-        return tuple(sorted((b, lab) for b, lab in draft.labels if b not in want.ranges))  # type: ignore[attr-defined]
+    def labels(draft: Draft) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((b, lab) for b, lab in draft.labels if b not in want.ranges))
 
-    def meets_all(draft: object) -> bool:
-        key = (labels(draft), tuple(sorted(draft.numbers)))  # type: ignore[attr-defined]
+    def meets_all(draft: Draft) -> bool:
+        key = (labels(draft), tuple(sorted(draft.numbers)))
         return want.met.get(key) == everything
 
     expected_status = "agreement" if want.meeting else "no agreement"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from itertools import combinations, product
 
 from tests.oracle.front import Case, G, Goal, Model, Norm, Query
-from tests.oracle.oracle import Oracle, reading_sets
+from tests.oracle.oracle import Answers, Oracle, reading_sets
 from tests.oracle.predict import matches, predicted_findings
 
 Draft = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, int], ...]]  # (labels, figures), sorted
@@ -96,7 +96,7 @@ class NegotiationOracle:
         self.goals = list(model.goals)
         self.ranges = figures(model)
         self.choices = [b for b in model.brackets if b not in self.ranges]
-        self._answers: dict[tuple[object, ...], object] = {}
+        self._answers: dict[tuple[object, ...], Answers] = {}
 
     def drafts(self) -> Iterator[tuple[dict[str, int], dict[str, str]]]:
         numeric = sorted(self.ranges)

@@ -651,6 +651,7 @@ class Oracle:
             clause = model.clause(n.clause)
             if not ctx.ev.holds(n.guard):
                 continue  # a guarantee this draft leaves out
+            assert n.protects is not None  # (a guarantee is a norm with `protects`)
             g = n.protects[0]
             # "never triggers when E happens" (vacuous_guarantee's docstring): A ∧ E ∧ T unsat.
             never = not (ctx.A & ctx.event(n) & ctx.trigger(n))
@@ -687,15 +688,15 @@ class Oracle:
                         blockers.append(frozenset(coalition))
                         ans.blockable[(target.clause, target.index, coalition)] = (True, own)
         if reading_name is None:
-            for q in model.queries:
-                if q.formula is None:
+            for query in model.queries:
+                if query.formula is None:
                     continue
-                compliant = ctx.compliant(q.breaches)
-                f = ctx.ev.holds(q.formula)
-                if q.kind == "assert":
-                    ans.properties[(q.name, "assert")] = not (compliant & ~f)
-                elif q.kind == "scenario":
-                    ans.properties[(q.name, "scenario")] = bool(compliant & f)
+                compliant = ctx.compliant(query.breaches)
+                f = ctx.ev.holds(query.formula)
+                if query.kind == "assert":
+                    ans.properties[(query.name, "assert")] = not (compliant & ~f)
+                elif query.kind == "scenario":
+                    ans.properties[(query.name, "scenario")] = bool(compliant & f)
         return ans
 
     def drafts(self) -> list[tuple[str | None, dict[str, str]]]:

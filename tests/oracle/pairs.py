@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tests.oracle.gen import Chooser, Gen, Pred, chance, pick
+from tests.oracle.gen import Chooser, Gen, Pred, World, chance, pick
 
 GOAL_KINDS = ("conflict", "hollow-permission", "pretext", "contradiction", "blockable-guarantee", "vacuous-guarantee")
 
@@ -26,8 +26,8 @@ class Pair:
     draft_b: str | None
 
 
-def _assume(g: Gen, w: object) -> str:
-    return f"assume {g.condition(w, [], 1)};"  # type: ignore[arg-type]
+def _assume(g: Gen, w: World) -> str:
+    return f"assume {g.condition(w, [], 1)};"
 
 
 def diff_pair(ch: Chooser) -> Pair:

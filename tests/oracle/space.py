@@ -180,8 +180,8 @@ class Space:
                 controller = str(args[pred.control]) if pred.control is not None else None
                 if pred.kind == "quantity":
                     if key in m.thresholds:
-                        values = sorted({0, *(t for t in m.thresholds[key] if t >= 0)})
-                        variables.append(("quantity", key, tuple(values), controller))
+                        levels = sorted({0, *(t for t in m.thresholds[key] if t >= 0)})
+                        variables.append(("quantity", key, tuple(levels), controller))
                 elif key in m.atoms:
                     variables.append(("atom", key, (False, True), controller))
         for term in terms.values():
