@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.golden import ROOT
-
-# tests/ is a package (tests.golden, tests.unit.helpers, tests.oracle); some modules import
-# their helpers by plain name (`from report_support import ...`), so put tests/ on the path too.
-if str(Path(__file__).parent) not in sys.path:
-    sys.path.insert(0, str(Path(__file__).parent))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 
 from dsl import load
-from verifier import budget as budget_module
 from verifier.budget import Budget
 from verifier.cli import main
 from verifier.findings import FindingKind
@@ -81,7 +80,7 @@ def test_the_checks_done_before_the_budget_is_spent_are_reported(monkeypatch: py
     full = check_all(loaded.instruments, Options())[0][0]
     assert full and not any(f.kind is FindingKind.UNKNOWN for f in full)
     ticks = itertools.count()
-    monkeypatch.setattr(budget_module.time, "monotonic", lambda: float(next(ticks)))
+    monkeypatch.setattr("verifier.budget.time.monotonic", lambda: float(next(ticks)))
     options = Options()
     options.budget = Budget.start(4)  # four readings of the clock, then spent
     findings = check_all(loaded.instruments, options)[0][0]

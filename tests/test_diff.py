@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from verifier.cli import main
-from verifier.diff import SideSpec, compare
+from verifier.diff import Difference, SideSpec, compare
 
 WORLD = """
 party ukraine, usa;
@@ -131,7 +131,7 @@ clause art5 "Art. 5" { each g in guarantors must assist(to: ukraine) within DAYS
 """
 
 
-def delays(tmp: Path, a: int, b: int) -> list:  # type: ignore[type-arg]
+def delays(tmp: Path, a: int, b: int) -> list[Difference]:
     pa, pb = tmp / "a.nv", tmp / "b.nv"
     pa.write_text(TIMED.replace("DAYS", str(a)), encoding="utf-8")
     pb.write_text(TIMED.replace("DAYS", str(b)), encoding="utf-8")

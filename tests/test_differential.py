@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.oracle.compare import compare_text, load_text
 from tests.oracle.gen import hypothesis_specs
+from verifier.findings import Expectation, Finding
 
 
 # Each example takes a few hundredths of a second (300: about 15 s); derandomized so every run tries the same specs.
@@ -34,7 +35,7 @@ def _agrees(spec: str) -> None:
     assert not result.disagreements, "\n".join(result.disagreements)
 
 
-def _report(spec: str):  # type: ignore[no-untyped-def]
+def _report(spec: str) -> tuple[list[Finding], list[Expectation]]:
     from verifier.pipeline import Options, check_instrument
 
     instrument, errors = load_text(spec)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from report_support import check, nverify
 
+from tests.report_support import check, nverify
 from verifier import kinds
 from verifier.cli import main
 from verifier.findings import FindingKind

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from gen import generate  # noqa: E402
+sys.path.insert(0, str(ROOT))
+from bench.gen import generate  # noqa: E402
 
 DELAYS = (0.5, 0.8, 1.1, 1.5, 2.0)  # seconds after the start: parsing, encoding, solving
 

@@ -13,7 +13,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -61,7 +63,7 @@ def test_an_import_over_the_size_limit(tmp_path: Path) -> None:
 
 # ---- nesting ---------------------------------------------------------------------------------------
 
-DEEP = {
+DEEP: dict[str, Callable[[int], str]] = {
     "not": lambda n: "not " * n + "f",
     "parentheses": lambda n: "(" * n + "f" + ")" * n,
     "and-chain": lambda n: " and ".join(["f"] * n),
@@ -138,7 +140,7 @@ def test_nested_quantifiers_that_multiply(tmp_path: Path) -> None:
 
 # ---- solver limits ---------------------------------------------------------------------------------
 
-def _json(args: list[str]) -> tuple[int, dict]:  # type: ignore[type-arg]
+def _json(args: list[str]) -> tuple[int, dict[str, Any]]:
     code, out, err = run("--format", "json", *args)
     assert code in (0, 1), err
     return code, json.loads(out)

@@ -81,18 +81,18 @@ class LspClient:
                 return self.pending.pop(i)
         while True:
             try:
-                m = self.inbox.get(timeout=TIMEOUT)
+                got = self.inbox.get(timeout=TIMEOUT)
             except queue.Empty:
                 raise AssertionError(f"no {what} within {TIMEOUT}s; stderr:\n{self.stderr_text()}") from None
-            if m is None:
+            if got is None:
                 raise AssertionError(f"the server closed its output while we waited for {what}; "
                                      f"stderr:\n{self.stderr_text()}")
-            if "method" in m and "id" in m:  # a request from the server: answer it, accept nothing else
-                self.send({"id": m["id"], "result": None})
+            if "method" in got and "id" in got:  # a request from the server: answer it, accept nothing else
+                self.send({"id": got["id"], "result": None})
                 continue
-            if accept(m):
-                return m
-            self.pending.append(m)
+            if accept(got):
+                return got
+            self.pending.append(got)
 
     def request(self, method: str, params: dict[str, Any] | None) -> Any:
         self.next_id += 1
@@ -108,7 +108,8 @@ class LspClient:
                          and m["params"]["uri"] == uri
                          and (version is None or m["params"].get("version") == version),
                          f"diagnostics for {uri}")
-        return m["params"]["diagnostics"]
+        diagnostics: list[dict[str, Any]] = m["params"]["diagnostics"]
+        return diagnostics
 
     def stderr_text(self) -> str:
         return b"".join(self.stderr).decode("utf-8", "replace")[-4000:]
@@ -360,7 +361,9 @@ def test_analysis_index(tmp_path: Path) -> None:
     assert target("ordinary;") == ("reading", "main.nv", _nth(text, "ordinary:"))
     assert target("on:", 1) == ("parameter", "world.nv", _nth(WORLD, "on:"))
     assert target("world.nv")[:2] == ("file", "world.nv")
-    hover = a.hover(a.ref_at(_nth(text, "p: party")).target)  # type: ignore[union-attr]
+    ref = a.ref_at(_nth(text, "p: party"))
+    assert ref is not None
+    hover = a.hover(ref.target)
     assert "define attacked(p: party)" in hover and "definition `attacked`" in hover
 
 

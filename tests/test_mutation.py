@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
-import mutate_specs  # noqa: E402
+from scripts import mutate_specs  # noqa: E402
 
 
 @pytest.fixture(scope="module")

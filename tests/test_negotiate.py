@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from dsl import load
+from dsl.model import Goal, Instrument
 from tests.oracle.negotiate_compare import compare_negotiation
 from verifier.cli import main
-from verifier.negotiate import Draft, Negotiator, free_figures, negotiate
+from verifier.findings import Finding
+from verifier.negotiate import Draft, NegotiationResult, Negotiator, free_figures, negotiate
 
 BASE = """
 instrument n "Negotiation test";
@@ -31,7 +34,7 @@ clause caps "Annex" { limit personnel(ukraine) <= [russia: 85000 | ukraine: 2500
 """
 
 
-def run(tmp: Path, goals: str):  # type: ignore[no-untyped-def]
+def run(tmp: Path, goals: str) -> NegotiationResult:
     path = tmp / "n.nv"
     path.write_text(BASE + goals, encoding="utf-8")
     loaded = load([path])
@@ -83,7 +86,7 @@ def test_a_set_of_goals_left_undecided_says_more_clashes_may_exist(tmp_path: Pat
     set of goals it could not decide and listed the others as if they were all."""
     solve = Negotiator.solve
 
-    def undecided(self: Negotiator, goals: list[int], *args, **kw):  # type: ignore[no-untyped-def]
+    def undecided(self: Negotiator, goals: list[int], *args: Any, **kw: Any) -> tuple[str, Draft | None, list[int]]:
         return ("unknown", None, []) if sorted(goals) == [0, 1, 3] else solve(self, goals, *args, **kw)
 
     monkeypatch.setattr(Negotiator, "solve", undecided)
@@ -153,7 +156,7 @@ def test_a_bracketed_delay_is_negotiated_day_by_day() -> None:
 
 # ---- figures no check reads ------------------------------------------------------------------
 
-def _instrument(tmp: Path, text: str):  # type: ignore[no-untyped-def]
+def _instrument(tmp: Path, text: str) -> Instrument:
     path = tmp / "f.nv"
     path.write_text(text, encoding="utf-8")
     loaded = load([path])
@@ -223,7 +226,7 @@ def test_a_finding_goal_is_checked_once_per_choice_of_alternatives(tmp_path: Pat
     checked: list[Draft] = []
     original = Negotiator._findings
 
-    def counted(self: Negotiator, g, draft: Draft):  # type: ignore[no-untyped-def]
+    def counted(self: Negotiator, g: Goal, draft: Draft) -> list[Finding] | str:
         checked.append(draft)
         return original(self, g, draft)
 
@@ -259,7 +262,7 @@ def test_cheap_goals_first_and_no_finding_check_on_a_draft_they_reject(tmp_path:
     checked: list[Draft] = []
     original = Negotiator._findings
 
-    def counted(self: Negotiator, g, draft: Draft):  # type: ignore[no-untyped-def]
+    def counted(self: Negotiator, g: Goal, draft: Draft) -> list[Finding] | str:
         checked.append(draft)
         return original(self, g, draft)
 

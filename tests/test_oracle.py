@@ -17,7 +17,7 @@ from dsl.evaluate import World, breaches
 from tests.oracle.compare import load_text
 from tests.oracle.front import read_text
 from tests.oracle.gen import RandomChooser, generate
-from tests.oracle.oracle import Oracle, drafts, reading_sets
+from tests.oracle.oracle import Answers, Oracle, drafts, reading_sets
 from tests.oracle.space import Unsupported
 
 
@@ -41,7 +41,7 @@ def test_world_sets_agree_with_the_plain_evaluator(seed: int) -> None:
             cx = oracle.context(draft, readings)
             for w in (rng.randrange(sp.size) for _ in range(12)):
                 mine = sp.world(w)
-                world = World(mine.atoms, mine.quantities, mine.terms, dict(draft))  # type: ignore[arg-type]
+                world = World(mine.atoms, mine.quantities, mine.terms, dict(draft))
                 plain = PlainEvaluator(inst, world, readings)
                 assert sp.member(cx.A, w) == all(plain.holds(a) for a in inst.assumptions)
                 for c in inst.clauses:
@@ -54,7 +54,7 @@ def test_quantity_representatives_cover_every_region() -> None:
     oracle = _oracle('instrument r "R"; party pa; quantity q(p: party) controlled by p; act a(actor: party);\n'
                      'clause c "C" { limit q(pa) <= 5; pa must not a when q(pa) + 2 > 3; }\n')
     (var,) = [v for v in oracle.space.vars if v.kind == "quantity"]
-    values = set(var.values)  # type: ignore[arg-type]
+    values = set(var.values)
     assert {0, 1, 2, 5, 6} <= values  # both sides of q <= 5 and of q > 1
 
 
@@ -96,7 +96,7 @@ KNOWN = {
 }
 
 
-def _answers(name: str):  # type: ignore[no-untyped-def]
+def _answers(name: str) -> Answers:
     return _answers_of(KNOWN[name])
 
 
@@ -182,7 +182,7 @@ def test_permissions_only_when_the_act_can_be_done() -> None:
     assert ans.hollow[("c1", 0, "pa")] == (False, False)
 
 
-def _answers_of(text: str):  # type: ignore[no-untyped-def]
+def _answers_of(text: str) -> Answers:
     """The baseline answers (the only draft: these specs have no brackets)."""
     (ans,) = [a for a in _oracle(text).all_answers() if a.reading_name is None]
     return ans

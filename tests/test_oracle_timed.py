@@ -18,6 +18,7 @@ import pytest
 from dsl import syntax as S
 from dsl.evaluate import Evaluator as PlainEvaluator
 from dsl.evaluate import World, breaches
+from dsl.model import AtomKey
 from tests.oracle.compare import compare_files, compare_text, load_text
 from tests.oracle.front import G, Key, Model, read_text
 from tests.oracle.gen import RandomChooser, generate, generate_case
@@ -59,7 +60,7 @@ def steps_where(condition: str, e_at: set[int], extra: str = "") -> list[int]:
     model = read_text(text)
     reader = model.reader
     (decl,) = [d for d in reader.root.decls if isinstance(d, S.AssertDecl)]
-    true = {("e", (t,)) for t in e_at}
+    true: set[AtomKey] = {("e", (t,)) for t in e_at}
     out = []
     for t in range(4):
         with reader.at(t):
@@ -172,7 +173,7 @@ def test_world_sets_of_timed_specs_agree_with_the_plain_evaluator(seed: int) -> 
             cx = oracle.context(draft, readings)
             for w in (rng.randrange(sp.size) for _ in range(12)):
                 mine = sp.world(w)
-                world = World(mine.atoms, mine.quantities, mine.terms, dict(draft))  # type: ignore[arg-type]
+                world = World(mine.atoms, mine.quantities, mine.terms, dict(draft))
                 plain = PlainEvaluator(instrument, world, readings)
                 assert sp.member(cx.A, w) == all(plain.holds(a) for a in instrument.assumptions)
                 for c in instrument.clauses:

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
-import readme_runs  # noqa: E402
+from scripts import readme_runs  # noqa: E402
 
 
 def test_readme_runs_are_current() -> None:

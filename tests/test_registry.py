@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,9 +20,9 @@ from verifier.findings import FindingKind
 from verifier.registry import CHECKS, KINDS, PATTERN_KINDS, Check, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
-import readme_runs  # noqa: E402
+from scripts import readme_runs  # noqa: E402
 
 
 def test_every_kind_has_one_record() -> None:
@@ -42,8 +43,8 @@ def test_every_kind_is_complete(entry: Kind) -> None:
     ({"example": "  \n"}, "no example spec (the explain entry)"),
     ({"docs": "no-such-section"}, "no `### no-such-section` section in docs/language.md (its doc)"),
 ])
-def test_an_entry_missing_a_part_names_the_kind_and_the_part(change: dict[str, str], part: str) -> None:
-    broken = dataclasses.replace(registry.kind(FindingKind.PRETEXT), **change)  # type: ignore[arg-type]
+def test_an_entry_missing_a_part_names_the_kind_and_the_part(change: dict[str, Any], part: str) -> None:
+    broken = dataclasses.replace(registry.kind(FindingKind.PRETEXT), **change)
     assert kinds.missing(broken) == [f"pretext: {part}"]
 
 

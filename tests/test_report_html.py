@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_support import DATA, check, nverify
 
+from tests.report_support import DATA, check, nverify
 from verifier.findings import Report
 from verifier.report import FORMATS
 from verifier.report.common import primary_location, reading_words, summary_line

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from report_support import DATA, check, nverify
-
+from tests.report_support import DATA, check, nverify
 from verifier.report import FORMATS
 from verifier.report.common import summary_line
 from verifier.report.markdown import code, escape, sentence

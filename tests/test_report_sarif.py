@@ -9,8 +9,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from report_support import DATA, check, fixture_specs, nverify, schema_path, write_kind_examples
 
+from tests.report_support import DATA, check, fixture_specs, nverify, schema_path, write_kind_examples
 from verifier.findings import FindingKind, Severity
 from verifier.report import FORMATS
 from verifier.report.sarif import FINGERPRINT, document

@@ -7,8 +7,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_support import DATA, fixture_specs, nverify, write_kind_examples, z3_binary
 
+from tests.report_support import DATA, fixture_specs, nverify, write_kind_examples, z3_binary
 from verifier.findings import FindingKind
 
 ANSWER = re.compile(r"^; nverify answer: (sat|unsat|unknown)\b", re.MULTILINE)

@@ -154,6 +154,6 @@ def test_the_corpus_report_is_a_third_of_the_full_one_and_loses_no_finding() -> 
         short, whole = folded.read_text(encoding="utf-8").splitlines(), full.read_text(encoding="utf-8").splitlines()
         folded_lines, full_lines = folded_lines + len(short), full_lines + len(whole)
         heads = [line for line in whole if head.match(line)]
-        assert [head.match(line).group(0) for line in short if head.match(line)] == \
-               [head.match(line).group(0) for line in heads], folded.name  # type: ignore[union-attr]
+        assert [m.group(0) for line in short if (m := head.match(line))] == \
+               [m.group(0) for line in heads if (m := head.match(line))], folded.name
     assert full_lines > 0 and folded_lines * 3 <= full_lines

@@ -11,6 +11,7 @@ check that shows a scenario takes part; scenarios not proved minimal are left ou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ from dsl.evaluate import Readings, World, assumptions_hold
 from dsl.model import AtomKey, Instrument
 from verifier import witness
 from verifier.pipeline import Options, run
-from verifier.witness import Claim
+from verifier.session import Session
+from verifier.witness import Claim, Witness
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.nv"))
@@ -41,12 +43,13 @@ def test_every_atom_of_every_scenario_shown_is_needed(monkeypatch: pytest.Monkey
     checked: dict[tuple[str, str, frozenset[AtomKey]], tuple[Instrument, World, Readings, list[Claim]]] = {}
     original = witness.recheck
 
-    def recording(session, world, readings, claims, *, what, show_quantities=(), minimal=True):  # type: ignore[no-untyped-def]
-        claims = list(claims)
-        seen = original(session, world, readings, claims, what=what, show_quantities=show_quantities,
+    def recording(session: Session, world: World, readings: Readings, claims: Iterable[Claim], *, what: str,
+                  show_quantities: Iterable[str] = (), minimal: bool = True) -> Witness:
+        listed = list(claims)
+        seen = original(session, world, readings, listed, what=what, show_quantities=show_quantities,
                         minimal=minimal)
         if minimal:
-            checked[(session.enc.instrument.path, what, world.atoms)] = (session.enc.instrument, world, readings, claims)
+            checked[(session.enc.instrument.path, what, world.atoms)] = (session.enc.instrument, world, readings, listed)
         return seen
 
     monkeypatch.setattr(witness, "recheck", recording)

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+import z3
 
 from dsl import load
 from dsl.symmetry import COALITION_SIZE  # as nverify loads a spec: states nothing names through representatives
@@ -33,7 +35,7 @@ def test_the_report_is_that_of_doing_all_the_work(name: str, monkeypatch: pytest
     calls = [0]
     plain = minimal.minimal_model
 
-    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def counted(*args: Any, **kwargs: Any) -> z3.ModelRef | None:
         calls[0] += 1
         return plain(*args, **kwargs)
 

@@ -8,16 +8,17 @@ import re
 import subprocess
 from pathlib import Path
 
+import z3
 from click.testing import CliRunner
-from report_support import z3_binary
 
 from dsl import load
+from tests.report_support import z3_binary
 from tests.unit.helpers import baseline, instrument, session
 from verifier.cli import main
 from verifier.diff import SideSpec, compare
 from verifier.minimal import minimal_model
 from verifier.negotiate import Negotiator
-from verifier.session import Limits
+from verifier.session import Limits, Session
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,7 +57,7 @@ def test_only_the_session_makes_solvers() -> None:
     assert found == []
 
 
-def _assumptions(s):  # type: ignore[no-untyped-def]
+def _assumptions(s: Session) -> list[z3.BoolRef]:
     readings = baseline(s.instrument)
     return [s.world_lit(readings), s.clause_lit("one", readings)]
 

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 
-import specs_table  # noqa: E402
+from scripts import specs_table  # noqa: E402
 
 
 def test_specs_table_is_current(in_root: None) -> None:

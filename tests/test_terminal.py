@@ -14,8 +14,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from report_support import DATA, REPO, nverify
 
+from tests.report_support import DATA, REPO, nverify
+from verifier.findings import Finding, FindingKind, Report, Severity
 from verifier.progress import Activity, ProgressLine
 
 ERASE = "\x1b[2K"  # erase the line (rich's live display ends by erasing its line)
@@ -53,8 +54,8 @@ def test_activity_times_and_counts_per_instrument() -> None:
     assert "4 queries" in activity.status()
     now[0] = 102.25
     activity.finish()
-    report = SimpleNamespace(findings=[SimpleNamespace(file="a.nv")] * 2)
-    lines = activity.verbose_lines(report)  # type: ignore[arg-type]
+    report = Report(findings=[Finding(FindingKind.CONFLICT, Severity.ERROR, "", "a.nv", ())] * 2)
+    lines = activity.verbose_lines(report)
     assert lines == ["nverify: loading and parsing: 0.50 s",
                      "nverify: alpha (a.nv): 1.50 s, 3 queries, 2 findings",
                      "nverify: beta (b.nv): 0.25 s, 1 query, 0 findings",

@@ -21,7 +21,8 @@ GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "editors" / "textmate" /
 
 @pytest.fixture(scope="module")
 def grammar() -> dict[str, Any]:
-    return json.loads(GRAMMAR_PATH.read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(GRAMMAR_PATH.read_text(encoding="utf-8"))
+    return loaded
 
 
 def _rules(patterns: list[dict[str, Any]], repo: dict[str, Any], seen: tuple[str, ...] = ()) -> list[dict[str, Any]]:

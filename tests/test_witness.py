@@ -7,14 +7,18 @@ must stop the run with WitnessError in every check, never reach a report.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+import z3
 
 from dsl.evaluate import World
-from verifier import registry, witness
+from dsl.model import AtomKey
+from verifier import registry, scenario, witness
 from verifier.findings import FindingKind
 from verifier.pipeline import Options, run
+from verifier.session import Session
 from verifier.witness import WitnessError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +29,7 @@ def emptied(world: World) -> World:
     return World(frozenset(), {}, frozenset(), world.draft)
 
 
-def filled(world: World, instrument_atoms: frozenset[tuple[str, tuple[object, ...]]]) -> World:
+def filled(world: World, instrument_atoms: frozenset[AtomKey]) -> World:
     return World(instrument_atoms, dict(world.quantities), world.open_terms, world.draft)
 
 
@@ -52,15 +56,16 @@ CASES = [
 @pytest.mark.parametrize(("spec", "spoil", "named"), CASES, ids=lambda c: getattr(c, "value", str(c)))
 def test_a_spoiled_witness_is_caught_in_every_check(spec: FindingKind | str, spoil: str, named: str,
                                                     monkeypatch: pytest.MonkeyPatch, in_root: None) -> None:
-    read = witness.world_of
+    read = scenario.world_of  # what verifier.witness imports as world_of, the function replaced below
 
-    def spoiled(session: object, model: object, draft: object) -> World:
-        world = read(session, model, draft)  # type: ignore[arg-type]
+    def spoiled(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
+        world = read(session, model, draft)
         if spoil == "emptied":
             return emptied(world)
-        return filled(world, frozenset(session.enc.vocab.atoms))  # type: ignore[attr-defined]
+        return filled(world, frozenset(session.enc.vocab.atoms))
 
     monkeypatch.setattr(witness, "world_of", spoiled)
+    call: Callable[[], object]
     if isinstance(spec, FindingKind):
         name = Path("example.nv")
         call = lambda: run([name], Options(), overlay={name: registry.kind(spec).example})  # noqa: E731

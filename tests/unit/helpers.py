@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import pytest
 import z3
 
 from dsl.diagnostics import Diagnostic, Diagnostics
@@ -55,8 +57,8 @@ def baseline(inst: Instrument) -> dict[str, str | None]:
     return {t.name: ("ordinary" if t.reading("ordinary") else None) for t in inst.terms.values()}
 
 
-def session(inst: Instrument, **limits: object) -> Session:
-    return Session(Encoder(inst, vocabulary(inst), z3.Context()), Limits(**limits))  # type: ignore[arg-type]
+def session(inst: Instrument, **limits: Any) -> Session:
+    return Session(Encoder(inst, vocabulary(inst), z3.Context()), Limits(**limits))
 
 
 def context(inst: Instrument, readings: dict[str, str | None] | None = None,
@@ -102,7 +104,7 @@ def findings_in(folder: Path, text: str, kinds: Iterable[str], **options: object
     return [f for f in found if f.kind.value in wanted]
 
 
-def search_rounds(monkeypatch: Any, module: Any) -> list[int]:
+def search_rounds(monkeypatch: pytest.MonkeyPatch, module: ModuleType) -> list[int]:
     """The rounds of each exists-forall search that `module` runs, in order (its `exists_forall`,
     recorded for the test's duration)."""
     original = module.exists_forall
@@ -117,7 +119,7 @@ def search_rounds(monkeypatch: Any, module: Any) -> list[int]:
     return rounds
 
 
-def purposes_asked(monkeypatch: Any) -> list[str]:
+def purposes_asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The purposes of the session's queries, as they come (each answered as usual)."""
     original = Session.check
     asked: list[str] = []
@@ -130,7 +132,7 @@ def purposes_asked(monkeypatch: Any) -> list[str]:
     return asked
 
 
-def give_up_once(monkeypatch: Any, purpose: str) -> list[str]:
+def give_up_once(monkeypatch: pytest.MonkeyPatch, purpose: str) -> list[str]:
     """Make the session's solver give up (`unknown`, "canceled") on the first query with this
     purpose and answer every other as usual; the queries with the purpose, as they come."""
     original = Session.check

@@ -7,10 +7,12 @@ breaches C and everyone else complies.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from dsl import formula as F
 from dsl.evaluate import Evaluator, World
+from dsl.model import AtomKey
 from tests.unit.helpers import codes, context, diagnostics, findings_in, instrument
 
 WORLD = """
@@ -24,7 +26,7 @@ clause art5 "Art. 5" { usa may consult; }
 """
 
 
-def _holds(text: str, formula_text: str, atoms: set[tuple[str, tuple[str, ...]]]) -> bool:
+def _holds(text: str, formula_text: str, atoms: Iterable[AtomKey]) -> bool:
     inst = instrument(text + f"assert probe: {formula_text};\n")
     probe = next(q for q in inst.queries if q.name == "probe")
     assert probe.formula is not None

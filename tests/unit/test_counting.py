@@ -13,7 +13,7 @@ import z3
 from dsl import formula as F
 from dsl import load
 from dsl.evaluate import Evaluator, World
-from dsl.model import Instrument
+from dsl.model import AtomKey, Instrument
 from tests.unit.helpers import diagnostics, load_text
 from verifier.encode import Encoder
 from verifier.explain import formula_text
@@ -59,12 +59,12 @@ def spec(condition: str) -> str:
     return WORLD + f"assume {condition};\n"
 
 
-def worlds() -> list[frozenset[tuple[str, tuple[object, ...]]]]:
+def worlds() -> list[frozenset[AtomKey]]:
     return [frozenset(("agrees", (p,)) for p, on in zip(GUARANTORS, bits, strict=True) if on)
             for bits in product((False, True), repeat=3)]
 
 
-def counted(condition: str, atoms: frozenset[tuple[str, tuple[object, ...]]]) -> int:
+def counted(condition: str, atoms: frozenset[AtomKey]) -> int:
     """How many agreeing parties the condition sees: the rows over a literal set see only its members."""
     members = {"{russia, usa}": ("russia", "usa"), "{russia, usa, russia}": ("russia", "usa"), "{}": ()}
     among = next((m for text, m in members.items() if f"in {text}:" in condition), GUARANTORS)

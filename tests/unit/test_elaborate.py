@@ -13,7 +13,7 @@ import pytest
 
 from dsl import formula as F
 from dsl.evaluate import Evaluator, World, breaches
-from dsl.model import Instrument, Modality, QueryKind
+from dsl.model import AtomKey, Instrument, Modality, QueryKind
 from tests.unit.helpers import codes, diagnostics, instrument
 
 WORLD = """
@@ -40,10 +40,10 @@ def assumption(text: str) -> tuple[Instrument, F.Formula]:
     return inst, only
 
 
-def holds(inst: Instrument, f: F.Formula, atoms: Iterable[tuple[str, tuple[object, ...]]] = (),
-          quantities: dict[tuple[str, tuple[object, ...]], int] | None = None,
+def holds(inst: Instrument, f: F.Formula, atoms: Iterable[AtomKey] = (),
+          quantities: dict[AtomKey, int] | None = None,
           draft: dict[str, str] | None = None) -> bool:
-    world = World(frozenset(atoms), quantities or {}, frozenset(), draft or {})  # type: ignore[arg-type]
+    world = World(frozenset(atoms), quantities or {}, frozenset(), draft or {})
     return Evaluator(inst, world, {}).holds(f)
 
 
@@ -203,7 +203,7 @@ def test_numeric_brackets_and_their_numbering() -> None:
     assert inst.brackets["caps#1"].labels == ("russia", "ukraine") and inst.brackets["caps#1"].clause == "caps"
     first = inst.clauses[0].norms[0]
     assert first.keep is not None and first.is_limit
-    q = {("personnel", ("ukraine",)): 100_000}
+    q: dict[AtomKey, int] = {("personnel", ("ukraine",)): 100_000}
     assert not holds(inst, first.keep, quantities=q, draft={"caps#1": "russia"})
     assert holds(inst, first.keep, quantities=q, draft={"caps#1": "ukraine"})
 
@@ -269,7 +269,7 @@ def test_obligation_condition_is_when_and_not_unless() -> None:
     norm = inst.clauses[0].norms[0]
     env = {norm.subject_var: "usa"}
 
-    def in_force(*atoms: tuple[str, tuple[object, ...]]) -> bool:
+    def in_force(*atoms: AtomKey) -> bool:
         return Evaluator(inst, World(frozenset(atoms)), {}).holds(norm.condition, env)
 
     assert in_force(("agrees", ("usa",)))
@@ -368,7 +368,8 @@ def test_terms_and_readings() -> None:
     """)
     harms = inst.terms["harms"]
     assert [r.name for r in harms.readings] == ["ordinary", "russia", "strict"]
-    assert harms.reading("strict") is not None and harms.reading("strict").alias_of == "russia"  # type: ignore[union-attr]
+    strict = harms.reading("strict")
+    assert strict is not None and strict.alias_of == "russia"
     assert inst.terms["open_term"].readings == ()
     assert inst.reading_names() == ("ordinary", "russia", "strict")
     training = World(frozenset({("conclude", ("ukraine", "usa", "training"))}))

@@ -14,7 +14,7 @@ import z3
 
 from dsl import formula as F
 from dsl.evaluate import World, breaches
-from dsl.model import Instrument
+from dsl.model import AtomKey, Instrument
 from tests.unit.helpers import baseline, instrument
 from verifier.encode import Encoder, forced
 from verifier.ground import format_atom, vocabulary
@@ -57,7 +57,7 @@ SPECS = {
 }
 
 
-def atom_worlds(inst: Instrument, limit: int = 12) -> list[frozenset[tuple[str, tuple[object, ...]]]]:
+def atom_worlds(inst: Instrument, limit: int = 12) -> list[frozenset[AtomKey]]:
     atoms = list(vocabulary(inst).atoms)
     assert len(atoms) <= limit, "keep these specs tiny: every world is enumerated"
     return [frozenset(a for a, on in zip(atoms, bits, strict=True) if on) for bits in product((False, True), repeat=len(atoms))]

@@ -6,7 +6,7 @@ import pytest
 
 from dsl import formula as F
 from dsl.evaluate import EvalError, Evaluator, World, assumptions_hold, breaches, compliant, permitted_instances
-from dsl.model import Instrument
+from dsl.model import AtomKey, Instrument
 from tests.unit.helpers import instrument
 
 SPEC = """
@@ -36,9 +36,9 @@ def inst() -> Instrument:
     return instrument(SPEC)
 
 
-def world(*atoms: tuple[str, tuple[object, ...]], personnel: int = 0, terms: frozenset = frozenset(),
+def world(*atoms: AtomKey, personnel: int = 0, terms: frozenset[AtomKey] = frozenset(),
           draft: dict[str, str] | None = None) -> World:
-    return World(frozenset(atoms), {("personnel", ("ukraine",)): personnel}, terms,  # type: ignore[arg-type]
+    return World(frozenset(atoms), {("personnel", ("ukraine",)): personnel}, terms,
                  draft if draft is not None else RUSSIA_DRAFT)
 
 
@@ -156,7 +156,7 @@ def test_compiled_formulas_mean_what_the_evaluator_says() -> None:
                 env = {norm.subject_var: norm.subjects[0]}
                 for part in (norm.condition, norm.keep):
                     for node in F.walk(part) if part is not None else ():
-                        if isinstance(node, F.Formula) and F.free_vars(node) <= set(env):  # type: ignore[arg-type]
+                        if isinstance(node, F.Formula) and F.free_vars(node) <= set(env):
                             assert compiled(node)(ev, env) == ev._interpret(node, env), (inst.name, node)
                             compared += 1
     assert compared > 1000

@@ -8,6 +8,7 @@ specs on real memberships are compared, folded and not, through the command line
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 import z3
@@ -162,8 +163,8 @@ def test_a_contradictory_world_is_still_contradictory() -> None:
     assert z3.is_false(z3.simplify(enc.assumptions({})))
 
 
-def unfolded(*args: object, **kwargs: object) -> Encoder:
-    return Encoder(*args, **{**kwargs, "fold_world": False})  # type: ignore[arg-type]
+def unfolded(*args: Any, **kwargs: Any) -> Encoder:
+    return Encoder(*args, **{**kwargs, "fold_world": False})
 
 
 @pytest.mark.parametrize("paths", [["examples/"], ["specs/istanbul_2022.nv", "specs/hague_v.nv", "specs/austria.nv"]],

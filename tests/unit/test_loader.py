@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dsl import load
+from dsl.loader import LoadResult
 
 WORLD = "party ukraine, russia;\nact join(actor: party);\n"
 CLAUSE = 'clause c "C" { ukraine must not join; }\n'
@@ -24,8 +25,8 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-def errors(result: object) -> list[tuple[str, str, int]]:
-    return [(d.code.value, d.span.path, d.span.line) for d in result.diagnostics.sorted()]  # type: ignore[attr-defined]
+def errors(result: LoadResult) -> list[tuple[str, str, int]]:
+    return [(d.code.value, d.span.path, d.span.line) for d in result.diagnostics.sorted()]
 
 
 def test_a_root_with_its_import(tree: Path) -> None:

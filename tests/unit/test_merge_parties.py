@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from typing import Any
 
 from tests.unit.helpers import findings_in
 from verifier.checks.queries import matches
@@ -14,11 +16,11 @@ ART5 = ClauseRef("art5", "Art. 5", "t.nv", 1, 1, None)
 ART2 = ClauseRef("art2", "Art. 2", "t.nv", 2, 1, None)
 
 
-def block(party: str, **changes: object) -> Finding:
+def block(party: str, **changes: Any) -> Finding:
     f = Finding(FindingKind.BLOCKABLE_GUARANTEE, Severity.ERROR,
                 f"{party} can keep Art. 5 (art5) from triggering, by agrees({party}) = false", "t.nv", (ART5,),
                 party=party, details=(("choice", f"agrees({party}) = false"), ("controls_event", False)))
-    return dataclasses.replace(f, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(f, **changes)
 
 
 def pretext(against: str, acts: list[str]) -> Finding:
@@ -99,7 +101,7 @@ def test_the_accused_of_a_pretext_can_be_the_party_that_differs() -> None:
     assert found[0].message.endswith("; likewise with uk in place of usa")
 
 
-def test_a_veto_by_each_guarantor_is_one_finding_end_to_end(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_veto_by_each_guarantor_is_one_finding_end_to_end(tmp_path: Path) -> None:
     text = """
 party ukraine, russia, usa, uk, france;
 group guarantors = {usa, uk, france};

@@ -157,7 +157,7 @@ def test_clause_with_every_part() -> None:
     assert isinstance(keep, S.NormDecl) and keep.modality == "may" and isinstance(keep.action, S.KeepAction)
     assert shape(keep.action.expr) == (">=", "personnel()", 250000)
     assert isinstance(ban, S.NormDecl) and ban.modality == "must not"
-    assert isinstance(ban.subject, S.Name) and ban.action.args == ()  # type: ignore[union-attr]
+    assert isinstance(ban.subject, S.Name) and isinstance(ban.action, S.ActAction) and ban.action.args == ()
     assert isinstance(limit, S.LimitDecl) and limit.when is not None and limit.unless is not None
     assert isinstance(bracket, S.NormBracket)
     assert [(a.label.text, len(a.items)) for a in bracket.alts] == [("russia", 1), ("base", 0)]

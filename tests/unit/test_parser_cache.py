@@ -140,6 +140,6 @@ def test_spans_take_in_keywords_punctuation_and_brackets() -> None:
 
 def test_the_cache_key_follows_the_grammar_and_lark(cache_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first = P._cache_file()
-    monkeypatch.setattr(P.lark, "__version__", "0.0.0")
+    monkeypatch.setattr("dsl.parser.lark.__version__", "0.0.0")
     assert first is not None and P._cache_file() not in (None, first)
     assert os.path.dirname(first) == str(cache_home / "nverify")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pytest
 import z3
 
 from tests.unit.helpers import baseline, instrument, session
 from verifier import qbf
-from verifier.qbf import QUANTIFIED_AFTER, exists_forall
+from verifier.qbf import QUANTIFIED_AFTER, EFResult, exists_forall
 from verifier.session import Session
 
 # usa decides assist(usa, ...) and its own vote; `war` and the votes of the others are the situation.
@@ -22,7 +25,7 @@ clause by_vote "V" { usa must not assist when vote(usa); }
 """
 
 
-def dilemma(s: Session, clauses: list[str], **kw: object):  # type: ignore[no-untyped-def]
+def dilemma(s: Session, clauses: list[str], **kw: Any) -> EFResult:
     """Is there a situation (all but usa's own atoms) in which usa cannot respect `clauses`?"""
     readings = baseline(s.instrument)
     enc = s.enc
@@ -178,8 +181,10 @@ def test_a_canonical_answer_has_the_lowest_figures_and_a_give_up_keeps_the_answe
     s = session(instrument(CAPPED))
     side_check = Session.side_check
 
-    def gives_up(self: Session, solver: z3.Solver, purpose: str, *args: object) -> z3.CheckSatResult:
-        return z3.unknown if purpose == "exists-forall: lowest figures" else side_check(self, solver, purpose, *args)
+    def gives_up(self: Session, solver: z3.Solver, purpose: str,
+                 assumptions: Sequence[z3.BoolRef] = ()) -> z3.CheckSatResult:
+        return z3.unknown if purpose == "exists-forall: lowest figures" else side_check(self, solver, purpose,
+                                                                                         assumptions)
 
     monkeypatch.setattr(Session, "side_check", gives_up)
     result = dilemma(s, ["cap100", "need"], prefer=("usa",))

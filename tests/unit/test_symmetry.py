@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dsl import load
+from dsl import syntax as S
 from dsl.diagnostics import Diagnostics
 from dsl.parser import parse
 from dsl.source import SourceFile
@@ -33,7 +34,7 @@ act consult(actor: party, with: other party);
 WORLD = WORLD_UNREAD + "define in_a_bloc(p: party) = p in alliance or p in union;\n"
 
 
-def _specs(text: str) -> list:
+def _specs(text: str) -> list[S.Spec]:
     diags = Diagnostics()
     spec = parse(SourceFile.of("t.nv", text), diags)
     assert spec is not None and not diags.has_errors()

@@ -12,6 +12,7 @@ import pytest
 
 from dsl import load
 from tests.unit.helpers import context, instrument
+from verifier import qbf
 from verifier.checks import blockable_guarantee
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity, problem_key
@@ -316,7 +317,7 @@ assume alert(ukraine) <= 1000;
 clause g "Art. 5" { usa must assist(to: ukraine) when incident(_) and [base: alert(ukraine) == level(usa) + 1 | russia: true]
   protects ukraine against incident(_); }
 """
-    original = blockable_guarantee.exists_forall
+    original = qbf.exists_forall  # what blockable_guarantee imports as exists_forall, the function replaced below
     rounds: list[tuple[str, int]] = []
 
     def search(session: Any, **kw: Any) -> EFResult:

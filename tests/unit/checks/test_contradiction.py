@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import pytest
+import z3
 
 from tests.unit.helpers import clause_sets, findings_in, run_checks
 from verifier.checks import contradiction
@@ -87,14 +91,14 @@ def test_findings_are_proved_minimal_and_cite_the_clauses() -> None:
     assert [(c.id, c.label, c.line, c.text) for c in f.clauses] == [("a", "Art. 1", 7, "join"), ("b", "Art. 2", 8, None)]
 
 
-def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch: pytest.MonkeyPatch) -> None:
     import z3
 
     from verifier.session import Session
 
     original = Session.side_check
 
-    def giving_up(self, solver, purpose):  # type: ignore[no-untyped-def]
+    def giving_up(self: Session, solver: z3.Solver, purpose: str) -> z3.CheckSatResult:
         return z3.unknown if "MARCO map" in purpose else original(self, solver, purpose)
 
     monkeypatch.setattr(Session, "side_check", giving_up)
@@ -109,14 +113,15 @@ def test_a_map_solver_that_gives_up_ends_the_enumeration_as_unknown(monkeypatch)
     ("contradiction: the stated situation alone", "whether the `assume` statements can hold together", []),
     ("contradiction: all clauses", "the contradiction check", ["a", "b"]),
 ])
-def test_a_solver_that_gives_up_is_one_unknown_that_says_where(monkeypatch, purpose, question, cited) -> None:  # type: ignore[no-untyped-def]
+def test_a_solver_that_gives_up_is_one_unknown_that_says_where(monkeypatch: pytest.MonkeyPatch, purpose: str, question: str,
+                                                               cited: list[str]) -> None:
     """Not a contradiction and not silence: one `unknown` that names the question, the reason
     and the clauses it was about."""
     from verifier.session import Outcome, Session, Status
 
     original = Session.check
 
-    def giving_up(self, assumptions, label=""):  # type: ignore[no-untyped-def]
+    def giving_up(self: Session, assumptions: Sequence[z3.BoolRef], label: str = "") -> Outcome:
         return Outcome(Status.UNKNOWN, reason="canceled") if label == purpose else original(self, assumptions, label)
 
     monkeypatch.setattr(Session, "check", giving_up)
@@ -134,7 +139,7 @@ def test_a_set_lists_its_clauses_in_the_order_of_the_text() -> None:
     assert f.message.startswith("Z (z) and A (a) cannot all be respected")
 
 
-def test_a_set_not_proved_minimal_says_so(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_set_not_proved_minimal_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     """When the shrinking gave up, the finding must not claim minimality."""
     monkeypatch.setattr(contradiction, "marco", lambda session, fixed, lits, limit: iter([(["a", "b"], False, "")]))
     (f,) = run_checks(WORLD + 'clause a "A" { ukraine must join(org: eu); }\nclause b "B" { ukraine must not join; }',
@@ -150,7 +155,7 @@ def _pairs(n: int) -> str:
     return "party ukraine, russia;\n" + acts + clauses
 
 
-def test_ten_pairs_under_a_cap_of_eight_say_how_many_are_not_shown(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ten_pairs_under_a_cap_of_eight_say_how_many_are_not_shown(tmp_path: Path) -> None:
     """Eight contradictions are listed, the first says "8 of 10", and no pair comes out as a conflict."""
     found = findings_in(tmp_path, _pairs(10), ["contradiction", "conflict"])
     assert [f.kind for f in found] == [FindingKind.CONTRADICTION] * 8
@@ -159,14 +164,14 @@ def test_ten_pairs_under_a_cap_of_eight_say_how_many_are_not_shown(tmp_path) -> 
     assert {dict(f.details)["sets_shown"] for f in found} == {"8 of 10"}
 
 
-def test_ten_pairs_with_room_for_ten_are_all_listed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_ten_pairs_with_room_for_ten_are_all_listed(tmp_path: Path) -> None:
     found = findings_in(tmp_path, _pairs(10), ["contradiction", "conflict"], max_findings=10)
     assert sorted(clause_sets(found, "contradiction"), key=sorted) == \
         sorted((frozenset({f"must{i}", f"not{i}"}) for i in range(10)), key=sorted)
     assert len(found) == 10 and not any("minimal sets" in f.message for f in found)
 
 
-def test_past_four_times_the_cap_the_count_is_a_lower_bound(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_past_four_times_the_cap_the_count_is_a_lower_bound(tmp_path: Path) -> None:
     found = findings_in(tmp_path, _pairs(10), ["contradiction", "conflict"], max_findings=2)
     assert [f.kind for f in found] == [FindingKind.CONTRADICTION] * 2
     assert {dict(f.details)["sets_shown"] for f in found} == {"2 of at least 8"}

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests.unit.helpers import context, instrument, purposes_asked, run_checks
+from verifier import minimal
 from verifier.checks import excuse
 from verifier.checks.context import CheckContext
 from verifier.findings import Finding, FindingKind, Severity
@@ -149,7 +150,7 @@ def test_a_world_that_cannot_be_read_is_an_unknown_that_says_so(monkeypatch: pyt
 
 
 def test_a_world_not_proved_minimal_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = excuse.witness
+    original = minimal.witness  # what excuse imports as witness, the function replaced below
     monkeypatch.setattr(excuse, "witness", lambda session, lits: (original(session, lits)[0], False))
     (f,) = excuses(ART3)
     assert f.scenario is not None and f.scenario.minimal is False

@@ -9,7 +9,7 @@ import pytest
 
 from dsl import load
 from tests.unit.helpers import context, findings_in, instrument, run_checks
-from verifier.checks import vacuous_guarantee
+from verifier.checks import blockable_guarantee, vacuous_guarantee
 from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.merge import expand
 from verifier.pipeline import Options, check_instrument
@@ -50,7 +50,7 @@ clause g "Art. 5" {{
 def test_unanimity_lets_each_guarantor_block(tmp_path: Path) -> None:
     fs = findings(tmp_path, GUARANTEE.format(trigger="armed_attack(on: ukraine) and (all h in guarantors: agrees(h))"),
                   "blockable-guarantee")
-    assert sorted(f.party for f in fs) == ["russia", "usa"]
+    assert sorted((f.party for f in fs), key=str) == ["russia", "usa"]
     russia = next(f for f in fs if f.party == "russia")
     assert dict(russia.details)["controls_event"] is True
     assert "agrees(russia) = false" in dict(russia.details)["choice"]
@@ -92,7 +92,7 @@ clause ban "Art. 3" { ukraine must not exercise; }
 clause e "Art. 4" overrides ban { ukraine may exercise(with: usa) when all g in guarantors: consents(g); }
 """
     fs = findings(tmp_path, body, "hollow-permission")
-    assert sorted(f.party for f in fs) == ["russia", "usa"]
+    assert sorted((f.party for f in fs), key=str) == ["russia", "usa"]
     assert all(dict(f.details)["veto"] for f in fs)
 
 
@@ -239,7 +239,8 @@ TWO = EXCLUDED + EXCLUDED.replace('clause g "Art. 5"', 'clause h "Art. 6"')
 ])
 def test_a_solver_that_gives_up_on_one_guarantee_is_an_unknown_and_the_next_is_still_asked(
         monkeypatch: pytest.MonkeyPatch, where: str, question: str) -> None:
-    original_check, original_search = Session.check, vacuous_guarantee.blocking_search
+    # (blocking_search: what vacuous_guarantee imports from blockable_guarantee, the function replaced below)
+    original_check, original_search = Session.check, blockable_guarantee.blocking_search
 
     def check(self: Session, assumptions: Any, label: str = "") -> Outcome:
         if where == "trigger" and label == "vacuous-guarantee: can g trigger when its event happens?":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.unit.helpers import run_checks
 from verifier.checks import hollow_permission
 from verifier.findings import Finding, FindingKind, Severity
@@ -105,7 +107,7 @@ def test_clauses_on_other_choices_are_left_out_of_the_search_not_the_answer() ->
     assert roles(f) == [("train", "permission"), ("ban", "blocking")] and dict(f.details)["always"] is False
 
 
-def test_searching_linked_clauses_only_finds_what_the_whole_compliance_finds(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_searching_linked_clauses_only_finds_what_the_whole_compliance_finds(monkeypatch: pytest.MonkeyPatch) -> None:
     """On the oracle's random specs: the same problems, whether the search leaves the unlinked
     clauses out or takes in the party's whole compliance."""
     from tests.oracle.gen import RandomChooser, generate

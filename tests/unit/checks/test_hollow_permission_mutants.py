@@ -4,15 +4,17 @@ checked against, the `unknown`s."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+import z3
 
 from dsl.evaluate import World
 from tests.unit.checks.test_hollow_permission import WORLD
 from tests.unit.helpers import context, instrument, run_checks, search_rounds
-from verifier import witness
+from verifier import qbf, scenario, witness
 from verifier.checks import hollow_permission
 from verifier.findings import Finding, FindingKind, Severity, problem_key
 from verifier.pipeline import Options, run
@@ -84,11 +86,11 @@ def test_a_permission_to_keep_a_state_named_for_its_holder() -> None:
     assert f.scenario is not None and f.scenario.quantities == (("troops(ukraine)", 250),)
 
 
-def _spoil(monkeypatch: pytest.MonkeyPatch, change: Any) -> None:
-    read = witness.world_of
+def _spoil(monkeypatch: pytest.MonkeyPatch, change: Callable[[World], World]) -> None:
+    read = scenario.world_of  # what verifier.witness imports as world_of, the function replaced below
 
-    def spoiled(session: object, model: object, draft: object) -> World:
-        return change(read(session, model, draft))  # type: ignore[arg-type]
+    def spoiled(session: Session, model: z3.ModelRef, draft: Mapping[str, str]) -> World:
+        return change(read(session, model, draft))
 
     monkeypatch.setattr(witness, "world_of", spoiled)
 
@@ -320,7 +322,7 @@ def test_each_holder_is_searched_with_its_own_compliance_only() -> None:
 
 def test_a_search_that_gives_up_is_an_unknown_and_the_next_permission_is_still_asked(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    original = hollow_permission.exists_forall
+    original = qbf.exists_forall  # what hollow_permission imports as exists_forall, the function replaced below
     calls: list[int] = []
 
     def search(session: Session, **kw: Any) -> EFResult:

@@ -9,7 +9,7 @@ import pytest
 from tests.unit.helpers import baseline, context, instrument, run_checks
 from verifier.checks import blocked_permission, hollow_permission
 from verifier.checks.context import CheckContext
-from verifier.findings import FindingKind, Severity
+from verifier.findings import Finding, FindingKind, Severity
 
 WORLD = """
 party ukraine, russia;
@@ -53,7 +53,7 @@ CLAIMED = WORLD + (
 )
 
 
-def under_russias_reading(text: str) -> list[object]:
+def under_russias_reading(text: str) -> list[Finding]:
     """The hollow-permission findings under russia's readings, the baseline's being ordinary."""
     inst = instrument(text)
     ctx = context(inst, readings=dict.fromkeys(inst.terms, "russia"))

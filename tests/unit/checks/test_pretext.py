@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dsl import load
 from verifier.findings import Finding
 from verifier.pipeline import Options, check_instrument
@@ -79,7 +81,8 @@ clause c "Hague V" { ukraine must not conclude where not lawful(kind); }
     assert len(fs) == 1 and dict(fs[0].details)["claimant_reading_alias"] == "strict"
 
 
-def test_a_witness_the_solver_could_not_minimise_is_not_called_minimal(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_witness_the_solver_could_not_minimise_is_not_called_minimal(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from verifier import minimal
     from verifier.findings import Report
     from verifier.report.text import render
@@ -98,7 +101,7 @@ clause c "Art. 2" { ukraine must not conclude where harms(kind); }
     assert "scenario (not minimised" in text and "scenario (minimal)" not in text
 
 
-def test_conduct_past_the_cap_is_counted_not_dropped(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_conduct_past_the_cap_is_counted_not_dropped(tmp_path: Path) -> None:
     """Ten acts russia can object to, a cap of 3: three listed, the message counts all ten."""
     from tests.unit.helpers import findings_in
 

@@ -14,6 +14,7 @@ import pytest
 
 from dsl.evaluate import World
 from tests.unit.helpers import context, instrument, run_checks, search_rounds
+from verifier import scenario
 from verifier import witness as witness_module
 from verifier.checks import protection_gap
 from verifier.checks.context import CheckContext
@@ -397,7 +398,7 @@ def test_the_outcome_of_the_requirement_is_one_literal_in_every_query(tmp_path: 
 def test_a_spoiled_world_of_the_others_is_caught_and_named(monkeypatch: pytest.MonkeyPatch) -> None:
     """The world shown is checked twice: for the event, then for the others' compliance and
     silence. A world where uk helps passes the first and fails the second, which names the gap."""
-    read = witness_module.world_of
+    read = scenario.world_of  # what verifier.witness imports as world_of, the function replaced below
     calls: list[int] = []
 
     def spoiled(session: Any, model: Any, draft: Any) -> World:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.unit.helpers import run_checks
+from verifier import minimal
 from verifier.checks import unanswered_deadline
 from verifier.checks.context import CheckContext
 from verifier.findings import FindingKind, Severity
@@ -139,7 +140,7 @@ def test_the_world_shown_is_checked_against_every_claim_of_the_finding(monkeypat
 
 
 def test_a_world_not_proved_minimal_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = unanswered_deadline.witness
+    original = minimal.witness  # what unanswered_deadline imports as witness, the function replaced below
     monkeypatch.setattr(unanswered_deadline, "witness", lambda session, lits: (original(session, lits)[0], False))
     (f,) = run_checks(WORLD, unanswered_deadline.run)
     assert f.scenario is not None and f.scenario.minimal is False
