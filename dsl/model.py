@@ -7,11 +7,11 @@ formulas are `dsl.formula` trees closed over finite domains.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from dsl.formula import BoolConst, Formula, IntExpr, Value, Var
+from dsl.formula import BoolConst, Breached, Formula, IntExpr, Node, TermApp, Value, Var, walk
 from dsl.formula import Term as FormulaTerm
 from dsl.source import SourceFile, Span
 
@@ -385,6 +385,23 @@ class Instrument:
 
     def has_clause(self, clause_id: str) -> bool:
         return clause_id in self._clause_index
+
+    def reached(self, roots: Iterable[Node], parts: Callable[[Norm], Iterable[Formula | None]]) -> Iterator[Node]:
+        """Every node of `roots`, of the readings of the vague terms they apply, and of `parts` of
+        the norms of the clauses whose breach they name (None parts skipped), and so on: what
+        the meaning of `roots` can read. Each term's readings and each clause's norms once."""
+        todo = list(roots)
+        terms: set[str] = set()
+        clauses: set[str] = set()
+        while todo:
+            for node in walk(todo.pop()):
+                yield node
+                if isinstance(node, TermApp) and node.term not in terms and node.term in self.terms:
+                    terms.add(node.term)
+                    todo += [r.body for r in self.terms[node.term].readings]
+                elif isinstance(node, Breached) and node.clause not in clauses:
+                    clauses.add(node.clause)
+                    todo += [p for n in self.clause(node.clause).norms for p in parts(n) if p is not None]
 
     @property
     def norms(self) -> tuple[Norm, ...]:

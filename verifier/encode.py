@@ -730,20 +730,11 @@ class Encoder:
     def _terms_read(self, f: F.Formula | Norm) -> tuple[str, ...]:
         """The vague terms whose readings f's translation reads: those it applies, those their
         readings apply, and those of the norms a `breached` in it names; remembered per node."""
-        roots: list[F.Node] = [p for p in (f.condition, f.where, f.keep) if p is not None] \
-            if isinstance(f, Norm) else [f]
-        terms: list[str] = []
-        clauses: set[str] = set()
-        while roots:
-            for node in F.walk(roots.pop()):
-                if isinstance(node, F.TermApp) and node.term not in terms:
-                    terms.append(node.term)
-                    roots += [r.body for r in self.instrument.terms[node.term].readings]
-                elif isinstance(node, F.Breached) and node.clause not in clauses:
-                    clauses.add(node.clause)
-                    roots += [p for n in self.instrument.clause(node.clause).norms
-                              for p in (n.condition, n.where, n.keep) if p is not None]
-        found = tuple(sorted(terms))
+        def parts(n: Norm) -> tuple[F.Formula | None, ...]:
+            return (n.condition, n.where, n.keep)
+        roots = [p for p in parts(f) if p is not None] if isinstance(f, Norm) else [f]
+        found = tuple(sorted({node.term for node in self.instrument.reached(roots, parts)
+                              if isinstance(node, F.TermApp)}))
         self._reads[id(f)] = (f, found)
         return found
 

@@ -45,7 +45,7 @@ from typing import cast
 import z3
 
 from dsl import formula as F
-from dsl.model import Clause, Goal, Instrument
+from dsl.model import Clause, Goal, Instrument, Norm
 from dsl.source import Span
 from verifier.budget import BudgetExhausted
 from verifier.checks import CheckContext
@@ -142,27 +142,11 @@ def clause_brackets(instrument: Instrument, clauses: Iterable[str]) -> set[str]:
     """The brackets whose choice the meaning of these clauses can read: those whose alternatives
     occur in their norms' formulas (a clause that another overrides holds, in its conditions,
     the overriding clause's: dsl.elaborate), in the readings of the vague terms they use, and
-    in the clauses whose breach they name, and so on."""
-    out: set[str] = set()
-    todo, seen = list(clauses), set(clauses)
-    terms_seen: set[str] = set()
-    while todo:
-        clause = instrument.clause(todo.pop())
-        formulas: list[F.Node] = []
-        for n in clause.norms:
-            formulas += [n.condition, n.where, n.guard]
-            formulas += [f for f in (n.keep, n.protects.event if n.protects else None) if f is not None]
-        while formulas:
-            for node in F.walk(formulas.pop()):
-                if isinstance(node, (F.Choice, F.IntChoice)):
-                    out.add(node.bracket)
-                elif isinstance(node, F.Breached) and node.clause not in seen:
-                    seen.add(node.clause)
-                    todo.append(node.clause)
-                elif isinstance(node, F.TermApp) and node.term not in terms_seen and node.term in instrument.terms:
-                    terms_seen.add(node.term)
-                    formulas += [r.body for r in instrument.terms[node.term].readings]
-    return out
+    in the clauses whose breach they name, and so on (`Instrument.reached`)."""
+    def parts(n: Norm) -> tuple[F.Formula | None, ...]:
+        return (n.condition, n.where, n.guard, n.keep, n.protects.event if n.protects else None)
+    roots = [p for c in clauses for n in instrument.clause(c).norms for p in parts(n) if p is not None]
+    return {node.bracket for node in instrument.reached(roots, parts) if isinstance(node, (F.Choice, F.IntChoice))}
 
 
 def free_figures(instrument: Instrument) -> frozenset[str]:
