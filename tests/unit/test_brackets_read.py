@@ -57,3 +57,25 @@ def test_the_evaluator_reads_the_brackets_it_meets() -> None:
     with F.brackets_read() as seen:
         ev.holds(norm_two.condition, {norm_two.subject_var: "ukraine"})
     assert seen == {by_clause["two"]}
+
+
+def test_what_a_clause_can_read_goes_through_vague_terms_and_breached_clauses() -> None:
+    """negotiate.clause_brackets: a clause that names another's breach, or applies a vague term
+    whose reading holds a bracket, can read those brackets too; an unrelated clause's not."""
+    from verifier.negotiate import clause_brackets
+
+    inst = instrument("""
+party ukraine, russia, usa;
+fact f(p: party);
+act a(actor: party, n: party);
+term hostile(p: party) { reading ordinary: f(p) and [base: true | russia: f(russia)]; }
+clause one "1" { ukraine must not a(n: usa) when f(usa) and [russia: f(russia)]; }
+clause two "2" { usa must a(n: ukraine) when breached(one, by: ukraine); }
+clause three "3" { russia must not a(n: ukraine) when hostile(usa); }
+clause four "4" { usa must not a(n: russia) when f(ukraine) and [usa: f(usa)]; }
+""")
+    by_clause = {b.clause: b.id for b in inst.brackets.values()}
+    term_bracket = next(b.id for b in inst.brackets.values() if b.clause is None)
+    assert clause_brackets(inst, ["two"]) == {by_clause["one"]}
+    assert clause_brackets(inst, ["three"]) == {term_bracket}
+    assert clause_brackets(inst, ["one", "four"]) == {by_clause["one"], by_clause["four"]}
